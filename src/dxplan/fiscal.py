@@ -1,0 +1,73 @@
+"""Fiscal years (年度) and Japanese era dates.
+
+A Japanese fiscal year runs from April 1 to March 31. 令和N年度 is fiscal year
+2018+N (令和元年度 = 2019), 平成N年度 is 1988+N. Fiscal years are held as the
+Western year in which they start (``2024`` for 令和6年度 = 2024-04-01 … 2025-03-31).
+
+Source of the rule: DOMAIN.md, "Dates"; kama.md §6.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+ERAS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
+
+_FY_PATTERN = re.compile(
+    r"^\s*(?:(?P<western>\d{4})(?:年度)?|(?P<era>令和|平成|R|H)\s*(?P<n>\d{1,2}|元)\s*(?:年度)?)\s*$",
+    re.IGNORECASE,
+)
+
+FY_STYLES = ("reiwa", "r", "western")
+
+
+class FiscalYearError(ValueError):
+    """Raised when a text is not a fiscal year in one of the accepted forms."""
+
+
+def parse_fiscal_year(value: object) -> int:
+    """Return the fiscal year (Western start year) for ``2024``, ``"R6"``, ``"令和6年度"``.
+
+    Accepted forms: an int or digit string of four digits (``2024``, ``"2024年度"``),
+    ``R6``/``r6``/``H30``, ``令和6年度``/``令和元年度``/``平成30年度``. Full-width digits are
+    accepted (NFKC). Raises :class:`FiscalYearError` for anything else.
+    """
+    if isinstance(value, bool):
+        raise FiscalYearError(f"not a fiscal year: {value!r}")
+    if isinstance(value, int):
+        if 1900 <= value <= 2200:
+            return value
+        raise FiscalYearError(f"fiscal year out of range: {value}")
+    if not isinstance(value, str):
+        raise FiscalYearError(f"not a fiscal year: {value!r}")
+    text = unicodedata.normalize("NFKC", value)
+    m = _FY_PATTERN.match(text)
+    if not m:
+        raise FiscalYearError(
+            f"not a fiscal year: {value!r} (use 2024, R6 or 令和6年度)"
+        )
+    if m.group("western"):
+        return int(m.group("western"))
+    era = m.group("era").upper() if m.group("era") in ("r", "h") else m.group("era")
+    n = 1 if m.group("n") == "元" else int(m.group("n"))
+    return ERAS[era] + n
+
+
+def format_fiscal_year(fy: int, style: str = "reiwa") -> str:
+    """Show fiscal year ``fy`` in a plan's style: ``reiwa`` → 令和6年度, ``r`` → R6, ``western`` → 2024年度."""
+    if style == "western":
+        return f"{fy}年度"
+    if fy >= 2019:
+        n = fy - 2018
+        if style == "r":
+            return f"R{n}"
+        return "令和元年度" if n == 1 else f"令和{n}年度"
+    n = fy - 1988
+    return f"H{n}" if style == "r" else f"平成{n}年度"
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """Fiscal year containing ``day``: April–December → same year, January–March → previous."""
+    return day.year if day.month >= 4 else day.year - 1

@@ -1,0 +1,529 @@
+"""The plan schema: the single source of truth for plan.yaml and action files.
+
+Two kinds of file make a plan folder::
+
+    plans/<plan>/plan.yaml            -> Plan
+    plans/<plan>/actions/<id>.yaml    -> Action   (one action per file)
+
+Field names follow DOMAIN.md's vocabulary (aim, approach, target, owners, tasks,
+status, summary_evaluation, final_report …); the plan's own Japanese labels live
+in ``Plan.labels`` and in the status words / rating scale the plan declares.
+Unknown keys are rejected everywhere (``extra="forbid"``).
+
+Units: every ``percent``/``progress`` field is a percent in 0–100, never a
+fraction. Fiscal years are ints (the Western start year: 2024 = 令和6年度) and
+are accepted in YAML as ``2024``, ``R6`` or ``令和6年度``.
+
+Only what the four bundled plans need is modelled; everything a plan may lack
+is optional, and a plan can make fields mandatory for its own actions through
+``Plan.lint.require`` (checked by the ``required-by-plan`` lint rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from .fiscal import FiscalYearError, parse_fiscal_year
+
+
+def _fy(value: object) -> int:
+    try:
+        return parse_fiscal_year(value)
+    except FiscalYearError as exc:
+        raise ValueError(str(exc)) from None
+
+
+FiscalYear = Annotated[
+    int,
+    BeforeValidator(_fy),
+    PlainSerializer(lambda v: v, return_type=int),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1900, "maximum": 2200},
+                {"type": "string", "pattern": r"^\s*(\d{4}(年度)?|(令和|平成|[RrHh])\s*(\d{1,2}|元)\s*(年度)?)\s*$"},
+            ],
+            "description": "fiscal year: 2024, R6 or 令和6年度",
+        }
+    ),
+]
+"""A fiscal year, stored as the Western start year (令和6年度 → 2024)."""
+
+Percent = Annotated[float, Field(ge=0, le=100, description="percent, 0–100")]
+"""A percent in 0–100 (not a fraction)."""
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for every schema model: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- plan
+
+
+class State(str, Enum):
+    """Canonical task states (DOMAIN.md). A plan maps each of its status words to one."""
+
+    not_started = "not_started"  # 未着手
+    considering = "considering"  # 検討中
+    in_progress = "in_progress"  # 進捗中
+    done = "done"  # 完了
+
+
+STATE_ORDER = (State.not_started, State.considering, State.in_progress, State.done)
+
+
+class StatusWord(Strict):
+    """One status word of the plan (e.g. 完了) and the canonical state it means.
+
+    ``progress`` is the percent (0–100) the plan itself declares for the word, if any
+    (Kama: 完了 = 100, 未着手 = 0; 001 defines none for 進捗中/検討中).
+    """
+
+    word: Text
+    state: State
+    progress: Percent | None = None
+    aliases: list[Text] = []
+
+
+class RatingBand(Strict):
+    """One label of the rating scale, with its inclusive lower bound in percent (001, 表記方法)."""
+
+    label: Text
+    min: float | None = Field(None, description="inclusive lower bound, percent; null = lowest band")
+
+
+DEFAULT_RATING_SCALE = [
+    RatingBand(label="達成", min=100),
+    RatingBand(label="ほぼ達成", min=90),
+    RatingBand(label="概ね達成", min=80),
+    RatingBand(label="やや未達", min=60),
+    RatingBand(label="課題あり", min=None),
+]
+"""Kama's scale (001, 表記方法), the default for plans that declare none."""
+
+
+class Category(Strict):
+    """A node of the plan's category tree (大区分 → 中区分, 柱 → 区分, 大分類 → 小分類)."""
+
+    id: Text
+    name: Text
+    aliases: list[Text] = []
+    description: str | None = None
+    children: list[Category] = []
+
+
+class Department(Strict):
+    """A department (課) or other owning body; ``parent`` is the key of its 部 where the plan has one.
+
+    ``id`` defaults to ``name``; ``kind: generic`` marks pseudo-owners such as 関係各課.
+    """
+
+    id: str | None = None
+    name: Text
+    aliases: list[Text] = []
+    parent: str | None = None
+    kind: Literal["department", "division", "office", "generic"] = "department"
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The id tasks and reports use: ``id`` when given, else ``name``."""
+        return self.id or self.name
+
+
+class DepartmentGroup(Strict):
+    """A written form that names several departments at once (e.g. 嘉穂・碓井・山田市民サービス課)."""
+
+    written: Text
+    members: list[Text]
+
+
+class SourceDocument(Strict):
+    """A source document of the plan: a seed file and what it is."""
+
+    file: Text
+    title: str | None = None
+    date: dt.date | None = None
+    note: str | None = None
+
+
+class StatusCounts(Strict):
+    """Counts of task rows per canonical state, as printed by a source (000's summary table)."""
+
+    not_started: int | None = None
+    considering: int | None = None
+    in_progress: int | None = None
+    done: int | None = None
+    total: int | None = None
+
+
+class StatusSnapshot(Strict):
+    """One column of a plan's own status summary table (000: four dates).
+
+    ``counts`` are row counts; ``shares`` are the printed percents (0–100).
+    ``kind`` tells whether the column is an actual count or a forecast (見込).
+    """
+
+    date: dt.date
+    label: Text
+    fiscal_year: FiscalYear
+    kind: Literal["actual", "forecast"] = "actual"
+    counts: StatusCounts
+    shares: dict[State | Literal["total"], float] = {}
+    note: str | None = None
+
+
+class Baseline(Strict):
+    """A measured starting value of an indicator."""
+
+    value: float
+    unit: str | None = None
+    fiscal_year: FiscalYear | None = None
+    date: dt.date | None = None
+    note: str | None = None
+
+
+class Indicator(Strict):
+    """A plan-level indicator (成果指標/KPI/KGI): measured quantity with baseline, target, unit, direction."""
+
+    id: Text
+    name: Text
+    unit: str | None = None
+    baseline: Baseline | None = None
+    target_text: str | None = None
+    target_value: float | None = None
+    direction: Literal["higher", "lower"] = "higher"
+    deadline: FiscalYear | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class GlossaryEntry(Strict):
+    """A glossary term (用語集) with its definition as written."""
+
+    term: Text
+    aliases: list[Text] = []
+    definition: Text
+    note: str | None = None
+
+
+class PredecessorResult(Strict):
+    """One result item of a predecessor plan (e.g. 鞍手町 第1期 実績)."""
+
+    id: Text
+    title: Text
+    category: str | None = None
+    measure: str | None = None
+    description: str | None = None
+    status: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class PredecessorPlan(Strict):
+    """A previous plan of the same municipality, with the results it reported."""
+
+    id: Text
+    title: Text
+    period_start: FiscalYear
+    period_end: FiscalYear
+    results: list[PredecessorResult] = []
+    source: str | None = None
+    note: str | None = None
+
+
+class Vision(Strict):
+    """A vision (目指す姿) of the plan, referenced by actions (鹿島市: pillar + ①–④)."""
+
+    id: Text
+    text: Text
+    category: str | None = None
+
+
+class LintConfig(Strict):
+    """Per-plan lint switches.
+
+    ``require`` lists action fields this plan wants in every action (e.g. ``target``,
+    ``owners``, ``tasks``, ``target.spec``); ``disable`` lists rule ids to skip.
+    """
+
+    require: list[Text] = []
+    disable: list[Text] = []
+
+
+class PlanLabels(Strict):
+    """The plan's own Japanese labels for the schema's fields, used in reports."""
+
+    category_levels: list[Text] = ["大区分", "中区分"]
+    aim: str = "目指すこと"
+    approach: str = "やること"
+    background: str = "背景"
+    target: str = "目標(値)"
+    owners: str = "担い手"
+    department: str = "担当課"
+    plan: str = "計画"
+    result: str = "実施"
+    status: str = "進捗状況"
+    budget: str = "予算、補助金等情報"
+    notes: str = "備考"
+    outcome: str = "成果"
+    activities: str = "取り組んだこと"
+    issues: str = "課題"
+    rate: str = "目標達成率"
+
+
+class Plan(Strict):
+    """``plan.yaml``: one municipality's plan for one period.
+
+    ``period_start``/``period_end`` are fiscal years (inclusive). ``evaluation_date``
+    is the date the current results describe (Kama: 令和7年2月10日); the task rate
+    uses the fiscal years up to the one containing it.
+    """
+
+    id: Text
+    municipality: Text
+    prefecture: str | None = None
+    title: Text
+    stage: str | None = Field(None, description="e.g. 案, 素案; null = adopted")
+    period_start: FiscalYear
+    period_end: FiscalYear
+    fiscal_year_style: Literal["reiwa", "r", "western"] = "reiwa"
+    evaluation_date: dt.date | None = None
+    published: str | None = None
+    sources: list[SourceDocument]
+    labels: PlanLabels = PlanLabels()
+    categories: list[Category] = []
+    departments: list[Department] = []
+    department_groups: list[DepartmentGroup] = []
+    department_separators: list[str] = Field(default=["・"], description="separators splitting a joint department cell")
+    statuses: list[StatusWord] = []
+    rating_scale: list[RatingBand] = Field(default_factory=lambda: list(DEFAULT_RATING_SCALE))
+    status_snapshots: list[StatusSnapshot] = []
+    indicators: list[Indicator] = []
+    visions: list[Vision] = []
+    glossary: list[GlossaryEntry] = []
+    predecessors: list[PredecessorPlan] = []
+    lint: LintConfig = LintConfig()
+    notes: list[str] = []
+    discrepancies: list[str] = []
+
+    @model_validator(mode="after")
+    def _period_order(self) -> Plan:
+        if self.period_end < self.period_start:
+            raise ValueError("period_end is before period_start")
+        return self
+
+    @property
+    def fiscal_years(self) -> list[int]:
+        """The plan's fiscal years in order, e.g. [2024, 2025, 2026]."""
+        return list(range(self.period_start, self.period_end + 1))
+
+
+# --------------------------------------------------------------------------- action
+
+
+class TargetKind(str, Enum):
+    """How a numeric target is scored (DOMAIN.md, evaluation rule 1)."""
+
+    count = "count"  # 8 of 10 回: baseline 0
+    level = "level"  # 交付率 96 % against 80 %: baseline 0
+    increase = "increase"  # +25 % achieved of +30 % targeted
+    multiple = "multiple"  # 2倍: baseline 1
+    per_year = "per_year"  # 30件/年: a rate per fiscal year, then their mean
+    lower_is_better = "lower_is_better"  # 0件: (baseline − actual) / (baseline − target)
+
+
+class Measurement(Strict):
+    """A measured value of a target, with when and where it was measured.
+
+    ``fiscal_year`` is required for ``per_year`` targets; when omitted it is derived
+    from ``date`` (001's 令和8年2月8日 belongs to FY R7).
+    """
+
+    value: float
+    date: dt.date | None = None
+    fiscal_year: FiscalYear | None = None
+    kind: Literal["actual", "forecast", "assumed"] = "actual"
+    source: str | None = None
+    note: str | None = None
+
+
+class TargetSpec(Strict):
+    """The numeric part of a target: ``value`` in ``unit`` of ``kind``, from ``baseline``.
+
+    For ``multiple`` the values are multiples (baseline 1 when omitted); for
+    ``increase`` they are increases (baseline 0); for ``count``/``level``/``per_year``
+    the baseline is 0 when omitted. ``lower_is_better`` needs a baseline.
+    """
+
+    kind: TargetKind
+    value: float
+    unit: str | None = None
+    baseline: float | None = None
+    direction: Literal["higher", "lower"] | None = None
+    comparator: Literal[">=", "=", "<="] | None = None
+    deadline: FiscalYear | None = None
+    metric: str | None = None
+
+    @model_validator(mode="after")
+    def _direction(self) -> TargetSpec:
+        if self.kind is TargetKind.lower_is_better and self.direction == "higher":
+            raise ValueError("a lower_is_better target cannot have direction: higher")
+        return self
+
+
+class ChangeRecord(Strict):
+    """Why a target, baseline, deadline or rating scale was changed (the goalpost guard)."""
+
+    date: dt.date
+    field: Text
+    reason: Text
+    by: str | None = None
+
+
+class Target(Strict):
+    """A target (目標(値)/達成目標): the text as written plus an optional numeric spec and measurements."""
+
+    text: Text
+    panel: str | None = Field(None, description="the target panel's restatement, as written")
+    spec: TargetSpec | None = None
+    measurements: list[Measurement] = []
+    history: list[ChangeRecord] = []
+
+
+class YearlyTarget(Strict):
+    """A target for one fiscal year (鹿島市 年次目標, 飯塚市 各年度目標)."""
+
+    fiscal_year: FiscalYear
+    text: Text
+    spec: TargetSpec | None = None
+
+
+class Effect(Strict):
+    """An effect target for one fiscal year: hours saved or money in thousand yen (飯塚市).
+
+    ``raw`` is the cell as written (△480, ▲100, 不明 …); ``value`` the signed number
+    in ``unit`` where the cell holds one; ``meaning`` records what the sign means on
+    this sheet, since △/▲ are used both for savings and for extra work or cost.
+    """
+
+    fiscal_year: FiscalYear
+    kind: Literal["hours", "money"]
+    raw: str
+    value: float | None = None
+    unit: Literal["時間", "千円"] | None = None
+    meaning: Literal["saving", "extra_workload", "cost", "revenue", "reduction", "unknown"] | None = None
+    note: str | None = None
+
+
+class Task(Strict):
+    """One task row of one fiscal year (計画 / 実施 / 進捗状況).
+
+    ``department`` is written as the source writes it (a name, alias or joint form
+    the plan declares); ``progress`` is an explicit percent 0–100; ``result_kind``
+    tells whether ``result`` is an actual, a forecast (見込) or planned (予定/想定).
+    """
+
+    fiscal_year: FiscalYear
+    department: str | None = None
+    plan: str | None = None
+    result: str | None = None
+    result_kind: Literal["actual", "forecast", "planned"] | None = None
+    status: str | None = None
+    progress: Percent | None = None
+    timing: str | None = None
+    note: str | None = None
+
+
+class ScheduleEntry(Strict):
+    """A line of the 実施スケジュール graphic, for one fiscal year or the whole period."""
+
+    fiscal_year: FiscalYear | None = None
+    text: Text
+
+
+class SummaryEvaluation(Strict):
+    """総括評価 (001, method ②): a percent 0–100 entered by the department, with a required reason."""
+
+    percent: Percent
+    reason: Text
+    by: str | None = None
+    date: dt.date | None = None
+
+
+class FinalReport(Strict):
+    """The final report fields of an action (001, 最終進捗率・達成率まとめ方)."""
+
+    outcome: str | None = None
+    activities: list[str] = []
+    activities_text: str | None = None
+    issues: str | None = None
+
+
+class Source(Strict):
+    """Where an action was transcribed from: seed file and location (sheet, page or lines)."""
+
+    file: Text
+    location: Text
+    note: str | None = None
+
+
+class Action(Strict):
+    """One action (アクション/取組/取組項目): one YAML file under ``actions/``.
+
+    ``id`` is unique within the plan; ``category`` (and ``secondary_categories``)
+    name nodes of the plan's category tree by id, name or alias; ``owners`` are
+    departments as the source writes them. ``status``-bearing rows live in
+    ``tasks``; a plan with no results simply has tasks without a status.
+    """
+
+    id: Text
+    number: int | None = None
+    title: Text
+    title_variants: list[Text] = []
+    category: Text
+    secondary_categories: list[Text] = []
+    visions: list[Text] = []
+    aim: str | None = None
+    approach: str | None = None
+    background: str | None = None
+    references: str | None = None
+    examples: list[Text] = []
+    target: Target | None = None
+    yearly_targets: list[YearlyTarget] = []
+    effects: list[Effect] = []
+    owners: list[Text] = []
+    related_departments: list[Text] = []
+    priority: int | None = None
+    tags: list[Text] = []
+    schedule: list[ScheduleEntry] = []
+    tasks: list[Task] = []
+    budget: str | None = None
+    notes: list[str] = []
+    summary_evaluation: SummaryEvaluation | None = None
+    final_report: FinalReport | None = None
+    predecessors: list[Text] = []
+    sources: list[Source] = Field(min_length=1)
+    discrepancies: list[str] = []
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
