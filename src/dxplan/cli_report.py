@@ -1,0 +1,1 @@
+"""``dxplan report`` (registered on the main app). See issue: reports."""

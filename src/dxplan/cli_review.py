@@ -1,0 +1,1 @@
+"""``dxplan diff``, ``fmt`` and ``schema`` (registered on the main app)."""

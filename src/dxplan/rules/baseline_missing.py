@@ -1,0 +1,41 @@
+"""A numeric target whose kind needs a baseline that is not given (lower_is_better): it cannot be scored.
+
+Passing::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    target:
+      text: 未処理案件 0件
+      spec: {kind: lower_is_better, value: 0, baseline: 12, unit: 件}
+    sources: [{file: seed.txt, location: line 1}]
+
+Failing (7:11)::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    target:
+      text: 未処理案件 0件
+      spec: {kind: lower_is_better, value: 0, unit: 件}
+    sources: [{file: seed.txt, location: line 1}]
+"""
+
+from ..model import TargetKind
+from . import Finding
+
+ID = "baseline-missing"
+SEVERITY = "warning"
+MESSAGE = {
+    "ja": "目標「{text}」は少ないほど良い目標ですが基準値 (baseline) がないため、達成率を計算できません。",
+    "en": "target '{text}' is lower-is-better but has no baseline, so no rate can be computed.",
+}
+
+
+def check(ctx):
+    for la in ctx.loaded.actions:
+        t = la.action.target
+        if t and t.spec and t.spec.kind is TargetKind.lower_is_better and t.spec.baseline is None:
+            yield Finding(la.doc, ("target", "spec"), {"text": t.text})

@@ -1,0 +1,39 @@
+"""Consistency: a task whose status means done (完了) but whose progress is below 100.
+
+Passing::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    tasks:
+      - {fiscal_year: 令和6年度, department: 総務課, status: 完了, progress: 100}
+    sources: [{file: seed.txt, location: line 1}]
+
+Failing (6:70)::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    tasks:
+      - {fiscal_year: 令和6年度, department: 総務課, status: 完了, progress: 80}
+    sources: [{file: seed.txt, location: line 1}]
+"""
+
+from ..model import State
+from . import Finding, iter_tasks
+
+ID = "done-below-100"
+SEVERITY = "warning"
+MESSAGE = {
+    "ja": "進捗状況は「{word}」ですが進捗率が {progress}% です。どちらかを直してください。",
+    "en": "status is '{word}' (done) but progress is {progress}%; correct one of them.",
+}
+
+
+def check(ctx):
+    for doc, i, task, _ in iter_tasks(ctx):
+        sw = ctx.index.status(task.status) if task.status else None
+        if sw is not None and sw.state is State.done and task.progress is not None and task.progress < 100:
+            yield Finding(doc, ("tasks", i, "progress"), {"word": task.status, "progress": f"{task.progress:g}"})

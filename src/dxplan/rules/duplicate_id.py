@@ -1,0 +1,25 @@
+"""Two action files with the same id: ids must be unique within a plan.
+
+Passing: ``actions/01.yaml`` with ``id: '1'`` and ``actions/02.yaml`` with ``id: '2'``.
+Failing: both files say ``id: '1'``; the second file (in name order) is reported
+at its ``id`` line. Needs two files; see tests/test_lint.py.
+"""
+
+ID = "duplicate-id"
+SEVERITY = "error"
+MESSAGE = {
+    "ja": "アクション番号「{id}」が重複しています（{other} と同じ）。番号を付け直してください。",
+    "en": "duplicate action id '{id}' (also in {other}); give one of them another id.",
+}
+
+
+def check(ctx):
+    from . import Finding
+
+    seen = {}
+    for la in ctx.loaded.actions:
+        key = la.action.id
+        if key in seen:
+            yield Finding(la.doc, ("id",), {"id": key, "other": seen[key].name})
+        else:
+            seen[key] = la.doc.path

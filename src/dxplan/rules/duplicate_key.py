@@ -1,0 +1,25 @@
+"""The same key twice in one mapping: YAML would silently keep only one value.
+
+Passing::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    sources: [{file: seed.txt, location: line 1}]
+
+Failing (3:1)::
+
+    id: '1'
+    title: 例
+    title: 別の例
+    category: A-1
+    sources: [{file: seed.txt, location: line 1}]
+"""
+
+ID = "duplicate-key"
+SEVERITY = "error"
+MESSAGE = {
+    "ja": "キー「{key}」が重複しています。どちらかの値を残し、もう一方を削除してください。",
+    "en": "duplicate key '{key}'; keep one of the values and delete the other.",
+}

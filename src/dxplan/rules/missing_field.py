@@ -1,0 +1,34 @@
+"""A required field is missing (an action's id, title, category or sources; a plan's period …).
+
+Passing::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    sources: [{file: seed.txt, location: line 1}]
+
+Failing (1:1)::
+
+    id: '1'
+    category: A-1
+    owners: [総務課]
+    sources: [{file: seed.txt, location: line 1}]
+"""
+
+from . import field_path
+
+ID = "missing-field"
+SEVERITY = "error"
+MESSAGE = {
+    "ja": "必須の項目「{field}」がありません。追加してください。",
+    "en": "required field '{field}' is missing; add it.",
+}
+
+
+def matches(err: dict) -> bool:
+    return err["type"] == "missing"
+
+
+def params(err: dict, model, doc) -> dict:
+    return {"field": field_path(tuple(err["loc"]))}

@@ -1,0 +1,47 @@
+"""A category (or secondary category) that is not in the plan's category tree (ids, names and aliases accepted).
+
+Passing::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    sources: [{file: seed.txt, location: line 1}]
+
+Failing (3:11)::
+
+    id: '1'
+    title: 例
+    category: A-9
+    owners: [総務課]
+    sources: [{file: seed.txt, location: line 1}]
+"""
+
+from . import Finding, did_you_mean
+
+ID = "unknown-category"
+SEVERITY = "error"
+MESSAGE = {
+    "ja": "区分「{name}」は計画の区分表にありません。{hint_ja}plan.yaml の categories に追加するか、別名 (aliases) として登録してください。",
+    "en": "category '{name}' is not in the plan's category tree.{hint_en} Add it to plan.yaml's categories, or as an alias.",
+}
+
+
+def check(ctx):
+    names = ctx.index.category_names()
+    for la in ctx.loaded.actions:
+        a = la.action
+        refs = [(("category",), a.category)] + [
+            (("secondary_categories", i), c) for i, c in enumerate(a.secondary_categories)
+        ]
+        for loc, name in refs:
+            if ctx.index.category(name) is None:
+                yield Finding(
+                    la.doc,
+                    loc,
+                    {
+                        "name": name,
+                        "hint_ja": did_you_mean(name, names, "ja").strip() + " " if did_you_mean(name, names) else "",
+                        "hint_en": did_you_mean(name, names, "en"),
+                    },
+                )

@@ -1,0 +1,49 @@
+"""A department (owner or task 担当課) the plan does not declare (names, aliases and groups accepted).
+
+Passing::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課, 企画課]
+    tasks:
+      - {fiscal_year: 令和6年度, department: 総務課・企画課}
+    sources: [{file: seed.txt, location: line 1}]
+
+Failing (4:10)::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務部]
+    sources: [{file: seed.txt, location: line 1}]
+"""
+
+from . import Finding, did_you_mean
+
+ID = "unknown-department"
+SEVERITY = "error"
+MESSAGE = {
+    "ja": "担当課「{name}」は計画の組織表にありません。{hint_ja}plan.yaml の departments に追加するか、別名 (aliases) として登録してください。",
+    "en": "department '{name}' is not declared by the plan.{hint_en} Add it to plan.yaml's departments, or as an alias.",
+}
+
+
+def check(ctx):
+    names = ctx.index.department_names()
+
+    def finding(doc, loc, name):
+        hint = did_you_mean(name, names, "ja").strip()
+        return Finding(
+            doc,
+            loc,
+            {"name": name, "hint_ja": hint + " " if hint else "", "hint_en": did_you_mean(name, names, "en")},
+        )
+
+    for la in ctx.loaded.actions:
+        for i, owner in enumerate(la.action.owners):
+            if ctx.index.departments(owner) is None:
+                yield finding(la.doc, ("owners", i), owner)
+        for i, task in enumerate(la.action.tasks):
+            if task.department and ctx.index.departments(task.department) is None:
+                yield finding(la.doc, ("tasks", i, "department"), task.department)

@@ -1,0 +1,41 @@
+"""An action's ``visions`` or ``predecessors`` entry the plan does not declare.
+
+Passing::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    visions: [V1]
+    sources: [{file: seed.txt, location: line 1}]
+
+Failing (5:10)::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    visions: [V9]
+    sources: [{file: seed.txt, location: line 1}]
+"""
+
+from . import Finding
+
+ID = "unknown-reference"
+SEVERITY = "error"
+MESSAGE = {
+    "ja": "{kind}「{ref}」は plan.yaml に定義されていません。",
+    "en": "{kind} '{ref}' is not declared in plan.yaml.",
+}
+
+
+def check(ctx):
+    visions = {v.id for v in ctx.plan.visions}
+    results = {r.id for p in ctx.plan.predecessors for r in p.results} | {p.id for p in ctx.plan.predecessors}
+    for la in ctx.loaded.actions:
+        for i, v in enumerate(la.action.visions):
+            if v not in visions:
+                yield Finding(la.doc, ("visions", i), {"kind": "vision", "ref": v})
+        for i, p in enumerate(la.action.predecessors):
+            if p not in results:
+                yield Finding(la.doc, ("predecessors", i), {"kind": "predecessor", "ref": p})

@@ -1,0 +1,48 @@
+"""A task status word the plan does not declare in ``statuses`` (aliases accepted).
+
+Passing::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    tasks:
+      - {fiscal_year: 令和6年度, department: 総務課, status: 進捗中}
+    sources: [{file: seed.txt, location: line 1}]
+
+Failing (6:56)::
+
+    id: '1'
+    title: 例
+    category: A-1
+    owners: [総務課]
+    tasks:
+      - {fiscal_year: 令和6年度, department: 総務課, status: 進行中}
+    sources: [{file: seed.txt, location: line 1}]
+"""
+
+from . import Finding, did_you_mean, iter_tasks
+
+ID = "unknown-status"
+SEVERITY = "error"
+MESSAGE = {
+    "ja": "進捗状況「{word}」は計画で定義されていません（定義済み: {known}）。{hint_ja}",
+    "en": "status word '{word}' is not declared by the plan (declared: {known}).{hint_en}",
+}
+
+
+def check(ctx):
+    words = [w for sw in ctx.plan.statuses for w in (sw.word, *sw.aliases)]
+    known = "、".join(sw.word for sw in ctx.plan.statuses) or "なし / none"
+    for doc, i, task, _ in iter_tasks(ctx):
+        if task.status is not None and ctx.index.status(task.status) is None:
+            yield Finding(
+                doc,
+                ("tasks", i, "status"),
+                {
+                    "word": task.status,
+                    "known": known,
+                    "hint_ja": did_you_mean(task.status, words, "ja").strip(),
+                    "hint_en": did_you_mean(task.status, words, "en"),
+                },
+            )

@@ -1,0 +1,319 @@
+"""Scoring: achievement rates and labels by the plan's evaluation rules (001, made exact in DOMAIN.md).
+
+Pure functions, no I/O. All rates are percents (100.0 = target reached), kept
+raw (uncapped, unrounded) in :attr:`Rate.value`; display and labels use the
+value rounded half-up to one decimal (``shown``), capped at 100 for the label.
+
+Three rates per action (001, フローチャート):
+
+- **target** — ``(actual − baseline) / (target − baseline)`` from the target's
+  numeric spec and its latest measurement (rule 1);
+- **tasks** — method ①: per fiscal year the mean of the tasks' progress, then the
+  mean of the yearly means (3カ年平均; rule 2);
+- **summary** — method ②: the department's 総括評価 percent (rule 3).
+
+Which decides (rule 4): a numeric target with a measurement; else the summary
+evaluation; else the task rate. The others are reference rates. An action with
+none is 未評価 (``not_evaluated``); one whose inputs exist but are incomplete is
+``insufficient_data`` — never 0 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import fmean
+
+from .fiscal import fiscal_year_of, format_fiscal_year
+from .model import Action, Measurement, Plan, RatingBand, TargetKind, TargetSpec
+from .planindex import PlanIndex
+
+OK = "ok"
+INSUFFICIENT = "insufficient_data"
+NOT_APPLICABLE = "not_applicable"
+
+NOT_EVALUATED_LABEL = "未評価"
+
+
+def round1(value: float) -> Decimal:
+    """Round half-up to one decimal (54.1666… → 54.2; 89.96 → 90.0). Python's round() is half-even."""
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def label_for(value: float, scale: list[RatingBand]) -> str:
+    """The label of the band holding ``value`` (a percent) *as shown*: rounded to one decimal, capped at 100.
+
+    Bands are inclusive lower bounds (001, 表記方法): 90.0 → ほぼ達成; 89.96 shows
+    as 90.0 and so is ほぼ達成, never 概ね達成. Raises ValueError for an empty scale.
+    """
+    if not scale:
+        raise ValueError("the rating scale is empty")
+    shown = min(round1(value), Decimal(100))
+    bands = sorted(scale, key=lambda b: float("-inf") if b.min is None else b.min, reverse=True)
+    for band in bands:
+        if band.min is None or shown >= Decimal(repr(band.min)):
+            return band.label
+    return bands[-1].label
+
+
+@dataclass
+class Rate:
+    """One rate: ``value`` is the raw percent (None unless ``status == "ok"``), with its explanation.
+
+    ``explain`` holds (ja, en) line pairs: the inputs, the formula with numbers,
+    the result — enough for a council member to check by hand.
+    """
+
+    method: str
+    status: str
+    value: float | None = None
+    explain: list[tuple[str, str]] = field(default_factory=list)
+    reason: tuple[str, str] | None = None
+
+    @property
+    def shown(self) -> str | None:
+        """The value as shown: one decimal, e.g. ``"54.2"``."""
+        return None if self.value is None else f"{round1(self.value)}"
+
+
+@dataclass
+class ActionScore:
+    """The evaluation of one action: deciding method, rate, label and the reference rates."""
+
+    action_id: str
+    title: str
+    deciding: str | None
+    rate: Rate | None
+    label: str
+    references: dict[str, Rate]
+
+    @property
+    def evaluated(self) -> bool:
+        return self.rate is not None
+
+    @property
+    def state(self) -> str:
+        """``evaluated``, ``insufficient_data`` (some inputs, incomplete) or ``not_evaluated`` (none)."""
+        if self.rate is not None:
+            return "evaluated"
+        if any(r.status == INSUFFICIENT for r in self.references.values()):
+            return INSUFFICIENT
+        return "not_evaluated"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if abs(x - round(x)) > 1e-9 else f"{int(round(x))}"
+
+
+# --------------------------------------------------------------------------- target
+
+
+def _measurement_fy(m: Measurement) -> int | None:
+    if m.fiscal_year is not None:
+        return m.fiscal_year
+    return fiscal_year_of(m.date) if m.date else None
+
+
+def _default_baseline(spec: TargetSpec) -> float | None:
+    if spec.baseline is not None:
+        return spec.baseline
+    if spec.kind is TargetKind.multiple:
+        return 1.0
+    if spec.kind is TargetKind.lower_is_better:
+        return None
+    return 0.0
+
+
+def _ratio(actual: float, baseline: float, target: float, lower: bool) -> float | None:
+    denom = (baseline - target) if lower else (target - baseline)
+    if denom == 0:
+        return None
+    num = (baseline - actual) if lower else (actual - baseline)
+    return num / denom * 100
+
+
+def target_rate(action: Action, plan: Plan) -> Rate:
+    """Rule 1: the rate against a numeric target, from its latest measurement.
+
+    - count / level / increase: baseline 0 unless given → actual / target
+      (001: 8 of 10 回 → 80 %; +25 % of +30 % → 83.3 %; 96 % of 80 % → 120 %).
+    - multiple: baseline 1 → (1.8 − 1) / (2 − 1) = 80 %, not 90 % (001, 例①).
+    - lower_is_better: (baseline − actual) / (baseline − target); needs a baseline.
+    - per_year: a rate per fiscal year measured, then their mean.
+
+    The raw rate may exceed 100 (001, 例②: 2.3倍 → 130 %); labels cap it.
+    Status ``not_applicable`` for a text target, ``insufficient_data`` when a
+    measurement or baseline is missing or target equals baseline.
+    """
+    t = action.target
+    if t is None or t.spec is None:
+        return Rate("target", NOT_APPLICABLE, reason=("数値目標なし（文章目標）", "no numeric target (text target)"))
+    spec = t.spec
+    baseline = _default_baseline(spec)
+    lower = spec.kind is TargetKind.lower_is_better or spec.direction == "lower"
+    unit = spec.unit or ""
+    if not t.measurements:
+        return Rate("target", INSUFFICIENT, reason=("実測値がありません", "no measurement recorded"))
+    if baseline is None:
+        return Rate("target", INSUFFICIENT, reason=("基準値がありません（少ないほど良い目標）", "no baseline (lower-is-better target)"))
+    explain = [
+        (f"目標: {t.text}（種類 {spec.kind.value}、目標値 {_fmt(spec.value)}{unit}、基準値 {_fmt(baseline)}{unit}）",
+         f"target: {t.text} (kind {spec.kind.value}, target value {_fmt(spec.value)}{unit}, baseline {_fmt(baseline)}{unit})"),
+    ]
+    style = plan.fiscal_year_style
+    if spec.kind is TargetKind.per_year:
+        by_year: dict[int, Measurement] = {}
+        for m in t.measurements:
+            fy = _measurement_fy(m)
+            if fy is None:
+                return Rate("target", INSUFFICIENT, explain, reason=("年度のない実測値があります", "a measurement has no fiscal year"))
+            prev = by_year.get(fy)
+            if prev is None or (m.date or dt.date.min) >= (prev.date or dt.date.min):
+                by_year[fy] = m
+        rates = []
+        for fy in sorted(by_year):
+            r = _ratio(by_year[fy].value, baseline, spec.value, lower)
+            if r is None:
+                return Rate("target", INSUFFICIENT, explain, reason=("目標値と基準値が同じです", "target equals baseline"))
+            rates.append(r)
+            explain.append((
+                f"{format_fiscal_year(fy, style)}: ({_fmt(by_year[fy].value)} − {_fmt(baseline)}) ÷ ({_fmt(spec.value)} − {_fmt(baseline)}) = {round1(r)}%",
+                f"{format_fiscal_year(fy, 'r')}: ({_fmt(by_year[fy].value)} − {_fmt(baseline)}) / ({_fmt(spec.value)} − {_fmt(baseline)}) = {round1(r)}%",
+            ))
+        value = fmean(rates)
+        shown = " + ".join(f"{round1(r)}" for r in rates)
+        explain.append((f"年度平均: ({shown}) ÷ {len(rates)} = {round1(value)}%", f"mean over years: ({shown}) / {len(rates)} = {round1(value)}%"))
+        return Rate("target", OK, value, explain)
+    latest = max(t.measurements, key=lambda m: (m.date or dt.date.min, _measurement_fy(m) or 0))
+    r = _ratio(latest.value, baseline, spec.value, lower)
+    if r is None:
+        return Rate("target", INSUFFICIENT, explain, reason=("目標値と基準値が同じです", "target equals baseline"))
+    when = latest.date.isoformat() if latest.date else (format_fiscal_year(_measurement_fy(latest), style) if _measurement_fy(latest) else "")
+    kind_ja = {"actual": "実績", "forecast": "見込", "assumed": "仮定値"}[latest.kind]
+    explain.append((f"実測値: {_fmt(latest.value)}{unit}（{when} {kind_ja}）", f"measured: {_fmt(latest.value)}{unit} ({when} {latest.kind})"))
+    if lower:
+        formula = f"({_fmt(baseline)} − {_fmt(latest.value)}) ÷ ({_fmt(baseline)} − {_fmt(spec.value)})"
+    else:
+        formula = f"({_fmt(latest.value)} − {_fmt(baseline)}) ÷ ({_fmt(spec.value)} − {_fmt(baseline)})"
+    explain.append((f"達成率 = {formula} × 100 = {round1(r)}%", f"rate = {formula.replace('÷', '/')} × 100 = {round1(r)}%"))
+    return Rate("target", OK, r, explain)
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+def scored_years(plan: Plan) -> list[int]:
+    """The fiscal years the task rate averages over: the plan's years up to the evaluation date's year.
+
+    With no evaluation date, or one after the period, all the plan's years.
+    (Decision where 001 is silent: a year not yet reached has no results to average.)
+    """
+    years = plan.fiscal_years
+    if plan.evaluation_date is None:
+        return years
+    upto = fiscal_year_of(plan.evaluation_date)
+    return [y for y in years if y <= upto] or years
+
+
+def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rate:
+    """Rule 2 (method ①, 各年度タスクの3カ年平均進捗率): mean of yearly means.
+
+    A task's progress is its explicit ``progress``; else the percent the plan
+    declares for its status word (Kama: 完了 = 100, 未着手 = 0); else unknown, and
+    the rate is ``insufficient_data`` — never a guess. Years in
+    :func:`scored_years` that have task rows are averaged; the mean is not pooled
+    (001, action 13: 42.5, 50.0, 70.0 → 54.2 %, where 001 prints 56.5 %).
+    """
+    index = index or PlanIndex(plan)
+    style = plan.fiscal_year_style
+    years = scored_years(plan)
+    if not action.tasks:
+        return Rate("tasks", NOT_APPLICABLE, reason=("タスクがありません", "no tasks"))
+    means: list[tuple[int, float]] = []
+    explain: list[tuple[str, str]] = []
+    if len(years) < len(plan.fiscal_years):
+        upto = format_fiscal_year(years[-1], style)
+        explain.append((
+            f"評価対象: {upto}まで（評価日 {plan.evaluation_date.isoformat()} 時点）",
+            f"years evaluated: up to {format_fiscal_year(years[-1], 'r')} (evaluation date {plan.evaluation_date.isoformat()})",
+        ))
+    missing: list[str] = []
+    for fy in years:
+        rows = [t for t in action.tasks if t.fiscal_year == fy]
+        if not rows:
+            continue
+        values = []
+        for n, task in enumerate(rows, 1):
+            if task.progress is not None:
+                values.append(task.progress)
+            elif task.status and (sw := index.status(task.status)) is not None and sw.progress is not None:
+                values.append(sw.progress)
+            else:
+                what = task.status or "状況なし"
+                missing.append(f"{format_fiscal_year(fy, style)} #{n} {task.plan or ''}（{what}）".strip())
+        if len(values) == len(rows):
+            mean = fmean(values)
+            means.append((fy, mean))
+            explain.append((
+                f"{format_fiscal_year(fy, style)}: ({' + '.join(_fmt(v) for v in values)}) ÷ {len(values)} = {round1(mean)}%",
+                f"{format_fiscal_year(fy, 'r')}: ({' + '.join(_fmt(v) for v in values)}) / {len(values)} = {round1(mean)}%",
+            ))
+    if missing:
+        shown = "; ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        return Rate(
+            "tasks",
+            INSUFFICIENT,
+            explain=explain,
+            reason=(f"進捗率の分からないタスク {len(missing)} 件: {shown}", f"{len(missing)} task(s) without a progress percent: {shown}"),
+        )
+    if not means:
+        return Rate("tasks", NOT_APPLICABLE, reason=("評価対象年度のタスクがありません", "no tasks in the years evaluated"))
+    value = fmean(m for _, m in means)
+    parts = " + ".join(f"{round1(m)}" for _, m in means)
+    explain.append((f"年度平均の平均: ({parts}) ÷ {len(means)} = {round1(value)}%", f"mean of yearly means: ({parts}) / {len(means)} = {round1(value)}%"))
+    return Rate("tasks", OK, value, explain)
+
+
+def summary_rate(action: Action) -> Rate:
+    """Rule 3 (method ②, 総括評価): the department's percent, with its reason."""
+    s = action.summary_evaluation
+    if s is None:
+        return Rate("summary", NOT_APPLICABLE, reason=("総括評価なし", "no summary evaluation"))
+    return Rate(
+        "summary",
+        OK,
+        s.percent,
+        [(f"総括評価: {_fmt(s.percent)}%（理由: {s.reason}）", f"summary evaluation: {_fmt(s.percent)}% (reason: {s.reason})")],
+    )
+
+
+# --------------------------------------------------------------------------- action
+
+
+METHOD_LABELS = {
+    "target": ("目標(値)に対する進捗率", "rate against the target"),
+    "tasks": ("各年度タスクの3カ年平均進捗率", "mean of yearly task progress"),
+    "summary": ("総括評価による進捗率", "summary evaluation"),
+}
+
+
+def score_action(action: Action, plan: Plan, index: PlanIndex | None = None) -> ActionScore:
+    """Rule 4 (001, フローチャート): which rate decides, its label, and the reference rates."""
+    index = index or PlanIndex(plan)
+    refs = {"target": target_rate(action, plan), "tasks": task_rate(action, plan, index), "summary": summary_rate(action)}
+    if refs["target"].status == OK:
+        order = ["target"]
+    else:
+        order = ["summary", "tasks"]
+    for method in order:
+        if refs[method].status == OK:
+            rate = refs[method]
+            return ActionScore(action.id, action.title, method, rate, label_for(rate.value, plan.rating_scale), refs)
+    return ActionScore(action.id, action.title, None, None, NOT_EVALUATED_LABEL, refs)
+
+
+def score_plan(plan: Plan, actions: list[Action]) -> list[ActionScore]:
+    """Scores of every action, in the order given."""
+    index = PlanIndex(plan)
+    return [score_action(a, plan, index) for a in actions]
