@@ -71,7 +71,7 @@ def _load_all(paths: list[Path], lang: str) -> list[LoadedPlan]:
         _fail(str(exc))
     plans = []
     for root, _ in found:
-        loaded = load_plan(root)
+        loaded = load_plan(root, positions=False)
         errors = [p for p in loaded.problems if p.severity == "error"]
         if errors:
             msg = (

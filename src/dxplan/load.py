@@ -98,17 +98,21 @@ class LoadedPlan:
         return self.plan.id if self.plan else self.root.name
 
 
-def _yaml() -> YAML:
-    y = YAML(typ="rt")
+def _yaml(fast: bool = False) -> YAML:
+    # fast: ruamel's safe loader (C-accelerated through ruamel.yaml.clib), no positions;
+    # otherwise the round-trip loader, whose nodes know their line and column.
+    y = YAML(typ="safe", pure=False) if fast else YAML(typ="rt")
     y.allow_duplicate_keys = False
     return y
 
 
-def read_document(path: Path, text: str | None = None) -> tuple[Document | None, list[Problem]]:
+def read_document(path: Path, text: str | None = None, *, fast: bool = False) -> tuple[Document | None, list[Problem]]:
     """Read and parse one YAML file. Returns (document or None, problems).
 
     ``text`` may be given to parse content that is not on disk (e.g. a file at a
-    git revision); ``path`` is then only used in messages.
+    git revision); ``path`` is then only used in messages. ``fast=True`` parses
+    without positions (for commands that only need the data); callers re-read a
+    file that has problems without ``fast`` to position them.
     """
     rules = load_rules()
     if text is None:
@@ -125,6 +129,14 @@ def read_document(path: Path, text: str | None = None) -> tuple[Document | None,
             return None, [rules["encoding"].problem(path, line, col, byte=f"0x{raw[exc.start]:02x}")]
     if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
         return None, [rules["empty-file"].problem(path, 1, 1)]
+    if fast:
+        try:
+            tree = _yaml(fast=True).load(text)
+        except YAMLError:
+            return read_document(path, text)
+        if not isinstance(tree, dict):
+            return read_document(path, text)
+        return Document(path, text, tree), []
     try:
         tree = _yaml().load(io.StringIO(text))
     except MarkedYAMLError as exc:
@@ -177,23 +189,32 @@ def _schema_problems(doc: Document, model: type, exc: ValidationError) -> list[P
     return problems
 
 
-def load_plan(root: Path, only: set[Path] | None = None) -> LoadedPlan:
-    """Load a plan folder. ``only``: action files to validate (others are still loaded for plan-wide checks)."""
-    root = Path(root)
-    plan_path = root / PLAN_FILE
-    doc, problems = read_document(plan_path)
-    plan = None
+def _read_valid(path: Path, model: type[Plan] | type[Action], fast: bool) -> tuple[Document | None, Any, list[Problem]]:
+    doc, problems = read_document(path, fast=fast)
+    obj = None
     if doc is not None:
-        plan, more = validate(doc, Plan)
+        obj, more = validate(doc, model)
         problems += more
+    if fast and (problems or obj is None):
+        return _read_valid(path, model, fast=False)  # again, with positions for the messages
+    return doc, obj, problems
+
+
+def load_plan(root: Path, only: set[Path] | None = None, *, positions: bool = True) -> LoadedPlan:
+    """Load a plan folder. ``only``: action files to report problems for (all are loaded for plan-wide checks).
+
+    ``positions=False`` parses good files without line/column information (several
+    times faster); files with problems are still reported with positions. Lint
+    needs positions for every finding, so it loads with ``positions=True``.
+    """
+    root = Path(root)
+    fast = not positions
+    doc, plan, problems = _read_valid(root / PLAN_FILE, Plan, fast)
     loaded = LoadedPlan(root=root, plan=plan, plan_doc=doc if plan else None, problems=problems)
     for path in action_files(root):
-        adoc, aproblems = read_document(path)
-        if adoc is not None:
-            action, more = validate(adoc, Action)
-            aproblems += more
-            if action is not None:
-                loaded.actions.append(LoadedAction(action, adoc))
+        adoc, action, aproblems = _read_valid(path, Action, fast)
+        if action is not None:
+            loaded.actions.append(LoadedAction(action, adoc))
         if only is None or path.resolve() in only:
             loaded.problems += aproblems
     return loaded

@@ -11,7 +11,7 @@ Passing::
       spec: {kind: lower_is_better, value: 0, baseline: 12, unit: 件}
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (7:11)::
+Failing (7:9)::
 
     id: '1'
     title: 例

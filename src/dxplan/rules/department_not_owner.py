@@ -10,7 +10,7 @@ Generic entries (関係各課 …) are exempt. Passing::
       - {fiscal_year: 令和6年度, department: 総務課}
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (6:44)::
+Failing (6:38)::
 
     id: '1'
     title: 例

@@ -10,7 +10,7 @@ Passing::
       - {fiscal_year: 令和6年度, department: 総務課, status: 完了, progress: 100}
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (6:70)::
+Failing (6:65)::
 
     id: '1'
     title: 例

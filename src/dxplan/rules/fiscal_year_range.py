@@ -10,7 +10,7 @@ Passing::
       - {fiscal_year: 令和8年度, department: 総務課}
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (6:20)::
+Failing (6:19)::
 
     id: '1'
     title: 例

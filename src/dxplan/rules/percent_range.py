@@ -10,7 +10,7 @@ Passing::
       - {fiscal_year: 令和6年度, department: 総務課, progress: 80}
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (6:60)::
+Failing (6:53)::
 
     id: '1'
     title: 例

@@ -28,8 +28,8 @@ from . import did_you_mean, field_path
 ID = "unknown-key"
 SEVERITY = "error"
 MESSAGE = {
-    "ja": "未知のキー「{key}」（{where}）。{hint_ja}",
-    "en": "unknown key '{key}' ({where}).{hint_en}",
+    "ja": "未知のキー「{key}」{where_ja}。{hint_ja}",
+    "en": "unknown key '{key}'{where_en}.{hint_en}",
 }
 
 
@@ -77,4 +77,11 @@ def params(err: dict, model: type, doc) -> dict:
     choices = list(parent.model_fields) if parent else []
     hint_ja = did_you_mean(key, choices, "ja").strip() or "スキーマにないキーは使えません。"
     hint_en = did_you_mean(key, choices, "en") or " Keys outside the schema are not allowed."
-    return {"key": key, "where": field_path(loc[:-1]), "hint_ja": hint_ja, "hint_en": hint_en}
+    where = field_path(loc[:-1]) if len(loc) > 1 else ""
+    return {
+        "key": key,
+        "where_ja": f"（{where} 内）" if where else "",
+        "where_en": f" in {where}" if where else "",
+        "hint_ja": hint_ja,
+        "hint_en": hint_en,
+    }

@@ -9,7 +9,7 @@ Passing::
     visions: [V1]
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (5:10)::
+Failing (5:11)::
 
     id: '1'
     title: 例

@@ -10,7 +10,7 @@ Passing::
       - {fiscal_year: 令和6年度, department: 総務課, status: 進捗中}
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (6:56)::
+Failing (6:51)::
 
     id: '1'
     title: 例

@@ -8,7 +8,7 @@ Passing::
     owners: [総務課]
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (3:1)::
+Failing (3:9)::
 
     id: '1'
     title: [例

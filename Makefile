@@ -1,0 +1,38 @@
+# dxplan: set-up and everyday commands. Every target creates .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test lint bench schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+## run: install and show 嘉麻市's status table (the main job on a bundled plan)
+run: $(VENV)/.installed
+	$(BIN)/dxplan status plans/kama
+
+## test: install with test extras and run the whole test suite
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+## lint: validate every bundled plan
+lint: $(VENV)/.installed
+	$(BIN)/dxplan lint plans
+
+## bench: speed figures (status under 0.5 s, reports under 2 s)
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_status.py
+	@if [ -f bench/bench_report.py ]; then $(BIN)/python bench/bench_report.py; fi
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,315 @@
+"""Git access for the review workflow: every call goes through the git CLI.
+
+Commands run as ``subprocess.run(["git", ...])`` with list arguments (never a
+shell), in the repository that holds the plans. Nothing here interprets plan
+data; :mod:`dxplan.review` asks for file lists and file contents at a revision.
+
+Every failure raises :class:`GitError`, whose message (Japanese and English)
+says what went wrong and, when a revision is missing from a shallow clone, what
+to fetch. The CLI turns it into exit code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from .problems import default_lang
+
+PLAN_FILE = "plan.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class GitError(Exception):
+    """A git command failed or a revision is not available.
+
+    ``ja`` and ``en`` are the message in both languages; ``str(exc)`` is the one
+    ``DXPLAN_LANG`` asks for (Japanese by default). Use :meth:`message` to pick.
+    """
+
+    def __init__(self, ja: str, en: str | None = None) -> None:
+        self.ja = ja
+        self.en = en or ja
+        super().__init__(ja)
+
+    def message(self, lang: str = "ja") -> str:
+        """The message in ``lang`` (``ja`` or ``en``)."""
+        return self.en if lang == "en" else self.ja
+
+    def __str__(self) -> str:
+        return self.message(default_lang())
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("LC_ALL", "C")  # stable, parseable git messages
+    env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for credentials
+    return env
+
+
+def run_git(args: list[str], cwd: Path | str, *, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git <args>`` in ``cwd`` and return the completed process (stdout/stderr as bytes).
+
+    Raises :class:`GitError` when git is not installed, ``cwd`` does not exist, or
+    (with ``check``) the command exits non-zero; the message quotes git's stderr.
+    """
+    cmd = ["git", *args]
+    try:
+        proc = subprocess.run(cmd, cwd=str(cwd), input=input, capture_output=True, env=_env(), check=False)
+    except FileNotFoundError as exc:
+        if not Path(cwd).exists():
+            raise GitError(f"フォルダがありません: {cwd}", f"no such folder: {cwd}") from None
+        raise GitError(
+            "git コマンドが見つかりません。git をインストールしてください。",
+            "the git command was not found; install git.",
+        ) from exc
+    except OSError as exc:
+        raise GitError(f"git を実行できません: {exc}", f"cannot run git: {exc}") from None
+    if check and proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip() or f"exit {proc.returncode}"
+        shown = " ".join(cmd)
+        raise GitError(f"git コマンドが失敗しました（{shown}）: {err}", f"git command failed ({shown}): {err}")
+    return proc
+
+
+def _out(args: list[str], cwd: Path | str) -> str:
+    return run_git(args, cwd).stdout.decode("utf-8", "replace").strip()
+
+
+def repo_root(path: Path | str = ".") -> Path:
+    """The top folder of the git work tree holding ``path`` (a file or folder), resolved.
+
+    Raises :class:`GitError` when ``path`` is not inside a git repository.
+    """
+    p = Path(path).resolve()
+    cwd = p if p.is_dir() else p.parent
+    while not cwd.exists():
+        cwd = cwd.parent
+    proc = run_git(["rev-parse", "--show-toplevel"], cwd, check=False)
+    if proc.returncode != 0:
+        raise GitError(
+            f"{path} は git リポジトリの中にありません。リポジトリの中で実行してください（git init / git clone）。",
+            f"{path} is not inside a git repository; run this inside one (git init / git clone).",
+        )
+    return Path(proc.stdout.decode("utf-8", "replace").strip()).resolve()
+
+
+def is_shallow(repo: Path) -> bool:
+    """True when ``repo`` is a shallow clone (``git clone --depth N``)."""
+    return _out(["rev-parse", "--is-shallow-repository"], repo) == "true"
+
+
+def fetch_hint(rev: str, repo: Path) -> tuple[str, str]:
+    """What to fetch so that ``rev`` resolves in ``repo``: a (ja, en) sentence with the command.
+
+    ``HEAD~N``/``X^`` need N more commits of history (``git fetch --deepen=N``);
+    ``origin/main`` needs that branch (``git fetch origin main``); a commit id
+    needs that commit (``git fetch origin <sha>``). A full clone without a remote
+    ref gets ``git fetch origin``.
+    """
+    shallow = is_shallow(repo)
+    m = re.fullmatch(r"(.+?)((?:~\d*|\^\d*)+)", rev)
+    if m:
+        depth = 0
+        for op, n in re.findall(r"([~^])(\d*)", m.group(2)):
+            depth += int(n or 1) if op == "~" else 1
+        depth = max(depth, 1)
+        cmd = f"git fetch --deepen={depth}" if shallow else "git fetch origin"
+    elif re.fullmatch(r"[0-9a-fA-F]{7,40}", rev):
+        cmd = f"git fetch --depth=1 origin {rev}" if shallow else f"git fetch origin {rev}"
+    elif rev.startswith("origin/"):
+        branch = rev.split("/", 1)[1]
+        cmd = f"git fetch --depth=1 origin {branch}:refs/remotes/origin/{branch}" if shallow else f"git fetch origin {branch}"
+    else:
+        cmd = f"git fetch origin {rev}"
+    if shallow:
+        return (
+            f"これは浅いクローン（shallow clone）です。取得してください: {cmd}（またはすべての履歴: git fetch --unshallow。"
+            "GitHub Actions では actions/checkout に fetch-depth: 0）",
+            f"this is a shallow clone; fetch it: {cmd} (or all history: git fetch --unshallow; "
+            "in GitHub Actions set fetch-depth: 0 on actions/checkout)",
+        )
+    return (f"取得してください: {cmd}", f"fetch it: {cmd}")
+
+
+def resolve(rev: str, repo: Path) -> str:
+    """The full commit id ``rev`` names in ``repo``.
+
+    Raises :class:`GitError` naming the revision and what to fetch when it is
+    not available (unknown name, or outside the history of a shallow clone).
+    """
+    if not rev or rev.startswith("-"):
+        raise GitError(f"不正なリビジョンです: {rev!r}", f"not a revision: {rev!r}")
+    proc = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], repo, check=False)
+    if proc.returncode == 0:
+        return proc.stdout.decode().strip()
+    hint_ja, hint_en = fetch_hint(rev, repo)
+    raise GitError(
+        f"リビジョン {rev} がこのリポジトリにありません。{hint_ja}",
+        f"revision {rev} is not available in this repository; {hint_en}",
+    )
+
+
+def short(commit: str, repo: Path) -> str:
+    """The abbreviated id of ``commit`` (``git rev-parse --short``)."""
+    return _out(["rev-parse", "--short", commit], repo)
+
+
+def default_branch(repo: Path) -> str | None:
+    """The branch pull requests go into, as a revision name, or None when none is found.
+
+    Order: ``origin/$GITHUB_BASE_REF`` (GitHub pull requests); the remote's HEAD
+    (``refs/remotes/origin/HEAD``); then ``origin/main``, ``origin/master``,
+    ``main``, ``master`` — the first that exists.
+    """
+    candidates = []
+    base_ref = os.environ.get("GITHUB_BASE_REF")
+    if base_ref:
+        candidates.append(f"origin/{base_ref}")
+    proc = run_git(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], repo, check=False)
+    if proc.returncode == 0:
+        ref = proc.stdout.decode().strip()
+        candidates.append(ref.removeprefix("refs/remotes/"))
+    candidates += ["origin/main", "origin/master", "main", "master"]
+    for name in candidates:
+        if run_git(["rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"], repo, check=False).returncode == 0:
+            return name
+    return None
+
+
+def merge_base(a: str, b: str, repo: Path) -> str:
+    """The best common ancestor of ``a`` and ``b``.
+
+    Raises :class:`GitError` when there is none in the history available (a
+    shallow clone cut below it, or unrelated histories), saying what to fetch.
+    """
+    ca, cb = resolve(a, repo), resolve(b, repo)
+    proc = run_git(["merge-base", ca, cb], repo, check=False)
+    if proc.returncode == 0:
+        return proc.stdout.decode().strip()
+    if is_shallow(repo):
+        raise GitError(
+            f"{a} と {b} の共通の祖先がこの浅いクローンにありません。履歴を取得してください: git fetch --deepen=100"
+            "（またはすべて: git fetch --unshallow。GitHub Actions では fetch-depth: 0）。BASE を直接指定することもできます。",
+            f"no common ancestor of {a} and {b} in this shallow clone; fetch more history: git fetch --deepen=100 "
+            "(or all: git fetch --unshallow; in GitHub Actions fetch-depth: 0), or give BASE explicitly.",
+        )
+    raise GitError(
+        f"{a} と {b} に共通の祖先がありません。BASE を直接指定してください。",
+        f"{a} and {b} have no common ancestor; give BASE explicitly.",
+    )
+
+
+def default_base(repo: Path) -> tuple[str, str]:
+    """``(label, commit)`` of the default base: the merge-base of the default branch and HEAD.
+
+    Raises :class:`GitError` when no default branch is found or the merge-base is
+    not in the available history.
+    """
+    branch = default_branch(repo)
+    if branch is None:
+        raise GitError(
+            "既定のブランチ（origin/HEAD、main、master）が見つかりません。比較元 BASE を指定してください（例: dxplan diff HEAD~1）。",
+            "no default branch found (origin/HEAD, main, master); give BASE (e.g. dxplan diff HEAD~1).",
+        )
+    return f"merge-base({branch}, HEAD)", merge_base(branch, "HEAD", repo)
+
+
+def list_files(commit: str, rel: str, repo: Path) -> list[str]:
+    """Files under ``rel`` (a repository-relative path, ``""`` for all) at ``commit``, repository-relative.
+
+    Uses ``git ls-tree -r --name-only --full-name``. An empty list when ``rel``
+    does not exist at that commit.
+    """
+    args = ["ls-tree", "-r", "-z", "--name-only", "--full-name", commit]
+    if rel:
+        args += ["--", rel]
+    out = run_git(args, repo).stdout.decode("utf-8", "surrogateescape")
+    return [p for p in out.split("\0") if p]
+
+
+def read_blobs(commit: str, paths: list[str], repo: Path) -> dict[str, bytes | None]:
+    """The contents of ``paths`` (repository-relative) at ``commit``, as bytes; None for a path not there.
+
+    One ``git cat-file --batch`` process serves every path (the same bytes as
+    ``git show REV:path``). Raises :class:`GitError` if git fails.
+    """
+    if not paths:
+        return {}
+    request = "".join(f"{commit}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
+    out = run_git(["cat-file", "--batch"], repo, input=request).stdout
+    result: dict[str, bytes | None] = {}
+    pos = 0
+    for p in paths:
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].decode("utf-8", "replace")
+        pos = nl + 1
+        parts = header.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            size = int(parts[2])
+            result[p] = out[pos : pos + size]
+            pos += size + 1  # content is followed by a newline
+        else:
+            result[p] = None  # "<name> missing" or not a blob
+    return result
+
+
+def changed_paths(commit: str, repo: Path, rels: list[str] | None = None) -> list[str]:
+    """Repository-relative paths that differ between ``commit`` and the working tree, plus untracked files.
+
+    ``rels``: restrict to these repository-relative paths. Deleted files are included.
+    """
+    scope = ["--", *rels] if rels else []
+    diff = run_git(["diff", "--name-only", "-z", "--no-renames", commit, *scope], repo).stdout
+    untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name", *scope], repo).stdout
+    names = (diff + b"\0" + untracked).decode("utf-8", "surrogateescape").split("\0")
+    return sorted({n for n in names if n})
+
+
+def _plan_root(path: Path) -> Path | None:
+    for candidate in (path.parent, path.parent.parent):
+        if (candidate / PLAN_FILE).is_file():
+            return candidate
+    return None
+
+
+def changed_files(rev: str, paths: list[Path]) -> set[Path]:
+    """Plan files (resolved paths) under ``paths`` that changed since ``rev`` and still exist.
+
+    A plan file is a ``plan.yaml`` or a YAML file under a plan's ``actions/``.
+    Compared against the working tree, untracked files included. When a plan's
+    ``plan.yaml`` changed, every action file of that plan is included too, since
+    a change to the plan (status words, departments, categories) can make its
+    actions wrong. Raises :class:`GitError` when ``paths`` are not in a git
+    repository or ``rev`` is not available (the message says what to fetch).
+    """
+    from .load import action_files
+
+    paths = [Path(p) for p in paths] or [Path(".")]
+    anchor = next((p for p in paths if p.exists()), Path("."))
+    repo = repo_root(anchor)
+    commit = resolve(rev, repo)
+    rels = []
+    for p in paths:
+        try:
+            rel = p.resolve().relative_to(repo).as_posix()
+        except ValueError:
+            raise GitError(f"{p} はリポジトリ {repo} の外にあります。", f"{p} is outside the repository {repo}.") from None
+        rels.append(rel if rel != "." else "")
+    scope = [r for r in rels if r] if all(rels) else None
+    result: set[Path] = set()
+    for name in changed_paths(commit, repo, scope):
+        path = (repo / name).resolve()
+        if path.suffix not in YAML_SUFFIXES or not path.is_file():
+            continue
+        root = _plan_root(path)
+        if root is None:
+            continue
+        if path.name == PLAN_FILE and path.parent == root:
+            result.add(path)
+            result.update(a.resolve() for a in action_files(root))
+        elif path.parent == root / "actions":
+            result.add(path)
+    return result

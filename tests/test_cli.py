@@ -1,0 +1,113 @@
+"""The CLI through typer's runner: exit codes, formats and messages."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from typer.testing import CliRunner
+
+from dxplan.cli import app
+
+from conftest import FIXTURES, PLANS, write_action
+
+runner = CliRunner()
+
+
+def run(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env=env or {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": ""})
+
+
+def test_help_lists_commands_bilingually():
+    r = run("--help")
+    assert r.exit_code == 0
+    for cmd in ("lint", "status", "score"):
+        assert cmd in r.output
+    assert "Exit codes" in r.output
+
+
+def test_lint_all_plans_exit_0():
+    r = run("lint", PLANS)
+    assert r.exit_code == 0, r.output
+    assert "エラー 0 件" in r.output
+
+
+def test_lint_broken_copy_exit_1_with_positions(tmp_path):
+    dest = tmp_path / "kama"
+    shutil.copytree(PLANS / "kama", dest)
+    p13, p14 = dest / "actions" / "13.yaml", dest / "actions" / "14.yaml"
+    p13.write_text(p13.read_text(encoding="utf-8").replace("status: 進捗中", "status: 進行中", 1), encoding="utf-8")
+    p14.write_text(p14.read_text(encoding="utf-8").replace("category: I-2", "categry: I-2"), encoding="utf-8")
+    r = run("lint", dest, "--lang", "en")
+    assert r.exit_code == 1
+    lines = [ln for ln in r.output.splitlines() if "13.yaml" in ln or "14.yaml" in ln]
+    assert any(": error unknown-key unknown key 'categry'" in ln and "Did you mean 'category'?" in ln for ln in lines), r.output
+    assert any(": error unknown-status status word '進行中'" in ln for ln in lines), r.output
+    for ln in lines:
+        file_line_col = ln.split(": ")[0]
+        assert file_line_col.count(":") == 2 and all(part.isdigit() for part in file_line_col.split(":")[1:])
+
+
+def test_lint_json_and_github_formats(mini_plan):
+    write_action(mini_plan, "01.yaml", "id: '1'\ntitle: 例\ncategory: A-1\nowners: [総務部]\nsources: [{file: s, location: l}]\n")
+    r = run("lint", mini_plan, "--format", "json")
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    assert data["summary"] == {"files": 2, "errors": 1, "warnings": 0}
+    assert (data["problems"][0]["rule"], data["problems"][0]["line"], data["problems"][0]["column"]) == ("unknown-department", 4, 10)
+    r = run("lint", mini_plan, env={"GITHUB_ACTIONS": "true"})
+    assert r.output.startswith("::error file=") and ",line=4,col=10,title=unknown-department::" in r.output
+
+
+def test_lint_sarif(mini_plan):
+    write_action(mini_plan, "01.yaml", "id: '1'\ntitle: 例\ncategory: A-1\nsources: [{file: s, location: l}]\n")
+    r = run("lint", mini_plan, "--format", "sarif")
+    sarif = json.loads(r.output)
+    assert r.exit_code == 0  # a warning only
+    res = sarif["runs"][0]["results"][0]
+    assert (res["ruleId"], res["level"]) == ("required-by-plan", "warning")
+    assert run("lint", mini_plan, "--strict").exit_code == 1
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("lint", tmp_path / "nope").exit_code == 2
+    assert run("status", PLANS / "kama", "--year", "来年度").exit_code == 2
+    assert run("status", PLANS / "kama", "--year", "R12").exit_code == 2
+    assert run("score", PLANS / "kama", "--action", "999").exit_code == 2
+    assert run("status", PLANS / "kama", "--by", "color").exit_code == 2
+
+
+def test_status_json_year_forms_agree():
+    outs = [json.loads(run("status", PLANS / "kama", "--year", y, "--format", "json").output) for y in ("R6", "2024", "令和6年度")]
+    assert outs[0] == outs[1] == outs[2]
+    year = outs[0]["years"][0]
+    assert year["fiscal_year_label"] == "令和6年度"
+    assert year["total"]["counts"] == {"not_started": 0, "considering": 0, "in_progress": 77, "done": 74}
+    assert year["source_table"]["matches"] is True
+
+
+def test_status_table_in_terminal():
+    r = run("status", PLANS / "kama", "--year", "R6")
+    assert r.exit_code == 0
+    assert "令和6年度 進捗状況" in r.output and "50.99%" in r.output and "状況のない行 1 件" in r.output
+    assert "資料の集計表「令和7年3月末進捗見込 (令和7年2月10日 現在評価)」と一致" in r.output
+
+
+def test_score_json_and_explain():
+    data = json.loads(run("score", FIXTURES / "kama001", "--format", "json").output)
+    by_id = {a["id"]: a for a in data["actions"]}
+    assert (by_id["13"]["deciding"], by_id["13"]["shown"], by_id["13"]["label"]) == ("summary", "70.0", "やや未達")
+    assert by_id["13"]["references"]["tasks"]["shown"] == "54.2"
+    assert by_id["6"]["references"]["tasks"]["shown"] == "90.0"
+    r = run("score", FIXTURES / "kama001", "--action", "3a", "--explain")
+    assert "達成率 = (1.8 − 1) ÷ (2 − 1) × 100 = 80.0%" in r.output
+    assert "→ 概ね達成" in r.output
+    r = run("score", FIXTURES / "kama001", "--action", "3a", "--explain", "--lang", "en")
+    assert "rate = (1.8 − 1) / (2 − 1) × 100 = 80.0%" in r.output
+
+
+def test_status_on_plan_with_broken_file_warns_and_exits_1(mini_plan):
+    write_action(mini_plan, "01.yaml", "id: '1'\ntitle: [broken\n")
+    r = run("status", mini_plan)
+    assert r.exit_code == 1
+    assert "dxplan lint" in r.output
