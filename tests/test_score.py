@@ -143,3 +143,10 @@ def test_kama_real_action_2_decided_by_measurement_of_000():
     assert (s.deciding, s.rate.shown, s.label) == ("target", "103.3", "達成")  # 82.6 / 80 on 2025-01-31
     # the task rate covers only FY R6: the evaluation date 2025-02-10 lies in R6
     assert s.references["tasks"].explain[0][0] == "評価対象: 令和6年度まで（評価日 2025-02-10 時点）"
+
+
+def test_draft_plan_without_any_result_is_not_evaluated_not_insufficient():
+    kashima = load_plan(PLANS / "kashima")
+    s = score_action(kashima.actions[0].action, kashima.plan)
+    assert (s.label, s.state) == ("未評価", "not_evaluated")
+    assert s.references["tasks"].reason[1] == "no results recorded yet (not evaluated)"

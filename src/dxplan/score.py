@@ -221,7 +221,9 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
 
     A task's progress is its explicit ``progress``; else the percent the plan
     declares for its status word (Kama: 完了 = 100, 未着手 = 0); else unknown, and
-    the rate is ``insufficient_data`` — never a guess. Years in
+    the rate is ``insufficient_data`` — never a guess. When no task of those
+    years carries a status or percent at all (a draft plan), the rate is
+    ``not_applicable``: nothing has been reported yet (未評価). Years in
     :func:`scored_years` that have task rows are averaged; the mean is not pooled
     (001, action 13: 42.5, 50.0, 70.0 → 54.2 %, where 001 prints 56.5 %).
     """
@@ -230,6 +232,9 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     years = scored_years(plan)
     if not action.tasks:
         return Rate("tasks", NOT_APPLICABLE, reason=("タスクがありません", "no tasks"))
+    in_scope = [t for t in action.tasks if t.fiscal_year in years]
+    if in_scope and all(t.status is None and t.progress is None for t in in_scope):
+        return Rate("tasks", NOT_APPLICABLE, reason=("結果がまだありません（未評価）", "no results recorded yet (not evaluated)"))
     means: list[tuple[int, float]] = []
     explain: list[tuple[str, str]] = []
     if len(years) < len(plan.fiscal_years):
