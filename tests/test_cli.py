@@ -111,3 +111,24 @@ def test_status_on_plan_with_broken_file_warns_and_exits_1(mini_plan):
     r = run("status", mini_plan)
     assert r.exit_code == 1
     assert "dxplan lint" in r.output
+
+
+def test_status_over_all_plans_has_a_combined_view():
+    data = json.loads(run("status", PLANS, "--format", "json").output)
+    assert [p["plan"] for p in data["plans"]] == ["iizuka", "kama", "kashima", "kurate"]
+    combined = {c["plan"]: c for c in data["combined"]}
+    assert combined["kama"]["actions"]["counts"] == {"not_started": 0, "considering": 0, "in_progress": 30, "done": 20}
+    assert combined["kama"]["task_rows"]["no_status"] == 1
+    assert combined["kashima"]["actions"]["no_status"] == 51  # a draft: every action not evaluated
+    assert combined["kurate"]["task_rows"]["rows"] == 0
+    r = run("status", PLANS)
+    assert "全計画の概況" in r.output and r.output.count("令和6年度 進捗状況") >= 2
+
+
+def test_score_over_all_plans_says_not_evaluated_for_drafts():
+    data = json.loads(run("score", PLANS, "--format", "json").output)
+    by_plan = {p["plan"]: p for p in data}
+    assert {a["label"] for a in by_plan["kurate"]["actions"]} == {"未評価"}
+    assert {a["state"] for a in by_plan["kashima"]["actions"]} == {"not_evaluated"}
+    kama_labels = {a["id"]: a["label"] for a in by_plan["kama"]["actions"]}
+    assert kama_labels["2"] == "達成"

@@ -196,8 +196,8 @@ def status(
     if format is StatusFormat.json:
         data = [views.status_dict(lp.plan, tables, checks) for lp, _, tables, checks in results]
         if len(data) > 1:
-            combined = [views.counts_dict(overview(lp.plan, actions).actions) | {"fiscal_year": overview(lp.plan, actions).fiscal_year} for lp, actions, _, _ in results]
-            typer.echo(json.dumps({"plans": data, "combined_actions": combined}, ensure_ascii=False, indent=2))
+            combined = [views.overview_dict(overview(lp.plan, actions)) for lp, actions, _, _ in results]
+            typer.echo(json.dumps({"plans": data, "combined": combined}, ensure_ascii=False, indent=2))
         else:
             typer.echo(json.dumps(data[0] if data else {}, ensure_ascii=False, indent=2))
     elif format is StatusFormat.markdown:

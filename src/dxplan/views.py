@@ -7,7 +7,7 @@ two (shares), as the plans print them.
 
 from __future__ import annotations
 
-from .aggregate import Counts, SnapshotCheck, StatusTable, share_text
+from .aggregate import Counts, PlanOverview, SnapshotCheck, StatusTable, share_text
 from .fiscal import format_fiscal_year
 from .model import STATE_ORDER, Plan
 from .planindex import PlanIndex
@@ -27,6 +27,17 @@ def counts_dict(c: Counts) -> dict:
         "no_status": c.no_status,
         "unknown": c.unknown,
         "rows": c.rows,
+    }
+
+
+def overview_dict(o: PlanOverview) -> dict:
+    """JSON for one plan in the combined view: actions and task rows per state; not evaluated = ``no_status``."""
+    return {
+        "plan": o.plan.id,
+        "municipality": o.plan.municipality,
+        "fiscal_year": o.fiscal_year,
+        "actions": counts_dict(o.actions),
+        "task_rows": counts_dict(o.rows),
     }
 
 
