@@ -89,3 +89,34 @@ def test_kurate_items_glossary_and_first_plan():
     assert all(a.target is None and a.owners == [] and a.tasks == [] for a in actions)  # none stated in 004
     r7 = next(r for r in first.results if r.id == "R7")
     assert r7.measure == "デジタルデバйд対策"  # Cyrillic й and д kept verbatim (004 L268)
+
+
+def test_iizuka_counts_match_priority_list_and_sheets():
+    # 003: 91 取組項目個票 (lines starting 概要<TAB>取組項目名); the priority list has rows 1–84, sheets 85–91 follow
+    lp, ix, actions = _loaded("iizuka")
+    assert sorted(int(a.id) for a in actions) == list(range(1, 92))
+    assert Counter(ix.category(a.category).top.id for a in actions) == {"D": 57, "P": 11, "F": 13, "A": 10}
+    # the list's 部局名 column (01総務部 …) for 1–84; derived from the lead department for 85–91
+    by_bu = Counter(ix.department(a.division).key for a in actions)
+    assert by_bu == Counter(ix.department(a.division).key for a in actions if a.division)  # every action has one
+    assert [by_bu[b] for b in ("総務部", "行政経営部", "市民協働部", "市民環境部", "経済部", "福祉部", "都市建設部", "議会事務局", "教育部", "企業局")] == [16, 29, 9, 4, 10, 5, 10, 1, 4, 3]
+    assert [k.id for k in lp.plan.indicators] == ["K1", "K2", "K3", "K4", "K5"]
+    assert [k.baseline.value for k in lp.plan.indicators] == [6.8, 7.3, 4.2, 7.0, 47.89]
+    assert all(t.status is None and t.result is None for a in actions for t in a.tasks)  # 実績 all empty
+
+
+def test_iizuka_sign_conventions_are_recorded_per_sheet():
+    lp, ix, actions = _loaded("iizuka")
+    by_id = {a.id: a for a in actions}
+    # #6: △ in preparation years = extra workload; the positive R8 figure = hours saved
+    six = [(e.fiscal_year, e.raw, e.value, e.meaning) for e in by_id["6"].effects if e.kind == "hours"]
+    assert six == [(2024, "△480", -480, "extra_workload"), (2025, "△480", -480, "extra_workload"), (2026, "1,920", 1920, "saving")]
+    # #59: △2,240 = 「36時間-8時間=28時間/日 ×80日」, hours saved — the same sign, the opposite meaning
+    fifty_nine = [e for e in by_id["59"].effects if e.kind == "hours" and e.value is not None]
+    assert fifty_nine and all(e.value < 0 and e.meaning == "reduction" for e in fifty_nine)
+    # #62 is the only sheet with ▲
+    assert {e.raw for e in by_id["62"].effects if e.raw.startswith("▲")} == {"▲100"}
+    # money in thousand yen; cells that are not numbers keep their text and no value
+    assert all(e.unit == "千円" for a in actions for e in a.effects if e.kind == "money" and e.value is not None)
+    assert [(e.raw, e.value, e.meaning) for e in by_id["6"].effects if e.kind == "money"] == [
+        ("—", None, None), ("—", None, None), ("(設置運用コスト)", None, "cost")]

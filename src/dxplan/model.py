@@ -510,6 +510,7 @@ class Action(Strict):
     yearly_targets: list[YearlyTarget] = []
     effects: list[Effect] = []
     owners: list[Text] = []
+    division: str | None = Field(None, description="the 部/局 the plan files the action under, as written (飯塚市 部局名)")
     related_departments: list[Text] = []
     priority: int | None = None
     tags: list[Text] = []

@@ -1,4 +1,4 @@
-"""A department (owner or task 担当課) the plan does not declare (names, aliases and groups accepted).
+"""A department (owner, task 担当課 or division) the plan does not declare (names, aliases and groups accepted).
 
 Passing::
 
@@ -41,6 +41,8 @@ def check(ctx):
         )
 
     for la in ctx.loaded.actions:
+        if la.action.division and ctx.index.department(la.action.division) is None:
+            yield finding(la.doc, ("division",), la.action.division)
         for i, owner in enumerate(la.action.owners):
             if ctx.index.departments(owner) is None:
                 yield finding(la.doc, ("owners", i), owner)
