@@ -122,3 +122,28 @@ def test_strict_turns_warnings_into_errors(mini_plan):
     write_action(mini_plan, "01.yaml", GOOD.replace("owners: [総務課]\n", ""))
     assert [(p.severity, p.rule) for p in lint_paths([mini_plan]).problems] == [("warning", "required-by-plan")]
     assert [(p.severity, p.rule) for p in lint_paths([mini_plan], strict=True).problems] == [("error", "required-by-plan")]
+
+
+def test_optional_fields_absent_validate_and_plan_can_require_them(mini_plan):
+    # an action with only the required fields (as kurate's, which state no target, owners or tasks)
+    bare = "id: '1'\ntitle: 例\ncategory: A-1\nsources: [{file: seed.txt, location: line 1}]\n"
+    plan = mini_plan / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("require: [owners]", "require: []"), encoding="utf-8")
+    write_action(mini_plan, "01.yaml", bare)
+    assert problems(mini_plan) == []
+    # the plan switches requirements on: dotted paths reach into nested fields
+    plan.write_text(plan.read_text(encoding="utf-8").replace("require: []", "require: [target.spec, tasks, yearly_targets]"), encoding="utf-8")
+    got = [p.message_en for p in lint_paths([mini_plan]).problems]
+    assert got == [
+        "this plan requires 'target.spec' in every action (plan.yaml lint.require).",
+        "this plan requires 'tasks' in every action (plan.yaml lint.require).",
+        "this plan requires 'yearly_targets' in every action (plan.yaml lint.require).",
+    ]
+
+
+def test_plan_can_disable_a_rule(mini_plan):
+    write_action(mini_plan, "01.yaml", GOOD.replace("owners: [総務課]\n", "owners: [総務課]\ntasks: [{fiscal_year: R6, department: 企画課}]\n"))
+    assert [p[4] for p in problems(mini_plan)] == ["department-not-owner"]
+    plan = mini_plan / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("require: [owners]", "require: [owners]\n  disable: [department-not-owner]"), encoding="utf-8")
+    assert problems(mini_plan) == []
