@@ -40,11 +40,24 @@ class PlanNotFound(Exception):
 
 @dataclass
 class Document:
-    """One parsed YAML file: its path, its text and the round-trip tree (for positions)."""
+    """One parsed YAML file: its path, its text and its data tree.
+
+    A file read with ``fast=True`` holds plain data; its round-trip tree (whose
+    nodes know their line and column) is parsed from ``text`` only when a
+    position is first asked for, so only files with findings pay for it.
+    """
 
     path: Path
     text: str
     tree: Any
+    _rt: Any = field(default=None, repr=False, compare=False)
+
+    def _positioned_tree(self) -> Any:
+        if isinstance(self.tree, CommentedMap):
+            return self.tree
+        if self._rt is None:
+            self._rt = _yaml().load(io.StringIO(self.text))
+        return self._rt
 
     def position(self, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the node at ``loc`` (a pydantic-style path).
@@ -53,7 +66,7 @@ class Document:
         the mapping that should hold it. ``key=True`` points at a mapping key
         rather than its value (used for unknown keys).
         """
-        node = self.tree
+        node = self._positioned_tree()
         line, col = 0, 0
         if hasattr(node, "lc"):
             line, col = node.lc.line, node.lc.col

@@ -24,9 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jinja2 import (
     Environment,
@@ -50,7 +49,7 @@ from .aggregate import (
 )
 from .fiscal import format_fiscal_year
 from .load import LoadedPlan
-from .model import STATE_ORDER, Action, Plan, State
+from .model import STATE_ORDER, Action, Plan
 from .planindex import PlanIndex
 from .score import INSUFFICIENT, METHOD_LABELS, NOT_EVALUATED_LABEL, OK, ActionScore, score_plan
 from .views import STATE_LABELS_EN
@@ -190,21 +189,11 @@ def _state_views(index: PlanIndex, lang: str) -> list[dict]:
     return out
 
 
-def _segments(shares: list[tuple[str, float | None]]) -> list[dict]:
-    """Stacked-bar segments from ``(state, share%)``: ``{"key", "x", "width"}`` in percent of the bar (0–100)."""
-    out, x = [], 0.0
-    for key, share in shares:
-        w = share or 0.0
-        out.append({"key": key, "x": round(x, 3), "width": round(w, 3), "share": share_text(share)})
-        x += w
-    return out
-
-
 def counts_view(c: Counts) -> dict:
     """One group's counts for templates.
 
     ``{"key", "label", "states": [{"key", "count", "share" (text, e.g. "50.99%"), "share_value" (0–100 or None)}],
-    "with_status", "no_status", "unknown", "without" (no_status + unknown), "rows", "segments", "summary" (text for screen readers)}``.
+    "with_status", "no_status", "unknown", "without" (no_status + unknown), "rows"}``.
     """
     states = [{"key": s.value, "count": c.states[s], "share": share_text(c.share(s)), "share_value": c.share(s)} for s in STATE_ORDER]
     return {
@@ -216,7 +205,6 @@ def counts_view(c: Counts) -> dict:
         "unknown": c.unknown,
         "without": c.no_status + c.unknown,
         "rows": c.rows,
-        "segments": _segments([(s.value, c.share(s)) for s in STATE_ORDER]),
     }
 
 
@@ -290,6 +278,7 @@ def _labels(lang: str) -> dict[str, str]:
         "no_status_rows": ("進捗状況の記入された行はありません", "no row carries a status yet"),
         "task_rows": ("進捗状況（タスク行）", "status (task rows)"), "evaluated": ("評価日", "evaluated"),
         "period": ("計画期間", "period"), "source": ("出典", "source"), "by": ("別", "by"),
+        "lp": ("（", " ("), "rp": ("）", ")"),
     }
     return {k: _t(lang, *v) for k, v in keys.items()}
 
@@ -467,12 +456,12 @@ def _year_status(plan: Plan, index: PlanIndex, table: StatusTable, lang: str) ->
         "without": f"{c.no_status + c.unknown}",
         "note": None,
     })
-    rows = [{"label": st_label, "cells": [col["cells"][i] for col in cols]} for i, st_label in enumerate(_state_views(index, lang))]
+    rows = [{"label": st["label"], "cells": [col["cells"][i] for col in cols]} for i, st in enumerate(_state_views(index, lang))]
     return {
         "fiscal_year": table.fiscal_year,
         "label": fy_label(plan, table.fiscal_year),
         "columns": cols,
-        "rows": [{"label": r["label"]["label"], "cells": r["cells"]} for r in rows],
+        "rows": rows,
         "total": [col["total"] for col in cols],
         "without": [col["without"] for col in cols],
         "counts": counts_view(c),
@@ -484,7 +473,7 @@ def _year_status(plan: Plan, index: PlanIndex, table: StatusTable, lang: str) ->
     }
 
 
-def _group_table(plan: Plan, table: StatusTable, action_counts: dict[str, int] | None, lang: str) -> dict:
+def _group_table(plan: Plan, table: StatusTable, action_counts: dict[str, int] | None, title: str, lang: str) -> dict:
     groups = []
     for g in table.groups:
         v = counts_view(g)
@@ -492,7 +481,8 @@ def _group_table(plan: Plan, table: StatusTable, action_counts: dict[str, int] |
         groups.append(v)
     total = counts_view(table.total)
     total["actions"] = None if action_counts is None else sum(action_counts.values())
-    return {"fiscal_year": table.fiscal_year, "label": fy_label(plan, table.fiscal_year), "groups": groups, "total": total, "note": table.note}
+    fy = fy_label(plan, table.fiscal_year)
+    return {"fiscal_year": table.fiscal_year, "label": fy, "caption": _t(lang, f"{title}（{fy}）", f"{title} ({fy})"), "groups": groups, "total": total, "note": table.note}
 
 
 def _actions_per_category(index: PlanIndex, actions: list[Action]) -> dict[str, int]:
@@ -512,6 +502,11 @@ def _category_path(index: PlanIndex, written: str) -> str:
     if ref.top is ref.node:
         return f"{ref.node.id} {ref.node.name}"
     return f"{ref.top.id} {ref.top.name} / {ref.node.id} {ref.node.name}"
+
+
+def _category_short(index: PlanIndex, written: str) -> str:
+    ref = index.category(written)
+    return ref.node.id if ref else written
 
 
 def _label_chart(plan: Plan, scores: list[ActionScore], lang: str) -> dict:
@@ -678,10 +673,12 @@ def report_view(loaded: LoadedPlan, lang: str = "ja", year: int | None = None, a
     category_tables, department_tables, category_charts = [], [], []
     for fy in focus:
         ct = status_table(plan, all_actions, fy, "category")
-        category_tables.append(_group_table(plan, ct, per_cat, lang))
-        department_tables.append(_group_table(plan, status_table(plan, all_actions, fy, "department"), None, lang))
+        category_tables.append(_group_table(plan, ct, per_cat, L["status_by_category"], lang))
+        dt_ = status_table(plan, all_actions, fy, "department")
+        if dt_.groups:
+            department_tables.append(_group_table(plan, dt_, None, L["status_by_department"], lang))
         if ct.total.with_status:
-            category_charts.append(_stacked_chart(f"chart-categories-{fy}", f"{L['chart_categories']}（{fy_label(plan, fy)}）" if lang != "en" else f"{L['chart_categories']} ({fy_label(plan, fy)})", [(g.label, g) for g in ct.groups], index, lang))
+            category_charts.append(_stacked_chart(f"chart-categories-{fy}", _t(lang, f"{L['chart_categories']}（{fy_label(plan, fy)}）", f"{L['chart_categories']} ({fy_label(plan, fy)})"), [(g.label, g) for g in ct.groups], index, lang))
 
     # actions and attention
     low = attention_labels(plan)
@@ -691,6 +688,7 @@ def report_view(loaded: LoadedPlan, lang: str = "ja", year: int | None = None, a
         refs = [{"method": m, "heading": _t(lang, *_REF_HEAD[m]), "text": _rate_cell(s.references[m], lang)} for m in _METHODS]
         action_rows.append({
             "id": a.id, "anchor": anchors[a.id], "title": a.title, "category": _category_path(index, a.category),
+            "category_short": _category_short(index, a.category),
             "rate": f"{s.rate.shown}%" if s.rate else "—", "label": _label_text(s, lang), "label_class": _label_class(plan, s),
             "method": METHOD_LABELS[s.deciding][1 if lang == "en" else 0] if s.deciding else "—", "references": refs,
         })

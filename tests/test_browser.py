@@ -1,0 +1,85 @@
+"""A real browser opens the HTML report: headless Chromium reads the DOM, takes a screenshot and prints A4 PDF.
+
+The screenshot (artifacts/kama.png) and the PDF (artifacts/kama.pdf) are kept as
+test artefacts under the repository's git-ignored ``artifacts/`` folder.
+Skipped only when Debian's ``chromium`` (/usr/bin/chromium) is not installed.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import html5lib
+import pytest
+from typer.testing import CliRunner
+
+from dxplan.cli import app
+
+from conftest import PLANS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser test needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+
+def chromium(tmp_path: Path, *args: str, timeout: int = 180) -> subprocess.CompletedProcess:
+    """Run headless Chromium offline with a throw-away profile; return the finished process."""
+    profile = tmp_path / "profile"
+    cmd = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}", *args,
+    ]
+    return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="module")
+def kama_html(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "kama.html"
+    r = CliRunner().invoke(app, ["report", str(PLANS / "kama"), "--format", "html", "-o", str(out)], env={"DXPLAN_LANG": "ja"})
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_browser_shows_actions_labels_and_charts(kama_html, tmp_path):
+    proc = chromium(tmp_path, "--dump-dom", kama_html.as_uri())
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    dom = html5lib.parse(proc.stdout.decode("utf-8"), treebuilder="etree", namespaceHTMLElements=False)
+    rows = dom.findall(".//tr[@class='action-row']")
+    assert len(rows) == 50
+    row2 = next(r for r in rows if r.get("data-action-id") == "2")
+    cells = ["".join(c.itertext()).strip() for c in row2]
+    assert cells[1] == "マイナンバーカードの普及促進"
+    assert cells[3:5] == ["103.3%", "達成"]
+    assert len(dom.findall(".//article[@class='sheet']")) == 50
+    # the status chart made it into the rendered page, with its numbers for screen readers
+    svg = dom.find(".//figure[@id='chart-years']/{http://www.w3.org/2000/svg}svg")
+    assert svg is not None and svg.get("role") == "img"
+    assert "進捗中 77件 50.99%" in svg.find("{http://www.w3.org/2000/svg}desc").text
+
+
+def test_browser_screenshot_and_a4_pdf(kama_html, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    png, pdf = ARTIFACTS / "kama.png", ARTIFACTS / "kama.pdf"
+    for f in (png, pdf):
+        f.unlink(missing_ok=True)
+    proc = chromium(tmp_path, f"--screenshot={png}", "--window-size=1280,2000", "--hide-scrollbars", kama_html.as_uri())
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1280, 2000)
+    assert len(data) > 50_000  # a blank page compresses to a few kB
+
+    proc = chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", kama_html.as_uri())
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    doc = pdf.read_bytes()
+    assert doc.startswith(b"%PDF") and len(doc) > 100_000
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", doc))
+    # front matter, then every one of the 50 action sheets starts on a page of its own
+    assert pages > 50, pages
+    boxes = {tuple(float(x) for x in m.split()) for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", doc)}
+    assert boxes and all(abs(b[2] - 595) < 2 and abs(b[3] - 842) < 2 for b in boxes), boxes  # A4 in points
