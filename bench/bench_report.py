@@ -46,7 +46,7 @@ def main() -> None:
     args = ap.parse_args()
     folders = plan_folders()
     env = environment()
-    loaded = [lp for lp in (load_plan(f) for f in folders) if lp.plan is not None]
+    loaded = [lp for lp in (load_plan(f, positions=False) for f in folders) if lp.plan is not None]
     render_all(loaded, env)  # warm-up: template compilation, imports
     render_times, full_times = [], []
     size = 0
@@ -55,7 +55,7 @@ def main() -> None:
         size = render_all(loaded, env)
         render_times.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        fresh = [lp for lp in (load_plan(f) for f in folders) if lp.plan is not None]
+        fresh = [lp for lp in (load_plan(f, positions=False) for f in folders) if lp.plan is not None]
         render_all(fresh, environment())
         full_times.append(time.perf_counter() - t0)
     names = ", ".join(f"{lp.plan.id} ({len(lp.actions)})" for lp in loaded)
