@@ -1,1 +1,248 @@
-"""``dxplan diff``, ``fmt`` and ``schema`` (registered on the main app)."""
+"""``dxplan diff``, ``fmt`` and ``schema`` (registered on the main app).
+
+Exit codes as in :mod:`dxplan.cli`: 0 ok; 1 problems (``fmt --check`` would
+change files, a file that cannot be formatted safely, files on the new side of
+a diff that did not load, a template error); 2 usage (bad path, git revision not
+available, not a git repository).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .cli import LangOpt, _fail, _lang, app
+from .problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+
+
+def _default_paths() -> list[Path]:
+    return [Path("plans")] if Path("plans").is_dir() else [Path(".")]
+
+
+# --------------------------------------------------------------------------- diff
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def split_diff_args(args: list[str]) -> tuple[list[str], str | None]:
+    """``[BASE [HEAD]] [PATH]`` → (revisions, path). An argument naming an existing file or folder is the path.
+
+    Raises ValueError for more than two revisions, or a path that is not last.
+    """
+    revs: list[str] = []
+    path: str | None = None
+    for i, arg in enumerate(args):
+        if Path(arg).exists() and (i == len(args) - 1 or arg in (".", "..") or "/" in arg):
+            if i != len(args) - 1:
+                raise ValueError(f"the path must come last: {arg}")
+            path = arg
+        else:
+            if path is not None:
+                raise ValueError(f"the path must come last: {path}")
+            revs.append(arg)
+    if len(revs) > 2:
+        raise ValueError(f"at most two revisions (BASE HEAD), got {len(revs)}: {' '.join(revs)}")
+    return revs, path
+
+
+def _resolve_arg(rev: str, repo: Path, *, last: bool) -> str:
+    """Resolve a revision argument; when it is the last argument it may have been meant as a path."""
+    from .gitio import GitError, resolve
+
+    try:
+        return resolve(rev, repo)
+    except GitError as exc:
+        if last and ("/" in rev or rev.endswith((".yaml", ".yml"))):
+            raise GitError(
+                f"{exc.ja}（パスのつもりなら、{rev} はありません）",
+                f"{exc.en} (if it is a path: {rev} does not exist)",
+            ) from None
+        raise
+
+
+@app.command()
+def diff(
+    args: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [PATH]", help="比較元・比較先の版と計画のパス / base and head revisions and a plan path")] = None,
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text | markdown (PR comment) | json")] = DiffFormat.text,
+    lang: LangOpt = None,
+) -> None:
+    """2つの版の計画を比べ、変更を平易に示す / What changed between two versions of the plans, in plain words.
+
+    BASE defaults to the merge-base of the default branch (origin/HEAD, main or
+    master; origin/$GITHUB_BASE_REF in a pull request) and HEAD; HEAD defaults to
+    the working tree. PATH defaults to plans/ (or the current folder). Reports
+    actions and task rows added, removed or changed, status transitions with
+    counts, progress, goalpost changes (target, baseline, deadline, rating
+    scale), rate and label changes, and text edits.
+
+    Exit 0; 1 when files on the new side did not load (they are left out);
+    2 when a revision is not available (the message says what to fetch).
+    """
+    from . import gitio, review
+
+    lg = _lang(lang)
+    try:
+        revs, path = split_diff_args(list(args or []))
+    except ValueError as exc:
+        _fail(str(exc))
+    target = Path(path) if path else _default_paths()[0]
+    try:
+        repo = gitio.repo_root(target)
+        scope = target.resolve().relative_to(repo).as_posix()
+        scope = "" if scope == "." else scope
+        commits = [_resolve_arg(rev, repo, last=(i == len(args or []) - 1)) for i, rev in enumerate(revs)]
+        if revs:
+            base = review.Side(revs[0], commits[0])
+        else:
+            label, commit = gitio.default_base(repo)
+            base = review.Side(label, commit)
+        base.short = gitio.short(base.commit, repo)
+        if len(revs) == 2:
+            head = review.Side(revs[1], commits[1], gitio.short(commits[1], repo))
+        else:
+            head = review.Side("worktree")
+        result = review.diff_sides(repo, base, head, scope)
+    except gitio.GitError as exc:
+        _fail(exc.message(lg))
+    except ValueError as exc:  # the path is outside the repository
+        _fail(str(exc))
+    if not any(result.plans):
+        _fail(f"{target}: " + ("no plan folder here at either revision" if lg == "en" else "どちらの版にも計画フォルダがありません"))
+    if format is DiffFormat.json:
+        typer.echo(json.dumps(review.to_json(result), ensure_ascii=False, indent=2))
+    elif format is DiffFormat.markdown:
+        import jinja2
+
+        try:
+            typer.echo(review.render_markdown(result, lg), nl=False)
+        except jinja2.TemplateError as exc:
+            _fail(f"template error ({review.templates_dir() / 'diff.md.j2'}): {exc}", EXIT_PROBLEMS)
+    else:
+        typer.echo(review.render_text(result, lg))
+    raise typer.Exit(EXIT_PROBLEMS if result.load_errors else EXIT_OK)
+
+
+# --------------------------------------------------------------------------- fmt
+
+
+@app.command()
+def fmt(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="計画フォルダ、計画フォルダを含むフォルダ、または計画内のファイル（既定: plans）/ plan folders, a folder of plans, or files (default: plans)")] = None,
+    check: Annotated[bool, typer.Option("--check", help="書き換えず、変わるファイルを表示 / list files that would change, write nothing")] = False,
+    schema_line: Annotated[bool, typer.Option("--schema-line/--no-schema-line", help="リポジトリの schemas/ を指す yaml-language-server 行を追加 / add a yaml-language-server line pointing at the repository's schemas/")] = True,
+    lang: LangOpt = None,
+) -> None:
+    """計画ファイルを正規の書式に整える / Rewrite plan files in the canonical layout.
+
+    Key order of the schema, indentation 2, quotes only where needed, no line
+    folding; comments kept; full-width numbers in numeric fields become numbers.
+    A file is written (atomically) only when its data loads unchanged from the
+    new text. Exit 0 when done (or nothing to change with --check); 1 when
+    --check finds files to change or a file cannot be formatted safely.
+    """
+    from .fmt import FmtError, format_file, plan_files, write_atomic
+    from .load import PlanNotFound, discover
+
+    lg = _lang(lang)
+    try:
+        found = discover(list(paths or _default_paths()))
+    except PlanNotFound as exc:
+        _fail(str(exc))
+    changed: list[Path] = []
+    failed = 0
+    total = 0
+    for root, only in found:
+        for path in plan_files(root, only):
+            total += 1
+            try:
+                res = format_file(path, modeline=schema_line)
+            except FmtError as exc:
+                failed += 1
+                typer.echo(f"dxplan: {exc.message(lg)}", err=True)
+                continue
+            if not res.changed:
+                continue
+            changed.append(path)
+            if check:
+                typer.echo(f"{path}" if lg == "en" else f"{path}")
+                continue
+            try:
+                write_atomic(path, res.new)
+            except OSError as exc:
+                failed += 1
+                typer.echo(f"dxplan: {path}: " + (f"cannot write ({exc.strerror or exc})" if lg == "en" else f"書き込めません（{exc.strerror or exc}）"), err=True)
+                continue
+            typer.echo(f"{'formatted' if lg == 'en' else '整形'}: {path}")
+    if check:
+        msg = (
+            f"{len(changed)} of {total} file(s) would be reformatted" if lg == "en" else f"{total} ファイル中 {len(changed)} ファイルが整形されます"
+        ) if changed else ("all files are formatted" if lg == "en" else f"{total} ファイルはすべて整形済みです")
+        typer.echo(msg + (" — run dxplan fmt" if changed and lg == "en" else "（dxplan fmt で整形）" if changed else ""), err=True)
+    if failed:
+        typer.echo(
+            f"dxplan: {failed} file(s) not formatted; fix them (dxplan lint) and run again" if lg == "en" else f"dxplan: {failed} ファイルは整形していません。dxplan lint で確認してから再実行してください",
+            err=True,
+        )
+    raise typer.Exit(EXIT_PROBLEMS if failed or (check and changed) else EXIT_OK)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schemas (draft 2020-12) for ``plan.yaml`` and action files, from the pydantic models.
+
+    Keys: ``plan.schema.json`` and ``action.schema.json``. The action ``id``
+    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``).
+    """
+    from .model import Action, Plan
+
+    out = {}
+    for name, model, title in (
+        ("plan.schema.json", Plan, "dxplan plan.yaml"),
+        ("action.schema.json", Action, "dxplan action file (actions/*.yaml)"),
+    ):
+        schema = model.model_json_schema(mode="validation")
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"https://dxplan.invalid/schemas/{name}", **schema}
+        schema["title"] = title
+        if model is Action:
+            idp = schema["properties"]["id"]
+            schema["properties"]["id"] = {"anyOf": [{k: v for k, v in idp.items() if k != "title"}, {"type": "integer"}], "title": idp.get("title", "Id")}
+        out[name] = schema
+    return out
+
+
+@app.command()
+def schema(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="このフォルダに plan.schema.json と action.schema.json を書く / write both schemas into this folder")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """エディタ用の JSON Schema を出力する / Write JSON Schemas for plan.yaml and action files.
+
+    Without --output, prints both as one JSON object keyed by file name. Editors
+    validate while typing through a first line
+    ``# yaml-language-server: $schema=../../schemas/plan.schema.json``
+    (``dxplan fmt`` adds it when the repository has schemas/).
+    """
+    lg = _lang(lang)
+    schemas = json_schemas()
+    if output is None:
+        typer.echo(json.dumps(schemas, ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_OK)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, data in schemas.items():
+            (output / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{output}: " + (f"cannot write ({exc.strerror or exc})" if lg == "en" else f"書き込めません（{exc.strerror or exc}）"), EXIT_USAGE)
+    for name in schemas:
+        typer.echo(f"{'wrote' if lg == 'en' else '出力'}: {output / name}")
+    raise typer.Exit(EXIT_OK)

@@ -110,20 +110,27 @@ def fetch_hint(rev: str, repo: Path) -> tuple[str, str]:
     ref gets ``git fetch origin``.
     """
     shallow = is_shallow(repo)
+    remotes = _out(["remote"], repo).split()
+    if not remotes:
+        return (
+            "名前を確認してください（git branch -a、git log --oneline）",
+            "check the name (git branch -a, git log --oneline)",
+        )
+    remote = "origin" if "origin" in remotes else remotes[0]
     m = re.fullmatch(r"(.+?)((?:~\d*|\^\d*)+)", rev)
     if m:
         depth = 0
         for op, n in re.findall(r"([~^])(\d*)", m.group(2)):
             depth += int(n or 1) if op == "~" else 1
         depth = max(depth, 1)
-        cmd = f"git fetch --deepen={depth}" if shallow else "git fetch origin"
+        cmd = f"git fetch --deepen={depth}" if shallow else f"git fetch {remote}"
     elif re.fullmatch(r"[0-9a-fA-F]{7,40}", rev):
-        cmd = f"git fetch --depth=1 origin {rev}" if shallow else f"git fetch origin {rev}"
-    elif rev.startswith("origin/"):
+        cmd = f"git fetch --depth=1 {remote} {rev}" if shallow else f"git fetch {remote} {rev}"
+    elif rev.startswith(f"{remote}/"):
         branch = rev.split("/", 1)[1]
-        cmd = f"git fetch --depth=1 origin {branch}:refs/remotes/origin/{branch}" if shallow else f"git fetch origin {branch}"
+        cmd = f"git fetch --depth=1 {remote} {branch}:refs/remotes/{remote}/{branch}" if shallow else f"git fetch {remote} {branch}"
     else:
-        cmd = f"git fetch origin {rev}"
+        cmd = f"git fetch {remote} {rev}"
     if shallow:
         return (
             f"これは浅いクローン（shallow clone）です。取得してください: {cmd}（またはすべての履歴: git fetch --unshallow。"

@@ -1,0 +1,435 @@
+"""Canonical formatting of plan files (``dxplan fmt``).
+
+One layout for every plan file, so that diffs show changes of content only:
+
+- keys in the order of the model's fields (:class:`~dxplan.model.Plan`,
+  :class:`~dxplan.model.Action` and every nested model); keys of free maps
+  (``shares``) keep their order;
+- indentation 2, sequences indented under their key (``- `` at column 2);
+- quotes only where YAML needs them (and where a YAML 1.1 reader would see a
+  boolean or a base-60 number: ``'yes'``, ``'1:30'``); line width 4096, so
+  Japanese text is never folded;
+- the flow (``{…}``/``[…]``) or block style the author chose, comments and blank
+  lines are kept (ruamel.yaml round-trip). A whole-line comment between two
+  keys is attached to the key above it, so when fmt moves that key the comment
+  moves with it (it is never dropped);
+- what the schema defines as a number is written as a number: full-width digits,
+  ``％`` and digit strings in numeric fields become numbers
+  (``progress: "８０％"`` → ``progress: 80``). Free text is never touched;
+  fiscal years keep the form they are written in (``令和6年度``);
+- a ``# yaml-language-server: $schema=…`` first line pointing to the
+  repository's ``schemas/`` folder when the repository has one and the file has
+  no such line.
+
+Safety: the new text is parsed again and its data compared with the old —
+the plain data (after the number normalisation above) and the validated
+models' ``model_dump()`` must be equal — before anything is written; otherwise
+:class:`FmtError`. Files are written atomically (temporary file in the same
+folder, then ``os.replace``), keeping their permissions.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import os
+import re
+import stat
+import tempfile
+import types
+import typing
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+from .load import ACTIONS_DIR, PLAN_FILE, read_document, validate
+from .model import Action, Plan
+from .problems import Problem
+
+WIDTH = 4096
+MODELINE = "# yaml-language-server: $schema="
+SCHEMA_FILES = {"plan": "plan.schema.json", "action": "action.schema.json"}
+
+
+class FmtError(Exception):
+    """A file that cannot be formatted safely: it does not load, or the new text would change its data.
+
+    ``ja``/``en``: the reason; ``problems``: load problems, when that is the cause.
+    """
+
+    def __init__(self, path: Path, ja: str, en: str, problems: list[Problem] | None = None) -> None:
+        self.path = Path(path)
+        self.ja = ja
+        self.en = en
+        self.problems = problems or []
+        super().__init__(f"{path}: {en}")
+
+    def message(self, lang: str = "ja") -> str:
+        """``path: reason`` in ``lang``."""
+        return f"{self.path}: {self.en if lang == 'en' else self.ja}"
+
+
+@dataclass
+class FmtResult:
+    """The outcome for one file: its old and new text, and whether they differ."""
+
+    path: Path
+    old: str
+    new: str
+    numbers: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.width = WIDTH
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.allow_duplicate_keys = False
+    y.preserve_quotes = False
+    return y
+
+
+def model_for(path: Path) -> type[Plan] | type[Action] | None:
+    """``Plan`` for a ``plan.yaml``, ``Action`` for a YAML file in an ``actions/`` folder, else None."""
+    path = Path(path)
+    if path.name == PLAN_FILE:
+        return Plan
+    if path.parent.name == ACTIONS_DIR and path.suffix in (".yaml", ".yml"):
+        return Action
+    return None
+
+
+# --------------------------------------------------------------------------- types
+
+
+def _split(ann: Any, metadata: list[Any] | None = None) -> tuple[Any, list[Any]]:
+    """Strip ``Annotated``; return (inner type, metadata)."""
+    meta = list(metadata or [])
+    while typing.get_origin(ann) is typing.Annotated:
+        args = typing.get_args(ann)
+        ann, meta = args[0], meta + list(args[1:])
+    return ann, meta
+
+
+def _options(ann: Any) -> list[Any]:
+    origin = typing.get_origin(ann)
+    if origin is Union or origin is types.UnionType:
+        return [a for a in typing.get_args(ann) if a is not type(None)]
+    return [ann]
+
+
+def _numeric(ann: Any, meta: list[Any]) -> type | None:
+    """``int`` or ``float`` when ``ann`` is a plain number field (not a fiscal year, which has its own forms)."""
+    if any(isinstance(m, BeforeValidator) for m in meta):
+        return None
+    if ann is float:
+        return float
+    if ann is int:
+        return int
+    return None
+
+
+_NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?%?$")
+
+
+def parse_number(text: str, kind: type) -> int | float | None:
+    """The number a numeric field's text means, or None when it is not plainly a number.
+
+    NFKC first (full-width ``８０％`` → ``80%``); then an optional sign, digits
+    (thousands commas allowed), an optional fraction and an optional ``%``.
+    ``kind`` ``int`` refuses a non-zero fraction. A whole number becomes an int.
+    """
+    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    m = _NUMBER.match(s)
+    if not m:
+        return None
+    sign, digits, frac = m.group(1), m.group(2).replace(",", ""), m.group(3)
+    if frac and int(frac[1:] or "0") != 0:
+        if kind is int:
+            return None
+        return float(f"{sign}{digits}{frac}")
+    return int(f"{sign}{digits}")
+
+
+def _walk_value(container: Any, key: Any, ann: Any, meta: list[Any], on_number, on_model) -> None:
+    ann, meta = _split(ann, meta)
+    value = container[key]
+    for opt in _options(ann):
+        opt, ometa = _split(opt)
+        num = _numeric(opt, meta + ometa)
+        if num is not None and isinstance(value, str):
+            on_number(container, key, value, num)
+            return
+        if isinstance(opt, type) and issubclass(opt, BaseModel) and isinstance(value, dict):
+            _walk_model(value, opt, on_number, on_model)
+            return
+        origin = typing.get_origin(opt)
+        if origin is list and isinstance(value, list):
+            (item,) = typing.get_args(opt) or (Any,)
+            for i in range(len(value)):
+                _walk_value(value, i, item, [], on_number, on_model)
+            return
+        if origin is dict and isinstance(value, dict):
+            _, item = typing.get_args(opt) or (Any, Any)
+            for k in list(value.keys()):
+                _walk_value(value, k, item, [], on_number, on_model)
+            return
+
+
+def _walk_model(node: dict, model: type[BaseModel], on_number, on_model) -> None:
+    on_model(node, model)
+    for key in list(node.keys()):
+        info = model.model_fields.get(key)
+        if info is None:
+            continue
+        _walk_value(node, key, info.annotation, list(info.metadata), on_number, on_model)
+
+
+def normalise_numbers(data: Any, model: type[BaseModel]) -> list[str]:
+    """Turn number-like strings in ``model``'s numeric fields into numbers, in place.
+
+    ``data`` is a parsed mapping (plain dicts or ruamel's round-trip maps).
+    Returns a description of each change (``'８０％' → 80``). Strings that are not
+    plainly a number are left for the schema check to report.
+    """
+    changes: list[str] = []
+
+    def on_number(container: Any, key: Any, value: str, kind: type) -> None:
+        number = parse_number(value, kind)
+        if number is not None:
+            container[key] = number
+            changes.append(f"{value!r} → {number}")
+
+    if isinstance(data, dict):
+        _walk_model(data, model, on_number, lambda node, m: None)
+    return changes
+
+
+def reorder_keys(tree: Any, model: type[BaseModel]) -> None:
+    """Put every mapping's keys in the field order of its model, in place (comments travel with their key)."""
+
+    def on_model(node: Any, m: type[BaseModel]) -> None:
+        order = {name: i for i, name in enumerate(m.model_fields)}
+        keys = list(node.keys())
+        wanted = sorted(keys, key=lambda k: (order.get(k, len(order)), keys.index(k)))
+        if wanted != keys and hasattr(node, "move_to_end"):
+            for k in wanted:
+                node.move_to_end(k)
+
+    if isinstance(tree, dict):
+        _walk_model(tree, model, lambda *a: None, on_model)
+
+
+def to_plain(data: Any) -> Any:
+    """Round-trip YAML data as plain Python: dicts, lists, str, int, float, bool, dates, None."""
+    if isinstance(data, dict):
+        return {to_plain(k): to_plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [to_plain(v) for v in data]
+    if isinstance(data, bool):
+        return bool(data)
+    if isinstance(data, str):
+        return str(data)
+    if isinstance(data, int):
+        return int(data)
+    if isinstance(data, float):
+        return float(data)
+    if isinstance(data, dt.datetime):
+        return dt.datetime.fromisoformat(data.isoformat())
+    if isinstance(data, dt.date):
+        return dt.date(data.year, data.month, data.day)
+    return data
+
+
+# YAML 1.1 readers (PyYAML, older editors) take these plain scalars for booleans or
+# base-60 numbers; dxplan reads YAML 1.2, where they are text. Quote them so that
+# every reader sees the same text.
+# ruamel.yaml also writes text such as ``?0`` plainly inside ``{…}``/``[…]``, which
+# its own parser then rejects: quote text starting with ``?``, ``:`` or ``-``.
+_YAML11_AMBIGUOUS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[?:-]\S.*)$",
+    re.DOTALL,
+)
+
+
+def quote_ambiguous(tree: Any) -> None:
+    """Single-quote plain text values that a YAML 1.1 reader would take for a boolean or a base-60 number, in place.
+
+    Also text starting with ``?``, ``:`` or ``-`` and a non-space (``?0``), which
+    ruamel.yaml would write unquoted in flow style and then fail to read back.
+    """
+    if isinstance(tree, dict):
+        for k in list(tree.keys()):
+            v = tree[k]
+            if type(v) is str and _YAML11_AMBIGUOUS.match(v):
+                tree[k] = SingleQuotedScalarString(v)
+            else:
+                quote_ambiguous(v)
+    elif isinstance(tree, list):
+        for i, v in enumerate(tree):
+            if type(v) is str and _YAML11_AMBIGUOUS.match(v):
+                tree[i] = SingleQuotedScalarString(v)
+            else:
+                quote_ambiguous(v)
+
+
+# --------------------------------------------------------------------------- modeline
+
+
+def schema_ref(path: Path, kind: Literal["plan", "action"]) -> str | None:
+    """Relative path from ``path``'s folder to the repository's schema for ``kind``, or None.
+
+    Looks in ``schemas/`` of each parent folder, up to the repository top (a
+    folder with ``.git``) or the file system root.
+    """
+    path = Path(path).resolve()
+    for folder in path.parents:
+        candidate = folder / "schemas" / SCHEMA_FILES[kind]
+        if candidate.is_file():
+            return Path(os.path.relpath(candidate, path.parent)).as_posix()
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def has_modeline(text: str) -> bool:
+    """True when the leading comment block already has a ``yaml-language-server`` line."""
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        if not s.startswith("#"):
+            return False
+        if "yaml-language-server:" in s:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _dump(tree: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(tree, out)
+    return out.getvalue()
+
+
+def _load_errors(path: Path, problems: list[Problem], lang_ja: str, lang_en: str) -> FmtError:
+    first = problems[0] if problems else None
+    where = f" ({first.line}:{first.column} {first.rule}: {first.message_en})" if first else ""
+    where_ja = f"（{first.line}:{first.column} {first.rule}: {first.message_ja}）" if first else ""
+    return FmtError(path, f"{lang_ja}{where_ja}", f"{lang_en}{where}", problems)
+
+
+def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
+    """The canonical text for ``text``, the content of plan file ``path``.
+
+    ``path`` decides the model (``plan.yaml`` → Plan, ``actions/*.yaml`` →
+    Action), appears in messages and locates the ``schemas/`` folder for the
+    modeline (``modeline=False`` leaves the head of the file alone).
+
+    Raises :class:`FmtError` when ``path`` is not a plan file, when ``text`` does
+    not load or does not pass the schema (after number normalisation), or when
+    the formatted text would not load to the same data.
+    """
+    path = Path(path)
+    model = model_for(path)
+    if model is None:
+        raise FmtError(path, "計画ファイル（plan.yaml または actions/*.yaml）ではありません", "not a plan file (plan.yaml or actions/*.yaml)")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    doc, problems = read_document(path, text=text)
+    if doc is None:
+        raise _load_errors(path, problems, "読み込めないため整形しません", "does not load, not formatted")
+    expected = to_plain(doc.tree)
+    numbers = normalise_numbers(expected, model)
+    normalise_numbers(doc.tree, model)
+    reorder_keys(doc.tree, model)
+    quote_ambiguous(doc.tree)
+    new = _dump(doc.tree)
+    if modeline and not has_modeline(new):
+        ref = schema_ref(path, "plan" if model is Plan else "action")
+        if ref is not None:
+            new = f"{MODELINE}{ref}\n{new}"
+    _verify(path, model, expected, new)
+    return FmtResult(path, text, new, numbers)
+
+
+def _verify(path: Path, model: type[BaseModel], expected: Any, new: str) -> None:
+    """Check that ``new`` loads to ``expected`` (plain data) and to the same validated model."""
+    ndoc, problems = read_document(path, text=new)
+    if ndoc is None:
+        raise _load_errors(path, problems, "整形後の文書が読み込めないため書き込みません", "the formatted text would not load; not written")
+    if to_plain(ndoc.tree) != expected:
+        raise FmtError(path, "整形するとデータが変わるため書き込みません", "formatting would change the data; not written")
+    try:
+        before = model.model_validate(copy.deepcopy(expected)).model_dump()
+    except Exception:  # noqa: BLE001 - any validation failure means: do not format
+        _, vproblems = validate(ndoc, model)
+        raise _load_errors(path, vproblems, "スキーマ検査に通らないため整形しません。先に dxplan lint で確認してください", "does not pass the schema; run dxplan lint first") from None
+    after, vproblems = validate(ndoc, model)
+    if after is None or after.model_dump() != before:
+        raise FmtError(path, "整形するとデータが変わるため書き込みません", "formatting would change the data; not written")
+
+
+def format_file(path: Path, *, modeline: bool = True) -> FmtResult:
+    """Read and format one plan file (nothing is written). Raises :class:`FmtError` (also for unreadable files)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FmtError(path, f"読めません（{exc.strerror or exc}）", f"cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FmtError(path, "UTF-8 ではありません", "not UTF-8") from None
+    return format_text(text, path, modeline=modeline)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically, keeping the file's permissions.
+
+    A temporary file in the same folder is written, flushed and renamed over
+    ``path`` with ``os.replace``. Raises OSError on failure (the original is intact).
+    """
+    path = Path(path)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def plan_files(root: Path, only: set[Path] | None = None) -> list[Path]:
+    """``plan.yaml`` and the action files of plan folder ``root`` (only those in ``only`` when given)."""
+    from .load import action_files
+
+    files = [Path(root) / PLAN_FILE, *action_files(root)]
+    files = [f for f in files if f.is_file()]
+    if only is not None:
+        files = [f for f in files if f.resolve() in only]
+    return files

@@ -1,0 +1,26 @@
+"""A target, baseline, deadline or the plan's rating scale changed since a base revision without a recorded reason.
+
+Raised only by ``dxplan lint --base REV`` (built in :func:`dxplan.review.goalpost_problems`;
+this module has no ``check`` because it needs git history). Goalposts are an
+action's ``target`` (its text and numeric ``spec``: value, baseline, deadline,
+kind, unit …), its ``yearly_targets`` and ``effects``, and in ``plan.yaml`` the
+``rating_scale`` and the indicators' baseline, target, unit, direction and
+deadline.
+
+Passing: at REV action 6 has ``target.spec.value: 30``; the new version has
+``value: 20`` and ``target.history`` gained an entry
+``{date: 2025-06-01, field: target.spec.value, reason: 推進本部会議で下方修正, by: デジタル戦略課}``.
+Also passing: a new action, or a change to a task's status or result.
+
+Failing: the same change of ``target.spec.value`` from 30 to 20 with no new
+``target.history`` entry; or any change to the plan's ``rating_scale`` (the plan
+has no field for change reasons yet, so a rating scale change always needs a
+maintainer's review). The position is the changed field in the new file.
+"""
+
+ID = "goalpost-change"
+SEVERITY = "error"
+MESSAGE = {
+    "ja": "{field} が {rev} から変更されています（{before} → {after}）が、変更理由が記録されていません。{record_ja} に date・field・reason の記録を追加してください。",
+    "en": "{field} changed since {rev} ({before} → {after}) without a recorded reason; add an entry with date, field and reason to {record_en}.",
+}
