@@ -138,7 +138,7 @@ def lint(
         try:
             only = changed_files(changed_since, paths)
         except GitError as exc:
-            _fail(str(exc))
+            _fail(exc.message(lg))
     try:
         result = lint_paths(paths, strict=strict, only_files=only)
     except PlanNotFound as exc:
@@ -150,7 +150,7 @@ def lint(
         try:
             extra = goalpost_problems(base, result.plans)
         except GitError as exc:
-            _fail(str(exc))
+            _fail(exc.message(lg))
         if strict:
             extra = [p.with_severity("error") for p in extra]
         result.problems = sorted(result.problems + extra, key=lambda p: (str(p.path), p.line, p.column, p.rule))

@@ -257,6 +257,15 @@ class Vision(Strict):
     category: str | None = None
 
 
+class ChangeRecord(Strict):
+    """Why a target, baseline, deadline or rating scale was changed (the goalpost guard)."""
+
+    date: dt.date
+    field: Text
+    reason: Text
+    by: str | None = None
+
+
 class LintConfig(Strict):
     """Per-plan lint switches.
 
@@ -321,6 +330,7 @@ class Plan(Strict):
     glossary: list[GlossaryEntry] = []
     predecessors: list[PredecessorPlan] = []
     lint: LintConfig = LintConfig()
+    history: list[ChangeRecord] = Field(default=[], description="reasons for changes to the rating scale or indicators")
     notes: list[str] = []
     discrepancies: list[str] = []
 
@@ -387,15 +397,6 @@ class TargetSpec(Strict):
         if self.kind is TargetKind.lower_is_better and self.direction == "higher":
             raise ValueError("a lower_is_better target cannot have direction: higher")
         return self
-
-
-class ChangeRecord(Strict):
-    """Why a target, baseline, deadline or rating scale was changed (the goalpost guard)."""
-
-    date: dt.date
-    field: Text
-    reason: Text
-    by: str | None = None
 
 
 class Target(Strict):

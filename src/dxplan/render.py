@@ -54,7 +54,15 @@ from .planindex import PlanIndex
 from .score import INSUFFICIENT, METHOD_LABELS, NOT_EVALUATED_LABEL, OK, ActionScore, score_plan
 from .views import STATE_LABELS_EN
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+def templates_dir() -> Path:
+    """The default templates: ``dxplan/templates`` in an installed wheel (package data built
+    from the repository's ``templates/``), else the repository's ``templates/`` (a source
+    checkout or an editable install)."""
+    packaged = Path(__file__).resolve().parent / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+TEMPLATES_DIR = templates_dir()
 """The default template set: the repository's ``templates/`` folder."""
 
 _AUTOESCAPE_EXT = ("html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.j2", "svg.j2")

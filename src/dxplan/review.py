@@ -21,9 +21,8 @@ loaded models:
 
 A goalpost change of an action counts as *recorded* when the new side's
 ``target.history`` has an entry (:class:`~dxplan.model.ChangeRecord`) that the
-old side does not. The plan has no history field yet: plan-level goalpost
-changes (rating scale, indicators) are recorded only if the plan model gains a
-``history: list[ChangeRecord]`` field; until then every such change is reported.
+old side does not; a plan-level one (rating scale, indicators) when the new
+``plan.yaml``'s ``history`` has such an entry.
 """
 
 from __future__ import annotations
@@ -592,8 +591,8 @@ def _new_history(before: Action | None, after: Action | None) -> list[dict[str, 
 
 
 def _plan_history(before: Plan | None, after: Plan | None) -> list[Any]:
-    old = list(getattr(before, "history", None) or [])
-    new = list(getattr(after, "history", None) or [])
+    old = list(before.history) if before else []
+    new = list(after.history) if after else []
     return [h for h in new if h not in old]
 
 
@@ -730,9 +729,8 @@ def goalpost_problems(base_rev: str, loaded_plans: list[LoadedPlan]) -> list[Pro
     For each loaded plan (the working tree side), the same plan folder is read
     at ``base_rev`` and compared. An action's goalpost changes (target text or
     spec, yearly targets, effects) are recorded when its ``target.history``
-    gained an entry; plan-level ones (rating scale, indicators) only when the
-    plan has a ``history`` field that gained one (not in the schema yet, so
-    they are always reported). Positions point at the changed field in the new
+    gained an entry; plan-level ones (rating scale, indicators) when the
+    plan's ``history`` gained one. Positions point at the changed field in the new
     file. Plans and actions that did not exist at ``base_rev`` are new, not
     changed. Raises :class:`dxplan.gitio.GitError` when the files are not in a
     git repository or ``base_rev`` is not available (saying what to fetch).
@@ -775,8 +773,8 @@ def goalpost_problems(base_rev: str, loaded_plans: list[LoadedPlan]) -> list[Pro
 def _goalpost_problem(rule: Any, doc: Document, fc: FieldChange, rev: str, *, plan_level: bool) -> Problem:
     line, col = doc.position(fc.loc)
     if plan_level:
-        record_ja = "plan.yaml（計画には変更理由を記録する欄がまだありません。notes に書いても検査は通りません。担当者に相談してください）"
-        record_en = "plan.yaml (the plan has no field for change reasons yet; a note does not pass this check — ask the maintainers)"
+        record_ja = "plan.yaml の history"
+        record_en = "plan.yaml's history"
     else:
         record_ja = "target.history"
         record_en = "target.history"
@@ -1041,10 +1039,10 @@ def render_text(result: DiffResult, lang: str = "ja") -> str:
 
 
 def templates_dir() -> Path:
-    """The repository's ``templates/`` folder (next to ``src/``)."""
-    import dxplan
+    """The default templates folder (see :func:`dxplan.render.templates_dir`)."""
+    from .render import templates_dir as _templates_dir
 
-    return Path(dxplan.__file__).resolve().parents[2] / "templates"
+    return _templates_dir()
 
 
 def _cell(value: Any) -> str:

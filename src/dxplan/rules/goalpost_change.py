@@ -12,10 +12,12 @@ Passing: at REV action 6 has ``target.spec.value: 30``; the new version has
 ``{date: 2025-06-01, field: target.spec.value, reason: 推進本部会議で下方修正, by: デジタル戦略課}``.
 Also passing: a new action, or a change to a task's status or result.
 
+Also passing: a change of the plan's ``rating_scale`` where ``plan.yaml``'s
+``history`` gained an entry ``{date: 2026-04-01, field: rating_scale, reason: …}``.
+
 Failing: the same change of ``target.spec.value`` from 30 to 20 with no new
-``target.history`` entry; or any change to the plan's ``rating_scale`` (the plan
-has no field for change reasons yet, so a rating scale change always needs a
-maintainer's review). The position is the changed field in the new file.
+``target.history`` entry; or a change to the plan's ``rating_scale`` with no new
+``history`` entry in plan.yaml. The position is the changed field in the new file.
 """
 
 ID = "goalpost-change"
