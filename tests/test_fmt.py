@@ -253,7 +253,7 @@ def test_write_is_atomic_and_keeps_permissions(mini_plan):
     assert r.exit_code == 0, r.output
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert path.read_text(encoding="utf-8") == CANONICAL
-    assert sorted(p.name for p in path.parent.iterdir()) == ["01.yaml"], "no temporary file left behind"
+    assert sorted(p.name for p in path.parent.iterdir() if p.name != ".gitkeep") == ["01.yaml"], "no temporary file left behind"
 
 
 def test_not_a_plan_path_is_a_usage_error(tmp_path):
