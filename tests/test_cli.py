@@ -132,3 +132,10 @@ def test_score_over_all_plans_says_not_evaluated_for_drafts():
     assert {a["state"] for a in by_plan["kashima"]["actions"]} == {"not_evaluated"}
     kama_labels = {a["id"]: a["label"] for a in by_plan["kama"]["actions"]}
     assert kama_labels["2"] == "達成"
+
+
+def test_status_years_without_any_status_print_one_line():
+    r = run("status", PLANS / "kama")
+    assert "令和7年度: 進捗状況の記入された行はありません（タスク 143 行）" in r.output
+    assert "令和8年度: 進捗状況の記入された行はありません（タスク 142 行）" in r.output
+    assert r.output.count("進捗状況（タスク行）") == 1  # only R6 has a table

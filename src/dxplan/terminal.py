@@ -45,7 +45,14 @@ def print_status(console: Console, plan: Plan, tables: list[StatusTable], checks
     for table in tables:
         fy = format_fiscal_year(table.fiscal_year, plan.fiscal_year_style)
         if table.total.rows == 0:
-            console.print(_t(lang, f"  {fy}: タスクなし", f"  {fy}: no tasks"))
+            console.print(_t(lang, f"{fy}: タスクなし", f"{fy}: no tasks"))
+            continue
+        if table.total.with_status == 0:
+            console.print(_t(
+                lang,
+                f"{fy}: 進捗状況の記入された行はありません（タスク {table.total.rows} 行）",
+                f"{fy}: no task row has a status yet ({table.total.rows} task rows)",
+            ))
             continue
         if table.by is None:
             t = Table(title=_t(lang, f"{fy} 進捗状況（タスク行）", f"{fy} status (task rows)"), title_justify="left")
