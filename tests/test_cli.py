@@ -122,7 +122,8 @@ def test_status_over_all_plans_has_a_combined_view():
     assert combined["kashima"]["actions"]["no_status"] == 51  # a draft: every action not evaluated
     assert combined["kurate"]["task_rows"]["rows"] == 0
     r = run("status", PLANS)
-    assert "全計画の概況" in r.output and r.output.count("令和6年度 進捗状況") >= 2
+    assert "全計画の概況" in r.output and r.output.count("令和6年度 進捗状況（タスク行）") == 1
+    assert "令和6年度: 進捗状況の記入された行はありません（タスク 223 行）" in r.output  # iizuka, a draft
 
 
 def test_score_over_all_plans_says_not_evaluated_for_drafts():
