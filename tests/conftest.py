@@ -12,6 +12,15 @@ PLANS = ROOT / "plans"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_parse_cache(tmp_path_factory):
+    """Keep the parse cache of the test session out of the user's ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DXPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("parse-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def mini_plan(tmp_path: Path) -> Path:
     """A fresh copy of tests/fixtures/mini (plan.yaml, empty actions/) in a temporary folder."""

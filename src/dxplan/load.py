@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from . import parse_cache
 from .model import Action, Plan
 from .problems import Problem
 from .rules import load_rules
@@ -143,12 +144,15 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False) ->
     if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
         return None, [rules["empty-file"].problem(path, 1, 1)]
     if fast:
-        try:
-            tree = _yaml(fast=True).load(text)
-        except YAMLError:
-            return read_document(path, text)
-        if not isinstance(tree, dict):
-            return read_document(path, text)
+        tree = parse_cache.get(text)
+        if tree is None:
+            try:
+                tree = _yaml(fast=True).load(text)
+            except YAMLError:
+                return read_document(path, text)
+            if not isinstance(tree, dict):
+                return read_document(path, text)
+            parse_cache.put(text, tree)
         return Document(path, text, tree), []
     try:
         tree = _yaml().load(io.StringIO(text))
