@@ -140,3 +140,12 @@ def test_status_years_without_any_status_print_one_line():
     assert "令和7年度: 進捗状況の記入された行はありません（タスク 143 行）" in r.output
     assert "令和8年度: 進捗状況の記入された行はありません（タスク 142 行）" in r.output
     assert r.output.count("進捗状況（タスク行）") == 1  # only R6 has a table
+
+
+def test_score_table_shows_reference_rates_and_gaps():
+    r = run("score", FIXTURES / "kama001")
+    row13 = next(ln for ln in r.output.splitlines() if "本庁と支所" in ln)
+    assert "70.0%" in row13 and "やや未達" in row13 and "54.2%" in row13
+    r = run("score", PLANS / "kama", "--action", "3", "--lang", "en")
+    row3 = next(ln for ln in r.output.splitlines() if "│  3 " in ln or "│ 3 " in ln)
+    assert "insufficient" in row3

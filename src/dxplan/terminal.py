@@ -106,6 +106,15 @@ def _print_check(console: Console, index: PlanIndex, check: SnapshotCheck, lang:
         console.print(_t(lang, f"  資料の集計表「{snap.label}」と差異: {diffs}", f"  differs from the source table '{snap.label}': {diffs}"), style="yellow")
 
 
+def _reference_cell(rate, lang: str) -> str:
+    """A reference rate in the score table: ``83.3%``, 不足 (insufficient data) or — (not applicable)."""
+    if rate.status == OK:
+        return f"{rate.shown}%"
+    if rate.status == "insufficient_data":
+        return _t(lang, "不足", "insufficient")
+    return "—"
+
+
 def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: str = "ja") -> None:
     """A table of every action: deciding method, rate, label, and the reference rates."""
     plan_heading(console, plan, lang)
@@ -118,7 +127,7 @@ def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: 
     for m in ("target", "tasks", "summary"):
         t.add_column(_t(lang, {"target": "目標", "tasks": "タスク", "summary": "総括"}[m], m), justify="right")
     for s in scores:
-        refs = [(f"{r.shown}%" if r.status == OK else ("不足" if r.status == "insufficient_data" and lang != "en" else ("n/a" if lang == "en" and r.status != "insufficient_data" else ("insufficient" if lang == "en" else "—")))) for r in s.references.values()]
+        refs = [_reference_cell(r, lang) for r in s.references.values()]
         label = s.label if s.state != "insufficient_data" else _t(lang, "未評価（データ不足）", "not evaluated (insufficient data)")
         t.add_row(
             s.action_id,
