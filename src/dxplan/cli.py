@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .aggregate import BY_CHOICES, compare_snapshot, overview, tables_by_year
+from .aggregate import compare_snapshot, overview, tables_by_year
 from .fiscal import FiscalYearError, parse_fiscal_year
 from .formatters import render as render_problems
 from .lint import lint_paths

@@ -141,8 +141,6 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False) ->
             line = before.count(b"\n") + 1
             col = exc.start - (before.rfind(b"\n") + 1) + 1
             return None, [rules["encoding"].problem(path, line, col, byte=f"0x{raw[exc.start]:02x}")]
-    if not text.strip() or all(ln.strip().startswith("#") or not ln.strip() for ln in text.splitlines()):
-        return None, [rules["empty-file"].problem(path, 1, 1)]
     if fast:
         tree = parse_cache.get(text)
         if tree is None:

@@ -463,13 +463,6 @@ def _dump(model: Any, exclude: set[str] | None = None) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude=exclude)
 
 
-def _state_of(index: PlanIndex, word: str | None) -> str:
-    if not word:
-        return "no_status"
-    sw = index.status(word)
-    return sw.state.value if sw else "unknown"
-
-
 def _row_key(task: Any) -> str:
     return f"{task.department or ''}\0{task.plan or ''}"
 

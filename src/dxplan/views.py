@@ -7,7 +7,7 @@ two (shares), as the plans print them.
 
 from __future__ import annotations
 
-from .aggregate import Counts, PlanOverview, SnapshotCheck, StatusTable, share_text
+from .aggregate import Counts, PlanOverview, SnapshotCheck, StatusTable
 from .fiscal import format_fiscal_year
 from .model import STATE_ORDER, Plan
 from .planindex import PlanIndex
@@ -97,8 +97,3 @@ def score_dict(s: ActionScore, lang: str = "ja") -> dict:
         "label": s.label,
         "references": {k: rate_dict(v, lang) for k, v in s.references.items()},
     }
-
-
-def share_cells(c: Counts) -> list[str]:
-    """``["n (xx.xx%)", …]`` per state, for tables."""
-    return [f"{c.states[s]} ({share_text(c.share(s))})" for s in STATE_ORDER]
