@@ -15,16 +15,13 @@ from typing import Annotated, Optional
 import typer
 
 from .cli import LangOpt, PathsArg, _exit_for, _fail, _lang, _load_all, _years, app
+from .i18n import tr as _t
 from .problems import EXIT_PROBLEMS
 
 
 class ReportFormat(str, Enum):
     md = "md"
     html = "html"
-
-
-def _t(lang: str, ja: str, en: str) -> str:
-    return en if lang == "en" else ja
 
 
 def default_output(plan_id: str, fmt: str, action: str | None = None) -> Path:

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
+from .i18n import STATE_JA
 from .model import Category, Department, Plan, State, StatusWord
 
 
@@ -157,9 +158,4 @@ class PlanIndex:
         for sw in self.plan.statuses:
             if sw.state is state:
                 return sw.word
-        return {
-            State.not_started: "未着手",
-            State.considering: "検討中",
-            State.in_progress: "進捗中",
-            State.done: "完了",
-        }[state]
+        return STATE_JA[state.value]

@@ -52,7 +52,8 @@ from .load import LoadedPlan
 from .model import STATE_ORDER, Action, Plan
 from .planindex import PlanIndex
 from .score import INSUFFICIENT, METHOD_LABELS, NOT_EVALUATED_LABEL, OK, ActionScore, score_plan
-from .views import STATE_LABELS_EN
+from .i18n import STATE_EN
+from .i18n import tr as _t
 
 def templates_dir() -> Path:
     """The default templates: ``dxplan/templates`` in an installed wheel (package data built
@@ -73,10 +74,6 @@ class RenderError(Exception):
 
 
 # --------------------------------------------------------------------------- environment
-
-
-def _t(lang: str, ja: str, en: str) -> str:
-    return en if lang == "en" else ja
 
 
 _MD_LINE_START = re.compile(r"^(\s*)([#>+*=-]|\d+[.)])")
@@ -193,7 +190,7 @@ def _state_views(index: PlanIndex, lang: str) -> list[dict]:
     out = []
     for s in STATE_ORDER:
         word = index.state_word(s)
-        out.append({"key": s.value, "word": word, "en": STATE_LABELS_EN[s.value], "label": f"{word} ({STATE_LABELS_EN[s.value]})" if lang == "en" else word})
+        out.append({"key": s.value, "word": word, "en": STATE_EN[s.value], "label": f"{word} ({STATE_EN[s.value]})" if lang == "en" else word})
     return out
 
 

@@ -37,6 +37,8 @@ from typing import Any
 
 from .aggregate import status_table
 from .fiscal import format_fiscal_year
+from .i18n import STATE_EN
+from .i18n import tr as t
 from .load import ACTIONS_DIR, PLAN_FILE, Document, LoadedAction, LoadedPlan, load_plan, read_document, validate
 from .model import STATE_ORDER, Action, Plan, State
 from .planindex import PlanIndex
@@ -786,18 +788,12 @@ def _goalpost_problem(rule: Any, doc: Document, fc: FieldChange, rev: str, *, pl
 
 # --------------------------------------------------------------------------- rendering
 
-_STATE_EN = {"not_started": "not started", "considering": "considering", "in_progress": "in progress", "done": "done"}
 _METHOD = {
     "target": ("目標値", "target"),
     "tasks": ("タスク平均", "task mean"),
     "summary": ("総括評価", "summary evaluation"),
     None: ("", ""),
 }
-
-
-def t(lang: str, ja: str, en: str) -> str:
-    """``ja`` or ``en``."""
-    return en if lang == "en" else ja
 
 
 def fy_name(pd: PlanDiff, fy: int, lang: str) -> str:
@@ -811,7 +807,7 @@ def state_name(pd: PlanDiff, state: str, lang: str) -> str:
         return t(lang, "状況なし", "no status")
     if state == "unknown":
         return t(lang, "未定義の語", "undeclared word")
-    return pd.state_words.get(state, state) if lang == "ja" else _STATE_EN.get(state, state)
+    return pd.state_words.get(state, state) if lang == "ja" else STATE_EN.get(state, state)
 
 
 def field_name(pd: PlanDiff, path: str, lang: str) -> str:

@@ -16,18 +16,15 @@ from .fiscal import format_fiscal_year
 from .model import STATE_ORDER, Plan
 from .planindex import PlanIndex
 from .score import METHOD_LABELS, OK, ActionScore
-from .views import STATE_LABELS_EN
+from .i18n import STATE_EN, STATE_JA
+from .i18n import tr as _t
 
 LABEL_STYLES = {"達成": "bold green", "ほぼ達成": "green", "概ね達成": "cyan", "やや未達": "yellow", "課題あり": "bold red"}
 
 
-def _t(lang: str, ja: str, en: str) -> str:
-    return en if lang == "en" else ja
-
-
 def _state_header(index: PlanIndex, state, lang: str) -> str:
     word = index.state_word(state)
-    return f"{word} ({STATE_LABELS_EN[state.value]})" if lang == "en" else word
+    return f"{word} ({STATE_EN[state.value]})" if lang == "en" else word
 
 
 def plan_heading(console: Console, plan: Plan, lang: str) -> None:
@@ -174,7 +171,7 @@ def print_overview(console: Console, overviews: list[PlanOverview], lang: str = 
     t.add_column(_t(lang, "年度", "FY"))
     t.add_column("")
     for s in STATE_ORDER:
-        t.add_column(STATE_LABELS_EN[s.value] if lang == "en" else {"not_started": "未着手", "considering": "検討中", "in_progress": "進捗中", "done": "完了"}[s.value], justify="right")
+        t.add_column(STATE_EN[s.value] if lang == "en" else STATE_JA[s.value], justify="right")
     t.add_column(_t(lang, "未評価", "not evaluated"), justify="right")
     t.add_column(_t(lang, "計", "total"), justify="right")
     for o in overviews:

@@ -13,7 +13,6 @@ from .model import STATE_ORDER, Plan
 from .planindex import PlanIndex
 from .score import ActionScore, Rate
 
-STATE_LABELS_EN = {"not_started": "not started", "considering": "considering", "in_progress": "in progress", "done": "done"}
 
 
 def counts_dict(c: Counts) -> dict:
