@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from .fiscal import fiscal_year_of
 from .model import STATE_ORDER, Action, Plan, State, StatusSnapshot
 from .planindex import PlanIndex
 
@@ -75,16 +76,19 @@ def _task_state(index: PlanIndex, word: str | None) -> tuple[State | None, bool]
     return (sw.state, False) if sw else (None, True)
 
 
-def status_table(plan: Plan, actions: list[Action], fiscal_year: int, by: str | None = None) -> StatusTable:
+def status_table(
+    plan: Plan, actions: list[Action], fiscal_year: int, by: str | None = None, index: PlanIndex | None = None
+) -> StatusTable:
     """Count the task rows of ``fiscal_year``, optionally grouped ``by`` category, department or action.
 
     By department, a joint row (デジタル戦略課・産業振興課) counts once for each
     department it names, so group counts may sum to more than the total; the
-    total always counts each row once. Raises ValueError for an unknown ``by``.
+    total always counts each row once. ``index``: the plan's look-ups, when the
+    caller has them already. Raises ValueError for an unknown ``by``.
     """
     if by is not None and by not in BY_CHOICES:
         raise ValueError(f"by must be one of {BY_CHOICES}")
-    index = PlanIndex(plan)
+    index = index or PlanIndex(plan)
     total = Counts("total", "合計")
     groups: dict[str, Counts] = {}
     if by == "category":
@@ -129,7 +133,8 @@ def status_table(plan: Plan, actions: list[Action], fiscal_year: int, by: str | 
 
 def tables_by_year(plan: Plan, actions: list[Action], years: list[int] | None = None, by: str | None = None) -> list[StatusTable]:
     """One :func:`status_table` per fiscal year (default: every year of the plan)."""
-    return [status_table(plan, actions, fy, by) for fy in (years or plan.fiscal_years)]
+    index = PlanIndex(plan)
+    return [status_table(plan, actions, fy, by, index) for fy in (years or plan.fiscal_years)]
 
 
 @dataclass
@@ -168,14 +173,14 @@ def compare_snapshot(plan: Plan, table: StatusTable) -> SnapshotCheck | None:
     return SnapshotCheck(snap, diffs)
 
 
-def action_state(plan: Plan, action: Action, fiscal_year: int) -> State | None:
+def action_state(plan: Plan, action: Action, fiscal_year: int, index: PlanIndex | None = None) -> State | None:
     """One state per action for a fiscal year, from its task rows (for the cross-plan view).
 
     All rows done → done; all not started → not_started; all considering (or
     considering and not started) → considering; any other mix → in_progress.
     None (not evaluated) when no row of that year carries a declared status.
     """
-    index = PlanIndex(plan)
+    index = index or PlanIndex(plan)
     states = [s for t in action.tasks if t.fiscal_year == fiscal_year for s in [_task_state(index, t.status)[0]] if s]
     if not states:
         return None
@@ -201,8 +206,6 @@ class PlanOverview:
 
 def current_year(plan: Plan) -> int:
     """The fiscal year a plan's status refers to: that of its evaluation date, clamped to the period; else its first year."""
-    from .fiscal import fiscal_year_of
-
     if plan.evaluation_date is None:
         return plan.period_start
     return min(max(fiscal_year_of(plan.evaluation_date), plan.period_start), plan.period_end)
@@ -211,7 +214,8 @@ def current_year(plan: Plan) -> int:
 def overview(plan: Plan, actions: list[Action], fiscal_year: int | None = None) -> PlanOverview:
     """Actions and task rows per canonical state in one fiscal year; "not evaluated" kept apart (no_status)."""
     fy = fiscal_year if fiscal_year is not None else current_year(plan)
+    index = PlanIndex(plan)
     acts = Counts(plan.id, plan.municipality)
     for a in actions:
-        acts.add(action_state(plan, a, fy))
-    return PlanOverview(plan, fy, acts, status_table(plan, actions, fy).total)
+        acts.add(action_state(plan, a, fy, index))
+    return PlanOverview(plan, fy, acts, status_table(plan, actions, fy, index=index).total)

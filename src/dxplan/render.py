@@ -656,7 +656,7 @@ def report_view(loaded: LoadedPlan, lang: str = "ja", year: int | None = None, a
     anchors = {a.id: _anchor("action-", a.id, used) for a in all_actions}
 
     # status per fiscal year, with the source's own columns
-    tables = [status_table(plan, all_actions, fy) for fy in years]
+    tables = [status_table(plan, all_actions, fy, index=index) for fy in years]
     status_years = [_year_status(plan, index, t, lang) for t in tables]
     with_status = [t for t in tables if t.total.with_status]
     focus = [t.fiscal_year for t in with_status] or [year if year is not None else current_year(plan)]
@@ -677,9 +677,9 @@ def report_view(loaded: LoadedPlan, lang: str = "ja", year: int | None = None, a
     per_cat = _actions_per_category(index, all_actions)
     category_tables, department_tables, category_charts = [], [], []
     for fy in focus:
-        ct = status_table(plan, all_actions, fy, "category")
+        ct = status_table(plan, all_actions, fy, "category", index)
         category_tables.append(_group_table(plan, ct, per_cat, L["status_by_category"], lang))
-        dt_ = status_table(plan, all_actions, fy, "department")
+        dt_ = status_table(plan, all_actions, fy, "department", index)
         if dt_.groups:
             department_tables.append(_group_table(plan, dt_, None, L["status_by_department"], lang))
         if ct.total.with_status:
