@@ -92,7 +92,7 @@ def status_table(
     total = Counts("total", "合計")
     groups: dict[str, Counts] = {}
     if by == "category":
-        for ref in index.leaf_categories():
+        for ref in index.category_nodes():
             if not ref.node.children:
                 groups[ref.node.id] = Counts(ref.node.id, f"{ref.node.id} {ref.node.name}")
     elif by == "department":

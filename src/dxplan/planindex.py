@@ -58,18 +58,10 @@ class PlanIndex:
 
     def category_names(self) -> list[str]:
         """Every id and name in the tree (for "did you mean")."""
-        names: list[str] = []
+        return [name for ref in self.category_nodes() for name in (ref.node.id, ref.node.name)]
 
-        def walk(nodes: list[Category]) -> None:
-            for n in nodes:
-                names.extend([n.id, n.name])
-                walk(n.children)
-
-        walk(self.plan.categories)
-        return names
-
-    def leaf_categories(self) -> list[CategoryRef]:
-        """Every node in tree order, parents before children."""
+    def category_nodes(self) -> list[CategoryRef]:
+        """Every node of the tree in order, parents before children (leaves have no ``children``)."""
         out: list[CategoryRef] = []
 
         def walk(nodes: list[Category], top: Category | None, depth: int) -> None:
