@@ -149,3 +149,10 @@ def test_score_table_shows_reference_rates_and_gaps():
     r = run("score", PLANS / "kama", "--action", "3", "--lang", "en")
     row3 = next(ln for ln in r.output.splitlines() if "│  3 " in ln or "│ 3 " in ln)
     assert "insufficient" in row3
+
+
+def test_explain_says_when_the_label_uses_the_capped_rate():
+    r = run("score", FIXTURES / "kama001", "--action", "3b", "--explain")
+    assert "決定: 目標(値)に対する進捗率 130.0%（100%で上限） → 達成" in r.output
+    r = run("score", FIXTURES / "kama001", "--action", "3a", "--explain")
+    assert "上限" not in r.output

@@ -156,7 +156,7 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
         for line in rate.explain:
             console.print(f"      {line[i]}")
     if s.rate is not None:
-        capped = "（100%で上限）" if s.rate.value is not None and s.rate.value > 100 and lang != "en" else (" (capped at 100%)" if s.rate.value and s.rate.value > 100 else "")
+        capped = _t(lang, "（100%で上限）", " (capped at 100%)") if s.rate.value > 100 else ""
         console.print(_t(lang, f"  決定: {METHOD_LABELS[s.deciding][0]} {s.rate.shown}%{capped} → {s.label}", f"  decided by {METHOD_LABELS[s.deciding][1]}: {s.rate.shown}%{capped} → {s.label}"), style="bold")
     else:
         console.print(_t(lang, f"  決定: {s.label}（{ 'データ不足' if s.state == 'insufficient_data' else '評価の材料なし'}）", f"  result: not evaluated ({s.state.replace('_', ' ')})"), style="bold")

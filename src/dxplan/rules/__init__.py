@@ -102,6 +102,16 @@ def did_you_mean(word: str, choices: Iterable[str], lang: str = "ja") -> str:
     return f" もしかして「{close[0]}」？" if lang == "ja" else f" Did you mean '{close[0]}'?"
 
 
+def hints(word: str, choices: Iterable[str], after_ja: str = "") -> dict[str, str]:
+    """Message parameters ``hint_ja``/``hint_en`` for ``word``: "did you mean" in both languages, or empty.
+
+    ``after_ja`` is appended to a non-empty Japanese hint (for messages that go on after it).
+    """
+    choices = list(choices)
+    ja = did_you_mean(word, choices, "ja").strip()
+    return {"hint_ja": ja + after_ja if ja else "", "hint_en": did_you_mean(word, choices, "en")}
+
+
 def classify_schema_error(err: dict[str, Any], model: type, doc: "Document") -> tuple[Rule, dict[str, Any]]:
     """The load rule that claims a pydantic error, and its message parameters."""
     rules = load_rules()

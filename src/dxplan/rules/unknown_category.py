@@ -17,7 +17,7 @@ Failing (3:11)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from . import Finding, did_you_mean
+from . import Finding, hints
 
 ID = "unknown-category"
 SEVERITY = "error"
@@ -39,9 +39,5 @@ def check(ctx):
                 yield Finding(
                     la.doc,
                     loc,
-                    {
-                        "name": name,
-                        "hint_ja": did_you_mean(name, names, "ja").strip() + " " if did_you_mean(name, names) else "",
-                        "hint_en": did_you_mean(name, names, "en"),
-                    },
+                    {"name": name, **hints(name, names, after_ja=" ")},
                 )

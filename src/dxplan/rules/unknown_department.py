@@ -19,7 +19,7 @@ Failing (4:10)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from . import Finding, did_you_mean
+from . import Finding, hints
 
 ID = "unknown-department"
 SEVERITY = "error"
@@ -33,12 +33,7 @@ def check(ctx):
     names = ctx.index.department_names()
 
     def finding(doc, loc, name):
-        hint = did_you_mean(name, names, "ja").strip()
-        return Finding(
-            doc,
-            loc,
-            {"name": name, "hint_ja": hint + " " if hint else "", "hint_en": did_you_mean(name, names, "en")},
-        )
+        return Finding(doc, loc, {"name": name, **hints(name, names, after_ja=" ")})
 
     for la in ctx.loaded.actions:
         if la.action.division and ctx.index.department(la.action.division) is None:

@@ -21,7 +21,7 @@ Failing (6:51)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from . import Finding, did_you_mean, iter_tasks
+from . import Finding, hints, iter_tasks
 
 ID = "unknown-status"
 SEVERITY = "error"
@@ -42,7 +42,6 @@ def check(ctx):
                 {
                     "word": task.status,
                     "known": known,
-                    "hint_ja": did_you_mean(task.status, words, "ja").strip(),
-                    "hint_en": did_you_mean(task.status, words, "en"),
+                    **hints(task.status, words),
                 },
             )
