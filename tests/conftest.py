@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,26 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "plans"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+#: A git identity and configuration independent of the machine's (no global or system config).
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "dxplan test",
+    "GIT_AUTHOR_EMAIL": "test@example.invalid",
+    "GIT_COMMITTER_NAME": "dxplan test",
+    "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` with :data:`GIT_ENV`; assert it succeeds and return its standard output."""
+    proc = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV},
+    )
+    assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
+    return proc.stdout
 
 
 @pytest.fixture(autouse=True, scope="session")

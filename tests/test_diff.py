@@ -6,7 +6,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,26 +17,10 @@ from dxplan.gitio import GitError, changed_files, fetch_hint, resolve
 from dxplan.model import Action
 from dxplan.review import diff_tasks, excerpt, is_goalpost
 
-from conftest import FIXTURES, PLANS
+from conftest import FIXTURES, PLANS, git
 
 runner = CliRunner()
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "dxplan test",
-    "GIT_AUTHOR_EMAIL": "test@example.invalid",
-    "GIT_COMMITTER_NAME": "dxplan test",
-    "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
 
-
-def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV},
-    )
-    assert proc.returncode == 0, f"git {' '.join(args)}: {proc.stderr}"
-    return proc.stdout
 
 
 def run(*args, cwd: Path, lang: str = "ja"):

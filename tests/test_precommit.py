@@ -17,23 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, GIT_ENV, ROOT, git
 
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "dxplan test",
-    "GIT_AUTHOR_EMAIL": "test@example.invalid",
-    "GIT_COMMITTER_NAME": "dxplan test",
-    "GIT_COMMITTER_EMAIL": "test@example.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
 OFFLINE_SIGNS = ("No matching distribution", "Could not find a version", "Failed to establish a new connection", "Temporary failure in name resolution", "Network is unreachable", "ConnectTimeout", "ProxyError")
 
-
-def git(cwd: Path, *args: str) -> None:
-    proc = subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **GIT_ENV})
-    assert proc.returncode == 0, proc.stderr
 
 
 @pytest.fixture(scope="module")

@@ -337,7 +337,7 @@ def test_undefined_variable_names_file_and_line(tmp_path):
     (tmp_path / "_sheet.html.j2").write_text("<p>\n{{ s.title }}\n{{ s.no_such_field }}</p>\n", encoding="utf-8")
     r = run("report", PLANS / "kama", "--format", "html", "-o", tmp_path / "o.html", "--templates", tmp_path)
     assert r.exit_code == 1
-    assert f"_sheet.html.j2:3" in r.stderr and "no_such_field" in r.stderr
+    assert "_sheet.html.j2:3" in r.stderr and "no_such_field" in r.stderr
     assert "Traceback" not in r.output
 
 
