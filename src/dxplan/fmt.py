@@ -37,12 +37,11 @@ import os
 import re
 import stat
 import tempfile
-import types
 import typing
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, BeforeValidator
 from ruamel.yaml import YAML
@@ -50,6 +49,8 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from .load import ACTIONS_DIR, PLAN_FILE, read_document, validate
 from .model import Action, Plan
+from .model import split_annotated as _split
+from .model import union_options as _options
 from .problems import Problem
 
 WIDTH = 4096
@@ -109,22 +110,6 @@ def model_for(path: Path) -> type[Plan] | type[Action] | None:
 
 
 # --------------------------------------------------------------------------- types
-
-
-def _split(ann: Any, metadata: list[Any] | None = None) -> tuple[Any, list[Any]]:
-    """Strip ``Annotated``; return (inner type, metadata)."""
-    meta = list(metadata or [])
-    while typing.get_origin(ann) is typing.Annotated:
-        args = typing.get_args(ann)
-        ann, meta = args[0], meta + list(args[1:])
-    return ann, meta
-
-
-def _options(ann: Any) -> list[Any]:
-    origin = typing.get_origin(ann)
-    if origin is Union or origin is types.UnionType:
-        return [a for a in typing.get_args(ann) if a is not type(None)]
-    return [ann]
 
 
 def _numeric(ann: Any, meta: list[Any]) -> type | None:

@@ -22,8 +22,10 @@ is optional, and a plan can make fields mandatory for its own actions through
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -72,6 +74,35 @@ class Strict(BaseModel):
     """Base for every schema model: unknown keys are errors, values are validated on assignment."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+def split_annotated(ann: Any, metadata: list[Any] | None = None) -> tuple[Any, list[Any]]:
+    """Strip ``Annotated`` from a field annotation: ``(inner type, metadata)``."""
+    meta = list(metadata or [])
+    while typing.get_origin(ann) is typing.Annotated:
+        args = typing.get_args(ann)
+        ann, meta = args[0], meta + list(args[1:])
+    return ann, meta
+
+
+def union_options(ann: Any) -> list[Any]:
+    """The non-None members of a union annotation (``X | None`` → ``[X]``), or ``[ann]``."""
+    origin = typing.get_origin(ann)
+    if origin is Union or origin is types.UnionType:
+        return [a for a in typing.get_args(ann) if a is not type(None)]
+    return [ann]
+
+
+def field_model(ann: Any) -> type[BaseModel] | None:
+    """The model class a field holds, directly or as list items (``list[Task]`` → Task), or None."""
+    ann, _ = split_annotated(ann)
+    for opt in union_options(ann):
+        opt, _ = split_annotated(opt)
+        if isinstance(opt, type) and issubclass(opt, BaseModel):
+            return opt
+        if typing.get_origin(opt) is list and typing.get_args(opt):
+            return field_model(typing.get_args(opt)[0])
+    return None
 
 
 # --------------------------------------------------------------------------- plan

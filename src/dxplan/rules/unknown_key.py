@@ -19,10 +19,9 @@ Failing (3:1)::
 
 from __future__ import annotations
 
-import typing
-
 from pydantic import BaseModel
 
+from ..model import field_model
 from . import did_you_mean, field_path
 
 ID = "unknown-key"
@@ -37,37 +36,17 @@ def matches(err: dict) -> bool:
     return err["type"] == "extra_forbidden"
 
 
-def _model_at(model: type, loc: tuple) -> type | None:
-    current: typing.Any = model
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class at a pydantic-style ``loc`` (list indexes skipped), or None."""
+    current: type[BaseModel] | None = model
     for part in loc:
         if isinstance(part, int):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        info = current.model_fields.get(part)
+        info = current.model_fields.get(part) if current else None
         if info is None:
             return None
-        current = _unwrap(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(annotation: typing.Any) -> typing.Any:
-    while True:
-        args = typing.get_args(annotation)
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = args[0]
-        elif args:
-            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-            if models:
-                return models[0]
-            inner = [a for a in args if a is not type(None)]
-            if len(inner) == 1 and inner[0] is not annotation:
-                annotation = inner[0]
-            else:
-                return annotation
-        else:
-            return annotation
+        current = field_model(info.annotation)
+    return current
 
 
 def params(err: dict, model: type, doc) -> dict:
