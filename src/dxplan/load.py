@@ -204,15 +204,16 @@ def _schema_problems(doc: Document, model: type, exc: ValidationError) -> list[P
     return problems
 
 
-def _read_valid(path: Path, model: type[Plan] | type[Action], fast: bool) -> tuple[Document | None, Any, list[Problem]]:
-    doc, problems = read_document(path, fast=fast)
-    obj = None
-    if doc is not None:
-        obj, more = validate(doc, model)
-        problems += more
-    if fast and (problems or obj is None):
-        return _read_valid(path, model, fast=False)  # again, with positions for the messages
-    return doc, obj, problems
+def _read_valid(
+    path: Path, model: type[Plan] | type[Action], fast: bool, text: str | None = None
+) -> tuple[Document | None, Any, list[Problem]]:
+    doc, problems = read_document(path, text, fast=fast)
+    if doc is None:  # unreadable or not YAML: read_document already positioned the problem
+        return None, None, problems
+    obj, more = validate(doc, model)
+    if fast and more:  # validate again on the round-trip tree, for positions in the messages
+        return _read_valid(path, model, False, doc.text)
+    return doc, obj, problems + more
 
 
 def load_plan(root: Path, only: set[Path] | None = None, *, positions: bool = True) -> LoadedPlan:
