@@ -156,3 +156,8 @@ def test_explain_says_when_the_label_uses_the_capped_rate():
     assert "決定: 目標(値)に対する進捗率 130.0%（100%で上限） → 達成" in r.output
     r = run("score", FIXTURES / "kama001", "--action", "3a", "--explain")
     assert "上限" not in r.output
+
+
+def test_heading_shows_the_stage_once():
+    assert "アクションプラン（案）  令和5年度" in run("status", PLANS / "kashima").output  # the title already says 案
+    assert "飯塚市行政経営戦略推進プラン（素案）" in run("status", PLANS / "iizuka").output

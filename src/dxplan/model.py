@@ -372,6 +372,15 @@ class Plan(Strict):
         return self
 
     @property
+    def stage_label(self) -> str | None:
+        """The stage to show after the title, or None when there is none or the title already ends with it (…（案）)."""
+        if not self.stage:
+            return None
+        if self.title.rstrip().endswith((f"（{self.stage}）", f"({self.stage})")):
+            return None
+        return self.stage
+
+    @property
     def fiscal_years(self) -> list[int]:
         """The plan's fiscal years in order, e.g. [2024, 2025, 2026]."""
         return list(range(self.period_start, self.period_end + 1))

@@ -244,7 +244,7 @@ def plan_header_view(plan: Plan, lang: str) -> dict:
         "title": plan.title,
         "municipality": plan.municipality,
         "prefecture": plan.prefecture,
-        "stage": plan.stage,
+        "stage": plan.stage_label,
         "period": f"{fy_label(plan, plan.period_start)}〜{fy_label(plan, plan.period_end)}",
         "evaluation_date": plan.evaluation_date.isoformat() if plan.evaluation_date else None,
         "published": plan.published,

@@ -31,7 +31,7 @@ def plan_heading(console: Console, plan: Plan, lang: str) -> None:
     """Municipality, title, period and evaluation date in one line."""
     period = f"{format_fiscal_year(plan.period_start, plan.fiscal_year_style)}〜{format_fiscal_year(plan.period_end, plan.fiscal_year_style)}"
     when = f"  {_t(lang, '評価日', 'evaluated')} {plan.evaluation_date.isoformat()}" if plan.evaluation_date else ""
-    stage = f"（{plan.stage}）" if plan.stage else ""
+    stage = f"（{plan.stage_label}）" if plan.stage_label else ""
     console.print(Text.assemble((f"{plan.municipality} ", "bold"), (f"{plan.title}{stage}", "bold"), f"  {period}{when}"))
 
 
