@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from . import parse_cache
 from .model import Action, Plan
+from .planindex import PlanIndex
 from .problems import Problem
 from .rules import load_rules
 
@@ -110,6 +112,24 @@ class LoadedPlan:
     def name(self) -> str:
         """The plan id, or the folder name when plan.yaml did not load."""
         return self.plan.id if self.plan else self.root.name
+
+    @cached_property
+    def index(self) -> PlanIndex:
+        """The plan's look-up index (categories, departments, status words), built once.
+
+        Raises ``ValueError`` when plan.yaml did not load (``plan`` is None).
+        """
+        if self.plan is None:
+            raise ValueError(f"{self.root}: plan.yaml did not load")
+        return PlanIndex(self.plan)
+
+    def find_action(self, action_id: str) -> LoadedAction | None:
+        """The action whose id is ``action_id``, leading zeros ignored (``'6'`` finds ``'06'``); None if absent."""
+        wanted = action_id.lstrip("0")
+        for la in self.actions:
+            if la.action.id == action_id or la.action.id.lstrip("0") == wanted:
+                return la
+        return None
 
 
 def _yaml(fast: bool = False) -> YAML:
