@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench schema clean
+.PHONY: run test lint bench schema messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_status.py
 	@if [ -f bench/bench_report.py ]; then $(BIN)/python bench/bench_report.py; fi
+
+## messages: extract every user-facing string, merge it into the Japanese catalogue, compile it
+LOCALE := src/dxplan/locale
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ -k Text --no-location --sort-output \
+		--project dxplan -o $(LOCALE)/dxplan.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel compile -d $(LOCALE) -D dxplan
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

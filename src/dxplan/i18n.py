@@ -1,14 +1,116 @@
-"""Language helpers shared by every output (terminal, reports, diffs): one place for the ja/en choice.
+"""The one message catalogue: every word dxplan shows a person, in Japanese or English.
 
-Messages are in Japanese, the language of the plans, with English on request
-(``--lang en`` or ``DXPLAN_LANG=en``; see :func:`dxplan.problems.default_lang`).
+Messages are written in English in the code (the gettext ``msgid``) and translated into Japanese,
+the language of the plans, in ``locale/ja/LC_MESSAGES/dxplan.po``. Japanese is the default;
+``--lang en`` or ``DXPLAN_LANG=en`` gives English (see :func:`dxplan.problems.default_lang`).
+
+- :func:`t` words a message now: ``t(lang, "{n} files checked", n=3)``.
+- :class:`Text` is a message *key* with its parameters, worded later: the pure core returns
+  ``Text`` (or plain numbers), writers call ``text(lang)``.
+- :func:`N_` marks a module-level message so ``pybabel extract`` finds it (it returns its
+  argument unchanged).
+
+Catalogue upkeep (``make messages``)::
+
+    pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ -k Text -o src/dxplan/locale/dxplan.pot .
+    pybabel update -i src/dxplan/locale/dxplan.pot -d src/dxplan/locale -D dxplan
+    pybabel compile -d src/dxplan/locale -D dxplan
+
+The compiled ``.mo`` files ship inside the package; ``tests/test_messages.py`` checks that every
+message in the code has a Japanese translation with the same placeholders and that the compiled
+catalogue matches its ``.po`` source.
 """
 
 from __future__ import annotations
 
+import gettext
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable
+
+#: gettext domain and where the compiled catalogues live (inside the package).
+DOMAIN = "dxplan"
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+#: The languages dxplan speaks; the first is the default.
+LANGS = ("ja", "en")
+
+
+@cache
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue for ``lang`` (``ja``); English is the message ids themselves."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def resolve(value: Any, lang: str) -> Any:
+    """``value`` worded for ``lang`` when it is a :class:`Text` or a ``callable(lang)``; else unchanged."""
+    if isinstance(value, Text):
+        return value(lang)
+    if callable(value):
+        return value(lang)
+    return value
+
+
+def t(lang: str, msgid: str, /, **params: Any) -> str:
+    """``msgid`` translated into ``lang`` and formatted with ``params`` (str.format placeholders).
+
+    Parameters that are :class:`Text` or ``callable(lang)`` are worded in the same language first.
+    """
+    text = catalogue(lang).gettext(msgid)
+    if not params:
+        return text
+    return text.format(**{k: resolve(v, lang) for k, v in params.items()})
+
+
+def tn(lang: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """Like :func:`t` with an English plural form chosen by ``n`` (Japanese has one form)."""
+    text = catalogue(lang).ngettext(singular, plural, n)
+    return text.format(n=n, **{k: resolve(v, lang) for k, v in params.items()})
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for extraction without translating it (module-level constants)."""
+    return msgid
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message key and its parameters, worded when a writer knows the language.
+
+    ``Text("{n} rows", n=3)("ja")`` → ``"3 行"``. Parameters may themselves be ``Text``.
+    """
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, msgid: str, /, **params: Any) -> None:
+        object.__setattr__(self, "msgid", msgid)
+        object.__setattr__(self, "params", params)
+
+    def __call__(self, lang: str) -> str:
+        return t(lang, self.msgid, **self.params)
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
+
+def joined(items: list[Any], empty: str | None = None) -> Callable[[str], str]:
+    """A ``callable(lang)`` listing ``items`` the language's way (``、`` or ``, ``); ``empty`` when none."""
+
+    def word(lang: str) -> str:
+        if not items and empty is not None:
+            return t(lang, empty)
+        sep = ", " if lang == "en" else "、"
+        return sep.join(str(resolve(i, lang)) for i in items)
+
+    return word
+
 
 def tr(lang: str, ja: str, en: str) -> str:
-    """``en`` when ``lang == "en"``, else ``ja``."""
+    """Deprecated two-string form, kept while the last callers move to :func:`t`."""
     return en if lang == "en" else ja
 
 

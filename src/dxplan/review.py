@@ -38,6 +38,7 @@ from typing import Any
 from .aggregate import status_table
 from .fiscal import format_fiscal_year
 from .i18n import STATE_EN
+from .i18n import N_, Text
 from .i18n import tr as t
 from .load import ACTIONS_DIR, PLAN_FILE, Document, LoadedAction, LoadedPlan, load_plan, read_document, validate
 from .model import STATE_ORDER, Action, Plan, State
@@ -767,12 +768,7 @@ def goalpost_problems(base_rev: str, loaded_plans: list[LoadedPlan]) -> list[Pro
 
 def _goalpost_problem(rule: Any, doc: Document, fc: FieldChange, rev: str, *, plan_level: bool) -> Problem:
     line, col = doc.position(fc.loc)
-    if plan_level:
-        record_ja = "plan.yaml の history"
-        record_en = "plan.yaml's history"
-    else:
-        record_ja = "target.history"
-        record_en = "target.history"
+    record = Text(N_("plan.yaml's history")) if plan_level else "target.history"
     return rule.problem(
         doc.path,
         line,
@@ -781,8 +777,7 @@ def _goalpost_problem(rule: Any, doc: Document, fc: FieldChange, rev: str, *, pl
         before=show_value(fc.before, 40),
         after=show_value(fc.after, 40),
         rev=rev,
-        record_ja=record_ja,
-        record_en=record_en,
+        record=record,
     )
 
 

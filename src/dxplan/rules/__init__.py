@@ -4,7 +4,8 @@ Every rule module defines:
 
 - ``ID``: the rule id shown in output (``unknown-status``);
 - ``SEVERITY``: ``error`` or ``warning`` (``--strict`` makes warnings errors);
-- ``MESSAGE``: ``{"ja": ..., "en": ...}`` format strings;
+- ``MESSAGE``: the English message (a ``str.format`` string marked with ``N_``), translated
+  through the message catalogue (:mod:`dxplan.i18n`);
 - a docstring with a passing and a failing example;
 - and either ``matches(err)`` + ``params(err, model, doc)`` (rules raised while
   loading: a pydantic error dict is offered to each load rule in turn), or
@@ -26,6 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from ..i18n import Text, t
 from ..problems import Problem
 
 if TYPE_CHECKING:
@@ -39,8 +41,11 @@ class Rule:
 
     ID: str
     SEVERITY: str
-    MESSAGE: dict[str, str]
+    MESSAGE: str
     module: ModuleType = field(compare=False)
+
+    def _word(self, lang: str, params: dict[str, Any]) -> str:
+        return t(lang, self.MESSAGE, **params)
 
     @property
     def doc(self) -> str:
@@ -48,15 +53,19 @@ class Rule:
         return self.module.__doc__ or ""
 
     def problem(self, path: Path, line: int, column: int, **params: Any) -> Problem:
-        """A :class:`Problem` of this rule at ``path:line:column`` with its messages filled."""
+        """A :class:`Problem` of this rule at ``path:line:column``, its message worded in ja and en.
+
+        ``params`` fill the message's placeholders; a :class:`~dxplan.i18n.Text` or
+        ``callable(lang)`` value is worded in each language.
+        """
         return Problem(
             path=Path(path),
             line=line,
             column=column,
             severity=self.SEVERITY,
             rule=self.ID,
-            message_ja=self.MESSAGE["ja"].format(**params),
-            message_en=self.MESSAGE["en"].format(**params),
+            message_ja=self._word("ja", params),
+            message_en=self._word("en", params),
         )
 
 
@@ -94,22 +103,17 @@ def load_rules() -> dict[str, Rule]:
     return rules
 
 
-def did_you_mean(word: str, choices: Iterable[str], lang: str = "ja") -> str:
-    """A " did you mean …?" suffix for ``word`` from ``choices`` (empty when nothing is close)."""
+def did_you_mean(word: str, choices: Iterable[str]) -> Text | str:
+    """A " did you mean …?" hint for ``word`` from ``choices`` (difflib, cutoff 0.5); ``""`` when nothing is close."""
     close = difflib.get_close_matches(str(word), list(dict.fromkeys(choices)), n=1, cutoff=0.5)
     if not close:
         return ""
-    return f" もしかして「{close[0]}」？" if lang == "ja" else f" Did you mean '{close[0]}'?"
+    return Text(" Did you mean '{word}'?", word=close[0])
 
 
-def hints(word: str, choices: Iterable[str], after_ja: str = "") -> dict[str, str]:
-    """Message parameters ``hint_ja``/``hint_en`` for ``word``: "did you mean" in both languages, or empty.
-
-    ``after_ja`` is appended to a non-empty Japanese hint (for messages that go on after it).
-    """
-    choices = list(choices)
-    ja = did_you_mean(word, choices, "ja").strip()
-    return {"hint_ja": ja + after_ja if ja else "", "hint_en": did_you_mean(word, choices, "en")}
+def hints(word: str, choices: Iterable[str]) -> dict[str, Text | str]:
+    """The message parameter ``hint`` for ``word``: a did-you-mean :class:`Text`, or empty."""
+    return {"hint": did_you_mean(word, list(choices))}
 
 
 def classify_schema_error(err: dict[str, Any], model: type, doc: "Document") -> tuple[Rule, dict[str, Any]]:
@@ -128,11 +132,9 @@ def run_checks(loaded: "LoadedPlan", only: set[Path] | None = None) -> list[Prob
 
     ``only``: report findings in these files (and plan.yaml) only.
     """
-    from ..planindex import PlanIndex
-
     if loaded.plan is None:
         return []
-    ctx = PlanContext(loaded, PlanIndex(loaded.plan))
+    ctx = PlanContext(loaded, loaded.index)
     disabled = set(loaded.plan.lint.disable)
     out: list[Problem] = []
     for rule in load_rules().values():

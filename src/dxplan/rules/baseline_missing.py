@@ -24,14 +24,14 @@ Failing (7:9)::
 """
 
 from ..model import TargetKind
+from ..i18n import N_
 from . import Finding
 
 ID = "baseline-missing"
 SEVERITY = "warning"
-MESSAGE = {
-    "ja": "目標「{text}」は少ないほど良い目標ですが基準値 (baseline) がないため、達成率を計算できません。",
-    "en": "target '{text}' is lower-is-better but has no baseline, so no rate can be computed.",
-}
+MESSAGE = N_(
+    "target '{text}' is lower-is-better but has no baseline, so no rate can be computed."
+)
 
 
 def check(ctx):

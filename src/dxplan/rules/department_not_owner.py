@@ -21,14 +21,14 @@ Failing (6:38)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_
 from . import Finding
 
 ID = "department-not-owner"
 SEVERITY = "warning"
-MESSAGE = {
-    "ja": "担当課「{name}」は担い手（owners）に含まれていません。担い手に加えるか、担当課を確認してください。",
-    "en": "task department '{name}' is not among the action's owners; add it to owners or check the task.",
-}
+MESSAGE = N_(
+    "task department '{name}' is not among the action's owners; add it to owners or check the task."
+)
 
 
 def check(ctx):

@@ -22,14 +22,14 @@ Failing (6:65)::
 """
 
 from ..model import State
+from ..i18n import N_
 from . import Finding, iter_tasks
 
 ID = "done-below-100"
 SEVERITY = "warning"
-MESSAGE = {
-    "ja": "進捗状況は「{word}」ですが進捗率が {progress}% です。どちらかを直してください。",
-    "en": "status is '{word}' (done) but progress is {progress}%; correct one of them.",
-}
+MESSAGE = N_(
+    "status is '{word}' (done) but progress is {progress}%; correct one of them."
+)
 
 
 def check(ctx):

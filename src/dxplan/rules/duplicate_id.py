@@ -5,12 +5,13 @@ Failing: both files say ``id: '1'``; the second file (in name order) is reported
 at its ``id`` line. Needs two files; see tests/test_lint.py.
 """
 
+from ..i18n import N_
+
 ID = "duplicate-id"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "アクション番号「{id}」が重複しています（{other} と同じ）。番号を付け直してください。",
-    "en": "duplicate action id '{id}' (also in {other}); give one of them another id.",
-}
+MESSAGE = N_(
+    "duplicate action id '{id}' (also in {other}); give one of them another id."
+)
 
 
 def check(ctx):

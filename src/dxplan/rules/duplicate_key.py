@@ -17,9 +17,10 @@ Failing (3:1)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_
+
 ID = "duplicate-key"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "キー「{key}」が重複しています。どちらかの値を残し、もう一方を削除してください。",
-    "en": "duplicate key '{key}'; keep one of the values and delete the other.",
-}
+MESSAGE = N_(
+    "duplicate key '{key}'; keep one of the values and delete the other."
+)

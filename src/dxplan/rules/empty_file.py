@@ -13,9 +13,10 @@ Failing (1:1)::
     # nothing yet
 """
 
+from ..i18n import N_
+
 ID = "empty-file"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "ファイルが空です。内容を書くか、不要ならファイルを削除してください。",
-    "en": "the file is empty; fill it in or delete it.",
-}
+MESSAGE = N_(
+    "the file is empty; fill it in or delete it."
+)

@@ -5,9 +5,10 @@ position is that of the first byte that is not UTF-8. No YAML example applies
 (the problem is the bytes); see tests/test_load.py.
 """
 
+from ..i18n import N_
+
 ID = "encoding"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "UTF-8 ではありません（最初の不正なバイト {byte}）。UTF-8 で保存し直してください（Shift_JIS は不可）。",
-    "en": "not UTF-8 (first bad byte {byte}); save the file as UTF-8 (Shift_JIS is not accepted).",
-}
+MESSAGE = N_(
+    "not UTF-8 (first bad byte {byte}); save the file as UTF-8 (Shift_JIS is not accepted)."
+)

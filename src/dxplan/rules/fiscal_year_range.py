@@ -22,14 +22,14 @@ Failing (6:19)::
 """
 
 from ..fiscal import format_fiscal_year
+from ..i18n import N_
 from . import Finding
 
 ID = "fiscal-year-range"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "{fy} は計画期間（{start}〜{end}）の外です。年度を確認してください。",
-    "en": "{fy} is outside the plan period ({start} to {end}); check the fiscal year.",
-}
+MESSAGE = N_(
+    "{fy} is outside the plan period ({start} to {end}); check the fiscal year."
+)
 
 
 def check(ctx):

@@ -20,9 +20,10 @@ Failing: the same change of ``target.spec.value`` from 30 to 20 with no new
 ``history`` entry in plan.yaml. The position is the changed field in the new file.
 """
 
+from ..i18n import N_
+
 ID = "goalpost-change"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "{field} が {rev} から変更されています（{before} → {after}）が、変更理由が記録されていません。{record_ja} に date・field・reason の記録を追加してください。",
-    "en": "{field} changed since {rev} ({before} → {after}) without a recorded reason; add an entry with date, field and reason to {record_en}.",
-}
+MESSAGE = N_(
+    "{field} changed since {rev} ({before} → {after}) without a recorded reason; add an entry with date, field and reason to {record}."
+)

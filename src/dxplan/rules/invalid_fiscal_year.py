@@ -21,14 +21,14 @@ Failing (6:19)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_
 from . import field_path
 
 ID = "invalid-fiscal-year"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "「{field}」の「{value}」は年度として読めません。2024、R6、令和6年度 のいずれかで書いてください。",
-    "en": "'{field}': cannot read '{value}' as a fiscal year; write 2024, R6 or 令和6年度.",
-}
+MESSAGE = N_(
+    "'{field}': cannot read '{value}' as a fiscal year; write 2024, R6 or 令和6年度."
+)
 
 
 def matches(err: dict) -> bool:

@@ -5,14 +5,14 @@ Failing: ``period_start: 令和8年度`` with ``period_end: 令和6年度`` (in 
 tests/test_lint.py). No action example applies.
 """
 
+from ..i18n import N_
 from . import field_path
 
 ID = "invalid-value"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "「{where}」の値が不正です: {detail}",
-    "en": "invalid value at '{where}': {detail}",
-}
+MESSAGE = N_(
+    "invalid value at '{where}': {detail}"
+)
 
 
 def params(err: dict, model, doc) -> dict:

@@ -16,14 +16,14 @@ Failing (1:1)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_
 from . import field_path
 
 ID = "missing-field"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "必須の項目「{field}」がありません。追加してください。",
-    "en": "required field '{field}' is missing; add it.",
-}
+MESSAGE = N_(
+    "required field '{field}' is missing; add it."
+)
 
 
 def matches(err: dict) -> bool:

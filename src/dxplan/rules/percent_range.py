@@ -21,14 +21,14 @@ Failing (6:53)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_
 from . import field_path
 
 ID = "percent-range"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "「{field}」の値 {value} は 0〜100 の範囲外です（百分率で書きます。0.8 ではなく 80）。",
-    "en": "'{field}' is {value}, outside 0–100 (write a percent: 80, not 0.8).",
-}
+MESSAGE = N_(
+    "'{field}' is {value}, outside 0–100 (write a percent: 80, not 0.8)."
+)
 
 _PERCENT_FIELDS = {"progress", "percent"}
 

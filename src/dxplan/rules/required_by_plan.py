@@ -16,14 +16,14 @@ Failing (1:1)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_
 from . import Finding
 
 ID = "required-by-plan"
 SEVERITY = "warning"
-MESSAGE = {
-    "ja": "この計画ではすべてのアクションに「{field}」が必要です（plan.yaml の lint.require）。",
-    "en": "this plan requires '{field}' in every action (plan.yaml lint.require).",
-}
+MESSAGE = N_(
+    "this plan requires '{field}' in every action (plan.yaml lint.require)."
+)
 
 
 def _value(obj, dotted: str):

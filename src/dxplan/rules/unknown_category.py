@@ -17,14 +17,14 @@ Failing (3:11)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_
 from . import Finding, hints
 
 ID = "unknown-category"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "区分「{name}」は計画の区分表にありません。{hint_ja}plan.yaml の categories に追加するか、別名 (aliases) として登録してください。",
-    "en": "category '{name}' is not in the plan's category tree.{hint_en} Add it to plan.yaml's categories, or as an alias.",
-}
+MESSAGE = N_(
+    "category '{name}' is not in the plan's category tree.{hint} Add it to plan.yaml's categories, or as an alias."
+)
 
 
 def check(ctx):
@@ -39,5 +39,5 @@ def check(ctx):
                 yield Finding(
                     la.doc,
                     loc,
-                    {"name": name, **hints(name, names, after_ja=" ")},
+                    {"name": name, **hints(name, names)},
                 )

@@ -19,21 +19,21 @@ Failing (4:10)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_
 from . import Finding, hints
 
 ID = "unknown-department"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "担当課「{name}」は計画の組織表にありません。{hint_ja}plan.yaml の departments に追加するか、別名 (aliases) として登録してください。",
-    "en": "department '{name}' is not declared by the plan.{hint_en} Add it to plan.yaml's departments, or as an alias.",
-}
+MESSAGE = N_(
+    "department '{name}' is not declared by the plan.{hint} Add it to plan.yaml's departments, or as an alias."
+)
 
 
 def check(ctx):
     names = ctx.index.department_names()
 
     def finding(doc, loc, name):
-        return Finding(doc, loc, {"name": name, **hints(name, names, after_ja=" ")})
+        return Finding(doc, loc, {"name": name, **hints(name, names)})
 
     for la in ctx.loaded.actions:
         if la.action.division and ctx.index.department(la.action.division) is None:

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from ..i18n import N_, Text
 from ..model import field_model
 from . import did_you_mean, field_path
 
 ID = "unknown-key"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "未知のキー「{key}」{where_ja}。{hint_ja}",
-    "en": "unknown key '{key}'{where_en}.{hint_en}",
-}
+MESSAGE = N_(
+    "unknown key '{key}'{where}.{hint}"
+)
 
 
 def matches(err: dict) -> bool:
@@ -54,13 +54,9 @@ def params(err: dict, model: type, doc) -> dict:
     key = str(loc[-1])
     parent = _model_at(model, loc[:-1])
     choices = list(parent.model_fields) if parent else []
-    hint_ja = did_you_mean(key, choices, "ja").strip() or "スキーマにないキーは使えません。"
-    hint_en = did_you_mean(key, choices, "en") or " Keys outside the schema are not allowed."
     where = field_path(loc[:-1]) if len(loc) > 1 else ""
     return {
         "key": key,
-        "where_ja": f"（{where} 内）" if where else "",
-        "where_en": f" in {where}" if where else "",
-        "hint_ja": hint_ja,
-        "hint_en": hint_en,
+        "where": Text(" in {where}", where=where) if where else "",
+        "hint": did_you_mean(key, choices) or Text(" Keys outside the schema are not allowed."),
     }

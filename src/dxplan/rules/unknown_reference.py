@@ -19,14 +19,14 @@ Failing (5:11)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_, Text
 from . import Finding
 
 ID = "unknown-reference"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "{kind}「{ref}」は plan.yaml に定義されていません。",
-    "en": "{kind} '{ref}' is not declared in plan.yaml.",
-}
+MESSAGE = N_(
+    "{kind} '{ref}' is not declared in plan.yaml."
+)
 
 
 def check(ctx):
@@ -35,7 +35,7 @@ def check(ctx):
     for la in ctx.loaded.actions:
         for i, v in enumerate(la.action.visions):
             if v not in visions:
-                yield Finding(la.doc, ("visions", i), {"kind": "vision", "ref": v})
+                yield Finding(la.doc, ("visions", i), {"kind": Text(N_("vision")), "ref": v})
         for i, p in enumerate(la.action.predecessors):
             if p not in results:
-                yield Finding(la.doc, ("predecessors", i), {"kind": "predecessor", "ref": p})
+                yield Finding(la.doc, ("predecessors", i), {"kind": Text(N_("predecessor")), "ref": p})

@@ -21,19 +21,19 @@ Failing (6:51)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_, joined
 from . import Finding, hints, iter_tasks
 
 ID = "unknown-status"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "進捗状況「{word}」は計画で定義されていません（定義済み: {known}）。{hint_ja}",
-    "en": "status word '{word}' is not declared by the plan (declared: {known}).{hint_en}",
-}
+MESSAGE = N_(
+    "status word '{word}' is not declared by the plan (declared: {known}).{hint}"
+)
 
 
 def check(ctx):
     words = [w for sw in ctx.plan.statuses for w in (sw.word, *sw.aliases)]
-    known = "、".join(sw.word for sw in ctx.plan.statuses) or "なし / none"
+    known = joined([sw.word for sw in ctx.plan.statuses], empty=N_("none"))
     for doc, i, task, _ in iter_tasks(ctx):
         if task.status is not None and ctx.index.status(task.status) is None:
             yield Finding(

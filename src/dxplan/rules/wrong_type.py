@@ -17,34 +17,34 @@ Failing (4:9)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
+from ..i18n import N_, Text
 from . import field_path
 
 ID = "wrong-type"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "「{where}」の型が違います: {detail}",
-    "en": "wrong type at '{where}': expected {detail}",
-}
+MESSAGE = N_(
+    "wrong type at '{where}': expected {detail}"
+)
 
 _TYPES = {
-    "string_type": "文字列 / text",
-    "int_type": "整数 / an integer",
-    "int_parsing": "整数 / an integer",
-    "int_from_float": "整数 / an integer",
-    "float_type": "数値 / a number",
-    "float_parsing": "数値 / a number",
-    "list_type": "リスト（- 項目）/ a list",
-    "dict_type": "マッピング（キー: 値）/ a mapping",
-    "model_type": "マッピング（キー: 値）/ a mapping",
-    "model_attributes_type": "マッピング（キー: 値）/ a mapping",
-    "bool_type": "true / false",
-    "bool_parsing": "true / false",
-    "date_type": "日付 YYYY-MM-DD / a date YYYY-MM-DD",
-    "date_parsing": "日付 YYYY-MM-DD / a date YYYY-MM-DD",
-    "date_from_datetime_parsing": "日付 YYYY-MM-DD / a date YYYY-MM-DD",
-    "date_from_datetime_inexact": "日付 YYYY-MM-DD / a date YYYY-MM-DD",
-    "string_too_short": "空でない文字列 / non-empty text",
-    "too_short": "空でないリスト / a non-empty list",
+    "string_type": N_("text"),
+    "int_type": N_("an integer"),
+    "int_parsing": N_("an integer"),
+    "int_from_float": N_("an integer"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "list_type": N_("a list"),
+    "dict_type": N_("a mapping (key: value)"),
+    "model_type": N_("a mapping (key: value)"),
+    "model_attributes_type": N_("a mapping (key: value)"),
+    "bool_type": N_("true / false"),
+    "bool_parsing": N_("true / false"),
+    "date_type": N_("a date YYYY-MM-DD"),
+    "date_parsing": N_("a date YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("a date YYYY-MM-DD"),
+    "date_from_datetime_inexact": N_("a date YYYY-MM-DD"),
+    "string_too_short": N_("non-empty text"),
+    "too_short": N_("a non-empty list"),
 }
 
 
@@ -55,7 +55,7 @@ def matches(err: dict) -> bool:
 def params(err: dict, model, doc) -> dict:
     if err["type"] in ("enum", "literal_error"):
         expected = (err.get("ctx") or {}).get("expected", "")
-        detail = f"{expected} のいずれか / one of {expected}（「{err.get('input')}」）"
+        detail = Text("one of {expected} ('{value}')", expected=expected, value=err.get("input"))
     else:
-        detail = _TYPES[err["type"]]
+        detail = Text(_TYPES[err["type"]])
     return {"where": field_path(tuple(err["loc"])), "detail": detail}

@@ -15,9 +15,10 @@ Failing (3:9)::
     category: A-1
 """
 
+from ..i18n import N_
+
 ID = "yaml-syntax"
 SEVERITY = "error"
-MESSAGE = {
-    "ja": "YAML の構文エラー: {detail}。この位置の前後のインデント・引用符・括弧を確認してください。",
-    "en": "YAML syntax error: {detail}. Check indentation, quotes and brackets around this position.",
-}
+MESSAGE = N_(
+    "YAML syntax error: {detail}. Check indentation, quotes and brackets around this position."
+)
