@@ -64,3 +64,38 @@ def test_failing_example_fires_at_its_position(rule_id, mini_plan):
     assert hits[0].path.name == path.name
     assert (hits[0].line, hits[0].column) == pos
     assert hits[0].severity == RULES[rule_id].SEVERITY
+
+
+def test_every_rule_documents_why_and_fix_translated():
+    """`dxplan rules` prints ruff-style docs: each prose paragraph has a Japanese translation."""
+    for rule in RULES.values():
+        doc = rule.documentation
+        if rule.ID == "goalpost-change":  # its docstring moves with the goalpost guard (issue 8)
+            continue
+        assert doc.why and doc.fix, rule.ID
+        for para in doc.paragraphs():
+            assert t("ja", para) != para, f"{rule.ID}: untranslated paragraph {para!r}"
+
+
+def test_rules_command_lists_and_explains(tmp_path):
+    from typer.testing import CliRunner
+
+    from dxplan.cli import app
+
+    runner = CliRunner()
+    listing = runner.invoke(app, ["rules", "--lang", "en"])
+    assert listing.exit_code == 0
+    ids = [ln.split()[0] for ln in listing.output.splitlines()]
+    assert ids == sorted(RULES)
+    en = runner.invoke(app, ["rules", "unknown-status", "--lang", "en"])
+    assert en.exit_code == 0
+    assert en.output.startswith("unknown-status (error)\n")
+    assert "Why: A status word the plan does not declare maps to no canonical state" in en.output
+    assert "Failing example (reported at 6:51):" in en.output
+    assert "      - {fiscal_year: 令和6年度, department: 総務課, status: 進行中}" in en.output
+    ja = runner.invoke(app, ["rules", "unknown-status", "--lang", "ja"])
+    assert "理由: 計画が定義していない進捗状況は標準の状態に対応せず" in ja.output
+    assert "誤りの例（6:51 で報告）:" in ja.output
+    bad = runner.invoke(app, ["rules", "unknown-statu", "--lang", "en"])
+    assert bad.exit_code == 2
+    assert "no lint rule 'unknown-statu'. Did you mean 'unknown-status'?" in bad.output

@@ -260,6 +260,27 @@ def score(
     raise typer.Exit(_exit_for(plans))
 
 
+@app.command("rules")
+def rules_command(
+    rule_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="規則のID（省略すると一覧） / a rule id (omit for the list)")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """検査規則の説明（何を・なぜ・直し方・例） / Lint rules: what each checks, why, how to fix, examples."""
+    from .formatters.rule_help import rule_help, rules_index
+    from .i18n import t
+    from .rules import did_you_mean, load_rules
+
+    lg = _lang(lang)
+    rules = load_rules()
+    if rule_id is None:
+        typer.echo(rules_index(rules, lg), nl=False)
+        return
+    if rule_id not in rules:
+        hint = did_you_mean(rule_id, rules)
+        _fail(t(lg, "no lint rule '{id}'.{hint} `dxplan rules` lists them.", id=rule_id, hint=hint))
+    typer.echo(rule_help(rules[rule_id], lg), nl=False)
+
+
 # Commands kept in their own modules register themselves on ``app``.
 from . import cli_report, cli_review  # noqa: E402,F401
 

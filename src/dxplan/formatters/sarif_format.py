@@ -6,6 +6,7 @@ import json
 
 from .. import __version__
 from ..rules import load_rules
+from .rule_help import rule_help, summary
 from .text_format import _rel
 
 
@@ -24,7 +25,8 @@ def format(result, lang: str = "ja") -> str:
                         "rules": [
                             {
                                 "id": r,
-                                "shortDescription": {"text": (rules[r].doc.strip().splitlines() or [r])[0]},
+                                "shortDescription": {"text": summary(rules[r], lang)},
+                                "help": {"text": rule_help(rules[r], lang)},
                                 "defaultConfiguration": {"level": rules[r].SEVERITY},
                             }
                             for r in used

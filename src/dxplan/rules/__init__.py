@@ -18,9 +18,11 @@ a rule.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import importlib
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -51,6 +53,11 @@ class Rule:
     def doc(self) -> str:
         """The rule's docstring (description plus passing and failing examples)."""
         return self.module.__doc__ or ""
+
+    @property
+    def documentation(self) -> RuleDoc:
+        """The docstring taken apart: summary, why, fix, details and examples (English)."""
+        return parse_doc(self.doc)
 
     def problem(self, path: Path, line: int, column: int, **params: Any) -> Problem:
         """A :class:`Problem` of this rule at ``path:line:column``, its message worded in ja and en.
@@ -162,3 +169,84 @@ def iter_tasks(ctx: PlanContext) -> Iterator[tuple["Document", int, Any, Any]]:
     for la in ctx.loaded.actions:
         for i, task in enumerate(la.action.tasks):
             yield la.doc, i, task, la.action
+
+
+# --------------------------------------------------------------------------- rule documentation
+
+#: An executable example in a rule docstring: ``Passing::`` or ``Failing (line:col)::`` and an
+#: indented YAML block. ``tests/test_rules.py`` runs these; ``dxplan rules`` prints them.
+EXAMPLE = re.compile(r"(Passing|Failing)(?: \((\d+):(\d+)\))?::\n\n((?:    .*\n|\n)+)")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One docstring example: ``kind`` Passing/Failing, the YAML ``text``, the expected (line, column)."""
+
+    kind: str
+    text: str
+    position: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """A rule's documentation in ruff's shape, from its docstring (English; worded through the catalogue).
+
+    ``summary`` (first paragraph), ``why`` ("Why: …"), ``fix`` ("Fix: …"), ``details`` (other prose
+    paragraphs, including prose examples of rules that need bytes, two files or git history) and
+    ``examples`` (the executable YAML blocks).
+    """
+
+    summary: str
+    why: str
+    fix: str
+    details: tuple[str, ...]
+    examples: tuple[Example, ...]
+
+    def paragraphs(self) -> list[str]:
+        """Every prose paragraph (the message ids the catalogue translates)."""
+        return [p for p in (self.summary, self.why, self.fix, *self.details) if p]
+
+
+def parse_doc(doc: str) -> RuleDoc:
+    """Take a rule docstring apart (see :class:`RuleDoc`); paragraphs are joined onto one line."""
+    import textwrap
+
+    doc = textwrap.dedent(doc).strip() + "\n"
+    examples = tuple(
+        Example(kind, textwrap.dedent(body).strip() + "\n", (int(line), int(col)) if line else None)
+        for kind, line, col, body in EXAMPLE.findall(doc)
+    )
+    prose = EXAMPLE.sub("", doc)
+    summary, why, fix, details = "", "", "", []
+    for para in re.split(r"\n\s*\n", prose):
+        text = " ".join(para.split())
+        if not text:
+            continue
+        if not summary:
+            summary = text
+        elif text.startswith("Why: "):
+            why = text.removeprefix("Why: ")
+        elif text.startswith("Fix: "):
+            fix = text.removeprefix("Fix: ")
+        else:
+            details.append(text)
+    return RuleDoc(summary, why, fix, tuple(details), examples)
+
+
+def extract_messages(fileobj, keywords, comment_tags, options):
+    """Babel extractor for rule modules: the Python messages plus every docstring paragraph.
+
+    Declared in ``babel.cfg`` (``[extractors] dxplan_rules = dxplan.rules:extract_messages``).
+    """
+    from babel.messages.extract import extract_python
+
+    source = fileobj.read()
+    fileobj.seek(0)
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    text = source.decode("utf-8") if isinstance(source, bytes) else source
+    tree = ast.parse(text)
+    is_rule = any(isinstance(n, ast.Assign) and any(getattr(x, "id", None) == "ID" for x in n.targets) for n in tree.body)
+    doc = ast.get_docstring(tree, clean=False)
+    if is_rule and doc:
+        for para in parse_doc(doc).paragraphs():
+            yield 1, "_", para, []

@@ -1,5 +1,9 @@
 """A numeric target whose kind needs a baseline that is not given (lower_is_better): it cannot be scored.
 
+Why: Without a baseline the rate of a lower-is-better target, (baseline − actual) ÷ (baseline − target), has no starting point, so the action silently drops to another method.
+
+Fix: Add target.spec.baseline (the value at the start of the plan) or change the target's kind.
+
 Passing::
 
     id: '1'

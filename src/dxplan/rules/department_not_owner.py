@@ -1,6 +1,12 @@
 """Consistency: a task's department that is not among the action's owners (担い手).
 
-Generic entries (関係各課 …) are exempt. Passing::
+Generic entries (関係各課 …) are exempt.
+
+Why: A task done by a department that does not own the action is often a typo or a missing owner, and department counts then disagree with the overview page.
+
+Fix: Add the department to the action's owners, or correct the task's department.
+
+Passing::
 
     id: '1'
     title: 例

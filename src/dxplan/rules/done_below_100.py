@@ -1,5 +1,9 @@
 """Consistency: a task whose status means done (完了) but whose progress is below 100.
 
+Why: A done row with progress under 100 % makes the task rate and the status counts tell two different stories.
+
+Fix: Set progress to 100, or choose the status word that matches the progress.
+
 Passing::
 
     id: '1'

@@ -1,8 +1,12 @@
 """Two action files with the same id: ids must be unique within a plan.
 
+Why: Scores, diffs and reports find actions by id; two files with one id make one of them invisible.
+
+Fix: Give one of the files a free id (`dxplan new` picks the lowest free one).
+
 Passing: ``actions/01.yaml`` with ``id: '1'`` and ``actions/02.yaml`` with ``id: '2'``.
-Failing: both files say ``id: '1'``; the second file (in name order) is reported
-at its ``id`` line. Needs two files; see tests/test_lint.py.
+
+Failing: both files say ``id: '1'``; the second file (in name order) is reported at its ``id`` line.
 """
 
 from ..i18n import N_

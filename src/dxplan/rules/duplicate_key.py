@@ -1,5 +1,9 @@
 """The same key twice in one mapping: YAML would silently keep only one value.
 
+Why: YAML keeps only one of the two values without a word, so data written by someone is lost.
+
+Fix: Keep one of the two entries and delete the other.
+
 Passing::
 
     id: '1'

@@ -1,5 +1,9 @@
 """A plan file with no data (empty, or only comments).
 
+Why: An empty action file counts as nothing and hides that an action is missing.
+
+Fix: Fill the file in (`dxplan new` writes a starting point) or delete it.
+
 Passing::
 
     id: '1'

@@ -1,8 +1,12 @@
 """A plan file that is not UTF-8 (e.g. saved as Shift_JIS by Excel or Notepad).
 
-Passing: a file saved as UTF-8. Failing: the same text saved as Shift_JIS; the
-position is that of the first byte that is not UTF-8. No YAML example applies
-(the problem is the bytes); see tests/test_load.py.
+Why: dxplan reads UTF-8 only; guessing another encoding would garble Japanese text silently.
+
+Fix: Save the file as UTF-8 (in Excel or Notepad: 名前を付けて保存 → UTF-8).
+
+Passing: a file saved as UTF-8.
+
+Failing: the same text saved as Shift_JIS; the position is that of the first byte that is not UTF-8.
 """
 
 from ..i18n import N_

@@ -1,5 +1,9 @@
 """A task, yearly target, effect or schedule line dated outside the plan's period.
 
+Why: Rows outside the plan period are never counted by status or scoring, so work done there disappears from every figure.
+
+Fix: Correct the fiscal year, or widen the plan's period in plan.yaml.
+
 Passing::
 
     id: '1'

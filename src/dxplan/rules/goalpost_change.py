@@ -7,6 +7,10 @@ kind, unit …), its ``yearly_targets`` and ``effects``, and in ``plan.yaml`` th
 ``rating_scale`` and the indicators' baseline, target, unit, direction and
 deadline.
 
+Why: A target that moves quietly changes every achievement rate computed against it; councils and auditors need to see why it moved.
+
+Fix: Add an entry with date, field and reason to the action's target.history (or plan.yaml's history).
+
 Passing: at REV action 6 has ``target.spec.value: 30``; the new version has
 ``value: 20`` and ``target.history`` gained an entry
 ``{date: 2025-06-01, field: target.spec.value, reason: 推進本部会議で下方修正, by: デジタル戦略課}``.

@@ -1,5 +1,9 @@
 """A fiscal year that is not 2024, R6 or 令和6年度 (e.g. 令和6年 without 度 is accepted, 2024/4 is not).
 
+Why: A fiscal year dxplan cannot read cannot be counted in any year's status table.
+
+Fix: Write the fiscal year as 2024, R6 or 令和6年度.
+
 Passing::
 
     id: '1'

@@ -1,8 +1,12 @@
 """A value the schema rejects for another reason (e.g. a plan whose period ends before it starts).
 
+Why: The schema's own checks (for example a period that ends before it starts) protect every figure computed from the plan.
+
+Fix: Correct the value as the message says.
+
 Passing: ``period_start: 令和6年度`` with ``period_end: 令和8年度``.
-Failing: ``period_start: 令和8年度`` with ``period_end: 令和6年度`` (in plan.yaml; see
-tests/test_lint.py). No action example applies.
+
+Failing: ``period_start: 令和8年度`` with ``period_end: 令和6年度`` (in plan.yaml).
 """
 
 from ..i18n import N_

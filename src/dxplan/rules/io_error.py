@@ -1,7 +1,12 @@
 """A plan file cannot be read (permissions, a folder named like a file …).
 
-Passing: a readable file. Failing: ``actions/01.yaml`` without read permission.
-No YAML example applies; see tests/test_load.py.
+Why: A file that cannot be read is left out of every count.
+
+Fix: Check the file's permissions and that it is a regular file.
+
+Passing: a readable file.
+
+Failing: ``actions/01.yaml`` without read permission.
 """
 
 from ..i18n import N_

@@ -1,5 +1,9 @@
 """A required field is missing (an action's id, title, category or sources; a plan's period …).
 
+Why: Required fields are what every command relies on (id and title to name the action, category to count it, sources to cite it).
+
+Fix: Add the field named in the message.
+
 Passing::
 
     id: '1'

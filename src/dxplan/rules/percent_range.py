@@ -1,5 +1,9 @@
 """A percent (progress, summary evaluation) outside 0–100. Percents are 0–100, never fractions.
 
+Why: Percents are 0–100 everywhere in dxplan; 0.8 would be read as 0.8 %, not 80 %.
+
+Fix: Write the percent as a number from 0 to 100 (80, not 0.8).
+
 Passing::
 
     id: '1'

@@ -1,6 +1,10 @@
 """A field the plan requires of every action (``lint.require`` in plan.yaml) is missing or empty.
 
-The mini test plan requires ``owners``. Passing::
+Why: The plan itself asks for this field in every action (lint.require), so its reports can rely on it.
+
+Fix: Fill the field in, or remove it from lint.require in plan.yaml.
+
+Passing::
 
     id: '1'
     title: 例

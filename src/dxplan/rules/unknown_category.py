@@ -1,5 +1,9 @@
 """A category (or secondary category) that is not in the plan's category tree (ids, names and aliases accepted).
 
+Why: An action in an unknown category is left out of every per-category table.
+
+Fix: Use a category id from plan.yaml, or add the spelling as an alias of the right category.
+
 Passing::
 
     id: '1'

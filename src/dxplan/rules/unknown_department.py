@@ -1,5 +1,9 @@
 """A department (owner, task 担当課 or division) the plan does not declare (names, aliases and groups accepted).
 
+Why: Rows of an unknown department are counted under a name nobody recognises, and department sheets miss them.
+
+Fix: Use the department's name from plan.yaml, or add this spelling as an alias.
+
 Passing::
 
     id: '1'

@@ -1,5 +1,9 @@
 """A key the schema does not define (often a typo); unknown keys are never ignored.
 
+Why: Unknown keys are never ignored: a misspelt key would otherwise drop its value without a word.
+
+Fix: Correct the key (the message suggests the closest one) or remove it.
+
 Passing::
 
     id: '1'

@@ -1,5 +1,9 @@
 """An action's ``visions`` or ``predecessors`` entry the plan does not declare.
 
+Why: A reference to a vision or predecessor that does not exist links the action to nothing in reports.
+
+Fix: Use an id declared in plan.yaml (visions, predecessors).
+
 Passing::
 
     id: '1'

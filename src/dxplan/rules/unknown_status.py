@@ -1,5 +1,9 @@
 """A task status word the plan does not declare in ``statuses`` (aliases accepted).
 
+Why: A status word the plan does not declare maps to no canonical state, so the row drops out of the status counts.
+
+Fix: Use one of the plan's status words, or add this spelling as an alias in plan.yaml's statuses.
+
 Passing::
 
     id: '1'

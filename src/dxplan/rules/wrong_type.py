@@ -1,5 +1,9 @@
 """A value of the wrong type: a list where text is expected, text where a number is, an unknown choice …
 
+Why: A value of the wrong type cannot be counted or scored (text where a number is expected has no rate).
+
+Fix: Write the value in the expected form given in the message.
+
 Passing::
 
     id: '1'

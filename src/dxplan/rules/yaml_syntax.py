@@ -1,5 +1,9 @@
 """YAML that does not parse (a bad indent, an unclosed quote or bracket, a tab …).
 
+Why: A file that does not parse cannot be read at all; every figure that depends on it is missing.
+
+Fix: Check indentation (spaces, not tabs), quotes and brackets around the position given.
+
 Passing::
 
     id: '1'
