@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from ..i18n import t
+
 
 def _rel(path) -> str:
     try:
@@ -14,8 +16,5 @@ def _rel(path) -> str:
 
 def format(result, lang: str = "ja") -> str:
     lines = [f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(lang)}" for p in result.problems]
-    if lang == "en":
-        lines.append(f"{result.files} files checked: {result.errors} errors, {result.warnings} warnings")
-    else:
-        lines.append(f"{result.files} ファイルを検査: エラー {result.errors} 件、警告 {result.warnings} 件")
+    lines.append(t(lang, "{files} files checked: {errors} errors, {warnings} warnings", files=result.files, errors=result.errors, warnings=result.warnings))
     return "\n".join(lines)
