@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -12,8 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.load import load_plan
-from dxplan.render import RenderError, md_cell, render_report, render_template
+from dxplan.figures import report_figures
+from dxplan.lint import lint_plan
+from dxplan.load import LoadedPlan, load_plan
+from dxplan.render import RenderError, md_cell, render_template
+from dxplan.report import render_report
+from dxplan.score import score_plan
 
 from conftest import FIXTURES, PLANS
 
@@ -25,6 +30,13 @@ BUNDLED = sorted(p.parent.name for p in PLANS.glob("*/plan.yaml"))
 
 def run(*args):
     return runner.invoke(app, [str(a) for a in args], env=ENV)
+
+
+def report_text(loaded: LoadedPlan, fmt: str = "md", templates: Path | None = None, lang: str = "ja") -> str:
+    """The report of ``loaded`` as ``dxplan report`` computes it: scores and lint once, then figures, then templates."""
+    scores = score_plan(loaded.plan, [la.action for la in loaded.actions], loaded.index)
+    figures = report_figures(loaded, scores, lint_plan(loaded), generated=dt.date(2025, 3, 31))
+    return render_report(figures, fmt, lang, templates)
 
 
 def parse_html(text: str):
@@ -81,8 +93,8 @@ def assert_self_contained(html: str) -> None:
 def test_every_bundled_plan_renders_in_both_formats(name):
     loaded = load_plan(PLANS / name)
     assert loaded.plan is not None, f"{name}/plan.yaml did not load"
-    md = render_report(loaded, "md")
-    html = render_report(loaded, "html")
+    md = report_text(loaded, "md")
+    html = report_text(loaded, "html")
     assert md.startswith(f"# {loaded.plan.municipality}")
     assert_markdown_tables_consistent(md)
     doc = parse_html(html)
@@ -191,7 +203,7 @@ def test_kama_html_counts_categories_labels_and_charts(kama_html):
 
 def test_attention_index_lists_low_labels_insufficient_and_lint_warnings(tmp_path):
     loaded = load_plan(FIXTURES / "kama001")
-    md = render_report(loaded, "md")
+    md = report_text(loaded, "md")
     section = md.split("## 要確認のアクション", 1)[1].split("## アクションシート", 1)[0]
     assert "- [13 本庁と支所のオンライン化拡充](#action-13) — やや未達" in section
     assert "  - やや未達（70.0%）" in section
@@ -202,7 +214,7 @@ def test_attention_index_lists_low_labels_insufficient_and_lint_warnings(tmp_pat
     assert "- ▶ 総括評価による進捗率: 70.0%" in sheet
     assert "#### 目標達成率: 70.0% やや未達" in sheet
     # lint warnings: kama action 38 has no baseline for its lower-is-better target
-    kama = render_report(load_plan(PLANS / "kama"), "md")
+    kama = report_text(load_plan(PLANS / "kama"), "md")
     kama_att = kama.split("## 要確認のアクション", 1)[1].split("## アクションシート", 1)[0]
     entry = kama_att.split("(#action-38)", 1)[1].split("\n- [", 1)[0]
     assert "warning baseline-missing (38.yaml:" in entry
@@ -249,7 +261,7 @@ def test_script_in_title_is_escaped_in_html(hostile_plan, tmp_path):
 
 
 def test_pipes_and_newlines_are_escaped_in_markdown_cells(hostile_plan):
-    md = render_report(load_plan(hostile_plan), "md")
+    md = report_text(load_plan(hostile_plan), "md")
     assert "| 目指すこと | 左 \\| 右<br>二行目 &lt;b&gt;太字&lt;/b&gt; & 記号 |" in md
     assert "[&lt;script&gt;alert(1)&lt;/script&gt;](#action-2)" in md
     assert "<script>" not in md
@@ -344,7 +356,7 @@ def test_undefined_variable_names_file_and_line(tmp_path):
 def test_missing_template_is_a_render_error(tmp_path):
     (tmp_path / "report.md.j2").write_text("{% include 'nothere.j2' %}\n", encoding="utf-8")
     with pytest.raises(RenderError, match="nothere.j2"):
-        render_report(load_plan(PLANS / "kama"), "md", templates=tmp_path)
+        report_text(load_plan(PLANS / "kama"), "md", templates=tmp_path)
     with pytest.raises(RenderError, match="missing.j2"):
         render_template("missing.j2", {})
 
