@@ -8,7 +8,7 @@ rows without one (``no_status``) and rows whose word the plan does not declare
 
 :func:`status_result` computes everything ``dxplan status`` shows for one plan
 (tables, the checks against the plan's own summary tables, the combined-view
-line) once; the writers (:mod:`dxplan.terminal`, :mod:`dxplan.views`,
+line) once; the writers (:mod:`dxplan.terminal`, :mod:`dxplan.jsonout`,
 :mod:`dxplan.report`) only arrange it and word it per language
 (:mod:`dxplan.wording`).
 """

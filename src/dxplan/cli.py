@@ -27,7 +27,7 @@ from .lint import lint_paths
 from .load import LoadedPlan, PlanNotFound, discover, load_plan
 from .problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 from .score import score_plan
-from . import terminal, views
+from . import jsonout, terminal
 
 app = typer.Typer(
     name="dxplan",
@@ -192,9 +192,9 @@ def status(
         for lp in plans
     ]
     if format is StatusFormat.json:
-        data = [views.status_dict(r, lg) for r in results]
+        data = [jsonout.status_dict(r, lg) for r in results]
         if len(data) > 1:
-            combined = [views.overview_dict(r.overview, lg) for r in results]
+            combined = [jsonout.overview_dict(r.overview, lg) for r in results]
             typer.echo(json.dumps({"plans": data, "combined": combined}, ensure_ascii=False, indent=2))
         else:
             typer.echo(json.dumps(data[0] if data else {}, ensure_ascii=False, indent=2))
@@ -245,7 +245,7 @@ def score(
             actions = [found.action]
         scores = score_plan(lp.plan, actions, lp.index)
         if format is ScoreFormat.json:
-            out.append({"plan": lp.plan.id, "municipality": lp.plan.municipality, "actions": [views.score_dict(s, lg) for s in scores]})
+            out.append({"plan": lp.plan.id, "municipality": lp.plan.municipality, "actions": [jsonout.score_dict(s, lg) for s in scores]})
         elif explain:
             terminal.plan_heading(console, lp.plan, lg)
             for s in scores:

@@ -2,7 +2,7 @@
 
 Every function takes ``lang`` (``ja`` or ``en``) and the numbers or results to
 word; none computes a figure. The terminal (:mod:`dxplan.terminal`), the JSON
-views (:mod:`dxplan.views`) and the report views (:mod:`dxplan.report`) call
+output (:mod:`dxplan.jsonout`) and the report views (:mod:`dxplan.report`) call
 these, so a wording fix is one edit and the outputs cannot disagree.
 """
 
