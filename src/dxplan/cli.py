@@ -1,4 +1,4 @@
-"""The ``dxplan`` command: a thin typer layer over load → rules/score/aggregate → views/render.
+"""The ``dxplan`` command: a thin typer layer over load → rules/score/aggregate → jsonout/terminal/report.
 
 Exit codes (every command): 0 success / clean; 1 problems found (lint errors,
 files that did not load, ``fmt --check`` would change files, a template error);
