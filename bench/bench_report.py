@@ -4,7 +4,8 @@ Usage: .venv/bin/python bench/bench_report.py [--runs N]
 
 Two figures are printed, in seconds for all plans together:
 
-- ``render``: report views + both templates, plans already loaded (the target: < 2 s);
+- ``render``: scores, lint and report figures once per plan, then views and both
+  templates, plans already loaded (the target: < 2 s);
 - ``load+render``: the same including reading and validating the YAML files
   (what ``dxplan report plans/...`` costs end to end, without process start-up).
 
@@ -22,8 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import datetime as dt  # noqa: E402
+
+from dxplan.figures import report_figures  # noqa: E402
+from dxplan.lint import lint_plan  # noqa: E402
 from dxplan.load import load_plan  # noqa: E402
-from dxplan.render import environment, render_report  # noqa: E402
+from dxplan.render import environment  # noqa: E402
+from dxplan.report import render_report  # noqa: E402
+from dxplan.score import score_plan  # noqa: E402
 
 
 def plan_folders() -> list[Path]:
@@ -34,9 +41,12 @@ def plan_folders() -> list[Path]:
 def render_all(loaded, env) -> int:
     """Render every loaded plan in both formats; return the total output size in characters."""
     size = 0
+    today = dt.date.today()
     for lp in loaded:
+        scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
+        figures = report_figures(lp, scores, lint_plan(lp), generated=today)
         for fmt in ("md", "html"):
-            size += len(render_report(lp, fmt, "ja", env=env))
+            size += len(render_report(figures, fmt, "ja", env=env))
     return size
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -12,10 +13,14 @@ import pytest
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.load import load_plan
-from dxplan.render import RenderError, md_cell, render_report, render_template
+from dxplan.figures import report_figures
+from dxplan.lint import lint_plan
+from dxplan.load import LoadedPlan, load_plan
+from dxplan.render import RenderError, md_cell, render_template
+from dxplan.report import render_report
+from dxplan.score import score_plan
 
-from conftest import FIXTURES, PLANS
+from conftest import FIXTURES, PLANS, write_action
 
 runner = CliRunner()
 ENV = {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": ""}
@@ -25,6 +30,13 @@ BUNDLED = sorted(p.parent.name for p in PLANS.glob("*/plan.yaml"))
 
 def run(*args):
     return runner.invoke(app, [str(a) for a in args], env=ENV)
+
+
+def report_text(loaded: LoadedPlan, fmt: str = "md", templates: Path | None = None, lang: str = "ja") -> str:
+    """The report of ``loaded`` as ``dxplan report`` computes it: scores and lint once, then figures, then templates."""
+    scores = score_plan(loaded.plan, [la.action for la in loaded.actions], loaded.index)
+    figures = report_figures(loaded, scores, lint_plan(loaded), generated=dt.date(2025, 3, 31))
+    return render_report(figures, fmt, lang, templates)
 
 
 def parse_html(text: str):
@@ -81,8 +93,8 @@ def assert_self_contained(html: str) -> None:
 def test_every_bundled_plan_renders_in_both_formats(name):
     loaded = load_plan(PLANS / name)
     assert loaded.plan is not None, f"{name}/plan.yaml did not load"
-    md = render_report(loaded, "md")
-    html = render_report(loaded, "html")
+    md = report_text(loaded, "md")
+    html = report_text(loaded, "html")
     assert md.startswith(f"# {loaded.plan.municipality}")
     assert_markdown_tables_consistent(md)
     doc = parse_html(html)
@@ -191,7 +203,7 @@ def test_kama_html_counts_categories_labels_and_charts(kama_html):
 
 def test_attention_index_lists_low_labels_insufficient_and_lint_warnings(tmp_path):
     loaded = load_plan(FIXTURES / "kama001")
-    md = render_report(loaded, "md")
+    md = report_text(loaded, "md")
     section = md.split("## 要確認のアクション", 1)[1].split("## アクションシート", 1)[0]
     assert "- [13 本庁と支所のオンライン化拡充](#action-13) — やや未達" in section
     assert "  - やや未達（70.0%）" in section
@@ -202,7 +214,7 @@ def test_attention_index_lists_low_labels_insufficient_and_lint_warnings(tmp_pat
     assert "- ▶ 総括評価による進捗率: 70.0%" in sheet
     assert "#### 目標達成率: 70.0% やや未達" in sheet
     # lint warnings: kama action 38 has no baseline for its lower-is-better target
-    kama = render_report(load_plan(PLANS / "kama"), "md")
+    kama = report_text(load_plan(PLANS / "kama"), "md")
     kama_att = kama.split("## 要確認のアクション", 1)[1].split("## アクションシート", 1)[0]
     entry = kama_att.split("(#action-38)", 1)[1].split("\n- [", 1)[0]
     assert "warning baseline-missing (38.yaml:" in entry
@@ -249,7 +261,7 @@ def test_script_in_title_is_escaped_in_html(hostile_plan, tmp_path):
 
 
 def test_pipes_and_newlines_are_escaped_in_markdown_cells(hostile_plan):
-    md = render_report(load_plan(hostile_plan), "md")
+    md = report_text(load_plan(hostile_plan), "md")
     assert "| 目指すこと | 左 \\| 右<br>二行目 &lt;b&gt;太字&lt;/b&gt; & 記号 |" in md
     assert "[&lt;script&gt;alert(1)&lt;/script&gt;](#action-2)" in md
     assert "<script>" not in md
@@ -344,7 +356,7 @@ def test_undefined_variable_names_file_and_line(tmp_path):
 def test_missing_template_is_a_render_error(tmp_path):
     (tmp_path / "report.md.j2").write_text("{% include 'nothere.j2' %}\n", encoding="utf-8")
     with pytest.raises(RenderError, match="nothere.j2"):
-        render_report(load_plan(PLANS / "kama"), "md", templates=tmp_path)
+        report_text(load_plan(PLANS / "kama"), "md", templates=tmp_path)
     with pytest.raises(RenderError, match="missing.j2"):
         render_template("missing.j2", {})
 
@@ -376,3 +388,74 @@ def test_status_markdown_by_department_and_all_plans():
         assert f"# {plan.municipality} {plan.title}" in r.stdout
     kama = r.stdout.split("# 嘉麻市", 1)[1]
     assert "| デジタル戦略課 | 0 | 0 | 41 | 36 | 1 | 78 |" in kama
+
+
+# --------------------------------------------------------------------------- one figure, one rounding, one wording
+
+
+@pytest.fixture
+def one_in_160(mini_plan: Path) -> Path:
+    """The mini plan with one action of 160 task rows in 令和6年度: 1 完了, 159 進捗中 (done = 0.625 %)."""
+    rows = "".join(f"  - {{fiscal_year: 令和6年度, department: 総務課, plan: 手順{n}, status: {'完了' if n == 0 else '進捗中'}}}\n" for n in range(160))
+    write_action(mini_plan, "01.yaml", f"id: '1'\ntitle: 例\ncategory: A-1\nowners: [総務課]\nsources: [{{file: s, location: l}}]\ntasks:\n{rows}")
+    return mini_plan
+
+
+def test_one_row_of_160_shows_the_same_share_everywhere(one_in_160):
+    # 1 / 160 = 0.625 %: half-up gives 0.63 (the plans' rule); Python's round() would give 0.62
+    r = run("status", one_in_160, "--year", "R6")
+    assert r.exit_code == 0, r.output
+    done = next(ln for ln in r.stdout.splitlines() if ln.startswith("│ 完了"))
+    assert [c.strip() for c in done.split("│")[1:4]] == ["完了", "1", "0.63%"]
+    fy = json.loads(run("status", one_in_160, "--year", "R6", "--format", "json").stdout)["years"][0]
+    assert fy["total"]["shares"]["done"] == 0.63 and fy["total"]["shares"]["in_progress"] == 99.38
+    md = run("status", one_in_160, "--year", "R6", "--format", "markdown").stdout
+    assert ["完了", "1", "0.63%"] in md_table_rows(md, "| 状況 | 数 | 割合 |")
+    report = run("report", one_in_160).stdout
+    rows = {row[0]: row for row in md_table_rows(report, "| 状況 | 集計（本ツール）")}
+    assert rows["完了"] == ["完了", "1 (0.63%)"]
+
+
+def test_joint_rows_note_and_department_labels_follow_the_language(tmp_path):
+    en = run("status", PLANS / "kama", "--year", "R6", "--by", "department", "--lang", "en").stdout
+    assert "  joint rows count for each department" in en and "共同担当" not in en
+    ja = run("status", PLANS / "kama", "--year", "R6", "--by", "department").stdout
+    assert "  共同担当の行は各課に数えます\n" in ja and "joint rows" not in ja
+    md = run("status", PLANS / "kama", "--year", "R6", "--by", "department", "--format", "markdown", "--lang", "en").stdout
+    assert "joint rows count for each department" in md and "共同担当" not in md
+    data = json.loads(run("status", PLANS / "iizuka", "--year", "R6", "--by", "department", "--format", "json", "--lang", "en").stdout)
+    year = data["years"][0]
+    assert year["total"]["label"] == "total"
+    assert [g["label"] for g in year["groups"] if g["key"] == "(none)"] == ["(no department)"]
+
+
+def test_terminal_and_report_word_the_decision_and_scale_alike():
+    for lang in ("ja", "en"):
+        r = runner.invoke(app, ["score", str(FIXTURES / "kama001"), "--action", "3b", "--explain", "--lang", lang], env=ENV)
+        decision = next(ln.strip() for ln in r.stdout.splitlines() if "→ 達成" in ln)
+        scale = next(ln.strip() for ln in r.stdout.splitlines() if "≥100%" in ln)
+        md = report_text(load_plan(FIXTURES / "kama001"), "md", lang=lang)
+        sheet = md.split('<a id="action-3b"></a>', 1)[1].split("<a id=", 1)[0]
+        assert f"**{decision}**" in sheet
+        assert scale.replace("課題あり", "") in md.replace("課題あり", "")
+    assert decision == "decided by rate against the target: 130.0% (capped at 100%) → 達成"
+    assert scale.endswith("課題あり below")  # was それ未満 in English terminal output
+
+
+def test_report_date_is_the_one_passed_in_and_unknown_actions_are_refused():
+    loaded = load_plan(FIXTURES / "kama001")
+    scores = score_plan(loaded.plan, [la.action for la in loaded.actions], loaded.index)
+    figures = report_figures(loaded, scores, [], generated=dt.date(2001, 2, 3))
+    assert "dxplan 作成 2001-02-03" in render_report(figures, "html")
+    assert [a.id for a in report_figures(loaded, scores, [], generated=dt.date(2001, 2, 3), action_id="02").sheets] == ["2"]
+    with pytest.raises(ValueError, match="no action 99"):
+        report_figures(loaded, scores, [], generated=dt.date(2001, 2, 3), action_id="99")
+
+
+def test_english_labels_of_unevaluated_actions_agree_in_terminal_and_report():
+    r = runner.invoke(app, ["score", str(PLANS / "kama"), "--action", "3", "--lang", "en"], env=ENV | {"COLUMNS": "200"})
+    assert "│ not evaluated (insufficient data) │" in r.stdout
+    md = report_text(load_plan(PLANS / "kama"), "md", lang="en")
+    row3 = next(row for row in md_table_rows(md, "| No | action")[2:] if row[0] == "3")
+    assert row3[4] == "not evaluated (insufficient data)"
+    assert "| not evaluated (insufficient data) | 30 | 60.0% |" in md

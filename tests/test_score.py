@@ -8,7 +8,22 @@ import pytest
 
 from dxplan.load import load_plan
 from dxplan.model import Action, DEFAULT_RATING_SCALE, Measurement, Target, TargetSpec, Task
-from dxplan.score import INSUFFICIENT, NOT_APPLICABLE, OK, label_for, round1, score_action, target_rate, task_rate
+from dxplan.score import (
+    INSUFFICIENT,
+    NOT_APPLICABLE,
+    OK,
+    Method,
+    RateStatus,
+    ScoreState,
+    attention_labels,
+    band_order,
+    label_for,
+    round1,
+    score_action,
+    tally_labels,
+    target_rate,
+    task_rate,
+)
 
 from conftest import FIXTURES, PLANS
 
@@ -150,3 +165,23 @@ def test_draft_plan_without_any_result_is_not_evaluated_not_insufficient():
     s = score_action(kashima.actions[0].action, kashima.plan)
     assert (s.label, s.state) == ("未評価", "not_evaluated")
     assert s.references["tasks"].reason[1] == "no results recorded yet (not evaluated)"
+
+
+def test_states_and_methods_are_enums_that_read_as_their_json_words():
+    s = scored("13")
+    assert s.deciding is Method.summary and s.state is ScoreState.evaluated
+    assert list(s.references) == [Method.target, Method.tasks, Method.summary]
+    assert s.references[Method.target].status is RateStatus.not_applicable
+    nothing = score_action(_action(), PLAN)
+    assert nothing.state is ScoreState.not_evaluated and f"{nothing.state}" == "not_evaluated"
+
+
+def test_tally_counts_labels_and_unevaluated_states_apart():
+    a = _action(tasks=[Task(fiscal_year=2024, status="進捗中")])  # no percent for 進捗中 → insufficient data
+    scores = [scored("2"), scored("3b"), scored("13"), score_action(_action(), PLAN), score_action(a, PLAN)]
+    assert tally_labels(scores) == {"達成": 2, "やや未達": 1, ScoreState.not_evaluated: 1, ScoreState.insufficient_data: 1}
+
+
+def test_attention_labels_are_the_two_lowest_bands():
+    assert band_order(DEFAULT_RATING_SCALE)[0] == "達成"
+    assert attention_labels(DEFAULT_RATING_SCALE) == ["やや未達", "課題あり"]

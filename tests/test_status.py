@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from dxplan.aggregate import compare_snapshot, share_text, status_table, tables_by_year
+from dxplan.aggregate import (
+    compare_snapshot,
+    round_share,
+    share_text,
+    snapshot_counts,
+    status_result,
+    status_table,
+    tables_by_year,
+)
 from dxplan.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from dxplan.load import load_plan
-from dxplan.model import State
+from dxplan.model import State, StatusCounts, StatusSnapshot
 
 from conftest import PLANS
 
@@ -74,3 +82,33 @@ def test_fiscal_year_styles():
 
 def test_tables_by_year_default_is_every_year():
     assert [t.fiscal_year for t in tables_by_year(KAMA.plan, ACTIONS)] == [2024, 2025, 2026]
+
+
+def test_shares_round_half_up_in_one_place():
+    assert str(round_share(1 / 160 * 100)) == "0.63"  # round() gives 0.62
+    assert share_text(1 / 160 * 100) == "0.63%"
+    assert share_text(6.25, 1) == "6.3%" and share_text(None) == "—"
+
+
+def test_status_result_holds_tables_checks_and_overview_once():
+    r = status_result(KAMA.plan, ACTIONS, index=KAMA.index)
+    assert [y.fiscal_year for y in r.years] == [2024, 2025, 2026]
+    r6 = r.years[0]
+    assert r6.check is not None and r6.check.matches
+    assert [s.date.isoformat() for s in r6.snapshots] == ["2024-05-23", "2024-08-28", "2024-11-27", "2025-02-10"]
+    first = r6.source_counts[0]
+    assert (first.states[State.not_started], first.states[State.considering], first.with_status) == (1, 120, 151)
+    assert r.state_words[State.in_progress] == "進捗中"
+    assert (r.overview.fiscal_year, r.overview.actions.states[State.done], r.overview.rows.no_status) == (2024, 20, 1)
+
+
+def test_department_groups_carry_keys_not_display_words():
+    t = status_table(KAMA.plan, ACTIONS, 2024, by="department")
+    assert t.joint_rows and all(g.label for g in t.groups)
+    assert not status_table(KAMA.plan, ACTIONS, 2024, by="category").joint_rows
+
+
+def test_snapshot_counts_treat_unprinted_states_as_zero():
+    snap = StatusSnapshot(date="2024-05-23", label="x", fiscal_year=2024, counts=StatusCounts(done=3, total=3))
+    c = snapshot_counts(snap)
+    assert (c.states[State.done], c.states[State.not_started], c.with_status, c.rows) == (3, 0, 3, 3)

@@ -1,9 +1,16 @@
-"""Status counts (000's summary table made reproducible). Pure functions, no I/O.
+"""Status counts (000's summary table made reproducible). Pure functions, no I/O, no display text.
 
 Per fiscal year, the number of task rows in each canonical state and its share.
-Shares are percents (0–100) of the rows that carry a status; rows without one
-(``no_status``) and rows whose word the plan does not declare (``unknown``) are
-counted and shown apart, never dropped (DOMAIN.md, rule 6).
+Shares are percents (0–100) of the rows that carry a status, rounded half-up to
+two decimals wherever they are shown (:func:`round_share`, as 000 prints them);
+rows without one (``no_status``) and rows whose word the plan does not declare
+(``unknown``) are counted and shown apart, never dropped (DOMAIN.md, rule 6).
+
+:func:`status_result` computes everything ``dxplan status`` shows for one plan
+(tables, the checks against the plan's own summary tables, the combined-view
+line) once; the writers (:mod:`dxplan.terminal`, :mod:`dxplan.jsonout`,
+:mod:`dxplan.report`) only arrange it and word it per language
+(:mod:`dxplan.wording`).
 """
 
 from __future__ import annotations
@@ -17,13 +24,35 @@ from .planindex import PlanIndex
 
 BY_CHOICES = ("category", "department", "action")
 
+NO_DEPARTMENT = "(none)"
+"""Group key of the task rows that name no department (``--by department``); writers word its label."""
+
+
+def round_share(value: float | None, places: int = 2) -> Decimal | None:
+    """A share (percent 0–100) as shown: rounded half-up to ``places`` decimals (0.625 → 0.63, not 0.62).
+
+    The one rounding rule of every output (tables, Markdown, JSON, charts); None stays None.
+    """
+    if value is None:
+        return None
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def share_text(value: float | None, places: int = 2) -> str:
+    """A share as 000 prints it: ``places`` decimals, half-up, e.g. ``50.99%``; ``—`` when undefined."""
+    shown = round_share(value, places)
+    return "—" if shown is None else f"{shown}%"
+
 
 @dataclass
 class Counts:
-    """Task rows of one group: per state, without status, with an undeclared word."""
+    """Counts per canonical state, with the uncounted kept apart.
 
-    key: str
-    label: str
+    For task rows: ``no_status`` rows carry no status word and ``unknown`` rows one
+    the plan does not declare. For actions (:class:`PlanOverview`): ``no_status``
+    actions are not evaluated in that year.
+    """
+
     states: dict[State, int] = field(default_factory=lambda: {s: 0 for s in STATE_ORDER})
     no_status: int = 0
     unknown: int = 0
@@ -34,39 +63,56 @@ class Counts:
         return sum(self.states.values())
 
     @property
+    def without(self) -> int:
+        """Rows left out of the shares: without a status or with an undeclared word."""
+        return self.no_status + self.unknown
+
+    @property
     def rows(self) -> int:
         """All rows, with or without a status."""
         return self.with_status + self.no_status + self.unknown
 
     def share(self, state: State) -> float | None:
-        """Share of ``state`` in percent (0–100) of the rows with a status; None when there are none."""
+        """Share of ``state`` in percent (0–100, unrounded) of the rows with a status; None when there are none."""
         return None if self.with_status == 0 else self.states[state] / self.with_status * 100
 
-    def add(self, other_state: State | None, unknown: bool = False) -> None:
-        if other_state is not None:
-            self.states[other_state] += 1
+    def add(self, state: State | None, unknown: bool = False) -> None:
+        """Count one row: in ``state``; else as ``unknown`` (an undeclared word) or ``no_status``."""
+        if state is not None:
+            self.states[state] += 1
         elif unknown:
             self.unknown += 1
         else:
             self.no_status += 1
 
 
-def share_text(value: float | None) -> str:
-    """A share as 000 prints it: two decimals, e.g. ``50.99%``; ``—`` when undefined."""
-    if value is None:
-        return "—"
-    return f"{Decimal(repr(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+@dataclass
+class GroupCounts(Counts):
+    """One group of a ``--by`` table: its key (category id, department key, action id) and its label in the
+    plan's own words (``"I-1 行政サービス"``); ``label`` is None for the :data:`NO_DEPARTMENT` group."""
+
+    key: str = ""
+    label: str | None = None
+
+
+def snapshot_counts(snap: StatusSnapshot) -> Counts:
+    """A plan's printed summary-table column as :class:`Counts` (a state it does not print counts 0)."""
+    return Counts({s: getattr(snap.counts, s.value) or 0 for s in STATE_ORDER})
 
 
 @dataclass
 class StatusTable:
-    """Counts for one fiscal year: the groups (one for the whole plan without ``by``) and their total."""
+    """Counts for one fiscal year: the groups (none without ``by``) and the total (each row once)."""
 
     fiscal_year: int
     by: str | None
-    groups: list[Counts]
+    groups: list[GroupCounts]
     total: Counts
-    note: str | None = None
+
+    @property
+    def joint_rows(self) -> bool:
+        """True by department: a joint row counts for each department it names, so groups may sum to more than the total."""
+        return self.by == "department"
 
 
 def _task_state(index: PlanIndex, word: str | None) -> tuple[State | None, bool]:
@@ -83,26 +129,26 @@ def status_table(
 
     By department, a joint row (デジタル戦略課・産業振興課) counts once for each
     department it names, so group counts may sum to more than the total; the
-    total always counts each row once. ``index``: the plan's look-ups, when the
-    caller has them already. Raises ValueError for an unknown ``by``.
+    total always counts each row once. ``index``: the plan's look-ups
+    (``LoadedPlan.index``), built when not given. Raises ValueError for an unknown ``by``.
     """
     if by is not None and by not in BY_CHOICES:
         raise ValueError(f"by must be one of {BY_CHOICES}")
     index = index or PlanIndex(plan)
-    total = Counts("total", "合計")
-    groups: dict[str, Counts] = {}
+    total = Counts()
+    groups: dict[str, GroupCounts] = {}
     if by == "category":
         for ref in index.category_nodes():
             if not ref.node.children:
-                groups[ref.node.id] = Counts(ref.node.id, f"{ref.node.id} {ref.node.name}")
+                groups[ref.node.id] = GroupCounts(key=ref.node.id, label=f"{ref.node.id} {ref.node.name}")
     elif by == "department":
         for d in plan.departments:
             if d.kind != "division":
-                groups[d.key] = Counts(d.key, d.name)
+                groups[d.key] = GroupCounts(key=d.key, label=d.name)
 
-    def group(key: str, label: str) -> Counts:
+    def group(key: str, label: str | None) -> GroupCounts:
         if key not in groups:
-            groups[key] = Counts(key, label)
+            groups[key] = GroupCounts(key=key, label=label)
         return groups[key]
 
     for action in actions:
@@ -120,33 +166,43 @@ def status_table(
             elif by == "department":
                 depts = index.departments(task.department) if task.department else None
                 if not task.department:
-                    group("(none)", "（担当課なし）").add(state, unknown)
+                    group(NO_DEPARTMENT, None).add(state, unknown)
                 elif depts is None:
                     group(task.department, task.department).add(state, unknown)
                 else:
                     for d in depts:
                         group(d.key, d.name).add(state, unknown)
     listed = [g for g in groups.values() if g.rows] if by == "department" else list(groups.values())
-    note = "共同担当の行は各課に数えます / joint rows count for each department" if by == "department" else None
-    return StatusTable(fiscal_year, by, listed, total, note)
+    return StatusTable(fiscal_year, by, listed, total)
 
 
-def tables_by_year(plan: Plan, actions: list[Action], years: list[int] | None = None, by: str | None = None) -> list[StatusTable]:
+def tables_by_year(
+    plan: Plan, actions: list[Action], years: list[int] | None = None, by: str | None = None, index: PlanIndex | None = None
+) -> list[StatusTable]:
     """One :func:`status_table` per fiscal year (default: every year of the plan)."""
-    index = PlanIndex(plan)
+    index = index or PlanIndex(plan)
     return [status_table(plan, actions, fy, by, index) for fy in (years or plan.fiscal_years)]
 
 
 @dataclass
 class SnapshotCheck:
-    """The computed counts beside a snapshot the plan's source printed, and whether they agree."""
+    """The computed counts beside a snapshot the plan's source printed, and whether they agree.
+
+    ``differences`` maps a state value (or ``"total"``) to (printed, computed).
+    """
 
     snapshot: StatusSnapshot
     differences: dict[str, tuple[int | None, int]]
 
     @property
     def matches(self) -> bool:
+        """True when every count the source prints equals the computed one."""
         return not self.differences
+
+
+def snapshots_of(plan: Plan, fiscal_year: int) -> list[StatusSnapshot]:
+    """The plan's printed summary-table columns (``status_snapshots``) of one fiscal year, oldest first."""
+    return sorted((s for s in plan.status_snapshots if s.fiscal_year == fiscal_year), key=lambda s: s.date)
 
 
 def compare_snapshot(plan: Plan, table: StatusTable) -> SnapshotCheck | None:
@@ -157,8 +213,8 @@ def compare_snapshot(plan: Plan, table: StatusTable) -> SnapshotCheck | None:
     compared with the rows that carry a status. None when no snapshot applies.
     """
     candidates = [
-        s for s in plan.status_snapshots
-        if s.fiscal_year == table.fiscal_year and (plan.evaluation_date is None or s.date <= plan.evaluation_date)
+        s for s in snapshots_of(plan, table.fiscal_year)
+        if plan.evaluation_date is None or s.date <= plan.evaluation_date
     ]
     if not candidates:
         return None
@@ -196,7 +252,10 @@ def action_state(plan: Plan, action: Action, fiscal_year: int, index: PlanIndex 
 
 @dataclass
 class PlanOverview:
-    """One plan's line in the combined view: actions and task rows per state for its current year."""
+    """One plan's line in the combined view: actions and task rows per state for its current year.
+
+    In ``actions``, ``no_status`` counts the actions not evaluated in that year.
+    """
 
     plan: Plan
     fiscal_year: int
@@ -211,11 +270,59 @@ def current_year(plan: Plan) -> int:
     return min(max(fiscal_year_of(plan.evaluation_date), plan.period_start), plan.period_end)
 
 
-def overview(plan: Plan, actions: list[Action], fiscal_year: int | None = None) -> PlanOverview:
-    """Actions and task rows per canonical state in one fiscal year; "not evaluated" kept apart (no_status)."""
+def overview(plan: Plan, actions: list[Action], fiscal_year: int | None = None, index: PlanIndex | None = None) -> PlanOverview:
+    """Actions and task rows per canonical state in one fiscal year (default :func:`current_year`)."""
     fy = fiscal_year if fiscal_year is not None else current_year(plan)
-    index = PlanIndex(plan)
-    acts = Counts(plan.id, plan.municipality)
+    index = index or PlanIndex(plan)
+    acts = Counts()
     for a in actions:
         acts.add(action_state(plan, a, fy, index))
     return PlanOverview(plan, fy, acts, status_table(plan, actions, fy, index=index).total)
+
+
+@dataclass
+class YearStatus:
+    """One fiscal year of a plan's status: the table, the check against the plan's own summary table
+    (None when none applies) and every printed column of that year (oldest first)."""
+
+    table: StatusTable
+    check: SnapshotCheck | None
+    snapshots: list[StatusSnapshot]
+
+    @property
+    def fiscal_year(self) -> int:
+        """The fiscal year of the table."""
+        return self.table.fiscal_year
+
+    @property
+    def source_counts(self) -> list[Counts]:
+        """The printed columns as :class:`Counts` (:func:`snapshot_counts`), in the order of ``snapshots``."""
+        return [snapshot_counts(s) for s in self.snapshots]
+
+
+@dataclass
+class StatusResult:
+    """Everything ``dxplan status`` shows for one plan, computed once.
+
+    ``state_words`` are the plan's words for the canonical states (its own, else
+    DOMAIN.md's); ``years`` one entry per fiscal year asked for; ``overview`` the
+    plan's line in the combined view.
+    """
+
+    plan: Plan
+    state_words: dict[State, str]
+    years: list[YearStatus]
+    overview: PlanOverview
+
+
+def status_result(
+    plan: Plan, actions: list[Action], years: list[int] | None = None, by: str | None = None, index: PlanIndex | None = None
+) -> StatusResult:
+    """Tables per fiscal year (default: every year of the plan), grouped ``by`` (None, or one of
+    :data:`BY_CHOICES`), with their snapshot checks and the overview. Raises ValueError for an unknown ``by``."""
+    index = index or PlanIndex(plan)
+    entries = [
+        YearStatus(t, compare_snapshot(plan, t), snapshots_of(plan, t.fiscal_year))
+        for t in tables_by_year(plan, actions, years, by, index)
+    ]
+    return StatusResult(plan, {s: index.state_word(s) for s in STATE_ORDER}, entries, overview(plan, actions, index=index))

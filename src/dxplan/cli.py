@@ -1,4 +1,4 @@
-"""The ``dxplan`` command: a thin typer layer over load → rules/score/aggregate → views/render.
+"""The ``dxplan`` command: a thin typer layer over load → rules/score/aggregate → jsonout/terminal/report.
 
 Exit codes (every command): 0 success / clean; 1 problems found (lint errors,
 files that did not load, ``fmt --check`` would change files, a template error);
@@ -20,14 +20,14 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .aggregate import compare_snapshot, overview, tables_by_year
+from .aggregate import status_result
 from .fiscal import FiscalYearError, parse_fiscal_year
 from .formatters import render as render_problems
 from .lint import lint_paths
 from .load import LoadedPlan, PlanNotFound, discover, load_plan
 from .problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 from .score import score_plan
-from . import terminal, views
+from . import jsonout, terminal
 
 app = typer.Typer(
     name="dxplan",
@@ -187,30 +187,28 @@ def status(
     """
     lg = _lang(lang)
     plans = [lp for lp in _load_all(paths, lg) if lp.plan is not None]
-    results = []
-    for lp in plans:
-        actions = [la.action for la in lp.actions]
-        tables = tables_by_year(lp.plan, actions, _years(year, lp), by.value if by else None)
-        checks = {t.fiscal_year: compare_snapshot(lp.plan, t) for t in tables}
-        results.append((lp, actions, tables, checks))
+    results = [
+        status_result(lp.plan, [la.action for la in lp.actions], _years(year, lp), by.value if by else None, lp.index)
+        for lp in plans
+    ]
     if format is StatusFormat.json:
-        data = [views.status_dict(lp.plan, tables, checks) for lp, _, tables, checks in results]
+        data = [jsonout.status_dict(r, lg) for r in results]
         if len(data) > 1:
-            combined = [views.overview_dict(overview(lp.plan, actions)) for lp, actions, _, _ in results]
+            combined = [jsonout.overview_dict(r.overview, lg) for r in results]
             typer.echo(json.dumps({"plans": data, "combined": combined}, ensure_ascii=False, indent=2))
         else:
             typer.echo(json.dumps(data[0] if data else {}, ensure_ascii=False, indent=2))
     elif format is StatusFormat.markdown:
-        from .render import render_status_markdown
+        from .report import status_markdown
 
-        typer.echo(render_status_markdown([(lp.plan, tables, checks) for lp, _, tables, checks in results], lg))
+        typer.echo(status_markdown(results, lg))
     else:
         console = _console()
-        for lp, actions, tables, checks in results:
-            terminal.print_status(console, lp.plan, tables, checks, lg)
+        for r in results:
+            terminal.print_status(console, r, lg)
             console.print()
         if len(results) > 1:
-            terminal.print_overview(console, [overview(lp.plan, actions) for lp, actions, _, _ in results], lg)
+            terminal.print_overview(console, [r.overview for r in results], lg)
     raise typer.Exit(_exit_for(plans))
 
 
@@ -239,14 +237,15 @@ def score(
     for lp in plans:
         actions = [la.action for la in lp.actions]
         if action is not None:
-            actions = [a for a in actions if a.id == action or a.id.lstrip("0") == action.lstrip("0")]
-            if not actions:
+            found = lp.find_action(action)
+            if found is None:
                 if len(plans) == 1:
                     _fail(f"{lp.plan.id}: no action {action}")
                 continue
-        scores = score_plan(lp.plan, actions)
+            actions = [found.action]
+        scores = score_plan(lp.plan, actions, lp.index)
         if format is ScoreFormat.json:
-            out.append({"plan": lp.plan.id, "municipality": lp.plan.municipality, "actions": [views.score_dict(s, lg) for s in scores]})
+            out.append({"plan": lp.plan.id, "municipality": lp.plan.municipality, "actions": [jsonout.score_dict(s, lg) for s in scores]})
         elif explain:
             terminal.plan_heading(console, lp.plan, lg)
             for s in scores:

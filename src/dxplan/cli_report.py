@@ -8,6 +8,7 @@ folder, an output that cannot be written).
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -59,7 +60,11 @@ def report(
     arithmetic behind its rate. Exit 0 ok, 1 template error or plan load errors,
     2 usage error.
     """
-    from .render import RenderError, environment, render_report
+    from .figures import report_figures
+    from .lint import lint_plan
+    from .render import RenderError, environment
+    from .report import render_report
+    from .score import score_plan
 
     lg = _lang(lang)
     fmt = format.value
@@ -72,12 +77,15 @@ def report(
         _fail(_t(lg, "--action は計画を1つだけ指定して使ってください", "--action needs a single plan"))
     targets = _outputs([lp.plan.id for lp in plans], output, fmt, action, lg)
     env = environment(templates)
+    today = dt.date.today()
     for lp, target in zip(plans, targets):
         years = _years(year, lp)
-        if action is not None and not any(a.action.id == action or a.action.id.lstrip("0") == action.lstrip("0") for a in lp.actions):
+        if action is not None and lp.find_action(action) is None:
             _fail(_t(lg, f"{lp.plan.id}: アクション {action} はありません", f"{lp.plan.id}: no action {action}"))
+        scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
+        figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
         try:
-            text = render_report(lp, fmt, lg, years[0] if years else None, action, templates, env)
+            text = render_report(figures, fmt, lg, templates, env)
         except RenderError as exc:
             _fail(str(exc), EXIT_PROBLEMS)
         if target is None:

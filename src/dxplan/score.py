@@ -23,17 +23,46 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from statistics import fmean
 
 from .fiscal import fiscal_year_of, format_fiscal_year
 from .model import Action, Measurement, Plan, RatingBand, TargetKind, TargetSpec
 from .planindex import PlanIndex
 
-OK = "ok"
-INSUFFICIENT = "insufficient_data"
-NOT_APPLICABLE = "not_applicable"
+
+
+class Method(StrEnum):
+    """The three ways to a rate (001, フローチャート), in the order they are shown."""
+
+    target = "target"
+    tasks = "tasks"
+    summary = "summary"
+
+
+class RateStatus(StrEnum):
+    """Whether one rate could be computed: ``ok``, ``insufficient_data`` (inputs incomplete) or ``not_applicable`` (no inputs)."""
+
+    ok = "ok"
+    insufficient_data = "insufficient_data"
+    not_applicable = "not_applicable"
+
+
+class ScoreState(StrEnum):
+    """An action's evaluation: ``evaluated`` (a deciding rate), ``insufficient_data`` (some inputs, incomplete)
+    or ``not_evaluated`` (none)."""
+
+    evaluated = "evaluated"
+    insufficient_data = "insufficient_data"
+    not_evaluated = "not_evaluated"
+
+
+OK = RateStatus.ok
+INSUFFICIENT = RateStatus.insufficient_data
+NOT_APPLICABLE = RateStatus.not_applicable
 
 NOT_EVALUATED_LABEL = "未評価"
+"""The label of an action without a deciding rate (``ActionScore.label``; JSON ``label``)."""
 
 
 def round1(value: float) -> Decimal:
@@ -57,16 +86,33 @@ def label_for(value: float, scale: list[RatingBand]) -> str:
     return bands[-1].label
 
 
+def band_order(scale: list[RatingBand]) -> list[str]:
+    """The scale's labels from the highest band to the lowest."""
+    bands = sorted(scale, key=lambda b: float("-inf") if b.min is None else b.min, reverse=True)
+    return [b.label for b in bands]
+
+
+def attention_labels(scale: list[RatingBand]) -> list[str]:
+    """Labels that put an action on the report's attention index: the two lowest bands of the scale.
+
+    With Kama's default scale these are やや未達 (≥ 60 %) and 課題あり (< 60 %).
+    A scale of one or two bands contributes only its lowest band.
+    """
+    order = band_order(scale)
+    return order[-2:] if len(order) > 2 else order[-1:]
+
+
 @dataclass
 class Rate:
-    """One rate: ``value`` is the raw percent (None unless ``status == "ok"``), with its explanation.
+    """One rate: ``value`` is the raw percent (None unless ``status`` is ``ok``), with its explanation.
 
     ``explain`` holds (ja, en) line pairs: the inputs, the formula with numbers,
-    the result — enough for a council member to check by hand.
+    the result — enough for a council member to check by hand. ``reason`` (ja, en)
+    says why a rate is not ``ok``.
     """
 
-    method: str
-    status: str
+    method: Method
+    status: RateStatus
     value: float | None = None
     explain: list[tuple[str, str]] = field(default_factory=list)
     reason: tuple[str, str] | None = None
@@ -79,27 +125,25 @@ class Rate:
 
 @dataclass
 class ActionScore:
-    """The evaluation of one action: deciding method, rate, label and the reference rates."""
+    """The evaluation of one action: deciding method and its rate (None when none decides), the label from
+    the plan's scale (:data:`NOT_EVALUATED_LABEL` without a rate) and all three rates by method, in
+    :class:`Method` order."""
 
     action_id: str
     title: str
-    deciding: str | None
+    deciding: Method | None
     rate: Rate | None
     label: str
-    references: dict[str, Rate]
+    references: dict[Method, Rate]
 
     @property
-    def evaluated(self) -> bool:
-        return self.rate is not None
-
-    @property
-    def state(self) -> str:
-        """``evaluated``, ``insufficient_data`` (some inputs, incomplete) or ``not_evaluated`` (none)."""
+    def state(self) -> ScoreState:
+        """Evaluated (a deciding rate), insufficient data (some rate has incomplete inputs) or not evaluated."""
         if self.rate is not None:
-            return "evaluated"
-        if any(r.status == INSUFFICIENT for r in self.references.values()):
-            return INSUFFICIENT
-        return "not_evaluated"
+            return ScoreState.evaluated
+        if any(r.status is INSUFFICIENT for r in self.references.values()):
+            return ScoreState.insufficient_data
+        return ScoreState.not_evaluated
 
 
 def _fmt(x: float) -> str:
@@ -148,15 +192,15 @@ def target_rate(action: Action, plan: Plan) -> Rate:
     """
     t = action.target
     if t is None or t.spec is None:
-        return Rate("target", NOT_APPLICABLE, reason=("数値目標なし（文章目標）", "no numeric target (text target)"))
+        return Rate(Method.target, NOT_APPLICABLE, reason=("数値目標なし（文章目標）", "no numeric target (text target)"))
     spec = t.spec
     baseline = _default_baseline(spec)
     lower = spec.kind is TargetKind.lower_is_better or spec.direction == "lower"
     unit = spec.unit or ""
     if not t.measurements:
-        return Rate("target", INSUFFICIENT, reason=("実測値がありません", "no measurement recorded"))
+        return Rate(Method.target, INSUFFICIENT, reason=("実測値がありません", "no measurement recorded"))
     if baseline is None:
-        return Rate("target", INSUFFICIENT, reason=("基準値がありません（少ないほど良い目標）", "no baseline (lower-is-better target)"))
+        return Rate(Method.target, INSUFFICIENT, reason=("基準値がありません（少ないほど良い目標）", "no baseline (lower-is-better target)"))
     explain = [
         (f"目標: {t.text}（種類 {spec.kind.value}、目標値 {_fmt(spec.value)}{unit}、基準値 {_fmt(baseline)}{unit}）",
          f"target: {t.text} (kind {spec.kind.value}, target value {_fmt(spec.value)}{unit}, baseline {_fmt(baseline)}{unit})"),
@@ -167,7 +211,7 @@ def target_rate(action: Action, plan: Plan) -> Rate:
         for m in t.measurements:
             fy = _measurement_fy(m)
             if fy is None:
-                return Rate("target", INSUFFICIENT, explain, reason=("年度のない実測値があります", "a measurement has no fiscal year"))
+                return Rate(Method.target, INSUFFICIENT, explain, reason=("年度のない実測値があります", "a measurement has no fiscal year"))
             prev = by_year.get(fy)
             if prev is None or (m.date or dt.date.min) >= (prev.date or dt.date.min):
                 by_year[fy] = m
@@ -175,7 +219,7 @@ def target_rate(action: Action, plan: Plan) -> Rate:
         for fy in sorted(by_year):
             r = _ratio(by_year[fy].value, baseline, spec.value, lower)
             if r is None:
-                return Rate("target", INSUFFICIENT, explain, reason=("目標値と基準値が同じです", "target equals baseline"))
+                return Rate(Method.target, INSUFFICIENT, explain, reason=("目標値と基準値が同じです", "target equals baseline"))
             rates.append(r)
             explain.append((
                 f"{format_fiscal_year(fy, style)}: ({_fmt(by_year[fy].value)} − {_fmt(baseline)}) ÷ ({_fmt(spec.value)} − {_fmt(baseline)}) = {round1(r)}%",
@@ -184,11 +228,11 @@ def target_rate(action: Action, plan: Plan) -> Rate:
         value = fmean(rates)
         shown = " + ".join(f"{round1(r)}" for r in rates)
         explain.append((f"年度平均: ({shown}) ÷ {len(rates)} = {round1(value)}%", f"mean over years: ({shown}) / {len(rates)} = {round1(value)}%"))
-        return Rate("target", OK, value, explain)
+        return Rate(Method.target, OK, value, explain)
     latest = max(t.measurements, key=lambda m: (m.date or dt.date.min, _measurement_fy(m) or 0))
     r = _ratio(latest.value, baseline, spec.value, lower)
     if r is None:
-        return Rate("target", INSUFFICIENT, explain, reason=("目標値と基準値が同じです", "target equals baseline"))
+        return Rate(Method.target, INSUFFICIENT, explain, reason=("目標値と基準値が同じです", "target equals baseline"))
     when = latest.date.isoformat() if latest.date else (format_fiscal_year(_measurement_fy(latest), style) if _measurement_fy(latest) else "")
     kind_ja = {"actual": "実績", "forecast": "見込", "assumed": "仮定値"}[latest.kind]
     explain.append((f"実測値: {_fmt(latest.value)}{unit}（{when} {kind_ja}）", f"measured: {_fmt(latest.value)}{unit} ({when} {latest.kind})"))
@@ -197,7 +241,7 @@ def target_rate(action: Action, plan: Plan) -> Rate:
     else:
         formula = f"({_fmt(latest.value)} − {_fmt(baseline)}) ÷ ({_fmt(spec.value)} − {_fmt(baseline)})"
     explain.append((f"達成率 = {formula} × 100 = {round1(r)}%", f"rate = {formula.replace('÷', '/')} × 100 = {round1(r)}%"))
-    return Rate("target", OK, r, explain)
+    return Rate(Method.target, OK, r, explain)
 
 
 # --------------------------------------------------------------------------- tasks
@@ -231,10 +275,10 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     style = plan.fiscal_year_style
     years = scored_years(plan)
     if not action.tasks:
-        return Rate("tasks", NOT_APPLICABLE, reason=("タスクがありません", "no tasks"))
+        return Rate(Method.tasks, NOT_APPLICABLE, reason=("タスクがありません", "no tasks"))
     in_scope = [t for t in action.tasks if t.fiscal_year in years]
     if in_scope and all(t.status is None and t.progress is None for t in in_scope):
-        return Rate("tasks", NOT_APPLICABLE, reason=("結果がまだありません（未評価）", "no results recorded yet (not evaluated)"))
+        return Rate(Method.tasks, NOT_APPLICABLE, reason=("結果がまだありません（未評価）", "no results recorded yet (not evaluated)"))
     means: list[tuple[int, float]] = []
     explain: list[tuple[str, str]] = []
     if len(years) < len(plan.fiscal_years):
@@ -267,26 +311,26 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     if missing:
         shown = "; ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
         return Rate(
-            "tasks",
+            Method.tasks,
             INSUFFICIENT,
             explain=explain,
             reason=(f"進捗率の分からないタスク {len(missing)} 件: {shown}", f"{len(missing)} task(s) without a progress percent: {shown}"),
         )
     if not means:
-        return Rate("tasks", NOT_APPLICABLE, reason=("評価対象年度のタスクがありません", "no tasks in the years evaluated"))
+        return Rate(Method.tasks, NOT_APPLICABLE, reason=("評価対象年度のタスクがありません", "no tasks in the years evaluated"))
     value = fmean(m for _, m in means)
     parts = " + ".join(f"{round1(m)}" for _, m in means)
     explain.append((f"年度平均の平均: ({parts}) ÷ {len(means)} = {round1(value)}%", f"mean of yearly means: ({parts}) / {len(means)} = {round1(value)}%"))
-    return Rate("tasks", OK, value, explain)
+    return Rate(Method.tasks, OK, value, explain)
 
 
 def summary_rate(action: Action) -> Rate:
     """Rule 3 (method ②, 総括評価): the department's percent, with its reason."""
     s = action.summary_evaluation
     if s is None:
-        return Rate("summary", NOT_APPLICABLE, reason=("総括評価なし", "no summary evaluation"))
+        return Rate(Method.summary, NOT_APPLICABLE, reason=("総括評価なし", "no summary evaluation"))
     return Rate(
-        "summary",
+        Method.summary,
         OK,
         s.percent,
         [(f"総括評価: {_fmt(s.percent)}%（理由: {s.reason}）", f"summary evaluation: {_fmt(s.percent)}% (reason: {s.reason})")],
@@ -296,29 +340,36 @@ def summary_rate(action: Action) -> Rate:
 # --------------------------------------------------------------------------- action
 
 
-METHOD_LABELS = {
-    "target": ("目標(値)に対する進捗率", "rate against the target"),
-    "tasks": ("各年度タスクの3カ年平均進捗率", "mean of yearly task progress"),
-    "summary": ("総括評価による進捗率", "summary evaluation"),
-}
-
-
 def score_action(action: Action, plan: Plan, index: PlanIndex | None = None) -> ActionScore:
-    """Rule 4 (001, フローチャート): which rate decides, its label, and the reference rates."""
+    """Rule 4 (001, フローチャート): which rate decides, its label, and the reference rates.
+
+    ``index``: the plan's look-ups (``LoadedPlan.index``); built when not given.
+    """
     index = index or PlanIndex(plan)
-    refs = {"target": target_rate(action, plan), "tasks": task_rate(action, plan, index), "summary": summary_rate(action)}
-    if refs["target"].status == OK:
-        order = ["target"]
-    else:
-        order = ["summary", "tasks"]
+    refs = {Method.target: target_rate(action, plan), Method.tasks: task_rate(action, plan, index), Method.summary: summary_rate(action)}
+    order = [Method.target] if refs[Method.target].status is OK else [Method.summary, Method.tasks]
     for method in order:
-        if refs[method].status == OK:
+        if refs[method].status is OK:
             rate = refs[method]
             return ActionScore(action.id, action.title, method, rate, label_for(rate.value, plan.rating_scale), refs)
     return ActionScore(action.id, action.title, None, None, NOT_EVALUATED_LABEL, refs)
 
 
-def score_plan(plan: Plan, actions: list[Action]) -> list[ActionScore]:
-    """Scores of every action, in the order given."""
-    index = PlanIndex(plan)
+def score_plan(plan: Plan, actions: list[Action], index: PlanIndex | None = None) -> list[ActionScore]:
+    """Scores of every action, in the order given. ``index``: the plan's look-ups (``LoadedPlan.index``), if at hand."""
+    index = index or PlanIndex(plan)
     return [score_action(a, plan, index) for a in actions]
+
+
+def tally_labels(scores: list[ActionScore]) -> dict[str | ScoreState, int]:
+    """How many actions carry each outcome, in order of first appearance.
+
+    Evaluated actions count under their label (``"達成"``); the others under their
+    :class:`ScoreState` (``insufficient_data`` or ``not_evaluated``), so that
+    writers can word them.
+    """
+    out: dict[str | ScoreState, int] = {}
+    for s in scores:
+        key: str | ScoreState = s.label if s.state is ScoreState.evaluated else s.state
+        out[key] = out.get(key, 0) + 1
+    return out

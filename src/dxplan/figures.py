@@ -1,0 +1,184 @@
+"""The figures of one plan's report, computed once, before anything is worded or rendered.
+
+:func:`report_figures` takes what the caller computed once — the loaded plan,
+its scores (:func:`dxplan.score.score_plan`), its lint problems
+(:func:`dxplan.lint.lint_plan`) and the generation date — and adds the status
+results (:func:`dxplan.aggregate.status_result`), the tables by category and
+department, the label distribution and the attention index. Pure: no I/O, no
+clock, no display text. :mod:`dxplan.report` arranges the result for the
+templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .aggregate import StatusResult, StatusTable, current_year, status_result, status_table
+from .load import LoadedPlan
+from .model import Action, Plan
+from .planindex import PlanIndex
+from .problems import Problem
+from .score import ActionScore, ScoreState, attention_labels, band_order, scored_years
+
+
+@dataclass
+class LabelCount:
+    """One bar of the label distribution: a label of the scale (or an unevaluated :class:`ScoreState`),
+    how many actions carry it and their share in percent (0–100, unrounded) of all actions."""
+
+    key: str | ScoreState
+    count: int
+    share: float
+
+
+@dataclass
+class Attention:
+    """An action on the report's attention index, and why: ``low_label`` (evaluated with one of the plan's
+    :func:`~dxplan.score.attention_labels`), not evaluated or insufficient data (``score.state``), and/or lint ``problems``."""
+
+    action: Action
+    score: ActionScore
+    low_label: bool
+    problems: list[Problem]
+
+
+@dataclass
+class ReportFigures:
+    """Everything one plan's report shows, computed once.
+
+    - ``actions``: every loaded action; ``sheets``: those that get a sheet (all, or the one asked for);
+      ``full``: False when the report is one action's sheet.
+    - ``year``: the fiscal year asked for (None: all); ``years``: the years of the status and task tables.
+    - ``scores``: by action id. ``status``: the status result over ``years`` (no grouping).
+    - ``focus_years``: the years with status rows (else the year asked for, else the current year);
+      ``by_category`` / ``by_department``: their grouped tables (department tables only with groups);
+      ``actions_per_category``: actions per leaf category id.
+    - ``labels``: the label distribution, scale bands (highest first), then insufficient data, then not evaluated.
+    - ``attention``: actions needing attention, in action order; ``low_labels``: the labels that do.
+    - ``plan_problems`` / ``action_problems``: lint problems of the plan's own files / by action id.
+    - ``scored_years``: the years the task rate averages over. ``generated``: the date given by the caller.
+    """
+
+    plan: Plan
+    index: PlanIndex
+    actions: list[Action]
+    sheets: list[Action]
+    full: bool
+    year: int | None
+    years: list[int]
+    scores: dict[str, ActionScore]
+    status: StatusResult
+    focus_years: list[int]
+    by_category: list[StatusTable]
+    by_department: list[StatusTable]
+    actions_per_category: dict[str, int]
+    labels: list[LabelCount]
+    low_labels: list[str]
+    attention: list[Attention]
+    plan_problems: list[Problem]
+    action_problems: dict[str, list[Problem]]
+    scored_years: list[int]
+    generated: dt.date
+
+
+def label_distribution(plan: Plan, scores: list[ActionScore]) -> list[LabelCount]:
+    """Actions per label of the plan's scale (highest band first), then insufficient data, then not evaluated."""
+    n = len(scores)
+    counts: list[tuple[str | ScoreState, int]] = [
+        (lab, sum(1 for s in scores if s.state is ScoreState.evaluated and s.label == lab)) for lab in band_order(plan.rating_scale)
+    ]
+    counts += [(st, sum(1 for s in scores if s.state is st)) for st in (ScoreState.insufficient_data, ScoreState.not_evaluated)]
+    return [LabelCount(key, count, count / n * 100 if n else 0.0) for key, count in counts]
+
+
+def actions_per_category(index: PlanIndex, actions: list[Action]) -> dict[str, int]:
+    """Number of actions per leaf category id (an action counts under its own ``category`` only, not 再掲)."""
+    out: dict[str, int] = {}
+    for a in actions:
+        ref = index.category(a.category)
+        key = ref.node.id if ref else a.category
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def report_figures(
+    loaded: LoadedPlan,
+    scores: list[ActionScore],
+    problems: list[Problem],
+    *,
+    generated: dt.date,
+    year: int | None = None,
+    action_id: str | None = None,
+) -> ReportFigures:
+    """The figures of ``loaded``'s report.
+
+    ``scores``: one per loaded action (any order); ``problems``: the plan's lint
+    problems, split here by action file; ``generated``: the date printed as the
+    report's date. ``year`` limits the status sections and task tables to one
+    fiscal year; ``action_id`` limits the sheets to that action (leading zeros
+    ignored, :meth:`LoadedPlan.find_action`). Raises ValueError when
+    ``loaded.plan`` is None or ``action_id`` names no action.
+    """
+    plan = loaded.plan
+    if plan is None:
+        raise ValueError(f"{loaded.root}: plan.yaml did not load")
+    index = loaded.index
+    actions = [la.action for la in loaded.actions]
+    by_id = {s.action_id: s for s in scores}
+    if action_id is not None:
+        found = loaded.find_action(action_id)
+        if found is None:
+            raise ValueError(f"{plan.id}: no action {action_id}")
+        sheets = [found.action]
+    else:
+        sheets = actions
+
+    path_to_action = {la.doc.path.resolve(): la.action.id for la in loaded.actions}
+    action_problems: dict[str, list[Problem]] = {}
+    plan_problems: list[Problem] = []
+    for p in problems:
+        aid = path_to_action.get(Path(p.path).resolve())
+        if aid is None:
+            plan_problems.append(p)
+        else:
+            action_problems.setdefault(aid, []).append(p)
+
+    years = [year] if year is not None else plan.fiscal_years
+    status = status_result(plan, actions, years, None, index)
+    focus = [y.fiscal_year for y in status.years if y.table.total.with_status] or [year if year is not None else current_year(plan)]
+    by_category = [status_table(plan, actions, fy, "category", index) for fy in focus]
+    by_department = [t for t in (status_table(plan, actions, fy, "department", index) for fy in focus) if t.groups]
+
+    low = attention_labels(plan.rating_scale)
+    attention = []
+    for a in actions:
+        s = by_id[a.id]
+        low_label = s.state is ScoreState.evaluated and s.label in low
+        found_problems = action_problems.get(a.id, [])
+        if low_label or s.state is not ScoreState.evaluated or found_problems:
+            attention.append(Attention(a, s, low_label, found_problems))
+
+    return ReportFigures(
+        plan=plan,
+        index=index,
+        actions=actions,
+        sheets=sheets,
+        full=action_id is None,
+        year=year,
+        years=years,
+        scores=by_id,
+        status=status,
+        focus_years=focus,
+        by_category=by_category,
+        by_department=by_department,
+        actions_per_category=actions_per_category(index, actions),
+        labels=label_distribution(plan, [by_id[a.id] for a in actions]),
+        low_labels=low,
+        attention=attention,
+        plan_problems=plan_problems,
+        action_problems=action_problems,
+        scored_years=scored_years(plan),
+        generated=generated,
+    )
