@@ -246,19 +246,22 @@ def growth(rows: list[dict], key: str, attr: str) -> float | None:
     return math.log(tb / ta) / math.log(b["files"] / a["files"])
 
 
-def _cell(m: Measure, attr: str) -> str:
-    runs = "" if len(m.samples) > 1 else " ¹"
+def _cell(m: Measure, attr: str, runs: int) -> str:
+    runs = " ¹" if len(m.samples) < runs else ""
     return f"{getattr(m, attr):.2f} s / {m.peak_mib:.0f} MiB{runs}"
 
 
-def scale_table(rows: list[dict], attr: str) -> str:
-    """The Markdown table of ``attr`` ("wall_s" or "cpu_s") per size, with ratio and growth rows."""
+def scale_table(rows: list[dict], attr: str, runs: int) -> str:
+    """The Markdown table of ``attr`` ("wall_s" or "cpu_s") per size, with ratio and growth rows.
+
+    A cell is marked ¹ when it holds fewer than ``runs`` runs (its first run was long).
+    """
     head = ["N", "files", *SCALE_COLUMNS, "lint cold ÷ check-jsonschema"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in rows:
         ms = r["measures"]
         ratio = getattr(ms["lint cold"], attr) / getattr(ms["check-jsonschema"], attr)
-        cells = [str(r["plans"]), f"{r['files']:,}", *(_cell(ms[c], attr) for c in SCALE_COLUMNS), f"{ratio:.2f}"]
+        cells = [str(r["plans"]), f"{r['files']:,}", *(_cell(ms[c], attr, runs) for c in SCALE_COLUMNS), f"{ratio:.2f}"]
         lines.append("| " + " | ".join(cells) + " |")
     slopes = [growth(rows, c, attr) for c in SCALE_COLUMNS]
     if any(s is not None for s in slopes):
@@ -322,9 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Median of {args.runs} run(s); ¹ = one run only (first run over {args.long:g} s). "
           "Cells: time / peak RSS.\n")
     print("### Wall-clock seconds\n")
-    print(scale_table(rows, "wall_s"))
+    print(scale_table(rows, "wall_s", args.runs))
     print("\n### CPU seconds (user + system)\n")
-    print(scale_table(rows, "cpu_s"))
+    print(scale_table(rows, "cpu_s", args.runs))
     print("\n### One plan (plans/kama, parse cache warm)\n")
     print(single_table(single))
     if args.json:
