@@ -1,0 +1,356 @@
+"""Benchmark: how dxplan's whole processes grow with the number of plans (issue 13).
+
+Usage::
+
+    .venv/bin/python bench/bench_scale.py [--sizes 10,100,400] [--runs 3] [--national]
+                                          [--long 30] [--json OUT]
+
+For each size N, :mod:`corpus` writes N plan folders (seed 0, no errors) into a temporary
+folder, and these processes are timed, each a fresh process as a user runs it:
+
+- ``status cold``: ``dxplan status CORPUS`` with an empty parse cache (``DXPLAN_CACHE_DIR``
+  a new empty folder for every run); the last cold run's cache is kept for the warm runs;
+- ``status warm``, ``score warm``: the same folder, the parse cache filled;
+- ``lint cold`` / ``lint warm``: ``dxplan lint CORPUS`` with an empty / the filled cache;
+- ``check-jsonschema``: ``check-jsonschema --schemafile schemas/action.schema.json`` on the
+  same action files, then ``plan.schema.json`` on the plan.yaml files (the wall and CPU
+  times of both processes added, the peak the larger one; long file lists are split into
+  several processes whose times are added too).
+
+Also, once per run: ``dxplan --help``, ``dxplan status plans/kama`` and
+``dxplan report plans/kama`` (warm cache). ``--national`` adds N = 1,741 (every
+municipality; about 89,000 files and several GB of memory for ``lint``).
+
+Every figure is the median of ``--runs`` runs, except that a measurement whose first run
+takes longer than ``--long`` seconds is not repeated (the table gives the run count).
+Times are wall-clock seconds and CPU seconds (user + system of the child, from
+``os.wait4``); the CPU figure is the steadier one on a shared machine. Peak memory is the
+child's maximum resident set size in MiB (``ru_maxrss``), the largest over the runs.
+
+The growth exponent is the log-log slope of time against files between the smallest and
+the largest N: 1 is linear, below 1 means fixed start-up costs still dominate the small N.
+
+The executables are the ``dxplan`` and ``check-jsonschema`` next to ``sys.executable``
+(the active venv). Not a timed test: figures depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
+BIN = Path(sys.executable).parent
+DXPLAN = BIN / "dxplan"
+CHECK_JSONSCHEMA = BIN / "check-jsonschema"
+NATIONAL = 1741
+ARG_BYTES = 100_000  # file-list bytes per check-jsonschema process (well under ARG_MAX)
+
+SCALE_COLUMNS = ("lint cold", "lint warm", "status cold", "status warm", "score warm", "check-jsonschema")
+
+
+@dataclass
+class Sample:
+    """One process (or several run one after the other, added up): seconds, CPU seconds, peak MiB."""
+
+    wall_s: float
+    cpu_s: float
+    peak_mib: float
+
+
+@dataclass
+class Measure:
+    """The runs of one measurement and their medians (seconds) and peak (MiB)."""
+
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def wall_s(self) -> float:
+        return statistics.median(s.wall_s for s in self.samples)
+
+    @property
+    def cpu_s(self) -> float:
+        return statistics.median(s.cpu_s for s in self.samples)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(s.peak_mib for s in self.samples)
+
+    def summary(self) -> dict:
+        """The medians, the peak and every run, for ``--json``."""
+        return {
+            "runs": len(self.samples),
+            "wall_s": round(self.wall_s, 4),
+            "cpu_s": round(self.cpu_s, 4),
+            "peak_mib": round(self.peak_mib, 1),
+            "samples": [asdict(s) for s in self.samples],
+        }
+
+
+class BenchError(RuntimeError):
+    """A timed process exited with an unexpected code (message: command, code, stderr tail)."""
+
+
+def run_once(cmd: list[str], env: dict[str, str], cwd: Path = ROOT, ok: tuple[int, ...] = (0,)) -> Sample:
+    """Run ``cmd`` once, output discarded; its wall seconds, CPU seconds and peak RSS.
+
+    Raises BenchError when the exit code is not in ``ok``.
+    """
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in ok:
+            err.seek(0)
+            tail = err.read()[-2000:].decode("utf-8", "replace")
+            raise BenchError(f"{' '.join(cmd[:4])} … exited {proc.returncode}:\n{tail}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def run_chain(cmds: list[list[str]], env: dict[str, str], cwd: Path) -> Sample:
+    """Run ``cmds`` one after the other; times added, peak the largest."""
+    parts = [run_once(c, env, cwd) for c in cmds]
+    return Sample(sum(p.wall_s for p in parts), sum(p.cpu_s for p in parts), max(p.peak_mib for p in parts))
+
+
+class Runner:
+    """Repeats measurements: ``runs`` times, once only if the first run exceeds ``long_s``."""
+
+    def __init__(self, runs: int, long_s: float, scratch: Path):
+        self.runs, self.long_s, self.scratch = runs, long_s, scratch
+        self._n = 0
+
+    def fresh_cache(self) -> Path:
+        """A new empty parse-cache folder."""
+        self._n += 1
+        path = self.scratch / f"cache-{self._n}"
+        path.mkdir()
+        return path
+
+    def env(self, cache: Path) -> dict[str, str]:
+        """The environment for a child: ours, with the parse cache at ``cache``."""
+        env = dict(os.environ, DXPLAN_CACHE_DIR=str(cache))
+        env.pop("DXPLAN_NO_CACHE", None)
+        return env
+
+    def measure(self, once) -> Measure:
+        """Call ``once()`` (returning a Sample) up to ``runs`` times."""
+        m = Measure([once()])
+        if m.samples[0].wall_s <= self.long_s:
+            m.samples += [once() for _ in range(self.runs - 1)]
+        return m
+
+
+def _chunks(files: list[str]) -> list[list[str]]:
+    out, cur, size = [], [], 0
+    for f in files:
+        if cur and size + len(f) + 1 > ARG_BYTES:
+            out.append(cur)
+            cur, size = [], 0
+        cur.append(f)
+        size += len(f) + 1
+    if cur:
+        out.append(cur)
+    return out
+
+
+def jsonschema_commands(folder: Path) -> list[list[str]]:
+    """check-jsonschema commands for every action file and every plan.yaml under ``folder`` (paths relative to it)."""
+    actions = sorted(p.relative_to(folder).as_posix() for p in folder.glob("*/actions/*.yaml"))
+    plans = sorted(p.relative_to(folder).as_posix() for p in folder.glob("*/plan.yaml"))
+    cmds = []
+    for schema, files in (("action.schema.json", actions), ("plan.schema.json", plans)):
+        for chunk in _chunks(files):
+            cmds.append([str(CHECK_JSONSCHEMA), "--schemafile", str(ROOT / "schemas" / schema), *chunk])
+    return cmds
+
+
+def bench_size(n: int, runner: Runner, scratch: Path) -> dict:
+    """Write a corpus of ``n`` plans and time every SCALE_COLUMNS measurement on it."""
+    folder = scratch / f"corpus-{n}"
+    start = time.perf_counter()
+    manifest = corpus.generate(folder, plans=n, seed=0)
+    gen_s = time.perf_counter() - start
+    dx = str(DXPLAN)
+    target = str(folder)
+    measures: dict[str, Measure] = {}
+    warm: list[Path] = []
+
+    def cold(sub: str):
+        def once():
+            cache = runner.fresh_cache()
+            warm[:] = [cache]
+            return run_once([dx, sub, target], runner.env(cache))
+        return once
+
+    def warm_run(sub: str):
+        return lambda: run_once([dx, sub, target], runner.env(warm[0]))
+
+    measures["status cold"] = runner.measure(cold("status"))
+    measures["status warm"] = runner.measure(warm_run("status"))
+    measures["score warm"] = runner.measure(warm_run("score"))
+    kept = warm[0]
+    measures["lint cold"] = runner.measure(cold("lint"))
+    warm[:] = [kept]
+    measures["lint warm"] = runner.measure(warm_run("lint"))
+    cjs = jsonschema_commands(folder)
+    measures["check-jsonschema"] = runner.measure(lambda: run_chain(cjs, runner.env(kept), folder))
+    return {
+        "plans": n,
+        "files": manifest["files"],
+        "action_files": manifest["action_files"],
+        "corpus_s": round(gen_s, 2),
+        "check_jsonschema_processes": len(cjs),
+        "measures": measures,
+    }
+
+
+def bench_single(runner: Runner) -> dict[str, Measure]:
+    """``dxplan --help``, ``status plans/kama`` and ``report plans/kama``, parse cache warm."""
+    cache = runner.fresh_cache()
+    env = runner.env(cache)
+    kama = str(ROOT / "plans" / "kama")
+    cmds = {
+        "dxplan --help": [str(DXPLAN), "--help"],
+        "dxplan status plans/kama": [str(DXPLAN), "status", kama],
+        "dxplan report plans/kama": [str(DXPLAN), "report", kama],
+    }
+    run_once(cmds["dxplan status plans/kama"], env)  # fill the parse cache
+    return {name: runner.measure(lambda c=cmd: run_once(c, env)) for name, cmd in cmds.items()}
+
+
+def growth(rows: list[dict], key: str, attr: str) -> float | None:
+    """Log-log slope of ``attr`` ("wall_s"/"cpu_s") of ``key`` against files, smallest to largest N."""
+    if len(rows) < 2:
+        return None
+    a, b = rows[0], rows[-1]
+    ta, tb = getattr(a["measures"][key], attr), getattr(b["measures"][key], attr)
+    if ta <= 0 or tb <= 0 or a["files"] == b["files"]:
+        return None
+    return math.log(tb / ta) / math.log(b["files"] / a["files"])
+
+
+def _cell(m: Measure, attr: str, runs: int) -> str:
+    runs = " ¹" if len(m.samples) < runs else ""
+    return f"{getattr(m, attr):.2f} s / {m.peak_mib:.0f} MiB{runs}"
+
+
+def scale_table(rows: list[dict], attr: str, runs: int) -> str:
+    """The Markdown table of ``attr`` ("wall_s" or "cpu_s") per size, with ratio and growth rows.
+
+    A cell is marked ¹ when it holds fewer than ``runs`` runs (its first run was long).
+    """
+    head = ["N", "files", *SCALE_COLUMNS, "lint cold ÷ check-jsonschema"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for r in rows:
+        ms = r["measures"]
+        ratio = getattr(ms["lint cold"], attr) / getattr(ms["check-jsonschema"], attr)
+        cells = [str(r["plans"]), f"{r['files']:,}", *(_cell(ms[c], attr, runs) for c in SCALE_COLUMNS), f"{ratio:.2f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    slopes = [growth(rows, c, attr) for c in SCALE_COLUMNS]
+    if any(s is not None for s in slopes):
+        cells = ["growth exponent", "", *("—" if s is None else f"{s:.2f}" for s in slopes), ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def single_table(single: dict[str, Measure]) -> str:
+    """The Markdown table of the single-plan commands."""
+    lines = ["| command | runs | wall s | CPU s | peak MiB |", "|---|---:|---:|---:|---:|"]
+    for name, m in single.items():
+        lines.append(f"| `{name}` | {len(m.samples)} | {m.wall_s:.3f} | {m.cpu_s:.3f} | {m.peak_mib:.0f} |")
+    return "\n".join(lines)
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - not on Linux/macOS
+        return "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: run the benchmark, print Markdown tables, optionally write JSON. Exit 0, or 1 on a failed process."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10,100,400", help="comma-separated plan counts (default 10,100,400)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is shown (default 3)")
+    ap.add_argument("--national", action="store_true", help=f"add N = {NATIONAL:,} (every municipality)")
+    ap.add_argument("--long", type=float, default=30.0, help="do not repeat a measurement whose first run takes longer (s)")
+    ap.add_argument("--json", type=Path, help="also write every sample as JSON here")
+    args = ap.parse_args(argv)
+    try:
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({NATIONAL} if args.national else set()))
+    except ValueError:
+        ap.error(f"--sizes: not a comma-separated list of numbers: {args.sizes}")
+    if args.runs < 1 or any(n < 1 for n in sizes):
+        ap.error("--runs and every size must be at least 1")
+    for exe in (DXPLAN, CHECK_JSONSCHEMA):
+        if not exe.exists():
+            ap.error(f"{exe} not found: install with  pip install -e '.[test]'  in the active venv")
+
+    load_before = _load()
+    started = time.perf_counter()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="dxplan-bench-scale-") as tmp:
+        scratch = Path(tmp)
+        runner = Runner(args.runs, args.long, scratch)
+        try:
+            single = bench_single(runner)
+            for n in sizes:
+                print(f"… N = {n}", file=sys.stderr, flush=True)
+                rows.append(bench_size(n, runner, scratch))
+        except BenchError as exc:
+            print(f"bench_scale.py: {exc}", file=sys.stderr)
+            return 1
+    total = time.perf_counter() - started
+
+    print(f"## dxplan at scale — {platform.python_implementation()} {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, load average {load_before} → {_load()}, {total:.0f} s in all\n")
+    print(f"Median of {args.runs} run(s); ¹ = one run only (first run over {args.long:g} s). "
+          "Cells: time / peak RSS.\n")
+    print("### Wall-clock seconds\n")
+    print(scale_table(rows, "wall_s", args.runs))
+    print("\n### CPU seconds (user + system)\n")
+    print(scale_table(rows, "cpu_s", args.runs))
+    print("\n### One plan (plans/kama, parse cache warm)\n")
+    print(single_table(single))
+    if args.json:
+        data = {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_before": load_before,
+            "load_after": _load(),
+            "runs": args.runs,
+            "long_s": args.long,
+            "total_s": round(total, 1),
+            "single": {k: m.summary() for k, m in single.items()},
+            "sizes": [
+                {**{k: v for k, v in r.items() if k != "measures"}, "measures": {k: m.summary() for k, m in r["measures"].items()}}
+                for r in rows
+            ],
+            "growth": {
+                attr: {c: growth(rows, c, attr) for c in SCALE_COLUMNS} for attr in ("wall_s", "cpu_s")
+            },
+        }
+        args.json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
