@@ -14,6 +14,11 @@ Units: every ``percent``/``progress`` field is a percent in 0–100, never a
 fraction. Fiscal years are ints (the Western start year: 2024 = 令和6年度) and
 are accepted in YAML as ``2024``, ``R6`` or ``令和6年度``.
 
+Source text and annotations are kept apart: ``notes`` holds only the source's own
+notes (備考), verbatim, and is what reports show; the transcriber's annotations
+are ``discrepancies``, ``transcription_notes`` and ``sources`` (provenance), which
+reports leave out. Lint rule ``notes-commentary`` warns about commentary in ``notes``.
+
 Only what the four bundled plans need is modelled; everything a plan may lack
 is optional, and a plan can make fields mandatory for its own actions through
 ``Plan.lint.require`` (checked by the ``required-by-plan`` lint rule).
@@ -104,6 +109,10 @@ def field_model(ann: Any) -> type[BaseModel] | None:
             return field_model(typing.get_args(opt)[0])
     return None
 
+
+NOTES_DOC = "the source's own notes (備考), verbatim as the source writes them; reports show these"
+DISCREPANCIES_DOC = "where the source contradicts itself or a figure does not add up, in the transcriber's words; an annotation, not shown in reports"
+TRANSCRIPTION_NOTES_DOC = "the transcriber's commentary (how a cell was read, what was left out and why, cross-references); an annotation, not shown in reports"
 
 # --------------------------------------------------------------------------- plan
 
@@ -335,6 +344,9 @@ class Plan(Strict):
     ``period_start``/``period_end`` are fiscal years (inclusive). ``evaluation_date``
     is the date the current results describe (Kama: 令和7年2月10日); the task rate
     uses the fiscal years up to the one containing it.
+
+    ``notes``: the source's plan-level 備考, verbatim (shown in reports);
+    ``discrepancies``/``transcription_notes``: annotations (not shown).
     """
 
     id: Text
@@ -362,8 +374,9 @@ class Plan(Strict):
     predecessors: list[PredecessorPlan] = []
     lint: LintConfig = LintConfig()
     history: list[ChangeRecord] = Field(default=[], description="reasons for changes to the rating scale or indicators")
-    notes: list[str] = []
-    discrepancies: list[str] = []
+    notes: list[str] = Field(default=[], description=NOTES_DOC)
+    discrepancies: list[str] = Field(default=[], description=DISCREPANCIES_DOC)
+    transcription_notes: list[str] = Field(default=[], description=TRANSCRIPTION_NOTES_DOC)
 
     @model_validator(mode="after")
     def _period_order(self) -> Plan:
@@ -533,6 +546,9 @@ class Action(Strict):
     name nodes of the plan's category tree by id, name or alias; ``owners`` are
     departments as the source writes them. ``status``-bearing rows live in
     ``tasks``; a plan with no results simply has tasks without a status.
+
+    ``notes``: the sheet's 備考, verbatim (嘉麻市 ≪備考≫; shown in reports);
+    ``discrepancies``/``transcription_notes``: annotations (not shown).
     """
 
     id: Text
@@ -558,12 +574,13 @@ class Action(Strict):
     schedule: list[ScheduleEntry] = []
     tasks: list[Task] = []
     budget: str | None = None
-    notes: list[str] = []
+    notes: list[str] = Field(default=[], description=NOTES_DOC)
     summary_evaluation: SummaryEvaluation | None = None
     final_report: FinalReport | None = None
     predecessors: list[Text] = []
     sources: list[Source] = Field(min_length=1)
-    discrepancies: list[str] = []
+    discrepancies: list[str] = Field(default=[], description=DISCREPANCIES_DOC)
+    transcription_notes: list[str] = Field(default=[], description=TRANSCRIPTION_NOTES_DOC)
 
     @field_validator("id", mode="before")
     @classmethod
