@@ -1,23 +1,10 @@
 """A ``notes`` entry (of an action or of plan.yaml) that reads as the transcriber's commentary, not as source text.
 
-``notes`` holds the source's own 備考, verbatim, and reports show it; commentary
-belongs in ``transcription_notes`` (or in ``discrepancies`` where it records a
-contradiction of the source). The rule judges the language of each entry
-against the plan's: a plan whose municipality or title is written in Japanese
-is a Japanese plan, and in a Japanese plan an entry reads as commentary when
+Why: ``notes`` holds the source's own 備考, verbatim, and reports show it as the municipality's words; commentary there would be printed as if the town had written it.
 
-- it has no Japanese character (kana or kanji) but has a Latin word with a
-  lower-case letter ("SaaS is not defined in the glossary."), or
-- it has three or more different all-lower-case Latin words (an English
-  sentence with Japanese quotes in it: "The 令和6年度 cell of the 各年度目標 row
-  is blank.").
+Fix: Move the entry to ``transcription_notes``, or to ``discrepancies`` where it records a contradiction of the source.
 
-Japanese source text uses Latin script for names and acronyms (LINE, RPA,
-AI-OCR, LoGoフォーム, YouTube, tetoruを検討中), which neither test counts;
-entries without any Latin word (「—」, 「R9」) are never flagged. Plans in other
-languages are not judged. A heuristic: an English label before a Japanese
-quote with fewer than three lower-case words ("Council (2023-09-14): 「…」")
-is not caught.
+In a plan whose municipality or title is Japanese, an entry reads as commentary when it has no kana or kanji but has a Latin word with a lower-case letter, or when it has three or more different all-lower-case Latin words. Names and acronyms (LINE, RPA, AI-OCR, LoGoフォーム) are not counted; plans in other languages are not judged.
 
 Passing::
 
@@ -47,16 +34,15 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_, Text
 from . import Finding
 
 ID = "notes-commentary"
 SEVERITY = "warning"
-MESSAGE = {
-    "ja": "notes には出典の備考だけを原文のまま書きます。「{text}」は転記者の注記に見えます（{why_ja}）。"
-    "transcription_notes（食い違いの記録なら discrepancies）へ移してください。",
-    "en": "notes hold only the source's own notes, verbatim; '{text}' reads as transcriber's commentary ({why_en}). "
-    "Move it to transcription_notes (or to discrepancies if it records a discrepancy).",
-}
+MESSAGE = N_(
+    "notes hold only the source's own notes, verbatim; '{text}' reads as transcriber's commentary ({why}). "
+    "Move it to transcription_notes (or to discrepancies if it records a discrepancy)."
+)
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 """Hiragana, katakana and CJK ideographs (full-width punctuation alone does not make text Japanese)."""
@@ -67,8 +53,8 @@ MIN_LOWER_WORDS = 3
 """Different all-lower-case Latin words that make a Japanese plan's entry read as English prose."""
 
 WHY = {
-    "no-japanese": ("日本語の文字がありません", "it has no Japanese characters"),
-    "english": ("英語の文になっています", "it is written as an English sentence"),
+    "no-japanese": N_("it has no Japanese characters"),
+    "english": N_("it is written as an English sentence"),
 }
 
 
@@ -96,8 +82,7 @@ def _findings(doc, notes: list[str]):
     for i, text in enumerate(notes):
         why = commentary_reason(text)
         if why is not None:
-            ja, en = WHY[why]
-            yield Finding(doc, ("notes", i), {"text": _excerpt(text), "why_ja": ja, "why_en": en})
+            yield Finding(doc, ("notes", i), {"text": _excerpt(text), "why": Text(WHY[why])})
 
 
 def check(ctx):
