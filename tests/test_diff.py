@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from dxplan.cli import app
 from dxplan.gitio import GitError, changed_files, fetch_hint, resolve
 from dxplan.model import Action
-from dxplan.review import diff_tasks, excerpt, is_goalpost
+from dxplan.diff import diff_tasks, excerpt, is_goalpost
 
 from conftest import FIXTURES, PLANS, git
 
@@ -414,7 +414,8 @@ def test_diff_plan_added_and_removed(repo):
 
 
 def test_long_action_lists_fold_the_least_important_rows():
-    from dxplan.review import ActionDiff, FieldChange, PlanDiff, split_actions
+    from dxplan.diff import ActionDiff, FieldChange, PlanDiff
+    from dxplan.diffview import split_actions
 
     pd = PlanDiff("plans/x", "x", "計画", "市", "changed")
     pd.actions = [ActionDiff(str(i), f"a{i}", "added", f"a/{i}.yaml") for i in range(30)]

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from .cli import LangOpt, _fail, _lang, app
+from .i18n import tr
 from .problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
@@ -53,25 +54,11 @@ def split_diff_args(args: list[str]) -> tuple[list[str], str | None]:
     return revs, path
 
 
-def _resolve_arg(rev: str, repo: Path, *, last: bool) -> str:
-    """Resolve a revision argument; when it is the last argument it may have been meant as a path."""
-    from .gitio import GitError, resolve
-
-    try:
-        return resolve(rev, repo)
-    except GitError as exc:
-        if last and ("/" in rev or rev.endswith((".yaml", ".yml"))):
-            raise GitError(
-                f"{exc.ja}（パスのつもりなら、{rev} はありません）",
-                f"{exc.en} (if it is a path: {rev} does not exist)",
-            ) from None
-        raise
-
-
 @app.command()
 def diff(
     args: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [PATH]", help="比較元・比較先の版と計画のパス / base and head revisions and a plan path")] = None,
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text | markdown (PR comment) | json")] = DiffFormat.text,
+    templates: Annotated[Optional[Path], typer.Option("--templates", help="テンプレートの上書きフォルダ（diff.md.j2 を置く）/ folder whose diff.md.j2 overrides the default")] = None,
     lang: LangOpt = None,
 ) -> None:
     """2つの版の計画を比べ、変更を平易に示す / What changed between two versions of the plans, in plain words.
@@ -83,50 +70,46 @@ def diff(
     counts, progress, goalpost changes (target, baseline, deadline, rating
     scale), rate and label changes, and text edits.
 
-    Exit 0; 1 when files on the new side did not load (they are left out);
-    2 when a revision is not available (the message says what to fetch).
+    Exit 0; 1 when files on the new side did not load (they are left out) or the
+    template fails; 2 when a revision is not available (the message says what to
+    fetch) or --templates is not a folder.
     """
-    from . import gitio, review
+    from . import diffview, gitio
+    from .diff import diff_sides
+    from .render import RenderError
 
     lg = _lang(lang)
+    argv = list(args or [])
     try:
-        revs, path = split_diff_args(list(args or []))
+        revs, path = split_diff_args(argv)
     except ValueError as exc:
         _fail(str(exc))
+    if templates is not None and not templates.is_dir():
+        _fail(tr(lg, f"{templates}: テンプレートのフォルダがありません", f"{templates}: no such template folder"))
     target = Path(path) if path else _default_paths()[0]
     try:
         repo = gitio.repo_root(target)
         scope = target.resolve().relative_to(repo).as_posix()
         scope = "" if scope == "." else scope
-        commits = [_resolve_arg(rev, repo, last=(i == len(args or []) - 1)) for i, rev in enumerate(revs)]
-        if revs:
-            base = review.Side(revs[0], commits[0])
-        else:
-            label, commit = gitio.default_base(repo)
-            base = review.Side(label, commit)
-        base.short = gitio.short(base.commit, repo)
-        if len(revs) == 2:
-            head = review.Side(revs[1], commits[1], gitio.short(commits[1], repo))
-        else:
-            head = review.Side("worktree")
-        result = review.diff_sides(repo, base, head, scope)
+        last = len(argv) - 1
+        base = gitio.revision_side(revs[0], repo, maybe_path=last == 0) if revs else gitio.default_base_side(repo)
+        head = gitio.revision_side(revs[1], repo, maybe_path=last == 1) if len(revs) == 2 else gitio.WORKTREE
+        result = diff_sides(repo, base, head, scope)
     except gitio.GitError as exc:
         _fail(exc.message(lg))
     except ValueError as exc:  # the path is outside the repository
         _fail(str(exc))
     if not any(result.plans):
-        _fail(f"{target}: " + ("no plan folder here at either revision" if lg == "en" else "どちらの版にも計画フォルダがありません"))
+        _fail(f"{target}: " + tr(lg, "どちらの版にも計画フォルダがありません", "no plan folder here at either revision"))
     if format is DiffFormat.json:
-        typer.echo(json.dumps(review.to_json(result), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(diffview.to_json(result), ensure_ascii=False, indent=2))
     elif format is DiffFormat.markdown:
-        import jinja2
-
         try:
-            typer.echo(review.render_markdown(result, lg), nl=False)
-        except jinja2.TemplateError as exc:
-            _fail(f"template error ({review.templates_dir() / 'diff.md.j2'}): {exc}", EXIT_PROBLEMS)
+            typer.echo(diffview.to_markdown(result, lg, templates), nl=False)
+        except RenderError as exc:
+            _fail(str(exc), EXIT_PROBLEMS)
     else:
-        typer.echo(review.render_text(result, lg))
+        typer.echo(diffview.to_text(result, lg))
     raise typer.Exit(EXIT_PROBLEMS if result.load_errors else EXIT_OK)
 
 
@@ -149,7 +132,7 @@ def fmt(
     --check finds files to change or a file cannot be formatted safely.
     """
     from .fmt import FmtError, format_file, plan_files, write_atomic
-    from .load import PlanNotFound, discover
+    from .planfiles import PlanNotFound, discover
 
     lg = _lang(lang)
     try:

@@ -47,7 +47,8 @@ from pydantic import BaseModel, BeforeValidator
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-from .load import ACTIONS_DIR, PLAN_FILE, read_document, validate
+from .load import read_document, validate
+from .planfiles import model_for, plan_files  # noqa: F401 - fmt.plan_files is used by the fmt command
 from .model import Action, Plan
 from .model import split_annotated as _split
 from .model import union_options as _options
@@ -97,16 +98,6 @@ def _yaml() -> YAML:
     y.allow_duplicate_keys = False
     y.preserve_quotes = False
     return y
-
-
-def model_for(path: Path) -> type[Plan] | type[Action] | None:
-    """``Plan`` for a ``plan.yaml``, ``Action`` for a YAML file in an ``actions/`` folder, else None."""
-    path = Path(path)
-    if path.name == PLAN_FILE:
-        return Plan
-    if path.parent.name == ACTIONS_DIR and path.suffix in (".yaml", ".yml"):
-        return Action
-    return None
 
 
 # --------------------------------------------------------------------------- types
@@ -407,14 +398,3 @@ def write_atomic(path: Path, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
-
-
-def plan_files(root: Path, only: set[Path] | None = None) -> list[Path]:
-    """``plan.yaml`` and the action files of plan folder ``root`` (only those in ``only`` when given)."""
-    from .load import action_files
-
-    files = [Path(root) / PLAN_FILE, *action_files(root)]
-    files = [f for f in files if f.is_file()]
-    if only is not None:
-        files = [f for f in files if f.resolve() in only]
-    return files

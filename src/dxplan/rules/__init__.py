@@ -128,11 +128,9 @@ def run_checks(loaded: "LoadedPlan", only: set[Path] | None = None) -> list[Prob
 
     ``only``: report findings in these files (and plan.yaml) only.
     """
-    from ..planindex import PlanIndex
-
     if loaded.plan is None:
         return []
-    ctx = PlanContext(loaded, PlanIndex(loaded.plan))
+    ctx = PlanContext(loaded, loaded.index)
     disabled = set(loaded.plan.lint.disable)
     out: list[Problem] = []
     for rule in load_rules().values():
@@ -140,7 +138,7 @@ def run_checks(loaded: "LoadedPlan", only: set[Path] | None = None) -> list[Prob
         if check is None or rule.ID in disabled:
             continue
         for f in check(ctx):
-            if only is not None and f.doc.path.resolve() not in only and f.doc.path.name != "plan.yaml":
+            if only is not None and f.doc is not loaded.plan_doc and f.doc.path.resolve() not in only:
                 continue
             line, col = f.doc.position(f.loc, key=f.key)
             out.append(rule.problem(f.doc.path, line, col, **f.params))

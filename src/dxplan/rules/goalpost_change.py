@@ -1,7 +1,8 @@
 """A target, baseline, deadline or the plan's rating scale changed since a base revision without a recorded reason.
 
-Raised only by ``dxplan lint --base REV`` (built in :func:`dxplan.review.goalpost_problems`;
-this module has no ``check`` because it needs git history). Goalposts are an
+Raised only by ``dxplan lint --base REV``: :func:`dxplan.lint.lint_paths` loads each plan
+as it is at REV and calls :func:`check_change` (this module has no ``check``, because it
+needs the plan at another revision). Goalposts are an
 action's ``target`` (its text and numeric ``spec``: value, baseline, deadline,
 kind, unit …), its ``yearly_targets`` and ``effects``, and in ``plan.yaml`` the
 ``rating_scale`` and the indicators' baseline, target, unit, direction and
@@ -20,9 +21,48 @@ Failing: the same change of ``target.spec.value`` from 30 to 20 with no new
 ``history`` entry in plan.yaml. The position is the changed field in the new file.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from ..diff import FieldChange, action_changes, new_reasons, plan_changes, plan_reasons, show_value
+from . import Finding
+
+if TYPE_CHECKING:
+    from ..load import Document, LoadedPlan
+
 ID = "goalpost-change"
 SEVERITY = "error"
 MESSAGE = {
     "ja": "{field} が {rev} から変更されています（{before} → {after}）が、変更理由が記録されていません。{record_ja} に date・field・reason の記録を追加してください。",
     "en": "{field} changed since {rev} ({before} → {after}) without a recorded reason; add an entry with date, field and reason to {record_en}.",
 }
+
+
+
+def check_change(base: "LoadedPlan", head: "LoadedPlan") -> Iterator[Finding]:
+    """Goalpost changes from ``base`` (the plan at REV) to ``head`` without a recorded reason.
+
+    Yields one :class:`Finding` per changed goalpost field, positioned at the
+    field in ``head``'s file; its params lack ``rev``, which the caller adds.
+    An action's changes are recorded when its ``target.history`` gained an
+    entry; plan-level ones when plan.yaml's ``history`` did. Actions that are
+    not in ``base`` are new, not changed.
+    """
+    if base.plan is not None and head.plan is not None and head.plan_doc is not None and not plan_reasons(base.plan, head.plan):
+        for fc in plan_changes(base.plan, head.plan):
+            if fc.goalpost:
+                yield _finding(head.plan_doc, fc, "plan.yaml の history", "plan.yaml's history")
+    base_by_id = {la.action.id: la for la in base.actions}
+    for la in head.actions:
+        old = base_by_id.get(la.action.id)
+        if old is None or new_reasons(old.action, la.action):
+            continue
+        for fc in action_changes(old.action, la.action):
+            if fc.goalpost:
+                yield _finding(la.doc, fc, "target.history", "target.history")
+
+
+def _finding(doc: "Document", fc: FieldChange, record_ja: str, record_en: str) -> Finding:
+    params = {"field": fc.field, "before": show_value(fc.before, 40), "after": show_value(fc.after, 40), "record_ja": record_ja, "record_en": record_en}
+    return Finding(doc, fc.loc, params)
