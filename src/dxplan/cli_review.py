@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -131,76 +131,28 @@ def fmt(
     new text. Exit 0 when done (or nothing to change with --check); 1 when
     --check finds files to change or a file cannot be formatted safely.
     """
-    from .fmt import FmtError, format_file, plan_files, write_atomic
-    from .planfiles import PlanNotFound, discover
+    from .fmt import format_paths
+    from .planfiles import PlanNotFound
 
     lg = _lang(lang)
     try:
-        found = discover(list(paths or _default_paths()))
+        report = format_paths(list(paths or _default_paths()), check=check, modeline=schema_line)
     except PlanNotFound as exc:
         _fail(str(exc))
-    changed: list[Path] = []
-    failed = 0
-    total = 0
-    for root, only in found:
-        for path in plan_files(root, only):
-            total += 1
-            try:
-                res = format_file(path, modeline=schema_line)
-            except FmtError as exc:
-                failed += 1
-                typer.echo(f"dxplan: {exc.message(lg)}", err=True)
-                continue
-            if not res.changed:
-                continue
-            changed.append(path)
-            if check:
-                typer.echo(f"{path}" if lg == "en" else f"{path}")
-                continue
-            try:
-                write_atomic(path, res.new)
-            except OSError as exc:
-                failed += 1
-                typer.echo(f"dxplan: {path}: " + (f"cannot write ({exc.strerror or exc})" if lg == "en" else f"書き込めません（{exc.strerror or exc}）"), err=True)
-                continue
-            typer.echo(f"{'formatted' if lg == 'en' else '整形'}: {path}")
-    if check:
-        msg = (
-            f"{len(changed)} of {total} file(s) would be reformatted" if lg == "en" else f"{total} ファイル中 {len(changed)} ファイルが整形されます"
-        ) if changed else ("all files are formatted" if lg == "en" else f"{total} ファイルはすべて整形済みです")
-        typer.echo(msg + (" — run dxplan fmt" if changed and lg == "en" else "（dxplan fmt で整形）" if changed else ""), err=True)
-    if failed:
-        typer.echo(
-            f"dxplan: {failed} file(s) not formatted; fix them (dxplan lint) and run again" if lg == "en" else f"dxplan: {failed} ファイルは整形していません。dxplan lint で確認してから再実行してください",
-            err=True,
-        )
-    raise typer.Exit(EXIT_PROBLEMS if failed or (check and changed) else EXIT_OK)
+    for entry in report.entries:
+        if entry.error is not None:
+            typer.echo(f"dxplan: {entry.error.message(lg)}", err=True)
+        elif entry.outcome == "would_change":
+            typer.echo(str(entry.path))
+        elif entry.outcome == "formatted":
+            typer.echo(tr(lg, "整形", "formatted") + f": {entry.path}")
+    summary = report.summary(lg)
+    if summary:
+        typer.echo(summary, err=True)
+    raise typer.Exit(report.return_code)
 
 
 # --------------------------------------------------------------------------- schema
-
-
-def json_schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schemas (draft 2020-12) for ``plan.yaml`` and action files, from the pydantic models.
-
-    Keys: ``plan.schema.json`` and ``action.schema.json``. The action ``id``
-    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``).
-    """
-    from .model import Action, Plan
-
-    out = {}
-    for name, model, title in (
-        ("plan.schema.json", Plan, "dxplan plan.yaml"),
-        ("action.schema.json", Action, "dxplan action file (actions/*.yaml)"),
-    ):
-        schema = model.model_json_schema(mode="validation")
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"https://dxplan.invalid/schemas/{name}", **schema}
-        schema["title"] = title
-        if model is Action:
-            idp = schema["properties"]["id"]
-            schema["properties"]["id"] = {"anyOf": [{k: v for k, v in idp.items() if k != "title"}, {"type": "integer"}], "title": idp.get("title", "Id")}
-        out[name] = schema
-    return out
 
 
 @app.command()
@@ -215,6 +167,8 @@ def schema(
     ``# yaml-language-server: $schema=../../schemas/plan.schema.json``
     (``dxplan fmt`` adds it when the repository has schemas/).
     """
+    from .model import json_schemas
+
     lg = _lang(lang)
     schemas = json_schemas()
     if output is None:
@@ -225,7 +179,7 @@ def schema(
         for name, data in schemas.items():
             (output / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        _fail(f"{output}: " + (f"cannot write ({exc.strerror or exc})" if lg == "en" else f"書き込めません（{exc.strerror or exc}）"), EXIT_USAGE)
+        _fail(f"{output}: " + tr(lg, f"書き込めません（{exc.strerror or exc}）", f"cannot write ({exc.strerror or exc})"), EXIT_USAGE)
     for name in schemas:
-        typer.echo(f"{'wrote' if lg == 'en' else '出力'}: {output / name}")
+        typer.echo(tr(lg, "出力", "wrote") + f": {output / name}")
     raise typer.Exit(EXIT_OK)
