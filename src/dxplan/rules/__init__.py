@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from ..problems import Problem
 
 if TYPE_CHECKING:
-    from ..load import Document, LoadedPlan
+    from ..loaded import Document, LoadedPlan
     from ..planindex import PlanIndex
 
 

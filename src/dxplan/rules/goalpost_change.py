@@ -29,7 +29,7 @@ from ..diff import FieldChange, action_changes, new_reasons, plan_changes, plan_
 from . import Finding
 
 if TYPE_CHECKING:
-    from ..load import Document, LoadedPlan
+    from ..loaded import Document, LoadedPlan
 
 ID = "goalpost-change"
 SEVERITY = "error"
