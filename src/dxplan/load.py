@@ -29,8 +29,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from . import gitio, parse_cache, planfiles
-from .loaded import Document, LoadedAction, LoadedPlan
-from .loaded import yaml_parser
+from .loaded import Document, LoadedAction, LoadedPlan, yaml_parser
 from .model import Action, Plan
 from .planfiles import PLAN_FILE
 from .problems import Problem
