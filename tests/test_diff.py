@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from dxplan.cli import app
 from dxplan.gitio import GitError, changed_files, fetch_hint, resolve
 from dxplan.model import Action
-from dxplan.review import diff_tasks, excerpt, is_goalpost
+from dxplan.diff import diff_tasks, excerpt, is_goalpost
 
 from conftest import FIXTURES, PLANS, git
 
@@ -414,7 +414,8 @@ def test_diff_plan_added_and_removed(repo):
 
 
 def test_long_action_lists_fold_the_least_important_rows():
-    from dxplan.review import ActionDiff, FieldChange, PlanDiff, split_actions
+    from dxplan.diff import ActionDiff, FieldChange, PlanDiff
+    from dxplan.diffview import split_actions
 
     pd = PlanDiff("plans/x", "x", "計画", "市", "changed")
     pd.actions = [ActionDiff(str(i), f"a{i}", "added", f"a/{i}.yaml") for i in range(30)]
@@ -423,3 +424,101 @@ def test_long_action_lists_fold_the_least_important_rows():
     shown, folded = split_actions(pd, limit=20)
     assert len(shown) == 20 and len(folded) == 10
     assert pd.actions[25] in shown and [a.id for a in shown] == sorted((a.id for a in shown), key=int)
+
+
+# --------------------------------------------------------------------------- file names git cannot shift
+
+
+def test_a_newline_in_a_file_name_cannot_hide_a_goalpost_change(tmp_path):
+    """A committed action file whose name holds a newline sorts before 01.yaml; read by name
+    through ``git cat-file --batch`` it split one request into two lines and shifted every later
+    file's content by one, so the last action (06) was missing at the base: its target change
+    looked like a new action and passed the guard."""
+    root = tmp_path / "repo"
+    shutil.copytree(PLANS / "kama", root / "plans" / "kama")
+    actions = root / "plans/kama/actions"
+    for p in actions.glob("*.yaml"):
+        if p.name > "06.yaml":
+            p.unlink()
+    odd = actions / "0\n.yaml"
+    shutil.copy(actions / "01.yaml", odd)
+    edit(odd, lambda d: (d.__setitem__("id", "99"), d.__setitem__("number", 99)))
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    assert "0\n.yaml" in git(root, "ls-tree", "-r", "-z", "--name-only", "HEAD").split("\0")[0], "the odd name sorts first"
+    edit(actions / "06.yaml", lambda d: d["target"]["spec"].__setitem__("value", 3))
+    r = run("lint", "plans", "--base", "HEAD", cwd=root)
+    assert r.exit_code == 1
+    hits = [ln for ln in r.stdout.splitlines() if "goalpost-change" in ln]
+    assert len(hits) == 1 and hits[0].startswith("plans/kama/actions/06.yaml:"), r.stdout
+    assert "target.spec.value が HEAD から変更されています（30 → 3）" in hits[0]
+    r = run("diff", "HEAD", "--format", "json", cwd=root)
+    assert r.exit_code == 0, r.output
+    (plan,) = json.loads(r.stdout)["plans"]
+    assert [(a["id"], a["change"], a["path"], a["before_path"]) for a in plan["actions"]] == [("6", "changed", "plans/kama/actions/06.yaml", None)]
+    assert [f for f in plan["actions"][0]["fields"] if f["goalpost"]] == [
+        {"field": "target.spec.value", "change": "changed", "before": 30.0, "after": 3.0, "goalpost": True, "recorded": False}
+    ]
+
+
+def test_a_revision_that_looks_like_an_option_is_refused(repo):
+    r = run("diff", "--format", "json", "--", "--output=/tmp/x", cwd=repo, lang="en")
+    assert r.exit_code == 2 and "not a revision: '--output=/tmp/x'" in r.stderr
+    r = run("lint", "plans", "--base=--all", cwd=repo, lang="en")
+    assert r.exit_code == 2 and "not a revision: '--all'" in r.stderr
+
+
+# --------------------------------------------------------------------------- one loader, two sources
+
+
+def test_git_source_loads_like_the_folder_on_disk(tmp_path):
+    from dxplan.load import GitSource, load_plan, load_plans_at
+    from dxplan.rules import run_checks
+
+    root = tmp_path / "repo"
+    shutil.copytree(PLANS / "kama", root / "plans" / "kama")
+    a7 = root / "plans/kama/actions/07.yaml"
+    a7.write_text(a7.read_text(encoding="utf-8").replace("category:", "categry:", 1), encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "kama")
+    commit = resolve("HEAD", root)
+    for positions in (False, True):
+        disk = load_plan(root / "plans/kama", positions=positions)
+        tree = load_plan(GitSource(root, commit, "plans/kama"), positions=positions)
+        assert tree.root == disk.root == root / "plans/kama"
+        assert tree.plan == disk.plan and tree.plan is not None
+        assert len(tree.actions) == len(disk.actions) == len(list((root / "plans/kama/actions").glob("*.yaml"))) - 1
+        assert [(la.doc.path, la.action) for la in tree.actions] == [(la.doc.path, la.action) for la in disk.actions]
+        assert tree.problems == disk.problems
+        assert [(p.path.name, p.line, p.rule) for p in tree.problems] == [("07.yaml", 2, "missing-field"), ("07.yaml", 5, "unknown-key")]
+        assert run_checks(tree) == run_checks(disk)
+        for lt, ld in zip(tree.actions, disk.actions):
+            assert lt.doc.position(("tasks", 0, "status")) == ld.doc.position(("tasks", 0, "status"))
+    assert list(load_plans_at(root, commit, "plans")) == ["plans/kama"]
+    assert load_plans_at(root, commit, "plans/kama/actions/13.yaml")["plans/kama"].plan == disk.plan
+
+
+# --------------------------------------------------------------------------- --templates
+
+
+def test_templates_folder_overrides_the_diff_markdown(repo, tmp_path):
+    tdir = tmp_path / "tpl"
+    tdir.mkdir()
+    (tdir / "diff.md.j2").write_text(
+        "{{ L.heading }}:{% for p in plans %} {{ p.root }} +{{ p.summary.actions_added }} -{{ p.summary.actions_removed }}"
+        "{% for a in p.actions %} {{ a.id }}={{ a.change }}{% endfor %}{% endfor %}\n",
+        encoding="utf-8",
+    )
+    r = run("diff", "HEAD~1", "HEAD", "-f", "markdown", "--templates", tdir, cwd=repo)
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "計画の変更: plans/kama +1 -1 6=changed 13=changed 50=removed 51=added\n"
+    r = run("diff", "HEAD~1", "HEAD", "-f", "markdown", cwd=repo)
+    assert r.stdout.startswith("### 計画の変更: ")
+    (tdir / "diff.md.j2").write_text("ok\n{{ plans[0].no_such_key }}\n", encoding="utf-8")
+    r = run("diff", "HEAD~1", "HEAD", "-f", "markdown", "--templates", tdir, cwd=repo, lang="en")
+    assert r.exit_code == 1 and f"{tdir / 'diff.md.j2'}:2" in r.stderr and "no_such_key" in r.stderr
+    assert "Traceback" not in r.output
+    r = run("diff", "HEAD~1", "HEAD", "-f", "markdown", "--templates", tmp_path / "nope", cwd=repo)
+    assert r.exit_code == 2

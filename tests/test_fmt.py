@@ -350,3 +350,49 @@ def test_generated_files_format_idempotently_and_keep_data(tmp_path, data, seed,
     keys = list(ndoc.tree.keys())
     order = list(Action.model_fields)
     assert keys == sorted(keys, key=order.index)
+
+
+# --------------------------------------------------------------------------- FmtReport and the second pass
+
+
+def test_format_paths_reports_counts_and_exit_code(mini_plan):
+    from dxplan.fmt import format_paths
+
+    messy = mini_plan / "actions" / "01.yaml"
+    messy.write_text(MESSY, encoding="utf-8")
+    (mini_plan / "actions" / "02.yaml").write_text(CANONICAL.replace("'1'", "'2'"), encoding="utf-8")
+    broken = mini_plan / "actions" / "03.yaml"
+    broken.write_text("id: [\n", encoding="utf-8")
+    report = format_paths([mini_plan], check=True)
+    # the fixture's plan.yaml writes a one-key flow map that fmt writes as [file: seed.txt]
+    assert (report.changed, report.unchanged, report.failed, report.total) == (2, 1, 1, 4)
+    assert [(e.path.name, e.outcome) for e in report.entries] == [("plan.yaml", "would_change"), ("01.yaml", "would_change"), ("02.yaml", "unchanged"), ("03.yaml", "failed")]
+    assert report.return_code == 1
+    assert report.summary("ja") == "4 ファイル中 2 ファイルが整形されます（dxplan fmt で整形）\ndxplan: 1 ファイルは整形していません。dxplan lint で確認してから再実行してください"
+    assert report.summary("en") == "2 of 4 file(s) would be reformatted — run dxplan fmt\ndxplan: 1 file(s) not formatted; fix them (dxplan lint) and run again"
+    assert messy.read_text(encoding="utf-8") == MESSY, "--check writes nothing"
+    report = format_paths([mini_plan])
+    assert [e.outcome for e in report.entries] == ["formatted", "formatted", "unchanged", "failed"]
+    assert report.return_code == 1 and report.summary("en") == "dxplan: 1 file(s) not formatted; fix them (dxplan lint) and run again"
+    assert messy.read_text(encoding="utf-8") == CANONICAL
+    broken.unlink()
+    report = format_paths([mini_plan], check=True)
+    assert (report.changed, report.unchanged, report.failed, report.return_code) == (0, 3, 0, 0)
+    assert report.summary("ja") == "3 ファイルはすべて整形済みです"
+    assert format_paths([mini_plan]).summary("en") == ""
+
+
+def test_unstable_formatting_is_not_written(mini_plan, monkeypatch):
+    path = mini_plan / "actions" / "01.yaml"
+    path.write_text(MESSY, encoding="utf-8")
+    real_dump = fmtmod._dump
+    passes = iter(range(100))
+    # each pass adds a different trailing comment: the data stays the same, the text does not settle
+    monkeypatch.setattr(fmtmod, "_dump", lambda tree: real_dump(tree) + f"# pass {next(passes)}\n")
+    with pytest.raises(FmtError) as exc:
+        format_file(path)
+    assert "not stable" in exc.value.message("en")
+    r = runner.invoke(app, ["fmt", str(mini_plan), "--lang", "en"])
+    assert r.exit_code == 1
+    assert "01.yaml: formatting is not stable" in r.stderr
+    assert path.read_text(encoding="utf-8") == MESSY

@@ -24,7 +24,8 @@ from .aggregate import status_result
 from .fiscal import FiscalYearError, parse_fiscal_year
 from .formatters import render as render_problems
 from .lint import lint_paths
-from .load import LoadedPlan, PlanNotFound, discover, load_plan
+from .load import LoadedPlan, load_plan
+from .planfiles import PlanNotFound, discover
 from .problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 from .score import score_plan
 from . import jsonout, terminal
@@ -129,31 +130,17 @@ def lint(
     Exit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when
     there are errors, 2 on a usage error.
     """
+    from .gitio import GitError, changed_files
+
     lg = _lang(lang)
     fmt = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    only = None
-    if changed_since is not None:
-        from .gitio import GitError, changed_files
-
-        try:
-            only = changed_files(changed_since, paths)
-        except GitError as exc:
-            _fail(exc.message(lg))
     try:
-        result = lint_paths(paths, strict=strict, only_files=only)
+        only = changed_files(changed_since, paths) if changed_since is not None else None
+        result = lint_paths(paths, strict=strict, only_files=only, base=base)
+    except GitError as exc:
+        _fail(exc.message(lg))
     except PlanNotFound as exc:
         _fail(str(exc))
-    if base is not None:
-        from .gitio import GitError
-        from .review import goalpost_problems
-
-        try:
-            extra = goalpost_problems(base, result.plans)
-        except GitError as exc:
-            _fail(exc.message(lg))
-        if strict:
-            extra = [p.with_severity("error") for p in extra]
-        result.problems = sorted(result.problems + extra, key=lambda p: (str(p.path), p.line, p.column, p.rule))
     out = render_problems(fmt, result, lg)
     if out:
         typer.echo(out)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from .cli import LangOpt, _fail, _lang, app
+from .i18n import tr
 from .problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
@@ -53,25 +54,11 @@ def split_diff_args(args: list[str]) -> tuple[list[str], str | None]:
     return revs, path
 
 
-def _resolve_arg(rev: str, repo: Path, *, last: bool) -> str:
-    """Resolve a revision argument; when it is the last argument it may have been meant as a path."""
-    from .gitio import GitError, resolve
-
-    try:
-        return resolve(rev, repo)
-    except GitError as exc:
-        if last and ("/" in rev or rev.endswith((".yaml", ".yml"))):
-            raise GitError(
-                f"{exc.ja}（パスのつもりなら、{rev} はありません）",
-                f"{exc.en} (if it is a path: {rev} does not exist)",
-            ) from None
-        raise
-
-
 @app.command()
 def diff(
     args: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [PATH]", help="比較元・比較先の版と計画のパス / base and head revisions and a plan path")] = None,
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text | markdown (PR comment) | json")] = DiffFormat.text,
+    templates: Annotated[Optional[Path], typer.Option("--templates", help="テンプレートの上書きフォルダ（diff.md.j2 を置く）/ folder whose diff.md.j2 overrides the default")] = None,
     lang: LangOpt = None,
 ) -> None:
     """2つの版の計画を比べ、変更を平易に示す / What changed between two versions of the plans, in plain words.
@@ -83,50 +70,46 @@ def diff(
     counts, progress, goalpost changes (target, baseline, deadline, rating
     scale), rate and label changes, and text edits.
 
-    Exit 0; 1 when files on the new side did not load (they are left out);
-    2 when a revision is not available (the message says what to fetch).
+    Exit 0; 1 when files on the new side did not load (they are left out) or the
+    template fails; 2 when a revision is not available (the message says what to
+    fetch) or --templates is not a folder.
     """
-    from . import gitio, review
+    from . import diffview, gitio
+    from .diff import diff_sides
+    from .render import RenderError
 
     lg = _lang(lang)
+    argv = list(args or [])
     try:
-        revs, path = split_diff_args(list(args or []))
+        revs, path = split_diff_args(argv)
     except ValueError as exc:
         _fail(str(exc))
+    if templates is not None and not templates.is_dir():
+        _fail(tr(lg, f"{templates}: テンプレートのフォルダがありません", f"{templates}: no such template folder"))
     target = Path(path) if path else _default_paths()[0]
     try:
         repo = gitio.repo_root(target)
         scope = target.resolve().relative_to(repo).as_posix()
         scope = "" if scope == "." else scope
-        commits = [_resolve_arg(rev, repo, last=(i == len(args or []) - 1)) for i, rev in enumerate(revs)]
-        if revs:
-            base = review.Side(revs[0], commits[0])
-        else:
-            label, commit = gitio.default_base(repo)
-            base = review.Side(label, commit)
-        base.short = gitio.short(base.commit, repo)
-        if len(revs) == 2:
-            head = review.Side(revs[1], commits[1], gitio.short(commits[1], repo))
-        else:
-            head = review.Side("worktree")
-        result = review.diff_sides(repo, base, head, scope)
+        last = len(argv) - 1
+        base = gitio.revision_side(revs[0], repo, maybe_path=last == 0) if revs else gitio.default_base_side(repo)
+        head = gitio.revision_side(revs[1], repo, maybe_path=last == 1) if len(revs) == 2 else gitio.WORKTREE
+        result = diff_sides(repo, base, head, scope)
     except gitio.GitError as exc:
         _fail(exc.message(lg))
     except ValueError as exc:  # the path is outside the repository
         _fail(str(exc))
     if not any(result.plans):
-        _fail(f"{target}: " + ("no plan folder here at either revision" if lg == "en" else "どちらの版にも計画フォルダがありません"))
+        _fail(f"{target}: " + tr(lg, "どちらの版にも計画フォルダがありません", "no plan folder here at either revision"))
     if format is DiffFormat.json:
-        typer.echo(json.dumps(review.to_json(result), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(diffview.to_json(result), ensure_ascii=False, indent=2))
     elif format is DiffFormat.markdown:
-        import jinja2
-
         try:
-            typer.echo(review.render_markdown(result, lg), nl=False)
-        except jinja2.TemplateError as exc:
-            _fail(f"template error ({review.templates_dir() / 'diff.md.j2'}): {exc}", EXIT_PROBLEMS)
+            typer.echo(diffview.to_markdown(result, lg, templates), nl=False)
+        except RenderError as exc:
+            _fail(str(exc), EXIT_PROBLEMS)
     else:
-        typer.echo(review.render_text(result, lg))
+        typer.echo(diffview.to_text(result, lg))
     raise typer.Exit(EXIT_PROBLEMS if result.load_errors else EXIT_OK)
 
 
@@ -148,76 +131,28 @@ def fmt(
     new text. Exit 0 when done (or nothing to change with --check); 1 when
     --check finds files to change or a file cannot be formatted safely.
     """
-    from .fmt import FmtError, format_file, plan_files, write_atomic
-    from .load import PlanNotFound, discover
+    from .fmt import format_paths
+    from .planfiles import PlanNotFound
 
     lg = _lang(lang)
     try:
-        found = discover(list(paths or _default_paths()))
+        report = format_paths(list(paths or _default_paths()), check=check, modeline=schema_line)
     except PlanNotFound as exc:
         _fail(str(exc))
-    changed: list[Path] = []
-    failed = 0
-    total = 0
-    for root, only in found:
-        for path in plan_files(root, only):
-            total += 1
-            try:
-                res = format_file(path, modeline=schema_line)
-            except FmtError as exc:
-                failed += 1
-                typer.echo(f"dxplan: {exc.message(lg)}", err=True)
-                continue
-            if not res.changed:
-                continue
-            changed.append(path)
-            if check:
-                typer.echo(f"{path}" if lg == "en" else f"{path}")
-                continue
-            try:
-                write_atomic(path, res.new)
-            except OSError as exc:
-                failed += 1
-                typer.echo(f"dxplan: {path}: " + (f"cannot write ({exc.strerror or exc})" if lg == "en" else f"書き込めません（{exc.strerror or exc}）"), err=True)
-                continue
-            typer.echo(f"{'formatted' if lg == 'en' else '整形'}: {path}")
-    if check:
-        msg = (
-            f"{len(changed)} of {total} file(s) would be reformatted" if lg == "en" else f"{total} ファイル中 {len(changed)} ファイルが整形されます"
-        ) if changed else ("all files are formatted" if lg == "en" else f"{total} ファイルはすべて整形済みです")
-        typer.echo(msg + (" — run dxplan fmt" if changed and lg == "en" else "（dxplan fmt で整形）" if changed else ""), err=True)
-    if failed:
-        typer.echo(
-            f"dxplan: {failed} file(s) not formatted; fix them (dxplan lint) and run again" if lg == "en" else f"dxplan: {failed} ファイルは整形していません。dxplan lint で確認してから再実行してください",
-            err=True,
-        )
-    raise typer.Exit(EXIT_PROBLEMS if failed or (check and changed) else EXIT_OK)
+    for entry in report.entries:
+        if entry.error is not None:
+            typer.echo(f"dxplan: {entry.error.message(lg)}", err=True)
+        elif entry.outcome == "would_change":
+            typer.echo(str(entry.path))
+        elif entry.outcome == "formatted":
+            typer.echo(tr(lg, "整形", "formatted") + f": {entry.path}")
+    summary = report.summary(lg)
+    if summary:
+        typer.echo(summary, err=True)
+    raise typer.Exit(report.return_code)
 
 
 # --------------------------------------------------------------------------- schema
-
-
-def json_schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schemas (draft 2020-12) for ``plan.yaml`` and action files, from the pydantic models.
-
-    Keys: ``plan.schema.json`` and ``action.schema.json``. The action ``id``
-    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``).
-    """
-    from .model import Action, Plan
-
-    out = {}
-    for name, model, title in (
-        ("plan.schema.json", Plan, "dxplan plan.yaml"),
-        ("action.schema.json", Action, "dxplan action file (actions/*.yaml)"),
-    ):
-        schema = model.model_json_schema(mode="validation")
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"https://dxplan.invalid/schemas/{name}", **schema}
-        schema["title"] = title
-        if model is Action:
-            idp = schema["properties"]["id"]
-            schema["properties"]["id"] = {"anyOf": [{k: v for k, v in idp.items() if k != "title"}, {"type": "integer"}], "title": idp.get("title", "Id")}
-        out[name] = schema
-    return out
 
 
 @app.command()
@@ -232,6 +167,8 @@ def schema(
     ``# yaml-language-server: $schema=../../schemas/plan.schema.json``
     (``dxplan fmt`` adds it when the repository has schemas/).
     """
+    from .model import json_schemas
+
     lg = _lang(lang)
     schemas = json_schemas()
     if output is None:
@@ -242,7 +179,7 @@ def schema(
         for name, data in schemas.items():
             (output / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        _fail(f"{output}: " + (f"cannot write ({exc.strerror or exc})" if lg == "en" else f"書き込めません（{exc.strerror or exc}）"), EXIT_USAGE)
+        _fail(f"{output}: " + tr(lg, f"書き込めません（{exc.strerror or exc}）", f"cannot write ({exc.strerror or exc})"), EXIT_USAGE)
     for name in schemas:
-        typer.echo(f"{'wrote' if lg == 'en' else '出力'}: {output / name}")
+        typer.echo(tr(lg, "出力", "wrote") + f": {output / name}")
     raise typer.Exit(EXIT_OK)

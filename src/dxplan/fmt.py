@@ -23,9 +23,14 @@ One layout for every plan file, so that diffs show changes of content only:
 
 Safety: the new text is parsed again and its data compared with the old —
 the plain data (after the number normalisation above) and the validated
-models' ``model_dump()`` must be equal — before anything is written; otherwise
-:class:`FmtError`. Files are written atomically (temporary file in the same
-folder, then ``os.replace``), keeping their permissions.
+models' ``model_dump()`` must be equal — and formatting the new text once more
+must change nothing (a second pass, as black does), before anything is written;
+otherwise :class:`FmtError`. Files are written atomically (temporary file in
+the same folder, then ``os.replace``), keeping their permissions.
+
+:func:`format_paths` runs over command-line paths and returns a
+:class:`FmtReport` (black's ``Report``: files changed, unchanged and failed, the
+exit code and the closing summary); ``dxplan fmt`` only prints it.
 """
 
 from __future__ import annotations
@@ -47,11 +52,13 @@ from pydantic import BaseModel, BeforeValidator
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-from .load import ACTIONS_DIR, PLAN_FILE, read_document, validate
-from .model import Action, Plan
+from .i18n import tr
+from .load import read_document, validate
+from .model import Plan
 from .model import split_annotated as _split
 from .model import union_options as _options
-from .problems import Problem
+from .planfiles import discover, model_for, plan_files
+from .problems import EXIT_OK, EXIT_PROBLEMS, Problem
 
 WIDTH = 4096
 MODELINE = "# yaml-language-server: $schema="
@@ -61,14 +68,13 @@ SCHEMA_FILES = {"plan": "plan.schema.json", "action": "action.schema.json"}
 class FmtError(Exception):
     """A file that cannot be formatted safely: it does not load, or the new text would change its data.
 
-    ``ja``/``en``: the reason; ``problems``: load problems, when that is the cause.
+    ``ja``/``en``: the reason (for a file that does not load, with its first problem).
     """
 
-    def __init__(self, path: Path, ja: str, en: str, problems: list[Problem] | None = None) -> None:
+    def __init__(self, path: Path, ja: str, en: str) -> None:
         self.path = Path(path)
         self.ja = ja
         self.en = en
-        self.problems = problems or []
         super().__init__(f"{path}: {en}")
 
     def message(self, lang: str = "ja") -> str:
@@ -97,16 +103,6 @@ def _yaml() -> YAML:
     y.allow_duplicate_keys = False
     y.preserve_quotes = False
     return y
-
-
-def model_for(path: Path) -> type[Plan] | type[Action] | None:
-    """``Plan`` for a ``plan.yaml``, ``Action`` for a YAML file in an ``actions/`` folder, else None."""
-    path = Path(path)
-    if path.name == PLAN_FILE:
-        return Plan
-    if path.parent.name == ACTIONS_DIR and path.suffix in (".yaml", ".yml"):
-        return Action
-    return None
 
 
 # --------------------------------------------------------------------------- types
@@ -314,7 +310,7 @@ def _load_errors(path: Path, problems: list[Problem], lang_ja: str, lang_en: str
     first = problems[0] if problems else None
     where = f" ({first.line}:{first.column} {first.rule}: {first.message_en})" if first else ""
     where_ja = f"（{first.line}:{first.column} {first.rule}: {first.message_ja}）" if first else ""
-    return FmtError(path, f"{lang_ja}{where_ja}", f"{lang_en}{where}", problems)
+    return FmtError(path, f"{lang_ja}{where_ja}", f"{lang_en}{where}")
 
 
 def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
@@ -334,6 +330,15 @@ def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
         raise FmtError(path, "計画ファイル（plan.yaml または actions/*.yaml）ではありません", "not a plan file (plan.yaml or actions/*.yaml)")
     if text.startswith("\ufeff"):
         text = text[1:]
+    new, expected, numbers = _format_once(text, path, model, modeline)
+    _verify(path, model, expected, new)
+    if _format_once(new, path, model, modeline)[0] != new:
+        raise FmtError(path, "整形結果が安定しない（もう一度整形すると変わる）ため書き込みません", "formatting is not stable (a second pass changes it); not written")
+    return FmtResult(path, text, new, numbers)
+
+
+def _format_once(text: str, path: Path, model: type[BaseModel], modeline: bool) -> tuple[str, Any, list[str]]:
+    """(new text, the old text's plain data after number normalisation, the number changes)."""
     doc, problems = read_document(path, text=text)
     if doc is None:
         raise _load_errors(path, problems, "読み込めないため整形しません", "does not load, not formatted")
@@ -347,8 +352,7 @@ def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
         ref = schema_ref(path, "plan" if model is Plan else "action")
         if ref is not None:
             new = f"{MODELINE}{ref}\n{new}"
-    _verify(path, model, expected, new)
-    return FmtResult(path, text, new, numbers)
+    return new, expected, numbers
 
 
 def _verify(path: Path, model: type[BaseModel], expected: Any, new: str) -> None:
@@ -409,12 +413,102 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def plan_files(root: Path, only: set[Path] | None = None) -> list[Path]:
-    """``plan.yaml`` and the action files of plan folder ``root`` (only those in ``only`` when given)."""
-    from .load import action_files
+# --------------------------------------------------------------------------- many files
 
-    files = [Path(root) / PLAN_FILE, *action_files(root)]
-    files = [f for f in files if f.is_file()]
-    if only is not None:
-        files = [f for f in files if f.resolve() in only]
-    return files
+
+@dataclass
+class FmtEntry:
+    """What happened to one file: ``outcome`` is ``unchanged``, ``formatted`` (written), ``would_change`` (``--check``) or ``failed`` (``error`` says why)."""
+
+    path: Path
+    outcome: Literal["unchanged", "formatted", "would_change", "failed"]
+    error: FmtError | None = None
+
+
+@dataclass
+class FmtReport:
+    """The outcome of :func:`format_paths` (black's ``Report``): one entry per plan file, in order.
+
+    ``check``: nothing was written, files that would change were listed.
+    """
+
+    check: bool = False
+    entries: list[FmtEntry] = field(default_factory=list)
+
+    def _count(self, *outcomes: str) -> int:
+        return sum(e.outcome in outcomes for e in self.entries)
+
+    @property
+    def changed(self) -> int:
+        """Files formatted, or (``check``) that would be."""
+        return self._count("formatted", "would_change")
+
+    @property
+    def unchanged(self) -> int:
+        """Files already in the canonical layout."""
+        return self._count("unchanged")
+
+    @property
+    def failed(self) -> int:
+        """Files that could not be formatted safely, read or written."""
+        return self._count("failed")
+
+    @property
+    def total(self) -> int:
+        return len(self.entries)
+
+    @property
+    def return_code(self) -> int:
+        """1 (:data:`~dxplan.problems.EXIT_PROBLEMS`) when a file failed or ``check`` found files to change, else 0."""
+        return EXIT_PROBLEMS if self.failed or (self.check and self.changed) else EXIT_OK
+
+    def summary(self, lang: str = "ja") -> str:
+        """The closing lines (for stderr), ``""`` when there is nothing to say.
+
+        With ``check``: how many of the files would be reformatted (or that all
+        are formatted); then, when files failed, how many and what to do.
+        """
+        lines = []
+        if self.check:
+            n, total = self.changed, self.total
+            if n:
+                lines.append(tr(lang, f"{total} ファイル中 {n} ファイルが整形されます（dxplan fmt で整形）", f"{n} of {total} file(s) would be reformatted — run dxplan fmt"))
+            else:
+                lines.append(tr(lang, f"{total} ファイルはすべて整形済みです", "all files are formatted"))
+        if self.failed:
+            lines.append(
+                "dxplan: "
+                + tr(lang, f"{self.failed} ファイルは整形していません。dxplan lint で確認してから再実行してください", f"{self.failed} file(s) not formatted; fix them (dxplan lint) and run again")
+            )
+        return "\n".join(lines)
+
+
+def format_paths(paths: list[Path], *, check: bool = False, modeline: bool = True) -> FmtReport:
+    """Format every plan file under ``paths`` (plan folders, folders of plans or files in a plan).
+
+    Writes each changed file atomically unless ``check``. A file that cannot be
+    formatted safely or written is a ``failed`` entry; the others go on. Raises
+    :class:`dxplan.planfiles.PlanNotFound` for a path that names no plan.
+    """
+    report = FmtReport(check)
+    for root, only in discover(paths):
+        for path in plan_files(root, only):
+            report.entries.append(_format_one(path, check, modeline))
+    return report
+
+
+def _format_one(path: Path, check: bool, modeline: bool) -> FmtEntry:
+    try:
+        res = format_file(path, modeline=modeline)
+    except FmtError as exc:
+        return FmtEntry(path, "failed", exc)
+    if not res.changed:
+        return FmtEntry(path, "unchanged")
+    if check:
+        return FmtEntry(path, "would_change")
+    try:
+        write_atomic(path, res.new)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        return FmtEntry(path, "failed", FmtError(path, f"書き込めません（{reason}）", f"cannot write ({reason})"))
+    return FmtEntry(path, "formatted")

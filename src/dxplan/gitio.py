@@ -2,7 +2,13 @@
 
 Commands run as ``subprocess.run(["git", ...])`` with list arguments (never a
 shell), in the repository that holds the plans. Nothing here interprets plan
-data; :mod:`dxplan.review` asks for file lists and file contents at a revision.
+data; :mod:`dxplan.load` asks for file lists and file contents at a revision.
+
+Git output is read in forms a file name cannot shift: listings are
+NUL-separated (``-z``), and blobs are read by object id (``git cat-file
+--batch`` is given ids, never names, so a newline in a name cannot split a
+request). A revision from the user is checked (it may not start with ``-``) and
+passed after ``--end-of-options``, so it is never taken for an option.
 
 Every failure raises :class:`GitError`, whose message (Japanese and English)
 says what went wrong and, when a revision is missing from a shallow clone, what
@@ -14,12 +20,11 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import planfiles
 from .problems import default_lang
-
-PLAN_FILE = "plan.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class GitError(Exception):
@@ -181,7 +186,9 @@ def default_branch(repo: Path) -> str | None:
         candidates.append(ref.removeprefix("refs/remotes/"))
     candidates += ["origin/main", "origin/master", "main", "master"]
     for name in candidates:
-        if run_git(["rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"], repo, check=False).returncode == 0:
+        if name.startswith("-"):
+            continue
+        if run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"], repo, check=False).returncode == 0:
             return name
     return None
 
@@ -224,42 +231,53 @@ def default_base(repo: Path) -> tuple[str, str]:
     return f"merge-base({branch}, HEAD)", merge_base(branch, "HEAD", repo)
 
 
-def list_files(commit: str, rel: str, repo: Path) -> list[str]:
-    """Files under ``rel`` (a repository-relative path, ``""`` for all) at ``commit``, repository-relative.
+def ls_tree(commit: str, rel: str, repo: Path) -> dict[str, str]:
+    """Files under ``rel`` (repository-relative, ``""`` for all) at ``commit``: name → blob id.
 
-    Uses ``git ls-tree -r --name-only --full-name``. An empty list when ``rel``
-    does not exist at that commit.
+    Names are repository-relative posix paths, read from ``git ls-tree -r -z``
+    (NUL-separated, so any byte of a name, a newline included, stays in it).
+    Entries that are not blobs (submodules) are left out. An empty mapping when
+    ``rel`` does not exist at that commit. Raises :class:`GitError` if git fails.
     """
-    args = ["ls-tree", "-r", "-z", "--name-only", "--full-name", commit]
+    args = ["ls-tree", "-r", "-z", "--full-name", "--end-of-options", commit]
     if rel:
         args += ["--", rel]
     out = run_git(args, repo).stdout.decode("utf-8", "surrogateescape")
-    return [p for p in out.split("\0") if p]
+    files: dict[str, str] = {}
+    for entry in out.split("\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            files[name] = parts[2]
+    return files
 
 
-def read_blobs(commit: str, paths: list[str], repo: Path) -> dict[str, bytes | None]:
-    """The contents of ``paths`` (repository-relative) at ``commit``, as bytes; None for a path not there.
+def read_blobs(ids: list[str], repo: Path) -> dict[str, bytes]:
+    """The contents of the blobs ``ids`` (object ids from :func:`ls_tree`), by id; an id git lacks is left out.
 
-    One ``git cat-file --batch`` process serves every path (the same bytes as
-    ``git show REV:path``). Raises :class:`GitError` if git fails.
+    One ``git cat-file --batch`` process serves every id (the same bytes as
+    ``git show REV:path``). Requests are object ids only, one a line, so no
+    file name is ever part of the request. Raises :class:`GitError` if git fails.
     """
-    if not paths:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
         return {}
-    request = "".join(f"{commit}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
-    out = run_git(["cat-file", "--batch"], repo, input=request).stdout
-    result: dict[str, bytes | None] = {}
+    for oid in wanted:
+        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
+            raise GitError(f"不正なオブジェクト ID です: {oid!r}", f"not an object id: {oid!r}")
+    out = run_git(["cat-file", "--batch"], repo, input="".join(f"{oid}\n" for oid in wanted).encode("ascii")).stdout
+    result: dict[str, bytes] = {}
     pos = 0
-    for p in paths:
+    for _ in wanted:
         nl = out.index(b"\n", pos)
-        header = out[pos:nl].decode("utf-8", "replace")
+        parts = out[pos:nl].decode("ascii", "replace").split()
         pos = nl + 1
-        parts = header.split()
         if len(parts) == 3 and parts[1] == "blob":
             size = int(parts[2])
-            result[p] = out[pos : pos + size]
+            result[parts[0]] = out[pos : pos + size]
             pos += size + 1  # content is followed by a newline
-        else:
-            result[p] = None  # "<name> missing" or not a blob
     return result
 
 
@@ -275,13 +293,6 @@ def changed_paths(commit: str, repo: Path, rels: list[str] | None = None) -> lis
     return sorted({n for n in names if n})
 
 
-def _plan_root(path: Path) -> Path | None:
-    for candidate in (path.parent, path.parent.parent):
-        if (candidate / PLAN_FILE).is_file():
-            return candidate
-    return None
-
-
 def changed_files(rev: str, paths: list[Path]) -> set[Path]:
     """Plan files (resolved paths) under ``paths`` that changed since ``rev`` and still exist.
 
@@ -292,8 +303,6 @@ def changed_files(rev: str, paths: list[Path]) -> set[Path]:
     actions wrong. Raises :class:`GitError` when ``paths`` are not in a git
     repository or ``rev`` is not available (the message says what to fetch).
     """
-    from .load import action_files
-
     paths = [Path(p) for p in paths] or [Path(".")]
     anchor = next((p for p in paths if p.exists()), Path("."))
     repo = repo_root(anchor)
@@ -309,14 +318,57 @@ def changed_files(rev: str, paths: list[Path]) -> set[Path]:
     result: set[Path] = set()
     for name in changed_paths(commit, repo, scope):
         path = (repo / name).resolve()
-        if path.suffix not in YAML_SUFFIXES or not path.is_file():
+        if not planfiles.is_yaml(path) or not path.is_file():
             continue
-        root = _plan_root(path)
+        root = planfiles.plan_root_of(path)
         if root is None:
             continue
-        if path.name == PLAN_FILE and path.parent == root:
+        if path == root / planfiles.PLAN_FILE:
             result.add(path)
-            result.update(a.resolve() for a in action_files(root))
-        elif path.parent == root / "actions":
+            result.update(a.resolve() for a in planfiles.action_files(root))
+        elif path.parent == root / planfiles.ACTIONS_DIR:
             result.add(path)
     return result
+
+
+# --------------------------------------------------------------------------- sides of a comparison
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a revision (``commit`` set, ``short`` its abbreviation) or the working tree (``commit`` None).
+
+    ``label`` is how the user named it (``HEAD~1``, ``merge-base(main, HEAD)``), ``worktree`` for the working tree.
+    """
+
+    label: str
+    commit: str | None = None
+    short: str | None = None
+
+
+WORKTREE = Side("worktree")
+"""The working tree as a side."""
+
+
+def revision_side(rev: str, repo: Path, *, maybe_path: bool = False) -> Side:
+    """The side ``rev`` names in ``repo``, resolved to a commit.
+
+    Raises :class:`GitError` as :func:`resolve` does; ``maybe_path``: the argument
+    could have been meant as a path, so a failure also says that no such path exists.
+    """
+    try:
+        commit = resolve(rev, repo)
+    except GitError as exc:
+        if maybe_path and ("/" in rev or planfiles.is_yaml(rev)):
+            raise GitError(
+                f"{exc.ja}（パスのつもりなら、{rev} はありません）",
+                f"{exc.en} (if it is a path: {rev} does not exist)",
+            ) from None
+        raise
+    return Side(rev, commit, short(commit, repo))
+
+
+def default_base_side(repo: Path) -> Side:
+    """The default base as a side: the merge-base of the default branch and HEAD (see :func:`default_base`)."""
+    label, commit = default_base(repo)
+    return Side(label, commit, short(commit, repo))

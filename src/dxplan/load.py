@@ -1,143 +1,41 @@
-"""Loading: plan folders on disk → models, with file/line/column positions.
+"""Loading: a plan folder's files → models, with file/line/column positions.
+
+One loader, :func:`load_plan`, reads a plan folder from a *file source*: a
+folder on disk (:class:`DiskSource`) or a plan folder in a git tree at a
+revision (:class:`GitSource`, read through :mod:`dxplan.gitio`). Both go through
+the same steps: decode UTF-8, parse YAML (fast, through the parse cache, when
+positions are not needed; positions are then computed lazily for files with
+findings), validate against the model, position every problem.
 
 The loader never raises for bad input. Every problem it meets (not UTF-8, empty
 file, YAML syntax error, duplicate key, schema error) becomes a
 :class:`~dxplan.problems.Problem` with the file, the 1-based line and column and
-a rule id, and the file is left out of the loaded plan.
+a rule id, and the file is left out of the loaded plan. Git documents carry the
+working-tree path (``repo/<file>``), so messages name the file a reviewer knows.
 
-Layout of a plan folder::
-
-    <plan>/plan.yaml
-    <plan>/actions/*.yaml        (one action per file)
-
-``discover(paths)`` turns command-line paths (a plan folder, a folder of plan
-folders such as ``plans/``, or single files inside a plan) into plan folders.
+The folder layout (``plan.yaml``, ``actions/*.yaml``) and the discovery of plan
+folders from command-line paths live in :mod:`dxplan.planfiles`.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from . import parse_cache
+from . import gitio, parse_cache, planfiles
+from .loaded import Document, LoadedAction, LoadedPlan, yaml_parser
 from .model import Action, Plan
-from .planindex import PlanIndex
+from .planfiles import PLAN_FILE
 from .problems import Problem
 from .rules import load_rules
 
-PLAN_FILE = "plan.yaml"
-ACTIONS_DIR = "actions"
-
-
-class PlanNotFound(Exception):
-    """A command-line path that is neither a plan folder, a folder of plans, nor a file in one."""
-
-
-@dataclass
-class Document:
-    """One parsed YAML file: its path, its text and its data tree.
-
-    A file read with ``fast=True`` holds plain data; its round-trip tree (whose
-    nodes know their line and column) is parsed from ``text`` only when a
-    position is first asked for, so only files with findings pay for it.
-    """
-
-    path: Path
-    text: str
-    tree: Any
-    _rt: Any = field(default=None, repr=False, compare=False)
-
-    def _positioned_tree(self) -> Any:
-        if isinstance(self.tree, CommentedMap):
-            return self.tree
-        if self._rt is None:
-            self._rt = _yaml().load(io.StringIO(self.text))
-        return self._rt
-
-    def position(self, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
-        """1-based (line, column) of the node at ``loc`` (a pydantic-style path).
-
-        Walks the ruamel tree as far as ``loc`` reaches; a missing key points at
-        the mapping that should hold it. ``key=True`` points at a mapping key
-        rather than its value (used for unknown keys).
-        """
-        node = self._positioned_tree()
-        line, col = 0, 0
-        if hasattr(node, "lc"):
-            line, col = node.lc.line, node.lc.col
-        for i, part in enumerate(loc):
-            last = i == len(loc) - 1
-            if isinstance(node, CommentedMap) and part in node:
-                kl, kc = node.lc.key(part)
-                if last and key:
-                    return kl + 1, kc + 1
-                vl, vc = node.lc.value(part)
-                line, col = (vl, vc)
-                node = node[part]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-                line, col = node.lc.item(part)
-                node = node[part]
-            else:
-                break
-        return line + 1, col + 1
-
-
-@dataclass
-class LoadedAction:
-    """An action model with the document it came from."""
-
-    action: Action
-    doc: Document
-
-
-@dataclass
-class LoadedPlan:
-    """A plan folder after loading: the plan (None if plan.yaml is unusable), its actions and the problems met."""
-
-    root: Path
-    plan: Plan | None
-    plan_doc: Document | None
-    actions: list[LoadedAction] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        """The plan id, or the folder name when plan.yaml did not load."""
-        return self.plan.id if self.plan else self.root.name
-
-    @cached_property
-    def index(self) -> PlanIndex:
-        """The plan's look-up index (categories, departments, status words), built once.
-
-        Raises ``ValueError`` when plan.yaml did not load (``plan`` is None).
-        """
-        if self.plan is None:
-            raise ValueError(f"{self.root}: plan.yaml did not load")
-        return PlanIndex(self.plan)
-
-    def find_action(self, action_id: str) -> LoadedAction | None:
-        """The action whose id is ``action_id``, leading zeros ignored (``'6'`` finds ``'06'``); None if absent."""
-        wanted = action_id.lstrip("0")
-        for la in self.actions:
-            if la.action.id == action_id or la.action.id.lstrip("0") == wanted:
-                return la
-        return None
-
-
-def _yaml(fast: bool = False) -> YAML:
-    # fast: ruamel's safe loader (C-accelerated through ruamel.yaml.clib), no positions;
-    # otherwise the round-trip loader, whose nodes know their line and column.
-    y = YAML(typ="safe", pure=False) if fast else YAML(typ="rt")
-    y.allow_duplicate_keys = False
-    return y
+__all__ = ["Document", "LoadedAction", "LoadedPlan", "DiskSource", "GitSource", "FileSource", "load_plan", "load_plans_at", "read_document", "validate", "decode"]
 
 
 def read_document(path: Path, text: str | None = None, *, fast: bool = False) -> tuple[Document | None, list[Problem]]:
@@ -153,19 +51,15 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False) ->
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            return None, [rules["io-error"].problem(path, 1, 1, reason=exc.strerror or str(exc))]
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            before = raw[: exc.start]
-            line = before.count(b"\n") + 1
-            col = exc.start - (before.rfind(b"\n") + 1) + 1
-            return None, [rules["encoding"].problem(path, line, col, byte=f"0x{raw[exc.start]:02x}")]
+            return None, [_io_problem(path, exc)]
+        text, problems = decode(path, raw)
+        if text is None:
+            return None, problems
     if fast:
         tree = parse_cache.get(text)
         if tree is None:
             try:
-                tree = _yaml(fast=True).load(text)
+                tree = yaml_parser(fast=True).load(text)
             except YAMLError:
                 return read_document(path, text)
             if not isinstance(tree, dict):
@@ -173,7 +67,7 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False) ->
             parse_cache.put(text, tree)
         return Document(path, text, tree), []
     try:
-        tree = _yaml().load(io.StringIO(text))
+        tree = yaml_parser().load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -190,6 +84,25 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False) ->
     if not isinstance(tree, CommentedMap):
         return None, [rules["wrong-type"].problem(path, 1, 1, where="(file)", detail="a mapping (key: value)")]
     return Document(path, text, tree), []
+
+
+def decode(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """The text of a file's bytes (UTF-8, a leading BOM dropped), or None and an ``encoding`` problem.
+
+    The problem points at the line and column (1-based, in bytes of that line) of
+    the first byte that is not UTF-8.
+    """
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [load_rules()["encoding"].problem(path, line, col, byte=f"0x{raw[exc.start]:02x}")]
+
+
+def _io_problem(path: Path, exc: OSError) -> Problem:
+    return load_rules()["io-error"].problem(path, 1, 1, reason=exc.strerror or str(exc))
 
 
 def _duplicate_key_name(exc: MarkedYAMLError) -> str:
@@ -225,10 +138,10 @@ def _schema_problems(doc: Document, model: type, exc: ValidationError) -> list[P
 
 
 def _read_valid(
-    path: Path, model: type[Plan] | type[Action], fast: bool, text: str | None = None
+    path: Path, model: type[Plan] | type[Action], fast: bool, text: str
 ) -> tuple[Document | None, Any, list[Problem]]:
     doc, problems = read_document(path, text, fast=fast)
-    if doc is None:  # unreadable or not YAML: read_document already positioned the problem
+    if doc is None:  # not YAML: read_document already positioned the problem
         return None, None, problems
     obj, more = validate(doc, model)
     if fast and more:  # validate again on the round-trip tree, for positions in the messages
@@ -236,19 +149,116 @@ def _read_valid(
     return doc, obj, problems + more
 
 
-def load_plan(root: Path, only: set[Path] | None = None, *, positions: bool = True) -> LoadedPlan:
-    """Load a plan folder. ``only``: action files to report problems for (all are loaded for plan-wide checks).
+def _load_file(path: Path, model: type[Plan] | type[Action], fast: bool, data: bytes | OSError) -> tuple[Document | None, Any, list[Problem]]:
+    if isinstance(data, OSError):
+        return None, None, [_io_problem(path, data)]
+    text, problems = decode(path, data)
+    if text is None:
+        return None, None, problems
+    return _read_valid(path, model, fast, text)
 
-    ``positions=False`` parses good files without line/column information (several
-    times faster); files with problems are still reported with positions. Lint
-    needs positions for every finding, so it loads with ``positions=True``.
+
+# --------------------------------------------------------------------------- file sources
+
+
+class FileSource(Protocol):
+    """Where a plan folder's files come from. ``root`` is the folder's path as messages show it."""
+
+    root: Path
+
+    def action_paths(self) -> list[Path]:
+        """The action files of the folder (paths under ``root``), sorted by name."""
+        ...
+
+    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError]:
+        """The bytes of each path, or the OSError saying why it cannot be read."""
+        ...
+
+
+@dataclass
+class DiskSource:
+    """A plan folder on disk."""
+
+    root: Path
+
+    def action_paths(self) -> list[Path]:
+        """See :func:`dxplan.planfiles.action_files`."""
+        return planfiles.action_files(self.root)
+
+    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError]:
+        """Each file's bytes, or the OSError met reading it."""
+        out: dict[Path, bytes | OSError] = {}
+        for p in paths:
+            try:
+                out[p] = p.read_bytes()
+            except OSError as exc:
+                out[p] = exc
+        return out
+
+
+@dataclass
+class GitSource:
+    """Plan folder ``rel`` (repository-relative posix, ``""`` for the top) of ``repo`` as it is at ``commit``.
+
+    ``tree``: the ``git ls-tree`` listing (name → blob id, see
+    :func:`dxplan.gitio.ls_tree`) covering at least that folder; listed when
+    omitted. Files are read by blob id in one ``git cat-file`` call. Paths are
+    ``repo/<name>``, the working-tree path of each file. Raises
+    :class:`dxplan.gitio.GitError` only when git itself fails.
     """
-    root = Path(root)
+
+    repo: Path
+    commit: str
+    rel: str
+    tree: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.rel = self.rel.strip("/")
+        if self.tree is None:
+            self.tree = gitio.ls_tree(self.commit, self.rel, self.repo)
+
+    @property
+    def root(self) -> Path:
+        return self.repo / self.rel if self.rel else self.repo
+
+    def action_paths(self) -> list[Path]:
+        """The action files listed in ``tree`` for this folder (see :func:`dxplan.planfiles.action_names`)."""
+        return [self.repo / name for name in planfiles.action_names(list(self.tree or {}), self.rel)]
+
+    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError]:
+        """Each file's bytes at ``commit``; ``FileNotFoundError`` for a path not in the tree."""
+        tree = self.tree or {}
+        names = {p: p.relative_to(self.repo).as_posix() for p in paths}
+        blobs = gitio.read_blobs([tree[n] for n in names.values() if n in tree], self.repo)
+        out: dict[Path, bytes | OSError] = {}
+        for p, name in names.items():
+            data = blobs.get(tree[name]) if name in tree else None
+            out[p] = data if data is not None else FileNotFoundError(f"not in {self.commit[:12]}")
+        return out
+
+
+# --------------------------------------------------------------------------- the loader
+
+
+def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positions: bool = True) -> LoadedPlan:
+    """Load a plan folder: ``root`` is a folder on disk or a :class:`FileSource` (e.g. :class:`GitSource`).
+
+    ``only``: action files (resolved paths) to report problems for; all are
+    loaded for plan-wide checks. ``positions=False`` parses good files without
+    line/column information (several times faster, and served from the parse
+    cache); files with problems are still reported with positions. Lint needs
+    positions for every finding, so it loads with ``positions=True``.
+    Never raises for bad input (see the module docstring).
+    """
+    source = DiskSource(Path(root)) if isinstance(root, (str, Path)) else root
     fast = not positions
-    doc, plan, problems = _read_valid(root / PLAN_FILE, Plan, fast)
-    loaded = LoadedPlan(root=root, plan=plan, plan_doc=doc if plan else None, problems=problems)
-    for path in action_files(root):
-        adoc, action, aproblems = _read_valid(path, Action, fast)
+    plan_path = source.root / PLAN_FILE
+    action_paths = source.action_paths()
+    data = source.read([plan_path, *action_paths])
+    doc, plan, problems = _load_file(plan_path, Plan, fast, data[plan_path])
+    loaded = LoadedPlan(root=source.root, plan=plan, plan_doc=doc if plan else None, problems=problems)
+    for path in action_paths:
+        adoc, action, aproblems = _load_file(path, Action, fast, data[path])
         if action is not None:
             loaded.actions.append(LoadedAction(action, adoc))
         if only is None or path.resolve() in only:
@@ -256,49 +266,21 @@ def load_plan(root: Path, only: set[Path] | None = None, *, positions: bool = Tr
     return loaded
 
 
-def action_files(root: Path) -> list[Path]:
-    """The action files of a plan folder, sorted by name (which sorts by number when zero-padded)."""
-    folder = Path(root) / ACTIONS_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def load_plans_at(repo: Path, commit: str | None, scope: str = "") -> dict[str, LoadedPlan]:
+    """Every plan ``scope`` names in ``repo`` at ``commit`` (None: the working tree), by repository-relative plan folder.
 
-
-def plan_root_of(path: Path) -> Path | None:
-    """The plan folder that holds ``path`` (a plan.yaml or an action file), or None."""
-    path = path.resolve()
-    for candidate in (path.parent, path.parent.parent):
-        if (candidate / PLAN_FILE).is_file():
-            return candidate
-    return None
-
-
-def discover(paths: list[Path]) -> list[tuple[Path, set[Path] | None]]:
-    """Map command-line paths to ``(plan folder, files to report on or None for all)``.
-
-    Raises :class:`PlanNotFound` naming the first path that is none of a plan
-    folder, a folder holding plan folders, or a YAML file inside a plan folder.
+    ``scope`` is repository-relative: a plan folder, a folder of plans or a file
+    in a plan (``""`` for the whole repository; see
+    :func:`dxplan.planfiles.plan_roots_in`). Loaded without positions (computed on
+    demand). Raises :class:`dxplan.gitio.GitError` when git fails.
     """
-    result: dict[Path, set[Path] | None] = {}
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise PlanNotFound(f"{raw}: no such file or folder")
-        if path.is_dir():
-            if (path / PLAN_FILE).is_file():
-                result[path] = None
-                continue
-            found = sorted(p.parent for p in path.glob(f"*/{PLAN_FILE}"))
-            if not found:
-                raise PlanNotFound(f"{raw}: no {PLAN_FILE} here or in its sub-folders")
-            for p in found:
-                result[p] = None
-            continue
-        root = plan_root_of(path)
-        if root is None:
-            raise PlanNotFound(f"{raw}: not inside a plan folder (no {PLAN_FILE} next to it or one level up)")
-        key = next((k for k in result if k.resolve() == root), root)
-        if result.get(key, set()) is None:
-            continue
-        result.setdefault(key, set()).add(path.resolve())
-    return list(result.items())
+    if commit is None:
+        return {root: load_plan(repo / root if root else repo, positions=False) for root in planfiles.worktree_plan_roots(repo, scope)}
+    tree = gitio.ls_tree(commit, scope, repo)
+    roots = planfiles.plan_roots_in(list(tree), scope)
+    if scope and not roots:
+        # the scope may be a file in a plan folder (plan.yaml or actions/x.yaml): look two levels up
+        up = Path(scope).parent.parent.as_posix()
+        tree = gitio.ls_tree(commit, "" if up == "." else up, repo)
+        roots = planfiles.plan_roots_in(list(tree), scope)
+    return {root: load_plan(GitSource(repo, commit, root, tree), positions=False) for root in roots}

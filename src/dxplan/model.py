@@ -586,3 +586,24 @@ class Action(Strict):
     @classmethod
     def _id_text(cls, v: object) -> object:
         return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schemas (draft 2020-12) for ``plan.yaml`` and action files, from the models.
+
+    Keys: ``plan.schema.json`` and ``action.schema.json``. The action ``id``
+    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``).
+    """
+    out = {}
+    for name, model, title in (
+        ("plan.schema.json", Plan, "dxplan plan.yaml"),
+        ("action.schema.json", Action, "dxplan action file (actions/*.yaml)"),
+    ):
+        schema = model.model_json_schema(mode="validation")
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"https://dxplan.invalid/schemas/{name}", **schema}
+        schema["title"] = title
+        if model is Action:
+            idp = schema["properties"]["id"]
+            schema["properties"]["id"] = {"anyOf": [{k: v for k, v in idp.items() if k != "title"}, {"type": "integer"}], "title": idp.get("title", "Id")}
+        out[name] = schema
+    return out

@@ -33,7 +33,7 @@ from ..i18n import Text, t
 from ..problems import Problem
 
 if TYPE_CHECKING:
-    from ..load import Document, LoadedPlan
+    from ..loaded import Document, LoadedPlan
     from ..planindex import PlanIndex
 
 
@@ -149,7 +149,7 @@ def run_checks(loaded: "LoadedPlan", only: set[Path] | None = None) -> list[Prob
         if check is None or rule.ID in disabled:
             continue
         for f in check(ctx):
-            if only is not None and f.doc.path.resolve() not in only and f.doc.path.name != "plan.yaml":
+            if only is not None and f.doc is not loaded.plan_doc and f.doc.path.resolve() not in only:
                 continue
             line, col = f.doc.position(f.loc, key=f.key)
             out.append(rule.problem(f.doc.path, line, col, **f.params))

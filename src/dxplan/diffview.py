@@ -1,0 +1,484 @@
+"""Writers of ``dxplan diff``: plain text, Markdown (a pull request comment) and JSON.
+
+They only arrange a :class:`dxplan.diff.DiffResult`; nothing is compared here.
+
+- :func:`diff_view` turns the result into plain data (dicts and lists of
+  strings and numbers, every sentence already worded in ``lang``);
+- :func:`to_text` prints that view as plain text;
+- :func:`to_markdown` renders it through ``diff.md.j2`` in the same Jinja
+  environment as the reports (:func:`dxplan.render.environment`), so a
+  ``--templates DIR`` holding a ``diff.md.j2`` overrides it;
+- :func:`to_json` is the machine-readable form (field paths, raw values).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .diff import ActionDiff, CountsChange, DiffResult, FieldChange, PlanDiff, ScoreView, TaskChange, clip, show_value
+from .fiscal import format_fiscal_year
+from .gitio import Side
+from .i18n import STATE_EN
+from .i18n import tr as t
+from .model import STATE_ORDER
+from .planfiles import PLAN_FILE
+from .problems import Problem
+from .render import environment, render_template
+
+_STATES = [s.value for s in STATE_ORDER]
+
+_METHOD = {
+    "target": ("目標値", "target"),
+    "tasks": ("タスク平均", "task mean"),
+    "summary": ("総括評価", "summary evaluation"),
+    None: ("", ""),
+}
+
+
+def fy_name(pd: PlanDiff, fy: int, lang: str) -> str:
+    """A fiscal year in the plan's style (ja) or as ``FY2024`` (en)."""
+    return t(lang, format_fiscal_year(fy, pd.fiscal_year_style), f"FY{fy}")
+
+
+def state_name(pd: PlanDiff, state: str, lang: str) -> str:
+    """The plan's word for a canonical state (ja), the state in English (en); 状況なし / no status; 未定義 / unknown."""
+    if state == "no_status":
+        return t(lang, "状況なし", "no status")
+    if state == "unknown":
+        return t(lang, "未定義の語", "undeclared word")
+    return t(lang, pd.state_words.get(state, state), STATE_EN.get(state, state))
+
+
+def field_name(pd: PlanDiff, path: str, lang: str) -> str:
+    """A field path for people: the plan's own label for the top field in Japanese (``目指すこと``), the path in English."""
+    if lang == "en":
+        return path
+    m = re.match(r"^(tasks\[\d+\]\.)?([a-z_]+)(.*)$", path)
+    if not m:
+        return path
+    top, rest = m.group(2), m.group(3)
+    label = pd.labels.get(top) if isinstance(pd.labels.get(top), str) else None
+    if not label:
+        return path
+    return f"{label}{('（' + rest.lstrip('.') + '）') if rest else ''}"
+
+
+def score_text(s: ScoreView | None, lang: str) -> str:
+    """``54.2% 概ね達成`` / ``未評価`` / ``—`` (no action on that side)."""
+    if s is None:
+        return "—"
+    if s.rate is None:
+        if s.state == "insufficient_data":
+            return t(lang, "未評価（データ不足）", "not evaluated (insufficient data)")
+        return t(lang, s.label, {"未評価": "not evaluated"}.get(s.label, s.label))
+    return f"{s.rate}% {s.label}"
+
+
+def status_text(word: str | None, lang: str) -> str:
+    """A status word as written, or （なし）/ (none)."""
+    return word or t(lang, "（なし）", "(none)")
+
+
+def counts_text(pd: PlanDiff, c: CountsChange, lang: str) -> str:
+    """``検討中 2 → 1, 進捗中 1 → 2`` for the states whose count changed."""
+    parts = []
+    for key in [s.value for s in STATE_ORDER] + ["no_status", "unknown"]:
+        b, a = c.before.get(key, 0), c.after.get(key, 0)
+        if b != a:
+            parts.append(f"{state_name(pd, key, lang)} {b} → {a}")
+    return ", ".join(parts)
+
+
+def transitions_text(pd: PlanDiff, lang: str, limit: int = 3) -> str:
+    """``検討中 → 進捗中 ×2, 進捗中 → 完了 ×1`` over the plan's changed rows."""
+    items = pd.summary()["transitions"]
+    parts = [f"{status_text(x['before'], lang)} → {status_text(x['after'], lang)} ×{x['count']}" for x in items[:limit]]
+    if len(items) > limit:
+        parts.append("…")
+    return ", ".join(parts)
+
+
+def task_label(pd: PlanDiff, tc: TaskChange, lang: str) -> str:
+    """``令和6年度 #2 デジタル戦略課「事例等の調査・研究」`` (row numbers are 1-based on the new side)."""
+    idx = tc.after_index if tc.after_index is not None else tc.before_index
+    who = f"{tc.department}" if tc.department else ""
+    what = f"「{clip(tc.plan, 30)}」" if tc.plan else ""
+    return f"{fy_name(pd, tc.fiscal_year, lang)} #{(idx or 0) + 1} {who}{what}".strip()
+
+
+def task_lines(pd: PlanDiff, tc: TaskChange, lang: str) -> list[str]:
+    """Plain-text lines describing one task row change."""
+    head = task_label(pd, tc, lang)
+    if tc.change == "added":
+        st = f"（{tc.status_after}）" if tc.status_after else ""
+        return [t(lang, f"タスク追加 {head}{st}", f"task added {head}{(' (' + tc.status_after + ')') if tc.status_after else ''}")]
+    if tc.change == "removed":
+        return [t(lang, f"タスク削除 {head}", f"task removed {head}")]
+    parts = []
+    if tc.status_before != tc.status_after:
+        parts.append(t(lang, "進捗状況", "status") + f" {status_text(tc.status_before, lang)} → {status_text(tc.status_after, lang)}")
+    if tc.progress_before != tc.progress_after:
+        parts.append(t(lang, "進捗率", "progress") + f" {show_value(tc.progress_before)}% → {show_value(tc.progress_after)}%".replace("—%", "—"))
+    for fc in tc.fields:
+        parts.append(field_change_text(pd, fc, lang, strip_task=True))
+    return [f"{head}: " + "; ".join(parts)]
+
+
+def field_change_text(pd: PlanDiff, fc: FieldChange, lang: str, strip_task: bool = False) -> str:
+    """``目標(値)（spec.value）: 30 → 20`` or a text edit ``備考: 「…前…」→「…後…」``."""
+    path = re.sub(r"^tasks\[\d+\]\.", "", fc.field) if strip_task else fc.field
+    name = field_name(pd, path, lang)
+    if fc.excerpt is not None:
+        return f"{name}: 「{fc.excerpt[0]}」→「{fc.excerpt[1]}」"
+    if fc.change == "added":
+        return t(lang, f"{name} 追加: {show_value(fc.after)}", f"{name} added: {show_value(fc.after)}")
+    if fc.change == "removed":
+        return t(lang, f"{name} 削除: {show_value(fc.before)}", f"{name} removed: {show_value(fc.before)}")
+    return f"{name}: {show_value(fc.before)} → {show_value(fc.after)}"
+
+
+def action_summary(pd: PlanDiff, ad: ActionDiff, lang: str) -> str:
+    """One cell: what changed in an action (added/removed, fields, task rows, transitions, goalposts)."""
+    if ad.change == "added":
+        return t(lang, "追加", "added")
+    if ad.change == "removed":
+        return t(lang, "削除", "removed")
+    parts = []
+    goal = ad.goalposts
+    if goal:
+        fc = goal[0]
+        more = t(lang, f" ほか{len(goal) - 1}件", f" +{len(goal) - 1} more") if len(goal) > 1 else ""
+        flag = t(lang, "理由: " + "; ".join(r["reason"] for r in ad.reasons), "reason: " + "; ".join(r["reason"] for r in ad.reasons)) if ad.recorded else t(lang, "理由の記録なし", "no recorded reason")
+        parts.append(field_change_text(pd, fc, lang) + more + t(lang, f"（{flag}）", f" ({flag})"))
+    rows = Counter(tc.change for tc in ad.tasks)
+    if ad.tasks:
+        words = [(k, t(lang, j, e)) for k, j, e in (("added", "追加", "added"), ("removed", "削除", "removed"), ("changed", "変更", "changed"))]
+        parts.append(t(lang, "タスク ", "tasks ") + "・".join(f"{w} {rows[k]}" for k, w in words if rows[k]))
+    trans = ad.transitions
+    if trans:
+        parts.append(", ".join(f"{status_text(b, lang)} → {status_text(a, lang)}" + (f" ×{n}" if n > 1 else "") for (b, a), n in trans.items()))
+    others = [fc for fc in ad.fields if not fc.goalpost]
+    if others:
+        names = list(dict.fromkeys(field_name(pd, re.sub(r"\[\d+\].*$", "", fc.field), lang) for fc in others))
+        parts.append(t(lang, "項目 ", "fields ") + ", ".join(names[:4]) + (" …" if len(names) > 4 else ""))
+    if not parts and ad.score_changed:
+        parts.append(t(lang, "評価のみ（計画の規則の変更による）", "score only (a plan rule changed)"))
+    return "; ".join(parts)
+
+
+def action_details(pd: PlanDiff, ad: ActionDiff, lang: str) -> list[str]:
+    """Plain-text lines with every change of an action (for the folded details and the text form)."""
+    lines = []
+    if ad.before_path:
+        lines.append(t(lang, f"ファイル {ad.before_path} → {ad.path}", f"file {ad.before_path} → {ad.path}"))
+    for fc in ad.fields:
+        mark = "⚠️ " if fc.goalpost else ""
+        lines.append(mark + field_change_text(pd, fc, lang))
+    if ad.goalposts:
+        if ad.recorded:
+            for r in ad.reasons:
+                lines.append(t(lang, f"変更理由（{r['date']} {r['field']}）: {r['reason']}", f"reason ({r['date']} {r['field']}): {r['reason']}"))
+        else:
+            lines.append(t(lang, "⚠️ 目標等の変更理由が target.history に記録されていません", "⚠️ no reason recorded in target.history for the goalpost change"))
+    for tc in ad.tasks:
+        lines += task_lines(pd, tc, lang)
+    for c in ad.counts:
+        lines.append(t(lang, "進捗状況 ", "status ") + f"{fy_name(pd, c.fiscal_year, lang)}: {counts_text(pd, c, lang)}")
+    if ad.score_changed:
+        b, a = ad.score_before, ad.score_after
+        how = ""
+        if a and a.method:
+            how = t(lang, f"（{_METHOD[a.method][0]}）", f" ({_METHOD[a.method][1]})")
+        lines.append(t(lang, "達成率・評価 ", "rate and label ") + f"{score_text(b, lang)} → {score_text(a, lang)}{how}")
+    return lines
+
+
+def split_actions(pd: PlanDiff, limit: int = 20) -> tuple[list[ActionDiff], list[ActionDiff]]:
+    """(shown, folded): at most ``limit`` action rows for the visible table, the rest to fold away.
+
+    Shown first: goalpost changes, then rate or label changes, removed actions,
+    status transitions, added actions, other edits. Both lists keep the
+    actions' order.
+    """
+    if len(pd.actions) <= limit:
+        return list(pd.actions), []
+
+    def rank(ad: ActionDiff) -> int:
+        if ad.goalposts:
+            return 0
+        if ad.score_changed:
+            return 1
+        if ad.change == "removed":
+            return 2
+        if ad.transitions:
+            return 3
+        if ad.change == "added":
+            return 4
+        return 5
+
+    order = sorted(range(len(pd.actions)), key=lambda i: (rank(pd.actions[i]), i))
+    keep = set(order[:limit])
+    return [a for i, a in enumerate(pd.actions) if i in keep], [a for i, a in enumerate(pd.actions) if i not in keep]
+
+
+
+# --------------------------------------------------------------------------- the view
+
+
+def side_name(side: Side, lang: str) -> str:
+    """How a side is shown: ``a1b2c3d (HEAD~1)``, or 作業ツリー / working tree."""
+    if side.commit is None:
+        return t(lang, "作業ツリー", "working tree")
+    return f"{side.short} ({side.label})" if side.label and side.label != side.short else f"{side.short}"
+
+
+def _labels(lang: str) -> dict[str, str]:
+    pairs = {
+        "heading": ("計画の変更", "Plan changes"),
+        "no_changes": ("計画の変更はありません。", "No changes to the plans."),
+        "plan": ("計画", "plan"),
+        "actions_arc": ("アクション 追加/削除/変更", "actions added/removed/changed"),
+        "rows_arc": ("タスク行 追加/削除/変更", "task rows added/removed/changed"),
+        "status_changes": ("進捗状況の変化", "status changes"),
+        "labels_changed": ("評価の変化", "labels changed"),
+        "goalposts": ("目標等の変更", "goalpost changes"),
+        "unrecorded_open": ("（理由の記録なし ", " (no reason recorded "),
+        "unrecorded_close": ("）", ")"),
+        "new_plan": ("新しい計画です", "A new plan"),
+        "plan_removed": ("計画が削除されました", "The plan was removed"),
+        "actions": ("アクション", "actions"),
+        "no_recorded_reason": ("理由の記録なし", "no recorded reason"),
+        "action": ("アクション", "action"),
+        "change": ("変更", "change"),
+        "rate_label": ("達成率・評価", "rate and label"),
+        "other_changes": ("ほかの変更", "Other changes"),
+        "rows_per_status": ("進捗状況（タスク行数、変更前 → 変更後）", "Task rows per status (before → after)"),
+        "fiscal_year": ("年度", "fiscal year"),
+        "details": ("詳細", "Details"),
+        "not_loaded": ("⚠️ 読み込めないファイル（比較から除外、`dxplan lint` で確認）", "⚠️ Files that did not load (left out; see `dxplan lint`)"),
+        "footer": ("達成率は計画の評価規則による（dxplan score --explain）", "rates by the plan's evaluation rules (dxplan score --explain)"),
+    }
+    return {k: t(lang, ja, en) for k, (ja, en) in pairs.items()}
+
+
+def _action_view(pd: PlanDiff, ad: ActionDiff, lang: str) -> dict[str, Any]:
+    return {
+        "id": ad.id,
+        "title": ad.title,
+        "change": ad.change,
+        "goalpost": bool(ad.goalposts),
+        "path": ad.path,
+        "summary": action_summary(pd, ad, lang),
+        "details": action_details(pd, ad, lang) if ad.change == "changed" else [],
+        "score_before": score_text(ad.score_before, lang),
+        "score_after": score_text(ad.score_after, lang),
+        "score_changed": ad.score_changed,
+    }
+
+
+def _counts_view(pd: PlanDiff, c: CountsChange, lang: str) -> dict[str, Any]:
+    return {
+        "year": fy_name(pd, c.fiscal_year, lang),
+        "cells": [{"before": c.before.get(st, 0), "after": c.after.get(st, 0)} for st in _STATES + ["no_status"]],
+        "text": counts_text(pd, c, lang),
+    }
+
+
+def _plan_view(pd: PlanDiff, lang: str) -> dict[str, Any]:
+    shown, folded = split_actions(pd)
+    return {
+        "root": pd.root or ".",
+        "municipality": pd.municipality,
+        "title": pd.title,
+        "change": pd.change,
+        "summary": pd.summary(),
+        "transitions": transitions_text(pd, lang),
+        "action_count": len(pd.actions),
+        "fields": [
+            {"goalpost": fc.goalpost, "unrecorded": fc.goalpost and not pd.recorded, "text": field_change_text(pd, fc, lang)} for fc in pd.fields
+        ],
+        "actions": [_action_view(pd, ad, lang) for ad in pd.actions],
+        "shown": [_action_view(pd, ad, lang) for ad in shown],
+        "folded": [_action_view(pd, ad, lang) for ad in folded],
+        "states": [state_name(pd, st, lang) for st in _STATES + ["no_status"]],
+        "counts": [_counts_view(pd, c, lang) for c in pd.counts],
+        "errors": [{"file": p.path.name, "line": p.line, "column": p.column, "rule": p.rule} for p in pd.problems_after if p.severity == "error"],
+    }
+
+
+def diff_view(result: DiffResult, lang: str = "ja") -> dict[str, Any]:
+    """The diff as plain data, worded in ``lang``: the context of ``diff.md.j2`` and the input of :func:`to_text`.
+
+    Keys: ``base``/``head`` (side names), ``lang``, ``L`` (labels), ``plans``
+    (only plans with changes), each with ``root``, ``municipality``, ``title``,
+    ``change`` (added/removed/changed), ``summary`` (counts of
+    :meth:`dxplan.diff.PlanDiff.summary`), ``transitions`` (text), ``fields``
+    (plan.yaml changes: ``text``, ``goalpost``, ``unrecorded``), ``actions``
+    (every action; ``shown``/``folded`` split them for a long table), each with
+    ``id``, ``title``, ``change``, ``goalpost``, ``path``, ``summary``,
+    ``details`` (lines), ``score_before``/``score_after`` (text) and
+    ``score_changed``; ``states`` (column names), ``counts`` (per fiscal year:
+    ``year``, ``cells`` of ``before``/``after`` per column, ``text``) and
+    ``errors`` (files of the new side that did not load).
+    """
+    return {
+        "base": side_name(result.base, lang),
+        "head": side_name(result.head, lang),
+        "lang": lang,
+        "L": _labels(lang),
+        "plans": [_plan_view(pd, lang) for pd in result.plans if pd.has_changes],
+    }
+
+
+# --------------------------------------------------------------------------- text and Markdown
+
+_MARK = {"added": "+", "removed": "-", "changed": "~"}
+"""Line marks of the text form; ``!`` marks an action with a goalpost change."""
+
+
+def to_text(result: DiffResult, lang: str = "ja") -> str:
+    """The plain-text form: one block per plan, one line per action, details indented."""
+    view = diff_view(result, lang)
+    out = [f"dxplan diff: {view['base']} → {view['head']}"]
+    if not view["plans"]:
+        out.append(t(lang, "計画の変更はありません。", "no changes to the plans."))
+    for p in view["plans"]:
+        s = p["summary"]
+        out.append("")
+        what = {"added": t(lang, "（新しい計画）", " (new plan)"), "removed": t(lang, "（削除された計画）", " (plan removed)")}.get(p["change"], "")
+        out.append(f"{p['municipality']} {p['title']} ({p['root']}){what}".strip())
+        if p["change"] in ("added", "removed"):
+            out.append("  " + t(lang, f"アクション {p['action_count']}", f"{p['action_count']} action(s)"))
+            continue
+        out.append(
+            "  "
+            + t(lang, "アクション", "actions")
+            + f" +{s['actions_added']} -{s['actions_removed']} ~{s['actions_changed']}, "
+            + t(lang, "タスク行", "task rows")
+            + f" +{s['rows_added']} -{s['rows_removed']} ~{s['rows_changed']}"
+            + (t(lang, f", ⚠️ 目標等の変更 {s['goalposts']}（理由の記録なし {s['goalposts_unrecorded']}）", f", ⚠️ goalpost changes {s['goalposts']} ({s['goalposts_unrecorded']} without a recorded reason)") if s["goalposts"] else "")
+        )
+        for f in p["fields"]:
+            note = t(lang, "（理由の記録なし）", " (no recorded reason)") if f["unrecorded"] else ""
+            out.append(f"  {'⚠️ ' if f['goalpost'] else ''}{PLAN_FILE} {f['text']}{note}")
+        for c in p["counts"]:
+            out.append("  " + t(lang, "進捗状況 ", "status ") + f"{c['year']}: {c['text']}")
+        for a in p["actions"]:
+            out.append(f"  {'!' if a['goalpost'] else _MARK[a['change']]} {a['id']} {a['title']}: {a['summary']}")
+            out += [f"      {line}" for line in a["details"]]
+            if a["change"] == "added":
+                out.append(f"      {a['path']}; " + t(lang, "評価 ", "evaluation ") + a["score_after"])
+        for e in p["errors"]:
+            out.append("  " + t(lang, "読み込めないファイル（比較から除外）: ", "file that did not load (left out): ") + f"{e['file']}:{e['line']}:{e['column']} {e['rule']}")
+    return "\n".join(out)
+
+
+def table_cell(value: Any) -> str:
+    """Text for one cell of a Markdown table: on one line, ``|`` escaped (the ``cell`` filter of ``diff.md.j2``)."""
+    s = " ".join(str(value).split())
+    return s.replace("|", "\\|")
+
+
+def to_markdown(result: DiffResult, lang: str = "ja", templates: Path | None = None) -> str:
+    """The Markdown PR comment: ``diff.md.j2`` (a summary table, then folded details) rendered with :func:`diff_view`.
+
+    The template is looked up in ``templates`` first, then in the default
+    templates (the same environment as the reports). Raises
+    :class:`dxplan.render.RenderError` naming the template file and line.
+    """
+    env = environment(templates)
+    env.filters["cell"] = table_cell
+    return render_template("diff.md.j2", diff_view(result, lang), lang, templates, env).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Problem):
+        return {
+            "path": value.path.as_posix(),
+            "line": value.line,
+            "column": value.column,
+            "severity": value.severity,
+            "rule": value.rule,
+            "message": value.message_en,
+            "message_ja": value.message_ja,
+        }
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return value.as_posix()
+    return value
+
+
+def to_json(result: DiffResult) -> dict[str, Any]:
+    """The JSON form: sides, and per plan its summary, plan.yaml changes, status counts and action changes."""
+    plans = []
+    for pd in result.plans:
+        d = {
+            "root": pd.root,
+            "id": pd.id,
+            "title": pd.title,
+            "municipality": pd.municipality,
+            "change": pd.change,
+            "summary": pd.summary(),
+            "fields": [_field_json(fc, pd.recorded) for fc in pd.fields],
+            "status_counts": [asdict(c) for c in pd.counts],
+            "actions": [],
+            "problems_before": _jsonable(pd.problems_before),
+            "problems_after": _jsonable(pd.problems_after),
+        }
+        for ad in pd.actions:
+            d["actions"].append(
+                {
+                    "id": ad.id,
+                    "title": ad.title,
+                    "change": ad.change,
+                    "path": ad.path,
+                    "before_path": ad.before_path,
+                    "fields": [_field_json(fc, ad.recorded) for fc in ad.fields],
+                    "tasks": [_task_json(tc) for tc in ad.tasks],
+                    "status_counts": [asdict(c) for c in ad.counts],
+                    "score": {
+                        "before": asdict(ad.score_before) if ad.score_before else None,
+                        "after": asdict(ad.score_after) if ad.score_after else None,
+                        "changed": ad.score_changed,
+                    },
+                    "goalposts_recorded": ad.recorded,
+                    "reasons": ad.reasons,
+                }
+            )
+        plans.append(d)
+    side = lambda s: {"rev": s.label if s.commit else None, "commit": s.commit, "worktree": s.commit is None}  # noqa: E731
+    return {"base": side(result.base), "head": side(result.head), "plans": plans}
+
+
+def _field_json(fc: FieldChange, recorded: bool) -> dict[str, Any]:
+    d = {"field": fc.field, "change": fc.change, "before": fc.before, "after": fc.after, "goalpost": fc.goalpost}
+    if fc.goalpost:
+        d["recorded"] = recorded
+    if fc.excerpt:
+        d["excerpt"] = {"before": fc.excerpt[0], "after": fc.excerpt[1]}
+    return d
+
+
+def _task_json(tc: TaskChange) -> dict[str, Any]:
+    return {
+        "change": tc.change,
+        "fiscal_year": tc.fiscal_year,
+        "before_index": tc.before_index,
+        "after_index": tc.after_index,
+        "department": tc.department,
+        "plan": tc.plan,
+        "status": {"before": tc.status_before, "after": tc.status_after},
+        "progress": {"before": tc.progress_before, "after": tc.progress_after},
+        "fields": [_field_json(fc, False) for fc in tc.fields],
+    }
+
