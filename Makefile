@@ -42,7 +42,7 @@ LOCALE := src/dxplan/locale
 messages: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ -k Text --no-location --sort-output \
 		--project dxplan -o $(LOCALE)/dxplan.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching --omit-header --no-location
+	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching -w 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D dxplan
 
 clean:

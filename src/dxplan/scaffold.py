@@ -35,6 +35,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import __version__
 from .fiscal import FiscalYearError, fiscal_year_of, format_fiscal_year, parse_fiscal_year
+from .i18n import N_
 from .fmt import MODELINE, SCHEMA_FILES, format_text, write_atomic
 from .model import DEFAULT_RATING_SCALE, Plan, RatingBand, State, StatusWord
 
@@ -170,9 +171,9 @@ def parse_categories(values: list[str]) -> list[CategorySpec]:
             cid, sep, name = item.partition("=")
             cid, name = (cid.strip(), name.strip()) if sep else (str(sum(1 for c in out if c.parent is None) + 1), cid.strip())
             if not cid or not name:
-                raise ScaffoldError("category '{item}': write ID=NAME or NAME", item=item)
+                raise ScaffoldError(N_("category '{item}': write ID=NAME or NAME"), item=item)
             if cid in seen:
-                raise ScaffoldError("category id '{id}' is given twice", id=cid)
+                raise ScaffoldError(N_("category id '{id}' is given twice"), id=cid)
             parents = [c.id for c in out if cid.startswith(c.id + "-")]
             out.append(CategorySpec(cid, name, max(parents, key=len) if parents else None))
             seen.add(cid)
@@ -191,13 +192,13 @@ def parse_statuses(value: str) -> list[StatusWord]:
     pairs: list[tuple[str, str]] = []
     if items and all("=" not in i for i in items):
         if len(items) != len(states):
-            raise ScaffoldError("give four status words (not started, considering, in progress, done) or WORD=STATE pairs")
+            raise ScaffoldError(N_("give four status words (not started, considering, in progress, done) or WORD=STATE pairs"))
         pairs = list(zip(items, states))
     else:
         for item in items:
             word, _, state = (s.strip() for s in item.partition("="))
             if state not in states:
-                raise ScaffoldError("status '{item}': the state must be one of {states}", item=item, states=", ".join(states))
+                raise ScaffoldError(N_("status '{item}': the state must be one of {states}"), item=item, states=", ".join(states))
             pairs.append((word, state))
     progress = {"not_started": 0, "done": 100}
     return [StatusWord(word=w, state=State(s), progress=progress.get(s)) for w, s in pairs]
@@ -215,7 +216,7 @@ def parse_rating(value: str) -> list[RatingBand]:
         try:
             out.append(RatingBand(label=label, min=float(bound) if bound else None))
         except (ValueError, ValidationError):
-            raise ScaffoldError("rating band '{item}': write LABEL=PERCENT (the lowest band may be LABEL alone)", item=item) from None
+            raise ScaffoldError(N_("rating band '{item}': write LABEL=PERCENT (the lowest band may be LABEL alone)"), item=item) from None
     return out
 
 
@@ -226,7 +227,7 @@ def fiscal_year_option(value: str | None) -> int | None:
     try:
         return parse_fiscal_year(str(value).strip())
     except FiscalYearError as exc:
-        raise ScaffoldError("{error}", error=str(exc)) from None
+        raise ScaffoldError(N_("{error}"), error=str(exc)) from None
 
 
 def date_option(value: str | None) -> dt.date | None:
@@ -236,7 +237,7 @@ def date_option(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ScaffoldError("not a date: '{value}' (write YYYY-MM-DD)", value=value) from None
+        raise ScaffoldError(N_("not a date: '{value}' (write YYYY-MM-DD)"), value=value) from None
 
 
 def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, Any], list[str]]:
@@ -291,7 +292,7 @@ def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, A
         Plan.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ScaffoldError("the plan would not be valid: {error}", error=f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise ScaffoldError(N_("the plan would not be valid: {error}"), error=f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
     return data, to_edit
 
 
@@ -532,6 +533,6 @@ def ask(spec: PlanSpec, prompt: Callable[[str, str], str], lang: str, given: set
     if "preset" not in given:
         answer = prompt(t(lang, "Style: kama (達成/ほぼ達成/…) or grades (A–D)"), spec.preset).strip()
         if answer not in PRESETS:
-            raise ScaffoldError("unknown preset '{name}' (kama or grades)", name=answer)
+            raise ScaffoldError(N_("unknown preset '{name}' (kama or grades)"), name=answer)
         spec.preset = answer  # type: ignore[assignment]
     return spec
