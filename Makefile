@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench bench-national schema messages clean
+.PHONY: run test lint bench bench-national schema messages dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 ## run: install and show 嘉麻市's status table (the main job on a bundled plan)
 run: $(VENV)/.installed
 	$(BIN)/dxplan status plans/kama
+	@echo
+	@echo "dxplan is installed in $(BIN). To call it as plain 'dxplan' in this shell:"
+	@echo "  export PATH=\"$$(cd $(BIN) && pwd):\$$PATH\"    (or: source $(BIN)/activate)"
+
+## dist: build the wheel and sdist into dist/ (templates, schemas and message catalogues inside)
+dist: $(VENV)/.installed-test
+	$(BIN)/python -m build --outdir dist .
 
 ## test: install with test extras and run the whole test suite
 test: $(VENV)/.installed-test
@@ -53,8 +60,8 @@ LOCALE := src/dxplan/locale
 messages: $(VENV)/.installed-test
 	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ -k Text --no-location --sort-output \
 		--project dxplan -o $(LOCALE)/dxplan.pot .
-	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D dxplan
 
 clean:
-	rm -rf $(VENV) artifacts .pytest_cache
+	rm -rf $(VENV) artifacts .pytest_cache dist build

@@ -35,8 +35,9 @@ def hook_repo(tmp_path_factory) -> Path:
         if (ROOT / name).exists():
             shutil.copy(ROOT / name, repo / name)
     shutil.copytree(ROOT / "src", repo / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    if (ROOT / "templates").is_dir():
-        shutil.copytree(ROOT / "templates", repo / "templates")
+    for folder in ("templates", "schemas"):  # both ship inside the package (pyproject package-dir)
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, repo / folder)
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "hooks")

@@ -1,0 +1,5 @@
+"""``python -m dxplan``: the dxplan command."""
+
+from .cli import main
+
+main()
