@@ -262,6 +262,7 @@ def score(
 
 # Commands kept in their own modules register themselves on ``app``.
 from . import cli_report, cli_review  # noqa: E402,F401
+from . import cli_office  # noqa: E402,F401  (export, import, history)
 
 
 def main() -> None:
