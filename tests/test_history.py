@@ -143,3 +143,17 @@ def test_shallow_clone_says_what_to_fetch(kama_repo, tmp_path):
     assert data["shallow"] is True
     assert len(data["points"]) == 2
     assert any("git fetch --unshallow" in n for n in data["notes"])
+
+
+def test_status_and_score_as_of_a_date_between_two_commits_give_the_earlier(kama_repo):
+    plan = str(kama_repo / "plans" / "kama")
+    code, out, _ = run("status", plan, "--as-of", "2024-10-01", "--year", "R6", "-f", "json")
+    assert code == 0
+    total = json.loads(out)["years"][0]["total"]
+    assert (total["counts"]["considering"], total["counts"]["in_progress"], total["counts"]["done"]) == (61, 75, 15)
+    code, out, _ = run("status", plan, "--rev", "HEAD~4", "--year", "R6", "-f", "json")
+    assert json.loads(out)["years"][0]["total"]["counts"]["considering"] == 120
+    code, out, _ = run("score", plan, "--as-of", "2024-06-01", "-f", "json", "--action", "1")
+    assert code == 0 and json.loads(out)["actions"][0]["id"] == "1"
+    code, _, err = run("status", plan, "--as-of", "2020-01-01")
+    assert code == 2 and "2020-01-01" in err

@@ -225,3 +225,16 @@ def history_cmd(
         for h in histories:
             print_history(console, h, lg)
     raise typer.Exit(EXIT_OK)
+
+
+def plans_as_of(paths: list[Path], when: str, lang: str) -> list[LoadedPlan]:
+    """``--as-of``/``--rev`` of status, score and report: the plans from git; exit 2 when that is not possible."""
+    from . import gitio
+    from .history import plans_as_of as load_as_of
+
+    try:
+        return load_as_of(paths, when)
+    except PlanNotFound as exc:
+        _fail(str(exc))
+    except gitio.GitError as exc:
+        _fail(exc.message(lang))

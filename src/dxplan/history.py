@@ -195,3 +195,28 @@ def build_history(
 
 def _has_parent(repo: Path, commit: str) -> bool:
     return gitio.run_git(["rev-parse", "--verify", "--quiet", f"{commit}^"], repo, check=False).returncode == 0
+
+
+def plans_as_of(paths: list[Path], when: str) -> list[LoadedPlan]:
+    """The plans under ``paths`` as they stood at ``when``: a revision, or a ``YYYY-MM-DD`` date (the last commit on or before it).
+
+    Raises :class:`dxplan.load.PlanNotFound` for a path that is no plan, :class:`dxplan.gitio.GitError`
+    when the paths are not in a git repository, the revision is unknown (saying what to fetch) or
+    no commit is that old.
+    """
+    from .load import discover
+
+    plans = []
+    for root, _ in discover(paths):
+        repo = gitio.repo_root(root)
+        day = parse_day(when)
+        if day is None:
+            commit = gitio.resolve(when, repo)
+        else:
+            commit = commit_on_or_before(repo, day)
+            if commit is None:
+                hint_ja, hint_en = gitio.fetch_hint("HEAD~1", repo) if gitio.is_shallow(repo) else ("", "")
+                raise gitio.GitError(f"{when} 以前のコミットがありません。{hint_ja}", f"no commit on or before {when}. {hint_en}".strip())
+        rel = root.resolve().relative_to(repo).as_posix()
+        plans.append(load_at(repo, commit, "" if rel == "." else rel))
+    return plans
