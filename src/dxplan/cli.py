@@ -64,8 +64,15 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
-def _load_all(paths: list[Path], lang: str) -> list[LoadedPlan]:
-    """Load the plans named by ``paths``; report files that did not load on stderr."""
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", help="この日付 (YYYY-MM-DD) 以前の最後のコミットまたは版の時点 / the plans as of the last commit on or before DATE, or at REV")]
+
+
+def _load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
+    """Load the plans named by ``paths`` (as of a date or revision from git); report files that did not load on stderr."""
+    if as_of is not None:
+        from .cli_office import plans_as_of
+
+        return plans_as_of(paths, as_of, lang)
     try:
         found = discover(paths)
     except PlanNotFound as exc:
@@ -165,6 +172,7 @@ def status(
     year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度: 2024, R6, 令和6年度 / fiscal year")] = None,
     by: Annotated[Optional[By], typer.Option("--by", help="category | department | action")] = None,
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table | json | markdown")] = StatusFormat.table,
+    as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """進捗状況を年度ごとに集計する / Count task rows per state and fiscal year.
@@ -173,7 +181,7 @@ def status(
     With several plans, one block per plan and a combined view.
     """
     lg = _lang(lang)
-    plans = [lp for lp in _load_all(paths, lg) if lp.plan is not None]
+    plans = [lp for lp in _load_all(paths, lg, as_of) if lp.plan is not None]
     results = [
         status_result(lp.plan, [la.action for la in lp.actions], _years(year, lp), by.value if by else None, lp.index)
         for lp in plans
@@ -210,6 +218,7 @@ def score(
     action: Annotated[Optional[str], typer.Option("--action", "-a", help="アクション番号 / action id")] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help="計算の根拠を表示 / show inputs, formula and label")] = False,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="text | json")] = ScoreFormat.text,
+    as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """達成率と評価を算定する / Apply the plan's evaluation rules to every action.
@@ -218,7 +227,7 @@ def score(
     average), its label from the plan's scale, and the reference rates.
     """
     lg = _lang(lang)
-    plans = [lp for lp in _load_all(paths, lg) if lp.plan is not None]
+    plans = [lp for lp in _load_all(paths, lg, as_of) if lp.plan is not None]
     out = []
     console = _console()
     for lp in plans:
@@ -269,6 +278,7 @@ def rules_command(
 
 # Commands kept in their own modules register themselves on ``app``.
 from . import cli_report, cli_review  # noqa: E402,F401
+from . import cli_office  # noqa: E402,F401  (export, import, history)
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import LangOpt, PathsArg, _exit_for, _fail, _lang, _load_all, _years, app
+from .cli import AsOfOpt, LangOpt, PathsArg, _exit_for, _fail, _lang, _load_all, _years, app
 from .i18n import tr as _t
 from .problems import EXIT_PROBLEMS
 
@@ -50,6 +50,7 @@ def report(
     year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度に限定: 2024, R6, 令和6年度 / limit status and task tables to one fiscal year")] = None,
     action: Annotated[Optional[str], typer.Option("--action", "-a", help="このアクションのシートだけ / only this action's sheet")] = None,
     templates: Annotated[Optional[Path], typer.Option("--templates", help="テンプレートの上書きフォルダ（同名のファイルが優先）/ folder whose templates override the defaults by name")] = None,
+    as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """報告書を作成する / Write the plan report (Markdown or HTML) from the Jinja templates.
@@ -70,7 +71,7 @@ def report(
     fmt = format.value
     if templates is not None and not templates.is_dir():
         _fail(_t(lg, f"{templates}: テンプレートのフォルダがありません", f"{templates}: no such template folder"))
-    plans = [lp for lp in _load_all(paths, lg) if lp.plan is not None]
+    plans = [lp for lp in _load_all(paths, lg, as_of) if lp.plan is not None]
     if not plans:
         _fail(_t(lg, "読み込める計画がありません", "no plan could be loaded"), EXIT_PROBLEMS)
     if action is not None and len(plans) > 1:

@@ -1,0 +1,241 @@
+"""``dxplan export``, ``dxplan import`` and ``dxplan history`` (registered on the main app): the DX office's loop.
+
+Exit codes as every command: 0 done (or nothing to change); 1 problems (a sheet with errors —
+nothing is changed then —, a plan with files that do not load, an edit that would not verify);
+2 usage error (bad path or option, unreadable sheet file, git revision not available).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import LangOpt, _console, _fail, _lang, _years, app
+from .i18n import t
+from .load import LoadedPlan, load_plan
+from .planfiles import PlanNotFound, discover
+from .problems import EXIT_OK, EXIT_PROBLEMS
+
+PlanArg = Annotated[Path, typer.Argument(help="計画フォルダ / a plan folder")]
+
+
+def _one_plan(path: Path, lang: str) -> LoadedPlan:
+    """The one plan folder ``path`` names, loaded; exit 2 when it is not one, 1 when files do not load."""
+    try:
+        found = discover([path])
+    except PlanNotFound as exc:
+        _fail(str(exc))
+    if len(found) != 1:
+        _fail(t(lang, "{path}: give one plan folder", path=str(path)))
+    loaded = load_plan(found[0][0], positions=False)
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    if loaded.plan is None or errors:
+        _fail(t(lang, "{root} has {n} file(s) with errors; fix them first (`dxplan lint {root}`)", root=str(loaded.root), n=len(errors)),
+              EXIT_PROBLEMS)
+    return loaded
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+@app.command("export")
+def export_cmd(
+    path: PlanArg,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx | csv (UTF-8 BOM) | json")] = ExportFormat.xlsx,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="書き出し先 / output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)")] = None,
+    department: Annotated[Optional[str], typer.Option("--department", "-d", help="この課の行だけ（共同担当の行を含む） / only this department's rows (joint rows included, marked)")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度: 2024, R6, 令和6年度 / fiscal year")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """各課に配る進捗入力シートを書き出す / Write the task rows as a sheet for departments to fill in.
+
+    One row per task row with a hidden row key; result, status and progress are the cells to
+    fill in, every other column is read-only. `dxplan import` takes the sheet back.
+    """
+    from .export_flat import write_csv, write_json
+    from .export_xlsx import write_xlsx
+    from .sheets import Scope, UnknownDepartment, build_rows, find_department, sheet_years
+
+    lg = _lang(lang)
+    loaded = _one_plan(path, lg)
+    plan = loaded.plan
+    dept = None
+    if department is not None:
+        try:
+            dept = find_department(loaded.index, department)
+        except UnknownDepartment as exc:
+            hint = t(lg, " Did you mean '{word}'?", word=exc.suggestion) if exc.suggestion else ""
+            _fail(t(lg, "no department '{name}' in {plan}.{hint}", name=department, plan=plan.id, hint=hint))
+    years = _years(year, loaded)
+    rows = build_rows(loaded, dept, years)
+    scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, rows, years))
+    writer = {"xlsx": write_xlsx, "csv": write_csv, "json": write_json}[format.value]
+    data = writer(plan, rows, scope)
+    if output is None and format is ExportFormat.xlsx:
+        output = Path(f"{plan.id}-{dept.name}.xlsx" if dept else f"{plan.id}.xlsx")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        raise typer.Exit(EXIT_OK)
+    try:
+        _write_bytes(output, data)
+    except OSError as exc:
+        _fail(t(lg, "{file}: cannot write ({reason})", file=str(output), reason=exc.strerror or str(exc)))
+    typer.echo(t(lg, "{file}: {n} task row(s) written", file=str(output), n=len(rows)), err=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="記入済みのシート (xlsx / csv) / the filled-in sheet")],
+    path: PlanArg,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="変更内容を表示するだけで書き込まない / show what would change, write nothing")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """記入済みシートの実施・進捗状況・進捗率を計画に取り込む / Take a filled-in sheet back into the YAML files.
+
+    All or nothing: any problem (unknown or duplicated row key, a status word the plan does not
+    have, a percent outside 0–100, an edited read-only column, a missing row) changes no file.
+    """
+    from .sheet_apply import ApplyError, describe, plan_changes, write_changes
+    from .sheet_import import check_sheet
+    from .sheet_read import SheetReadError, read_tables
+
+    lg = _lang(lang)
+    loaded = _one_plan(path, lg)
+    try:
+        tables = read_tables(file)
+    except SheetReadError as exc:
+        _fail(exc.text(lg))
+    check = check_sheet(loaded, tables)
+    if not check.ok:
+        for p in check.problems:
+            typer.echo(f"{file}: {p.text(lg)}", err=True)
+        _fail(t(lg, "{n} problem(s) in the sheet; nothing was changed", n=len(check.problems)), EXIT_PROBLEMS)
+    try:
+        changes = plan_changes(check.edits)
+    except ApplyError as exc:
+        _fail(exc.text(lg), EXIT_PROBLEMS)
+    if not changes:
+        typer.echo(t(lg, "{file}: {n} row(s) read; the sheet matches the plan, nothing to change", file=str(file), n=check.rows_read))
+        raise typer.Exit(EXIT_OK)
+    lines = describe(loaded, changes, lg)
+    if dry_run:
+        typer.echo(t(lg, "dxplan import --dry-run: {file} → {root}: {fields} field(s) in {files} file(s) would change",
+                     file=str(file), root=str(loaded.root), fields=len(check.edits), files=len(changes)))
+    else:
+        try:
+            write_changes(changes)
+        except (ApplyError, OSError) as exc:
+            _fail(exc.text(lg) if isinstance(exc, ApplyError) else str(exc), EXIT_PROBLEMS)
+        typer.echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",
+                     file=str(file), root=str(loaded.root), fields=len(check.edits), files=len(changes)))
+    for line in lines:
+        typer.echo(line)
+    raise typer.Exit(EXIT_OK)
+
+
+class HistoryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _day(value: str | None, lang: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(t(lang, "{value}: not a date (YYYY-MM-DD)", value=value))
+
+
+@app.command("history")
+def history_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="git リポジトリ内の計画フォルダ / plan folders in a git repository")],
+    since: Annotated[Optional[str], typer.Option("--since", help="この日以降 / from this date (YYYY-MM-DD)")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="この日まで / up to this date (YYYY-MM-DD)")] = None,
+    at: Annotated[Optional[list[str]], typer.Option("--at", help="この版または日付の時点 (繰り返し可) / at this revision or date (repeatable)")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", help="集計する年度 / fiscal year to count (default: that of each evaluation date)")] = None,
+    format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table | json | markdown")] = HistoryFormat.table,
+    lang: LangOpt = None,
+) -> None:
+    """進捗状況の推移を git の履歴から集計する / Status counts over time, from git history (dates as columns).
+
+    One column per commit that changed the plan (or per --at revision or date); the date is the
+    plan's evaluation_date where that commit changed it, else the commit date.
+    """
+    from . import gitio
+    from .fiscal import FiscalYearError, parse_fiscal_year
+    from .history import build_history
+    from .history_view import history_dict, print_history, render_markdown
+
+    lg = _lang(lang)
+    try:
+        found = discover(paths)
+    except PlanNotFound as exc:
+        _fail(str(exc))
+    fy = None
+    if year is not None:
+        try:
+            fy = parse_fiscal_year(year)
+        except FiscalYearError as exc:
+            _fail(str(exc))
+    histories = []
+    try:
+        for root, _ in found:
+            repo = gitio.repo_root(root)
+            rel = root.resolve().relative_to(repo).as_posix()
+            histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
+    except gitio.GitError as exc:
+        _fail(exc.message(lg))
+    if format is HistoryFormat.json:
+        data = [history_dict(h, lg) for h in histories]
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+    elif format is HistoryFormat.markdown:
+        typer.echo("\n\n".join(render_markdown(h, lg) for h in histories))
+    else:
+        console = _console()
+        for h in histories:
+            print_history(console, h, lg)
+    raise typer.Exit(EXIT_OK)
+
+
+def plans_as_of(paths: list[Path], when: str, lang: str) -> list[LoadedPlan]:
+    """``--as-of``/``--rev`` of status, score and report: the plans from git; exit 2 when that is not possible."""
+    from . import gitio
+    from .history import plans_as_of as load_as_of
+
+    try:
+        return load_as_of(paths, when)
+    except PlanNotFound as exc:
+        _fail(str(exc))
+    except gitio.GitError as exc:
+        _fail(exc.message(lang))

@@ -1,0 +1,160 @@
+"""Apply a sheet's field edits to the action files: ruamel.yaml round trip, verified, all or nothing.
+
+For each action file the edits touch, the text is loaded with ruamel.yaml's round-trip loader
+(comments, key order, flow/block style and quoting kept), the task fields are set (a field new to
+the task goes after the fields that precede it in :class:`~dxplan.model.Task`; an emptied cell
+removes the field) and the text dumped with dxplan's layout (``dxplan fmt``: indent 2, sequences
+under their key, width 4096).
+
+Before anything is written, each new text is parsed again and must (a) validate as an
+:class:`~dxplan.model.Action` and (b) hold exactly the old data with the edits applied — no other
+field may differ. Only then are the files written, each atomically; a file whose text does not
+change is not touched. Any failure raises :class:`ApplyError` and leaves every file as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from .fmt import to_plain, write_atomic
+from .i18n import Text
+from .load import LoadedAction, LoadedPlan, read_document, validate
+from .model import Action, Task
+from .sheet_import import FieldEdit
+
+_TASK_FIELDS = list(Task.model_fields)
+
+
+class ApplyError(Exception):
+    """An edit could not be applied safely; ``text`` says which file and why. Nothing was written."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        super().__init__(text("en"))
+
+
+@dataclass
+class FileChange:
+    """One action file: its path, its text now and the text the edits give."""
+
+    path: Path
+    old: str
+    new: str
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.preserve_quotes = True
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _set(task: dict, name: str, value: object) -> None:
+    if value is None:
+        if name in task:
+            del task[name]
+        return
+    if name in task:
+        task[name] = value
+        return
+    order = _TASK_FIELDS.index(name)
+    pos = sum(1 for k in task if k in _TASK_FIELDS and _TASK_FIELDS.index(k) < order)
+    task.insert(pos, name, value)
+
+
+def _edit_tree(tree: dict, edits: list[FieldEdit], path: Path) -> None:
+    tasks = tree.get("tasks") if isinstance(tree, dict) else None
+    for e in edits:
+        i = e.row.task_index
+        if not isinstance(tasks, list) or i >= len(tasks) or not isinstance(tasks[i], dict):
+            raise ApplyError(Text("{file}: task row {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
+        value = LiteralScalarString(e.after) if isinstance(e.after, str) and "\n" in e.after else e.after
+        _set(tasks[i], e.field, value)
+
+
+def plan_changes(edits: list[FieldEdit]) -> list[FileChange]:
+    """The new text of every action file ``edits`` touch, verified (see the module docstring).
+
+    Raises :class:`ApplyError` when a file changed since the sheet was checked, or when the new
+    text would not validate or would change anything but the edited fields.
+    """
+    by_file: dict[Path, list[FieldEdit]] = {}
+    for e in edits:
+        by_file.setdefault(e.row.path, []).append(e)
+    changes = []
+    for path, file_edits in by_file.items():
+        old = path.read_text(encoding="utf-8")
+        tree = _yaml().load(old)
+        expected = to_plain(copy.deepcopy(tree))
+        _edit_tree(tree, file_edits, path)
+        for e in file_edits:  # the intended result, on plain data
+            t = expected["tasks"][e.row.task_index]
+            if e.after is None:
+                t.pop(e.field, None)
+            else:
+                t[e.field] = e.after
+        out = io.StringIO()
+        _yaml().dump(tree, out)
+        new = out.getvalue()
+        _verify(path, new, expected)
+        if new != old:
+            changes.append(FileChange(path, old, new))
+    return changes
+
+
+def _verify(path: Path, new: str, expected: object) -> None:
+    doc, problems = read_document(path, text=new)
+    if doc is None or problems:
+        raise ApplyError(Text("{file}: the edited text does not read back as YAML; nothing was written", file=str(path)))
+    _, problems = validate(doc, Action)
+    if problems:
+        raise ApplyError(Text("{file}: the edited file would not validate ({reason}); nothing was written",
+                              file=str(path), reason=problems[0].message_en))
+    if to_plain(doc.tree) != expected:
+        raise ApplyError(Text("{file}: the edited file would change more than the sheet's fields; nothing was written", file=str(path)))
+
+
+def write_changes(changes: list[FileChange]) -> None:
+    """Write every change atomically; a file changed on disk since it was read stops the whole write first.
+
+    Raises :class:`ApplyError` (nothing written) when a file's text is no longer what was read.
+    """
+    for c in changes:
+        if c.path.read_text(encoding="utf-8") != c.old:
+            raise ApplyError(Text("{file} changed while importing; nothing was written, run the import again", file=str(c.path)))
+    for c in changes:
+        write_atomic(c.path, c.new)
+    for c in changes:
+        if c.path.read_text(encoding="utf-8") != c.new:  # pragma: no cover - a disk or a concurrent writer
+            raise ApplyError(Text("{file}: the written text differs from the intended one", file=str(c.path)))
+
+
+def describe(loaded: LoadedPlan, changes: list[FileChange], lang: str) -> list[str]:
+    """The changes in the words of ``dxplan diff`` (its plain-text lines, without its header line).
+
+    The plan as loaded is compared with the same plan whose changed action files hold the new texts.
+    """
+    from .diff import DiffResult, diff_plan
+    from .diffview import to_text
+    from .gitio import Side
+
+    new_text = {c.path: c.new for c in changes}
+    after = LoadedPlan(root=loaded.root, plan=loaded.plan, plan_doc=loaded.plan_doc, problems=list(loaded.problems))
+    for la in loaded.actions:
+        text = new_text.get(la.doc.path)
+        if text is None:
+            after.actions.append(la)
+            continue
+        doc, _ = read_document(la.doc.path, text=text, fast=True)
+        action, _ = validate(doc, Action)
+        after.actions.append(LoadedAction(action, doc))
+    result = DiffResult(Side("HEAD"), Side("sheet"), [diff_plan(loaded, after)])
+    return to_text(result, lang).splitlines()[1:]

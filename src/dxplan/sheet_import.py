@@ -1,0 +1,262 @@
+"""Check a filled-in sheet against the plan and work out the field edits it asks for. Pure: no writes.
+
+Each data row is matched to a task row by its hidden key (:mod:`dxplan.sheets`). Problems,
+each with the sheet, row, column and header where it was found:
+
+- a row key the plan does not know (or that no longer fits: the task moved), a row without key;
+- a row key given twice;
+- a status word the plan does not declare (with the closest word as "did you mean");
+- a progress that is not a number or lies outside 0–100 (percent);
+- an edited read-only column (number, title, categories, fiscal year, department, plan, target);
+- a row of the export's scope (its department and fiscal years) missing from the sheet;
+- a sheet of another plan, or without a key column.
+
+Only ``result``, ``status`` and ``progress`` turn into :class:`FieldEdit` s, and only where the
+cell differs from the YAML (an empty cell equals a missing field). Callers apply nothing when
+there is any problem (all or nothing, see :mod:`dxplan.sheet_apply`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, Callable
+
+from openpyxl.utils import get_column_letter
+
+from .export_xlsx import sheet_title
+from .fmt import parse_number
+from .i18n import Text
+from .load import LoadedPlan
+from .sheet_read import Table
+from .sheets import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, columns, find_department, progress_cell
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem of a sheet: ``sheet``, 1-based ``row`` (None: a row that is not there), column letter and header, message."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    header: str | None
+    message: Text
+
+    def text(self, lang: str) -> str:
+        """``令和6年度!K12（進捗状況）: message`` — sheet, cell and header, then the message in ``lang``."""
+        cell = f"{self.column or ''}{self.row or ''}"
+        where = f"{self.sheet}!{cell}" if cell else self.sheet
+        if self.header:
+            where += f"（{self.header}）" if lang == "ja" else f" ({self.header})"
+        return f"{where}: {self.message(lang)}"
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """One task field to set: the row it belongs to, the field (``result``/``status``/``progress``), old and new value (None = remove)."""
+
+    row: SheetRow
+    field: str
+    before: Any
+    after: Any
+    sheet: str
+    sheet_row: int
+
+
+@dataclass
+class ImportCheck:
+    """What a sheet asks for: the edits, the problems, how many data rows were read and matched."""
+
+    edits: list[FieldEdit] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as text: None for empty; whole floats without ``.0``; CR/CRLF line ends as LF."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return s if s.strip() else None
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (cell_text(a) or "").strip() == (cell_text(b) or "").strip()
+
+
+def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
+    for i, h in enumerate(header):
+        scope = Scope.parse(h)
+        if scope is not None:
+            return i, scope
+    for i, h in enumerate(header):
+        if cell_text(h) == "行キー":
+            return i, None
+    return None, None
+
+
+def _progress(value: Any) -> tuple[float | int | None, Text | None]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool):
+        return None, Text("'{value}' is not a number", value=value)
+    if isinstance(value, (int, float)):
+        number = value
+    else:
+        number = parse_number(str(value), float)
+        if number is None:
+            return None, Text("'{value}' is not a number; write a percent from 0 to 100", value=value)
+    if not 0 <= number <= 100:
+        return None, Text("{value} is outside 0–100 (progress is a percent)", value=progress_cell(number))
+    return progress_cell(number), None
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedPlan) -> None:
+        self.loaded = loaded
+        self.plan = loaded.plan
+        self.index = loaded.index
+        self.cols = {c.header: c for c in columns(self.plan)}
+        self.all_rows = {r.key: r for r in build_rows(loaded)}
+        self.by_task = {(r.action_id, r.task_index): r for r in self.all_rows.values()}
+        self.result = ImportCheck()
+        self.seen: dict[str, tuple[str, int]] = {}
+        self.expected: dict[str, SheetRow] = {}
+
+    def problem(self, table: Table, row: int | None, col: int | None, header: str | None, message: Text) -> None:
+        letter = get_column_letter(col + 1) if col is not None else None
+        self.result.problems.append(ImportProblem(table.name, row, letter, header, message))
+
+    def table(self, table: Table) -> None:
+        key_col, scope = _key_column(table.header)
+        if key_col is None:
+            self.problem(table, 1, None, None, Text("no row-key column: only sheets written by `dxplan export` can be imported"))
+            return
+        if scope is not None:
+            self._scope(table, scope)
+        mapping: dict[int, Column] = {}
+        for i, h in enumerate(table.header):
+            col = self.cols.get(cell_text(h) or "")
+            if col is not None and i != key_col and col.field not in {c.field for c in mapping.values()}:
+                mapping[i] = col
+        for number, cells in table.rows:
+            self.row(table, number, cells, key_col, mapping)
+
+    def _scope(self, table: Table, scope: Scope) -> None:
+        if scope.plan != self.plan.id:
+            self.problem(table, 1, 0, None, Text("this sheet was exported from plan '{other}', not '{plan}'", other=scope.plan, plan=self.plan.id))
+            return
+        dept = None
+        if scope.department:
+            try:
+                dept = find_department(self.index, scope.department)
+            except UnknownDepartment:
+                self.problem(table, 1, 0, None, Text("the sheet's department '{name}' is not in the plan", name=scope.department))
+                return
+        for r in build_rows(self.loaded, dept, scope.years):
+            self.expected.setdefault(r.key, r)
+
+    def row(self, table: Table, number: int, cells: list[Any], key_col: int, mapping: dict[int, Column]) -> None:
+        self.result.rows_read += 1
+        key = cell_text(cells[key_col] if key_col < len(cells) else None)
+        if key is None:
+            self.problem(table, number, key_col, "行キー", Text("row without a row key: rows cannot be added in the sheet; add task rows in the YAML"))
+            return
+        key = key.strip()
+        row = self.all_rows.get(key)
+        if row is None:
+            self.problem(table, number, key_col, "行キー", self._unknown_key(key))
+            return
+        if key in self.seen:
+            first_sheet, first_row = self.seen[key]
+            self.problem(table, number, key_col, "行キー", Text("row key given twice (first at {sheet} row {row})", sheet=first_sheet, row=first_row))
+            return
+        self.seen[key] = (table.name, number)
+        for i, col in mapping.items():
+            value = cells[i] if i < len(cells) else None
+            if col.editable:
+                self.editable(table, number, i, col, row, value)
+            elif not _same(value, row.values.get(col.field)):
+                self.problem(
+                    table, number, i, col.header,
+                    Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
+                         expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
+                )
+
+    def _unknown_key(self, key: str) -> Text:
+        head = key.split("|", 1)[0]
+        action_id, _, n = head.rpartition("#")
+        action_id = action_id.split("/", 1)[-1]
+        now = self.by_task.get((action_id, int(n) - 1)) if n.isdigit() else None
+        if now is not None:
+            return Text("unknown row key '{key}': the plan changed since the export (that task row is now '{now}'); export the sheet again",
+                        key=key, now=now.key)
+        return Text("unknown row key '{key}': no such task row in the plan", key=key)
+
+    def editable(self, table: Table, number: int, i: int, col: Column, row: SheetRow, value: Any) -> None:
+        before = row.values.get(col.field)
+        if col.field == "progress":
+            after, error = _progress(value)
+            if error is not None:
+                self.problem(table, number, i, col.header, error)
+                return
+            if after == before or (after is not None and before is not None and float(after) == float(before)):
+                return
+        elif col.field == "status":
+            after = cell_text(value)
+            after = after.strip() if after else None
+            if after is not None and self.index.status(after) is None:
+                words = [w for sw in self.plan.statuses for w in (sw.word, *sw.aliases)]
+                close = get_close_matches(after, words, n=1, cutoff=0.0)
+                hint = Text(" Did you mean '{word}'?", word=close[0]) if close else ""
+                self.problem(table, number, i, col.header,
+                             Text("status '{word}' is not one of the plan's words ({words}).{hint}", word=after, words="、".join(sw.word for sw in self.plan.statuses), hint=hint))
+                return
+            if (after or None) == (before or None):
+                return
+        else:
+            after = cell_text(value)
+            if (after or None) == (before or None):
+                return
+        self.result.edits.append(FieldEdit(row, col.field, before, after, table.name, number))
+
+    def missing(self, sheet_of: Callable[[int], str]) -> None:
+        for key, row in self.expected.items():
+            if key not in self.seen:
+                v = row.values
+                self.result.problems.append(ImportProblem(
+                    sheet_of(row.fiscal_year), None, None, None,
+                    Text("row missing from the sheet: action {action} task {n} ({year}, {department}, '{plan}'), key {key}",
+                         action=row.action_id, n=row.task_index + 1, year=v["fiscal_year"], department=v.get("department") or "",
+                         plan=v.get("plan") or "", key=key),
+                ))
+
+
+def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
+    """Match every data row of ``tables`` to the plan's task rows and collect edits and problems.
+
+    Raises ValueError when the plan did not load. The edits are in sheet order; the fields are
+    among :data:`dxplan.sheets.EDITABLE`.
+    """
+    checker = _Checker(loaded)
+    for table in tables:
+        checker.table(table)
+    if not tables:
+        checker.result.problems.append(ImportProblem("", None, None, None, Text("the file holds no sheet")))
+    names = {t.name for t in tables}
+    fallback = tables[0].name if tables else ""
+    checker.missing(lambda fy: title if (title := sheet_title(loaded.plan, fy)) in names else fallback)
+    assert all(e.field in EDITABLE for e in checker.result.edits)
+    return checker.result
+
+
+def edited_paths(check: ImportCheck) -> list[Path]:
+    """The action files the edits touch, in first-edit order."""
+    return list(dict.fromkeys(e.row.path for e in check.edits))
