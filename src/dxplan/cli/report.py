@@ -15,9 +15,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import AsOfOpt, LangOpt, PathsArg, _exit_for, _fail, _lang, _load_all, _years, app
-from .i18n import tr as _t
-from .problems import EXIT_PROBLEMS
+from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
+from ..i18n import tr as _t
+from ..problems import EXIT_PROBLEMS
 
 
 class ReportFormat(str, Enum):
@@ -38,7 +38,7 @@ def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None
     if len(plan_ids) == 1 and not out.is_dir():
         return [out]
     if out.exists() and not out.is_dir():
-        _fail(_t(lang, f"{out}: 複数の計画を書き出すには -o にフォルダを指定してください", f"{out}: give a folder with -o to write several plans"))
+        fail(_t(lang, f"{out}: 複数の計画を書き出すには -o にフォルダを指定してください", f"{out}: give a folder with -o to write several plans"))
     return [out / default_output(pid, fmt, action).name for pid in plan_ids]
 
 
@@ -61,34 +61,34 @@ def report(
     arithmetic behind its rate. Exit 0 ok, 1 template error or plan load errors,
     2 usage error.
     """
-    from .figures import report_figures
-    from .lint import lint_plan
-    from .render import RenderError, environment
-    from .report import render_report
-    from .score import score_plan
+    from ..figures import report_figures
+    from ..lint import lint_plan
+    from ..render import RenderError, environment
+    from ..report import render_report
+    from ..score import score_plan
 
-    lg = _lang(lang)
+    lg = resolve_lang(lang)
     fmt = format.value
     if templates is not None and not templates.is_dir():
-        _fail(_t(lg, f"{templates}: テンプレートのフォルダがありません", f"{templates}: no such template folder"))
-    plans = [lp for lp in _load_all(paths, lg, as_of) if lp.plan is not None]
+        fail(_t(lg, f"{templates}: テンプレートのフォルダがありません", f"{templates}: no such template folder"))
+    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
     if not plans:
-        _fail(_t(lg, "読み込める計画がありません", "no plan could be loaded"), EXIT_PROBLEMS)
+        fail(_t(lg, "読み込める計画がありません", "no plan could be loaded"), EXIT_PROBLEMS)
     if action is not None and len(plans) > 1:
-        _fail(_t(lg, "--action は計画を1つだけ指定して使ってください", "--action needs a single plan"))
+        fail(_t(lg, "--action は計画を1つだけ指定して使ってください", "--action needs a single plan"))
     targets = _outputs([lp.plan.id for lp in plans], output, fmt, action, lg)
     env = environment(templates)
     today = dt.date.today()
     for lp, target in zip(plans, targets):
-        years = _years(year, lp)
+        years = parse_years(year, lp)
         if action is not None and lp.find_action(action) is None:
-            _fail(_t(lg, f"{lp.plan.id}: アクション {action} はありません", f"{lp.plan.id}: no action {action}"))
+            fail(_t(lg, f"{lp.plan.id}: アクション {action} はありません", f"{lp.plan.id}: no action {action}"))
         scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
         figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
         try:
             text = render_report(figures, fmt, lg, templates, env)
         except RenderError as exc:
-            _fail(str(exc), EXIT_PROBLEMS)
+            fail(str(exc), EXIT_PROBLEMS)
         if target is None:
             typer.echo(text, nl=False)
             continue
@@ -96,6 +96,6 @@ def report(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
-            _fail(_t(lg, f"{target}: 書き込めません（{exc.strerror or exc}）", f"{target}: cannot write ({exc.strerror or exc})"))
+            fail(_t(lg, f"{target}: 書き込めません（{exc.strerror or exc}）", f"{target}: cannot write ({exc.strerror or exc})"))
         typer.echo(_t(lg, f"dxplan: {target} に書き出しました", f"dxplan: wrote {target}"), err=True)
-    raise typer.Exit(_exit_for(plans))
+    raise typer.Exit(exit_for(plans))

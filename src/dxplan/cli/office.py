@@ -18,11 +18,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import LangOpt, _console, _fail, _lang, _years, app
-from .i18n import t
-from .load import LoadedPlan, load_plan
-from .planfiles import PlanNotFound, discover
-from .problems import EXIT_OK, EXIT_PROBLEMS
+from .common import LangOpt, app, fail, make_console, parse_years, resolve_lang
+from ..i18n import t
+from ..load import LoadedPlan, load_plan
+from ..planfiles import PlanNotFound, discover
+from ..problems import EXIT_OK, EXIT_PROBLEMS
 
 PlanArg = Annotated[Path, typer.Argument(help="計画フォルダ / a plan folder")]
 
@@ -32,13 +32,13 @@ def _one_plan(path: Path, lang: str) -> LoadedPlan:
     try:
         found = discover([path])
     except PlanNotFound as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if len(found) != 1:
-        _fail(t(lang, "{path}: give one plan folder", path=str(path)))
+        fail(t(lang, "{path}: give one plan folder", path=str(path)))
     loaded = load_plan(found[0][0], positions=False)
     errors = [p for p in loaded.problems if p.severity == "error"]
     if loaded.plan is None or errors:
-        _fail(t(lang, "{root} has {n} file(s) with errors; fix them first (`dxplan lint {root}`)", root=str(loaded.root), n=len(errors)),
+        fail(t(lang, "{root} has {n} file(s) with errors; fix them first (`dxplan lint {root}`)", root=str(loaded.root), n=len(errors)),
               EXIT_PROBLEMS)
     return loaded
 
@@ -79,11 +79,11 @@ def export_cmd(
     One row per task row with a hidden row key; result, status and progress are the cells to
     fill in, every other column is read-only. `dxplan import` takes the sheet back.
     """
-    from .export_flat import write_csv, write_json
-    from .export_xlsx import write_xlsx
-    from .sheets import Scope, UnknownDepartment, build_rows, find_department, sheet_years
+    from ..export_flat import write_csv, write_json
+    from ..export_xlsx import write_xlsx
+    from ..sheets import Scope, UnknownDepartment, build_rows, find_department, sheet_years
 
-    lg = _lang(lang)
+    lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
     plan = loaded.plan
     dept = None
@@ -92,8 +92,8 @@ def export_cmd(
             dept = find_department(loaded.index, department)
         except UnknownDepartment as exc:
             hint = t(lg, " Did you mean '{word}'?", word=exc.suggestion) if exc.suggestion else ""
-            _fail(t(lg, "no department '{name}' in {plan}.{hint}", name=department, plan=plan.id, hint=hint))
-    years = _years(year, loaded)
+            fail(t(lg, "no department '{name}' in {plan}.{hint}", name=department, plan=plan.id, hint=hint))
+    years = parse_years(year, loaded)
     rows = build_rows(loaded, dept, years)
     scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, rows, years))
     writer = {"xlsx": write_xlsx, "csv": write_csv, "json": write_json}[format.value]
@@ -107,7 +107,7 @@ def export_cmd(
     try:
         _write_bytes(output, data)
     except OSError as exc:
-        _fail(t(lg, "{file}: cannot write ({reason})", file=str(output), reason=exc.strerror or str(exc)))
+        fail(t(lg, "{file}: cannot write ({reason})", file=str(output), reason=exc.strerror or str(exc)))
     typer.echo(t(lg, "{file}: {n} task row(s) written", file=str(output), n=len(rows)), err=True)
     raise typer.Exit(EXIT_OK)
 
@@ -124,25 +124,25 @@ def import_cmd(
     All or nothing: any problem (unknown or duplicated row key, a status word the plan does not
     have, a percent outside 0–100, an edited read-only column, a missing row) changes no file.
     """
-    from .sheet_apply import ApplyError, describe, plan_changes, write_changes
-    from .sheet_import import check_sheet
-    from .sheet_read import SheetReadError, read_tables
+    from ..sheet_apply import ApplyError, describe, plan_changes, write_changes
+    from ..sheet_import import check_sheet
+    from ..sheet_read import SheetReadError, read_tables
 
-    lg = _lang(lang)
+    lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
     try:
         tables = read_tables(file)
     except SheetReadError as exc:
-        _fail(exc.text(lg))
+        fail(exc.text(lg))
     check = check_sheet(loaded, tables)
     if not check.ok:
         for p in check.problems:
             typer.echo(f"{file}: {p.text(lg)}", err=True)
-        _fail(t(lg, "{n} problem(s) in the sheet; nothing was changed", n=len(check.problems)), EXIT_PROBLEMS)
+        fail(t(lg, "{n} problem(s) in the sheet; nothing was changed", n=len(check.problems)), EXIT_PROBLEMS)
     try:
         changes = plan_changes(check.edits)
     except ApplyError as exc:
-        _fail(exc.text(lg), EXIT_PROBLEMS)
+        fail(exc.text(lg), EXIT_PROBLEMS)
     if not changes:
         typer.echo(t(lg, "{file}: {n} row(s) read; the sheet matches the plan, nothing to change", file=str(file), n=check.rows_read))
         raise typer.Exit(EXIT_OK)
@@ -154,7 +154,7 @@ def import_cmd(
         try:
             write_changes(changes)
         except (ApplyError, OSError) as exc:
-            _fail(exc.text(lg) if isinstance(exc, ApplyError) else str(exc), EXIT_PROBLEMS)
+            fail(exc.text(lg) if isinstance(exc, ApplyError) else str(exc), EXIT_PROBLEMS)
         typer.echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",
                      file=str(file), root=str(loaded.root), fields=len(check.edits), files=len(changes)))
     for line in lines:
@@ -174,7 +174,7 @@ def _day(value: str | None, lang: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(t(lang, "{value}: not a date (YYYY-MM-DD)", value=value))
+        fail(t(lang, "{value}: not a date (YYYY-MM-DD)", value=value))
 
 
 @app.command("history")
@@ -192,22 +192,22 @@ def history_cmd(
     One column per commit that changed the plan (or per --at revision or date); the date is the
     plan's evaluation_date where that commit changed it, else the commit date.
     """
-    from . import gitio
-    from .fiscal import FiscalYearError, parse_fiscal_year
-    from .history import build_history
-    from .history_view import history_dict, print_history, render_markdown
+    from .. import gitio
+    from ..fiscal import FiscalYearError, parse_fiscal_year
+    from ..history import build_history
+    from ..history_view import history_dict, print_history, render_markdown
 
-    lg = _lang(lang)
+    lg = resolve_lang(lang)
     try:
         found = discover(paths)
     except PlanNotFound as exc:
-        _fail(str(exc))
+        fail(str(exc))
     fy = None
     if year is not None:
         try:
             fy = parse_fiscal_year(year)
         except FiscalYearError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     histories = []
     try:
         for root, _ in found:
@@ -215,27 +215,14 @@ def history_cmd(
             rel = root.resolve().relative_to(repo).as_posix()
             histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
     except gitio.GitError as exc:
-        _fail(exc.message(lg))
+        fail(exc.message(lg))
     if format is HistoryFormat.json:
         data = [history_dict(h, lg) for h in histories]
         typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
     elif format is HistoryFormat.markdown:
         typer.echo("\n\n".join(render_markdown(h, lg) for h in histories))
     else:
-        console = _console()
+        console = make_console()
         for h in histories:
             print_history(console, h, lg)
     raise typer.Exit(EXIT_OK)
-
-
-def plans_as_of(paths: list[Path], when: str, lang: str) -> list[LoadedPlan]:
-    """``--as-of``/``--rev`` of status, score and report: the plans from git; exit 2 when that is not possible."""
-    from . import gitio
-    from .history import plans_as_of as load_as_of
-
-    try:
-        return load_as_of(paths, when)
-    except PlanNotFound as exc:
-        _fail(str(exc))
-    except gitio.GitError as exc:
-        _fail(exc.message(lang))

@@ -1,0 +1,74 @@
+"""``dxplan lint`` and ``dxplan rules``: checking plan files, and what each check means."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ..formatters import render as render_problems
+from ..lint import lint_paths
+from ..planfiles import PlanNotFound
+from ..problems import EXIT_OK, EXIT_PROBLEMS
+from .common import LangOpt, PathsArg, app, fail, resolve_lang
+
+
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+@app.command()
+def lint(
+    paths: PathsArg,
+    format: Annotated[Optional[LintFormat], typer.Option("--format", "-f", help="text | json | github (annotations; default when GITHUB_ACTIONS=true) | sarif")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="警告もエラーとして扱う / treat warnings as errors")] = False,
+    base: Annotated[Optional[str], typer.Option("--base", help="この版から目標・基準値・期限・評価基準が理由なく変わっていないか検査 / fail on goalpost changes since REV without a recorded reason")] = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="REV 以降に変更されたファイルだけ検査 / lint only files changed since REV")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """計画ファイルを検査する / Validate plan files: file:line:column: severity rule-id message.
+
+    Exit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when
+    there are errors, 2 on a usage error.
+    """
+    from ..gitio import GitError, changed_files
+
+    lg = resolve_lang(lang)
+    fmt = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    try:
+        only = changed_files(changed_since, paths) if changed_since is not None else None
+        result = lint_paths(paths, strict=strict, only_files=only, base=base)
+    except GitError as exc:
+        fail(exc.message(lg))
+    except PlanNotFound as exc:
+        fail(str(exc))
+    out = render_problems(fmt, result, lg)
+    if out:
+        typer.echo(out)
+    raise typer.Exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+
+
+@app.command("rules")
+def rules_command(
+    rule_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="規則のID（省略すると一覧） / a rule id (omit for the list)")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """検査規則の説明（何を・なぜ・直し方・例） / Lint rules: what each checks, why, how to fix, examples."""
+    from ..formatters.rule_help import rule_help, rules_index
+    from ..i18n import t
+    from ..rules import did_you_mean, load_rules
+
+    lg = resolve_lang(lang)
+    rules = load_rules()
+    if rule_id is None:
+        typer.echo(rules_index(rules, lg), nl=False)
+        return
+    if rule_id not in rules:
+        hint = did_you_mean(rule_id, rules)
+        fail(t(lg, "no lint rule '{id}'.{hint} `dxplan rules` lists them.", id=rule_id, hint=hint))
+    typer.echo(rule_help(rules[rule_id], lg), nl=False)

@@ -1,0 +1,89 @@
+"""``dxplan fmt`` and ``dxplan schema``: the canonical layout of plan files, and JSON Schemas for editors.
+
+Exit codes: 0 ok; 1 ``fmt --check`` would change files, or a file cannot be formatted safely; 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import LangOpt, app, default_plan_paths, fail, resolve_lang
+from ..i18n import tr
+from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+
+
+# --------------------------------------------------------------------------- fmt
+
+
+@app.command()
+def fmt(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="計画フォルダ、計画フォルダを含むフォルダ、または計画内のファイル（既定: plans）/ plan folders, a folder of plans, or files (default: plans)")] = None,
+    check: Annotated[bool, typer.Option("--check", help="書き換えず、変わるファイルを表示 / list files that would change, write nothing")] = False,
+    schema_line: Annotated[bool, typer.Option("--schema-line/--no-schema-line", help="リポジトリの schemas/ を指す yaml-language-server 行を追加 / add a yaml-language-server line pointing at the repository's schemas/")] = True,
+    lang: LangOpt = None,
+) -> None:
+    """計画ファイルを正規の書式に整える / Rewrite plan files in the canonical layout.
+
+    Key order of the schema, indentation 2, quotes only where needed, no line
+    folding; comments kept; full-width numbers in numeric fields become numbers.
+    A file is written (atomically) only when its data loads unchanged from the
+    new text. Exit 0 when done (or nothing to change with --check); 1 when
+    --check finds files to change or a file cannot be formatted safely.
+    """
+    from ..fmt import format_paths
+    from ..planfiles import PlanNotFound
+
+    lg = resolve_lang(lang)
+    try:
+        report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
+    except PlanNotFound as exc:
+        fail(str(exc))
+    for entry in report.entries:
+        if entry.error is not None:
+            typer.echo(f"dxplan: {entry.error.message(lg)}", err=True)
+        elif entry.outcome == "would_change":
+            typer.echo(str(entry.path))
+        elif entry.outcome == "formatted":
+            typer.echo(tr(lg, "整形", "formatted") + f": {entry.path}")
+    summary = report.summary(lg)
+    if summary:
+        typer.echo(summary, err=True)
+    raise typer.Exit(report.return_code)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@app.command()
+def schema(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="このフォルダに plan.schema.json と action.schema.json を書く / write both schemas into this folder")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """エディタ用の JSON Schema を出力する / Write JSON Schemas for plan.yaml and action files.
+
+    Without --output, prints both as one JSON object keyed by file name. Editors
+    validate while typing through a first line
+    ``# yaml-language-server: $schema=../../schemas/plan.schema.json``
+    (``dxplan fmt`` adds it when the repository has schemas/).
+    """
+    from ..model import json_schemas
+
+    lg = resolve_lang(lang)
+    schemas = json_schemas()
+    if output is None:
+        typer.echo(json.dumps(schemas, ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_OK)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        for name, data in schemas.items():
+            (output / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        fail(f"{output}: " + tr(lg, f"書き込めません（{exc.strerror or exc}）", f"cannot write ({exc.strerror or exc})"), EXIT_USAGE)
+    for name in schemas:
+        typer.echo(tr(lg, "出力", "wrote") + f": {output / name}")
+    raise typer.Exit(EXIT_OK)

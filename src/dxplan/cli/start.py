@@ -1,0 +1,117 @@
+"""``dxplan init`` and ``dxplan new``: starting a plans repository and its next action (logic in :mod:`dxplan.scaffold`)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..load import load_plan
+from ..planfiles import PLAN_FILE
+from ..problems import EXIT_OK, EXIT_PROBLEMS
+from .common import LangOpt, app, fail, resolve_lang
+
+
+class Preset(str, Enum):
+    kama = "kama"
+    grades = "grades"
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="新しい計画リポジトリのフォルダ / folder of the new plans repository")],
+    municipality: Annotated[Optional[str], typer.Option("--municipality", "-m", help="自治体名 / municipality, e.g. 嘉麻市")] = None,
+    prefecture: Annotated[Optional[str], typer.Option("--prefecture", help="都道府県 / prefecture")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="計画の名称 / plan title")] = None,
+    plan_id: Annotated[Optional[str], typer.Option("--id", help="計画の id（既定: フォルダ名）/ plan id (default: the folder name)")] = None,
+    period_start: Annotated[Optional[str], typer.Option("--period-start", help="初年度: 2024, R6, 令和6年度 / first fiscal year")] = None,
+    period_end: Annotated[Optional[str], typer.Option("--period-end", help="最終年度 / last fiscal year")] = None,
+    evaluation_date: Annotated[Optional[str], typer.Option("--evaluation-date", help="評価基準日 YYYY-MM-DD / evaluation date")] = None,
+    category: Annotated[Optional[list[str]], typer.Option("--category", "-c", help="区分 ID=NAME（I-1 は I の下）/ category ID=NAME, repeatable")] = None,
+    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", help="担当課 / department, repeatable")] = None,
+    statuses: Annotated[Optional[str], typer.Option("--statuses", help="進捗状況の語 4 つ（未着手,検討中,進捗中,完了の順）または WORD=STATE / status words")] = None,
+    rating: Annotated[Optional[str], typer.Option("--rating", help="評価区分 LABEL=PERCENT,…（例 A=100,B=80,C=60,D）/ rating scale")] = None,
+    preset: Annotated[Optional[Preset], typer.Option("--preset", help="kama（達成/ほぼ達成/…）| grades（A–D）")] = None,
+    dxplan_repo: Annotated[Optional[str], typer.Option("--dxplan-repo", help="CI と pre-commit が入れる dxplan の git URL / dxplan git URL for CI")] = None,
+    dxplan_rev: Annotated[Optional[str], typer.Option("--dxplan-rev", help="その tag または commit / its tag or commit")] = None,
+    ask_: Annotated[Optional[bool], typer.Option("--ask/--no-ask", help="足りない項目を質問する（既定: 端末なら質問）/ ask for missing values (default: when stdin is a terminal)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="既存のファイルを上書きする / overwrite existing files")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """計画リポジトリを始める / Start a plans repository: plan.yaml, actions/, schemas, CI, README.
+
+    Values not given are asked when stdin is a terminal, else written as （要記入）
+    placeholders, listed at the end. Never overwrites a file without --force.
+    Exit 0 written; 2 usage error or files exist.
+    """
+    from .. import scaffold
+    from ..i18n import t
+
+    lg = resolve_lang(lang)
+    try:
+        spec = scaffold.PlanSpec(
+            id=plan_id or folder.resolve().name, municipality=municipality, prefecture=prefecture, title=title,
+            period_start=scaffold.fiscal_year_option(period_start), period_end=scaffold.fiscal_year_option(period_end),
+            evaluation_date=scaffold.date_option(evaluation_date), categories=scaffold.parse_categories(category or []),
+            departments=list(department or []), statuses=scaffold.parse_statuses(statuses) if statuses else [],
+            rating_scale=scaffold.parse_rating(rating) if rating else [], preset=(preset or Preset.kama).value,
+        )
+        if ask_ if ask_ is not None else sys.stdin.isatty():
+            options = {"municipality": municipality, "prefecture": prefecture, "title": title, "period_start": period_start, "period_end": period_end,
+                       "evaluation_date": evaluation_date, "categories": category, "departments": department, "preset": preset}
+            given = {name for name, value in options.items() if value}
+            spec = scaffold.ask(spec, lambda q, d: typer.prompt(q, default=d, show_default=bool(d)), lg, given)
+        result = scaffold.init_files(folder, spec, scaffold.installed_pin(dxplan_repo, dxplan_rev))
+        written = scaffold.write_files(folder, result.files, force=force)
+    except scaffold.ScaffoldError as exc:
+        fail(t(lg, exc.msgid, **exc.params))
+    except scaffold.FilesExist as exc:
+        fail(t(lg, "{folder} already has {files}; nothing was written (--force overwrites them)", folder=str(folder), files=", ".join(exc.paths)))
+    except OSError as exc:
+        fail(t(lg, "{path}: cannot write ({error})", path=str(exc.filename or folder), error=exc.strerror or str(exc)))
+    for path in written:
+        typer.echo(t(lg, "created {path}", path=str(path)))
+    if result.to_edit:
+        typer.echo(t(lg, "Still to fill in: {fields}", fields="; ".join(result.to_edit)))
+    typer.echo(t(lg, "Next: dxplan new {folder} --title TITLE, then dxplan lint {folder}", folder=str(folder)))
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def new(
+    path: Annotated[Path, typer.Argument(help="計画フォルダ / plan folder")] = Path("."),
+    title: Annotated[Optional[str], typer.Option("--title", "-t", help="アクション名 / action title")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", "-c", help="区分の id・名称 / category id or name")] = None,
+    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", help="担い手（担当課）/ owning department, repeatable")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """次の番号のアクションファイルを作る / Create the next action file (lowest free id).
+
+    Task rows for every fiscal year of the plan; the plan's required fields hold
+    （要記入） placeholders, so the file lints clean at once. Exit 0 created; 1 the
+    plan does not load; 2 usage error (unknown category or department).
+    """
+    from .. import scaffold
+    from ..i18n import t
+    from ..scaffold_action import create_action
+
+    lg = resolve_lang(lang)
+    loaded = load_plan(path, positions=False) if (path / PLAN_FILE).is_file() else None
+    if loaded is None:
+        fail(t(lg, "{path}: not a plan folder (no plan.yaml)", path=str(path)))
+    if loaded.plan is None:
+        fail(t(lg, "{path}/plan.yaml does not load; run dxplan lint {path}", path=str(path)), EXIT_PROBLEMS)
+    try:
+        created, new_action = create_action(path, loaded.plan, title=title, category=category, departments=list(department or []))
+    except scaffold.ScaffoldError as exc:
+        fail(t(lg, exc.msgid, **exc.params))
+    except OSError as exc:
+        fail(t(lg, "{path}: cannot write ({error})", path=str(exc.filename or path), error=exc.strerror or str(exc)))
+    typer.echo(t(lg, "created {path} (action {id})", path=str(created), id=new_action.new_id.id))
+    if new_action.defaults:
+        typer.echo(t(lg, "Chosen as none was given: {values}", values="; ".join(f"{k} {v}" for k, v in new_action.defaults.items())))
+    typer.echo(t(lg, "Still to fill in (marked {mark}): {fields}", mark=scaffold.PLACEHOLDER, fields="; ".join(new_action.to_edit)))
+    raise typer.Exit(EXIT_OK)
