@@ -304,8 +304,8 @@ def test_year_option_limits_status_and_tasks():
     "args, message",
     [
         (["--action", "999"], "アクション 999 はありません"),
-        (["--year", "R12"], "outside the plan period"),
-        (["--year", "来年"], "not a fiscal year"),
+        (["--year", "R12"], "の期間（2024–2026）の外です"),  # was English under the default Japanese (issue 8)
+        (["--year", "来年"], "年度ではありません"),
         (["--templates", "/nonexistent/dir"], "テンプレートのフォルダがありません"),
     ],
 )

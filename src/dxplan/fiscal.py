@@ -13,6 +13,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from .i18n import LocalizedError, Text
+
 ERAS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
 
 _FY_PATTERN = re.compile(
@@ -23,7 +25,7 @@ _FY_PATTERN = re.compile(
 FY_STYLES = ("reiwa", "r", "western")
 
 
-class FiscalYearError(ValueError):
+class FiscalYearError(LocalizedError, ValueError):
     """Raised when a text is not a fiscal year in one of the accepted forms."""
 
 
@@ -35,19 +37,17 @@ def parse_fiscal_year(value: object) -> int:
     accepted (NFKC). Raises :class:`FiscalYearError` for anything else.
     """
     if isinstance(value, bool):
-        raise FiscalYearError(f"not a fiscal year: {value!r}")
+        raise FiscalYearError(Text("not a fiscal year: {value}", value=repr(value)))
     if isinstance(value, int):
         if 1900 <= value <= 2200:
             return value
-        raise FiscalYearError(f"fiscal year out of range: {value}")
+        raise FiscalYearError(Text("fiscal year out of range: {value}", value=value))
     if not isinstance(value, str):
-        raise FiscalYearError(f"not a fiscal year: {value!r}")
+        raise FiscalYearError(Text("not a fiscal year: {value}", value=repr(value)))
     text = unicodedata.normalize("NFKC", value)
     m = _FY_PATTERN.match(text)
     if not m:
-        raise FiscalYearError(
-            f"not a fiscal year: {value!r} (use 2024, R6 or 令和6年度)"
-        )
+        raise FiscalYearError(Text("not a fiscal year: {value} (use 2024, R6 or 令和6年度)", value=repr(value)))
     if m.group("western"):
         return int(m.group("western"))
     era = m.group("era").upper() if m.group("era") in ("r", "h") else m.group("era")

@@ -45,6 +45,19 @@ def catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
+def requested_lang(argv: list[str]) -> str:
+    """The language a command line asks for before its options are parsed (for ``--help`` and usage errors):
+    ``--lang ja|en`` or ``--lang=…`` in ``argv``, else ``DXPLAN_LANG``, else ja."""
+    import os
+
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if value in LANGS:
+            return value
+    env = os.environ.get("DXPLAN_LANG", "").lower()
+    return env if env in LANGS else LANGS[0]
+
+
 def resolve(value: Any, lang: str) -> Any:
     """``value`` worded for ``lang`` when it is a :class:`Text` or a ``callable(lang)``; else unchanged."""
     if isinstance(value, Text):
@@ -95,6 +108,21 @@ class Text:
 
     def __hash__(self) -> int:
         return hash((self.msgid, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
+
+class LocalizedError(Exception):
+    """An error for a person, worded in their language: carries a :class:`Text`.
+
+    ``str(exc)`` is the English wording (logs, tracebacks); ``exc.message(lang)`` the one to show.
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text("en"))
+        self.text = text
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return self.text(lang)
 
 
 def joined(items: list[Any], empty: str | None = None) -> Callable[[str], str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Literal
 
+from .i18n import LocalizedError, Text
 from .model import Action, Plan
 
 PLAN_FILE = "plan.yaml"
@@ -34,7 +35,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 Kind = Literal["plan", "action"]
 
 
-class PlanNotFound(Exception):
+class PlanNotFound(LocalizedError):
     """A command-line path that is neither a plan folder, a folder of plans, nor a file in one."""
 
 
@@ -106,20 +107,20 @@ def discover(paths: list[Path]) -> list[tuple[Path, set[Path] | None]]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise PlanNotFound(f"{raw}: no such file or folder")
+            raise PlanNotFound(Text("{path}: no such file or folder", path=str(raw)))
         if path.is_dir():
             if (path / PLAN_FILE).is_file():
                 result[path] = None
                 continue
             found = sorted(p.parent for p in path.glob(f"*/{PLAN_FILE}"))
             if not found:
-                raise PlanNotFound(f"{raw}: no {PLAN_FILE} here or in its sub-folders")
+                raise PlanNotFound(Text("{path}: no {plan_file} here or in its sub-folders", path=str(raw), plan_file=PLAN_FILE))
             for p in found:
                 result[p] = None
             continue
         root = plan_root_of(path)
         if root is None:
-            raise PlanNotFound(f"{raw}: not inside a plan folder (no {PLAN_FILE} next to it or one level up)")
+            raise PlanNotFound(Text("{path}: not inside a plan folder (no {plan_file} next to it or one level up)", path=str(raw), plan_file=PLAN_FILE))
         key = next((k for k in result if k.resolve() == root), root)
         if result.get(key, set()) is None:
             continue

@@ -9,6 +9,7 @@ is not available).
 from __future__ import annotations
 
 import shutil
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -20,14 +21,26 @@ from .. import __version__
 from ..fiscal import FiscalYearError, parse_fiscal_year
 from ..load import LoadedPlan, load_plan
 from ..planfiles import PlanNotFound, discover
+from ..i18n import requested_lang, t
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
+
+
+HELP_LANG = requested_lang(sys.argv[1:])
+
+
+def help_text(msgid: str) -> str:
+    """A help text (options, commands) from the catalogue, in :data:`HELP_LANG`."""
+    return t(HELP_LANG, msgid)
+
 
 app = typer.Typer(
     name="dxplan",
-    help="自治体DX計画（YAML）の検査・進捗集計・達成率評価・差分・報告書。\n\n"
-    "Municipal DX plans kept as YAML: lint, status counts, scoring, review diffs and reports.\n\n"
-    "Exit codes: 0 ok, 1 problems found, 2 usage error.",
+    help=help_text(
+        "Municipal DX plans kept as YAML: lint, status counts, scoring, review diffs and reports.\n\n"
+        "Exit codes: 0 ok, 1 problems found, 2 usage error."
+    ),
     no_args_is_help=True,
+    add_completion=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -38,8 +51,8 @@ class Lang(str, Enum):
     en = "en"
 
 
-LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help="メッセージの言語 / message language (default: DXPLAN_LANG or ja)")]
-PathsArg = Annotated[list[Path], typer.Argument(help="計画フォルダ、計画フォルダを含むフォルダ (plans)、または計画内のファイル / plan folders, a folder of plans, or files in a plan")]
+LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help=help_text("message language (default: DXPLAN_LANG or ja)"))]
+PathsArg = Annotated[list[Path], typer.Argument(help=help_text("plan folders, a folder of plans, or files in a plan"))]
 
 
 def resolve_lang(lang: Lang | None) -> str:
@@ -59,7 +72,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", help="この日付 (YYYY-MM-DD) 以前の最後のコミットまたは版の時点 / the plans as of the last commit on or before DATE, or at REV")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", help=help_text("the plans as of the last commit on or before DATE, or at REV"))]
 
 
 def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
@@ -71,23 +84,19 @@ def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[Loa
         try:
             return plans_as_of(paths, as_of)
         except PlanNotFound as exc:
-            fail(str(exc))
+            fail(exc.message(lang))
         except GitError as exc:
             fail(exc.message(lang))
     try:
         found = discover(paths)
     except PlanNotFound as exc:
-        fail(str(exc))
+        fail(exc.message(lang))
     plans = []
     for root, _ in found:
         loaded = load_plan(root, positions=False)
         errors = [p for p in loaded.problems if p.severity == "error"]
         if errors:
-            msg = (
-                f"{len(errors)} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`"
-                if lang == "en"
-                else f"{root} に {len(errors)} 件のエラーがあり、該当ファイルを除いて集計します。`dxplan lint {root}` で確認してください"
-            )
+            msg = t(lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
             typer.echo(f"dxplan: {msg}", err=True)
         plans.append(loaded)
     return plans
@@ -98,22 +107,26 @@ def exit_for(plans: list[LoadedPlan]) -> int:
     return EXIT_PROBLEMS if any(p.severity == "error" for lp in plans for p in lp.problems) or any(lp.plan is None for lp in plans) else EXIT_OK
 
 
-def parse_years(value: str | None, loaded: LoadedPlan) -> list[int] | None:
+def parse_years(value: str | None, loaded: LoadedPlan, lang: str) -> list[int] | None:
     """``--year`` as a one-element list of fiscal years (Western start year); None for all; exit 2 when outside the plan."""
     if value is None:
         return None
     try:
         fy = parse_fiscal_year(value)
     except FiscalYearError as exc:
-        fail(str(exc))
+        fail(exc.message(lang))
     plan = loaded.plan
     if not plan.period_start <= fy <= plan.period_end:
-        fail(f"{value}: outside the plan period of {plan.id} ({plan.period_start}–{plan.period_end})")
+        fail(t(lang, "{value}: outside the plan period of {plan} ({start}–{end})", value=value, plan=plan.id, start=plan.period_start, end=plan.period_end))
     return [fy]
 
 
 @app.callback(invoke_without_command=True)
-def _root(version: Annotated[bool, typer.Option("--version", help="版を表示 / show the version")] = False) -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", help=help_text("show the version"))] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Options before the command: ``--version``; ``--lang`` for the language of ``--help``."""
     if version:
         typer.echo(f"dxplan {__version__}")
         raise typer.Exit(0)

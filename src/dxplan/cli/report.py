@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
+from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
 from ..i18n import tr as _t
 from ..problems import EXIT_PROBLEMS
 
@@ -42,24 +42,20 @@ def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None
     return [out / default_output(pid, fmt, action).name for pid in plan_ids]
 
 
-@app.command()
+@app.command(help=help_text("Write the plan report (Markdown or HTML) from the Jinja templates.\n\nThe report holds the status counts per fiscal year beside the source's own table, counts by category and department, every action's rate and label, an index of actions that need attention, and one sheet per action with the arithmetic behind its rate. Exit 0 ok, 1 template error or plan load errors, 2 usage error."), short_help=help_text("Write the plan report (Markdown or HTML) from the Jinja templates."))
 def report(
     paths: PathsArg,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="md（Markdown, 既定）| html（印刷・配布用の1ファイル）/ md (default) or html (one self-contained file)")] = ReportFormat.md,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="出力ファイル（複数計画ならフォルダ）。省略時 md は標準出力、html は <計画>-report.html / output file (a folder for several plans); default: stdout for md, <plan>-report.html for html")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度に限定: 2024, R6, 令和6年度 / limit status and task tables to one fiscal year")] = None,
-    action: Annotated[Optional[str], typer.Option("--action", "-a", help="このアクションのシートだけ / only this action's sheet")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=help_text("output file (a folder for several plans); default: stdout for md, <plan>-report.html for html"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", help=help_text("limit status and task tables to one fiscal year"))] = None,
+    action: Annotated[Optional[str], typer.Option("--action", "-a", help=help_text("only this action's sheet"))] = None,
     templates: Annotated[Optional[Path], typer.Option("--templates", help="テンプレートの上書きフォルダ（同名のファイルが優先）/ folder whose templates override the defaults by name")] = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """報告書を作成する / Write the plan report (Markdown or HTML) from the Jinja templates.
+    """Write the plan report (Markdown or HTML) from the Jinja templates.
 
-    The report holds the status counts per fiscal year beside the source's own
-    table, counts by category and department, every action's rate and label, an
-    index of actions that need attention, and one sheet per action with the
-    arithmetic behind its rate. Exit 0 ok, 1 template error or plan load errors,
-    2 usage error.
+    The report holds the status counts per fiscal year beside the source's own table, counts by category and department, every action's rate and label, an index of actions that need attention, and one sheet per action with the arithmetic behind its rate. Exit 0 ok, 1 template error or plan load errors, 2 usage error.
     """
     from ..figures import report_figures
     from ..lint import lint_plan
@@ -80,7 +76,7 @@ def report(
     env = environment(templates)
     today = dt.date.today()
     for lp, target in zip(plans, targets):
-        years = parse_years(year, lp)
+        years = parse_years(year, lp, lg)
         if action is not None and lp.find_action(action) is None:
             fail(_t(lg, f"{lp.plan.id}: アクション {action} はありません", f"{lp.plan.id}: no action {action}"))
         scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)

@@ -10,8 +10,9 @@ import typer
 
 from .. import jsonout, terminal
 from ..aggregate import status_result
+from ..i18n import t
 from ..score import score_plan
-from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
+from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
 
 
 class StatusFormat(str, Enum):
@@ -26,24 +27,23 @@ class By(str, Enum):
     action = "action"
 
 
-@app.command()
+@app.command(help=help_text("Count task rows per state and fiscal year.\n\nShares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view."), short_help=help_text("Count task rows per state and fiscal year."))
 def status(
     paths: PathsArg,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度: 2024, R6, 令和6年度 / fiscal year")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", help=help_text("fiscal year"))] = None,
     by: Annotated[Optional[By], typer.Option("--by", help="category | department | action")] = None,
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table | json | markdown")] = StatusFormat.table,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """進捗状況を年度ごとに集計する / Count task rows per state and fiscal year.
+    """Count task rows per state and fiscal year.
 
-    Shares are of the rows that carry a status; rows without one are shown apart.
-    With several plans, one block per plan and a combined view.
+    Shares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view.
     """
     lg = resolve_lang(lang)
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
     results = [
-        status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp), by.value if by else None, lp.index)
+        status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp, lg), by.value if by else None, lp.index)
         for lp in plans
     ]
     if format is StatusFormat.json:
@@ -72,19 +72,18 @@ class ScoreFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(help=help_text("Apply the plan's evaluation rules to every action.\n\nShows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates."), short_help=help_text("Apply the plan's evaluation rules to every action."))
 def score(
     paths: PathsArg,
-    action: Annotated[Optional[str], typer.Option("--action", "-a", help="アクション番号 / action id")] = None,
-    explain: Annotated[bool, typer.Option("--explain", "-e", help="計算の根拠を表示 / show inputs, formula and label")] = False,
+    action: Annotated[Optional[str], typer.Option("--action", "-a", help=help_text("action id"))] = None,
+    explain: Annotated[bool, typer.Option("--explain", "-e", help=help_text("show inputs, formula and label"))] = False,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="text | json")] = ScoreFormat.text,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """達成率と評価を算定する / Apply the plan's evaluation rules to every action.
+    """Apply the plan's evaluation rules to every action.
 
-    Shows each action's deciding rate (target, summary evaluation or task
-    average), its label from the plan's scale, and the reference rates.
+    Shows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates.
     """
     lg = resolve_lang(lang)
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
@@ -96,7 +95,7 @@ def score(
             found = lp.find_action(action)
             if found is None:
                 if len(plans) == 1:
-                    fail(f"{lp.plan.id}: no action {action}")
+                    fail(t(lg, "{plan}: no action {id}", plan=lp.plan.id, id=action))
                 continue
             actions = [found.action]
         scores = score_plan(lp.plan, actions, lp.index)
