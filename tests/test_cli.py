@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import Path
 import shutil
 
 import pytest
@@ -197,8 +199,41 @@ def test_click_usage_error_in_japanese_by_default():
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "DXPLAN_LANG"}
-    r = subprocess.run([sys.executable, "-m", "dxplan", "status"], capture_output=True, text=True, env=env, cwd=ROOT)
+    r = subprocess.run([sys.executable, "-m", "dxplan", "statsu"], capture_output=True, text=True, env=env, cwd=ROOT)
     assert r.returncode == 2
-    assert "─ エラー ─" in r.stderr and "'python -m dxplan status -h' で使い方を表示できます。" in r.stderr
+    assert "コマンド 'statsu' はありません。" in r.stderr
     r = subprocess.run([sys.executable, "-m", "dxplan", "statsu", "--lang", "en"], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert "─ Error ─" in r.stderr and "No such command 'statsu'." in r.stderr
+    assert "No such command 'statsu'." in r.stderr
+
+
+def _cells(line: str) -> int:
+    """Terminal cells a line takes (East Asian wide characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@pytest.mark.parametrize("args", [["status", "plans/kama", "--by", "category"], ["score", "plans/kama"], ["status", "plans"], ["--help"], ["status", "--help"]])
+def test_output_fits_an_80_column_terminal(args):
+    import subprocess
+    import sys
+
+    env = {**{k: v for k, v in os.environ.items() if k != "DXPLAN_LANG"}, "COLUMNS": "80"}
+    r = subprocess.run([sys.executable, "-m", "dxplan", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    widest = max(_cells(ln) for ln in r.stdout.splitlines())
+    assert 40 < widest <= 80
+    if "--help" in args:  # help texts are wrapped, never cut, and show no <bool> metavars
+        assert "<bool>" not in r.stdout and "…" not in r.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    """``dxplan status plans/kama | head -1``: exit 0, nothing on stderr, the first line delivered."""
+    import subprocess
+
+    r = subprocess.run(
+        ["bash", "-c", 'dxplan status plans/kama | head -1; echo "exit=${PIPESTATUS[0]}" >&2'],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+    )
+    assert r.stdout.startswith("嘉麻市 第1次嘉麻市デジタル推進計画")
+    assert r.stderr == "exit=0\n"

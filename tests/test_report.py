@@ -23,7 +23,7 @@ from dxplan.score import score_plan
 from conftest import FIXTURES, PLANS, write_action
 
 runner = CliRunner()
-ENV = {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": ""}
+ENV = {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": "", "COLUMNS": "200"}  # wide enough that no sentence wraps
 SVG = "{http://www.w3.org/2000/svg}"
 BUNDLED = sorted(p.parent.name for p in PLANS.glob("*/plan.yaml"))
 

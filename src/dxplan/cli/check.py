@@ -27,8 +27,8 @@ def lint(
     paths: PathsArg,
     format: Annotated[Optional[LintFormat], typer.Option("--format", "-f", help="text | json | github (annotations; default when GITHUB_ACTIONS=true) | sarif")] = None,
     strict: Annotated[bool, typer.Option("--strict", help=help_text("treat warnings as errors"))] = False,
-    base: Annotated[Optional[str], typer.Option("--base", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
-    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help=help_text("lint only files changed since REV"))] = None,
+    base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help=help_text("lint only files changed since REV"))] = None,
     lang: LangOpt = None,
 ) -> None:
     """Validate plan files: file:line:column: severity rule-id message.

@@ -33,6 +33,40 @@ def help_text(msgid: str) -> str:
     return t(HELP_LANG, msgid)
 
 
+def _typer_help_fixes() -> None:
+    """Two fixes to typer's rich ``--help`` for dxplan's users (applied once, at import).
+
+    - Flags take no value, so they get no type entry (typer prints ``<bool>`` for ``--strict``
+      and ``--help``).
+    - Help texts fold at the column edge instead of ending in "…": Japanese has no spaces between
+      words, so a long Japanese phrase is one "word" that rich would otherwise cut.
+    """
+    from rich.text import Text as RichText
+    from typer import rich_utils
+    from typer.core import TyperOption
+
+    if getattr(rich_utils, "_dxplan_fixed", False):
+        return
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    make_text = rich_utils._make_rich_text
+
+    def folding_text(**kwargs):  # type: ignore[no-untyped-def]
+        text = make_text(**kwargs)
+        if isinstance(text, RichText):
+            text.overflow = "fold"
+        return text
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    rich_utils._make_rich_text = folding_text
+    rich_utils._dxplan_fixed = True
+
+
+_typer_help_fixes()
+
 app = typer.Typer(
     name="dxplan",
     help=help_text(
@@ -52,7 +86,7 @@ class Lang(str, Enum):
 
 
 LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help=help_text("message language (default: DXPLAN_LANG or ja)"))]
-PathsArg = Annotated[list[Path], typer.Argument(help=help_text("plan folders, a folder of plans, or files in a plan"))]
+PathsArg = Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders, a folder of plans, or files in a plan"))]
 
 
 def resolve_lang(lang: Lang | None) -> str:
@@ -60,10 +94,26 @@ def resolve_lang(lang: Lang | None) -> str:
     return lang.value if lang else default_lang()
 
 
+class _Console(Console):
+    """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
+
+    def on_broken_pipe(self) -> None:
+        """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
+        import os
+
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0)
+
+
 def make_console() -> Console:
-    """The rich console for terminal tables."""
+    """The rich console for terminal tables: exactly as wide as the terminal (or ``COLUMNS``), so
+    tables wrap their cells instead of running past the edge; 120 when there is no terminal (a pipe
+    or a file). Colour follows rich's rules: none when ``NO_COLOR`` is set or the output is not a
+    terminal."""
     width = shutil.get_terminal_size((120, 24)).columns
-    return Console(highlight=False, soft_wrap=True, width=max(width, 100))
+    return _Console(highlight=False, width=width)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -72,7 +122,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", help=help_text("the plans as of the last commit on or before DATE, or at REV"))]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", metavar="DATE|REV", help=help_text("the plans as of the last commit on or before DATE, or at REV"))]
 
 
 def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:

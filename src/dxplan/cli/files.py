@@ -22,7 +22,7 @@ from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 @app.command(help=help_text("Rewrite plan files in the canonical layout.\n\nKey order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely."), short_help=help_text("Rewrite plan files in the canonical layout."))
 def fmt(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="計画フォルダ、計画フォルダを含むフォルダ、または計画内のファイル（既定: plans）/ plan folders, a folder of plans, or files (default: plans)")] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help=help_text("plan folders, a folder of plans, or files (default: plans)"))] = None,
     check: Annotated[bool, typer.Option("--check", help=help_text("list files that would change, write nothing"))] = False,
     schema_line: Annotated[bool, typer.Option("--schema-line/--no-schema-line", help=help_text("add a yaml-language-server line pointing at the repository's schemas/"))] = True,
     lang: LangOpt = None,
@@ -57,7 +57,7 @@ def fmt(
 
 @app.command(help=help_text("Write JSON Schemas for plan.yaml and action files.\n\nWithout --output, prints both as one JSON object keyed by file name. Editors validate while typing through a first line ``# yaml-language-server: $schema=../../schemas/plan.schema.json`` (``dxplan fmt`` adds it when the repository has schemas/)."), short_help=help_text("Write JSON Schemas for plan.yaml and action files."))
 def schema(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=help_text("write both schemas into this folder"))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("write both schemas into this folder"))] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write JSON Schemas for plan.yaml and action files.

@@ -24,7 +24,7 @@ from ..load import LoadedPlan, load_plan
 from ..planfiles import PlanNotFound, discover
 from ..problems import EXIT_OK, EXIT_PROBLEMS
 
-PlanArg = Annotated[Path, typer.Argument(help=help_text("a plan folder"))]
+PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan folder"))]
 
 
 def _one_plan(path: Path, lang: str) -> LoadedPlan:
@@ -69,9 +69,9 @@ class ExportFormat(str, Enum):
 def export_cmd(
     path: PlanArg,
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx | csv (UTF-8 BOM) | json")] = ExportFormat.xlsx,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="書き出し先 / output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)")] = None,
-    department: Annotated[Optional[str], typer.Option("--department", "-d", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help=help_text("fiscal year"))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="書き出し先 / output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)")] = None,
+    department: Annotated[Optional[str], typer.Option("--department", "-d", metavar="NAME", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write the task rows as a sheet for departments to fill in.
@@ -113,7 +113,7 @@ def export_cmd(
 
 @app.command("import", help=help_text("Take a filled-in sheet back into the YAML files.\n\nAll or nothing: any problem (unknown or duplicated row key, a status word the plan does not have, a percent outside 0–100, an edited read-only column, a missing row) changes no file."), short_help=help_text("Take a filled-in sheet back into the YAML files."))
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help=help_text("csv) / the filled-in sheet"))],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=help_text("the filled-in sheet (xlsx or csv)"))],
     path: PlanArg,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=help_text("show what would change, write nothing"))] = False,
     lang: LangOpt = None,
@@ -177,11 +177,11 @@ def _day(value: str | None, lang: str) -> dt.date | None:
 
 @app.command("history", help=help_text("Status counts over time, from git history (dates as columns).\n\nOne column per commit that changed the plan (or per --at revision or date); the date is the plan's evaluation_date where that commit changed it, else the commit date."), short_help=help_text("Status counts over time, from git history (dates as columns)."))
 def history_cmd(
-    paths: Annotated[list[Path], typer.Argument(help=help_text("plan folders in a git repository"))],
-    since: Annotated[Optional[str], typer.Option("--since", help=help_text("from this date (YYYY-MM-DD)"))] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help=help_text("up to this date (YYYY-MM-DD)"))] = None,
-    at: Annotated[Optional[list[str]], typer.Option("--at", help=help_text("at this revision or date (repeatable)"))] = None,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help=help_text("fiscal year to count (default: that of each evaluation date)"))] = None,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders in a git repository"))],
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=help_text("from this date (YYYY-MM-DD)"))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=help_text("up to this date (YYYY-MM-DD)"))] = None,
+    at: Annotated[Optional[list[str]], typer.Option("--at", metavar="REV|DATE", help=help_text("at this revision or date (repeatable)"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year to count (default: that of each evaluation date)"))] = None,
     format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table | json | markdown")] = HistoryFormat.table,
     lang: LangOpt = None,
 ) -> None:

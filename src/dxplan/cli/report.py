@@ -46,10 +46,10 @@ def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None
 def report(
     paths: PathsArg,
     format: Annotated[ReportFormat, typer.Option("--format", "-f", help="md（Markdown, 既定）| html（印刷・配布用の1ファイル）/ md (default) or html (one self-contained file)")] = ReportFormat.md,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help=help_text("output file (a folder for several plans); default: stdout for md, <plan>-report.html for html"))] = None,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help=help_text("limit status and task tables to one fiscal year"))] = None,
-    action: Annotated[Optional[str], typer.Option("--action", "-a", help=help_text("only this action's sheet"))] = None,
-    templates: Annotated[Optional[Path], typer.Option("--templates", help="テンプレートの上書きフォルダ（同名のファイルが優先）/ folder whose templates override the defaults by name")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (a folder for several plans); default: stdout for md, <plan>-report.html for html"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("limit status and task tables to one fiscal year"))] = None,
+    action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("only this action's sheet"))] = None,
+    templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help="テンプレートの上書きフォルダ（同名のファイルが優先）/ folder whose templates override the defaults by name")] = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:

@@ -30,7 +30,7 @@ class By(str, Enum):
 @app.command(help=help_text("Count task rows per state and fiscal year.\n\nShares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view."), short_help=help_text("Count task rows per state and fiscal year."))
 def status(
     paths: PathsArg,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help=help_text("fiscal year"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
     by: Annotated[Optional[By], typer.Option("--by", help="category | department | action")] = None,
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table | json | markdown")] = StatusFormat.table,
     as_of: AsOfOpt = None,
@@ -75,7 +75,7 @@ class ScoreFormat(str, Enum):
 @app.command(help=help_text("Apply the plan's evaluation rules to every action.\n\nShows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates."), short_help=help_text("Apply the plan's evaluation rules to every action."))
 def score(
     paths: PathsArg,
-    action: Annotated[Optional[str], typer.Option("--action", "-a", help=help_text("action id"))] = None,
+    action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("action id"))] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help=help_text("show inputs, formula and label"))] = False,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="text | json")] = ScoreFormat.text,
     as_of: AsOfOpt = None,
