@@ -46,7 +46,7 @@ def plan_header_view(plan: Plan, lang: str) -> dict:
         "municipality": plan.municipality,
         "prefecture": plan.prefecture,
         "stage": plan.stage_label,
-        "period": f"{fy_label(plan, plan.period_start)}〜{fy_label(plan, plan.period_end)}",
+        "period": t(lang, "{start} to {end}", start=fy_label(plan, plan.period_start, lang), end=fy_label(plan, plan.period_end, lang)),
         "evaluation_date": date_label(plan, plan.evaluation_date, lang),
         "published": plan.published,
         "sources": [{"file": s.file, "title": s.title, "date": date_label(plan, s.date, lang), "note": s.note} for s in plan.sources],
@@ -58,10 +58,10 @@ def status_year_view(plan: Plan, year: YearStatus, words: dict[State, str], lang
     table = year.table
     return {
         "fiscal_year": table.fiscal_year,
-        "label": fy_label(plan, table.fiscal_year),
+        "label": fy_label(plan, table.fiscal_year, lang),
         "by": table.by,
         "by_label": w.by_label(table.by, lang) if table.by else None,
-        "title": w.status_title(fy_label(plan, table.fiscal_year), table.by, lang),
+        "title": w.status_title(fy_label(plan, table.fiscal_year, lang), table.by, lang),
         "total": total_view(table.total, lang),
         "groups": [group_view(g, lang) for g in table.groups],
         "empty": table.total.rows == 0,
@@ -107,7 +107,7 @@ def _years_chart(f: ReportFigures, title: str, lang: str) -> dict | None:
     for y in f.status.years:
         if not y.table.total.with_status:
             continue
-        fy = fy_label(f.plan, y.fiscal_year)
+        fy = fy_label(f.plan, y.fiscal_year, lang)
         for snap, counts in zip(y.snapshots, y.source_counts):
             kind = t(lang, "forecast") if snap.kind == "forecast" else t(lang, "source document")
             bars.append((f"{fy}  {date_label(f.plan, snap.date, lang)}{paren(kind, lang)}", counts))
@@ -152,7 +152,7 @@ def _year_status(plan: Plan, y: YearStatus, words: dict[State, str], lang: str) 
     rows = [{"label": st["label"], "cells": [col["cells"][i] for col in cols]} for i, st in enumerate(state_views(words, lang))]
     return {
         "fiscal_year": y.fiscal_year,
-        "label": fy_label(plan, y.fiscal_year),
+        "label": fy_label(plan, y.fiscal_year, lang),
         "columns": cols,
         "rows": rows,
         "total": [col["total"] for col in cols],
@@ -174,7 +174,7 @@ def _group_table(plan: Plan, table: StatusTable, action_counts: dict[str, int] |
         groups.append(v)
     total = total_view(table.total, lang)
     total["actions"] = None if action_counts is None else sum(action_counts.values())
-    fy = fy_label(plan, table.fiscal_year)
+    fy = fy_label(plan, table.fiscal_year, lang)
     return {"fiscal_year": table.fiscal_year, "label": fy, "caption": f"{title}{paren(fy, lang)}", "groups": groups, "total": total, "note": w.table_note(table, lang)}
 
 
@@ -214,7 +214,7 @@ def report_view(f: ReportFigures, lang: str = "ja", *, audit: bool = False, sect
     used: set[str] = set()
     anchors = {a.id: anchor("action-", a.id, used) for a in f.actions}
     category_charts = [
-        stacked_chart(f"chart-categories-{tb.fiscal_year}", f"{L['chart_categories']}{paren(fy_label(plan, tb.fiscal_year), lang)}", [(w.group_label(g, lang), g) for g in tb.groups], words, lang)
+        stacked_chart(f"chart-categories-{tb.fiscal_year}", f"{L['chart_categories']}{paren(fy_label(plan, tb.fiscal_year, lang), lang)}", [(w.group_label(g, lang), g) for g in tb.groups], words, lang)
         for tb in f.by_category if tb.total.with_status
     ]
     sy = f.scored_years
@@ -244,8 +244,8 @@ def report_view(f: ReportFigures, lang: str = "ja", *, audit: bool = False, sect
         "sheets": [pages.sheet_view(f, a, anchors[a.id], L, lang) for a in f.sheets],
         "appendix": pages.appendix_view(f, anchors, lang) if audit else None,
         "scale": w.scale_bands(plan.rating_scale, lang),
-        "scored_years": f"{fy_label(plan, sy[0])}〜{fy_label(plan, sy[-1])}" if len(sy) > 1 else fy_label(plan, sy[0]),
-        "year": fy_label(plan, f.year) if f.year is not None else None,
+        "scored_years": t(lang, "{start} to {end}", start=fy_label(plan, sy[0], lang), end=fy_label(plan, sy[-1], lang)) if len(sy) > 1 else fy_label(plan, sy[0], lang),
+        "year": fy_label(plan, f.year, lang) if f.year is not None else None,
         "generated": date_label(plan, f.generated, lang),
     }
 

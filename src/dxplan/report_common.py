@@ -21,9 +21,9 @@ from .score import ActionScore, ScoreState, band_order
 from . import wording as w
 
 
-def fy_label(plan: Plan, fy: int) -> str:
-    """A fiscal year in the plan's own style (令和6年度, R6 or 2024年度)."""
-    return format_fiscal_year(fy, plan.fiscal_year_style)
+def fy_label(plan: Plan, fy: int, lang: str = "ja") -> str:
+    """A fiscal year in the plan's own style (令和6年度, R6 or 2024年度); in English ``FY2024``."""
+    return t(lang, "FY{year}", year=fy) if lang == "en" else format_fiscal_year(fy, plan.fiscal_year_style)
 
 
 def date_label(plan: Plan, day: dt.date | None, lang: str) -> str | None:

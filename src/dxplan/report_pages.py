@@ -44,7 +44,7 @@ def summary_view(f: ReportFigures, anchors: dict[str, str], audit: bool, lang: s
     for y in f.status.years:
         c = y.table.total
         years.append({
-            "label": fy_label(f.plan, y.fiscal_year),
+            "label": fy_label(f.plan, y.fiscal_year, lang),
             "cells": [f"{c.states[s]} ({share_text(c.share(s))})" if c.with_status else "—" for s in STATE_ORDER],
             "with_status": c.with_status,
             "without": c.without,
@@ -64,7 +64,7 @@ def summary_view(f: ReportFigures, anchors: dict[str, str], audit: bool, lang: s
     for fy in f.years:
         rows = [task for a in f.actions for task in a.tasks if task.fiscal_year == fy]
         acts = {a.id for a in f.actions for task in a.tasks if task.fiscal_year == fy}
-        planned.append({"label": fy_label(f.plan, fy), "rows": len(rows), "actions": len(acts)})
+        planned.append({"label": fy_label(f.plan, fy, lang), "rows": len(rows), "actions": len(acts)})
     items = list(groups.values())
     return {
         "years": years,
@@ -141,7 +141,7 @@ def department_pages(f: ReportFigures, anchors: dict[str, str], lang: str) -> li
     pages = []
     words = f.status.state_words
     for i, d in enumerate(f.departments, 1):
-        bars = [(fy_label(f.plan, fy), d.counts[fy]) for fy in f.focus_years if d.counts[fy].with_status]
+        bars = [(fy_label(f.plan, fy, lang), d.counts[fy]) for fy in f.focus_years if d.counts[fy].with_status]
         chart = stacked_chart(f"chart-dept-{i}", t(lang, "status of the department's task rows"), bars, words, lang) if bars else None
         pages.append({
             "name": d.name,
@@ -187,7 +187,7 @@ def _task_groups(f: ReportFigures, a: Action, lang: str) -> list[dict]:
             continue
         groups.append({"years": [fy], "bare": bare, "key": key, "rows": _task_rows(rows, lang)})
     for g in groups:
-        g["label"] = w.sep(lang).join(fy_label(f.plan, fy) for fy in g["years"])
+        g["label"] = w.sep(lang).join(fy_label(f.plan, fy, lang) for fy in g["years"])
         del g["key"]
     return groups
 
@@ -226,8 +226,8 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         {"heading": L["approach"], "text": a.approach},
         {"heading": L["background"], "text": a.background},
         {"heading": L["target"], "text": target},
-        {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year)}: {y.text}" for y in a.yearly_targets]},
-        {"heading": L["schedule"], "entries": [(f"{fy_label(f.plan, e.fiscal_year)}: " if e.fiscal_year else "") + e.text for e in a.schedule]},
+        {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year, lang)}: {y.text}" for y in a.yearly_targets]},
+        {"heading": L["schedule"], "entries": [(f"{fy_label(f.plan, e.fiscal_year, lang)}: " if e.fiscal_year else "") + e.text for e in a.schedule]},
         {"heading": L["budget"], "text": a.budget},
     ]
     fr = a.final_report
