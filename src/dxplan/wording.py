@@ -254,6 +254,7 @@ _REPORT_WORDS = {
     "page": N_("page"),
     "statuses": N_("statuses"),
     "task_plan": N_("tasks planned"),
+    "task_rows_all": N_("task rows (all years)"),
     "yearly_targets": N_("yearly targets"),
     "schedule": N_("schedule"),
     "fiscal_year": N_("fiscal year"),
@@ -286,6 +287,6 @@ def report_labels(plan: Plan, lang: str) -> dict[str, str]:
     return (
         status_labels(lang)
         | {k: t(lang, v) for k, v in _REPORT_WORDS.items()}
-        | {k: (t(lang, "{english} ({word})", english=t(lang, en), word=word) if lang == "en" else word) for k, (word, en) in fields.items()}
+        | {k: (f"{t(lang, en)} ({word})" if lang == "en" else word) for k, (word, en) in fields.items()}
         | {"no": "No", "none": "—", "scale": scale_heading(lang), "sep": sep(lang)}
     )
