@@ -71,3 +71,30 @@ def format_fiscal_year(fy: int, style: str = "reiwa") -> str:
 def fiscal_year_of(day: dt.date) -> int:
     """Fiscal year containing ``day``: April–December → same year, January–March → previous."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def era_date(day: dt.date) -> str:
+    """``day`` as the plans write dates: ``令和7年2月10日`` (``令和元年5月1日``; 平成 before 2019-05-01).
+
+    Source: DOMAIN.md, "Dates" (令和N年 = 2018+N).
+    """
+    if day >= dt.date(2019, 5, 1):
+        era, n = "令和", day.year - 2018
+    elif day >= dt.date(1989, 1, 8):
+        era, n = "平成", day.year - 1988
+    else:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{era}{'元' if n == 1 else n}年{day.month}月{day.day}日"
+
+
+def format_date(day: dt.date, lang: str = "ja", style: str = "reiwa") -> str:
+    """A date for a report in ``lang``: Japanese in the plan's style (``reiwa``/``r`` → 令和7年2月10日,
+    ``western`` → 2025年2月10日), English as ``10 February 2025``."""
+    if lang == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    if style == "western":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return era_date(day)

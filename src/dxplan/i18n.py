@@ -12,7 +12,8 @@ the language of the plans, in ``locale/ja/LC_MESSAGES/dxplan.po``. Japanese is t
 
 Catalogue upkeep (``make messages``)::
 
-    pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ -k Text -o src/dxplan/locale/dxplan.pot .
+    pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k pt:2c,3 -k NP_:1c,2 -k N_ -k Text -k help_text \
+        -o src/dxplan/locale/dxplan.pot .
     pybabel update -i src/dxplan/locale/dxplan.pot -d src/dxplan/locale -D dxplan
     pybabel compile -d src/dxplan/locale -D dxplan
 
@@ -76,6 +77,18 @@ def t(lang: str, msgid: str, /, **params: Any) -> str:
     if not params:
         return text
     return text.format(**{k: resolve(v, lang) for k, v in params.items()})
+
+
+def pt(lang: str, context: str, msgid: str, /, **params: Any) -> str:
+    """Like :func:`t` for a message whose English is shared with another meaning (gettext ``msgctxt``):
+    ``pt(lang, "method", "summary evaluation")`` can be translated apart from the diff's wording."""
+    text = catalogue(lang).pgettext(context, msgid)
+    return text.format(**{k: resolve(v, lang) for k, v in params.items()}) if params else text
+
+
+def NP_(context: str, msgid: str) -> tuple[str, str]:
+    """Mark a message with a context for extraction; returns ``(context, msgid)`` for :func:`pt`."""
+    return context, msgid
 
 
 def tn(lang: str, singular: str, plural: str, n: int, /, **params: Any) -> str:

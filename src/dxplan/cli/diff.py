@@ -56,7 +56,7 @@ def split_diff_args(args: list[str]) -> tuple[list[str], str | None]:
 def diff(
     args: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [PATH]", help=help_text("base and head revisions and a plan path"))] = None,
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text | markdown (PR comment) | json")] = DiffFormat.text,
-    templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help="テンプレートの上書きフォルダ（diff.md.j2 を置く）/ folder whose diff.md.j2 overrides the default")] = None,
+    templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help=help_text("folder whose diff.md.j2 overrides the default"))] = None,
     lang: LangOpt = None,
 ) -> None:
     """What changed between two versions of the plans, in plain words.

@@ -69,7 +69,7 @@ class ExportFormat(str, Enum):
 def export_cmd(
     path: PlanArg,
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx | csv (UTF-8 BOM) | json")] = ExportFormat.xlsx,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="書き出し先 / output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
     department: Annotated[Optional[str], typer.Option("--department", "-d", metavar="NAME", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
     lang: LangOpt = None,

@@ -23,21 +23,21 @@ class Preset(str, Enum):
 @app.command(help=help_text("Start a plans repository: plan.yaml, actions/, schemas, CI, README.\n\nValues not given are asked when stdin is a terminal, else written as （要記入） placeholders, listed at the end. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist."), short_help=help_text("Start a plans repository: plan.yaml, actions/, schemas, CI, README."))
 def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help=help_text("folder of the new plans repository"))],
-    municipality: Annotated[Optional[str], typer.Option("--municipality", "-m", metavar="NAME", help="自治体名 / municipality, e.g. 嘉麻市")] = None,
+    municipality: Annotated[Optional[str], typer.Option("--municipality", "-m", metavar="NAME", help=help_text("municipality, e.g. 嘉麻市"))] = None,
     prefecture: Annotated[Optional[str], typer.Option("--prefecture", metavar="NAME", help=help_text("prefecture"))] = None,
     title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help=help_text("plan title"))] = None,
-    plan_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help="計画の id（既定: フォルダ名）/ plan id (default: the folder name)")] = None,
+    plan_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help=help_text("plan id (default: the folder name)"))] = None,
     period_start: Annotated[Optional[str], typer.Option("--period-start", metavar="FY", help=help_text("first fiscal year"))] = None,
     period_end: Annotated[Optional[str], typer.Option("--period-end", metavar="FY", help=help_text("last fiscal year"))] = None,
     evaluation_date: Annotated[Optional[str], typer.Option("--evaluation-date", metavar="DATE", help=help_text("evaluation date"))] = None,
-    category: Annotated[Optional[list[str]], typer.Option("--category", "-c", metavar="ID", help="区分 ID=NAME（I-1 は I の下）/ category ID=NAME, repeatable")] = None,
+    category: Annotated[Optional[list[str]], typer.Option("--category", "-c", metavar="ID", help=help_text("category ID=NAME, repeatable"))] = None,
     department: Annotated[Optional[list[str]], typer.Option("--department", "-d", metavar="NAME", help=help_text("department, repeatable"))] = None,
     statuses: Annotated[Optional[str], typer.Option("--statuses", metavar="WORDS", help=help_text("status words"))] = None,
-    rating: Annotated[Optional[str], typer.Option("--rating", metavar="SCALE", help="評価区分 LABEL=PERCENT,…（例 A=100,B=80,C=60,D）/ rating scale")] = None,
+    rating: Annotated[Optional[str], typer.Option("--rating", metavar="SCALE", help=help_text("rating scale"))] = None,
     preset: Annotated[Optional[Preset], typer.Option("--preset", help="kama（達成/ほぼ達成/…）| grades（A–D）")] = None,
     dxplan_repo: Annotated[Optional[str], typer.Option("--dxplan-repo", metavar="URL", help=help_text("dxplan git URL for CI"))] = None,
     dxplan_rev: Annotated[Optional[str], typer.Option("--dxplan-rev", metavar="REV", help=help_text("its tag or commit"))] = None,
-    ask_: Annotated[Optional[bool], typer.Option("--ask/--no-ask", help="足りない項目を質問する（既定: 端末なら質問）/ ask for missing values (default: when stdin is a terminal)")] = None,
+    ask_: Annotated[Optional[bool], typer.Option("--ask/--no-ask", help=help_text("ask for missing values (default: when stdin is a terminal)"))] = None,
     force: Annotated[bool, typer.Option("--force", help=help_text("overwrite existing files"))] = False,
     lang: LangOpt = None,
 ) -> None:
@@ -83,7 +83,7 @@ def new(
     path: Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("plan folder"))] = Path("."),
     title: Annotated[Optional[str], typer.Option("--title", "-t", metavar="TEXT", help=help_text("action title"))] = None,
     category: Annotated[Optional[str], typer.Option("--category", "-c", metavar="ID", help=help_text("category id or name"))] = None,
-    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", metavar="NAME", help="担い手（担当課）/ owning department, repeatable")] = None,
+    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", metavar="NAME", help=help_text("owning department, repeatable"))] = None,
     lang: LangOpt = None,
 ) -> None:
     """Create the next action file (lowest free id).
