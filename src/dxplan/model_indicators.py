@@ -103,12 +103,12 @@ class Indicator(Strict):
     kind: Literal["outcome", "activity"] | None = None
     unit: str | None = None
     measure: Literal["count", "level", "increase", "multiple"] = "level"
-    direction: Literal["higher", "lower"] = "higher"
     accumulation: Literal["cumulative", "per_year"] = "cumulative"
     baseline: Baseline | None = None
     targets: list[IndicatorTarget] = []
     target_text: str | None = Field(None, description="the final target as written (達成目標 / 最終目標)")
     target_value: float | None = Field(None, description="the final target's number, in unit")
+    direction: Literal["higher", "lower"] = "higher"
     deadline: FiscalYear | None = Field(None, description="the fiscal year by which the final target is due")
     actuals: list[IndicatorActual] = []
     grades: list[GradeEntry] = []
