@@ -232,3 +232,28 @@ def indicators_rate(scores: list[IndicatorScore], plan: Plan) -> Rate:
         value = weakest.overall.value
         explain.append(pair(N_("weakest indicator {id}: {rate}%"), id=weakest.id, rate=weakest.overall.shown))
     return Rate(Method.target, OK, value, explain, interim=interim)
+
+
+@dataclass
+class IndicatorRow:
+    """One line of ``status --by indicator``: an indicator of an action (``action_id``; None for a
+    plan-level indicator) in one fiscal year, its year's rate and its overall rate."""
+
+    action_id: str | None
+    action_title: str | None
+    score: IndicatorScore
+    year: YearRate | None
+    grade: str | None
+
+
+def indicator_progress(plan: Plan, actions: list[Action], fiscal_year: int) -> list[IndicatorRow]:
+    """Every indicator's progress in ``fiscal_year``: plan-level indicators first, then each action's, in order."""
+    rows: list[IndicatorRow] = []
+    owners: list[tuple[str | None, str | None, list[Indicator]]] = [(None, None, plan.indicators)]
+    owners += [(a.id, a.title, a.all_indicators) for a in actions]
+    for aid, title, indicators in owners:
+        for ind in indicators:
+            s = score_indicator(ind, plan)
+            year = next((y for y in s.years if y.fiscal_year == fiscal_year), None)
+            rows.append(IndicatorRow(aid, title, s, year, s.grades.get(fiscal_year)))
+    return rows

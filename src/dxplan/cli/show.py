@@ -24,13 +24,14 @@ class By(str, Enum):
     category = "category"
     department = "department"
     action = "action"
+    indicator = "indicator"
 
 
 @app.command()
 def status(
     paths: PathsArg,
     year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度: 2024, R6, 令和6年度 / fiscal year")] = None,
-    by: Annotated[Optional[By], typer.Option("--by", help="category | department | action")] = None,
+    by: Annotated[Optional[By], typer.Option("--by", help="category | department | action | indicator")] = None,
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table | json | markdown")] = StatusFormat.table,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
@@ -38,10 +39,16 @@ def status(
     """進捗状況を年度ごとに集計する / Count task rows per state and fiscal year.
 
     Shares are of the rows that carry a status; rows without one are shown apart.
-    With several plans, one block per plan and a combined view.
+    With several plans, one block per plan and a combined view. Grades (a plan with a
+    grade scale) and effect sums (a plan with effects) follow. ``--by indicator``
+    lists every indicator's target, actual and rate for one fiscal year (--year, default
+    the plan's current year).
     """
     lg = resolve_lang(lang)
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    if by is By.indicator:
+        _status_by_indicator(plans, year, format, lg)
+        raise typer.Exit(exit_for(plans))
     results = [
         status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp), by.value if by else None, lp.index)
         for lp in plans
@@ -65,6 +72,27 @@ def status(
         if len(results) > 1:
             terminal.print_overview(console, [r.overview for r in results], lg)
     raise typer.Exit(exit_for(plans))
+
+
+def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
+    from ..aggregate import current_year
+    from ..score_indicators import indicator_progress
+
+    if format is StatusFormat.markdown:
+        fail("--by indicator: --format table or json")
+    data = []
+    console = make_console()
+    for lp in plans:
+        years = parse_years(year, lp)
+        fy = years[0] if years else current_year(lp.plan)
+        rows = indicator_progress(lp.plan, [la.action for la in lp.actions], fy)
+        if format is StatusFormat.json:
+            data.append(jsonout.indicator_rows_dict(lp.plan, fy, rows, lang))
+        else:
+            terminal.print_indicators(console, lp.plan, fy, rows, lang)
+            console.print()
+    if format is StatusFormat.json:
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
 
 
 class ScoreFormat(str, Enum):
