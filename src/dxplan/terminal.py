@@ -231,16 +231,16 @@ def indicator_overall(s: IndicatorScore, lang: str) -> str:
 def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: str = "ja") -> None:
     """A table of every action: deciding method, rate, label, and the reference rates; then the labels tallied."""
     plan_heading(console, plan, lang)
-    t = Table(title_justify="left")
-    t.add_column("No", justify="right")
-    t.add_column(_t(lang, "アクション名", "action"), max_width=34)
-    t.add_column(_t(lang, "達成率", "rate"), justify="right")
-    t.add_column(_t(lang, "評価", "label"))
-    t.add_column(_t(lang, "決定方法", "decided by"))
+    tb = Table(title_justify="left")
+    tb.add_column("No", justify="right")
+    tb.add_column(_t(lang, "アクション名", "action"), max_width=34)
+    tb.add_column(_t(lang, "達成率", "rate"), justify="right")
+    tb.add_column(_t(lang, "評価", "label"))
+    tb.add_column(_t(lang, "決定方法", "decided by"))
     for m in Method:
-        t.add_column(w.method_heading(m, lang), justify="right")
+        tb.add_column(w.method_heading(m, lang), justify="right")
     for s in scores:
-        t.add_row(
+        tb.add_row(
             s.action_id,
             s.title,
             w.rate_text(s.rate) + (t(lang, " (interim)") if s.rate is not None and s.rate.interim else ""),
@@ -248,7 +248,7 @@ def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: 
             w.method_label(s.deciding, lang),
             *[w.reference_cell(r, lang) for r in s.references.values()],
         )
-    console.print(t)
+    console.print(tb)
     console.print("  " + "、".join(
         f"{t(lang, 'no scale declared') if k is ScoreState.no_scale else w.tally_key(k, lang)} {v}" for k, v in tally_labels(scores).items()
     ))
@@ -284,17 +284,17 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
 
 def print_overview(console: Console, overviews: list[PlanOverview], lang: str = "ja") -> None:
     """The combined view across plans: actions and task rows per state, per plan; not evaluated apart."""
-    t = Table(title=_t(lang, "全計画の概況", "all plans"), title_justify="left")
-    t.add_column(_t(lang, "計画", "plan"))
-    t.add_column(_t(lang, "年度", "FY"))
-    t.add_column("")
+    tb = Table(title=_t(lang, "全計画の概況", "all plans"), title_justify="left")
+    tb.add_column(_t(lang, "計画", "plan"))
+    tb.add_column(_t(lang, "年度", "FY"))
+    tb.add_column("")
     for s in STATE_ORDER:
-        t.add_column(STATE_EN[s.value] if lang == "en" else STATE_JA[s.value], justify="right")
-    t.add_column(_t(lang, "未評価", "not evaluated"), justify="right")
-    t.add_column(_t(lang, "計", "total"), justify="right")
+        tb.add_column(STATE_EN[s.value] if lang == "en" else STATE_JA[s.value], justify="right")
+    tb.add_column(_t(lang, "未評価", "not evaluated"), justify="right")
+    tb.add_column(_t(lang, "計", "total"), justify="right")
     for o in overviews:
         fy = format_fiscal_year(o.fiscal_year, o.plan.fiscal_year_style)
         for kind, c in ((_t(lang, "アクション", "actions"), o.actions), (_t(lang, "タスク行", "task rows"), o.rows)):
-            t.add_row(o.plan.municipality, fy, kind, *[str(c.states[s]) for s in STATE_ORDER], str(c.without), str(c.rows))
-        t.add_section()
-    console.print(t)
+            tb.add_row(o.plan.municipality, fy, kind, *[str(c.states[s]) for s in STATE_ORDER], str(c.without), str(c.rows))
+        tb.add_section()
+    console.print(tb)
