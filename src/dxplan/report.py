@@ -21,6 +21,7 @@ from jinja2 import Environment
 from .aggregate import Counts, GroupCounts, SnapshotCheck, StatusResult, StatusTable, YearStatus, share_text
 from .figures import Attention, LabelCount, ReportFigures
 from .fiscal import format_fiscal_year
+from .indicator_view import sheet_indicators
 from .i18n import STATE_EN
 from .i18n import tr as _t
 from .model import STATE_ORDER, Action, Plan, State
@@ -440,6 +441,7 @@ def _sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) ->
         "final": final,
         "task_years": task_years,
         "explain": explain,
+        "indicators": sheet_indicators(f.plan, a, s, lang),
         "decision": w.decision_line(s, lang),
         "problems": [_problem_line(p, lang) for p in f.action_problems.get(a.id, [])],
         "sources": [f"{src.file} {src.location}" for src in a.sources],
