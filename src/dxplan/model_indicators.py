@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from .model_base import FiscalYear, Strict, Text
-
-if TYPE_CHECKING:
-    from .model import YearlyTarget
 
 
 class Baseline(Strict):
@@ -205,8 +202,8 @@ class ScoringConfig(Strict):
 _ERA_IN_METRIC = re.compile(r"(令和|R)\s*\d{1,2}\s*年度")
 
 
-def legacy_indicators(yearly: list[YearlyTarget]) -> list[Indicator]:
-    """Old-shape yearly targets with a numeric ``spec`` read as indicators (grouped by metric).
+def legacy_indicators(yearly: list[Any]) -> list[Indicator]:
+    """Old-shape yearly targets (``dxplan.model.YearlyTarget``) with a numeric ``spec`` read as indicators (grouped by metric).
 
     Each distinct ``spec.metric`` (a fiscal year written inside it, 令和5年度…, ignored) becomes one
     indicator ``Y1``, ``Y2`` … whose per-year targets carry the yearly target's text verbatim;
