@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import jsonout, terminal
-from ..aggregate import status_result
+from ..aggregate import grade_table, status_result
 from ..score import score_plan
 from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
 
@@ -137,6 +137,8 @@ def score(
                 console.print()
         else:
             terminal.print_scores(console, lp.plan, scores, lg)
+            for fy in lp.plan.fiscal_years if lp.plan.grade_scale else []:
+                terminal.print_grades(console, lp.plan, grade_table(lp.plan, actions, fy, index=lp.index), lg)
             console.print()
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
