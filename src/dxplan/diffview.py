@@ -24,7 +24,7 @@ from typing import Any
 from .diff import ActionDiff, CountsChange, DiffResult, FieldChange, PlanDiff, ScoreView, TaskChange, clip, show_value
 from .fiscal import format_fiscal_year
 from .gitio import Side
-from .i18n import STATE_EN, N_, t
+from .i18n import N_, NP_, STATE_EN, pt, t
 from .model import STATE_ORDER
 from .planfiles import PLAN_FILE
 from .problems import Problem
@@ -33,7 +33,7 @@ from .render import environment, render_template
 _STATES = [s.value for s in STATE_ORDER]
 
 #: How an action's rate was decided (``ScoreView.method``), worded with :func:`dxplan.i18n.t`.
-_METHOD = {"target": N_("target"), "tasks": N_("task mean"), "summary": N_("summary evaluation")}
+_METHOD = {"target": NP_("diff method", "target"), "tasks": NP_("diff method", "task mean"), "summary": NP_("diff method", "summary evaluation")}
 
 #: Task row changes counted in an action's summary cell, in this order.
 _ROW_CHANGES = {"added": N_("added {n}"), "removed": N_("removed {n}"), "changed": N_("changed {n}")}
@@ -201,7 +201,7 @@ def action_details(pd: PlanDiff, ad: ActionDiff, lang: str) -> list[str]:
     if ad.score_changed:
         b, a = score_text(ad.score_before, lang), score_text(ad.score_after, lang)
         if ad.score_after and ad.score_after.method:
-            method = t(lang, _METHOD[ad.score_after.method])
+            method = pt(lang, *_METHOD[ad.score_after.method])
             lines.append(t(lang, "rate and label {before} → {after} ({method})", before=b, after=a, method=method))
         else:
             lines.append(t(lang, "rate and label {before} → {after}", before=b, after=a))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .aggregate import share_text
 from .figures import Attention, DepartmentFigures, ReportFigures
 from .i18n import t
+from .indicator_view import sheet_indicators
 from .model import STATE_ORDER, Action, Task
 from .problems import Problem
 from .report_common import date_label, fy_label, label_class, stacked_chart, states_line
@@ -268,6 +269,7 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         "explain": explain,
         "decision": w.decision_line(s, lang),
         "notes": list(a.notes),
+        "indicators": sheet_indicators(f.plan, a, s, lang),
     }
 
 

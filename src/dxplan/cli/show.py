@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import jsonout, terminal
-from ..aggregate import status_result
+from ..aggregate import grade_table, status_result
 from ..i18n import t
 from ..score import score_plan
 from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
@@ -25,23 +25,31 @@ class By(str, Enum):
     category = "category"
     department = "department"
     action = "action"
+    indicator = "indicator"
 
 
-@app.command(help=help_text("Count task rows per state and fiscal year.\n\nShares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view."), short_help=help_text("Count task rows per state and fiscal year."))
+@app.command(help=help_text("Count task rows per state and fiscal year.\n\nShares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view. Grades (a plan with a grade scale) and effect sums (a plan with effects) follow. --by indicator lists every indicator's target, actual and rate for one fiscal year (--year, default the plan's current year)."), short_help=help_text("Count task rows per state and fiscal year."))
 def status(
     paths: PathsArg,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
-    by: Annotated[Optional[By], typer.Option("--by", help="category | department | action")] = None,
+    by: Annotated[Optional[By], typer.Option("--by", help="category | department | action | indicator")] = None,
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table | json | markdown")] = StatusFormat.table,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Count task rows per state and fiscal year.
 
-    Shares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view.
+    Shares are of the rows that carry a status; rows without one are shown apart.
+    With several plans, one block per plan and a combined view. Grades (a plan with a
+    grade scale) and effect sums (a plan with effects) follow. ``--by indicator``
+    lists every indicator's target, actual and rate for one fiscal year (--year, default
+    the plan's current year).
     """
     lg = resolve_lang(lang)
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    if by is By.indicator:
+        _status_by_indicator(plans, year, format, lg)
+        raise typer.Exit(exit_for(plans))
     results = [
         status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp, lg), by.value if by else None, lp.index)
         for lp in plans
@@ -65,6 +73,27 @@ def status(
         if len(results) > 1:
             terminal.print_overview(console, [r.overview for r in results], lg)
     raise typer.Exit(exit_for(plans))
+
+
+def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
+    from ..aggregate import current_year
+    from ..score_indicators import indicator_progress
+
+    if format is StatusFormat.markdown:
+        fail(t(lang, "--by indicator: use --format table or json"))
+    data = []
+    console = make_console()
+    for lp in plans:
+        years = parse_years(year, lp, lang)
+        fy = years[0] if years else current_year(lp.plan)
+        rows = indicator_progress(lp.plan, [la.action for la in lp.actions], fy)
+        if format is StatusFormat.json:
+            data.append(jsonout.indicator_rows_dict(lp.plan, fy, rows, lang))
+        else:
+            terminal.print_indicators(console, lp.plan, fy, rows, lang)
+            console.print()
+    if format is StatusFormat.json:
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
 
 
 class ScoreFormat(str, Enum):
@@ -108,6 +137,8 @@ def score(
                 console.print()
         else:
             terminal.print_scores(console, lp.plan, scores, lg)
+            for fy in lp.plan.fiscal_years if lp.plan.grade_scale else []:
+                terminal.print_grades(console, lp.plan, grade_table(lp.plan, actions, fy, index=lp.index), lg)
             console.print()
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
