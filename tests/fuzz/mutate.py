@@ -638,22 +638,30 @@ def mutate_bytes(case: Case, data: bytes) -> bytes:
     return OPERATORS[case.op](data, dict(case.params))
 
 
-def materialize(case: Case, dest: Path, *, source: Path | None = None, overlay: dict[str, bytes] | None = None) -> Path:
-    """Write the mutated plan folder of ``case`` at ``dest`` (which must not exist); return ``dest``.
+def copy_plan(plan: str, dest: Path, *, file: str = "plan.yaml", keep: int | None = None,
+              source: Path | None = None) -> Path:
+    """Copy ``plans/<plan>`` (or ``source``) to ``dest`` (which must not exist); return ``dest``.
 
-    The folder holds ``plan.yaml`` and the action files of ``plans/<case.plan>`` (or ``source``):
-    all of them when ``case.keep`` is None, else the mutated file plus the first ``keep`` others.
-    ``overlay`` (path → bytes) replaces files verbatim instead of applying the operator (a stored
-    reproducer).
+    The copy holds ``plan.yaml``, ``file`` and the other action files: all of them when ``keep``
+    is None, else the first ``keep`` in name order.
     """
-    src = source or PLANS / case.plan
-    files = plan_files_at(src)
-    others = [f for f in files if f != "plan.yaml" and f != case.file]
-    chosen = ["plan.yaml", case.file] + (others if case.keep is None else others[: case.keep])
+    src = source or PLANS / plan
+    others = [f for f in plan_files_at(src) if f not in ("plan.yaml", file)]
+    chosen = ["plan.yaml", file] + (others if keep is None else others[:keep])
     (dest / "actions").mkdir(parents=True)
     for rel in dict.fromkeys(chosen):
         if (src / rel).is_file():
             shutil.copyfile(src / rel, dest / rel)
+    return dest
+
+
+def materialize(case: Case, dest: Path, *, source: Path | None = None, overlay: dict[str, bytes] | None = None) -> Path:
+    """Write the mutated plan folder of ``case`` at ``dest`` (which must not exist); return ``dest``.
+
+    :func:`copy_plan` with ``case.keep``, then ``case.op`` applied to ``case.file`` — or, when
+    ``overlay`` (path → bytes) is given, those files written verbatim instead (a stored reproducer).
+    """
+    copy_plan(case.plan, dest, file=case.file, keep=case.keep, source=source)
     if overlay:
         for rel, data in overlay.items():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """The fuzz oracle: run a plan folder through the real ``dxplan`` commands and judge the outcome.
 
-:func:`check_folder` runs ``lint``, ``status``, ``score``, ``report --format md -o -``,
+:func:`check_folder` runs ``lint``, ``status``, ``score``, ``report --format md`` (to standard output),
 ``fmt --check`` and ``report --format html`` (default output file) on one plan folder, each in its own process with a timeout and an address-space
 limit, with the parse cache on (a private ``DXPLAN_CACHE_DIR``) or off (``DXPLAN_NO_CACHE=1``),
 and returns a list of :class:`Failure` (empty = the folder passed). What counts as a failure:
@@ -49,7 +49,7 @@ COMMANDS: dict[str, list[str]] = {
     "lint": ["lint"],
     "status": ["status"],
     "score": ["score"],
-    "report": ["report", "--format", "md", "-o", "-"],
+    "report": ["report", "--format", "md"],  # Markdown without -o goes to standard output
     "fmt": ["fmt", "--check"],
     "report_html": ["report", "--format", "html"],
 }
@@ -222,23 +222,28 @@ def traceback_signature(text: str) -> tuple[str, str]:
     block = text[idx:] if idx >= 0 else text
     lines = block.splitlines()
     frames = [m for m in (_FRAME.match(ln) for ln in lines) if m]
+    # the exception line: the first line at column 0 after the last frame (its message may go on
+    # over more lines); without frames, the last line at column 0
     exc_line = ""
-    for ln in lines[1:]:
-        if ln and not ln.startswith((" ", "\t")) and not ln.startswith(("During handling", "The above")):
+    last = max((i for i, ln in enumerate(lines) if _FRAME.match(ln)), default=None)
+    after = lines[last + 1:] if last is not None else list(reversed(lines[1:]))
+    for ln in after:
+        if ln and not ln.startswith((" ", "\t")):
             exc_line = ln
+            break
     exc_type = exc_line.split(":", 1)[0].strip() or "?"
     exc_type = exc_type.rsplit(".", 1)[-1]
     where = "?"
     for m in reversed(frames):
-        f = m["file"].replace("\\", "/")
-        if "/dxplan/" in f and "/site-packages/" not in f or "/src/dxplan/" in f:
-            where = "dxplan/" + f.rsplit("/dxplan/", 1)[1] + ":" + m["func"]
+        rest = m["file"].replace("\\", "/").rpartition("/dxplan/")[2]
+        if rest != m["file"] and "site-packages" not in rest and not rest.startswith("."):
+            where = "dxplan/" + rest + ":" + m["func"]
             break
     else:
         if frames:
             m = frames[-1]
             where = m["file"].rsplit("/", 1)[-1] + ":" + m["func"]
-    tail = "\n".join(lines[-6:])
+    tail = "\n".join(lines[-6:]) if last is None else "\n".join(lines[max(last - 3, 0):][:12])
     return f"{exc_type} @ {where}", tail
 
 
@@ -251,7 +256,7 @@ def _line_count(path: Path) -> int:
 def lint_problems(stdout: str, cwd: Path) -> tuple[list[tuple[Path, int, int, str, str]], list[str]]:
     """Parse lint's text output: ([(path, line, col, severity, rule)], [lines that are not problems])."""
     found, loose = [], []
-    lines = [ln for ln in stdout.splitlines() if ln.strip()]
+    lines = [ln for ln in stdout.split("\n") if ln.strip()]  # "\n" only: tools read lines so
     if lines and _SUMMARY.match(lines[-1]):
         lines = lines[:-1]
     for ln in lines:
