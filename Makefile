@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench schema clean
+.PHONY: run test lint bench fuzz schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_status.py
 	@if [ -f bench/bench_report.py ]; then $(BIN)/python bench/bench_report.py; fi
+
+## fuzz: mutated plans through every command (FUZZ_EXAMPLES=10000, FUZZ_JOBS=CPUs); findings in artifacts/fuzz
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(VENV)/.installed-test
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice $(BIN)/python -m tests.fuzz.campaign --out artifacts/fuzz
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

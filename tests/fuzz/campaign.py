@@ -62,8 +62,9 @@ def run_case(case: Case, runner, scratch_root: Path) -> tuple[list[Failure], dic
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def worker(seed_value: int, examples: int, out: Path) -> None:
-    """Draw ``examples`` cases with hypothesis (seeded) and append one JSON line per case to ``out``."""
+def worker(seed_value: int, examples: int, out: Path, explicit: list[Case] | None = None) -> None:
+    """Draw ``examples`` cases with hypothesis (seeded), or run ``explicit`` ones, appending one
+    JSON line per case to ``out``."""
     runner = make_runner()
     scratch_root = Path(tempfile.mkdtemp(prefix="dxfuzz-"))
 
@@ -83,7 +84,11 @@ def worker(seed_value: int, examples: int, out: Path) -> None:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
     try:
-        one()
+        if explicit is None:
+            one()
+        else:
+            for case in explicit:
+                one.hypothesis.inner_test(case)
     finally:
         runner.close()
         shutil.rmtree(scratch_root, ignore_errors=True)
@@ -126,7 +131,8 @@ def summarize(records: list[dict], elapsed: float) -> tuple[str, dict[tuple[str,
 
 def _repro_sh(case: Case, failure: dict) -> str:
     from .oracle import COMMANDS
-    args = " ".join(COMMANDS.get(failure["command"], [failure["command"]]))
+    first = failure["command"].split(", ")[0]
+    args = " ".join(COMMANDS.get(first, [first]))
     env = "" if case.cache else "DXPLAN_NO_CACHE=1 "
     return (
         "#!/bin/sh\n# Rebuild the mutated plan folder and run the failing command.\n"
@@ -157,24 +163,62 @@ def write_findings(by_sig: dict[tuple[str, str], list[dict]], out: Path, recheck
         if len(data) <= OVERLAY_LIMIT:
             (d / "overlay" / case.file).parent.mkdir(parents=True)
             (d / "overlay" / case.file).write_bytes(data)
-        confirmed, output = None, ""
+        confirmed, rechecked, output = None, [], ""
         if exec_runner is not None:
+            from .oracle import COMMANDS
+            names = ["lint"] + [c for c in rec["failure"]["command"].split(", ") if c != "lint"]
             with tempfile.TemporaryDirectory(prefix="dxfuzz-recheck-") as tmp:
                 folder = materialize(case, Path(tmp) / "work" / case.plan)
-                fails, results = check_folder(folder, exec_runner, cache=case.cache)
+                fails, results = check_folder(folder, exec_runner, cache=case.cache,
+                                              commands={n: COMMANDS[n] for n in names if n in COMMANDS})
                 confirmed = any(f.kind == kind and f.signature == sig for f in fails)
+                rechecked = [f"[{f.kind}] {f.signature}: {f.command}" for f in fails]
                 output = "\n\n".join(
                     f"$ dxplan {' '.join(r.argv)}  -> exit {r.rc} signal {r.signal} timeout {r.timed_out} "
                     f"({r.elapsed:.2f} s)\n--- stdout (tail)\n{r.stdout[-1500:]}\n--- stderr (tail)\n{r.stderr[-3000:]}"
                     for r in results.values())
         entry = {"kind": kind, "signature": sig, "cases": len(recs), "case": case.to_json(), "label": case.label(),
-                 "failure": rec["failure"], "confirmed_by_exec": confirmed, "folder": d.name}
+                 "failure": rec["failure"], "confirmed_by_exec": confirmed, "recheck_by_exec": rechecked,
+                 "folder": d.name}
         (d / "case.json").write_text(json.dumps(entry, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (d / "output.txt").write_text(output or rec["failure"].get("stderr_tail", ""), encoding="utf-8")
         (d / "repro.sh").write_text(_repro_sh(case, rec["failure"]), encoding="utf-8")
         index.append(entry)
     (out / "findings.json").write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return index
+
+
+PROMOTE_OVERLAY_LIMIT = 64 << 10
+
+
+def promote(out: Path, dest: Path) -> list[str]:
+    """Copy each confirmed finding of ``out/findings`` to ``dest`` as a regression case.
+
+    One folder per distinct (kind, signature), named after it; a finding whose recipe equals one
+    already copied is skipped (one folder covers all its signatures). Overlays over 64 KiB are
+    left out (the recipe rebuilds them). Returns the names written.
+    """
+    written, recipes = [], set()
+    for d in sorted((out / "findings").iterdir()):
+        entry = json.loads((d / "case.json").read_text(encoding="utf-8"))
+        if entry.get("confirmed_by_exec") is False and not entry.get("recheck_by_exec"):
+            continue  # not reproduced at all by the real script
+        key = json.dumps(entry["case"], sort_keys=True)
+        if key in recipes:
+            continue
+        recipes.add(key)
+        name = _slug(entry["kind"] + " " + entry["signature"])
+        target = dest / name
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        entry["failure"]["stderr_tail"] = entry["failure"].get("stderr_tail", "")[-1500:]
+        entry.pop("folder", None)
+        (target / "case.json").write_text(json.dumps(entry, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        overlay = d / "overlay"
+        if overlay.is_dir() and sum(p.stat().st_size for p in overlay.rglob("*") if p.is_file()) <= PROMOTE_OVERLAY_LIMIT:
+            shutil.copytree(overlay, target / "overlay")
+        written.append(name)
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,36 +228,59 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", "0")))
     ap.add_argument("--out", type=Path, default=ROOT / "artifacts" / "fuzz")
     ap.add_argument("--no-recheck", action="store_true", help="do not re-run findings through the dxplan script")
+    ap.add_argument("--promote", type=Path, metavar="DEST",
+                    help="copy the findings of --out to DEST (tests/fixtures/fuzz) as regression cases, run nothing")
+    ap.add_argument("--report-only", action="store_true",
+                    help="summarize the results already in --out (an interrupted run), run no cases")
+    ap.add_argument("--cases", type=Path, metavar="FILE.json",
+                    help="run these recipes (a JSON list of cases, e.g. tests/fuzz/hostile.json) instead of drawing")
+    ap.add_argument("--job", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--results", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        worker(args.seed, args.examples, args.results)
+        explicit = None
+        if args.cases:
+            every = [Case.from_json(c) for c in json.loads(args.cases.read_text(encoding="utf-8"))]
+            explicit = every[args.job::args.jobs]
+        worker(args.seed, args.examples, args.results, explicit)
+        return 0
+    if args.promote:
+        for name in promote(args.out, args.promote):
+            print(name)
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
-    for old in args.out.glob("results-*.jsonl"):
-        old.unlink()
+    if not args.report_only:
+        for old in args.out.glob("results-*.jsonl"):
+            old.unlink()
     start = time.monotonic()
+    if args.cases:
+        args.examples = len(json.loads(args.cases.read_text(encoding="utf-8")))
     share = [args.examples // args.jobs + (1 if j < args.examples % args.jobs else 0) for j in range(args.jobs)]
     procs = []
-    for j, n in enumerate(share):
+    for j, n in enumerate([] if args.report_only else share):
         if n:
             res = args.out / f"results-{j}.jsonl"
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "tests.fuzz.campaign", "--worker", "--seed", str(args.seed + j),
-                 "--examples", str(n), "--results", str(res)], cwd=ROOT))
-    print(f"fuzz: {args.examples} cases on {len(procs)} workers, seed {args.seed}, results in {args.out}", flush=True)
+                 "--examples", str(n), "--results", str(res), "--job", str(j), "--jobs", str(args.jobs),
+                 *(["--cases", str(args.cases.resolve())] if args.cases else [])], cwd=ROOT))
+    if not args.report_only:
+        print(f"fuzz: {args.examples} cases on {len(procs)} workers, seed {args.seed}, results in {args.out}", flush=True)
     for p in procs:
         p.wait()
     records = []
     for res in sorted(args.out.glob("results-*.jsonl")):
-        records += [json.loads(ln) for ln in res.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        records += [json.loads(ln) for ln in res.read_text(encoding="utf-8").split("\n") if ln.strip()]
     elapsed = time.monotonic() - start
+    if args.report_only:  # the workers' own time: the sum of case times over the jobs
+        elapsed = sum(r["elapsed"] for r in records) / max(len(list(args.out.glob("results-*.jsonl"))), 1)
     text, by_sig = summarize(records, elapsed)
     index = write_findings(by_sig, args.out, recheck=not args.no_recheck)
     lines = [text, "", f"distinct failures: {len(index)} (in {args.out / 'findings'})"]
     for e in index:
-        ok = {True: "confirmed", False: "NOT reproduced by the dxplan script", None: "not re-checked"}[e["confirmed_by_exec"]]
+        ok = {True: "confirmed", None: "not re-checked"}.get(
+            e["confirmed_by_exec"], "the dxplan script gave: " + ("; ".join(e["recheck_by_exec"]) or "no failure"))
         lines.append(f"  {e['folder']}: [{e['kind']}] {e['signature']} x{e['cases']} ({ok})\n      {e['label']}")
     report = "\n".join(lines)
     (args.out / "summary.txt").write_text(report + "\n", encoding="utf-8")

@@ -243,6 +243,10 @@ def traceback_signature(text: str) -> tuple[str, str]:
         if frames:
             m = frames[-1]
             where = m["file"].rsplit("/", 1)[-1] + ":" + m["func"]
+    # where a library raised it, when that tells causes apart (not for RecursionError: any frame)
+    if frames and where != "?" and not where.endswith(":" + frames[-1]["func"]) and exc_type != "RecursionError":
+        m = frames[-1]
+        where += " via " + m["file"].rsplit("/", 1)[-1] + ":" + m["func"]
     tail = "\n".join(lines[-6:]) if last is None else "\n".join(lines[max(last - 3, 0):][:12])
     return f"{exc_type} @ {where}", tail
 
@@ -278,11 +282,11 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
     for name, res in results.items():
         where = f"{name}" + (" (cache)" if cache and name != "lint" else "")
         if res.timed_out:
-            add("hang", res, f"hang in {name}", f"{where} still running after {TIMEOUT:g} s")
+            add("hang", res, "hang", f"{where} still running after {TIMEOUT:g} s")
             continue
         if res.signal is not None:
             signame = signal.Signals(res.signal).name if res.signal in signal.Signals._value2member_map_ else str(res.signal)
-            add("crash", res, f"{signame} in {name}", f"{where} killed by {signame}")
+            add("crash", res, signame, f"{where} killed by {signame}")
             continue
         for stream in (res.stderr, res.stdout):
             if "Traceback" in stream:
@@ -290,7 +294,7 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
                 add("traceback", res, sig, f"{where} exit {res.rc}", tail)
                 break
         if res.rc not in (0, 1, 2):
-            add("bad-exit", res, f"exit {res.rc} in {name}", f"{where} exit {res.rc}")
+            add("bad-exit", res, f"exit {res.rc}", f"{where} exit {res.rc}")
 
     lint = results.get("lint")
     if lint and lint.rc in (0, 1) and "Traceback" not in lint.stderr + lint.stdout:
@@ -311,20 +315,22 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
             if res is None:
                 continue
             if lint.rc == 0 and res.rc != 0 and not res.timed_out:
-                add("lint-clean-but-failed", res, f"lint clean, {name} exit {res.rc}",
+                add("lint-clean-but-failed", res, f"lint clean, another command exit {res.rc}",
                     f"lint exit 0, {name} exit {res.rc}")
             unread = sorted({p.name for p, _l, _c, sev, rule in problems if sev == "error" and rule in LOAD_RULES})
             if unread and res.rc == 0 and not res.stderr.strip():
-                add("lint-rejects-but-used", res, f"lint rejects a file, {name} exit 0 silently",
+                add("lint-rejects-but-used", res, "lint rejects a file, another command uses it silently",
                     f"lint: {', '.join(unread)} not readable; {name} exit 0 with nothing on stderr")
-    # one failure per (kind, signature, command)
-    seen, out = set(), []
+    # one failure per (kind, signature): the commands it happened in are joined
+    merged: dict[tuple[str, str], Failure] = {}
     for f in fails:
-        key = (f.kind, f.signature, f.command)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+        key = (f.kind, f.signature)
+        if key not in merged:
+            merged[key] = f
+        elif f.command not in merged[key].command.split(", "):
+            merged[key].command += ", " + f.command
+            merged[key].detail += "; " + f.detail
+    return list(merged.values())
 
 
 #: Files the hostile plan ids of the mutation library would make a report write (checked, removed).
