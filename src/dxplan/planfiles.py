@@ -64,15 +64,28 @@ def model_for(path: PurePath | str) -> type[Plan] | type[Action] | None:
 # --------------------------------------------------------------------------- on disk
 
 
-def action_files(root: Path) -> list[Path]:
+def action_files(root: Path, *, strict: bool = False) -> list[Path]:
     """The action files of plan folder ``root``, sorted by name (which sorts by number when zero-padded).
 
-    An empty list when ``root`` has no ``actions/`` folder.
+    An empty list when ``root`` has no ``actions/`` folder. By default only regular
+    files (symlinks to them included) are listed, and an unreadable folder lists
+    nothing. ``strict=True`` (the loader) lists every entry named ``*.yaml``/``*.yml``
+    — a folder, FIFO, broken or looping symlink too, so that the loader reports it
+    instead of skipping it without a word — and raises ``OSError`` when the
+    ``actions/`` folder cannot be listed.
     """
     folder = Path(root) / ACTIONS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if is_yaml(p) and p.is_file())
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        if strict:
+            raise
+        return []
+    if strict:
+        return sorted(p for p in entries if is_yaml(p))
+    return sorted(p for p in entries if is_yaml(p) and p.is_file())
 
 
 def plan_files(root: Path, only: set[Path] | None = None) -> list[Path]:
