@@ -76,9 +76,10 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Strict(BaseModel):
-    """Base for every schema model: unknown keys are errors, values are validated on assignment."""
+    """Base for every schema model: unknown keys are errors, values are validated on assignment,
+    NaN and infinities are refused wherever a number is expected."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False)
 
 
 def split_annotated(ann: Any, metadata: list[Any] | None = None) -> tuple[Any, list[Any]]:
@@ -366,7 +367,7 @@ class Plan(Strict):
     department_groups: list[DepartmentGroup] = []
     department_separators: list[str] = Field(default=["・"], description="separators splitting a joint department cell")
     statuses: list[StatusWord] = []
-    rating_scale: list[RatingBand] = Field(default_factory=lambda: list(DEFAULT_RATING_SCALE))
+    rating_scale: list[RatingBand] = Field(default_factory=lambda: list(DEFAULT_RATING_SCALE), min_length=1)
     status_snapshots: list[StatusSnapshot] = []
     indicators: list[Indicator] = []
     visions: list[Vision] = []
