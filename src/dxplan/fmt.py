@@ -25,8 +25,9 @@ Safety: the new text is parsed again and its data compared with the old —
 the plain data (after the number normalisation above) and the validated
 models' ``model_dump()`` must be equal — and formatting the new text once more
 must change nothing (a second pass, as black does), before anything is written;
-otherwise :class:`FmtError`. Files are written atomically (temporary file in
-the same folder, then ``os.replace``), keeping their permissions.
+otherwise :class:`FmtError`. Files are written by :func:`dxplan.atomic.write_atomic`
+(temporary file in the same folder, fsync, rename; permissions kept, a symlinked
+file's target replaced), and temporary files a killed run left behind are removed.
 
 :func:`format_paths` runs over command-line paths and returns a
 :class:`FmtReport` (black's ``Report``: files changed, unchanged and failed, the
@@ -40,8 +41,6 @@ import datetime as dt
 import io
 import os
 import re
-import stat
-import tempfile
 import typing
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,8 +51,9 @@ from pydantic import BaseModel, BeforeValidator
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
+from .atomic import remove_stale, write_atomic
 from .i18n import tr
-from .load import read_document, validate
+from .load import read_bytes, read_document, read_roundtrip, validate
 from .model import Plan
 from .model import split_annotated as _split
 from .model import union_options as _options
@@ -339,15 +339,15 @@ def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
 
 def _format_once(text: str, path: Path, model: type[BaseModel], modeline: bool) -> tuple[str, Any, list[str]]:
     """(new text, the old text's plain data after number normalisation, the number changes)."""
-    doc, problems = read_document(path, text=text)
-    if doc is None:
+    tree, problems = read_roundtrip(path, text)
+    if tree is None:
         raise _load_errors(path, problems, "読み込めないため整形しません", "does not load, not formatted")
-    expected = to_plain(doc.tree)
+    expected = to_plain(tree)
     numbers = normalise_numbers(expected, model)
-    normalise_numbers(doc.tree, model)
-    reorder_keys(doc.tree, model)
-    quote_ambiguous(doc.tree)
-    new = _dump(doc.tree)
+    normalise_numbers(tree, model)
+    reorder_keys(tree, model)
+    quote_ambiguous(tree)
+    new = _dump(tree)
     if modeline and not has_modeline(new):
         ref = schema_ref(path, "plan" if model is Plan else "action")
         if ref is not None:
@@ -375,42 +375,15 @@ def _verify(path: Path, model: type[BaseModel], expected: Any, new: str) -> None
 def format_file(path: Path, *, modeline: bool = True) -> FmtResult:
     """Read and format one plan file (nothing is written). Raises :class:`FmtError` (also for unreadable files)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FmtError(path, f"読めません（{exc.strerror or exc}）", f"cannot read ({exc.strerror or exc})") from None
+    raw = read_bytes(path)  # the loader's read: size checked before reading
+    if not isinstance(raw, bytes):
+        _, problems = read_document(path)
+        raise _load_errors(path, problems, "読み込めないため整形しません", "does not load, not formatted")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FmtError(path, "UTF-8 ではありません", "not UTF-8") from None
     return format_text(text, path, modeline=modeline)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically, keeping the file's permissions.
-
-    A temporary file in the same folder is written, flushed and renamed over
-    ``path`` with ``os.replace``. Raises OSError on failure (the original is intact).
-    """
-    path = Path(path)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 # --------------------------------------------------------------------------- many files
@@ -492,6 +465,9 @@ def format_paths(paths: list[Path], *, check: bool = False, modeline: bool = Tru
     """
     report = FmtReport(check)
     for root, only in discover(paths):
+        if not check:
+            for folder in (root, root / "actions"):
+                remove_stale(folder)
         for path in plan_files(root, only):
             report.entries.append(_format_one(path, check, modeline))
     return report

@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import LangOpt, app, default_plan_paths, fail, resolve_lang
+from ..atomic import write_atomic
 from ..i18n import tr
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
@@ -81,7 +82,7 @@ def schema(
     try:
         output.mkdir(parents=True, exist_ok=True)
         for name, data in schemas.items():
-            (output / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            write_atomic(output / name, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         fail(f"{output}: " + tr(lg, f"書き込めません（{exc.strerror or exc}）", f"cannot write ({exc.strerror or exc})"), EXIT_USAGE)
     for name in schemas:
