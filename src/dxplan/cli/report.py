@@ -9,6 +9,7 @@ folder, an output that cannot be written).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
+from ..atomic import write_atomic
 from ..i18n import tr as _t
 from ..problems import EXIT_PROBLEMS
 
@@ -25,10 +27,22 @@ class ReportFormat(str, Enum):
     html = "html"
 
 
+def safe_stem(text: str) -> str:
+    """``text`` as one file name: path separators, ``..``, control characters and a leading ``.`` or ``-`` replaced by ``_``.
+
+    Plan and action ids come from plan data; a name made of them can never leave its folder.
+    """
+    name = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]", "_", text).replace("..", "__")
+    return re.sub(r"^[.\-\s]", "_", name)[:150] or "_"
+
+
 def default_output(plan_id: str, fmt: str, action: str | None = None) -> Path:
-    """The file an HTML report goes to without ``-o``: ``<plan>-report.html`` (``<plan>-action-<id>.html`` with --action), in the current folder."""
+    """The file an HTML report goes to without ``-o``: ``<plan>-report.html`` (``<plan>-action-<id>.html`` with --action), in the current folder.
+
+    The name is made safe (:func:`safe_stem`): whatever the ids hold, the file is in the current folder.
+    """
     stem = f"{plan_id}-action-{action}" if action else f"{plan_id}-report"
-    return Path(f"{stem}.{fmt}")
+    return Path(f"{safe_stem(stem)}.{fmt}")
 
 
 def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None, lang: str) -> list[Path | None]:
@@ -94,7 +108,7 @@ def report(
             continue
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            write_atomic(target, text)
         except OSError as exc:
             fail(_t(lg, f"{target}: 書き込めません（{exc.strerror or exc}）", f"{target}: cannot write ({exc.strerror or exc})"))
         typer.echo(_t(lg, f"dxplan: {target} に書き出しました", f"dxplan: wrote {target}"), err=True)

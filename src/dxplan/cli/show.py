@@ -41,7 +41,8 @@ def status(
     With several plans, one block per plan and a combined view.
     """
     lg = resolve_lang(lang)
-    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    loaded = load_all(paths, lg, as_of)
+    plans = [lp for lp in loaded if lp.plan is not None]
     results = [
         status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp), by.value if by else None, lp.index)
         for lp in plans
@@ -64,7 +65,7 @@ def status(
             console.print()
         if len(results) > 1:
             terminal.print_overview(console, [r.overview for r in results], lg)
-    raise typer.Exit(exit_for(plans))
+    raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load
 
 
 class ScoreFormat(str, Enum):
@@ -87,7 +88,8 @@ def score(
     average), its label from the plan's scale, and the reference rates.
     """
     lg = resolve_lang(lang)
-    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    loaded = load_all(paths, lg, as_of)
+    plans = [lp for lp in loaded if lp.plan is not None]
     out = []
     console = make_console()
     for lp in plans:
@@ -112,4 +114,4 @@ def score(
             console.print()
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
-    raise typer.Exit(exit_for(plans))
+    raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load
