@@ -95,7 +95,10 @@ def worker(seed_value: int, examples: int, out: Path, explicit: list[Case] | Non
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "x"
+    """A folder name for a signature: ``traceback ValueError @ dxplan/load.py:f via util.py:g`` →
+    ``traceback-valueerror-load-f-via-util-g``."""
+    text = re.sub(r"\bdxplan/|\.py\b|@", " ", text)
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:100] or "x"
 
 
 def summarize(records: list[dict], elapsed: float) -> tuple[str, dict[tuple[str, str], list[dict]]]:
@@ -194,11 +197,13 @@ PROMOTE_OVERLAY_LIMIT = 64 << 10
 def promote(out: Path, dest: Path) -> list[str]:
     """Copy each confirmed finding of ``out/findings`` to ``dest`` as a regression case.
 
-    One folder per distinct (kind, signature), named after it; a finding whose recipe equals one
-    already copied is skipped (one folder covers all its signatures). Overlays over 64 KiB are
+    One folder per distinct (kind, signature), named after it, unless ``dest`` has one already;
+    a finding whose recipe equals one already copied is skipped (one folder covers all its signatures). Overlays over 64 KiB are
     left out (the recipe rebuilds them). Returns the names written.
     """
-    written, recipes = [], set()
+    written = []
+    recipes = {json.dumps(json.loads(p.read_text(encoding="utf-8"))["case"], sort_keys=True)
+               for p in dest.glob("*/case.json")}
     for d in sorted((out / "findings").iterdir()):
         entry = json.loads((d / "case.json").read_text(encoding="utf-8"))
         if entry.get("confirmed_by_exec") is False and not entry.get("recheck_by_exec"):
@@ -209,7 +214,8 @@ def promote(out: Path, dest: Path) -> list[str]:
         recipes.add(key)
         name = _slug(entry["kind"] + " " + entry["signature"])
         target = dest / name
-        shutil.rmtree(target, ignore_errors=True)
+        if target.exists():
+            continue  # a case for this signature is kept already
         target.mkdir(parents=True)
         entry["failure"]["stderr_tail"] = entry["failure"].get("stderr_tail", "")[-1500:]
         entry.pop("folder", None)

@@ -318,8 +318,9 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
                 add("lint-clean-but-failed", res, f"lint clean, another command exit {res.rc}",
                     f"lint exit 0, {name} exit {res.rc}")
             unread = sorted({p.name for p, _l, _c, sev, rule in problems if sev == "error" and rule in LOAD_RULES})
+            why = sorted({rule for _p, _l, _c, sev, rule in problems if sev == "error" and rule in LOAD_RULES})
             if unread and res.rc == 0 and not res.stderr.strip():
-                add("lint-rejects-but-used", res, "lint rejects a file, another command uses it silently",
+                add("lint-rejects-but-used", res, f"lint rejects a file ({', '.join(why)}), another command uses it silently",
                     f"lint: {', '.join(unread)} not readable; {name} exit 0 with nothing on stderr")
     # one failure per (kind, signature): the commands it happened in are joined
     merged: dict[tuple[str, str], Failure] = {}
@@ -346,7 +347,8 @@ def _escape_probes() -> set[str]:
 
 
 def check_folder(folder: Path, runner, *, cache: bool, commands: dict[str, list[str]] | None = None,
-                 timeout: float = TIMEOUT, mem: int = MEMORY) -> tuple[list[Failure], dict[str, Result]]:
+                 timeout: float = TIMEOUT, mem: int = MEMORY,
+                 fail_fast: bool = False) -> tuple[list[Failure], dict[str, Result]]:
     """Run ``commands`` (default :data:`COMMANDS`) on ``folder`` and judge them.
 
     The commands run with the folder's parent as working folder and the folder's name as PATH, so
@@ -354,7 +356,8 @@ def check_folder(folder: Path, runner, *, cache: bool, commands: dict[str, list[
     (``scratch/work/plan``): a file that appears in ``scratch`` beside ``work``, or at one of
     :data:`ESCAPE_PROBES`, is an ``escape``. ``cache`` True gives the commands one fresh private
     parse cache (the first command fills it, the later ones read it), False sets
-    ``DXPLAN_NO_CACHE=1``. Returns (failures, results by command name).
+    ``DXPLAN_NO_CACHE=1``. ``fail_fast`` stops after the first command that hangs, crashes or prints
+    a traceback (a regression check needs one). Returns (failures, results by command name).
     """
     commands = commands or COMMANDS
     work = folder.parent
@@ -368,6 +371,8 @@ def check_folder(folder: Path, runner, *, cache: bool, commands: dict[str, list[
             argv = [*args, folder.name]
             rc, sig, to, el, rss, out, err = runner.run(argv, work, env, timeout, mem)
             results[name] = Result(name, argv, rc, sig, to, el, rss, out, err)
+            if fail_fast and (to or sig is not None or "Traceback" in out + err):
+                break
     fails = judge(results, work, cache)
     escaped = sorted({p.name for p in scratch.iterdir()} - before) + sorted(_escape_probes() - probes_before)
     if escaped:
