@@ -56,7 +56,7 @@ COMMANDS: dict[str, list[str]] = {
 #: Commands that must succeed on a folder lint calls clean.
 DATA_COMMANDS = ("status", "score", "report")
 #: Lint rules that mean "this file was not read": the other commands must not use it silently.
-LOAD_RULES = frozenset({"yaml-syntax", "duplicate-key", "encoding", "io-error", "empty-file"})
+LOAD_RULES = frozenset({"yaml-syntax", "duplicate-key", "encoding", "io-error", "empty-file", "yaml-tag", "limit-exceeded"})
 
 _PROBLEM = re.compile(r"^(?P<path>.+?):(?P<line>-?\d+):(?P<col>-?\d+): (?P<sev>error|warning|info|note) (?P<rule>[\w.-]+) ")
 _SUMMARY = re.compile(r"^\d+ (ファイルを検査|files? checked)")
