@@ -348,11 +348,79 @@ def _format_once(text: str, path: Path, model: type[BaseModel], modeline: bool) 
     reorder_keys(tree, model)
     quote_ambiguous(tree)
     new = _dump(tree)
+    lost = lost_comments(text, new)
+    if lost and restore_comments(tree, text, lost):
+        new = _dump(tree)
+        lost = lost_comments(text, new)
+    if lost:
+        line, comment = lost[0]
+        raise FmtError(path, f"{line} 行目のコメント「{comment}」が失われるため整形しません", f"line {line}: the comment '{comment}' would be lost; not formatted")
     if modeline and not has_modeline(new):
         ref = schema_ref(path, "plan" if model is Plan else "action")
         if ref is not None:
             new = f"{MODELINE}{ref}\n{new}"
     return new, expected, numbers
+
+
+def _full_line_comments(text: str) -> list[tuple[int, str]]:
+    return [(i, ln.strip()) for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith("#")]
+
+
+def lost_comments(old: str, new: str) -> list[tuple[int, str]]:
+    """Whole-line comments of ``old`` missing from ``new``: [(1-based line in ``old``, comment)]. Counts repeats."""
+    from collections import Counter
+
+    have = Counter(c for _, c in _full_line_comments(new))
+    lost = []
+    for line, c in _full_line_comments(old):
+        if have[c] > 0:
+            have[c] -= 1
+        else:
+            lost.append((line, c))
+    return lost
+
+
+def _seq_items(tree: Any):
+    """(sequence, index) of every item of every round-trip sequence in ``tree`` (iteratively)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                yield node, i
+                stack.append(item)
+
+
+def restore_comments(tree: Any, text: str, lost: list[tuple[int, str]]) -> bool:
+    """Re-attach whole-line comments ruamel.yaml dropped while loading, in place; True when any was.
+
+    ruamel.yaml loses a whole-line comment that stands before a ``{…}`` item of a block
+    list when the item before it is a ``{…}`` too. Each such comment (and the lost comments
+    right above it) is put back before the list item on the next content line.
+    """
+    lines = text.splitlines()
+    items = {}
+    for seq, i in _seq_items(tree):
+        lc = getattr(seq, "lc", None)
+        if lc is not None and hasattr(seq, "yaml_set_comment_before_after_key"):
+            try:
+                items.setdefault(lc.item(i)[0], (seq, i))
+            except (KeyError, IndexError, TypeError):
+                continue
+    groups: dict[int, list[str]] = {}
+    for line, comment in lost:
+        nxt = line  # 0-based index of the line after the comment
+        while nxt < len(lines) and (not lines[nxt].strip() or lines[nxt].strip().startswith("#")):
+            nxt += 1
+        if nxt < len(lines) and lines[nxt].lstrip().startswith("- ") and nxt in items:
+            groups.setdefault(nxt, []).append(comment)
+    for nxt, found in groups.items():
+        seq, i = items[nxt]
+        indent = len(lines[nxt]) - len(lines[nxt].lstrip())
+        seq.yaml_set_comment_before_after_key(i, before="\n".join(c.lstrip("#").lstrip(" ") for c in found), indent=indent)
+    return bool(groups)
 
 
 def _verify(path: Path, model: type[BaseModel], expected: Any, new: str) -> None:
