@@ -69,16 +69,19 @@ class FmtError(Exception):
     """A file that cannot be formatted safely: it does not load, or the new text would change its data.
 
     ``ja``/``en``: the reason (for a file that does not load, with its first problem).
+    ``line``/``column``: where in the file (1-based), when the reason has a place.
     """
 
-    def __init__(self, path: Path, ja: str, en: str) -> None:
+    def __init__(self, path: Path, ja: str, en: str, line: int | None = None, column: int | None = None) -> None:
         self.path = Path(path)
         self.ja = ja
         self.en = en
+        self.line = line
+        self.column = column
         super().__init__(f"{path}: {en}")
 
     def message(self, lang: str = "ja") -> str:
-        """``path: reason`` in ``lang``."""
+        """``path: reason`` in ``lang`` (the reason of a file that does not load ends with ``(line:column rule: message)``)."""
         return f"{self.path}: {self.en if lang == 'en' else self.ja}"
 
 
@@ -310,7 +313,7 @@ def _load_errors(path: Path, problems: list[Problem], lang_ja: str, lang_en: str
     first = problems[0] if problems else None
     where = f" ({first.line}:{first.column} {first.rule}: {first.message_en})" if first else ""
     where_ja = f"（{first.line}:{first.column} {first.rule}: {first.message_ja}）" if first else ""
-    return FmtError(path, f"{lang_ja}{where_ja}", f"{lang_en}{where}")
+    return FmtError(path, f"{lang_ja}{where_ja}", f"{lang_en}{where}", *((first.line, first.column) if first else ()))
 
 
 def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
@@ -355,7 +358,7 @@ def _format_once(text: str, path: Path, model: type[BaseModel], modeline: bool) 
         lost = lost_comments(text, new)
     if lost:
         line, comment = lost[0]
-        raise FmtError(path, f"{line} 行目のコメント「{comment}」が失われるため整形しません", f"line {line}: the comment '{comment}' would be lost; not formatted")
+        raise FmtError(path, f"{line} 行目のコメント「{comment}」が失われるため整形しません", f"line {line}: the comment '{comment}' would be lost; not formatted", line, 1)
     if modeline and not has_modeline(new):
         ref = schema_ref(path, "plan" if model is Plan else "action")
         if ref is not None:
