@@ -19,6 +19,7 @@ Nothing here reads a file's content; :mod:`dxplan.load` does.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Literal
 
@@ -100,11 +101,14 @@ def plan_files(root: Path, only: set[Path] | None = None) -> list[Path]:
 
 
 def plan_root_of(path: Path) -> Path | None:
-    """The plan folder (resolved) that holds ``path`` (its ``plan.yaml`` or an action file), or None."""
-    path = Path(path).resolve()
+    """The plan folder (resolved) that holds ``path`` (its ``plan.yaml`` or an action file), or None.
+
+    Judged from where ``path`` is, not where a symlinked file points to.
+    """
+    path = Path(os.path.abspath(path))
     for candidate in (path.parent, path.parent.parent):
         if (candidate / PLAN_FILE).is_file():
-            return candidate
+            return candidate.resolve()
     return None
 
 
