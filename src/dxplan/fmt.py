@@ -52,7 +52,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from .atomic import remove_stale, write_atomic
-from .i18n import tr
+from .i18n import t
 from .load import read_bytes, read_document, read_roundtrip, validate
 from .model import Plan
 from .model import split_annotated as _split
@@ -517,13 +517,13 @@ class FmtReport:
         if self.check:
             n, total = self.changed, self.total
             if n:
-                lines.append(tr(lang, f"{total} ファイル中 {n} ファイルが整形されます（dxplan fmt で整形）", f"{n} of {total} file(s) would be reformatted — run dxplan fmt"))
+                lines.append(t(lang, "{n} of {total} file(s) would be reformatted — run dxplan fmt", n=n, total=total))
             else:
-                lines.append(tr(lang, f"{total} ファイルはすべて整形済みです", "all files are formatted"))
+                lines.append(t(lang, "all files are formatted", total=total))
         if self.failed:
             lines.append(
                 "dxplan: "
-                + tr(lang, f"{self.failed} ファイルは整形していません。dxplan lint で確認してから再実行してください", f"{self.failed} file(s) not formatted; fix them (dxplan lint) and run again")
+                + t(lang, "{failed} file(s) not formatted; fix them (dxplan lint) and run again", failed=self.failed)
             )
         return "\n".join(lines)
 

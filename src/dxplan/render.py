@@ -38,7 +38,7 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
-from .i18n import tr as _t
+from .i18n import t
 
 
 def templates_dir() -> Path:
@@ -181,25 +181,25 @@ def render_template(name: str, context: dict[str, Any], lang: str = "ja", templa
         template = env.get_template(name)
     except TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise RenderError(_t(lang, f"テンプレートの構文エラー {where}: {exc.message}", f"template syntax error {where}: {exc.message}")) from None
+        raise RenderError(t(lang, "template syntax error {where}: {message}", where=where, message=exc.message)) from None
     except TemplateNotFound as exc:
         dirs = ", ".join(env.loader.searchpath) if isinstance(env.loader, FileSystemLoader) else ""
-        raise RenderError(_t(lang, f"テンプレート {exc.name} が見つかりません（検索先: {dirs}）", f"template {exc.name} not found (searched: {dirs})")) from None
+        raise RenderError(t(lang, "template {name} not found (searched: {dirs})", name=exc.name, dirs=dirs)) from None
     try:
         return template.render(**context)
     except TemplateSyntaxError as exc:  # in an included/imported template
         where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise RenderError(_t(lang, f"テンプレートの構文エラー {where}: {exc.message}", f"template syntax error {where}: {exc.message}")) from None
+        raise RenderError(t(lang, "template syntax error {where}: {message}", where=where, message=exc.message)) from None
     except TemplateNotFound as exc:
         frame = _template_frame(exc, env)
         where = f" ({frame[0]}:{frame[1]})" if frame else ""
-        raise RenderError(_t(lang, f"テンプレート {exc.name} が見つかりません{where}", f"template {exc.name} not found{where}")) from None
+        raise RenderError(t(lang, "template {name} not found{where}", name=exc.name, where=where)) from None
     except (TemplateError, TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError, LookupError) as exc:
         frame = _template_frame(exc, env)
         if frame is None:
             raise
         where = f"{frame[0]}:{frame[1]}"
-        raise RenderError(_t(lang, f"テンプレートのエラー {where}: {exc}", f"template error {where}: {exc}")) from None
+        raise RenderError(t(lang, "template error {where}: {exc}", where=where, exc=exc)) from None
 
 
 def tidy_markdown(text: str) -> str:
