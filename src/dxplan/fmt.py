@@ -519,7 +519,7 @@ class FmtReport:
             if n:
                 lines.append(t(lang, "{n} of {total} file(s) would be reformatted — run dxplan fmt", n=n, total=total))
             else:
-                lines.append(t(lang, "all files are formatted", total=total))
+                lines.append(t(lang, "all {total} file(s) are formatted", total=total))
         if self.failed:
             lines.append(
                 "dxplan: "
