@@ -76,8 +76,7 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Strict(BaseModel):
-    """Base for every schema model: unknown keys are errors, values are validated on assignment,
-    NaN and infinities are refused wherever a number is expected."""
+    """Base for every schema model: unknown keys are errors, values are validated on assignment, NaN/infinity refused."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False)
 
