@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench bench-national schema messages dist clean
+.PHONY: run test lint bench bench-national fuzz schema messages dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ messages: $(VENV)/.installed-test
 		--project dxplan -o $(LOCALE)/dxplan.pot .
 	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D dxplan
+
+## fuzz: mutated plans through every command (FUZZ_EXAMPLES=10000, FUZZ_JOBS=CPUs); findings in artifacts/fuzz
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(VENV)/.installed-test
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice $(BIN)/python -m tests.fuzz.campaign --out artifacts/fuzz
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache dist build

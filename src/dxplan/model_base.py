@@ -52,9 +52,9 @@ Text = Annotated[str, Field(min_length=1)]
 
 
 class Strict(BaseModel):
-    """Base for every schema model: unknown keys are errors, values are validated on assignment."""
+    """Base for every schema model: unknown keys are errors, values are validated on assignment, NaN/infinity refused."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False)
 
 
 def split_annotated(ann: Any, metadata: list[Any] | None = None) -> tuple[Any, list[Any]]:

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-VERSION = "1"
+VERSION = "2"  # 2: data from dxplan.yamlread (bounded reader); the key also names the limits
 
 
 def _dir() -> Path | None:
@@ -36,8 +36,8 @@ def _dir() -> Path | None:
     return Path(xdg) / "dxplan" if xdg else Path.home() / ".cache" / "dxplan"
 
 
-def _key(text: str) -> str:
-    return hashlib.sha256(f"{VERSION}\0{text}".encode("utf-8")).hexdigest()
+def _key(text: str, salt: str = "") -> str:
+    return hashlib.sha256(f"{VERSION}\0{salt}\0{text}".encode("utf-8")).hexdigest()
 
 
 def _encode(obj: Any) -> Any:
@@ -54,20 +54,20 @@ def _decode(obj: dict) -> Any:
     return obj
 
 
-def get(text: str) -> Any | None:
-    """The cached data for ``text`` (a YAML document), or None."""
+def get(text: str, salt: str = "") -> Any | None:
+    """The cached data for ``text`` (a YAML document) read under ``salt`` (the reader's limits), or None."""
     folder = _dir()
     if folder is None:
         return None
     try:
-        raw = (folder / f"{_key(text)}.json").read_text(encoding="utf-8")
+        raw = (folder / f"{_key(text, salt)}.json").read_text(encoding="utf-8")
         return json.loads(raw, object_hook=_decode)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 
-def put(text: str, data: Any) -> None:
-    """Store the parsed ``data`` of ``text``; silently skipped when it cannot be stored."""
+def put(text: str, data: Any, salt: str = "") -> None:
+    """Store the parsed ``data`` of ``text`` read under ``salt``; silently skipped when it cannot be stored."""
     folder = _dir()
     if folder is None:
         return
@@ -79,8 +79,8 @@ def put(text: str, data: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(payload)
-        os.replace(tmp, folder / f"{_key(text)}.json")
-    except (OSError, TypeError, ValueError):
+        os.replace(tmp, folder / f"{_key(text, salt)}.json")
+    except (OSError, TypeError, ValueError, RecursionError):
         try:
             os.unlink(tmp)  # type: ignore[possibly-undefined]
         except (OSError, UnboundLocalError, NameError):

@@ -145,11 +145,23 @@ def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[Loa
     for root, _ in found:
         loaded = load_plan(root, positions=False)
         errors = [p for p in loaded.problems if p.severity == "error"]
+        for p in errors[:MAX_SHOWN]:  # positioned, as lint shows them, so a CI log says where
+            typer.echo(f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(lang)}", err=True)
         if errors:
             msg = t(lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
             typer.echo(f"dxplan: {msg}", err=True)
         plans.append(loaded)
     return plans
+
+
+#: Load errors a data command prints (positioned) before its one-line summary.
+MAX_SHOWN = 20
+
+
+def _rel(path: Path) -> str:
+    from ..formatters.text_format import _rel as rel
+
+    return rel(path)
 
 
 def exit_for(plans: list[LoadedPlan]) -> int:

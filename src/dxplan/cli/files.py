@@ -14,6 +14,7 @@ import typer
 
 from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang
 from ..i18n import t
+from ..atomic import write_atomic
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
@@ -74,7 +75,7 @@ def schema(
     try:
         output.mkdir(parents=True, exist_ok=True)
         for name, data in schemas.items():
-            (output / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            write_atomic(output / name, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(output), error=exc.strerror or str(exc)), EXIT_USAGE)
     for name in schemas:

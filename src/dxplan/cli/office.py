@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import LangOpt, app, fail, help_text, make_console, parse_years, resolve_lang
+from ..atomic import write_atomic
 from ..i18n import t
 from ..load import LoadedPlan, load_plan
 from ..planfiles import PlanNotFound, discover
@@ -44,19 +43,8 @@ def _one_plan(path: Path, lang: str) -> LoadedPlan:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``data`` to ``path`` atomically (:func:`dxplan.atomic.write_atomic`)."""
+    write_atomic(path, data)
 
 
 class ExportFormat(str, Enum):

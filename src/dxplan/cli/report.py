@@ -9,8 +9,7 @@ cannot be written).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,6 +18,7 @@ import typer
 
 from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
 from ..i18n import t
+from ..atomic import write_atomic
 from ..problems import EXIT_PROBLEMS
 
 
@@ -28,10 +28,22 @@ class ReportFormat(str, Enum):
     pdf = "pdf"
 
 
+def safe_stem(text: str) -> str:
+    """``text`` as one file name: path separators, ``..``, control characters and a leading ``.`` or ``-`` replaced by ``_``.
+
+    Plan and action ids come from plan data; a name made of them can never leave its folder.
+    """
+    name = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]", "_", text).replace("..", "__")
+    return re.sub(r"^[.\-\s]", "_", name)[:150] or "_"
+
+
 def default_output(plan_id: str, fmt: str, action: str | None = None) -> Path:
-    """The file an HTML or PDF report goes to without ``-o``: ``<plan>-report.<fmt>`` (``<plan>-action-<id>.<fmt>`` with --action), in the current folder."""
+    """The file an HTML or PDF report goes to without ``-o``: ``<plan>-report.<fmt>`` (``<plan>-action-<id>.<fmt>`` with --action), in the current folder.
+
+    The name is made safe (:func:`safe_stem`): whatever the ids hold, the file is in the current folder.
+    """
     stem = f"{plan_id}-action-{action}" if action else f"{plan_id}-report"
-    return Path(f"{stem}.{fmt}")
+    return Path(f"{safe_stem(stem)}.{fmt}")
 
 
 def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None, lang: str) -> list[Path | None]:
@@ -55,19 +67,6 @@ def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
     if unknown or not chosen:
         fail(t(lang, "--sections: unknown part {parts} (choose from {choices})", parts=", ".join(unknown) or "''", choices=", ".join(SECTIONS)))
     return chosen
-
-
-def _write_text(target: Path, text: str) -> None:
-    """Write ``text`` atomically: a temporary file beside ``target``, then renamed over it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @app.command(help=help_text("Write the plan report (Markdown, HTML or PDF) from the Jinja templates.\n\nThe council report: a cover, contents, a one-page summary (status per fiscal year, the label split, what needs attention and why), the status tables beside the source's own, the actions by category, one page per department and one compact sheet per action. Source fields only; ``--audit`` adds an appendix with transcription notes, source files and lint findings. Exit 0 ok, 1 template or PDF error or plan load errors, 2 usage error."), short_help=help_text("Write the plan report (Markdown, HTML or PDF) from the Jinja templates."))
@@ -124,7 +123,8 @@ def report(
             if fmt == "pdf":
                 write_pdf(text, target, lg)
             else:
-                _write_text(target, text)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, text)
         except PdfError as exc:
             fail(str(exc), EXIT_PROBLEMS)
         except OSError as exc:

@@ -46,7 +46,8 @@ def status(
     the plan's current year).
     """
     lg = resolve_lang(lang)
-    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    loaded = load_all(paths, lg, as_of)
+    plans = [lp for lp in loaded if lp.plan is not None]
     if by is By.indicator:
         _status_by_indicator(plans, year, format, lg)
         raise typer.Exit(exit_for(plans))
@@ -72,7 +73,7 @@ def status(
             console.print()
         if len(results) > 1:
             terminal.print_overview(console, [r.overview for r in results], lg)
-    raise typer.Exit(exit_for(plans))
+    raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load
 
 
 def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
@@ -115,7 +116,8 @@ def score(
     Shows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates.
     """
     lg = resolve_lang(lang)
-    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    loaded = load_all(paths, lg, as_of)
+    plans = [lp for lp in loaded if lp.plan is not None]
     out = []
     console = make_console()
     for lp in plans:
@@ -142,4 +144,4 @@ def score(
             console.print()
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
-    raise typer.Exit(exit_for(plans))
+    raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load
