@@ -24,6 +24,18 @@ from dxplan.score import (
     target_rate,
     task_rate,
 )
+from dxplan.wording import core_text
+
+
+def ja(text) -> str:
+    """A scoring text (reason or explanation line) in Japanese."""
+    return core_text(text, "ja")
+
+
+def en(text) -> str:
+    """A scoring text in English."""
+    return core_text(text, "en")
+
 
 from conftest import FIXTURES, PLANS
 
@@ -60,7 +72,7 @@ def test_001_action_6_increase_decides_over_task_rate():
     tasks = s.references["tasks"]
     assert tasks.shown == "90.0"  # (75.0 + 97.5 + 97.5) / 3
     assert label_for(tasks.value, PLAN.rating_scale) == "ほぼ達成"
-    assert [line[0] for line in tasks.explain][:3] == [
+    assert [ja(line) for line in tasks.explain][:3] == [
         "令和6年度: (100 + 80 + 100 + 20) ÷ 4 = 75.0%",
         "令和7年度: (100 + 90 + 100 + 100) ÷ 4 = 97.5%",
         "令和8年度: (100 + 90 + 100 + 100) ÷ 4 = 97.5%",
@@ -86,7 +98,7 @@ def test_001_action_13_task_rate_is_54_2_not_56_5():
     assert tasks.status == OK
     assert tasks.value == pytest.approx(54.1666666, abs=1e-6)
     assert tasks.shown == "54.2"
-    assert tasks.explain[-1][0] == "年度平均の平均: (42.5 + 50.0 + 70.0) ÷ 3 = 54.2%"
+    assert ja(tasks.explain[-1]) == "年度平均の平均: (42.5 + 50.0 + 70.0) ÷ 3 = 54.2%"
     assert label_for(tasks.value, PLAN.rating_scale) == "課題あり"
 
 
@@ -141,7 +153,7 @@ def test_task_without_percent_is_insufficient_data_never_zero():
     a = _action(tasks=[Task(fiscal_year=2024, status="完了"), Task(fiscal_year=2024, status="進捗中")])
     r = task_rate(a, PLAN)
     assert r.status == INSUFFICIENT and r.value is None
-    assert "進捗中" in r.reason[0]
+    assert "進捗中" in ja(r.reason)
     s = score_action(a, PLAN)
     assert (s.label, s.state) == ("未評価", "insufficient_data")
 
@@ -157,14 +169,14 @@ def test_kama_real_action_2_decided_by_measurement_of_000():
     s = score_action(a, kama.plan)
     assert (s.deciding, s.rate.shown, s.label) == ("target", "103.3", "達成")  # 82.6 / 80 on 2025-01-31
     # the task rate covers only FY R6: the evaluation date 2025-02-10 lies in R6
-    assert s.references["tasks"].explain[0][0] == "評価対象: 令和6年度まで（評価日 2025-02-10 時点）"
+    assert ja(s.references["tasks"].explain[0]) == "評価対象: 令和6年度まで（評価日 2025-02-10 時点）"
 
 
 def test_draft_plan_without_any_result_is_not_evaluated_not_insufficient():
     kashima = load_plan(PLANS / "kashima")
     s = score_action(kashima.actions[0].action, kashima.plan)
     assert (s.label, s.state) == ("未評価", "not_evaluated")
-    assert s.references["tasks"].reason[1] == "no results recorded yet (not evaluated)"
+    assert en(s.references["tasks"].reason) == "no results recorded yet (not evaluated)"
 
 
 def test_states_and_methods_are_enums_that_read_as_their_json_words():

@@ -150,11 +150,6 @@ def joined(items: list[Any], empty: str | None = None) -> Callable[[str], str]:
     return word
 
 
-def tr(lang: str, ja: str, en: str) -> str:
-    """Deprecated two-string form, kept while the last callers move to :func:`t`."""
-    return en if lang == "en" else ja
-
-
 #: Canonical states in English.
 STATE_EN = {"not_started": "not started", "considering": "considering", "in_progress": "in progress", "done": "done"}
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from .effects import MEANINGS, UNITS, EffectSums
 from .fiscal import format_fiscal_year
-from .i18n import N_, t, tr
+from .i18n import N_, t
+from .wording import core_text
 from .model import Action, Plan
 from .rates import RateStatus
 from .score import ActionScore
@@ -66,7 +67,7 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
                 "grade": s.grades.get(fy),
             })
         o = s.overall
-        overall = (f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")) if o.status is RateStatus.ok else (tr(lang, *o.reason) if o.reason else "—")
+        overall = (f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")) if o.status is RateStatus.ok else (core_text(o.reason, lang) if o.reason else "—")
         indicators.append({
             "id": ind.id,
             "name": ind.name,

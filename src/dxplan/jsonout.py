@@ -13,10 +13,10 @@ from .aggregate import Counts, GradeCounts, GradeTable, PlanOverview, StatusResu
 from .effects import UNITS, EffectSums, EffectSummary
 from .fiscal import format_fiscal_year
 from .i18n import t
-from .i18n import tr as _t
 from .model import STATE_ORDER, Plan
 from .score import NO_SCALE_LABEL, ActionScore, Rate
 from .score_indicators import IndicatorRow, IndicatorScore
+from . import wording as w
 from .wording import group_label, total_label
 
 
@@ -155,8 +155,8 @@ def rate_dict(r: Rate, lang: str = "ja") -> dict:
         "status": r.status.value,
         "rate": None if r.value is None else round(r.value, 4),
         "shown": r.shown,
-        "reason": _t(lang, *r.reason) if r.reason else None,
-        "explain": [_t(lang, *line) for line in r.explain],
+        "reason": w.core_text(r.reason, lang) if r.reason else None,
+        "explain": [w.core_text(line, lang) for line in r.explain],
     }
 
 

@@ -28,6 +28,7 @@ from statistics import fmean
 from .fiscal import fiscal_year_of, format_fiscal_year
 from .model import Action, Measurement, Plan, RatingBand, TargetKind, TargetSpec
 from .planindex import PlanIndex
+from .i18n import N_, Text
 from .rates import (  # noqa: F401 - re-exported
     INSUFFICIENT,
     NO_SCALE_LABEL,
@@ -44,6 +45,10 @@ from .rates import (  # noqa: F401 - re-exported
 )
 from .score_indicators import IndicatorScore, indicators_rate, score_indicators
 
+
+
+#: How a measurement was taken, as worded in explanations (Measurement.kind).
+_MEASUREMENT_KIND = {"actual": N_("actual"), "forecast": N_("forecast"), "assumed": N_("assumed")}
 
 
 def label_for(value: float, scale: list[RatingBand]) -> str:
@@ -148,18 +153,17 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
     if (t is None or t.spec is None) and action.all_indicators:
         return indicators_rate(indicators if indicators is not None else score_indicators(action, plan), plan)
     if t is None or t.spec is None:
-        return Rate(Method.target, NOT_APPLICABLE, reason=("数値目標なし（文章目標）", "no numeric target (text target)"))
+        return Rate(Method.target, NOT_APPLICABLE, reason=Text("no numeric target (text target)"))
     spec = t.spec
     baseline = _default_baseline(spec)
     lower = spec.kind is TargetKind.lower_is_better or spec.direction == "lower"
     unit = spec.unit or ""
     if not t.measurements:
-        return Rate(Method.target, INSUFFICIENT, reason=("実測値がありません", "no measurement recorded"))
+        return Rate(Method.target, INSUFFICIENT, reason=Text("no measurement recorded"))
     if baseline is None:
-        return Rate(Method.target, INSUFFICIENT, reason=("基準値がありません（少ないほど良い目標）", "no baseline (lower-is-better target)"))
+        return Rate(Method.target, INSUFFICIENT, reason=Text("no baseline (lower-is-better target)"))
     explain = [
-        (f"目標: {t.text}（種類 {spec.kind.value}、目標値 {_fmt(spec.value)}{unit}、基準値 {_fmt(baseline)}{unit}）",
-         f"target: {t.text} (kind {spec.kind.value}, target value {_fmt(spec.value)}{unit}, baseline {_fmt(baseline)}{unit})"),
+        Text("target: {text} (kind {value}, target value {target_value}{unit}, baseline {baseline}{unit})", text=t.text, value=spec.kind.value, target_value=_fmt(spec.value), unit=unit, baseline=_fmt(baseline)),
     ]
     style = plan.fiscal_year_style
     if spec.kind is TargetKind.per_year:
@@ -167,7 +171,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
         for m in t.measurements:
             fy = _measurement_fy(m)
             if fy is None:
-                return Rate(Method.target, INSUFFICIENT, explain, reason=("年度のない実測値があります", "a measurement has no fiscal year"))
+                return Rate(Method.target, INSUFFICIENT, explain, reason=Text("a measurement has no fiscal year"))
             prev = by_year.get(fy)
             if prev is None or (m.date or dt.date.min) >= (prev.date or dt.date.min):
                 by_year[fy] = m
@@ -175,7 +179,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
         for fy in sorted(by_year):
             r = _ratio(by_year[fy].value, baseline, spec.value, lower)
             if r is None:
-                return Rate(Method.target, INSUFFICIENT, explain, reason=("目標値と基準値が同じです", "target equals baseline"))
+                return Rate(Method.target, INSUFFICIENT, explain, reason=Text("target equals baseline"))
             rates.append(r)
             explain.append((
                 f"{format_fiscal_year(fy, style)}: ({_fmt(by_year[fy].value)} − {_fmt(baseline)}) ÷ ({_fmt(spec.value)} − {_fmt(baseline)}) = {round1(r)}%",
@@ -183,20 +187,19 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
             ))
         value = fmean(rates)
         shown = " + ".join(f"{round1(r)}" for r in rates)
-        explain.append((f"年度平均: ({shown}) ÷ {len(rates)} = {round1(value)}%", f"mean over years: ({shown}) / {len(rates)} = {round1(value)}%"))
+        explain.append(Text("mean over years: ({shown}) / {n} = {rate}%", shown=shown, n=len(rates), rate=round1(value)))
         return Rate(Method.target, OK, value, explain)
     latest = max(t.measurements, key=lambda m: (m.date or dt.date.min, _measurement_fy(m) or 0))
     r = _ratio(latest.value, baseline, spec.value, lower)
     if r is None:
-        return Rate(Method.target, INSUFFICIENT, explain, reason=("目標値と基準値が同じです", "target equals baseline"))
+        return Rate(Method.target, INSUFFICIENT, explain, reason=Text("target equals baseline"))
     when = latest.date.isoformat() if latest.date else (format_fiscal_year(_measurement_fy(latest), style) if _measurement_fy(latest) else "")
-    kind_ja = {"actual": "実績", "forecast": "見込", "assumed": "仮定値"}[latest.kind]
-    explain.append((f"実測値: {_fmt(latest.value)}{unit}（{when} {kind_ja}）", f"measured: {_fmt(latest.value)}{unit} ({when} {latest.kind})"))
+    explain.append(Text("measured: {actual}{unit} ({when} {kind})", actual=_fmt(latest.value), unit=unit, when=when, kind=Text(_MEASUREMENT_KIND[latest.kind])))
     if lower:
         formula = f"({_fmt(baseline)} − {_fmt(latest.value)}) ÷ ({_fmt(baseline)} − {_fmt(spec.value)})"
     else:
         formula = f"({_fmt(latest.value)} − {_fmt(baseline)}) ÷ ({_fmt(spec.value)} − {_fmt(baseline)})"
-    explain.append((f"達成率 = {formula} × 100 = {round1(r)}%", f"rate = {formula.replace('÷', '/')} × 100 = {round1(r)}%"))
+    explain.append(Text("rate = {formula} × 100 = {rate}%", rate=round1(r), formula=lambda lang: formula.replace("÷", "/") if lang == "en" else formula))
     return Rate(Method.target, OK, r, explain)
 
 
@@ -231,18 +234,15 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     style = plan.fiscal_year_style
     years = scored_years(plan)
     if not action.tasks:
-        return Rate(Method.tasks, NOT_APPLICABLE, reason=("タスクがありません", "no tasks"))
+        return Rate(Method.tasks, NOT_APPLICABLE, reason=Text("no tasks"))
     in_scope = [t for t in action.tasks if t.fiscal_year in years]
     if in_scope and all(t.status is None and t.progress is None for t in in_scope):
-        return Rate(Method.tasks, NOT_APPLICABLE, reason=("結果がまだありません（未評価）", "no results recorded yet (not evaluated)"))
+        return Rate(Method.tasks, NOT_APPLICABLE, reason=Text("no results recorded yet (not evaluated)"))
     means: list[tuple[int, float]] = []
     explain: list[tuple[str, str]] = []
     if len(years) < len(plan.fiscal_years):
         upto = format_fiscal_year(years[-1], style)
-        explain.append((
-            f"評価対象: {upto}まで（評価日 {plan.evaluation_date.isoformat()} 時点）",
-            f"years evaluated: up to {format_fiscal_year(years[-1], 'r')} (evaluation date {plan.evaluation_date.isoformat()})",
-        ))
+        explain.append(Text("years evaluated: up to {last_year} (evaluation date {evaluation_date})", last_year=lambda lang: format_fiscal_year(years[-1], "r") if lang == "en" else upto, evaluation_date=plan.evaluation_date.isoformat()))
     missing: list[str] = []
     for fy in years:
         rows = [t for t in action.tasks if t.fiscal_year == fy]
@@ -270,13 +270,13 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
             Method.tasks,
             INSUFFICIENT,
             explain=explain,
-            reason=(f"進捗率の分からないタスク {len(missing)} 件: {shown}", f"{len(missing)} task(s) without a progress percent: {shown}"),
+            reason=Text("{n} task(s) without a progress percent: {shown}", n=len(missing), shown=shown),
         )
     if not means:
-        return Rate(Method.tasks, NOT_APPLICABLE, reason=("評価対象年度のタスクがありません", "no tasks in the years evaluated"))
+        return Rate(Method.tasks, NOT_APPLICABLE, reason=Text("no tasks in the years evaluated"))
     value = fmean(m for _, m in means)
     parts = " + ".join(f"{round1(m)}" for _, m in means)
-    explain.append((f"年度平均の平均: ({parts}) ÷ {len(means)} = {round1(value)}%", f"mean of yearly means: ({parts}) / {len(means)} = {round1(value)}%"))
+    explain.append(Text("mean of yearly means: ({parts}) / {n} = {rate}%", parts=parts, n=len(means), rate=round1(value)))
     return Rate(Method.tasks, OK, value, explain)
 
 
@@ -284,12 +284,12 @@ def summary_rate(action: Action) -> Rate:
     """Rule 3 (method ②, 総括評価): the department's percent, with its reason."""
     s = action.summary_evaluation
     if s is None:
-        return Rate(Method.summary, NOT_APPLICABLE, reason=("総括評価なし", "no summary evaluation"))
+        return Rate(Method.summary, NOT_APPLICABLE, reason=Text("no summary evaluation"))
     return Rate(
         Method.summary,
         OK,
         s.percent,
-        [(f"総括評価: {_fmt(s.percent)}%（理由: {s.reason}）", f"summary evaluation: {_fmt(s.percent)}% (reason: {s.reason})")],
+        [Text("summary evaluation: {percent}% (reason: {reason})", percent=_fmt(s.percent), reason=s.reason)],
     )
 
 

@@ -15,8 +15,7 @@ from rich.text import Text
 from .aggregate import GradeTable, PlanOverview, StatusResult, StatusTable, YearStatus, share_text
 from .effects import MEANINGS, UNITS, EffectSums, EffectSummary
 from .fiscal import format_fiscal_year
-from .i18n import N_, STATE_EN, STATE_JA, t
-from .i18n import tr as _t
+from .i18n import N_, STATE_EN, STATE_JA, pt, t
 from .model import STATE_ORDER, Plan, State
 from .score import NO_SCALE_LABEL, ActionScore, Method, RateStatus, ScoreState, tally_labels
 from .score_indicators import IndicatorRow, IndicatorScore
@@ -41,55 +40,51 @@ LABEL_STYLES = {"達成": "bold green", "ほぼ達成": "green", "概ね達成":
 def plan_heading(console: Console, plan: Plan, lang: str) -> None:
     """Municipality, title, period and evaluation date in one line."""
     period = f"{format_fiscal_year(plan.period_start, plan.fiscal_year_style)}〜{format_fiscal_year(plan.period_end, plan.fiscal_year_style)}"
-    when = f"  {_t(lang, '評価日', 'evaluated')} {plan.evaluation_date.isoformat()}" if plan.evaluation_date else ""
+    when = "  " + t(lang, "evaluated") + f" {plan.evaluation_date.isoformat()}" if plan.evaluation_date else ""
     stage = f"（{plan.stage_label}）" if plan.stage_label else ""
     console.print(Text.assemble((f"{plan.municipality} ", "bold"), (f"{plan.title}{stage}", "bold"), f"  {period}{when}"))
 
 
 def _states_table(table: StatusTable, words: dict[State, str], title: str, lang: str) -> Table:
     L = w.status_labels(lang)
-    t = Table(title=title, title_justify="left")
-    t.add_column(L["status"])
-    t.add_column(L["count"], justify="right")
-    t.add_column(L["share"], justify="right")
-    t.add_column("", min_width=20)
+    tb = Table(title=title, title_justify="left")
+    tb.add_column(L["status"])
+    tb.add_column(L["count"], justify="right")
+    tb.add_column(L["share"], justify="right")
+    tb.add_column("", min_width=20)
     for state in STATE_ORDER:
         share = table.total.share(state)
         bar = "█" * round((share or 0) / 5)
-        t.add_row(w.state_label(words[state], state, lang), str(table.total.states[state]), share_text(share), Text(bar, style="blue"))
-    t.add_section()
-    t.add_row(L["total_with_status"], str(table.total.with_status), "100%" if table.total.with_status else "—", "", style="bold")
-    return t
+        tb.add_row(w.state_label(words[state], state, lang), str(table.total.states[state]), share_text(share), Text(bar, style="blue"))
+    tb.add_section()
+    tb.add_row(L["total_with_status"], str(table.total.with_status), "100%" if table.total.with_status else "—", "", style="bold")
+    return tb
 
 
 def _groups_table(table: StatusTable, words: dict[State, str], title: str, lang: str) -> Table:
     L = w.status_labels(lang)
-    t = Table(title=title, title_justify="left")
-    t.add_column(w.by_label(table.by, lang))
+    tb = Table(title=title, title_justify="left")
+    tb.add_column(w.by_label(table.by, lang))
     for state in STATE_ORDER:
-        t.add_column(w.state_label(words[state], state, lang), justify="right")
-    t.add_column(L["no_status"], justify="right")
-    t.add_column(L["rows"], justify="right")
+        tb.add_column(w.state_label(words[state], state, lang), justify="right")
+    tb.add_column(L["no_status"], justify="right")
+    tb.add_column(L["rows"], justify="right")
     for g in table.groups:
-        t.add_row(w.group_label(g, lang), *[f"{g.states[s]}" for s in STATE_ORDER], str(g.without), str(g.rows))
-    t.add_section()
+        tb.add_row(w.group_label(g, lang), *[f"{g.states[s]}" for s in STATE_ORDER], str(g.without), str(g.rows))
+    tb.add_section()
     tot = table.total
-    t.add_row(L["total"], *[f"{tot.states[s]} ({share_text(tot.share(s))})" for s in STATE_ORDER], str(tot.without), str(tot.rows), style="bold")
-    return t
+    tb.add_row(L["total"], *[f"{tot.states[s]} ({share_text(tot.share(s))})" for s in STATE_ORDER], str(tot.without), str(tot.rows), style="bold")
+    return tb
 
 
 def _print_year(console: Console, result: StatusResult, year: YearStatus, lang: str) -> None:
     table = year.table
     fy = format_fiscal_year(table.fiscal_year, result.plan.fiscal_year_style)
     if table.total.rows == 0:
-        console.print(_t(lang, f"{fy}: タスクなし", f"{fy}: no tasks"))
+        console.print(t(lang, "{fy}: no tasks", fy=fy))
         return
     if table.total.with_status == 0:
-        console.print(_t(
-            lang,
-            f"{fy}: 進捗状況の記入された行はありません（タスク {table.total.rows} 行）",
-            f"{fy}: no task row has a status yet ({table.total.rows} task rows)",
-        ))
+        console.print(t(lang, "{fy}: no task row has a status yet ({rows} task rows)", fy=fy, rows=table.total.rows))
         return
     title = w.status_title(fy, table.by, lang)
     make = _states_table if table.by is None else _groups_table
@@ -225,7 +220,7 @@ def indicator_overall(s: IndicatorScore, lang: str) -> str:
     o = s.overall
     if o.status is RateStatus.ok:
         return f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")
-    return _t(lang, *o.reason) if o.reason else "—"
+    return w.core_text(o.reason, lang) if o.reason else "—"
 
 
 def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: str = "ja") -> None:
@@ -233,10 +228,10 @@ def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: 
     plan_heading(console, plan, lang)
     tb = Table(title_justify="left")
     tb.add_column("No", justify="right")
-    tb.add_column(_t(lang, "アクション名", "action"), max_width=34)
-    tb.add_column(_t(lang, "達成率", "rate"), justify="right")
-    tb.add_column(_t(lang, "評価", "label"))
-    tb.add_column(_t(lang, "決定方法", "decided by"))
+    tb.add_column(pt(lang, "column", "action"), max_width=34)
+    tb.add_column(t(lang, "rate"), justify="right")
+    tb.add_column(t(lang, "label"))
+    tb.add_column(t(lang, "decided by"))
     for m in Method:
         tb.add_column(w.method_heading(m, lang), justify="right")
     for s in scores:
@@ -263,7 +258,7 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
         value = w.rate_value(rate, lang)
         console.print(value if rate.status is RateStatus.ok else Text(value, style="dim"))
         for line in rate.explain:
-            console.print(f"      {_t(lang, *line)}")
+            console.print(f"      {w.core_text(line, lang)}")
     for ind in s.indicators:
         console.print(f"    {ind.id} {ind.indicator.name}: {indicator_overall(ind, lang)}")
         for y in ind.years:
@@ -284,17 +279,17 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
 
 def print_overview(console: Console, overviews: list[PlanOverview], lang: str = "ja") -> None:
     """The combined view across plans: actions and task rows per state, per plan; not evaluated apart."""
-    tb = Table(title=_t(lang, "全計画の概況", "all plans"), title_justify="left")
-    tb.add_column(_t(lang, "計画", "plan"))
-    tb.add_column(_t(lang, "年度", "FY"))
+    tb = Table(title=t(lang, "all plans"), title_justify="left")
+    tb.add_column(t(lang, "plan"))
+    tb.add_column(t(lang, "FY"))
     tb.add_column("")
     for s in STATE_ORDER:
         tb.add_column(STATE_EN[s.value] if lang == "en" else STATE_JA[s.value], justify="right")
-    tb.add_column(_t(lang, "未評価", "not evaluated"), justify="right")
-    tb.add_column(_t(lang, "計", "total"), justify="right")
+    tb.add_column(t(lang, "not evaluated"), justify="right")
+    tb.add_column(pt(lang, "column", "total"), justify="right")
     for o in overviews:
         fy = format_fiscal_year(o.fiscal_year, o.plan.fiscal_year_style)
-        for kind, c in ((_t(lang, "アクション", "actions"), o.actions), (_t(lang, "タスク行", "task rows"), o.rows)):
+        for kind, c in ((t(lang, "actions"), o.actions), (t(lang, "task rows"), o.rows)):
             tb.add_row(o.plan.municipality, fy, kind, *[str(c.states[s]) for s in STATE_ORDER], str(c.without), str(c.rows))
         tb.add_section()
     console.print(tb)
