@@ -255,10 +255,11 @@ def test_fetch_hints():
 def test_fetch_hint_for_a_missing_branch_in_a_shallow_clone(repo, tmp_path):
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", "--single-branch", f"file://{repo}", str(clone))
-    ja, en = fetch_hint("origin/release", clone)
+    en = fetch_hint("origin/release", clone)("en")
     assert "git fetch --depth=1 origin release:refs/remotes/origin/release" in en
-    ja, en = fetch_hint("HEAD~3", clone)
-    assert "git fetch --deepen=3" in en and "--unshallow" in en
+    hint = fetch_hint("HEAD~3", clone)
+    assert "git fetch --deepen=3" in hint("en") and "--unshallow" in hint("en")
+    assert "浅いクローン" in hint("ja") and "git fetch --deepen=3" in hint("ja")
 
 
 # --------------------------------------------------------------------------- goalpost guard

@@ -52,7 +52,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from .atomic import remove_stale, write_atomic
-from .i18n import t
+from .i18n import Text, t
 from .load import read_bytes, read_document, read_roundtrip, validate
 from .model import Plan
 from .model import split_annotated as _split
@@ -68,21 +68,20 @@ SCHEMA_FILES = {"plan": "plan.schema.json", "action": "action.schema.json"}
 class FmtError(Exception):
     """A file that cannot be formatted safely: it does not load, or the new text would change its data.
 
-    ``ja``/``en``: the reason (for a file that does not load, with its first problem).
+    ``reason``: why, as a :class:`~dxplan.i18n.Text` (for a file that does not load, with its first problem).
     ``line``/``column``: where in the file (1-based), when the reason has a place.
     """
 
-    def __init__(self, path: Path, ja: str, en: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(self, path: Path, reason: Text, line: int | None = None, column: int | None = None) -> None:
         self.path = Path(path)
-        self.ja = ja
-        self.en = en
+        self.reason = reason
         self.line = line
         self.column = column
-        super().__init__(f"{path}: {en}")
+        super().__init__(f"{path}: {reason('en')}")
 
     def message(self, lang: str = "ja") -> str:
         """``path: reason`` in ``lang`` (the reason of a file that does not load ends with ``(line:column rule: message)``)."""
-        return f"{self.path}: {self.en if lang == 'en' else self.ja}"
+        return f"{self.path}: {self.reason(lang)}"
 
 
 @dataclass
@@ -309,11 +308,12 @@ def _dump(tree: Any) -> str:
     return out.getvalue()
 
 
-def _load_errors(path: Path, problems: list[Problem], lang_ja: str, lang_en: str) -> FmtError:
+def _load_errors(path: Path, problems: list[Problem], what: Text) -> FmtError:
     first = problems[0] if problems else None
-    where = f" ({first.line}:{first.column} {first.rule}: {first.message_en})" if first else ""
-    where_ja = f"（{first.line}:{first.column} {first.rule}: {first.message_ja}）" if first else ""
-    return FmtError(path, f"{lang_ja}{where_ja}", f"{lang_en}{where}", *((first.line, first.column) if first else ()))
+    if first is None:
+        return FmtError(path, what)
+    reason = Text("{what} ({line}:{column} {rule}: {message})", what=what, line=first.line, column=first.column, rule=first.rule, message=first.message)
+    return FmtError(path, reason, first.line, first.column)
 
 
 def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
@@ -330,14 +330,14 @@ def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
     path = Path(path)
     model = model_for(path)
     if model is None:
-        raise FmtError(path, "計画ファイル（plan.yaml または actions/*.yaml）ではありません", "not a plan file (plan.yaml or actions/*.yaml)")
+        raise FmtError(path, Text("not a plan file (plan.yaml or actions/*.yaml)"))
     if text.startswith("\ufeff"):
         text = text[1:]
     new, expected, numbers = _format_once(text, path, model, modeline)
     _verify(path, model, expected, new)
     # a second pass over the same text gives the same result, so it is only run on changed text
     if new != text and _format_once(new, path, model, modeline)[0] != new:
-        raise FmtError(path, "整形結果が安定しない（もう一度整形すると変わる）ため書き込みません", "formatting is not stable (a second pass changes it); not written")
+        raise FmtError(path, Text("formatting is not stable (a second pass changes it); not written"))
     return FmtResult(path, text, new, numbers)
 
 
@@ -345,7 +345,7 @@ def _format_once(text: str, path: Path, model: type[BaseModel], modeline: bool) 
     """(new text, the old text's plain data after number normalisation, the number changes)."""
     tree, problems = read_roundtrip(path, text)
     if tree is None:
-        raise _load_errors(path, problems, "読み込めないため整形しません", "does not load, not formatted")
+        raise _load_errors(path, problems, Text("does not load, not formatted"))
     expected = to_plain(tree)
     numbers = normalise_numbers(expected, model)
     normalise_numbers(tree, model)
@@ -358,7 +358,7 @@ def _format_once(text: str, path: Path, model: type[BaseModel], modeline: bool) 
         lost = lost_comments(text, new)
     if lost:
         line, comment = lost[0]
-        raise FmtError(path, f"{line} 行目のコメント「{comment}」が失われるため整形しません", f"line {line}: the comment '{comment}' would be lost; not formatted", line, 1)
+        raise FmtError(path, Text("line {line}: the comment '{comment}' would be lost; not formatted", line=line, comment=comment), line, 1)
     if modeline and not has_modeline(new):
         ref = schema_ref(path, "plan" if model is Plan else "action")
         if ref is not None:
@@ -431,17 +431,17 @@ def _verify(path: Path, model: type[BaseModel], expected: Any, new: str) -> None
     """Check that ``new`` loads to ``expected`` (plain data) and to the same validated model."""
     ndoc, problems = read_document(path, text=new)
     if ndoc is None:
-        raise _load_errors(path, problems, "整形後の文書が読み込めないため書き込みません", "the formatted text would not load; not written")
+        raise _load_errors(path, problems, Text("the formatted text would not load; not written"))
     if to_plain(ndoc.tree) != expected:
-        raise FmtError(path, "整形するとデータが変わるため書き込みません", "formatting would change the data; not written")
+        raise FmtError(path, Text("formatting would change the data; not written"))
     try:
         before = model.model_validate(copy.deepcopy(expected)).model_dump()
     except Exception:  # noqa: BLE001 - any validation failure means: do not format
         _, vproblems = validate(ndoc, model)
-        raise _load_errors(path, vproblems, "スキーマ検査に通らないため整形しません。先に dxplan lint で確認してください", "does not pass the schema; run dxplan lint first") from None
+        raise _load_errors(path, vproblems, Text("does not pass the schema; run dxplan lint first")) from None
     after, vproblems = validate(ndoc, model)
     if after is None or after.model_dump() != before:
-        raise FmtError(path, "整形するとデータが変わるため書き込みません", "formatting would change the data; not written")
+        raise FmtError(path, Text("formatting would change the data; not written"))
 
 
 def format_file(path: Path, *, modeline: bool = True) -> FmtResult:
@@ -450,11 +450,11 @@ def format_file(path: Path, *, modeline: bool = True) -> FmtResult:
     raw = read_bytes(path)  # the loader's read: size checked before reading
     if not isinstance(raw, bytes):
         _, problems = read_document(path)
-        raise _load_errors(path, problems, "読み込めないため整形しません", "does not load, not formatted")
+        raise _load_errors(path, problems, Text("does not load, not formatted"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FmtError(path, "UTF-8 ではありません", "not UTF-8") from None
+        raise FmtError(path, Text("not UTF-8")) from None
     return format_text(text, path, modeline=modeline)
 
 
@@ -558,5 +558,5 @@ def _format_one(path: Path, check: bool, modeline: bool) -> FmtEntry:
         write_atomic(path, res.new)
     except OSError as exc:
         reason = exc.strerror or exc
-        return FmtEntry(path, "failed", FmtError(path, f"書き込めません（{reason}）", f"cannot write ({reason})"))
+        return FmtEntry(path, "failed", FmtError(path, Text("cannot write ({reason})", reason=reason)))
     return FmtEntry(path, "formatted")

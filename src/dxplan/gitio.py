@@ -24,27 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import planfiles
-from .problems import default_lang
+from .i18n import LocalizedError, Text
 
 
-class GitError(Exception):
-    """A git command failed or a revision is not available.
-
-    ``ja`` and ``en`` are the message in both languages; ``str(exc)`` is the one
-    ``DXPLAN_LANG`` asks for (Japanese by default). Use :meth:`message` to pick.
-    """
-
-    def __init__(self, ja: str, en: str | None = None) -> None:
-        self.ja = ja
-        self.en = en or ja
-        super().__init__(ja)
-
-    def message(self, lang: str = "ja") -> str:
-        """The message in ``lang`` (``ja`` or ``en``)."""
-        return self.en if lang == "en" else self.ja
-
-    def __str__(self) -> str:
-        return self.message(default_lang())
+class GitError(LocalizedError):
+    """A git command failed or a revision is not available; ``message(lang)`` words it (see
+    :class:`dxplan.i18n.LocalizedError`), often with what to fetch."""
 
 
 def _env() -> dict[str, str]:
@@ -65,17 +50,14 @@ def run_git(args: list[str], cwd: Path | str, *, input: bytes | None = None, che
         proc = subprocess.run(cmd, cwd=str(cwd), input=input, capture_output=True, env=_env(), check=False)
     except FileNotFoundError as exc:
         if not Path(cwd).exists():
-            raise GitError(f"フォルダがありません: {cwd}", f"no such folder: {cwd}") from None
-        raise GitError(
-            "git コマンドが見つかりません。git をインストールしてください。",
-            "the git command was not found; install git.",
-        ) from exc
+            raise GitError(Text("no such folder: {cwd}", cwd=cwd)) from None
+        raise GitError(Text("the git command was not found; install git.")) from exc
     except OSError as exc:
-        raise GitError(f"git を実行できません: {exc}", f"cannot run git: {exc}") from None
+        raise GitError(Text("cannot run git: {exc}", exc=exc)) from None
     if check and proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip() or f"exit {proc.returncode}"
         shown = " ".join(cmd)
-        raise GitError(f"git コマンドが失敗しました（{shown}）: {err}", f"git command failed ({shown}): {err}")
+        raise GitError(Text("git command failed ({shown}): {err}", shown=shown, err=err))
     return proc
 
 
@@ -94,10 +76,7 @@ def repo_root(path: Path | str = ".") -> Path:
         cwd = cwd.parent
     proc = run_git(["rev-parse", "--show-toplevel"], cwd, check=False)
     if proc.returncode != 0:
-        raise GitError(
-            f"{path} は git リポジトリの中にありません。リポジトリの中で実行してください（git init / git clone）。",
-            f"{path} is not inside a git repository; run this inside one (git init / git clone).",
-        )
+        raise GitError(Text("{path} is not inside a git repository; run this inside one (git init / git clone).", path=path))
     return Path(proc.stdout.decode("utf-8", "replace").strip()).resolve()
 
 
@@ -106,8 +85,8 @@ def is_shallow(repo: Path) -> bool:
     return _out(["rev-parse", "--is-shallow-repository"], repo) == "true"
 
 
-def fetch_hint(rev: str, repo: Path) -> tuple[str, str]:
-    """What to fetch so that ``rev`` resolves in ``repo``: a (ja, en) sentence with the command.
+def fetch_hint(rev: str, repo: Path) -> Text:
+    """What to fetch so that ``rev`` resolves in ``repo``: a sentence (:class:`~dxplan.i18n.Text`) with the command.
 
     ``HEAD~N``/``X^`` need N more commits of history (``git fetch --deepen=N``);
     ``origin/main`` needs that branch (``git fetch origin main``); a commit id
@@ -117,10 +96,7 @@ def fetch_hint(rev: str, repo: Path) -> tuple[str, str]:
     shallow = is_shallow(repo)
     remotes = _out(["remote"], repo).split()
     if not remotes:
-        return (
-            "名前を確認してください（git branch -a、git log --oneline）",
-            "check the name (git branch -a, git log --oneline)",
-        )
+        return Text("check the name (git branch -a, git log --oneline)")
     remote = "origin" if "origin" in remotes else remotes[0]
     m = re.fullmatch(r"(.+?)((?:~\d*|\^\d*)+)", rev)
     if m:
@@ -137,13 +113,8 @@ def fetch_hint(rev: str, repo: Path) -> tuple[str, str]:
     else:
         cmd = f"git fetch {remote} {rev}"
     if shallow:
-        return (
-            f"これは浅いクローン（shallow clone）です。取得してください: {cmd}（またはすべての履歴: git fetch --unshallow。"
-            "GitHub Actions では actions/checkout に fetch-depth: 0）",
-            f"this is a shallow clone; fetch it: {cmd} (or all history: git fetch --unshallow; "
-            "in GitHub Actions set fetch-depth: 0 on actions/checkout)",
-        )
-    return (f"取得してください: {cmd}", f"fetch it: {cmd}")
+        return Text("this is a shallow clone; fetch it: {cmd} (or all history: git fetch --unshallow; in GitHub Actions set fetch-depth: 0 on actions/checkout)", cmd=cmd)
+    return Text("fetch it: {cmd}", cmd=cmd)
 
 
 def resolve(rev: str, repo: Path) -> str:
@@ -153,15 +124,11 @@ def resolve(rev: str, repo: Path) -> str:
     not available (unknown name, or outside the history of a shallow clone).
     """
     if not rev or rev.startswith("-"):
-        raise GitError(f"不正なリビジョンです: {rev!r}", f"not a revision: {rev!r}")
+        raise GitError(Text("not a revision: {rev!r}", rev=rev))
     proc = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], repo, check=False)
     if proc.returncode == 0:
         return proc.stdout.decode().strip()
-    hint_ja, hint_en = fetch_hint(rev, repo)
-    raise GitError(
-        f"リビジョン {rev} がこのリポジトリにありません。{hint_ja}",
-        f"revision {rev} is not available in this repository; {hint_en}",
-    )
+    raise GitError(Text("revision {rev} is not available in this repository; {hint}", rev=rev, hint=fetch_hint(rev, repo)))
 
 
 def short(commit: str, repo: Path) -> str:
@@ -204,16 +171,8 @@ def merge_base(a: str, b: str, repo: Path) -> str:
     if proc.returncode == 0:
         return proc.stdout.decode().strip()
     if is_shallow(repo):
-        raise GitError(
-            f"{a} と {b} の共通の祖先がこの浅いクローンにありません。履歴を取得してください: git fetch --deepen=100"
-            "（またはすべて: git fetch --unshallow。GitHub Actions では fetch-depth: 0）。BASE を直接指定することもできます。",
-            f"no common ancestor of {a} and {b} in this shallow clone; fetch more history: git fetch --deepen=100 "
-            "(or all: git fetch --unshallow; in GitHub Actions fetch-depth: 0), or give BASE explicitly.",
-        )
-    raise GitError(
-        f"{a} と {b} に共通の祖先がありません。BASE を直接指定してください。",
-        f"{a} and {b} have no common ancestor; give BASE explicitly.",
-    )
+        raise GitError(Text("no common ancestor of {a} and {b} in this shallow clone; fetch more history: git fetch --deepen=100 (or all: git fetch --unshallow; in GitHub Actions fetch-depth: 0), or give BASE explicitly.", a=a, b=b))
+    raise GitError(Text("{a} and {b} have no common ancestor; give BASE explicitly.", a=a, b=b))
 
 
 def default_base(repo: Path) -> tuple[str, str]:
@@ -224,10 +183,7 @@ def default_base(repo: Path) -> tuple[str, str]:
     """
     branch = default_branch(repo)
     if branch is None:
-        raise GitError(
-            "既定のブランチ（origin/HEAD、main、master）が見つかりません。比較元 BASE を指定してください（例: dxplan diff HEAD~1）。",
-            "no default branch found (origin/HEAD, main, master); give BASE (e.g. dxplan diff HEAD~1).",
-        )
+        raise GitError(Text("no default branch found (origin/HEAD, main, master); give BASE (e.g. dxplan diff HEAD~1)."))
     return f"merge-base({branch}, HEAD)", merge_base(branch, "HEAD", repo)
 
 
@@ -266,7 +222,7 @@ def read_blobs(ids: list[str], repo: Path) -> dict[str, bytes]:
         return {}
     for oid in wanted:
         if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
-            raise GitError(f"不正なオブジェクト ID です: {oid!r}", f"not an object id: {oid!r}")
+            raise GitError(Text("not an object id: {oid!r}", oid=oid))
     out = run_git(["cat-file", "--batch"], repo, input="".join(f"{oid}\n" for oid in wanted).encode("ascii")).stdout
     result: dict[str, bytes] = {}
     pos = 0
@@ -291,7 +247,7 @@ def blob_sizes(ids: list[str], repo: Path) -> dict[str, int]:
         return {}
     for oid in wanted:
         if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
-            raise GitError(f"不正なオブジェクト ID です: {oid!r}", f"not an object id: {oid!r}")
+            raise GitError(Text("not an object id: {oid!r}", oid=oid))
     out = run_git(["cat-file", "--batch-check"], repo, input="".join(f"{oid}\n" for oid in wanted).encode("ascii")).stdout
     sizes: dict[str, int] = {}
     for line in out.decode("ascii", "replace").splitlines():
@@ -332,7 +288,7 @@ def changed_files(rev: str, paths: list[Path]) -> set[Path]:
         try:
             rel = p.resolve().relative_to(repo).as_posix()
         except ValueError:
-            raise GitError(f"{p} はリポジトリ {repo} の外にあります。", f"{p} is outside the repository {repo}.") from None
+            raise GitError(Text("{p} is outside the repository {repo}.", p=p, repo=repo)) from None
         rels.append(rel if rel != "." else "")
     scope = [r for r in rels if r] if all(rels) else None
     result: set[Path] = set()
@@ -380,10 +336,7 @@ def revision_side(rev: str, repo: Path, *, maybe_path: bool = False) -> Side:
         commit = resolve(rev, repo)
     except GitError as exc:
         if maybe_path and ("/" in rev or planfiles.is_yaml(rev)):
-            raise GitError(
-                f"{exc.ja}（パスのつもりなら、{rev} はありません）",
-                f"{exc.en} (if it is a path: {rev} does not exist)",
-            ) from None
+            raise GitError(Text("{message} (if it is a path: {rev} does not exist)", message=exc.text, rev=rev)) from None
         raise
     return Side(rev, commit, short(commit, repo))
 

@@ -215,8 +215,8 @@ def plans_as_of(paths: list[Path], when: str) -> list[LoadedPlan]:
         else:
             commit = commit_on_or_before(repo, day)
             if commit is None:
-                hint_ja, hint_en = gitio.fetch_hint("HEAD~1", repo) if gitio.is_shallow(repo) else ("", "")
-                raise gitio.GitError(f"{when} 以前のコミットがありません。{hint_ja}", f"no commit on or before {when}. {hint_en}".strip())
+                hint = gitio.fetch_hint("HEAD~1", repo) if gitio.is_shallow(repo) else ""
+                raise gitio.GitError(Text("no commit on or before {when}. {hint}", when=when, hint=hint))
         rel = root.resolve().relative_to(repo).as_posix()
         plans.append(load_at(repo, commit, "" if rel == "." else rel))
     return plans
