@@ -7,7 +7,6 @@ the rules need not import it.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -39,7 +38,9 @@ class Document:
         if isinstance(self.tree, CommentedMap):
             return self.tree
         if self._rt is None:
-            self._rt = yaml_parser().load(io.StringIO(self.text))
+            from .fastyaml import positioned_tree
+
+            self._rt = positioned_tree(self.text)
         return self._rt
 
     def position(self, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:

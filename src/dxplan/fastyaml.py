@@ -1,0 +1,244 @@
+"""The fast YAML path: libyaml (PyYAML's C parser) reading exactly what ruamel.yaml reads.
+
+ruamel.yaml's round-trip parser is dxplan's reference reading of a plan file (YAML 1.2,
+duplicate keys refused, every node's line and column), but it is pure Python: about 6 ms
+for an action file, 96 % of a cold ``dxplan lint``. libyaml parses the same file in about
+0.2 ms. This module runs libyaml with ruamel.yaml's YAML 1.2 implicit-type rules (the
+regular expressions are taken from :mod:`ruamel.yaml.resolver`, not copied), and hands
+anything it cannot promise to read exactly as ruamel.yaml does back to ruamel.yaml:
+
+- :func:`load_data` — plain data (dict, list, str, int, float, bool, None, date) of a
+  document whose top level is a mapping. Raises ruamel.yaml's ``YAMLError`` exactly when
+  ruamel.yaml's safe loader does (a duplicate key, a syntax error), because every doubtful
+  case is read by ruamel.yaml itself.
+- :func:`positioned_tree` — ruamel.yaml's round-trip types (``CommentedMap`` /
+  ``CommentedSeq``) carrying the line and column of every key, value and item, as
+  :meth:`dxplan.loaded.Document.position` walks them; built from libyaml's nodes, so a
+  file with findings costs a C compose instead of a pure-Python round-trip parse.
+
+What goes to ruamel.yaml (:class:`NotExact` inside this module): a mapping with a repeated
+key (ruamel.yaml words the error), a merge key ``<<``, an explicit tag other than the core
+ones, anchors used as keys, a ``%`` directive (it may switch YAML versions), a character
+ruamel.yaml's reader refuses, any libyaml error, and scalars whose YAML 1.2 meaning is
+not the plain one (ints other than plain decimals, floats other than ``1.5``, timestamps
+other than ``2025-02-10``, ``=``), and, for positions only, an empty value (ruamel.yaml
+places it at the token after it, libyaml where it would have been). ``tests/test_fastyaml.py`` checks both paths give equal
+data and equal positions on every bundled and generated plan file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import yaml
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.reader import Reader
+from ruamel.yaml.resolver import implicit_resolvers as _ruamel_resolvers
+
+__all__ = ["load_data", "positioned_tree"]
+
+_NON_PRINTABLE = re.compile(Reader.NON_PRINTABLE.pattern)
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]+")
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TAG = "tag:yaml.org,2002:"
+
+
+class NotExact(Exception):
+    """libyaml's reading might differ from ruamel.yaml's: read this document with ruamel.yaml."""
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """ruamel.yaml's YAML 1.2 implicit types (bool, float, int, merge, null, timestamp, value)."""
+
+
+for _versions, _tag, _regexp, _first in _ruamel_resolvers:
+    if (1, 2) in _versions:
+        _Resolver.add_implicit_resolver(_tag, re.compile(_regexp.pattern, _regexp.flags), _first)
+
+
+def _str(loader: Any, node: yaml.ScalarNode) -> str:
+    return node.value
+
+
+def _null(loader: Any, node: yaml.ScalarNode) -> None:
+    return None
+
+
+def _bool(loader: Any, node: yaml.ScalarNode) -> bool:
+    return node.value.lower() == "true"
+
+
+def _int(loader: Any, node: yaml.ScalarNode) -> int:
+    if _PLAIN_INT.fullmatch(node.value) is None:
+        raise NotExact(node.value)
+    return int(node.value)
+
+
+def _float(loader: Any, node: yaml.ScalarNode) -> float:
+    if _PLAIN_FLOAT.fullmatch(node.value) is None:
+        raise NotExact(node.value)
+    return float(node.value)
+
+
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> dt.date:
+    if _PLAIN_DATE.fullmatch(node.value) is None:
+        raise NotExact(node.value)
+    try:
+        return dt.date.fromisoformat(node.value)
+    except ValueError:
+        raise NotExact(node.value) from None
+
+
+def _undefined(loader: Any, node: yaml.Node) -> Any:
+    raise NotExact(str(node.tag))
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """PyYAML's safe constructor, limited to the core types read the YAML 1.2 way; repeated keys are not exact."""
+
+    yaml_constructors: dict[Any, Any] = {}
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        for key_node, _ in node.value:
+            if key_node.tag == _TAG + "merge":
+                raise NotExact("merge key")
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) != len(node.value):
+            raise NotExact("repeated key")
+        return mapping
+
+
+for _name, _fn in {
+    "str": _str,
+    "null": _null,
+    "bool": _bool,
+    "int": _int,
+    "float": _float,
+    "timestamp": _timestamp,
+    "map": yaml.constructor.SafeConstructor.construct_yaml_map,
+    "seq": yaml.constructor.SafeConstructor.construct_yaml_seq,
+}.items():
+    _Constructor.add_constructor(_TAG + _name, _fn)
+_Constructor.add_constructor(None, _undefined)
+
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml: everything goes to ruamel.yaml
+    CParser = None
+
+
+if CParser is not None:
+
+    class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
+        """libyaml's parser and composer with :class:`_Constructor` and :class:`_Resolver`."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+
+def _precheck(text: str) -> None:
+    if CParser is None:
+        raise NotExact("no libyaml")
+    if _NON_PRINTABLE.search(text) is not None:
+        raise NotExact("a character ruamel.yaml's reader refuses")
+    if text.startswith("%") or "\n%" in text:
+        raise NotExact("a directive")
+
+
+def _c_data(text: str) -> Any:
+    _precheck(text)
+    loader = _Loader(text)
+    try:
+        return loader.get_single_data()
+    except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
+        raise NotExact(str(exc)) from None
+    finally:
+        loader.dispose()
+
+
+def load_data(text: str) -> Any:
+    """The plain data of YAML ``text`` as ruamel.yaml's safe loader reads it (YAML 1.2, duplicate keys refused).
+
+    libyaml reads it when its reading is sure to be the same (see the module docstring);
+    otherwise ruamel.yaml's C-accelerated safe loader does. Raises ruamel.yaml's
+    ``YAMLError`` (e.g. ``DuplicateKeyError``) for a document ruamel.yaml refuses; the
+    caller reads such a document with the round-trip parser to position the problem.
+    """
+    try:
+        return _c_data(text)
+    except NotExact:
+        from .loaded import yaml_parser
+
+        return yaml_parser(fast=True).load(text)
+
+
+def _c_positioned(text: str) -> Any:
+    _precheck(text)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _positioned(loader, node, set())
+    except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
+        raise NotExact(str(exc)) from None
+    finally:
+        loader.dispose()
+
+
+def _positioned(loader: _Loader, node: yaml.Node, seen: set[int]) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        if node.start_mark.index == node.end_mark.index:  # an empty value: ruamel.yaml places it at the next token
+            raise NotExact("empty scalar")
+        return loader.construct_object(node)
+    if id(node) in seen:  # an alias of an enclosing node (a recursive document)
+        raise NotExact("recursive alias")
+    seen = seen | {id(node)}
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _TAG + "seq":
+            raise NotExact(str(node.tag))
+        seq = CommentedSeq()
+        seq._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
+        for i, child in enumerate(node.value):
+            seq.append(_positioned(loader, child, seen))
+            seq._yaml_set_idx_line_col(i, [child.start_mark.line, child.start_mark.column])
+        return seq
+    if node.tag != _TAG + "map":
+        raise NotExact(str(node.tag))
+    cmap = CommentedMap()
+    cmap._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
+            raise NotExact("a key that is not a plain scalar")
+        key = _positioned(loader, key_node, seen)
+        if key in cmap:
+            raise NotExact("repeated key")
+        cmap[key] = _positioned(loader, value_node, seen)
+        cmap._yaml_set_kv_line_col(
+            key, [key_node.start_mark.line, key_node.start_mark.column, value_node.start_mark.line, value_node.start_mark.column]
+        )
+    return cmap
+
+
+def positioned_tree(text: str) -> Any:
+    """YAML ``text`` as ruamel.yaml round-trip types whose ``lc`` gives every key's, value's and item's position.
+
+    Lines and columns are 0-based, as ruamel.yaml's. Built from libyaml's nodes when
+    that is exact, else by ruamel.yaml's round-trip parser. Raises ruamel.yaml's
+    ``YAMLError`` for a document ruamel.yaml refuses.
+    """
+    try:
+        return _c_positioned(text)
+    except NotExact:
+        from .loaded import yaml_parser
+
+        return yaml_parser().load(io.StringIO(text))
