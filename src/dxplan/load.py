@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from . import gitio, parse_cache, planfiles
+from . import fastyaml, gitio, planfiles, result_cache
 from .loaded import Document, LoadedAction, LoadedPlan, yaml_parser
 from .model import Action, Plan
 from .planfiles import PLAN_FILE
@@ -56,15 +56,16 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False) ->
         if text is None:
             return None, problems
     if fast:
-        tree = parse_cache.get(text)
+        key = result_cache.text_key(text)
+        tree = result_cache.get_data(key)
         if tree is None:
             try:
-                tree = yaml_parser(fast=True).load(text)
+                tree = fastyaml.load_data(text)
             except YAMLError:
                 return read_document(path, text)
             if not isinstance(tree, dict):
                 return read_document(path, text)
-            parse_cache.put(text, tree)
+            result_cache.put_data(key, tree)
         return Document(path, text, tree), []
     try:
         tree = yaml_parser().load(io.StringIO(text))
