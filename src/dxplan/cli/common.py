@@ -11,16 +11,17 @@ from __future__ import annotations
 import shutil
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from .. import __version__
-from ..fiscal import FiscalYearError, parse_fiscal_year
-from ..load import LoadedPlan, load_plan
-from ..planfiles import PlanNotFound, discover
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
+
+if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no rich tables
+    from rich.console import Console
+
+    from ..load import LoadedPlan
 
 app = typer.Typer(
     name="dxplan",
@@ -28,7 +29,10 @@ app = typer.Typer(
     "Municipal DX plans kept as YAML: lint, status counts, scoring, review diffs and reports.\n\n"
     "Exit codes: 0 ok, 1 problems found, 2 usage error.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    # plain click help and errors: rendering them with rich imports ~70 ms of modules
+    # (rich.markdown, rich.traceback, tables) before anything is printed (issue 13: --help <= 0.15 s)
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -49,6 +53,8 @@ def resolve_lang(lang: Lang | None) -> str:
 
 def make_console() -> Console:
     """The rich console for terminal tables."""
+    from rich.console import Console
+
     width = shutil.get_terminal_size((120, 24)).columns
     return Console(highlight=False, soft_wrap=True, width=max(width, 100))
 
@@ -64,6 +70,9 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", help="この
 
 def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
     """Load the plans named by ``paths`` (as of a date or revision from git); report files that did not load on stderr."""
+    from ..load import load_plan
+    from ..planfiles import PlanNotFound, discover
+
     if as_of is not None:
         from ..gitio import GitError
         from ..history import plans_as_of
@@ -100,6 +109,8 @@ def exit_for(plans: list[LoadedPlan]) -> int:
 
 def parse_years(value: str | None, loaded: LoadedPlan) -> list[int] | None:
     """``--year`` as a one-element list of fiscal years (Western start year); None for all; exit 2 when outside the plan."""
+    from ..fiscal import FiscalYearError, parse_fiscal_year
+
     if value is None:
         return None
     try:

@@ -8,9 +8,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import jsonout, terminal
-from ..aggregate import status_result
-from ..score import score_plan
 from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
 
 
@@ -40,6 +37,9 @@ def status(
     Shares are of the rows that carry a status; rows without one are shown apart.
     With several plans, one block per plan and a combined view.
     """
+    from .. import jsonout, terminal
+    from ..aggregate import status_result
+
     lg = resolve_lang(lang)
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
     results = [
@@ -86,6 +86,9 @@ def score(
     Shows each action's deciding rate (target, summary evaluation or task
     average), its label from the plan's scale, and the reference rates.
     """
+    from .. import jsonout, terminal
+    from ..score import score_plan
+
     lg = resolve_lang(lang)
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
     out = []
