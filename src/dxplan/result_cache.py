@@ -41,6 +41,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .i18n import N_
+
 __all__ = ["text_key", "get_data", "put_data", "get_plan", "put_plan", "flush", "database_path", "reset"]
 
 FORMAT = "2"
@@ -49,6 +51,10 @@ FORMAT = "2"
 _DIGEST = 16
 _BATCH = 2000
 _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta")}
+
+
+_UNREADABLE = N_("the results cache {path} cannot be read and is ignored (it is removed; the next run rebuilds it)")
+_CORRUPT = N_("a corrupt entry in the results cache {path} is ignored")
 
 
 class _Corrupt(Exception):
@@ -167,7 +173,7 @@ def _warn(message: str) -> None:
 def _disable(exc: BaseException) -> None:
     """Stop using a database SQLite cannot read (warn, remove it); results come without the cache."""
     _state.broken = True
-    _warn("the results cache {path} cannot be read and is ignored (it is removed; the next run rebuilds it)")
+    _warn(_UNREADABLE)
     conn, _state.conn = _state.conn, None
     if conn is not None:
         try:
@@ -216,7 +222,7 @@ def _read(sql: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
 
 
 def _drop(table: str, column: str, key: Any) -> None:
-    _warn("a corrupt entry in the results cache {path} is ignored")
+    _warn(_CORRUPT)
     conn = _connect()
     if conn is not None:
         try:

@@ -70,6 +70,7 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", help="この
 
 def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
     """Load the plans named by ``paths`` (as of a date or revision from git); report files that did not load on stderr."""
+    from ..i18n import t
     from ..load import load_plan
     from ..planfiles import PlanNotFound, discover
 
@@ -92,11 +93,7 @@ def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[Loa
         loaded = load_plan(root, positions=False)
         errors = [p for p in loaded.problems if p.severity == "error"]
         if errors:
-            msg = (
-                f"{len(errors)} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`"
-                if lang == "en"
-                else f"{root} に {len(errors)} 件のエラーがあり、該当ファイルを除いて集計します。`dxplan lint {root}` で確認してください"
-            )
+            msg = t(lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
             typer.echo(f"dxplan: {msg}", err=True)
         plans.append(loaded)
     return plans

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import LangOpt, app, default_plan_paths, fail, resolve_lang
-from ..i18n import tr
+from ..i18n import t
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
@@ -79,7 +79,7 @@ def diff(
     except ValueError as exc:
         fail(str(exc))
     if templates is not None and not templates.is_dir():
-        fail(tr(lg, f"{templates}: テンプレートのフォルダがありません", f"{templates}: no such template folder"))
+        fail(t(lg, "{templates}: no such template folder", templates=templates))
     target = Path(path) if path else default_plan_paths()[0]
     try:
         repo = gitio.repo_root(target)
@@ -94,7 +94,7 @@ def diff(
     except ValueError as exc:  # the path is outside the repository
         fail(str(exc))
     if not any(result.plans):
-        fail(f"{target}: " + tr(lg, "どちらの版にも計画フォルダがありません", "no plan folder here at either revision"))
+        fail(f"{target}: " + t(lg, "no plan folder here at either revision"))
     if format is DiffFormat.json:
         typer.echo(json.dumps(diffview.to_json(result), ensure_ascii=False, indent=2))
     elif format is DiffFormat.markdown:

@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import LangOpt, app, default_plan_paths, fail, resolve_lang
-from ..i18n import tr
+from ..i18n import t
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
@@ -49,7 +49,7 @@ def fmt(
         elif entry.outcome == "would_change":
             typer.echo(str(entry.path))
         elif entry.outcome == "formatted":
-            typer.echo(tr(lg, "整形", "formatted") + f": {entry.path}")
+            typer.echo(t(lg, "formatted") + f": {entry.path}")
     summary = report.summary(lg)
     if summary:
         typer.echo(summary, err=True)
@@ -83,7 +83,7 @@ def schema(
         for name, data in schemas.items():
             (output / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        fail(f"{output}: " + tr(lg, f"書き込めません（{exc.strerror or exc}）", f"cannot write ({exc.strerror or exc})"), EXIT_USAGE)
+        fail(f"{output}: " + t(lg, "cannot write ({reason})", reason=exc.strerror or exc), EXIT_USAGE)
     for name in schemas:
-        typer.echo(tr(lg, "出力", "wrote") + f": {output / name}")
+        typer.echo(t(lg, "wrote") + f": {output / name}")
     raise typer.Exit(EXIT_OK)

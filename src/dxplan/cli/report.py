@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
-from ..i18n import tr as _t
+from ..i18n import t
 from ..problems import EXIT_PROBLEMS
 
 
@@ -38,7 +38,7 @@ def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None
     if len(plan_ids) == 1 and not out.is_dir():
         return [out]
     if out.exists() and not out.is_dir():
-        fail(_t(lang, f"{out}: 複数の計画を書き出すには -o にフォルダを指定してください", f"{out}: give a folder with -o to write several plans"))
+        fail(t(lang, "{out}: give a folder with -o to write several plans", out=out))
     return [out / default_output(pid, fmt, action).name for pid in plan_ids]
 
 
@@ -70,19 +70,19 @@ def report(
     lg = resolve_lang(lang)
     fmt = format.value
     if templates is not None and not templates.is_dir():
-        fail(_t(lg, f"{templates}: テンプレートのフォルダがありません", f"{templates}: no such template folder"))
+        fail(t(lg, "{templates}: no such template folder", templates=templates))
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
     if not plans:
-        fail(_t(lg, "読み込める計画がありません", "no plan could be loaded"), EXIT_PROBLEMS)
+        fail(t(lg, "no plan could be loaded"), EXIT_PROBLEMS)
     if action is not None and len(plans) > 1:
-        fail(_t(lg, "--action は計画を1つだけ指定して使ってください", "--action needs a single plan"))
+        fail(t(lg, "--action needs a single plan"))
     targets = _outputs([lp.plan.id for lp in plans], output, fmt, action, lg)
     env = environment(templates)
     today = dt.date.today()
     for lp, target in zip(plans, targets):
         years = parse_years(year, lp)
         if action is not None and lp.find_action(action) is None:
-            fail(_t(lg, f"{lp.plan.id}: アクション {action} はありません", f"{lp.plan.id}: no action {action}"))
+            fail(t(lg, "{id}: no action {action}", id=lp.plan.id, action=action))
         scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
         figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
         try:
@@ -96,6 +96,6 @@ def report(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
-            fail(_t(lg, f"{target}: 書き込めません（{exc.strerror or exc}）", f"{target}: cannot write ({exc.strerror or exc})"))
-        typer.echo(_t(lg, f"dxplan: {target} に書き出しました", f"dxplan: wrote {target}"), err=True)
+            fail(t(lg, "{file}: cannot write ({reason})", file=str(target), reason=exc.strerror or str(exc)))
+        typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
     raise typer.Exit(exit_for(plans))
