@@ -52,12 +52,32 @@ class NotExact(Exception):
 
 
 class _Resolver(yaml.resolver.BaseResolver):
-    """ruamel.yaml's YAML 1.2 implicit types (bool, float, int, merge, null, timestamp, value)."""
+    """ruamel.yaml's YAML 1.2 implicit types (bool, float, int, merge, null, timestamp, value).
+
+    :meth:`resolve` is PyYAML's, without the path resolvers (none are declared) and
+    without their bookkeeping on every node, which cost a third of the parse.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
 
 
 for _versions, _tag, _regexp, _first in _ruamel_resolvers:
     if (1, 2) in _versions:
         _Resolver.add_implicit_resolver(_tag, re.compile(_regexp.pattern, _regexp.flags), _first)
+assert None not in _Resolver.yaml_implicit_resolvers  # no resolver for every first character
 
 
 def _str(loader: Any, node: yaml.ScalarNode) -> str:
@@ -158,11 +178,40 @@ def _c_data(text: str) -> Any:
     _precheck(text)
     loader = _Loader(text)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        return None if node is None else _plain(node)
     except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
         raise NotExact(str(exc)) from None
     finally:
         loader.dispose()
+
+
+_SCALARS = {_TAG + "str": None, _TAG + "null": _null, _TAG + "bool": _bool, _TAG + "int": _int, _TAG + "float": _float, _TAG + "timestamp": _timestamp}
+_MAP, _SEQ = _TAG + "map", _TAG + "seq"
+
+
+def _plain(node: yaml.Node) -> Any:
+    """The plain data of a composed node: what :class:`_Constructor` builds, in one direct walk (twice as fast)."""
+    cls = node.__class__
+    if cls is yaml.ScalarNode:
+        try:
+            fn = _SCALARS[node.tag]
+        except KeyError:
+            raise NotExact(str(node.tag)) from None
+        return node.value if fn is None else fn(None, node)
+    if cls is yaml.MappingNode and node.tag == _MAP:
+        pairs = node.value
+        out = {}
+        for key_node, value_node in pairs:
+            if key_node.__class__ is not yaml.ScalarNode or key_node.tag == _TAG + "merge":
+                raise NotExact("a key that is not a plain scalar")
+            out[_plain(key_node)] = _plain(value_node)
+        if len(out) != len(pairs):
+            raise NotExact("repeated key")
+        return out
+    if cls is yaml.SequenceNode and node.tag == _SEQ:
+        return [_plain(child) for child in node.value]
+    raise NotExact(str(node.tag))
 
 
 def load_data(text: str) -> Any:

@@ -200,7 +200,7 @@ def _connect() -> sqlite3.Connection | None:
             _state.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(_state.path, timeout=60, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA synchronous=OFF")  # a cache: entries carry digests; no fsync per plan
             conn.execute("CREATE TABLE IF NOT EXISTS data (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
             conn.execute("CREATE TABLE IF NOT EXISTS plans (root TEXT PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL)")
             _state.conn = conn
