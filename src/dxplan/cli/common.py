@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Iterable, Iterator, Optional
 
 import typer
 
@@ -68,40 +68,65 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", help="この日付 (YYYY-MM-DD) 以前の最後のコミットまたは版の時点 / the plans as of the last commit on or before DATE, or at REV")]
 
 
-def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
-    """Load the plans named by ``paths`` (as of a date or revision from git); report files that did not load on stderr."""
-    from ..i18n import t
-    from ..load import load_plan
-    from ..planfiles import PlanNotFound, discover
+class PlanStream:
+    """The plans ``paths`` name (as of a date or revision from git), loaded one at a time as they are iterated.
 
-    if as_of is not None:
-        from ..gitio import GitError
-        from ..history import plans_as_of
+    Iterating loads each plan folder when its turn comes and reports its files that did
+    not load on stderr, so a command that handles each plan and lets it go keeps the
+    memory of one plan, whatever the number of plans (issue 13). ``len()`` is the number
+    of plan folders. Exits 2 (usage) for a path that is not a plan or a revision git
+    cannot read.
+    """
 
+    def __init__(self, paths: list[Path], lang: str, as_of: str | None = None) -> None:
+        from ..planfiles import PlanNotFound, discover
+
+        self.lang = lang
+        self._loaded: list[LoadedPlan] | None = None
+        self._roots: list[Path] = []
+        if as_of is not None:
+            from ..gitio import GitError
+            from ..history import plans_as_of
+
+            try:
+                self._loaded = plans_as_of(paths, as_of)
+            except PlanNotFound as exc:
+                fail(str(exc))
+            except GitError as exc:
+                fail(exc.message(lang))
+            return
         try:
-            return plans_as_of(paths, as_of)
+            self._roots = [root for root, _ in discover(paths)]
         except PlanNotFound as exc:
             fail(str(exc))
-        except GitError as exc:
-            fail(exc.message(lang))
-    try:
-        found = discover(paths)
-    except PlanNotFound as exc:
-        fail(str(exc))
-    plans = []
-    for root, _ in found:
-        loaded = load_plan(root, positions=False)
-        errors = [p for p in loaded.problems if p.severity == "error"]
-        if errors:
-            msg = t(lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
-            typer.echo(f"dxplan: {msg}", err=True)
-        plans.append(loaded)
-    return plans
+
+    def __len__(self) -> int:
+        return len(self._loaded) if self._loaded is not None else len(self._roots)
+
+    def __iter__(self) -> Iterator[LoadedPlan]:
+        if self._loaded is not None:
+            yield from self._loaded
+            return
+        from ..i18n import t
+        from ..load import load_plan
+
+        for root in self._roots:
+            loaded = load_plan(root, positions=False)
+            errors = [p for p in loaded.problems if p.severity == "error"]
+            if errors:
+                msg = t(self.lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
+                typer.echo(f"dxplan: {msg}", err=True)
+            yield loaded
 
 
-def exit_for(plans: list[LoadedPlan]) -> int:
+def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
+    """Every plan of :class:`PlanStream` at once (for commands that need them together)."""
+    return list(PlanStream(paths, lang, as_of))
+
+
+def exit_for(plans: Iterable[LoadedPlan]) -> int:
     """1 when a plan did not load or has errors, else 0."""
-    return EXIT_PROBLEMS if any(p.severity == "error" for lp in plans for p in lp.problems) or any(lp.plan is None for lp in plans) else EXIT_OK
+    return EXIT_PROBLEMS if any(lp.plan is None or any(p.severity == "error" for p in lp.problems) for lp in plans) else EXIT_OK
 
 
 def parse_years(value: str | None, loaded: LoadedPlan) -> list[int] | None:

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
+from ..problems import EXIT_OK
+from .common import AsOfOpt, LangOpt, PathsArg, PlanStream, app, exit_for, fail, make_console, parse_years, resolve_lang
 
 
 class StatusFormat(str, Enum):
@@ -41,30 +42,35 @@ def status(
     from ..aggregate import status_result
 
     lg = resolve_lang(lang)
-    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
-    results = [
-        status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp), by.value if by else None, lp.index)
-        for lp in plans
-    ]
-    if format is StatusFormat.json:
-        data = [jsonout.status_dict(r, lg) for r in results]
-        if len(data) > 1:
-            combined = [jsonout.overview_dict(r.overview, lg) for r in results]
-            typer.echo(json.dumps({"plans": data, "combined": combined}, ensure_ascii=False, indent=2))
+    by_value = by.value if by else None
+    code = EXIT_OK
+    results = []  # kept whole only for json and markdown; the table keeps each plan's overview line
+    console = make_console() if format is StatusFormat.table else None
+    for lp in PlanStream(paths, lg, as_of):  # one plan in memory at a time
+        if lp.plan is None:
+            continue
+        code = max(code, exit_for([lp]))
+        r = status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp), by_value, lp.index)
+        if console is not None:
+            terminal.print_status(console, r, lg)
+            console.print()
+            results.append(r.overview)
+        elif format is StatusFormat.json:
+            results.append((jsonout.status_dict(r, lg), jsonout.overview_dict(r.overview, lg)))
         else:
-            typer.echo(json.dumps(data[0] if data else {}, ensure_ascii=False, indent=2))
+            results.append(r)
+    if format is StatusFormat.json:
+        if len(results) > 1:
+            typer.echo(json.dumps({"plans": [d for d, _ in results], "combined": [o for _, o in results]}, ensure_ascii=False, indent=2))
+        else:
+            typer.echo(json.dumps(results[0][0] if results else {}, ensure_ascii=False, indent=2))
     elif format is StatusFormat.markdown:
         from ..report import status_markdown
 
         typer.echo(status_markdown(results, lg))
-    else:
-        console = make_console()
-        for r in results:
-            terminal.print_status(console, r, lg)
-            console.print()
-        if len(results) > 1:
-            terminal.print_overview(console, [r.overview for r in results], lg)
-    raise typer.Exit(exit_for(plans))
+    elif len(results) > 1:
+        terminal.print_overview(console, results, lg)
+    raise typer.Exit(code)
 
 
 class ScoreFormat(str, Enum):
@@ -90,15 +96,19 @@ def score(
     from ..score import score_plan
 
     lg = resolve_lang(lang)
-    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    stream = PlanStream(paths, lg, as_of)
+    code = EXIT_OK
     out = []
     console = make_console()
-    for lp in plans:
+    for lp in stream:  # one plan in memory at a time
+        if lp.plan is None:
+            continue
+        code = max(code, exit_for([lp]))
         actions = [la.action for la in lp.actions]
         if action is not None:
             found = lp.find_action(action)
             if found is None:
-                if len(plans) == 1:
+                if len(stream) == 1:
                     fail(f"{lp.plan.id}: no action {action}")
                 continue
             actions = [found.action]
@@ -115,4 +125,4 @@ def score(
             console.print()
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
-    raise typer.Exit(exit_for(plans))
+    raise typer.Exit(code)
