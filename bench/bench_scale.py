@@ -12,6 +12,8 @@ folder, and these processes are timed, each a fresh process as a user runs it:
   a new empty folder for every run); the last cold run's cache is kept for the warm runs;
 - ``status warm``, ``score warm``: the same folder, the parse cache filled;
 - ``lint cold`` / ``lint warm``: ``dxplan lint CORPUS`` with an empty / the filled cache;
+- ``lint 1 changed``: the filled cache, after a comment line is appended to one action file
+  (another line each run, so each run has one changed file to read again);
 - ``check-jsonschema``: ``check-jsonschema --schemafile schemas/action.schema.json`` on the
   same action files, then ``plan.schema.json`` on the plan.yaml files (the wall and CPU
   times of both processes added, the peak the larger one; long file lists are split into
@@ -60,7 +62,7 @@ CHECK_JSONSCHEMA = BIN / "check-jsonschema"
 NATIONAL = 1741
 ARG_BYTES = 100_000  # file-list bytes per check-jsonschema process (well under ARG_MAX)
 
-SCALE_COLUMNS = ("lint cold", "lint warm", "status cold", "status warm", "score warm", "check-jsonschema")
+SCALE_COLUMNS = ("lint cold", "lint warm", "lint 1 changed", "status cold", "status warm", "score warm", "check-jsonschema")
 
 
 @dataclass
@@ -137,14 +139,14 @@ class Runner:
         self._n = 0
 
     def fresh_cache(self) -> Path:
-        """A new empty parse-cache folder."""
+        """A new empty cache folder."""
         self._n += 1
         path = self.scratch / f"cache-{self._n}"
         path.mkdir()
         return path
 
     def env(self, cache: Path) -> dict[str, str]:
-        """The environment for a child: ours, with the parse cache at ``cache``."""
+        """The environment for a child: ours, with the results cache at ``cache``."""
         env = dict(os.environ, DXPLAN_CACHE_DIR=str(cache))
         env.pop("DXPLAN_NO_CACHE", None)
         return env
@@ -209,6 +211,15 @@ def bench_size(n: int, runner: Runner, scratch: Path) -> dict:
     measures["lint cold"] = runner.measure(cold("lint"))
     warm[:] = [kept]
     measures["lint warm"] = runner.measure(warm_run("lint"))
+    edited = sorted(folder.glob("*/actions/*.yaml"))[0]
+    edits = iter(range(1, 1_000_000))
+
+    def one_changed():
+        with edited.open("a", encoding="utf-8") as fh:
+            fh.write(f"# bench edit {next(edits)}\n")
+        return run_once([dx, "lint", target], runner.env(warm[0]))
+
+    measures["lint 1 changed"] = runner.measure(one_changed)
     cjs = jsonschema_commands(folder)
     measures["check-jsonschema"] = runner.measure(lambda: run_chain(cjs, runner.env(kept), folder))
     return {
