@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from dxplan import fastyaml
+from dxplan.loaded import yaml_parser
 
 from conftest import FIXTURES, PLANS, ROOT
 
@@ -31,15 +31,11 @@ _spec.loader.exec_module(corpus)
 
 
 def _reference_data(text: str):
-    y = YAML(typ="safe", pure=False)
-    y.allow_duplicate_keys = False
-    return y.load(text)
+    return yaml_parser(fast=True).load(text)
 
 
 def _reference_tree(text: str):
-    y = YAML(typ="rt")
-    y.allow_duplicate_keys = False
-    return y.load(io.StringIO(text))
+    return yaml_parser().load(io.StringIO(text))
 
 
 def _outcome(fn, text: str):
@@ -118,12 +114,11 @@ def test_generated_corpus_with_errors_reads_the_same(tmp_path):
 
 def test_libyaml_reads_the_usual_plan_file_itself(monkeypatch):
     """The fast path is taken for ordinary files (ruamel.yaml's loader is not called)."""
-    import dxplan.loaded
 
     def refuse(*a, **kw):
         raise AssertionError("ruamel.yaml was asked")
 
-    monkeypatch.setattr(dxplan.loaded, "yaml_parser", refuse)
+    monkeypatch.setattr(fastyaml, "_ruamel", refuse)
     text = (PLANS / "kama" / "actions" / "01.yaml").read_text(encoding="utf-8")
     data = fastyaml.load_data(text)
     assert data["id"] == "1" and data["number"] == 1 and data["tasks"][0]["status"] == "完了"

@@ -165,6 +165,15 @@ if CParser is not None:
             _Resolver.__init__(self)
 
 
+def _ruamel(fast: bool) -> Any:
+    """ruamel.yaml's loader as :func:`dxplan.loaded.yaml_parser` makes it: safe (C) or round-trip, duplicate keys refused."""
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="safe", pure=False) if fast else YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    return y
+
+
 def _precheck(text: str) -> None:
     if CParser is None:
         raise NotExact("no libyaml")
@@ -225,9 +234,7 @@ def load_data(text: str) -> Any:
     try:
         return _c_data(text)
     except NotExact:
-        from .loaded import yaml_parser
-
-        return yaml_parser(fast=True).load(text)
+        return _ruamel(fast=True).load(text)
 
 
 def _c_positioned(text: str) -> Any:
@@ -288,6 +295,4 @@ def positioned_tree(text: str) -> Any:
     try:
         return _c_positioned(text)
     except NotExact:
-        from .loaded import yaml_parser
-
-        return yaml_parser().load(io.StringIO(text))
+        return _ruamel(fast=False).load(io.StringIO(text))
