@@ -98,6 +98,7 @@ def lint_folder(root: Path) -> tuple[list[Row], int]:
         hit = result_cache.get_plan(root, key)
         if hit is not None:
             return hit
+    result_cache.prefetch_data([result_cache.bytes_key(b) for b in data.values() if isinstance(b, bytes)])
     loaded = load_plan(_Preread(root, actions, data), positions=False)
     rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
     result = (rows, len(loaded.actions) + (1 if loaded.plan else 0))

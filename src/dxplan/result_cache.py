@@ -43,7 +43,7 @@ from typing import Any
 
 from .i18n import N_
 
-__all__ = ["text_key", "get_data", "put_data", "get_plan", "put_plan", "flush", "database_path", "reset"]
+__all__ = ["text_key", "bytes_key", "prefetch_data", "get_data", "put_data", "get_plan", "put_plan", "flush", "database_path", "reset"]
 
 FORMAT = "2"
 """The layout of the database and its values; part of the database's name."""
@@ -92,6 +92,11 @@ def _unpack(blob: bytes) -> Any:
 def text_key(text: str) -> bytes:
     """The key of a YAML text's data entry (BLAKE2b of its UTF-8 bytes)."""
     return _digest(text.encode("utf-8"))
+
+
+def bytes_key(raw: bytes) -> bytes:
+    """:func:`text_key` of the text a file's bytes decode to (UTF-8, a leading BOM dropped), from the bytes."""
+    return _digest(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
 
 
 # --------------------------------------------------------------------------- where, and which database
@@ -156,6 +161,7 @@ class _State:
         self.warned: set[str] = set()
         self.pending_data: dict[bytes, bytes] = {}
         self.pending_plans: dict[str, tuple[bytes, bytes]] = {}
+        self.prefetched: dict[bytes, bytes | None] = {}
 
 
 _state = _State()
@@ -234,14 +240,43 @@ def _drop(table: str, column: str, key: Any) -> None:
 # --------------------------------------------------------------------------- file data
 
 
+def prefetch_data(keys: list[bytes]) -> None:
+    """Read the data entries of ``keys`` in one query, so that :func:`get_data` asks the database nothing for them.
+
+    For a plan folder about to be loaded (its files' keys known from their bytes); a key
+    with no entry is remembered as missing until the next :func:`flush`.
+    """
+    conn = _connect()
+    if conn is None or not keys:
+        return
+    found: dict[bytes, bytes] = {}
+    try:
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            rows = conn.execute(f"SELECT key, value FROM data WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update(rows.fetchall())
+    except sqlite3.Error as exc:
+        _disable(exc)
+        return
+    for key in keys:
+        _state.prefetched[key] = found.get(key)
+
+
 def get_data(key: bytes) -> Any | None:
     """The stored data of the YAML text whose :func:`text_key` is ``key``, or None."""
-    blob = _state.pending_data.get(key) if _state.pid == os.getpid() else None
+    if _state.pid != os.getpid():
+        _connect()
+    blob = _state.pending_data.get(key)
     if blob is None:
-        row = _read("SELECT value FROM data WHERE key = ?", (key,))
-        if row is None:
-            return None
-        blob = row[0]
+        if key in _state.prefetched:
+            blob = _state.prefetched[key]
+            if blob is None:
+                return None
+        else:
+            row = _read("SELECT value FROM data WHERE key = ?", (key,))
+            if row is None:
+                return None
+            blob = row[0]
     try:
         return _unpack(blob)
     except _Corrupt:
@@ -297,10 +332,12 @@ def put_plan(root: Path, key: bytes, value: Any) -> None:
 def flush() -> None:
     """Write the pending entries in one transaction (SQLite waits for another writer's lock, up to 60 s)."""
     if _state.pid != os.getpid() or not (_state.pending_data or _state.pending_plans):
+        if _state.pid == os.getpid():
+            _state.prefetched = {}
         return
     conn = _connect()
     data, plans = _state.pending_data, _state.pending_plans
-    _state.pending_data, _state.pending_plans = {}, {}
+    _state.pending_data, _state.pending_plans, _state.prefetched = {}, {}, {}
     if conn is None:
         return
     try:
