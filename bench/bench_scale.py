@@ -184,8 +184,8 @@ def jsonschema_commands(folder: Path) -> list[list[str]]:
     return cmds
 
 
-def bench_size(n: int, runner: Runner, scratch: Path) -> dict:
-    """Write a corpus of ``n`` plans and time every SCALE_COLUMNS measurement on it."""
+def bench_size(n: int, runner: Runner, scratch: Path, only: set[str] | None = None) -> dict:
+    """Write a corpus of ``n`` plans and time every SCALE_COLUMNS measurement on it (or those in ``only``)."""
     folder = scratch / f"corpus-{n}"
     start = time.perf_counter()
     manifest = corpus.generate(folder, plans=n, seed=0)
@@ -205,11 +205,18 @@ def bench_size(n: int, runner: Runner, scratch: Path) -> dict:
     def warm_run(sub: str):
         return lambda: run_once([dx, sub, target], runner.env(warm[0]))
 
-    measures["status cold"] = runner.measure(cold("status"))
-    measures["status warm"] = runner.measure(warm_run("status"))
-    measures["score warm"] = runner.measure(warm_run("score"))
+    def want(name: str) -> bool:
+        return only is None or name in only
+
+    if want("status cold") or want("status warm") or want("score warm"):
+        measures["status cold"] = runner.measure(cold("status"))
+    if want("status warm"):
+        measures["status warm"] = runner.measure(warm_run("status"))
+    if want("score warm"):
+        measures["score warm"] = runner.measure(warm_run("score"))
     measures["lint cold"] = runner.measure(cold("lint"))  # the last cold run's cache is kept
-    measures["lint warm"] = runner.measure(warm_run("lint"))
+    if want("lint warm"):
+        measures["lint warm"] = runner.measure(warm_run("lint"))
     edited = sorted(folder.glob("*/actions/*.yaml"))[0]
     edits = iter(range(1, 1_000_000))
 
@@ -218,9 +225,11 @@ def bench_size(n: int, runner: Runner, scratch: Path) -> dict:
             fh.write(f"# bench edit {next(edits)}\n")
         return run_once([dx, "lint", target], runner.env(warm[0]))
 
-    measures["lint 1 changed"] = runner.measure(one_changed)
+    if want("lint 1 changed"):
+        measures["lint 1 changed"] = runner.measure(one_changed)
     cjs = jsonschema_commands(folder)
-    measures["check-jsonschema"] = runner.measure(lambda: run_chain(cjs, runner.env(warm[0]), folder))
+    if want("check-jsonschema"):
+        measures["check-jsonschema"] = runner.measure(lambda: run_chain(cjs, runner.env(warm[0]), folder))
     return {
         "plans": n,
         "files": manifest["files"],
@@ -250,6 +259,8 @@ def growth(rows: list[dict], key: str, attr: str) -> float | None:
     if len(rows) < 2:
         return None
     a, b = rows[0], rows[-1]
+    if key not in a["measures"] or key not in b["measures"]:
+        return None
     ta, tb = getattr(a["measures"][key], attr), getattr(b["measures"][key], attr)
     if ta <= 0 or tb <= 0 or a["files"] == b["files"]:
         return None
@@ -270,8 +281,8 @@ def scale_table(rows: list[dict], attr: str, runs: int) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in rows:
         ms = r["measures"]
-        ratio = getattr(ms["lint cold"], attr) / getattr(ms["check-jsonschema"], attr)
-        cells = [str(r["plans"]), f"{r['files']:,}", *(_cell(ms[c], attr, runs) for c in SCALE_COLUMNS), f"{ratio:.2f}"]
+        ratio = f"{getattr(ms['lint cold'], attr) / getattr(ms['check-jsonschema'], attr):.2f}" if "check-jsonschema" in ms else "—"
+        cells = [str(r["plans"]), f"{r['files']:,}", *(_cell(ms[c], attr, runs) if c in ms else "—" for c in SCALE_COLUMNS), ratio]
         lines.append("| " + " | ".join(cells) + " |")
     slopes = [growth(rows, c, attr) for c in SCALE_COLUMNS]
     if any(s is not None for s in slopes):
@@ -303,11 +314,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--national", action="store_true", help=f"add N = {NATIONAL:,} (every municipality)")
     ap.add_argument("--long", type=float, default=30.0, help="do not repeat a measurement whose first run takes longer (s)")
     ap.add_argument("--json", type=Path, help="also write every sample as JSON here")
+    ap.add_argument("--only", help=f"comma-separated measurements to run (of: {', '.join(SCALE_COLUMNS)}; lint cold always runs)")
     args = ap.parse_args(argv)
     try:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({NATIONAL} if args.national else set()))
     except ValueError:
         ap.error(f"--sizes: not a comma-separated list of numbers: {args.sizes}")
+    only = {c.strip() for c in args.only.split(",")} if args.only else None
+    if only is not None and not only <= set(SCALE_COLUMNS):
+        ap.error(f"--only: unknown measurement(s): {', '.join(sorted(only - set(SCALE_COLUMNS)))}")
     if args.runs < 1 or any(n < 1 for n in sizes):
         ap.error("--runs and every size must be at least 1")
     for exe in (DXPLAN, CHECK_JSONSCHEMA):
@@ -324,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
             single = bench_single(runner)
             for n in sizes:
                 print(f"… N = {n}", file=sys.stderr, flush=True)
-                rows.append(bench_size(n, runner, scratch))
+                rows.append(bench_size(n, runner, scratch, only))
         except BenchError as exc:
             print(f"bench_scale.py: {exc}", file=sys.stderr)
             return 1
