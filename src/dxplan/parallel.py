@@ -20,11 +20,14 @@ __all__ = ["default_jobs", "imap_ordered"]
 
 
 def default_jobs() -> int:
-    """How many workers to use when not told: ``DXPLAN_JOBS`` if set, else the number of CPUs."""
+    """How many workers to use when not told: ``DXPLAN_JOBS`` if set, else the CPUs this process may run on."""
     value = os.environ.get("DXPLAN_JOBS", "")
     if value.isdigit() and int(value) > 0:
         return int(value)
-    return os.cpu_count() or 1
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _context() -> multiprocessing.context.BaseContext:
