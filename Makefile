@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench bench-national schema messages dist clean
+.PHONY: run test lint bench bench-national fuzz schema messages dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ lint: $(VENV)/.installed
 	$(BIN)/dxplan lint plans
 
 ## bench: speed figures (status and --help start-up, reports) and growth with 10 and 100 plans
-# Measured after issue 13 (fastyaml, results cache, workers): about 4 minutes at load ~3.5 on
+# Measured after issue 13 (results cache, workers; fastyaml later dropped for the safe reader): about 4 minutes at load ~3.5 on
 # this shared 2-core machine, most of it check-jsonschema and status/score at N = 100. N = 400
 # and 1,741 are left to bench-national (check-jsonschema alone takes ~2 and ~8 minutes there).
 # --long 20: a measurement over 20 s is run once, not three times. bench/NOTES.md quotes the tables.
@@ -58,10 +58,15 @@ bench-national: $(VENV)/.installed-test
 ## messages: extract every user-facing string, merge it into the Japanese catalogue, compile it
 LOCALE := src/dxplan/locale
 messages: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ -k Text --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k pt:2c,3 -k NP_:1c,2 -k N_ -k Text -k help_text --no-location --sort-output \
 		--project dxplan -o $(LOCALE)/dxplan.pot .
 	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D dxplan
+
+## fuzz: mutated plans through every command (FUZZ_EXAMPLES=10000, FUZZ_JOBS=CPUs); findings in artifacts/fuzz
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(VENV)/.installed-test
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice $(BIN)/python -m tests.fuzz.campaign --out artifacts/fuzz
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache dist build

@@ -1,13 +1,17 @@
-"""A real browser opens the HTML report: headless Chromium reads the DOM, takes a screenshot and prints A4 PDF.
+"""A real browser opens the HTML report: headless Chromium reads the DOM, takes a screenshot, prints A4 PDF
+and runs axe-core (the accessibility checker, from npm's ``axe-core``) on every bundled plan's report.
 
 The screenshot (artifacts/kama.png) and the PDF (artifacts/kama.pdf) are kept as
 test artefacts under the repository's git-ignored ``artifacts/`` folder.
-Skipped only when Debian's ``chromium`` (/usr/bin/chromium) is not installed.
+Skipped only when Debian's ``chromium`` (/usr/bin/chromium) is not installed; the axe-core test
+also skips when ``npm`` is not available to install axe-core into a temporary folder.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -79,7 +83,57 @@ def test_browser_screenshot_and_a4_pdf(kama_html, tmp_path):
     doc = pdf.read_bytes()
     assert doc.startswith(b"%PDF") and len(doc) > 100_000
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", doc))
-    # front matter, then every one of the 50 action sheets starts on a page of its own
-    assert pages > 50, pages
+    # cover, contents, summary, status and category pages, a page per department (26), then the compact sheets
+    assert pages > 40, pages
     boxes = {tuple(float(x) for x in m.split()) for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", doc)}
     assert boxes and all(abs(b[2] - 595) < 2 and abs(b[3] - 842) < 2 for b in boxes), boxes  # A4 in points
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+@pytest.fixture(scope="session")
+def axe_js(tmp_path_factory) -> str:
+    """axe-core's browser bundle, installed with npm into a temporary folder (skip when npm is missing or fails)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("axe-core needs npm to install it")
+    folder = tmp_path_factory.mktemp("axe")
+    proc = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(folder), "axe-core@4"], capture_output=True, timeout=300, check=False)
+    bundle = folder / "node_modules" / "axe-core" / "axe.min.js"
+    if proc.returncode != 0 or not bundle.is_file():
+        pytest.skip(f"npm could not install axe-core: {proc.stderr.decode(errors='replace')[-500:]}")
+    return bundle.read_text(encoding="utf-8")
+
+
+AXE_RUNNER = """
+<script>
+{axe}
+</script>
+<script>
+axe.run(document, {{resultTypes: ["violations"]}}).then(function (r) {{
+  var out = document.createElement("pre");
+  out.id = "axe-result";
+  out.textContent = JSON.stringify(r.violations.map(function (v) {{
+    return {{id: v.id, impact: v.impact, nodes: v.nodes.map(function (n) {{ return n.target.join(" "); }}).slice(0, 5)}};
+  }}));
+  document.body.appendChild(out);
+}});
+</script>
+"""
+
+
+@pytest.mark.parametrize("name", sorted(p.parent.name for p in PLANS.glob("*/plan.yaml")))
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_axe_core_finds_no_violations(name, lang, axe_js, tmp_path):
+    out = tmp_path / f"{name}.html"
+    r = CliRunner().invoke(app, ["report", str(PLANS / name), "--format", "html", "--lang", lang, "-o", str(out)], env={"DXPLAN_LANG": lang})
+    assert r.exit_code in (0, 1), r.output
+    page = tmp_path / f"{name}-axe.html"
+    page.write_text(out.read_text(encoding="utf-8").replace("</body>", AXE_RUNNER.format(axe=axe_js) + "</body>"), encoding="utf-8")
+    proc = chromium(tmp_path, "--virtual-time-budget=60000", "--dump-dom", page.as_uri(), timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    m = re.search(r'<pre id="axe-result">(.*?)</pre>', proc.stdout.decode("utf-8"), flags=re.S)
+    assert m, "axe-core did not finish"
+    violations = json.loads(m.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+    assert violations == [], violations

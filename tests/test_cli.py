@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from pathlib import Path
 import shutil
 
+import pytest
 from typer.testing import CliRunner
 
 from dxplan.cli import app
 
 from conftest import FIXTURES, PLANS, write_action
+
+ROOT = PLANS.parent
 
 runner = CliRunner()
 
@@ -18,12 +24,17 @@ def run(*args, env=None):
     return runner.invoke(app, [str(a) for a in args], env=env or {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": ""})
 
 
-def test_help_lists_commands_bilingually():
-    r = run("--help")
-    assert r.exit_code == 0
-    for cmd in ("lint", "status", "score"):
-        assert cmd in r.output
-    assert "Exit codes" in r.output
+def test_help_lists_commands_in_the_chosen_language():
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DXPLAN_LANG"}
+    for extra, expected in (([], "終了コード: 0 成功、1 問題あり、2 使い方の誤り。"), (["--lang", "en"], "Exit codes: 0 ok, 1 problems found, 2 usage error.")):
+        r = subprocess.run([sys.executable, "-m", "dxplan", "--help", *extra], capture_output=True, text=True, env={**env, "COLUMNS": "200"}, cwd=ROOT)
+        assert r.returncode == 0
+        for cmd in ("lint", "status", "score", "rules"):
+            assert f" {cmd} " in r.stdout
+        assert expected in r.stdout
 
 
 def test_lint_all_plans_exit_0():
@@ -161,3 +172,68 @@ def test_explain_says_when_the_label_uses_the_capped_rate():
 def test_heading_shows_the_stage_once():
     assert "アクションプラン（案）  令和5年度" in run("status", PLANS / "kashima").output  # the title already says 案
     assert "飯塚市行政経営戦略推進プラン（素案）" in run("status", PLANS / "iizuka").output
+
+
+@pytest.mark.parametrize(
+    "args, ja, en",
+    [
+        (["status", "nosuch"], "dxplan: nosuch: ファイルまたはフォルダがありません", "dxplan: nosuch: no such file or folder"),
+        (["status", "plans/kama", "--year", "2030"], "dxplan: 2030: 計画 kama の期間（2024–2026）の外です", "dxplan: 2030: outside the plan period of kama (2024–2026)"),
+        (["score", "plans/kama", "--action", "99"], "dxplan: kama: アクション 99 はありません", "dxplan: kama: no action 99"),
+    ],
+)
+def test_usage_errors_follow_the_language(args, ja, en):
+    """Usage errors exit 2 and are worded in the chosen language (Japanese by default)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DXPLAN_LANG"}
+    for extra, expected in (([], ja), (["--lang", "en"], en)):
+        r = subprocess.run([sys.executable, "-m", "dxplan", *args, *extra], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert r.returncode == 2, r.stderr
+        assert r.stderr.strip() == expected
+
+
+def test_click_usage_error_in_japanese_by_default():
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DXPLAN_LANG"}
+    r = subprocess.run([sys.executable, "-m", "dxplan", "statsu"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert r.returncode == 2
+    assert "コマンド 'statsu' はありません。" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "dxplan", "statsu", "--lang", "en"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert "No such command 'statsu'." in r.stderr
+
+
+def _cells(line: str) -> int:
+    """Terminal cells a line takes (East Asian wide characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@pytest.mark.parametrize("args", [["status", "plans/kama", "--by", "category"], ["score", "plans/kama"], ["status", "plans"], ["--help"], ["status", "--help"]])
+def test_output_fits_an_80_column_terminal(args):
+    import subprocess
+    import sys
+
+    env = {**{k: v for k, v in os.environ.items() if k != "DXPLAN_LANG"}, "COLUMNS": "80"}
+    r = subprocess.run([sys.executable, "-m", "dxplan", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    widest = max(_cells(ln) for ln in r.stdout.splitlines())
+    assert 40 < widest <= 80
+    if "--help" in args:  # help texts are wrapped, never cut, and show no <bool> metavars
+        assert "<bool>" not in r.stdout and "…" not in r.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    """``dxplan status plans/kama | head -1``: exit 0, nothing on stderr, the first line delivered."""
+    import subprocess
+
+    r = subprocess.run(
+        ["bash", "-c", 'dxplan status plans/kama | head -1; echo "exit=${PIPESTATUS[0]}" >&2'],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"},
+    )
+    assert r.stdout.startswith("嘉麻市 第1次嘉麻市デジタル推進計画")
+    assert r.stderr == "exit=0\n"

@@ -522,3 +522,99 @@ def test_templates_folder_overrides_the_diff_markdown(repo, tmp_path):
     assert "Traceback" not in r.output
     r = run("diff", "HEAD~1", "HEAD", "-f", "markdown", "--templates", tmp_path / "nope", cwd=repo)
     assert r.exit_code == 2
+
+
+# --------------------------------------------------------------------------- wording through the catalogue
+
+
+def _more_changes(repo: Path) -> None:
+    """Working-tree edits over :func:`make_repo`'s HEAD: two unrecorded goalposts and a measurement in action 2
+    (decided by its target), a summary evaluation for action 13, a task row removed and one added without a
+    status in action 14, and 26 retitled actions (21–46) so the action table folds."""
+
+    def two_goalposts(d):
+        d["target"]["text"] = d["target"]["text"] + "（改定）"
+        d["target"]["spec"]["value"] = 95
+        d["target"]["measurements"][0]["value"] = 90
+
+    def swap_row(d):
+        d["tasks"].remove(r6_rows(d)[0])
+        d["tasks"].append({"fiscal_year": "令和6年度", "department": "学校教育課", "plan": "状況のない新しい行"})
+
+    actions = repo / "plans/kama/actions"
+    edit(actions / "02.yaml", two_goalposts)
+    edit(actions / "13.yaml", lambda d: d.__setitem__("summary_evaluation", {"percent": 60, "reason": "部署の評価"}))
+    edit(actions / "14.yaml", swap_row)
+    for p in sorted(actions.glob("*.yaml"))[20:46]:
+        edit(p, lambda d: d.__setitem__("title", d["title"] + "（改）"))
+
+
+def test_diff_text_words_each_kind_of_change_in_both_languages(repo):
+    _more_changes(repo)
+    ja = run("diff", "HEAD", cwd=repo).stdout.splitlines()
+    en = run("diff", "HEAD", "--lang", "en", cwd=repo).stdout.splitlines()
+    assert ja[0].endswith(" (HEAD) → 作業ツリー") and en[0].endswith(" (HEAD) → working tree")
+    assert "  アクション +0 -0 ~29, タスク行 +1 -1 ~0, ⚠️ 目標等の変更 2（理由の記録なし 2）" in ja
+    assert "  actions +0 -0 ~29, task rows +1 -1 ~0, ⚠️ goalpost changes 2 (2 without a recorded reason)" in en
+    a2 = next(ln for ln in ja if ln.startswith("  ! 2 "))
+    assert a2.endswith("「…ンバーカード交付率80%（改定）」 ほか1件（理由の記録なし）; 項目 目標(値)（measurements）")
+    a2 = next(ln for ln in en if ln.startswith("  ! 2 "))
+    assert a2.endswith("「…ンバーカード交付率80%（改定）」 +1 more (no recorded reason); fields target.measurements")
+    for line in (
+        "      ⚠️ 目標(値)（spec.value）: 80 → 95",
+        "      ⚠️ 目標等の変更理由が target.history に記録されていません",
+        "      達成率・評価 103.3% 達成 → 94.7% ほぼ達成（目標値）",
+        "      達成率・評価 72.0% やや未達 → 60.0% やや未達（総括評価）",
+        "  ~ 14 デジタルを活用した英語によるコミュニケーション能力の向上: タスク 追加 1・削除 1",
+        "      タスク削除 令和6年度 #1 学校教育課「オンライン授業(英語)の実施」",
+        "      タスク追加 令和6年度 #6 学校教育課「状況のない新しい行」",
+        "      進捗状況 令和6年度: 完了 2 → 1, 状況なし 0 → 1",
+        "      達成率・評価 100.0% 達成 → 未評価（データ不足）",
+    ):
+        assert line in ja, line
+    for line in (
+        "      ⚠️ target.spec.value: 80 → 95",
+        "      ⚠️ no reason recorded in target.history for the goalpost change",
+        "      rate and label 103.3% 達成 → 94.7% ほぼ達成 (target)",
+        "      rate and label 72.0% やや未達 → 60.0% やや未達 (summary evaluation)",
+        "  ~ 14 デジタルを活用した英語によるコミュニケーション能力の向上: tasks added 1・removed 1",
+        "      task removed FY2024 #1 学校教育課「オンライン授業(英語)の実施」",
+        "      task added FY2024 #6 学校教育課「状況のない新しい行」",
+        "      status FY2024: done 2 → 1, no status 0 → 1",
+        "      rate and label 100.0% 達成 → not evaluated (insufficient data)",
+    ):
+        assert line in en, line
+
+
+def test_diff_markdown_folds_and_words_its_headings_in_both_languages(repo):
+    _more_changes(repo)
+    ja = run("diff", "HEAD", "-f", "markdown", cwd=repo).stdout
+    en = run("diff", "HEAD", "-f", "markdown", "--lang", "en", cwd=repo).stdout
+    assert "| 計画 | アクション 追加/削除/変更 | タスク行 追加/削除/変更 | 進捗状況の変化 | 評価の変化 | 目標等の変更 |" in ja
+    assert "| plan | actions added/removed/changed | task rows added/removed/changed | status changes | labels changed | goalpost changes |" in en
+    assert "| 0 / 0 / 29 | 1 / 1 / 0 | — | 3 | ⚠️ 2（理由の記録なし 2） |" in ja
+    assert "| 0 / 0 / 29 | 1 / 1 / 0 | — | 3 | ⚠️ 2 (no reason recorded 2) |" in en
+    assert "| アクション | 変更 | 達成率・評価 |" in ja and "| action | change | rate and label |" in en
+    # 29 changed actions: 20 in the table, 9 folded away; every changed action in the details
+    assert "<details><summary>ほかの変更 (9 アクション)</summary>" in ja and "<details><summary>詳細 (29 アクション)</summary>" in ja
+    assert "<details><summary>Other changes (9 actions)</summary>" in en and "<details><summary>Details (29 actions)</summary>" in en
+    assert "進捗状況（タスク行数、変更前 → 変更後）:" in ja and "Task rows per status (before → after):" in en
+    assert "| 年度 | 未着手 | 検討中 | 進捗中 | 完了 | 状況なし |" in ja
+    assert "| Fiscal year | not started | considering | in progress | done | no status |" in en
+    assert ja.rstrip().endswith("<sub>dxplan diff · 達成率は計画の評価規則による（dxplan score --explain）</sub>")
+    assert en.rstrip().endswith("<sub>dxplan diff · rates by the plan's evaluation rules (dxplan score --explain)</sub>")
+
+
+def test_a_diff_template_words_messages_with_underscore_and_keeps_the_old_labels(repo, tmp_path):
+    tdir = tmp_path / "tpl"
+    tdir.mkdir()
+    (tdir / "diff.md.j2").write_text(
+        "{{ L.heading }}|{{ L.unrecorded_open }}{{ L.unrecorded_close }}|{{ L.not_loaded }}|{{ L.fiscal_year }}|"
+        "{{ _('Other changes ({n} actions)', n=plans | length) }}|{{ _('not in the catalogue {x}', x=1) }}\n",
+        encoding="utf-8",
+    )
+    r = run("diff", "HEAD~1", "HEAD", "-f", "markdown", "--templates", tdir, cwd=repo)
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "計画の変更|（理由の記録なし ）|⚠️ 読み込めないファイル（比較から除外、`dxplan lint` で確認）|年度|ほかの変更 (1 アクション)|not in the catalogue 1\n"
+    r = run("diff", "HEAD~1", "HEAD", "-f", "markdown", "--templates", tdir, "--lang", "en", cwd=repo)
+    assert r.stdout == "Plan changes| (no reason recorded )|⚠️ Files that did not load (left out; see `dxplan lint`)|Fiscal year|Other changes (1 actions)|not in the catalogue 1\n"

@@ -17,7 +17,7 @@ _PLACEHOLDER = re.compile(r"\{(\w+)[^{}]*\}")
 
 def _po() -> dict[str, str]:
     with PO.open("rb") as f:
-        return {m.id: m.string for m in read_po(f, locale="ja") if m.id and m.string}
+        return {(f"{m.context}\x04{m.id}" if m.context else m.id): m.string for m in read_po(f, locale="ja") if m.id and m.string}
 
 
 def test_compiled_catalogue_matches_its_source():

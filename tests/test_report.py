@@ -23,7 +23,7 @@ from dxplan.score import score_plan
 from conftest import FIXTURES, PLANS, write_action
 
 runner = CliRunner()
-ENV = {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": ""}
+ENV = {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": "", "COLUMNS": "200"}  # wide enough that no sentence wraps
 SVG = "{http://www.w3.org/2000/svg}"
 BUNDLED = sorted(p.parent.name for p in PLANS.glob("*/plan.yaml"))
 
@@ -32,11 +32,11 @@ def run(*args):
     return runner.invoke(app, [str(a) for a in args], env=ENV)
 
 
-def report_text(loaded: LoadedPlan, fmt: str = "md", templates: Path | None = None, lang: str = "ja") -> str:
+def report_text(loaded: LoadedPlan, fmt: str = "md", templates: Path | None = None, lang: str = "ja", audit: bool = False) -> str:
     """The report of ``loaded`` as ``dxplan report`` computes it: scores and lint once, then figures, then templates."""
     scores = score_plan(loaded.plan, [la.action for la in loaded.actions], loaded.index)
     figures = report_figures(loaded, scores, lint_plan(loaded), generated=dt.date(2025, 3, 31))
-    return render_report(figures, fmt, lang, templates)
+    return render_report(figures, fmt, lang, templates, audit=audit)
 
 
 def parse_html(text: str):
@@ -103,8 +103,9 @@ def test_every_bundled_plan_renders_in_both_formats(name):
     # one sheet per loaded action, in both formats
     assert len(doc.findall(".//article[@class='sheet']")) == len(loaded.actions)
     assert md.count('<a id="action-') == len(loaded.actions)
-    rows = doc.findall(".//table[@class='action-table']/tbody/tr")
-    assert [r.get("data-action-id") for r in rows] == [la.action.id for la in loaded.actions]
+    # every action once in the tables by category (in the plan's category order)
+    rows = [r.get("data-action-id") for r in doc.findall(".//table[@class='action-table']/tbody/tr")]
+    assert sorted(rows) == sorted(la.action.id for la in loaded.actions) and len(set(rows)) == len(rows)
 
 
 # --------------------------------------------------------------------------- figures
@@ -133,9 +134,10 @@ def test_kama_status_figures_match_dxplan_status(kama_md, kama_html):
     assert fy["fiscal_year"] == 2024
     counts, shares = fy["total"]["counts"], fy["total"]["shares"]
     assert (counts["in_progress"], counts["done"]) == (77, 74)
-    rows = {r[0]: r for r in md_table_rows(kama_md, "| 状況 | 2024-05-23")}
-    header = md_table_rows(kama_md, "| 状況 | 2024-05-23")[0]
-    assert header == ["状況", "2024-05-23", "2024-08-28", "2024-11-27", "2025-02-10（見込）", "集計（本ツール）"]
+    rows = {r[0]: r for r in md_table_rows(kama_md, "| 状況 | 令和6年5月23日")}
+    header = md_table_rows(kama_md, "| 状況 | 令和6年5月23日")[0]
+    # the source's dates as the plan writes them (令和), not ISO
+    assert header == ["状況", "令和6年5月23日", "令和6年8月28日", "令和6年11月27日", "令和7年2月10日（見込）", "集計（本ツール）"]
     # computed column (last) = dxplan status; the source's four dates beside it
     assert rows["進捗中"][-1] == f"{counts['in_progress']} ({shares['in_progress']:.2f}%)" == "77 (50.99%)"
     assert rows["完了"][-1] == "74 (49.01%)"
@@ -156,7 +158,10 @@ def test_kama_action_rates_and_labels_match_dxplan_score(kama_md, kama_html):
     r = run("score", PLANS / "kama", "--format", "json")
     scores = {a["id"]: a for a in json.loads(r.stdout)["actions"]}
     assert (scores["2"]["shown"], scores["2"]["label"]) == ("103.3", "達成")
-    rows = {row[0]: row for row in md_table_rows(kama_md, "| No | アクション名")[2:]}
+    by_category = kama_md.split("## 区分別のアクション", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for part in by_category.split("| No | アクション名")[1:]:
+        rows |= {row[0]: row for row in md_table_rows("| No | アクション名" + part, "| No | アクション名")[2:]}
     assert set(rows) == set(scores)
     for aid, s in scores.items():
         row = rows[aid]
@@ -178,7 +183,7 @@ def test_kama_action_rates_and_labels_match_dxplan_score(kama_md, kama_html):
 
 def test_kama_html_counts_categories_labels_and_charts(kama_html):
     html, doc = kama_html
-    assert doc.find(".//table[@class='action-table']").get("data-action-count") == "50"
+    assert len(doc.findall(".//table[@class='action-table']/tbody/tr")) == 50
     # label distribution: 20 達成 and 30 insufficient (as `dxplan score` sums up)
     dist = {text_of(tr.find("th")): text_of(tr.find("td")) for tr in doc.findall(".//table[@class='label-table']/tbody/tr")}
     assert dist["達成"] == "20" and dist["未評価（データ不足）"] == "30" and dist["合計"] == "50"
@@ -188,7 +193,7 @@ def test_kama_html_counts_categories_labels_and_charts(kama_html):
     assert chart.find(f"{SVG}title").text == "年度別の進捗状況の割合"
     desc = chart.find(f"{SVG}desc").text
     assert "令和6年度  集計（本ツール）: 未着手 0件 0.00%、検討中 0件 0.00%、進捗中 77件 50.99%、完了 74件 49.01%" in desc
-    assert "令和6年度  2024-05-23（資料）: 未着手 1件 0.66%、検討中 120件 79.47%" in desc
+    assert "令和6年度  令和6年5月23日（資料）: 未着手 1件 0.66%、検討中 120件 79.47%" in desc
     # the computed bar: a 50.99% wide in_progress segment, then done from x=50.993%
     bars = chart.findall(f"{SVG}g")
     assert len(bars) == 5  # four source dates + computed
@@ -196,18 +201,20 @@ def test_kama_html_counts_categories_labels_and_charts(kama_html):
     assert rects["st-in_progress"].get("width") == "50.993%" and rects["st-done"].get("x") == "50.993%"
     assert doc.find(".//figure[@id='chart-categories-2024']") is not None
     assert doc.find(f".//figure[@id='chart-labels']/{SVG}svg/{SVG}desc").text.startswith("達成 20件")
-    # A4 print stylesheet, one sheet per page, Japanese font stack
-    assert "@page { size: A4" in html and re.search(r"\.sheet \{[^}]*page-break-before: always", html)
+    # A4 print stylesheet: a page per department; sheets follow one another (compact), page numbers in the margin
+    assert "@page { size: A4" in html and re.search(r"\.department \{[^}]*page-break-before: always", html)
+    assert not re.search(r"\.sheet \{[^}]*page-break-before", html)
+    assert "counter(page)" in html and "target-counter(attr(href), page)" in html
     assert '"Noto Sans CJK JP"' in html and "Meiryo" in html
 
 
 def test_attention_index_lists_low_labels_insufficient_and_lint_warnings(tmp_path):
     loaded = load_plan(FIXTURES / "kama001")
     md = report_text(loaded, "md")
-    section = md.split("## 要確認のアクション", 1)[1].split("## アクションシート", 1)[0]
-    assert "- [13 本庁と支所のオンライン化拡充](#action-13) — やや未達" in section
-    assert "  - やや未達（70.0%）" in section
+    section = md.split("### 要確認のアクション", 1)[1].split("\n## ", 1)[0]
+    assert "- **評価が「やや未達」**（1）\n  - [13 本庁と支所のオンライン化拡充](#action-13) 70.0%" in section
     assert "[2 " not in section  # 120.0% 達成 needs no attention
+    assert "1. " not in section  # one numbering only (the list was <ol> around numbered actions)
     # the sheet carries the task-rate arithmetic as reference, the summary evaluation deciding
     sheet = md.split('<a id="action-13"></a>', 1)[1]
     assert "  - 年度平均の平均: (42.5 + 50.0 + 70.0) ÷ 3 = 54.2%" in sheet
@@ -215,20 +222,23 @@ def test_attention_index_lists_low_labels_insufficient_and_lint_warnings(tmp_pat
     assert "#### 目標達成率: 70.0% やや未達" in sheet
     # lint warnings: kama action 38 has no baseline for its lower-is-better target
     kama = report_text(load_plan(PLANS / "kama"), "md")
-    kama_att = kama.split("## 要確認のアクション", 1)[1].split("## アクションシート", 1)[0]
-    entry = kama_att.split("(#action-38)", 1)[1].split("\n- [", 1)[0]
-    assert "warning baseline-missing (38.yaml:" in entry
+    assert "baseline-missing" not in kama and "38.yaml" not in kama
+    audit = report_text(load_plan(PLANS / "kama"), "md", audit=True)
+    entry = audit.split("## 付録: 転記と検査の記録", 1)[1].split("#### 38. ", 1)[1].split("\n#### ", 1)[0]
+    assert "- 検査の指摘: warning baseline-missing (38.yaml:" in entry
 
 
 def test_action_sheet_fields_follow_001_layout(kama_md):
     sheet = kama_md.split('<a id="action-13"></a>', 1)[1].split('<a id="action-14"></a>', 1)[0]
     heads = re.findall(r"^#### (.+)$", sheet, flags=re.M)
-    assert heads[:6] == ["概要", "目標達成率: 未評価（データ不足）", "成果", "取り組んだこと", "課題", "タスク（令和6年度）"]
+    # 成果, 取り組んだこと, 課題 are empty in the plan: left out, not 未記入; the years without results share one table
+    assert heads == ["目標達成率: 未評価（データ不足）", "タスク（令和6年度）", "タスク（令和7年度、令和8年度）", "備考", "達成率の根拠"]
+    assert "【嘉穂市民サービス課】支所業務には関連する多数の本庁所管課があり" in sheet
     assert "| 目指すこと | 本庁舎と支所のオンライン化をさらに拡充し、必要な手続きや問い合わせができる環境を整えます。 |" in sheet
-    assert "| 担い手 | デジタル戦略課、市民サービス課、その他関係課 |" in sheet
-    assert sheet.count("未記入") == 3  # 成果, 取り組んだこと, 課題 are empty in the plan
+    assert "担い手: デジタル戦略課、市民サービス課、その他関係課" in sheet
+    assert "未記入" not in sheet
     assert "| 担当課 | 計画 | 実施 (年度末見込) | 進捗状況 |" in sheet  # the plan's own labels
-    assert "| 嘉穂・碓井・山田市民サービス課 | 本庁と支所等をつなぐシステムの調査・研究 |" in sheet
+    assert "| 嘉穂・碓井・山田市民サービス課 | 本庁と支所等をつなぐシステムの調査・研究 | 〃 | 進捗中 |" in sheet
 
 
 # --------------------------------------------------------------------------- escaping
@@ -304,8 +314,8 @@ def test_year_option_limits_status_and_tasks():
     "args, message",
     [
         (["--action", "999"], "アクション 999 はありません"),
-        (["--year", "R12"], "outside the plan period"),
-        (["--year", "来年"], "not a fiscal year"),
+        (["--year", "R12"], "の期間（2024–2026）の外です"),  # was English under the default Japanese (issue 8)
+        (["--year", "来年"], "年度ではありません"),
         (["--templates", "/nonexistent/dir"], "テンプレートのフォルダがありません"),
     ],
 )
@@ -446,7 +456,8 @@ def test_report_date_is_the_one_passed_in_and_unknown_actions_are_refused():
     loaded = load_plan(FIXTURES / "kama001")
     scores = score_plan(loaded.plan, [la.action for la in loaded.actions], loaded.index)
     figures = report_figures(loaded, scores, [], generated=dt.date(2001, 2, 3))
-    assert "dxplan 作成 2001-02-03" in render_report(figures, "html")
+    assert "dxplan · 作成 平成13年2月3日" in render_report(figures, "html")
+    assert "dxplan · generated 3 February 2001" in render_report(figures, "html", "en")
     assert [a.id for a in report_figures(loaded, scores, [], generated=dt.date(2001, 2, 3), action_id="02").sheets] == ["2"]
     with pytest.raises(ValueError, match="no action 99"):
         report_figures(loaded, scores, [], generated=dt.date(2001, 2, 3), action_id="99")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import dxplan
-from dxplan import fastyaml, result_cache
+from dxplan import load as load_module, result_cache
 from dxplan.lint import lint_paths
 from dxplan.load import load_plan
 
@@ -76,8 +76,8 @@ def test_cached_load_equals_fresh_load(cache, monkeypatch):
         assert conn.execute("SELECT count(*) FROM data").fetchone()[0] == 51
     result_cache.reset()
     calls = []
-    real = fastyaml.load_data
-    monkeypatch.setattr(fastyaml, "load_data", lambda text: calls.append(1) or real(text))
+    real = load_module.parse
+    monkeypatch.setattr(load_module, "parse", lambda text, *a, **kw: calls.append(1) or real(text, *a, **kw))
     second = load_plan(PLANS / "kama", positions=False)  # served from it
     assert calls == []
     monkeypatch.setenv("DXPLAN_NO_CACHE", "1")
@@ -100,8 +100,8 @@ def test_unchanged_plan_is_not_parsed_and_a_changed_file_is_read_again(cache, ka
     before = lint_paths([kama])
     assert before.errors == 0
     calls: list[str] = []
-    real = fastyaml.load_data
-    monkeypatch.setattr(fastyaml, "load_data", lambda text: calls.append(text) or real(text))
+    real = load_module.parse
+    monkeypatch.setattr(load_module, "parse", lambda text, *a, **kw: calls.append(text) or real(text, *a, **kw))
     assert _rows(lint_paths([kama])) == _rows(before)
     assert calls == []  # answered from the plan's results
     action = kama / "actions" / "03.yaml"

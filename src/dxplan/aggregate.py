@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from .fiscal import fiscal_year_of
+from .effects import EffectSummary, effect_summary
 from .model import STATE_ORDER, Action, Plan, State, StatusSnapshot
 from .planindex import PlanIndex
 
@@ -300,19 +301,134 @@ class YearStatus:
         return [snapshot_counts(s) for s in self.snapshots]
 
 
+# --------------------------------------------------------------------------- grades
+
+
+@dataclass
+class GradeCounts:
+    """Grades entered in one fiscal year, counted like statuses (a published A/B/C/D split).
+
+    ``grades`` maps each grade of the plan's scale (best first) to its count; ``not_graded`` rows
+    carry no grade that year and ``unknown`` rows a word the scale does not hold — both counted
+    apart, never dropped. ``key``/``label`` name the group of a ``--by`` table.
+    """
+
+    grades: dict[str, int]
+    not_graded: int = 0
+    unknown: int = 0
+    key: str = ""
+    label: str | None = None
+
+    @property
+    def graded(self) -> int:
+        """Rows with a grade of the scale (the denominator of shares)."""
+        return sum(self.grades.values())
+
+    @property
+    def rows(self) -> int:
+        """Every row, graded or not."""
+        return self.graded + self.not_graded + self.unknown
+
+    def share(self, grade: str) -> float | None:
+        """Share of ``grade`` in percent (0–100, unrounded) of the graded rows; None when none is graded."""
+        return None if self.graded == 0 else self.grades[grade] / self.graded * 100
+
+    def add(self, grade: str | None, scale) -> None:  # noqa: ANN001 - GradeScale
+        """Count one row: under its grade (by word or alias), else as unknown or not graded."""
+        if grade is None:
+            self.not_graded += 1
+        elif (g := scale.lookup(grade)) is not None:
+            self.grades[g.grade] += 1
+        else:
+            self.unknown += 1
+
+
+@dataclass
+class GradeTable:
+    """Grade counts for one fiscal year: what is graded (``indicator``/``action``), the groups and the total."""
+
+    fiscal_year: int
+    applies_to: str
+    by: str | None
+    groups: list[GradeCounts]
+    total: GradeCounts
+
+
+def grade_rows(plan: Plan, action: Action, fiscal_year: int) -> list[str | None]:
+    """The grades of one action's rows in ``fiscal_year`` (None = not graded).
+
+    With ``grade_scale.applies_to: indicator`` one row per indicator of the action (every
+    indicator counts in every fiscal year); with ``action`` one row for the action.
+    """
+    scale = plan.grade_scale
+    if scale is None:
+        return []
+    if scale.applies_to == "action":
+        g = action.grade_for(fiscal_year)
+        return [g.grade if g else None]
+    out = []
+    for ind in action.all_indicators:
+        g = ind.grade_for(fiscal_year)
+        out.append(g.grade if g else None)
+    return out
+
+
+def grade_table(
+    plan: Plan, actions: list[Action], fiscal_year: int, by: str | None = None, index: PlanIndex | None = None
+) -> GradeTable | None:
+    """Count the grades of ``fiscal_year``, optionally grouped ``by`` category, department or action.
+
+    None when the plan declares no ``grade_scale``. By department, an action counts once for each
+    owner (so groups may sum to more than the total); the total counts each row once.
+    """
+    scale = plan.grade_scale
+    if scale is None:
+        return None
+    index = index or PlanIndex(plan)
+
+    def fresh(key: str = "", label: str | None = None) -> GradeCounts:
+        return GradeCounts({g.grade: 0 for g in scale.grades}, key=key, label=label)
+
+    total = fresh()
+    groups: dict[str, GradeCounts] = {}
+    for action in actions:
+        rows = grade_rows(plan, action, fiscal_year)
+        if by == "action":
+            keys = [(action.id, f"{action.id} {action.title}")]
+        elif by == "category":
+            ref = index.category(action.category)
+            key = ref.node.id if ref else action.category
+            keys = [(key, f"{key} {ref.node.name}" if ref else key)]
+        elif by == "department":
+            keys = []
+            for owner in action.owners or [NO_DEPARTMENT]:
+                d = index.department(owner) if owner != NO_DEPARTMENT else None
+                keys.append((d.key, d.name) if d else (owner, None if owner == NO_DEPARTMENT else owner))
+        else:
+            keys = []
+        for grade in rows:
+            total.add(grade, scale)
+            for key, label in keys:
+                groups.setdefault(key, fresh(key, label)).add(grade, scale)
+    return GradeTable(fiscal_year, scale.applies_to, by, [g for g in groups.values() if g.rows], total)
+
+
 @dataclass
 class StatusResult:
     """Everything ``dxplan status`` shows for one plan, computed once.
 
     ``state_words`` are the plan's words for the canonical states (its own, else
     DOMAIN.md's); ``years`` one entry per fiscal year asked for; ``overview`` the
-    plan's line in the combined view.
+    plan's line in the combined view; ``grades`` the grade counts of the same years (none without
+    a ``grade_scale``); ``effects`` the plan's effect sums (None when no action has effects).
     """
 
     plan: Plan
     state_words: dict[State, str]
     years: list[YearStatus]
     overview: PlanOverview
+    grades: list[GradeTable] = field(default_factory=list)
+    effects: EffectSummary | None = None
 
 
 def status_result(
@@ -325,4 +441,9 @@ def status_result(
         YearStatus(t, compare_snapshot(plan, t), snapshots_of(plan, t.fiscal_year))
         for t in tables_by_year(plan, actions, years, by, index)
     ]
-    return StatusResult(plan, {s: index.state_word(s) for s in STATE_ORDER}, entries, overview(plan, actions, index=index))
+    grades = [g for fy in (years or plan.fiscal_years) if (g := grade_table(plan, actions, fy, by, index)) is not None]
+    effects = effect_summary(plan, actions, index)
+    return StatusResult(
+        plan, {s: index.state_word(s) for s in STATE_ORDER}, entries, overview(plan, actions, index=index),
+        grades, None if effects.total.empty else effects,
+    )

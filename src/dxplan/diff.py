@@ -225,7 +225,9 @@ class DiffResult:
 # --------------------------------------------------------------------------- helpers
 
 _ACTION_GOALPOSTS = (("target", "text"), ("target", "spec"), ("yearly_targets",), ("effects",))
-_INDICATOR_GOALPOST_KEYS = {"baseline", "target_text", "target_value", "direction", "deadline", "unit"}
+_INDICATOR_GOALPOST_KEYS = {
+    "baseline", "target_text", "target_value", "direction", "deadline", "unit", "targets", "measure", "accumulation", "deciding",
+}
 
 
 def is_goalpost(kind: str, loc: tuple[Any, ...]) -> bool:
@@ -233,8 +235,10 @@ def is_goalpost(kind: str, loc: tuple[Any, ...]) -> bool:
 
     Action: the target as a whole, its text and numeric spec (value, baseline,
     deadline, kind, unit …), yearly targets and effect targets (except their
-    notes). Plan: the rating scale, and indicators' baseline, target, unit,
-    direction and deadline.
+    notes), and its indicators' baseline, yearly and final targets, unit, measure,
+    direction and deadline (actuals and grades are results, not goalposts).
+    Plan: the rating scale, the grade scale, the scoring method, and indicators'
+    baseline, targets, unit, direction and deadline.
     """
     keys = tuple(p for p in loc if not isinstance(p, int))
     if kind not in ("action", "plan"):
@@ -244,8 +248,10 @@ def is_goalpost(kind: str, loc: tuple[Any, ...]) -> bool:
             return True
         if keys and keys[-1] == "note":
             return False
+        if keys[:1] == ("indicators",):
+            return len(keys) == 1 or keys[1] in _INDICATOR_GOALPOST_KEYS
         return any(keys[: len(g)] == g for g in _ACTION_GOALPOSTS)
-    if keys[:1] == ("rating_scale",):
+    if keys[:1] in (("rating_scale",), ("grade_scale",), ("scoring",)):
         return True
     if keys[:1] == ("indicators",):
         return len(keys) == 1 or keys[1] in _INDICATOR_GOALPOST_KEYS

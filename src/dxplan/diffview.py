@@ -7,7 +7,8 @@ They only arrange a :class:`dxplan.diff.DiffResult`; nothing is compared here.
 - :func:`to_text` prints that view as plain text;
 - :func:`to_markdown` renders it through ``diff.md.j2`` in the same Jinja
   environment as the reports (:func:`dxplan.render.environment`), so a
-  ``--templates DIR`` holding a ``diff.md.j2`` overrides it;
+  ``--templates DIR`` holding a ``diff.md.j2`` overrides it; the template words
+  its own labels with ``_("English {x}", x=...)`` (:func:`dxplan.i18n.t`);
 - :func:`to_json` is the machine-readable form (field paths, raw values).
 """
 
@@ -16,14 +17,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .diff import ActionDiff, CountsChange, DiffResult, FieldChange, PlanDiff, ScoreView, TaskChange, clip, show_value
 from .fiscal import format_fiscal_year
 from .gitio import Side
-from .i18n import STATE_EN
-from .i18n import tr as t
+from .i18n import N_, NP_, STATE_EN, pt, t
 from .model import STATE_ORDER
 from .planfiles import PLAN_FILE
 from .problems import Problem
@@ -31,26 +32,26 @@ from .render import environment, render_template
 
 _STATES = [s.value for s in STATE_ORDER]
 
-_METHOD = {
-    "target": ("目標値", "target"),
-    "tasks": ("タスク平均", "task mean"),
-    "summary": ("総括評価", "summary evaluation"),
-    None: ("", ""),
-}
+#: How an action's rate was decided (``ScoreView.method``), worded with :func:`dxplan.i18n.t`.
+_METHOD = {"target": NP_("diff method", "target"), "tasks": NP_("diff method", "task mean"), "summary": NP_("diff method", "summary evaluation")}
+
+#: Task row changes counted in an action's summary cell, in this order.
+_ROW_CHANGES = {"added": N_("added {n}"), "removed": N_("removed {n}"), "changed": N_("changed {n}")}
 
 
 def fy_name(pd: PlanDiff, fy: int, lang: str) -> str:
-    """A fiscal year in the plan's style (ja) or as ``FY2024`` (en)."""
-    return t(lang, format_fiscal_year(fy, pd.fiscal_year_style), f"FY{fy}")
+    """A fiscal year in the plan's style (ja: ``令和6年度``, ``R6``, ``2024年度``) or as ``FY2024`` (en)."""
+    return f"FY{fy}" if lang == "en" else format_fiscal_year(fy, pd.fiscal_year_style)
 
 
 def state_name(pd: PlanDiff, state: str, lang: str) -> str:
-    """The plan's word for a canonical state (ja), the state in English (en); 状況なし / no status; 未定義 / unknown."""
+    """A state's column name: the plan's own word for a canonical state (ja), the canonical state in English (en);
+    ``no_status`` and ``unknown`` (a word the plan does not declare) through the catalogue."""
     if state == "no_status":
-        return t(lang, "状況なし", "no status")
+        return t(lang, "no status")
     if state == "unknown":
-        return t(lang, "未定義の語", "undeclared word")
-    return t(lang, pd.state_words.get(state, state), STATE_EN.get(state, state))
+        return t(lang, "undeclared word")
+    return STATE_EN.get(state, state) if lang == "en" else pd.state_words.get(state, state)
 
 
 def field_name(pd: PlanDiff, path: str, lang: str) -> str:
@@ -68,19 +69,24 @@ def field_name(pd: PlanDiff, path: str, lang: str) -> str:
 
 
 def score_text(s: ScoreView | None, lang: str) -> str:
-    """``54.2% 概ね達成`` / ``未評価`` / ``—`` (no action on that side)."""
+    """``54.2% 概ね達成`` (the plan's label) / ``未評価`` / ``未評価（データ不足）`` / ``—`` (no action on that side)."""
     if s is None:
         return "—"
     if s.rate is None:
         if s.state == "insufficient_data":
-            return t(lang, "未評価（データ不足）", "not evaluated (insufficient data)")
-        return t(lang, s.label, {"未評価": "not evaluated"}.get(s.label, s.label))
+            return t(lang, "not evaluated (insufficient data)")
+        return t(lang, "not evaluated")
     return f"{s.rate}% {s.label}"
 
 
 def status_text(word: str | None, lang: str) -> str:
     """A status word as written, or （なし）/ (none)."""
-    return word or t(lang, "（なし）", "(none)")
+    return word or t(lang, "(none)")
+
+
+def percent_text(value: Any) -> str:
+    """``40%``, or ``—`` when there is no value."""
+    return "—" if value is None else f"{show_value(value)}%"
 
 
 def counts_text(pd: PlanDiff, c: CountsChange, lang: str) -> str:
@@ -114,15 +120,16 @@ def task_lines(pd: PlanDiff, tc: TaskChange, lang: str) -> list[str]:
     """Plain-text lines describing one task row change."""
     head = task_label(pd, tc, lang)
     if tc.change == "added":
-        st = f"（{tc.status_after}）" if tc.status_after else ""
-        return [t(lang, f"タスク追加 {head}{st}", f"task added {head}{(' (' + tc.status_after + ')') if tc.status_after else ''}")]
+        if tc.status_after:
+            return [t(lang, "task added {task} ({status})", task=head, status=tc.status_after)]
+        return [t(lang, "task added {task}", task=head)]
     if tc.change == "removed":
-        return [t(lang, f"タスク削除 {head}", f"task removed {head}")]
+        return [t(lang, "task removed {task}", task=head)]
     parts = []
     if tc.status_before != tc.status_after:
-        parts.append(t(lang, "進捗状況", "status") + f" {status_text(tc.status_before, lang)} → {status_text(tc.status_after, lang)}")
+        parts.append(t(lang, "status {before} → {after}", before=status_text(tc.status_before, lang), after=status_text(tc.status_after, lang)))
     if tc.progress_before != tc.progress_after:
-        parts.append(t(lang, "進捗率", "progress") + f" {show_value(tc.progress_before)}% → {show_value(tc.progress_after)}%".replace("—%", "—"))
+        parts.append(t(lang, "progress {before} → {after}", before=percent_text(tc.progress_before), after=percent_text(tc.progress_after)))
     for fc in tc.fields:
         parts.append(field_change_text(pd, fc, lang, strip_task=True))
     return [f"{head}: " + "; ".join(parts)]
@@ -135,38 +142,41 @@ def field_change_text(pd: PlanDiff, fc: FieldChange, lang: str, strip_task: bool
     if fc.excerpt is not None:
         return f"{name}: 「{fc.excerpt[0]}」→「{fc.excerpt[1]}」"
     if fc.change == "added":
-        return t(lang, f"{name} 追加: {show_value(fc.after)}", f"{name} added: {show_value(fc.after)}")
+        return t(lang, "{field} added: {value}", field=name, value=show_value(fc.after))
     if fc.change == "removed":
-        return t(lang, f"{name} 削除: {show_value(fc.before)}", f"{name} removed: {show_value(fc.before)}")
+        return t(lang, "{field} removed: {value}", field=name, value=show_value(fc.before))
     return f"{name}: {show_value(fc.before)} → {show_value(fc.after)}"
 
 
 def action_summary(pd: PlanDiff, ad: ActionDiff, lang: str) -> str:
     """One cell: what changed in an action (added/removed, fields, task rows, transitions, goalposts)."""
     if ad.change == "added":
-        return t(lang, "追加", "added")
+        return t(lang, "added")
     if ad.change == "removed":
-        return t(lang, "削除", "removed")
+        return t(lang, "removed")
     parts = []
     goal = ad.goalposts
     if goal:
-        fc = goal[0]
-        more = t(lang, f" ほか{len(goal) - 1}件", f" +{len(goal) - 1} more") if len(goal) > 1 else ""
-        flag = t(lang, "理由: " + "; ".join(r["reason"] for r in ad.reasons), "reason: " + "; ".join(r["reason"] for r in ad.reasons)) if ad.recorded else t(lang, "理由の記録なし", "no recorded reason")
-        parts.append(field_change_text(pd, fc, lang) + more + t(lang, f"（{flag}）", f" ({flag})"))
+        text = field_change_text(pd, goal[0], lang)
+        if len(goal) > 1:
+            text = t(lang, "{change} +{n} more", change=text, n=len(goal) - 1)
+        if ad.recorded:
+            parts.append(t(lang, "{change} (reason: {reasons})", change=text, reasons="; ".join(r["reason"] for r in ad.reasons)))
+        else:
+            parts.append(t(lang, "{change} (no recorded reason)", change=text))
     rows = Counter(tc.change for tc in ad.tasks)
     if ad.tasks:
-        words = [(k, t(lang, j, e)) for k, j, e in (("added", "追加", "added"), ("removed", "削除", "removed"), ("changed", "変更", "changed"))]
-        parts.append(t(lang, "タスク ", "tasks ") + "・".join(f"{w} {rows[k]}" for k, w in words if rows[k]))
+        counts = "・".join(t(lang, msg, n=rows[k]) for k, msg in _ROW_CHANGES.items() if rows[k])
+        parts.append(t(lang, "tasks {counts}", counts=counts))
     trans = ad.transitions
     if trans:
         parts.append(", ".join(f"{status_text(b, lang)} → {status_text(a, lang)}" + (f" ×{n}" if n > 1 else "") for (b, a), n in trans.items()))
     others = [fc for fc in ad.fields if not fc.goalpost]
     if others:
         names = list(dict.fromkeys(field_name(pd, re.sub(r"\[\d+\].*$", "", fc.field), lang) for fc in others))
-        parts.append(t(lang, "項目 ", "fields ") + ", ".join(names[:4]) + (" …" if len(names) > 4 else ""))
+        parts.append(t(lang, "fields {names}", names=", ".join(names[:4]) + (" …" if len(names) > 4 else "")))
     if not parts and ad.score_changed:
-        parts.append(t(lang, "評価のみ（計画の規則の変更による）", "score only (a plan rule changed)"))
+        parts.append(t(lang, "score only (a plan rule changed)"))
     return "; ".join(parts)
 
 
@@ -174,26 +184,27 @@ def action_details(pd: PlanDiff, ad: ActionDiff, lang: str) -> list[str]:
     """Plain-text lines with every change of an action (for the folded details and the text form)."""
     lines = []
     if ad.before_path:
-        lines.append(t(lang, f"ファイル {ad.before_path} → {ad.path}", f"file {ad.before_path} → {ad.path}"))
+        lines.append(t(lang, "file {before} → {after}", before=ad.before_path, after=ad.path))
     for fc in ad.fields:
         mark = "⚠️ " if fc.goalpost else ""
         lines.append(mark + field_change_text(pd, fc, lang))
     if ad.goalposts:
         if ad.recorded:
             for r in ad.reasons:
-                lines.append(t(lang, f"変更理由（{r['date']} {r['field']}）: {r['reason']}", f"reason ({r['date']} {r['field']}): {r['reason']}"))
+                lines.append(t(lang, "reason ({date} {field}): {reason}", date=r["date"], field=r["field"], reason=r["reason"]))
         else:
-            lines.append(t(lang, "⚠️ 目標等の変更理由が target.history に記録されていません", "⚠️ no reason recorded in target.history for the goalpost change"))
+            lines.append("⚠️ " + t(lang, "no reason recorded in target.history for the goalpost change"))
     for tc in ad.tasks:
         lines += task_lines(pd, tc, lang)
     for c in ad.counts:
-        lines.append(t(lang, "進捗状況 ", "status ") + f"{fy_name(pd, c.fiscal_year, lang)}: {counts_text(pd, c, lang)}")
+        lines.append(t(lang, "status {year}: {counts}", year=fy_name(pd, c.fiscal_year, lang), counts=counts_text(pd, c, lang)))
     if ad.score_changed:
-        b, a = ad.score_before, ad.score_after
-        how = ""
-        if a and a.method:
-            how = t(lang, f"（{_METHOD[a.method][0]}）", f" ({_METHOD[a.method][1]})")
-        lines.append(t(lang, "達成率・評価 ", "rate and label ") + f"{score_text(b, lang)} → {score_text(a, lang)}{how}")
+        b, a = score_text(ad.score_before, lang), score_text(ad.score_after, lang)
+        if ad.score_after and ad.score_after.method:
+            method = pt(lang, *_METHOD[ad.score_after.method])
+            lines.append(t(lang, "rate and label {before} → {after} ({method})", before=b, after=a, method=method))
+        else:
+            lines.append(t(lang, "rate and label {before} → {after}", before=b, after=a))
     return lines
 
 
@@ -232,37 +243,47 @@ def split_actions(pd: PlanDiff, limit: int = 20) -> tuple[list[ActionDiff], list
 def side_name(side: Side, lang: str) -> str:
     """How a side is shown: ``a1b2c3d (HEAD~1)``, or 作業ツリー / working tree."""
     if side.commit is None:
-        return t(lang, "作業ツリー", "working tree")
+        return t(lang, "working tree")
     return f"{side.short} ({side.label})" if side.label and side.label != side.short else f"{side.short}"
 
 
+#: The ``L`` labels of the diff view, kept for ``diff.md.j2`` templates written before the bundled
+#: one moved to ``_()``; the bundled template words the same messages itself.
+_LABELS = {
+    "heading": N_("Plan changes"),
+    "no_changes": N_("No changes to the plans."),
+    "plan": N_("plan"),
+    "actions_arc": N_("actions added/removed/changed"),
+    "rows_arc": N_("task rows added/removed/changed"),
+    "status_changes": N_("status changes"),
+    "labels_changed": N_("labels changed"),
+    "goalposts": N_("goalpost changes"),
+    "new_plan": N_("A new plan"),
+    "plan_removed": N_("The plan was removed"),
+    "actions": N_("actions"),
+    "no_recorded_reason": N_("no recorded reason"),
+    "action": N_("action"),
+    "change": N_("change"),
+    "rate_label": N_("rate and label"),
+    "other_changes": N_("Other changes"),
+    "rows_per_status": N_("Task rows per status (before → after)"),
+    # "fiscal year" alone is the --year option's help, translated with examples
+    "fiscal_year": N_("Fiscal year"),
+    "details": N_("Details"),
+    "not_loaded": N_("Files that did not load (left out; see `dxplan lint`)"),
+    "footer": N_("rates by the plan's evaluation rules (dxplan score --explain)"),
+}
+
+#: The goalpost cell of the summary table: ``1（理由の記録なし 1）``.
+_UNRECORDED = N_("{n} (no reason recorded {unrecorded})")
+
+
 def _labels(lang: str) -> dict[str, str]:
-    pairs = {
-        "heading": ("計画の変更", "Plan changes"),
-        "no_changes": ("計画の変更はありません。", "No changes to the plans."),
-        "plan": ("計画", "plan"),
-        "actions_arc": ("アクション 追加/削除/変更", "actions added/removed/changed"),
-        "rows_arc": ("タスク行 追加/削除/変更", "task rows added/removed/changed"),
-        "status_changes": ("進捗状況の変化", "status changes"),
-        "labels_changed": ("評価の変化", "labels changed"),
-        "goalposts": ("目標等の変更", "goalpost changes"),
-        "unrecorded_open": ("（理由の記録なし ", " (no reason recorded "),
-        "unrecorded_close": ("）", ")"),
-        "new_plan": ("新しい計画です", "A new plan"),
-        "plan_removed": ("計画が削除されました", "The plan was removed"),
-        "actions": ("アクション", "actions"),
-        "no_recorded_reason": ("理由の記録なし", "no recorded reason"),
-        "action": ("アクション", "action"),
-        "change": ("変更", "change"),
-        "rate_label": ("達成率・評価", "rate and label"),
-        "other_changes": ("ほかの変更", "Other changes"),
-        "rows_per_status": ("進捗状況（タスク行数、変更前 → 変更後）", "Task rows per status (before → after)"),
-        "fiscal_year": ("年度", "fiscal year"),
-        "details": ("詳細", "Details"),
-        "not_loaded": ("⚠️ 読み込めないファイル（比較から除外、`dxplan lint` で確認）", "⚠️ Files that did not load (left out; see `dxplan lint`)"),
-        "footer": ("達成率は計画の評価規則による（dxplan score --explain）", "rates by the plan's evaluation rules (dxplan score --explain)"),
-    }
-    return {k: t(lang, ja, en) for k, (ja, en) in pairs.items()}
+    """The ``L`` labels in ``lang`` (see :data:`_LABELS`); ``unrecorded_open``/``_close`` are the two ends of :data:`_UNRECORDED`."""
+    labels = {k: t(lang, msgid) for k, msgid in _LABELS.items()}
+    labels["not_loaded"] = "⚠️ " + labels["not_loaded"]
+    labels["unrecorded_open"], labels["unrecorded_close"] = t(lang, _UNRECORDED, n="", unrecorded="\0").split("\0")
+    return labels
 
 
 def _action_view(pd: PlanDiff, ad: ActionDiff, lang: str) -> dict[str, Any]:
@@ -313,7 +334,8 @@ def _plan_view(pd: PlanDiff, lang: str) -> dict[str, Any]:
 def diff_view(result: DiffResult, lang: str = "ja") -> dict[str, Any]:
     """The diff as plain data, worded in ``lang``: the context of ``diff.md.j2`` and the input of :func:`to_text`.
 
-    Keys: ``base``/``head`` (side names), ``lang``, ``L`` (labels), ``plans``
+    Keys: ``base``/``head`` (side names), ``lang``, ``L`` (the labels of
+    :data:`_LABELS`, worded; kept for templates written before ``_()``), ``plans``
     (only plans with changes), each with ``root``, ``municipality``, ``title``,
     ``change`` (added/removed/changed), ``summary`` (counts of
     :meth:`dxplan.diff.PlanDiff.summary`), ``transitions`` (text), ``fields``
@@ -345,35 +367,45 @@ def to_text(result: DiffResult, lang: str = "ja") -> str:
     view = diff_view(result, lang)
     out = [f"dxplan diff: {view['base']} → {view['head']}"]
     if not view["plans"]:
-        out.append(t(lang, "計画の変更はありません。", "no changes to the plans."))
+        out.append(t(lang, "no changes to the plans."))
     for p in view["plans"]:
         s = p["summary"]
         out.append("")
-        what = {"added": t(lang, "（新しい計画）", " (new plan)"), "removed": t(lang, "（削除された計画）", " (plan removed)")}.get(p["change"], "")
-        out.append(f"{p['municipality']} {p['title']} ({p['root']}){what}".strip())
+        name = f"{p['municipality']} {p['title']} ({p['root']})"
+        if p["change"] == "added":
+            name = t(lang, "{plan} (new plan)", plan=name)
+        elif p["change"] == "removed":
+            name = t(lang, "{plan} (plan removed)", plan=name)
+        out.append(name.strip())
         if p["change"] in ("added", "removed"):
-            out.append("  " + t(lang, f"アクション {p['action_count']}", f"{p['action_count']} action(s)"))
+            out.append("  " + t(lang, "{n} action(s)", n=p["action_count"]))
             continue
-        out.append(
-            "  "
-            + t(lang, "アクション", "actions")
-            + f" +{s['actions_added']} -{s['actions_removed']} ~{s['actions_changed']}, "
-            + t(lang, "タスク行", "task rows")
-            + f" +{s['rows_added']} -{s['rows_removed']} ~{s['rows_changed']}"
-            + (t(lang, f", ⚠️ 目標等の変更 {s['goalposts']}（理由の記録なし {s['goalposts_unrecorded']}）", f", ⚠️ goalpost changes {s['goalposts']} ({s['goalposts_unrecorded']} without a recorded reason)") if s["goalposts"] else "")
+        line = t(
+            lang,
+            "actions +{added} -{removed} ~{changed}, task rows +{rows_added} -{rows_removed} ~{rows_changed}",
+            added=s["actions_added"],
+            removed=s["actions_removed"],
+            changed=s["actions_changed"],
+            rows_added=s["rows_added"],
+            rows_removed=s["rows_removed"],
+            rows_changed=s["rows_changed"],
         )
+        if s["goalposts"]:
+            line = t(lang, "{counts}, ⚠️ goalpost changes {n} ({unrecorded} without a recorded reason)", counts=line, n=s["goalposts"], unrecorded=s["goalposts_unrecorded"])
+        out.append("  " + line)
         for f in p["fields"]:
-            note = t(lang, "（理由の記録なし）", " (no recorded reason)") if f["unrecorded"] else ""
-            out.append(f"  {'⚠️ ' if f['goalpost'] else ''}{PLAN_FILE} {f['text']}{note}")
+            text = f"{'⚠️ ' if f['goalpost'] else ''}{PLAN_FILE} {f['text']}"
+            out.append("  " + (t(lang, "{change} (no recorded reason)", change=text) if f["unrecorded"] else text))
         for c in p["counts"]:
-            out.append("  " + t(lang, "進捗状況 ", "status ") + f"{c['year']}: {c['text']}")
+            out.append("  " + t(lang, "status {year}: {counts}", year=c["year"], counts=c["text"]))
         for a in p["actions"]:
             out.append(f"  {'!' if a['goalpost'] else _MARK[a['change']]} {a['id']} {a['title']}: {a['summary']}")
             out += [f"      {line}" for line in a["details"]]
             if a["change"] == "added":
-                out.append(f"      {a['path']}; " + t(lang, "評価 ", "evaluation ") + a["score_after"])
+                out.append("      " + t(lang, "{path}; evaluation {score}", path=a["path"], score=a["score_after"]))
         for e in p["errors"]:
-            out.append("  " + t(lang, "読み込めないファイル（比較から除外）: ", "file that did not load (left out): ") + f"{e['file']}:{e['line']}:{e['column']} {e['rule']}")
+            where = f"{e['file']}:{e['line']}:{e['column']}"
+            out.append("  " + t(lang, "file that did not load (left out): {where} {rule}", where=where, rule=e["rule"]))
     return "\n".join(out)
 
 
@@ -386,13 +418,17 @@ def table_cell(value: Any) -> str:
 def to_markdown(result: DiffResult, lang: str = "ja", templates: Path | None = None) -> str:
     """The Markdown PR comment: ``diff.md.j2`` (a summary table, then folded details) rendered with :func:`diff_view`.
 
+    Besides the view the template gets ``_``: ``_("English {x}", x=...)`` is
+    :func:`dxplan.i18n.t` in ``lang``.
+
     The template is looked up in ``templates`` first, then in the default
     templates (the same environment as the reports). Raises
     :class:`dxplan.render.RenderError` naming the template file and line.
     """
     env = environment(templates)
     env.filters["cell"] = table_cell
-    return render_template("diff.md.j2", diff_view(result, lang), lang, templates, env).rstrip() + "\n"
+    context = {**diff_view(result, lang), "_": partial(t, lang)}
+    return render_template("diff.md.j2", context, lang, templates, env).rstrip() + "\n"
 
 
 # --------------------------------------------------------------------------- JSON

@@ -15,9 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .aggregate import StatusResult, StatusTable, current_year, status_result, status_table
+from .aggregate import NO_DEPARTMENT, Counts, StatusResult, StatusTable, current_year, status_result, status_table
 from .load import LoadedPlan
-from .model import Action, Plan
+from .model import STATE_ORDER, Action, Plan
 from .planindex import PlanIndex
 from .problems import Problem
 from .score import ActionScore, ScoreState, attention_labels, band_order, scored_years
@@ -45,6 +45,29 @@ class Attention:
 
 
 @dataclass
+class DepartmentAction:
+    """One action on a department's page: ``owner`` (the department is among its owners), ``rows`` (its task rows
+    naming the department, all years) and ``counts`` (those rows' states per focus year)."""
+
+    action: Action
+    owner: bool
+    rows: int
+    counts: dict[int, Counts]
+
+
+@dataclass
+class DepartmentFigures:
+    """One department's page: ``key``/``name`` (the plan's department, or the text as written when the plan
+    declares none), its actions in plan order, and its task rows' states per focus year (``counts``; joint rows
+    count for each department they name, as in ``dxplan status --by department``)."""
+
+    key: str
+    name: str
+    actions: list[DepartmentAction]
+    counts: dict[int, Counts]
+
+
+@dataclass
 class ReportFigures:
     """Everything one plan's report shows, computed once.
 
@@ -59,6 +82,9 @@ class ReportFigures:
     - ``attention``: actions needing attention, in action order; ``low_labels``: the labels that do.
     - ``plan_problems`` / ``action_problems``: lint problems of the plan's own files / by action id.
     - ``scored_years``: the years the task rate averages over. ``generated``: the date given by the caller.
+    - ``departments``: one entry per department with actions (:func:`department_figures`).
+    - ``has_results``: any task carries a status or result, or any action a summary evaluation or a
+      measurement; without, not-evaluated actions are left off the attention index (nothing is evaluated yet).
     """
 
     plan: Plan
@@ -81,6 +107,8 @@ class ReportFigures:
     action_problems: dict[str, list[Problem]]
     scored_years: list[int]
     generated: dt.date
+    departments: list[DepartmentFigures]
+    has_results: bool
 
 
 def label_distribution(plan: Plan, scores: list[ActionScore]) -> list[LabelCount]:
@@ -100,6 +128,61 @@ def actions_per_category(index: PlanIndex, actions: list[Action]) -> dict[str, i
         ref = index.category(a.category)
         key = ref.node.id if ref else a.category
         out[key] = out.get(key, 0) + 1
+    return out
+
+
+def has_results(actions: list[Action]) -> bool:
+    """True when any task carries a status or a result, or any action a summary evaluation or a target measurement."""
+    return any(
+        t.status or t.result for a in actions for t in a.tasks
+    ) or any(a.summary_evaluation is not None or (a.target is not None and a.target.measurements) for a in actions)
+
+
+def department_figures(plan: Plan, index: PlanIndex, actions: list[Action], focus: list[int]) -> list[DepartmentFigures]:
+    """The departments with actions, in the plan's department order (then as first written).
+
+    An action belongs to a department when one of its ``owners`` or one of its task rows names it (a joint
+    cell or a declared group names each member). A name the plan does not declare stands for itself.
+    """
+    def keys_of(written: str | None) -> list[tuple[str, str]]:
+        if not written:
+            return []
+        found = index.departments(written)
+        return [(d.key, d.name) for d in found] if found else [(written, written)]
+
+    names: dict[str, str] = {d.key: d.name for d in plan.departments if d.kind != "division"}
+    order = list(names)
+    per: dict[str, list[DepartmentAction]] = {}
+    for a in actions:
+        owners = [k for w in a.owners for k, _ in keys_of(w)]
+        rows: dict[str, int] = {}
+        for task in a.tasks:
+            for k, name in keys_of(task.department):
+                rows[k] = rows.get(k, 0) + 1
+                names.setdefault(k, name)
+        for w in a.owners:
+            for k, name in keys_of(w):
+                names.setdefault(k, name)
+        tables = {fy: {g.key: g for g in status_table(plan, [a], fy, "department", index).groups} for fy in focus}
+        for k in dict.fromkeys([*owners, *rows]):
+            if k not in order:
+                order.append(k)
+            counts = {fy: tables[fy].get(k, Counts()) for fy in focus}
+            per.setdefault(k, []).append(DepartmentAction(a, k in owners, rows.get(k, 0), counts))
+    out = []
+    for k in order:
+        if k not in per or k == NO_DEPARTMENT:
+            continue
+        totals = {}
+        for fy in focus:
+            c = Counts()
+            for da in per[k]:
+                for s in STATE_ORDER:
+                    c.states[s] += da.counts[fy].states[s]
+                c.no_status += da.counts[fy].no_status
+                c.unknown += da.counts[fy].unknown
+            totals[fy] = c
+        out.append(DepartmentFigures(k, names[k], per[k], totals))
     return out
 
 
@@ -152,12 +235,14 @@ def report_figures(
     by_department = [t for t in (status_table(plan, actions, fy, "department", index) for fy in focus) if t.groups]
 
     low = attention_labels(plan.rating_scale)
+    results = has_results(actions)
     attention = []
     for a in actions:
         s = by_id[a.id]
         low_label = s.state is ScoreState.evaluated and s.label in low
         found_problems = action_problems.get(a.id, [])
-        if low_label or s.state is not ScoreState.evaluated or found_problems:
+        unevaluated = s.state is ScoreState.insufficient_data or (s.state is ScoreState.not_evaluated and results)
+        if low_label or unevaluated or found_problems:
             attention.append(Attention(a, s, low_label, found_problems))
 
     return ReportFigures(
@@ -181,4 +266,6 @@ def report_figures(
         action_problems=action_problems,
         scored_years=scored_years(plan),
         generated=generated,
+        departments=department_figures(plan, index, actions, focus),
+        has_results=results,
     )

@@ -13,6 +13,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from .i18n import LocalizedError, Text
+
 ERAS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
 
 _FY_PATTERN = re.compile(
@@ -23,7 +25,7 @@ _FY_PATTERN = re.compile(
 FY_STYLES = ("reiwa", "r", "western")
 
 
-class FiscalYearError(ValueError):
+class FiscalYearError(LocalizedError, ValueError):
     """Raised when a text is not a fiscal year in one of the accepted forms."""
 
 
@@ -35,19 +37,17 @@ def parse_fiscal_year(value: object) -> int:
     accepted (NFKC). Raises :class:`FiscalYearError` for anything else.
     """
     if isinstance(value, bool):
-        raise FiscalYearError(f"not a fiscal year: {value!r}")
+        raise FiscalYearError(Text("not a fiscal year: {value}", value=repr(value)))
     if isinstance(value, int):
         if 1900 <= value <= 2200:
             return value
-        raise FiscalYearError(f"fiscal year out of range: {value}")
+        raise FiscalYearError(Text("fiscal year out of range: {value}", value=value))
     if not isinstance(value, str):
-        raise FiscalYearError(f"not a fiscal year: {value!r}")
+        raise FiscalYearError(Text("not a fiscal year: {value}", value=repr(value)))
     text = unicodedata.normalize("NFKC", value)
     m = _FY_PATTERN.match(text)
     if not m:
-        raise FiscalYearError(
-            f"not a fiscal year: {value!r} (use 2024, R6 or 令和6年度)"
-        )
+        raise FiscalYearError(Text("not a fiscal year: {value} (use 2024, R6 or 令和6年度)", value=repr(value)))
     if m.group("western"):
         return int(m.group("western"))
     era = m.group("era").upper() if m.group("era") in ("r", "h") else m.group("era")
@@ -71,3 +71,30 @@ def format_fiscal_year(fy: int, style: str = "reiwa") -> str:
 def fiscal_year_of(day: dt.date) -> int:
     """Fiscal year containing ``day``: April–December → same year, January–March → previous."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def era_date(day: dt.date) -> str:
+    """``day`` as the plans write dates: ``令和7年2月10日`` (``令和元年5月1日``; 平成 before 2019-05-01).
+
+    Source: DOMAIN.md, "Dates" (令和N年 = 2018+N).
+    """
+    if day >= dt.date(2019, 5, 1):
+        era, n = "令和", day.year - 2018
+    elif day >= dt.date(1989, 1, 8):
+        era, n = "平成", day.year - 1988
+    else:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{era}{'元' if n == 1 else n}年{day.month}月{day.day}日"
+
+
+def format_date(day: dt.date, lang: str = "ja", style: str = "reiwa") -> str:
+    """A date for a report in ``lang``: Japanese in the plan's style (``reiwa``/``r`` → 令和7年2月10日,
+    ``western`` → 2025年2月10日), English as ``10 February 2025``."""
+    if lang == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    if style == "western":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return era_date(day)

@@ -25,8 +25,9 @@ Safety: the new text is parsed again and its data compared with the old —
 the plain data (after the number normalisation above) and the validated
 models' ``model_dump()`` must be equal — and formatting the new text once more
 must change nothing (a second pass, as black does), before anything is written;
-otherwise :class:`FmtError`. Files are written atomically (temporary file in
-the same folder, then ``os.replace``), keeping their permissions.
+otherwise :class:`FmtError`. Files are written by :func:`dxplan.atomic.write_atomic`
+(temporary file in the same folder, fsync, rename; permissions kept, a symlinked
+file's target replaced), and temporary files a killed run left behind are removed.
 
 :func:`format_paths` runs over command-line paths and returns a
 :class:`FmtReport` (black's ``Report``: files changed, unchanged and failed, the
@@ -40,8 +41,6 @@ import datetime as dt
 import io
 import os
 import re
-import stat
-import tempfile
 import typing
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,8 +51,9 @@ from pydantic import BaseModel, BeforeValidator
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
-from .i18n import tr
-from .load import read_document, validate
+from .atomic import remove_stale, write_atomic
+from .i18n import t
+from .load import read_bytes, read_document, read_roundtrip, validate
 from .model import Plan
 from .model import split_annotated as _split
 from .model import union_options as _options
@@ -69,16 +69,19 @@ class FmtError(Exception):
     """A file that cannot be formatted safely: it does not load, or the new text would change its data.
 
     ``ja``/``en``: the reason (for a file that does not load, with its first problem).
+    ``line``/``column``: where in the file (1-based), when the reason has a place.
     """
 
-    def __init__(self, path: Path, ja: str, en: str) -> None:
+    def __init__(self, path: Path, ja: str, en: str, line: int | None = None, column: int | None = None) -> None:
         self.path = Path(path)
         self.ja = ja
         self.en = en
+        self.line = line
+        self.column = column
         super().__init__(f"{path}: {en}")
 
     def message(self, lang: str = "ja") -> str:
-        """``path: reason`` in ``lang``."""
+        """``path: reason`` in ``lang`` (the reason of a file that does not load ends with ``(line:column rule: message)``)."""
         return f"{self.path}: {self.en if lang == 'en' else self.ja}"
 
 
@@ -310,7 +313,7 @@ def _load_errors(path: Path, problems: list[Problem], lang_ja: str, lang_en: str
     first = problems[0] if problems else None
     where = f" ({first.line}:{first.column} {first.rule}: {first.message_en})" if first else ""
     where_ja = f"（{first.line}:{first.column} {first.rule}: {first.message_ja}）" if first else ""
-    return FmtError(path, f"{lang_ja}{where_ja}", f"{lang_en}{where}")
+    return FmtError(path, f"{lang_ja}{where_ja}", f"{lang_en}{where}", *((first.line, first.column) if first else ()))
 
 
 def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
@@ -332,27 +335,96 @@ def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
         text = text[1:]
     new, expected, numbers = _format_once(text, path, model, modeline)
     _verify(path, model, expected, new)
-    if _format_once(new, path, model, modeline)[0] != new:
+    # a second pass over the same text gives the same result, so it is only run on changed text
+    if new != text and _format_once(new, path, model, modeline)[0] != new:
         raise FmtError(path, "整形結果が安定しない（もう一度整形すると変わる）ため書き込みません", "formatting is not stable (a second pass changes it); not written")
     return FmtResult(path, text, new, numbers)
 
 
 def _format_once(text: str, path: Path, model: type[BaseModel], modeline: bool) -> tuple[str, Any, list[str]]:
     """(new text, the old text's plain data after number normalisation, the number changes)."""
-    doc, problems = read_document(path, text=text)
-    if doc is None:
+    tree, problems = read_roundtrip(path, text)
+    if tree is None:
         raise _load_errors(path, problems, "読み込めないため整形しません", "does not load, not formatted")
-    expected = to_plain(doc.tree)
+    expected = to_plain(tree)
     numbers = normalise_numbers(expected, model)
-    normalise_numbers(doc.tree, model)
-    reorder_keys(doc.tree, model)
-    quote_ambiguous(doc.tree)
-    new = _dump(doc.tree)
+    normalise_numbers(tree, model)
+    reorder_keys(tree, model)
+    quote_ambiguous(tree)
+    new = _dump(tree)
+    lost = lost_comments(text, new)
+    if lost and restore_comments(tree, text, lost):
+        new = _dump(tree)
+        lost = lost_comments(text, new)
+    if lost:
+        line, comment = lost[0]
+        raise FmtError(path, f"{line} 行目のコメント「{comment}」が失われるため整形しません", f"line {line}: the comment '{comment}' would be lost; not formatted", line, 1)
     if modeline and not has_modeline(new):
         ref = schema_ref(path, "plan" if model is Plan else "action")
         if ref is not None:
             new = f"{MODELINE}{ref}\n{new}"
     return new, expected, numbers
+
+
+def _full_line_comments(text: str) -> list[tuple[int, str]]:
+    return [(i, ln.strip()) for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith("#")]
+
+
+def lost_comments(old: str, new: str) -> list[tuple[int, str]]:
+    """Whole-line comments of ``old`` missing from ``new``: [(1-based line in ``old``, comment)]. Counts repeats."""
+    from collections import Counter
+
+    have = Counter(c for _, c in _full_line_comments(new))
+    lost = []
+    for line, c in _full_line_comments(old):
+        if have[c] > 0:
+            have[c] -= 1
+        else:
+            lost.append((line, c))
+    return lost
+
+
+def _seq_items(tree: Any):
+    """(sequence, index) of every item of every round-trip sequence in ``tree`` (iteratively)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                yield node, i
+                stack.append(item)
+
+
+def restore_comments(tree: Any, text: str, lost: list[tuple[int, str]]) -> bool:
+    """Re-attach whole-line comments ruamel.yaml dropped while loading, in place; True when any was.
+
+    ruamel.yaml loses a whole-line comment that stands before a ``{…}`` item of a block
+    list when the item before it is a ``{…}`` too. Each such comment (and the lost comments
+    right above it) is put back before the list item on the next content line.
+    """
+    lines = text.splitlines()
+    items = {}
+    for seq, i in _seq_items(tree):
+        lc = getattr(seq, "lc", None)
+        if lc is not None and hasattr(seq, "yaml_set_comment_before_after_key"):
+            try:
+                items.setdefault(lc.item(i)[0], (seq, i))
+            except (KeyError, IndexError, TypeError):
+                continue
+    groups: dict[int, list[str]] = {}
+    for line, comment in lost:
+        nxt = line  # 0-based index of the line after the comment
+        while nxt < len(lines) and (not lines[nxt].strip() or lines[nxt].strip().startswith("#")):
+            nxt += 1
+        if nxt < len(lines) and lines[nxt].lstrip().startswith("- ") and nxt in items:
+            groups.setdefault(nxt, []).append(comment)
+    for nxt, found in groups.items():
+        seq, i = items[nxt]
+        indent = len(lines[nxt]) - len(lines[nxt].lstrip())
+        seq.yaml_set_comment_before_after_key(i, before="\n".join(c.lstrip("#").lstrip(" ") for c in found), indent=indent)
+    return bool(groups)
 
 
 def _verify(path: Path, model: type[BaseModel], expected: Any, new: str) -> None:
@@ -375,42 +447,15 @@ def _verify(path: Path, model: type[BaseModel], expected: Any, new: str) -> None
 def format_file(path: Path, *, modeline: bool = True) -> FmtResult:
     """Read and format one plan file (nothing is written). Raises :class:`FmtError` (also for unreadable files)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FmtError(path, f"読めません（{exc.strerror or exc}）", f"cannot read ({exc.strerror or exc})") from None
+    raw = read_bytes(path)  # the loader's read: size checked before reading
+    if not isinstance(raw, bytes):
+        _, problems = read_document(path)
+        raise _load_errors(path, problems, "読み込めないため整形しません", "does not load, not formatted")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FmtError(path, "UTF-8 ではありません", "not UTF-8") from None
     return format_text(text, path, modeline=modeline)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically, keeping the file's permissions.
-
-    A temporary file in the same folder is written, flushed and renamed over
-    ``path`` with ``os.replace``. Raises OSError on failure (the original is intact).
-    """
-    path = Path(path)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 # --------------------------------------------------------------------------- many files
@@ -472,13 +517,13 @@ class FmtReport:
         if self.check:
             n, total = self.changed, self.total
             if n:
-                lines.append(tr(lang, f"{total} ファイル中 {n} ファイルが整形されます（dxplan fmt で整形）", f"{n} of {total} file(s) would be reformatted — run dxplan fmt"))
+                lines.append(t(lang, "{n} of {total} file(s) would be reformatted — run dxplan fmt", n=n, total=total))
             else:
-                lines.append(tr(lang, f"{total} ファイルはすべて整形済みです", "all files are formatted"))
+                lines.append(t(lang, "all {total} file(s) are formatted", total=total))
         if self.failed:
             lines.append(
                 "dxplan: "
-                + tr(lang, f"{self.failed} ファイルは整形していません。dxplan lint で確認してから再実行してください", f"{self.failed} file(s) not formatted; fix them (dxplan lint) and run again")
+                + t(lang, "{failed} file(s) not formatted; fix them (dxplan lint) and run again", failed=self.failed)
             )
         return "\n".join(lines)
 
@@ -492,6 +537,9 @@ def format_paths(paths: list[Path], *, check: bool = False, modeline: bool = Tru
     """
     report = FmtReport(check)
     for root, only in discover(paths):
+        if not check:
+            for folder in (root, root / "actions"):
+                remove_stale(folder)
         for path in plan_files(root, only):
             report.entries.append(_format_one(path, check, modeline))
     return report

@@ -281,6 +281,26 @@ def read_blobs(ids: list[str], repo: Path) -> dict[str, bytes]:
     return result
 
 
+def blob_sizes(ids: list[str], repo: Path) -> dict[str, int]:
+    """The size in bytes of each blob ``ids`` (``git cat-file --batch-check``; nothing is read), by id.
+
+    Lets a reader refuse a file over its size limit before reading it. Raises :class:`GitError` if git fails.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    for oid in wanted:
+        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
+            raise GitError(f"不正なオブジェクト ID です: {oid!r}", f"not an object id: {oid!r}")
+    out = run_git(["cat-file", "--batch-check"], repo, input="".join(f"{oid}\n" for oid in wanted).encode("ascii")).stdout
+    sizes: dict[str, int] = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+            sizes[parts[0]] = int(parts[2])
+    return sizes
+
+
 def changed_paths(commit: str, repo: Path, rels: list[str] | None = None) -> list[str]:
     """Repository-relative paths that differ between ``commit`` and the working tree, plus untracked files.
 

@@ -101,7 +101,7 @@ def count_grades(plan: Plan, loaded: LoadedPlan) -> dict[str, int]:
 
 def plan_commits(repo: Path, rel: str, rev: str = "HEAD") -> list[tuple[str, dt.datetime, str]]:
     """``(commit, committer date, subject)`` of every commit reachable from ``rev`` that changed ``rel``, oldest first."""
-    out = gitio.run_git(["log", "-z", "--format=%H%x1f%cI%x1f%s", rev, "--", rel or "."], repo).stdout
+    out = gitio.run_git(["log", "-z", "--format=%H%x1f%cI%x1f%s", "--end-of-options", rev, "--", rel or "."], repo).stdout
     result = []
     for record in out.decode("utf-8", "replace").split("\0"):
         parts = record.strip("\n").split("\x1f")
@@ -112,7 +112,7 @@ def plan_commits(repo: Path, rel: str, rev: str = "HEAD") -> list[tuple[str, dt.
 
 def commit_on_or_before(repo: Path, day: dt.date, rev: str = "HEAD") -> str | None:
     """The last commit reachable from ``rev`` committed on or before ``day`` (end of day, local time), or None."""
-    out = gitio.run_git(["rev-list", "-1", f"--before={day.isoformat()} 23:59:59", rev], repo).stdout.decode().strip()
+    out = gitio.run_git(["rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "--end-of-options", rev], repo).stdout.decode().strip()
     return out or None
 
 

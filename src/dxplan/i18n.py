@@ -12,7 +12,8 @@ the language of the plans, in ``locale/ja/LC_MESSAGES/dxplan.po``. Japanese is t
 
 Catalogue upkeep (``make messages``)::
 
-    pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k N_ -k Text -o src/dxplan/locale/dxplan.pot .
+    pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k pt:2c,3 -k NP_:1c,2 -k N_ -k Text -k help_text \
+        -o src/dxplan/locale/dxplan.pot .
     pybabel update -i src/dxplan/locale/dxplan.pot -d src/dxplan/locale -D dxplan
     pybabel compile -d src/dxplan/locale -D dxplan
 
@@ -45,6 +46,19 @@ def catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
+def requested_lang(argv: list[str]) -> str:
+    """The language a command line asks for before its options are parsed (for ``--help`` and usage errors):
+    ``--lang ja|en`` or ``--lang=…`` in ``argv``, else ``DXPLAN_LANG``, else ja."""
+    import os
+
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if value in LANGS:
+            return value
+    env = os.environ.get("DXPLAN_LANG", "").lower()
+    return env if env in LANGS else LANGS[0]
+
+
 def resolve(value: Any, lang: str) -> Any:
     """``value`` worded for ``lang`` when it is a :class:`Text` or a ``callable(lang)``; else unchanged."""
     if isinstance(value, Text):
@@ -63,6 +77,18 @@ def t(lang: str, msgid: str, /, **params: Any) -> str:
     if not params:
         return text
     return text.format(**{k: resolve(v, lang) for k, v in params.items()})
+
+
+def pt(lang: str, context: str, msgid: str, /, **params: Any) -> str:
+    """Like :func:`t` for a message whose English is shared with another meaning (gettext ``msgctxt``):
+    ``pt(lang, "method", "summary evaluation")`` can be translated apart from the diff's wording."""
+    text = catalogue(lang).pgettext(context, msgid)
+    return text.format(**{k: resolve(v, lang) for k, v in params.items()}) if params else text
+
+
+def NP_(context: str, msgid: str) -> tuple[str, str]:
+    """Mark a message with a context for extraction; returns ``(context, msgid)`` for :func:`pt`."""
+    return context, msgid
 
 
 def tn(lang: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
@@ -95,6 +121,21 @@ class Text:
 
     def __hash__(self) -> int:
         return hash((self.msgid, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
+
+class LocalizedError(Exception):
+    """An error for a person, worded in their language: carries a :class:`Text`.
+
+    ``str(exc)`` is the English wording (logs, tracebacks); ``exc.message(lang)`` the one to show.
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text("en"))
+        self.text = text
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return self.text(lang)
 
 
 def joined(items: list[Any], empty: str | None = None) -> Callable[[str], str]:

@@ -12,8 +12,9 @@ result is the same for any number of workers), one plan at a time so memory does
 not grow with the number of plans. A plan folder whose files (names and bytes) are
 unchanged since the last run is answered from the results cache
 (:mod:`dxplan.result_cache`) without parsing; otherwise its files are read by the
-C parser (:mod:`dxplan.fastyaml`, unchanged files' data from the cache) and only
-files with findings are composed again for positions.
+one safe reader (:mod:`dxplan.yamlread` through :func:`dxplan.load.load_plan`, unchanged
+files' data from the cache) and only files with findings are read again for positions.
+The plan's cache key holds the reader's limits, so a run under other limits decides afresh.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from . import gitio, result_cache
-from .load import DiskSource, GitSource, LoadedPlan, load_plan
+from .load import DiskSource, GitSource, Limits, LoadedPlan, load_plan
 from .parallel import imap_ordered
 from .planfiles import PLAN_FILE, discover, plan_file_name
 from .problems import Problem
@@ -59,20 +60,27 @@ class _Preread:
 
     root: Path
     actions: list[Path]
-    data: dict[Path, bytes | OSError] = field(repr=False)
+    data: dict[Path, Any] = field(repr=False)
+    listing_error: OSError | None = None
 
     def action_paths(self) -> list[Path]:
         return self.actions
 
-    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError]:
+    def read(self, paths: list[Path]) -> dict[Path, Any]:
         return {p: self.data[p] for p in paths}
 
 
-def _folder_key(root: Path, data: dict[Path, bytes | OSError]) -> bytes | None:
-    """The hash of a plan folder's file names and bytes; None when a file could not be read."""
+def _limits_key(limits: Limits) -> str:
+    """All five limits (the plan's result also depends on the number of actions allowed)."""
+    return f"{limits.key}/{limits.actions}"
+
+
+def _folder_key(root: Path, data: dict[Path, Any], limits: Limits) -> bytes | None:
+    """The hash of the limits and a plan folder's file names and bytes; None when a file was not read (an error, too large)."""
     h = hashlib.blake2b(digest_size=16)
+    h.update(_limits_key(limits).encode() + b"\0")
     for path, content in data.items():
-        if isinstance(content, OSError):
+        if not isinstance(content, bytes):
             return None
         h.update(f"{path.relative_to(root).as_posix()}\0{len(content)}\0".encode())
         h.update(content)
@@ -90,16 +98,18 @@ def lint_folder(root: Path) -> tuple[list[Row], int]:
     checked and stored. Runs in a worker process; never raises for bad input.
     """
     root = Path(root)
-    source = DiskSource(root)
+    limits = Limits.from_env()
+    source = DiskSource(root, limits)
     actions = source.action_paths()
-    data = source.read([root / PLAN_FILE, *actions])
-    key = _folder_key(root, data)
+    # the files load_plan reads: past the actions limit it reads none (and reports the limit)
+    data = source.read([root / PLAN_FILE, *actions[: limits.actions]])
+    key = _folder_key(root, data, limits) if source.listing_error is None and len(actions) <= limits.actions else None
     if key is not None:
         hit = result_cache.get_plan(root, key)
         if hit is not None:
             return hit
-    result_cache.prefetch_data([result_cache.bytes_key(b) for b in data.values() if isinstance(b, bytes)])
-    loaded = load_plan(_Preread(root, actions, data), positions=False)
+    result_cache.prefetch_data([result_cache.bytes_key(b, limits.key) for b in data.values() if isinstance(b, bytes)])
+    loaded = load_plan(_Preread(root, actions, data, source.listing_error), positions=False)
     rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
     result = (rows, len(loaded.actions) + (1 if loaded.plan else 0))
     if key is not None:

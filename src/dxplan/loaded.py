@@ -12,8 +12,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .model import Action, Plan
 from .planindex import PlanIndex
@@ -22,53 +20,45 @@ from .problems import Problem
 
 @dataclass
 class Document:
-    """One parsed YAML file: its path, its text and its data tree.
+    """One parsed YAML file: its path, its text and its data tree (plain data, see :mod:`dxplan.yamlread`).
 
-    A file read with ``fast=True`` holds plain data; its round-trip tree (whose
-    nodes know their line and column) is parsed from ``text`` only when a
-    position is first asked for, so only files with findings pay for it.
+    ``parsed`` holds the positions when the file was read with them; otherwise
+    they are computed from ``text`` (by the same reader, with the same limits)
+    only when a position is first asked for, so only files with findings pay for it.
     """
 
     path: Path
     text: str
     tree: Any
-    _rt: Any = field(default=None, repr=False, compare=False)
+    parsed: Any = field(default=None, repr=False, compare=False)
 
-    def _positioned_tree(self) -> Any:
-        if isinstance(self.tree, CommentedMap):
-            return self.tree
-        if self._rt is None:
-            from .fastyaml import positioned_tree
+    def _positioned(self) -> Any:
+        from .yamlread import Parsed, YamlFault, parse
 
-            self._rt = positioned_tree(self.text)
-        return self._rt
+        if self.parsed is None or self.parsed.marks is None:
+            try:
+                self.parsed = parse(self.text, positions=True)
+            except YamlFault:  # cannot happen for text that loaded; position at the start
+                self.parsed = Parsed(None, {})
+        return self.parsed
 
     def position(self, loc: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
-        """1-based (line, column) of the node at ``loc`` (a pydantic-style path).
+        """1-based (line, column) of the node at ``loc`` (a pydantic-style path), never past the end of the text.
 
-        Walks the ruamel tree as far as ``loc`` reaches; a missing key points at
-        the mapping that should hold it. ``key=True`` points at a mapping key
-        rather than its value (used for unknown keys).
+        Follows ``loc`` as far as it reaches; a missing key points at the mapping
+        that should hold it. ``key=True`` points at a mapping key rather than its
+        value (used for unknown keys). See :meth:`dxplan.yamlread.Parsed.position`.
         """
-        node = self._positioned_tree()
-        line, col = 0, 0
-        if hasattr(node, "lc"):
-            line, col = node.lc.line, node.lc.col
-        for i, part in enumerate(loc):
-            last = i == len(loc) - 1
-            if isinstance(node, CommentedMap) and part in node:
-                kl, kc = node.lc.key(part)
-                if last and key:
-                    return kl + 1, kc + 1
-                vl, vc = node.lc.value(part)
-                line, col = (vl, vc)
-                node = node[part]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-                line, col = node.lc.item(part)
-                node = node[part]
-            else:
-                break
-        return line + 1, col + 1
+        line, col = self._positioned().position(tuple(loc), key=key)
+        return clamp(self.text, line, col)
+
+
+def clamp(text: str, line: int, col: int) -> tuple[int, int]:
+    """(line, column) moved inside ``text``: at least 1:1, at most one past its last line and that line's end."""
+    lines = text.splitlines()
+    line = min(max(line, 1), max(len(lines), text.count("\n") + 1, 1))
+    width = len(lines[line - 1]) if line <= len(lines) else 0
+    return line, min(max(col, 1), width + 1)
 
 
 @dataclass
@@ -111,15 +101,3 @@ class LoadedPlan:
             if la.action.id == action_id or la.action.id.lstrip("0") == wanted:
                 return la
         return None
-
-
-def yaml_parser(fast: bool = False) -> YAML:
-    """A ruamel.yaml loader refusing duplicate keys.
-
-    ``fast``: the safe loader (C-accelerated through ruamel.yaml.clib), plain
-    data without positions; otherwise the round-trip loader, whose nodes know
-    their line and column.
-    """
-    y = YAML(typ="safe", pure=False) if fast else YAML(typ="rt")
-    y.allow_duplicate_keys = False
-    return y

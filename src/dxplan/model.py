@@ -27,92 +27,36 @@ is optional, and a plan can make fields mandatory for its own actions through
 from __future__ import annotations
 
 import datetime as dt
-import types
-import typing
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
+from pydantic import Field, field_validator, model_validator
+
+from .model_base import (  # noqa: F401 - re-exported: the schema's building blocks
+    DISCREPANCIES_DOC,
+    NOTES_DOC,
+    TRANSCRIPTION_NOTES_DOC,
+    FiscalYear,
+    Percent,
+    Strict,
+    Text,
+    field_model,
+    split_annotated,
+    union_options,
 )
-
-from .fiscal import FiscalYearError, parse_fiscal_year
-
-
-def _fy(value: object) -> int:
-    try:
-        return parse_fiscal_year(value)
-    except FiscalYearError as exc:
-        raise ValueError(str(exc)) from None
-
-
-FiscalYear = Annotated[
-    int,
-    BeforeValidator(_fy),
-    PlainSerializer(lambda v: v, return_type=int),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1900, "maximum": 2200},
-                {"type": "string", "pattern": r"^\s*(\d{4}(年度)?|(令和|平成|[RrHh])\s*(\d{1,2}|元)\s*(年度)?)\s*$"},
-            ],
-            "description": "fiscal year: 2024, R6 or 令和6年度",
-        }
-    ),
-]
-"""A fiscal year, stored as the Western start year (令和6年度 → 2024)."""
-
-Percent = Annotated[float, Field(ge=0, le=100, description="percent, 0–100")]
-"""A percent in 0–100 (not a fraction)."""
-
-Text = Annotated[str, Field(min_length=1)]
-
-
-class Strict(BaseModel):
-    """Base for every schema model: unknown keys are errors, values are validated on assignment."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
-
-
-def split_annotated(ann: Any, metadata: list[Any] | None = None) -> tuple[Any, list[Any]]:
-    """Strip ``Annotated`` from a field annotation: ``(inner type, metadata)``."""
-    meta = list(metadata or [])
-    while typing.get_origin(ann) is typing.Annotated:
-        args = typing.get_args(ann)
-        ann, meta = args[0], meta + list(args[1:])
-    return ann, meta
-
-
-def union_options(ann: Any) -> list[Any]:
-    """The non-None members of a union annotation (``X | None`` → ``[X]``), or ``[ann]``."""
-    origin = typing.get_origin(ann)
-    if origin is Union or origin is types.UnionType:
-        return [a for a in typing.get_args(ann) if a is not type(None)]
-    return [ann]
-
-
-def field_model(ann: Any) -> type[BaseModel] | None:
-    """The model class a field holds, directly or as list items (``list[Task]`` → Task), or None."""
-    ann, _ = split_annotated(ann)
-    for opt in union_options(ann):
-        opt, _ = split_annotated(opt)
-        if isinstance(opt, type) and issubclass(opt, BaseModel):
-            return opt
-        if typing.get_origin(opt) is list and typing.get_args(opt):
-            return field_model(typing.get_args(opt)[0])
-    return None
-
-
-NOTES_DOC = "the source's own notes (備考), verbatim as the source writes them; reports show these"
-DISCREPANCIES_DOC = "where the source contradicts itself or a figure does not add up, in the transcriber's words; an annotation, not shown in reports"
-TRANSCRIPTION_NOTES_DOC = "the transcriber's commentary (how a cell was read, what was left out and why, cross-references); an annotation, not shown in reports"
+from .model_indicators import (  # noqa: F401 - re-exported: indicators, grades and scales
+    DEFAULT_RATING_SCALE,
+    Baseline,
+    Grade,
+    GradeEntry,
+    GradeScale,
+    Indicator,
+    IndicatorActual,
+    IndicatorTarget,
+    RatingBand,
+    ScoringConfig,
+    legacy_indicators,
+)
 
 # --------------------------------------------------------------------------- plan
 
@@ -140,23 +84,6 @@ class StatusWord(Strict):
     state: State
     progress: Percent | None = None
     aliases: list[Text] = []
-
-
-class RatingBand(Strict):
-    """One label of the rating scale, with its inclusive lower bound in percent (001, 表記方法)."""
-
-    label: Text
-    min: float | None = Field(None, description="inclusive lower bound, percent; null = lowest band")
-
-
-DEFAULT_RATING_SCALE = [
-    RatingBand(label="達成", min=100),
-    RatingBand(label="ほぼ達成", min=90),
-    RatingBand(label="概ね達成", min=80),
-    RatingBand(label="やや未達", min=60),
-    RatingBand(label="課題あり", min=None),
-]
-"""Kama's scale (001, 表記方法), the default for plans that declare none."""
 
 
 class Category(Strict):
@@ -227,31 +154,6 @@ class StatusSnapshot(Strict):
     kind: Literal["actual", "forecast"] = "actual"
     counts: StatusCounts
     shares: dict[State | Literal["total"], float] = {}
-    note: str | None = None
-
-
-class Baseline(Strict):
-    """A measured starting value of an indicator."""
-
-    value: float
-    unit: str | None = None
-    fiscal_year: FiscalYear | None = None
-    date: dt.date | None = None
-    note: str | None = None
-
-
-class Indicator(Strict):
-    """A plan-level indicator (成果指標/KPI/KGI): measured quantity with baseline, target, unit, direction."""
-
-    id: Text
-    name: Text
-    unit: str | None = None
-    baseline: Baseline | None = None
-    target_text: str | None = None
-    target_value: float | None = None
-    direction: Literal["higher", "lower"] = "higher"
-    deadline: FiscalYear | None = None
-    source: str | None = None
     note: str | None = None
 
 
@@ -366,7 +268,12 @@ class Plan(Strict):
     department_groups: list[DepartmentGroup] = []
     department_separators: list[str] = Field(default=["・"], description="separators splitting a joint department cell")
     statuses: list[StatusWord] = []
-    rating_scale: list[RatingBand] = Field(default_factory=lambda: list(DEFAULT_RATING_SCALE))
+    rating_scale: list[RatingBand] = Field(
+        default=[],
+        description="percent bands labelling computed rates, highest first; omitted = not declared (lint: no-rating-scale); [] = the source defines none",
+    )
+    grade_scale: GradeScale | None = Field(None, description="an ordinal scale of entered grades (A–D, S/A/B/C, ◎○△×), best first")
+    scoring: ScoringConfig = ScoringConfig()
     status_snapshots: list[StatusSnapshot] = []
     indicators: list[Indicator] = []
     visions: list[Vision] = []
@@ -383,6 +290,11 @@ class Plan(Strict):
         if self.period_end < self.period_start:
             raise ValueError("period_end is before period_start")
         return self
+
+    @property
+    def scale_declared(self) -> bool:
+        """True when plan.yaml names a scale: ``rating_scale`` (even ``[]``, the source defines none) or ``grade_scale``."""
+        return "rating_scale" in self.model_fields_set or self.grade_scale is not None
 
     @property
     def stage_label(self) -> str | None:
@@ -565,6 +477,8 @@ class Action(Strict):
     examples: list[Text] = []
     target: Target | None = None
     yearly_targets: list[YearlyTarget] = []
+    indicators: list[Indicator] = Field(default=[], description="the action's indicators (成果指標/活動指標/KPI), each with yearly targets and actuals")
+    grades: list[GradeEntry] = Field(default=[], description="grades entered for the action per fiscal year (plan.yaml grade_scale, applies_to: action)")
     effects: list[Effect] = []
     owners: list[Text] = []
     division: str | None = Field(None, description="the 部/局 the plan files the action under, as written (飯塚市 部局名)")
@@ -581,6 +495,16 @@ class Action(Strict):
     sources: list[Source] = Field(min_length=1)
     discrepancies: list[str] = Field(default=[], description=DISCREPANCIES_DOC)
     transcription_notes: list[str] = Field(default=[], description=TRANSCRIPTION_NOTES_DOC)
+
+    @property
+    def all_indicators(self) -> list[Indicator]:
+        """``indicators`` plus old-shape numeric ``yearly_targets`` read as indicators (:func:`legacy_indicators`)."""
+        return [*self.indicators, *legacy_indicators(self.yearly_targets)]
+
+    def grade_for(self, fiscal_year: int) -> GradeEntry | None:
+        """The action-level grade entered for ``fiscal_year`` (the last one listed), else None."""
+        found = [g for g in self.grades if g.fiscal_year == fiscal_year]
+        return found[-1] if found else None
 
     @field_validator("id", mode="before")
     @classmethod

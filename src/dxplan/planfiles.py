@@ -19,9 +19,11 @@ Nothing here reads a file's content; :mod:`dxplan.load` does.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Literal
 
+from .i18n import LocalizedError, Text
 from .model import Action, Plan
 
 PLAN_FILE = "plan.yaml"
@@ -34,7 +36,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 Kind = Literal["plan", "action"]
 
 
-class PlanNotFound(Exception):
+class PlanNotFound(LocalizedError):
     """A command-line path that is neither a plan folder, a folder of plans, nor a file in one."""
 
 
@@ -64,15 +66,28 @@ def model_for(path: PurePath | str) -> type[Plan] | type[Action] | None:
 # --------------------------------------------------------------------------- on disk
 
 
-def action_files(root: Path) -> list[Path]:
+def action_files(root: Path, *, strict: bool = False) -> list[Path]:
     """The action files of plan folder ``root``, sorted by name (which sorts by number when zero-padded).
 
-    An empty list when ``root`` has no ``actions/`` folder.
+    An empty list when ``root`` has no ``actions/`` folder. By default only regular
+    files (symlinks to them included) are listed, and an unreadable folder lists
+    nothing. ``strict=True`` (the loader) lists every entry named ``*.yaml``/``*.yml``
+    — a folder, FIFO, broken or looping symlink too, so that the loader reports it
+    instead of skipping it without a word — and raises ``OSError`` when the
+    ``actions/`` folder cannot be listed.
     """
     folder = Path(root) / ACTIONS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if is_yaml(p) and p.is_file())
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        if strict:
+            raise
+        return []
+    if strict:
+        return sorted(p for p in entries if is_yaml(p))
+    return sorted(p for p in entries if is_yaml(p) and p.is_file())
 
 
 def plan_files(root: Path, only: set[Path] | None = None) -> list[Path]:
@@ -87,11 +102,14 @@ def plan_files(root: Path, only: set[Path] | None = None) -> list[Path]:
 
 
 def plan_root_of(path: Path) -> Path | None:
-    """The plan folder (resolved) that holds ``path`` (its ``plan.yaml`` or an action file), or None."""
-    path = Path(path).resolve()
+    """The plan folder (resolved) that holds ``path`` (its ``plan.yaml`` or an action file), or None.
+
+    Judged from where ``path`` is, not where a symlinked file points to.
+    """
+    path = Path(os.path.abspath(path))
     for candidate in (path.parent, path.parent.parent):
         if (candidate / PLAN_FILE).is_file():
-            return candidate
+            return candidate.resolve()
     return None
 
 
@@ -106,20 +124,20 @@ def discover(paths: list[Path]) -> list[tuple[Path, set[Path] | None]]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise PlanNotFound(f"{raw}: no such file or folder")
+            raise PlanNotFound(Text("{path}: no such file or folder", path=str(raw)))
         if path.is_dir():
             if (path / PLAN_FILE).is_file():
                 result[path] = None
                 continue
             found = sorted(p.parent for p in path.glob(f"*/{PLAN_FILE}"))
             if not found:
-                raise PlanNotFound(f"{raw}: no {PLAN_FILE} here or in its sub-folders")
+                raise PlanNotFound(Text("{path}: no {plan_file} here or in its sub-folders", path=str(raw), plan_file=PLAN_FILE))
             for p in found:
                 result[p] = None
             continue
         root = plan_root_of(path)
         if root is None:
-            raise PlanNotFound(f"{raw}: not inside a plan folder (no {PLAN_FILE} next to it or one level up)")
+            raise PlanNotFound(Text("{path}: not inside a plan folder (no {plan_file} next to it or one level up)", path=str(raw), plan_file=PLAN_FILE))
         key = next((k for k in result if k.resolve() == root), root)
         if result.get(key, set()) is None:
             continue

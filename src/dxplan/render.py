@@ -10,6 +10,11 @@ by :mod:`dxplan.report` from figures computed elsewhere.
 Escaping: HTML templates (``*.html``, ``*.html.j2``, ``*.svg.j2``) are rendered
 with Jinja autoescaping, since plan text is untrusted input; Markdown templates
 escape table cells with the ``md_cell`` filter and free text with ``md_text``.
+On top of that, every value a template prints passes :func:`finalize`: in
+Markdown, raw HTML (``<``/``>``, only ``<br>`` kept) and link or image brackets
+are escaped, whichever filter was or was not used (the escape is idempotent, so
+filtered text is not escaped twice); in every output, a ``{`` that would start
+Jinja or client-side template syntax (``{{``, ``{%``, ``{#``) becomes ``&#123;``.
 Missing variables raise (``StrictUndefined``). Any template problem becomes a
 :class:`RenderError` whose message names the template file and line.
 """
@@ -23,6 +28,7 @@ from typing import Any
 
 from jinja2 import (
     Environment,
+    pass_eval_context,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -30,9 +36,9 @@ from jinja2 import (
     TemplateSyntaxError,
     select_autoescape,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .i18n import tr as _t
+from .i18n import t
 
 
 def templates_dir() -> Path:
@@ -81,6 +87,43 @@ def md_text(value: Any) -> str:
     return "\\\n".join(lines)
 
 
+_TEMPLATE_SYNTAX = re.compile(r"\{(?=[{%#])")
+_MD_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
+_MD_LT = re.compile(r"<(?!br>)")
+_MD_GT = re.compile(r"(?<!<br)>")
+
+
+def md_safe(text: str) -> str:
+    """``text`` with nothing Markdown would turn into HTML, a link or an image, or Jinja into a tag.
+
+    ``<``/``>`` become entities (only ``<br>``, the line break :func:`md_cell` writes, is
+    kept); ``[``/``]`` not already escaped get a backslash (so ``[x](url)`` and ``![x](url)``
+    stay text); ``{`` starting ``{{``, ``{%`` or ``{#`` becomes ``&#123;``. Idempotent:
+    ``md_safe(md_safe(s)) == md_safe(s)``, so text already escaped by :func:`md_cell` or
+    :func:`md_text` is left as it is.
+    """
+    text = _MD_LT.sub("&lt;", text)
+    text = _MD_GT.sub("&gt;", text)
+    text = _MD_BRACKET.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _TEMPLATE_SYNTAX.sub("&#123;", text)
+
+
+@pass_eval_context
+def finalize(eval_ctx: Any, value: Any) -> Any:
+    """What a template prints for ``value`` (Jinja's ``finalize``): see the module docstring.
+
+    HTML (autoescaped) output: the value escaped as usual, then template syntax defused;
+    Markdown output: :func:`md_safe` on any text; numbers and other values unchanged.
+    """
+    if eval_ctx.autoescape:
+        if value is None or isinstance(value, (int, float)):
+            return value
+        return Markup(_TEMPLATE_SYNTAX.sub("&#123;", str(escape(value))))
+    if isinstance(value, str):
+        return md_safe(value)
+    return value
+
+
 def _nl2br(value: Any) -> Markup:
     """HTML text with line breaks kept: each line escaped, joined with ``<br>``."""
     if value is None:
@@ -105,6 +148,7 @@ def environment(templates: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters["md_cell"] = md_cell
     env.filters["md_text"] = md_text
@@ -137,25 +181,25 @@ def render_template(name: str, context: dict[str, Any], lang: str = "ja", templa
         template = env.get_template(name)
     except TemplateSyntaxError as exc:
         where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise RenderError(_t(lang, f"テンプレートの構文エラー {where}: {exc.message}", f"template syntax error {where}: {exc.message}")) from None
+        raise RenderError(t(lang, "template syntax error {where}: {message}", where=where, message=exc.message)) from None
     except TemplateNotFound as exc:
         dirs = ", ".join(env.loader.searchpath) if isinstance(env.loader, FileSystemLoader) else ""
-        raise RenderError(_t(lang, f"テンプレート {exc.name} が見つかりません（検索先: {dirs}）", f"template {exc.name} not found (searched: {dirs})")) from None
+        raise RenderError(t(lang, "template {name} not found (searched: {dirs})", name=exc.name, dirs=dirs)) from None
     try:
         return template.render(**context)
     except TemplateSyntaxError as exc:  # in an included/imported template
         where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise RenderError(_t(lang, f"テンプレートの構文エラー {where}: {exc.message}", f"template syntax error {where}: {exc.message}")) from None
+        raise RenderError(t(lang, "template syntax error {where}: {message}", where=where, message=exc.message)) from None
     except TemplateNotFound as exc:
         frame = _template_frame(exc, env)
         where = f" ({frame[0]}:{frame[1]})" if frame else ""
-        raise RenderError(_t(lang, f"テンプレート {exc.name} が見つかりません{where}", f"template {exc.name} not found{where}")) from None
+        raise RenderError(t(lang, "template {name} not found{where}", name=exc.name, where=where)) from None
     except (TemplateError, TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError, LookupError) as exc:
         frame = _template_frame(exc, env)
         if frame is None:
             raise
         where = f"{frame[0]}:{frame[1]}"
-        raise RenderError(_t(lang, f"テンプレートのエラー {where}: {exc}", f"template error {where}: {exc}")) from None
+        raise RenderError(t(lang, "template error {where}: {error}", where=where, error=exc)) from None
 
 
 def tidy_markdown(text: str) -> str:

@@ -2,14 +2,15 @@
 
 Two kinds of entry, in one SQLite database:
 
-- **file data** — the plain data a YAML text parses to (what :func:`dxplan.fastyaml.load_data`
-  returns), keyed by the BLAKE2b hash of the text. Commands that load plans
+- **file data** — the plain data a YAML text parses to (what the one safe reader,
+  :func:`dxplan.yamlread.parse`, returned for it: only texts it accepted are stored), keyed by
+  the BLAKE2b hash of the reader's limits and the text. Commands that load plans
   (``status``, ``score``, ``report``, and ``lint`` for a plan that changed) take an unchanged
   file's data from here instead of parsing it; the data is still validated by the models on
   every run, exactly like freshly parsed data.
 - **plan results** — every lint problem of a plan folder (load problems and the plan-wide
   rules' findings, positioned), stored under the folder's absolute path with the hash of
-  all its files (names and bytes). ``dxplan lint`` answers an unchanged plan from here
+  all its files (names and bytes) and the reader's limits. ``dxplan lint`` answers an unchanged plan from here
   without parsing anything; one changed file changes the plan's hash, so that plan — and
   only that plan — is linted again (its other files' data still come from the file entries).
 
@@ -89,14 +90,17 @@ def _unpack(blob: bytes) -> Any:
         raise _Corrupt(str(exc)) from None
 
 
-def text_key(text: str) -> bytes:
-    """The key of a YAML text's data entry (BLAKE2b of its UTF-8 bytes)."""
-    return _digest(text.encode("utf-8"))
+def text_key(text: str, limits: str = "") -> bytes:
+    """The key of a YAML text's data entry: BLAKE2b of the reader's ``limits`` (:attr:`dxplan.yamlread.Limits.key`) and the text's UTF-8 bytes.
+
+    The same text read under other limits may be refused, so it has another key.
+    """
+    return _digest(limits.encode() + b"\0" + text.encode("utf-8"))
 
 
-def bytes_key(raw: bytes) -> bytes:
+def bytes_key(raw: bytes, limits: str = "") -> bytes:
     """:func:`text_key` of the text a file's bytes decode to (UTF-8, a leading BOM dropped), from the bytes."""
-    return _digest(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
+    return _digest(limits.encode() + b"\0" + (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw))
 
 
 # --------------------------------------------------------------------------- where, and which database

@@ -21,8 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -36,7 +34,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from . import __version__
 from .fiscal import FiscalYearError, fiscal_year_of, format_fiscal_year, parse_fiscal_year
 from .i18n import N_
-from .fmt import MODELINE, SCHEMA_FILES, format_text, write_atomic
+from .atomic import write_atomic
+from .atomic import create_exclusive as _create_exclusive
+from .fmt import MODELINE, SCHEMA_FILES, format_text
 from .model import DEFAULT_RATING_SCALE, Plan, RatingBand, State, StatusWord
 from .planfiles import PLAN_FILE
 
@@ -464,23 +464,7 @@ def create_exclusive(path: Path, text: str) -> None:
     (``os.link`` fails when ``path`` exists), so a reader never sees a half-written file and
     an existing file is never replaced.
     """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: exclusive create, then write
-            with open(path, "x", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-    finally:
-        os.unlink(tmp)
+    _create_exclusive(Path(path), text, mode=0o644)
 
 
 def write_files(folder: Path, files: dict[str, str], *, force: bool = False) -> list[Path]:

@@ -22,52 +22,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
+from decimal import Decimal
 from statistics import fmean
 
 from .fiscal import fiscal_year_of, format_fiscal_year
 from .model import Action, Measurement, Plan, RatingBand, TargetKind, TargetSpec
 from .planindex import PlanIndex
+from .rates import (  # noqa: F401 - re-exported
+    INSUFFICIENT,
+    NO_SCALE_LABEL,
+    NOT_APPLICABLE,
+    NOT_EVALUATED_LABEL,
+    OK,
+    Method,
+    Rate,
+    RateStatus,
+    ScoreState,
+    fmt_num as _fmt,
+    ratio as _ratio,
+    round1,
+)
+from .score_indicators import IndicatorScore, indicators_rate, score_indicators
 
-
-
-class Method(StrEnum):
-    """The three ways to a rate (001, フローチャート), in the order they are shown."""
-
-    target = "target"
-    tasks = "tasks"
-    summary = "summary"
-
-
-class RateStatus(StrEnum):
-    """Whether one rate could be computed: ``ok``, ``insufficient_data`` (inputs incomplete) or ``not_applicable`` (no inputs)."""
-
-    ok = "ok"
-    insufficient_data = "insufficient_data"
-    not_applicable = "not_applicable"
-
-
-class ScoreState(StrEnum):
-    """An action's evaluation: ``evaluated`` (a deciding rate), ``insufficient_data`` (some inputs, incomplete)
-    or ``not_evaluated`` (none)."""
-
-    evaluated = "evaluated"
-    insufficient_data = "insufficient_data"
-    not_evaluated = "not_evaluated"
-
-
-OK = RateStatus.ok
-INSUFFICIENT = RateStatus.insufficient_data
-NOT_APPLICABLE = RateStatus.not_applicable
-
-NOT_EVALUATED_LABEL = "未評価"
-"""The label of an action without a deciding rate (``ActionScore.label``; JSON ``label``)."""
-
-
-def round1(value: float) -> Decimal:
-    """Round half-up to one decimal (54.1666… → 54.2; 89.96 → 90.0). Python's round() is half-even."""
-    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def label_for(value: float, scale: list[RatingBand]) -> str:
@@ -84,6 +60,11 @@ def label_for(value: float, scale: list[RatingBand]) -> str:
         if band.min is None or shown >= Decimal(repr(band.min)):
             return band.label
     return bands[-1].label
+
+
+def plan_label(value: float, plan: Plan) -> str:
+    """The label of a rate on the plan's own percent scale; :data:`NO_SCALE_LABEL` when it declares none."""
+    return label_for(value, plan.rating_scale) if plan.rating_scale else NO_SCALE_LABEL
 
 
 def band_order(scale: list[RatingBand]) -> list[str]:
@@ -103,31 +84,11 @@ def attention_labels(scale: list[RatingBand]) -> list[str]:
 
 
 @dataclass
-class Rate:
-    """One rate: ``value`` is the raw percent (None unless ``status`` is ``ok``), with its explanation.
-
-    ``explain`` holds (ja, en) line pairs: the inputs, the formula with numbers,
-    the result — enough for a council member to check by hand. ``reason`` (ja, en)
-    says why a rate is not ``ok``.
-    """
-
-    method: Method
-    status: RateStatus
-    value: float | None = None
-    explain: list[tuple[str, str]] = field(default_factory=list)
-    reason: tuple[str, str] | None = None
-
-    @property
-    def shown(self) -> str | None:
-        """The value as shown: one decimal, e.g. ``"54.2"``."""
-        return None if self.value is None else f"{round1(self.value)}"
-
-
-@dataclass
 class ActionScore:
     """The evaluation of one action: deciding method and its rate (None when none decides), the label from
-    the plan's scale (:data:`NOT_EVALUATED_LABEL` without a rate) and all three rates by method, in
-    :class:`Method` order."""
+    the plan's scale (:data:`NOT_EVALUATED_LABEL` without a rate, :data:`NO_SCALE_LABEL` when the plan
+    declares no percent scale) and all three rates by method, in :class:`Method` order; ``indicators``
+    holds each indicator's yearly and overall rates."""
 
     action_id: str
     title: str
@@ -135,6 +96,7 @@ class ActionScore:
     rate: Rate | None
     label: str
     references: dict[Method, Rate]
+    indicators: list[IndicatorScore] = field(default_factory=list)
 
     @property
     def state(self) -> ScoreState:
@@ -144,10 +106,6 @@ class ActionScore:
         if any(r.status is INSUFFICIENT for r in self.references.values()):
             return ScoreState.insufficient_data
         return ScoreState.not_evaluated
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}" if abs(x - round(x)) > 1e-9 else f"{int(round(x))}"
 
 
 # --------------------------------------------------------------------------- target
@@ -169,16 +127,12 @@ def _default_baseline(spec: TargetSpec) -> float | None:
     return 0.0
 
 
-def _ratio(actual: float, baseline: float, target: float, lower: bool) -> float | None:
-    denom = (baseline - target) if lower else (target - baseline)
-    if denom == 0:
-        return None
-    num = (baseline - actual) if lower else (actual - baseline)
-    return num / denom * 100
-
-
-def target_rate(action: Action, plan: Plan) -> Rate:
+def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | None = None) -> Rate:
     """Rule 1: the rate against a numeric target, from its latest measurement.
+
+    The action's headline ``target`` with a numeric spec is scored as below (嘉麻市). Without
+    one, the action's indicators give the rate, combined as the plan declares
+    (:func:`dxplan.score_indicators.indicators_rate`; ``indicators``: their scores, if at hand).
 
     - count / level / increase: baseline 0 unless given → actual / target
       (001: 8 of 10 回 → 80 %; +25 % of +30 % → 83.3 %; 96 % of 80 % → 120 %).
@@ -191,6 +145,8 @@ def target_rate(action: Action, plan: Plan) -> Rate:
     measurement or baseline is missing or target equals baseline.
     """
     t = action.target
+    if (t is None or t.spec is None) and action.all_indicators:
+        return indicators_rate(indicators if indicators is not None else score_indicators(action, plan), plan)
     if t is None or t.spec is None:
         return Rate(Method.target, NOT_APPLICABLE, reason=("数値目標なし（文章目標）", "no numeric target (text target)"))
     spec = t.spec
@@ -343,16 +299,25 @@ def summary_rate(action: Action) -> Rate:
 def score_action(action: Action, plan: Plan, index: PlanIndex | None = None) -> ActionScore:
     """Rule 4 (001, フローチャート): which rate decides, its label, and the reference rates.
 
+    The plan declares the method (``plan.scoring.method``): ``flowchart`` (001: a numeric
+    target or indicators with a measurement decide, else the summary evaluation, else the task
+    rate) or ``indicators`` (only the indicators' combined rate decides; the others stay
+    reference rates). The label comes from the plan's own percent scale, else :data:`NO_SCALE_LABEL`.
+
     ``index``: the plan's look-ups (``LoadedPlan.index``); built when not given.
     """
     index = index or PlanIndex(plan)
-    refs = {Method.target: target_rate(action, plan), Method.tasks: task_rate(action, plan, index), Method.summary: summary_rate(action)}
-    order = [Method.target] if refs[Method.target].status is OK else [Method.summary, Method.tasks]
+    inds = score_indicators(action, plan)
+    refs = {Method.target: target_rate(action, plan, inds), Method.tasks: task_rate(action, plan, index), Method.summary: summary_rate(action)}
+    if plan.scoring.method == "indicators":
+        order = [Method.target]
+    else:
+        order = [Method.target] if refs[Method.target].status is OK else [Method.summary, Method.tasks]
     for method in order:
         if refs[method].status is OK:
             rate = refs[method]
-            return ActionScore(action.id, action.title, method, rate, label_for(rate.value, plan.rating_scale), refs)
-    return ActionScore(action.id, action.title, None, None, NOT_EVALUATED_LABEL, refs)
+            return ActionScore(action.id, action.title, method, rate, plan_label(rate.value, plan), refs, inds)
+    return ActionScore(action.id, action.title, None, None, NOT_EVALUATED_LABEL, refs, inds)
 
 
 def score_plan(plan: Plan, actions: list[Action], index: PlanIndex | None = None) -> list[ActionScore]:
@@ -365,11 +330,13 @@ def tally_labels(scores: list[ActionScore]) -> dict[str | ScoreState, int]:
     """How many actions carry each outcome, in order of first appearance.
 
     Evaluated actions count under their label (``"達成"``); the others under their
-    :class:`ScoreState` (``insufficient_data`` or ``not_evaluated``), so that
-    writers can word them.
+    :class:`ScoreState` (``insufficient_data`` or ``not_evaluated``; ``no_scale`` for rates the
+    plan has no scale to label), so that writers can word them.
     """
     out: dict[str | ScoreState, int] = {}
     for s in scores:
         key: str | ScoreState = s.label if s.state is ScoreState.evaluated else s.state
+        if key == NO_SCALE_LABEL:
+            key = ScoreState.no_scale
         out[key] = out.get(key, 0) + 1
     return out

@@ -22,7 +22,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .fmt import to_plain, write_atomic
+from .atomic import write_atomic
+from .fmt import to_plain
 from .i18n import Text
 from .load import LoadedAction, LoadedPlan, read_document, validate
 from .model import Action, Task

@@ -8,15 +8,42 @@ from __future__ import annotations
 
 import sys
 
-from . import check, diff, files, office, report, show, start  # noqa: F401  (each registers its commands)
-from .common import app
+from ..i18n import requested_lang
+from . import library_messages
+
+library_messages.install(requested_lang(sys.argv[1:]))  # before typer is imported: it words its headings at import
+
+from . import check, diff, files, office, report, show, start  # noqa: E402,F401  (each registers its commands)
+from .common import app  # noqa: E402
 
 __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Console-script entry point (``dxplan``)."""
+    """Console-script entry point (``dxplan``).
+
+    A reader that stops early (``dxplan status … | head``) ends the command quietly with exit 0.
+    """
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(0)
+    except SystemExit as exc:
+        # typer.echo's writes go through click, which ends a command whose reader went away with
+        # exit 1 after wrapping stdout in its PacifyFlushWrapper; the reader chose to stop: success.
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _quiet_stdout()
+            sys.exit(0)
+        raise
+
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's flush at exit does not fail again on the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..problems import EXIT_OK, EXIT_PROBLEMS
-from .common import LangOpt, PathsArg, app, fail, resolve_lang
+from .common import help_text, LangOpt, PathsArg, app, fail, resolve_lang
 
 
 class LintFormat(str, Enum):
@@ -19,20 +19,19 @@ class LintFormat(str, Enum):
     sarif = "sarif"
 
 
-@app.command()
+@app.command(help=help_text("Validate plan files: file:line:column: severity rule-id message.\n\nExit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when there are errors, 2 on a usage error."), short_help=help_text("Validate plan files: file:line:column: severity rule-id message."))
 def lint(
     paths: PathsArg,
     format: Annotated[Optional[LintFormat], typer.Option("--format", "-f", help="text | json | github (annotations; default when GITHUB_ACTIONS=true) | sarif")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="警告もエラーとして扱う / treat warnings as errors")] = False,
-    base: Annotated[Optional[str], typer.Option("--base", help="この版から目標・基準値・期限・評価基準が理由なく変わっていないか検査 / fail on goalpost changes since REV without a recorded reason")] = None,
-    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="REV 以降に変更されたファイルだけ検査 / lint only files changed since REV")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="並列に動かすプロセス数（既定: CPU数） / worker processes (default: DXPLAN_JOBS or one per CPU)")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help=help_text("treat warnings as errors"))] = False,
+    base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help=help_text("lint only files changed since REV"))] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", min=1, help=help_text("worker processes (default: DXPLAN_JOBS or one per CPU)"))] = None,
     lang: LangOpt = None,
 ) -> None:
-    """計画ファイルを検査する / Validate plan files: file:line:column: severity rule-id message.
+    """Validate plan files: file:line:column: severity rule-id message.
 
-    Exit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when
-    there are errors, 2 on a usage error.
+    Exit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when there are errors, 2 on a usage error.
     """
     from ..formatters import render as render_problems
     from ..gitio import GitError, changed_files
@@ -47,19 +46,19 @@ def lint(
     except GitError as exc:
         fail(exc.message(lg))
     except PlanNotFound as exc:
-        fail(str(exc))
+        fail(exc.message(lg))
     out = render_problems(fmt, result, lg)
     if out:
         typer.echo(out)
     raise typer.Exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
 
 
-@app.command("rules")
+@app.command("rules", help=help_text("Lint rules: what each checks, why, how to fix, examples."), short_help=help_text("Lint rules: what each checks, why, how to fix, examples."))
 def rules_command(
-    rule_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="規則のID（省略すると一覧） / a rule id (omit for the list)")] = None,
+    rule_id: Annotated[Optional[str], typer.Argument(metavar="ID", help=help_text("a rule id (omit for the list)"))] = None,
     lang: LangOpt = None,
 ) -> None:
-    """検査規則の説明（何を・なぜ・直し方・例） / Lint rules: what each checks, why, how to fix, examples."""
+    """Lint rules: what each checks, why, how to fix, examples."""
     from ..formatters.rule_help import rule_help, rules_index
     from ..i18n import t
     from ..rules import did_you_mean, load_rules

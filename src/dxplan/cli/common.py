@@ -9,30 +9,73 @@ is not available).
 from __future__ import annotations
 
 import shutil
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Iterable, Iterator, Optional
 
 import typer
+from rich.console import Console
 
 from .. import __version__
+from ..i18n import requested_lang, t
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
-if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no rich tables
-    from rich.console import Console
-
+if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
     from ..load import LoadedPlan
+
+
+HELP_LANG = requested_lang(sys.argv[1:])
+
+
+def help_text(msgid: str) -> str:
+    """A help text (options, commands) from the catalogue, in :data:`HELP_LANG`."""
+    return t(HELP_LANG, msgid)
+
+
+def _typer_help_fixes() -> None:
+    """Two fixes to typer's rich ``--help`` for dxplan's users (applied once, at import).
+
+    - Flags take no value, so they get no type entry (typer prints ``<bool>`` for ``--strict``
+      and ``--help``).
+    - Help texts fold at the column edge instead of ending in "…": Japanese has no spaces between
+      words, so a long Japanese phrase is one "word" that rich would otherwise cut.
+    """
+    from rich.text import Text as RichText
+    from typer import rich_utils
+    from typer.core import TyperOption
+
+    if getattr(rich_utils, "_dxplan_fixed", False):
+        return
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    make_text = rich_utils._make_rich_text
+
+    def folding_text(**kwargs):  # type: ignore[no-untyped-def]
+        text = make_text(**kwargs)
+        if isinstance(text, RichText):
+            text.overflow = "fold"
+        return text
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    rich_utils._make_rich_text = folding_text
+    rich_utils._dxplan_fixed = True
+
+
+_typer_help_fixes()
 
 app = typer.Typer(
     name="dxplan",
-    help="自治体DX計画（YAML）の検査・進捗集計・達成率評価・差分・報告書。\n\n"
-    "Municipal DX plans kept as YAML: lint, status counts, scoring, review diffs and reports.\n\n"
-    "Exit codes: 0 ok, 1 problems found, 2 usage error.",
+    help=help_text(
+        "Municipal DX plans kept as YAML: lint, status counts, scoring, review diffs and reports.\n\n"
+        "Exit codes: 0 ok, 1 problems found, 2 usage error."
+    ),
     no_args_is_help=True,
-    # plain click help and errors: rendering them with rich imports ~70 ms of modules
-    # (rich.markdown, rich.traceback, tables) before anything is printed (issue 13: --help <= 0.15 s)
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -42,8 +85,8 @@ class Lang(str, Enum):
     en = "en"
 
 
-LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help="メッセージの言語 / message language (default: DXPLAN_LANG or ja)")]
-PathsArg = Annotated[list[Path], typer.Argument(help="計画フォルダ、計画フォルダを含むフォルダ (plans)、または計画内のファイル / plan folders, a folder of plans, or files in a plan")]
+LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help=help_text("message language (default: DXPLAN_LANG or ja)"))]
+PathsArg = Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders, a folder of plans, or files in a plan"))]
 
 
 def resolve_lang(lang: Lang | None) -> str:
@@ -51,12 +94,26 @@ def resolve_lang(lang: Lang | None) -> str:
     return lang.value if lang else default_lang()
 
 
-def make_console() -> Console:
-    """The rich console for terminal tables."""
-    from rich.console import Console
+class _Console(Console):
+    """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
 
+    def on_broken_pipe(self) -> None:
+        """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
+        import os
+
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0)
+
+
+def make_console() -> Console:
+    """The rich console for terminal tables: exactly as wide as the terminal (or ``COLUMNS``), so
+    tables wrap their cells instead of running past the edge; 120 when there is no terminal (a pipe
+    or a file). Colour follows rich's rules: none when ``NO_COLOR`` is set or the output is not a
+    terminal."""
     width = shutil.get_terminal_size((120, 24)).columns
-    return Console(highlight=False, soft_wrap=True, width=max(width, 100))
+    return _Console(highlight=False, width=width)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -65,17 +122,17 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", help="この日付 (YYYY-MM-DD) 以前の最後のコミットまたは版の時点 / the plans as of the last commit on or before DATE, or at REV")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", metavar="DATE|REV", help=help_text("the plans as of the last commit on or before DATE, or at REV"))]
 
 
 class PlanStream:
     """The plans ``paths`` name (as of a date or revision from git), loaded one at a time as they are iterated.
 
-    Iterating loads each plan folder when its turn comes and reports its files that did
-    not load on stderr, so a command that handles each plan and lets it go keeps the
-    memory of one plan, whatever the number of plans (issue 13). ``len()`` is the number
-    of plan folders. Exits 2 (usage) for a path that is not a plan or a revision git
-    cannot read.
+    Iterating loads each plan folder when its turn comes and reports its load errors on
+    stderr (positioned, as lint shows them, then a one-line summary), so a command that
+    handles each plan and lets it go keeps the memory of one plan, whatever the number of
+    plans (issue 13). ``len()`` is the number of plan folders. Exits 2 (usage) for a path
+    that is not a plan or a revision git cannot read.
     """
 
     def __init__(self, paths: list[Path], lang: str, as_of: str | None = None) -> None:
@@ -91,14 +148,14 @@ class PlanStream:
             try:
                 self._loaded = plans_as_of(paths, as_of)
             except PlanNotFound as exc:
-                fail(str(exc))
+                fail(exc.message(lang))
             except GitError as exc:
                 fail(exc.message(lang))
             return
         try:
             self._roots = [root for root, _ in discover(paths)]
         except PlanNotFound as exc:
-            fail(str(exc))
+            fail(exc.message(lang))
 
     def __len__(self) -> int:
         return len(self._loaded) if self._loaded is not None else len(self._roots)
@@ -107,12 +164,13 @@ class PlanStream:
         if self._loaded is not None:
             yield from self._loaded
             return
-        from ..i18n import t
         from ..load import load_plan
 
         for root in self._roots:
             loaded = load_plan(root, positions=False)
             errors = [p for p in loaded.problems if p.severity == "error"]
+            for p in errors[:MAX_SHOWN]:  # positioned, as lint shows them, so a CI log says where
+                typer.echo(f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(self.lang)}", err=True)
             if errors:
                 msg = t(self.lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
                 typer.echo(f"dxplan: {msg}", err=True)
@@ -120,8 +178,18 @@ class PlanStream:
 
 
 def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
-    """Every plan of :class:`PlanStream` at once (for commands that need them together)."""
+    """Every plan of :class:`PlanStream` at once (for commands that need them together); report files that did not load on stderr."""
     return list(PlanStream(paths, lang, as_of))
+
+
+#: Load errors a data command prints (positioned) before its one-line summary.
+MAX_SHOWN = 20
+
+
+def _rel(path: Path) -> str:
+    from ..formatters.text_format import _rel as rel
+
+    return rel(path)
 
 
 def exit_for(plans: Iterable[LoadedPlan]) -> int:
@@ -129,7 +197,7 @@ def exit_for(plans: Iterable[LoadedPlan]) -> int:
     return EXIT_PROBLEMS if any(lp.plan is None or any(p.severity == "error" for p in lp.problems) for lp in plans) else EXIT_OK
 
 
-def parse_years(value: str | None, loaded: LoadedPlan) -> list[int] | None:
+def parse_years(value: str | None, loaded: LoadedPlan, lang: str) -> list[int] | None:
     """``--year`` as a one-element list of fiscal years (Western start year); None for all; exit 2 when outside the plan."""
     from ..fiscal import FiscalYearError, parse_fiscal_year
 
@@ -138,15 +206,19 @@ def parse_years(value: str | None, loaded: LoadedPlan) -> list[int] | None:
     try:
         fy = parse_fiscal_year(value)
     except FiscalYearError as exc:
-        fail(str(exc))
+        fail(exc.message(lang))
     plan = loaded.plan
     if not plan.period_start <= fy <= plan.period_end:
-        fail(f"{value}: outside the plan period of {plan.id} ({plan.period_start}–{plan.period_end})")
+        fail(t(lang, "{value}: outside the plan period of {plan} ({start}–{end})", value=value, plan=plan.id, start=plan.period_start, end=plan.period_end))
     return [fy]
 
 
 @app.callback(invoke_without_command=True)
-def _root(version: Annotated[bool, typer.Option("--version", help="版を表示 / show the version")] = False) -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", help=help_text("show the version"))] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Options before the command: ``--version``; ``--lang`` for the language of ``--help``."""
     if version:
         typer.echo(f"dxplan {__version__}")
         raise typer.Exit(0)

@@ -13,8 +13,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import LangOpt, app, default_plan_paths, fail, resolve_lang
-from ..i18n import t
+from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang
+from ..i18n import LocalizedError, Text, t
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
@@ -27,46 +27,43 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
+class DiffArgsError(LocalizedError):
+    """The arguments of ``dxplan diff`` are not ``[BASE [HEAD]] [PATH]``."""
+
+
 def split_diff_args(args: list[str]) -> tuple[list[str], str | None]:
     """``[BASE [HEAD]] [PATH]`` → (revisions, path). An argument naming an existing file or folder is the path.
 
-    Raises ValueError for more than two revisions, or a path that is not last.
+    Raises :class:`DiffArgsError` (worded per language) for more than two revisions, or a path that is not last.
     """
     revs: list[str] = []
     path: str | None = None
     for i, arg in enumerate(args):
         if Path(arg).exists() and (i == len(args) - 1 or arg in (".", "..") or "/" in arg):
             if i != len(args) - 1:
-                raise ValueError(f"the path must come last: {arg}")
+                raise DiffArgsError(Text("the path must come last: {path}", path=arg))
             path = arg
         else:
             if path is not None:
-                raise ValueError(f"the path must come last: {path}")
+                raise DiffArgsError(Text("the path must come last: {path}", path=path))
             revs.append(arg)
     if len(revs) > 2:
-        raise ValueError(f"at most two revisions (BASE HEAD), got {len(revs)}: {' '.join(revs)}")
+        raise DiffArgsError(Text("at most two revisions (BASE HEAD), got {n}: {revs}", n=len(revs), revs=" ".join(revs)))
     return revs, path
 
 
-@app.command()
+@app.command(help=help_text("What changed between two versions of the plans, in plain words.\n\nBASE defaults to the merge-base of the default branch (origin/HEAD, main or master; origin/$GITHUB_BASE_REF in a pull request) and HEAD; HEAD defaults to the working tree. PATH defaults to plans/ (or the current folder). Reports actions and task rows added, removed or changed, status transitions with counts, progress, goalpost changes (target, baseline, deadline, rating scale), rate and label changes, and text edits.\n\nExit 0; 1 when files on the new side did not load (they are left out) or the template fails; 2 when a revision is not available (the message says what to fetch) or --templates is not a folder."), short_help=help_text("What changed between two versions of the plans, in plain words."))
 def diff(
-    args: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [PATH]", help="比較元・比較先の版と計画のパス / base and head revisions and a plan path")] = None,
+    args: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [PATH]", help=help_text("base and head revisions and a plan path"))] = None,
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text | markdown (PR comment) | json")] = DiffFormat.text,
-    templates: Annotated[Optional[Path], typer.Option("--templates", help="テンプレートの上書きフォルダ（diff.md.j2 を置く）/ folder whose diff.md.j2 overrides the default")] = None,
+    templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help=help_text("folder whose diff.md.j2 overrides the default"))] = None,
     lang: LangOpt = None,
 ) -> None:
-    """2つの版の計画を比べ、変更を平易に示す / What changed between two versions of the plans, in plain words.
+    """What changed between two versions of the plans, in plain words.
 
-    BASE defaults to the merge-base of the default branch (origin/HEAD, main or
-    master; origin/$GITHUB_BASE_REF in a pull request) and HEAD; HEAD defaults to
-    the working tree. PATH defaults to plans/ (or the current folder). Reports
-    actions and task rows added, removed or changed, status transitions with
-    counts, progress, goalpost changes (target, baseline, deadline, rating
-    scale), rate and label changes, and text edits.
+    BASE defaults to the merge-base of the default branch (origin/HEAD, main or master; origin/$GITHUB_BASE_REF in a pull request) and HEAD; HEAD defaults to the working tree. PATH defaults to plans/ (or the current folder). Reports actions and task rows added, removed or changed, status transitions with counts, progress, goalpost changes (target, baseline, deadline, rating scale), rate and label changes, and text edits.
 
-    Exit 0; 1 when files on the new side did not load (they are left out) or the
-    template fails; 2 when a revision is not available (the message says what to
-    fetch) or --templates is not a folder.
+    Exit 0; 1 when files on the new side did not load (they are left out) or the template fails; 2 when a revision is not available (the message says what to fetch) or --templates is not a folder.
     """
     from .. import diffview, gitio
     from ..diff import diff_sides
@@ -76,10 +73,10 @@ def diff(
     argv = list(args or [])
     try:
         revs, path = split_diff_args(argv)
-    except ValueError as exc:
-        fail(str(exc))
+    except DiffArgsError as exc:
+        fail(exc.message(lg))
     if templates is not None and not templates.is_dir():
-        fail(t(lg, "{templates}: no such template folder", templates=templates))
+        fail(t(lg, "{path}: no such template folder", path=str(templates)))
     target = Path(path) if path else default_plan_paths()[0]
     try:
         repo = gitio.repo_root(target)
@@ -91,10 +88,10 @@ def diff(
         result = diff_sides(repo, base, head, scope)
     except gitio.GitError as exc:
         fail(exc.message(lg))
-    except ValueError as exc:  # the path is outside the repository
-        fail(str(exc))
+    except ValueError:  # the path is outside the repository
+        fail(t(lg, "{path}: outside the git repository", path=str(target)))
     if not any(result.plans):
-        fail(f"{target}: " + t(lg, "no plan folder here at either revision"))
+        fail(t(lg, "{path}: no plan folder here at either revision", path=str(target)))
     if format is DiffFormat.json:
         typer.echo(json.dumps(diffview.to_json(result), ensure_ascii=False, indent=2))
     elif format is DiffFormat.markdown:

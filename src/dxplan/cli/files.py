@@ -12,28 +12,25 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import LangOpt, app, default_plan_paths, fail, resolve_lang
+from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang
 from ..i18n import t
+from ..atomic import write_atomic
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 # --------------------------------------------------------------------------- fmt
 
 
-@app.command()
+@app.command(help=help_text("Rewrite plan files in the canonical layout.\n\nKey order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely."), short_help=help_text("Rewrite plan files in the canonical layout."))
 def fmt(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="計画フォルダ、計画フォルダを含むフォルダ、または計画内のファイル（既定: plans）/ plan folders, a folder of plans, or files (default: plans)")] = None,
-    check: Annotated[bool, typer.Option("--check", help="書き換えず、変わるファイルを表示 / list files that would change, write nothing")] = False,
-    schema_line: Annotated[bool, typer.Option("--schema-line/--no-schema-line", help="リポジトリの schemas/ を指す yaml-language-server 行を追加 / add a yaml-language-server line pointing at the repository's schemas/")] = True,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help=help_text("plan folders, a folder of plans, or files (default: plans)"))] = None,
+    check: Annotated[bool, typer.Option("--check", help=help_text("list files that would change, write nothing"))] = False,
+    schema_line: Annotated[bool, typer.Option("--schema-line/--no-schema-line", help=help_text("add a yaml-language-server line pointing at the repository's schemas/"))] = True,
     lang: LangOpt = None,
 ) -> None:
-    """計画ファイルを正規の書式に整える / Rewrite plan files in the canonical layout.
+    """Rewrite plan files in the canonical layout.
 
-    Key order of the schema, indentation 2, quotes only where needed, no line
-    folding; comments kept; full-width numbers in numeric fields become numbers.
-    A file is written (atomically) only when its data loads unchanged from the
-    new text. Exit 0 when done (or nothing to change with --check); 1 when
-    --check finds files to change or a file cannot be formatted safely.
+    Key order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely.
     """
     from ..fmt import format_paths
     from ..planfiles import PlanNotFound
@@ -42,14 +39,14 @@ def fmt(
     try:
         report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
     except PlanNotFound as exc:
-        fail(str(exc))
+        fail(exc.message(lg))
     for entry in report.entries:
         if entry.error is not None:
             typer.echo(f"dxplan: {entry.error.message(lg)}", err=True)
         elif entry.outcome == "would_change":
             typer.echo(str(entry.path))
         elif entry.outcome == "formatted":
-            typer.echo(t(lg, "formatted") + f": {entry.path}")
+            typer.echo(t(lg, "formatted: {path}", path=str(entry.path)))
     summary = report.summary(lg)
     if summary:
         typer.echo(summary, err=True)
@@ -59,17 +56,14 @@ def fmt(
 # --------------------------------------------------------------------------- schema
 
 
-@app.command()
+@app.command(help=help_text("Write JSON Schemas for plan.yaml and action files.\n\nWithout --output, prints both as one JSON object keyed by file name. Editors validate while typing through a first line ``# yaml-language-server: $schema=../../schemas/plan.schema.json`` (``dxplan fmt`` adds it when the repository has schemas/)."), short_help=help_text("Write JSON Schemas for plan.yaml and action files."))
 def schema(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="このフォルダに plan.schema.json と action.schema.json を書く / write both schemas into this folder")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("write both schemas into this folder"))] = None,
     lang: LangOpt = None,
 ) -> None:
-    """エディタ用の JSON Schema を出力する / Write JSON Schemas for plan.yaml and action files.
+    """Write JSON Schemas for plan.yaml and action files.
 
-    Without --output, prints both as one JSON object keyed by file name. Editors
-    validate while typing through a first line
-    ``# yaml-language-server: $schema=../../schemas/plan.schema.json``
-    (``dxplan fmt`` adds it when the repository has schemas/).
+    Without --output, prints both as one JSON object keyed by file name. Editors validate while typing through a first line ``# yaml-language-server: $schema=../../schemas/plan.schema.json`` (``dxplan fmt`` adds it when the repository has schemas/).
     """
     from ..model import json_schemas
 
@@ -81,9 +75,9 @@ def schema(
     try:
         output.mkdir(parents=True, exist_ok=True)
         for name, data in schemas.items():
-            (output / name).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            write_atomic(output / name, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
-        fail(f"{output}: " + t(lg, "cannot write ({reason})", reason=exc.strerror or exc), EXIT_USAGE)
+        fail(t(lg, "{path}: cannot write ({error})", path=str(output), error=exc.strerror or str(exc)), EXIT_USAGE)
     for name in schemas:
-        typer.echo(t(lg, "wrote") + f": {output / name}")
+        typer.echo(t(lg, "wrote: {path}", path=str(output / name)))
     raise typer.Exit(EXIT_OK)

@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .common import LangOpt, app, fail, make_console, parse_years, resolve_lang
+from .common import LangOpt, app, fail, help_text, make_console, parse_years, resolve_lang
+from ..atomic import write_atomic
 from ..i18n import t
 from ..problems import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
     from ..load import LoadedPlan
 
-PlanArg = Annotated[Path, typer.Argument(help="計画フォルダ / a plan folder")]
+PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan folder"))]
 
 
 def _one_plan(path: Path, lang: str) -> LoadedPlan:
@@ -36,7 +35,7 @@ def _one_plan(path: Path, lang: str) -> LoadedPlan:
     try:
         found = discover([path])
     except PlanNotFound as exc:
-        fail(str(exc))
+        fail(exc.message(lang))
     if len(found) != 1:
         fail(t(lang, "{path}: give one plan folder", path=str(path)))
     loaded = load_plan(found[0][0], positions=False)
@@ -48,19 +47,8 @@ def _one_plan(path: Path, lang: str) -> LoadedPlan:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``data`` to ``path`` atomically (:func:`dxplan.atomic.write_atomic`)."""
+    write_atomic(path, data)
 
 
 class ExportFormat(str, Enum):
@@ -69,19 +57,18 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
-@app.command("export")
+@app.command("export", help=help_text("Write the task rows as a sheet for departments to fill in.\n\nOne row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. `dxplan import` takes the sheet back."), short_help=help_text("Write the task rows as a sheet for departments to fill in."))
 def export_cmd(
     path: PlanArg,
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx | csv (UTF-8 BOM) | json")] = ExportFormat.xlsx,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="書き出し先 / output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)")] = None,
-    department: Annotated[Optional[str], typer.Option("--department", "-d", help="この課の行だけ（共同担当の行を含む） / only this department's rows (joint rows included, marked)")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度: 2024, R6, 令和6年度 / fiscal year")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
+    department: Annotated[Optional[str], typer.Option("--department", "-d", metavar="NAME", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
     lang: LangOpt = None,
 ) -> None:
-    """各課に配る進捗入力シートを書き出す / Write the task rows as a sheet for departments to fill in.
+    """Write the task rows as a sheet for departments to fill in.
 
-    One row per task row with a hidden row key; result, status and progress are the cells to
-    fill in, every other column is read-only. `dxplan import` takes the sheet back.
+    One row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. `dxplan import` takes the sheet back.
     """
     from ..export_flat import write_csv, write_json
     from ..export_xlsx import write_xlsx
@@ -97,7 +84,7 @@ def export_cmd(
         except UnknownDepartment as exc:
             hint = t(lg, " Did you mean '{word}'?", word=exc.suggestion) if exc.suggestion else ""
             fail(t(lg, "no department '{name}' in {plan}.{hint}", name=department, plan=plan.id, hint=hint))
-    years = parse_years(year, loaded)
+    years = parse_years(year, loaded, lg)
     rows = build_rows(loaded, dept, years)
     scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, rows, years))
     writer = {"xlsx": write_xlsx, "csv": write_csv, "json": write_json}[format.value]
@@ -116,17 +103,16 @@ def export_cmd(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command("import")
+@app.command("import", help=help_text("Take a filled-in sheet back into the YAML files.\n\nAll or nothing: any problem (unknown or duplicated row key, a status word the plan does not have, a percent outside 0–100, an edited read-only column, a missing row) changes no file."), short_help=help_text("Take a filled-in sheet back into the YAML files."))
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="記入済みのシート (xlsx / csv) / the filled-in sheet")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=help_text("the filled-in sheet (xlsx or csv)"))],
     path: PlanArg,
-    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="変更内容を表示するだけで書き込まない / show what would change, write nothing")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=help_text("show what would change, write nothing"))] = False,
     lang: LangOpt = None,
 ) -> None:
-    """記入済みシートの実施・進捗状況・進捗率を計画に取り込む / Take a filled-in sheet back into the YAML files.
+    """Take a filled-in sheet back into the YAML files.
 
-    All or nothing: any problem (unknown or duplicated row key, a status word the plan does not
-    have, a percent outside 0–100, an edited read-only column, a missing row) changes no file.
+    All or nothing: any problem (unknown or duplicated row key, a status word the plan does not have, a percent outside 0–100, an edited read-only column, a missing row) changes no file.
     """
     from ..sheet_apply import ApplyError, describe, plan_changes, write_changes
     from ..sheet_import import check_sheet
@@ -181,20 +167,19 @@ def _day(value: str | None, lang: str) -> dt.date | None:
         fail(t(lang, "{value}: not a date (YYYY-MM-DD)", value=value))
 
 
-@app.command("history")
+@app.command("history", help=help_text("Status counts over time, from git history (dates as columns).\n\nOne column per commit that changed the plan (or per --at revision or date); the date is the plan's evaluation_date where that commit changed it, else the commit date."), short_help=help_text("Status counts over time, from git history (dates as columns)."))
 def history_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="git リポジトリ内の計画フォルダ / plan folders in a git repository")],
-    since: Annotated[Optional[str], typer.Option("--since", help="この日以降 / from this date (YYYY-MM-DD)")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="この日まで / up to this date (YYYY-MM-DD)")] = None,
-    at: Annotated[Optional[list[str]], typer.Option("--at", help="この版または日付の時点 (繰り返し可) / at this revision or date (repeatable)")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help="集計する年度 / fiscal year to count (default: that of each evaluation date)")] = None,
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders in a git repository"))],
+    since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=help_text("from this date (YYYY-MM-DD)"))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=help_text("up to this date (YYYY-MM-DD)"))] = None,
+    at: Annotated[Optional[list[str]], typer.Option("--at", metavar="REV|DATE", help=help_text("at this revision or date (repeatable)"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year to count (default: that of each evaluation date)"))] = None,
     format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table | json | markdown")] = HistoryFormat.table,
     lang: LangOpt = None,
 ) -> None:
-    """進捗状況の推移を git の履歴から集計する / Status counts over time, from git history (dates as columns).
+    """Status counts over time, from git history (dates as columns).
 
-    One column per commit that changed the plan (or per --at revision or date); the date is the
-    plan's evaluation_date where that commit changed it, else the commit date.
+    One column per commit that changed the plan (or per --at revision or date); the date is the plan's evaluation_date where that commit changed it, else the commit date.
     """
     from .. import gitio
     from ..fiscal import FiscalYearError, parse_fiscal_year
@@ -206,13 +191,13 @@ def history_cmd(
     try:
         found = discover(paths)
     except PlanNotFound as exc:
-        fail(str(exc))
+        fail(exc.message(lg))
     fy = None
     if year is not None:
         try:
             fy = parse_fiscal_year(year)
         except FiscalYearError as exc:
-            fail(str(exc))
+            fail(exc.message(lg))
     histories = []
     try:
         for root, _ in found:

@@ -1,34 +1,49 @@
-"""``dxplan report`` (registered on the main app): Markdown and HTML reports through Jinja templates.
+"""``dxplan report`` (registered on the main app): Markdown, HTML and PDF reports through Jinja templates.
 
-Exit codes as every command: 0 written; 1 a template error or a plan with load
-errors (the report is still written without the files that did not load);
-2 usage error (bad path, unknown fiscal year or action id, missing --templates
-folder, an output that cannot be written).
+Exit codes as every command: 0 written; 1 a template error, a PDF that could not be printed, or a plan
+with load errors (the report is still written without the files that did not load); 2 usage error
+(bad path, unknown fiscal year, action id or section, missing --templates folder, an output that
+cannot be written).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
+from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
 from ..i18n import t
+from ..atomic import write_atomic
 from ..problems import EXIT_PROBLEMS
 
 
 class ReportFormat(str, Enum):
     md = "md"
     html = "html"
+    pdf = "pdf"
+
+
+def safe_stem(text: str) -> str:
+    """``text`` as one file name: path separators, ``..``, control characters and a leading ``.`` or ``-`` replaced by ``_``.
+
+    Plan and action ids come from plan data; a name made of them can never leave its folder.
+    """
+    name = re.sub(r"[\x00-\x1f\x7f/\\:*?\"<>|]", "_", text).replace("..", "__")
+    return re.sub(r"^[.\-\s]", "_", name)[:150] or "_"
 
 
 def default_output(plan_id: str, fmt: str, action: str | None = None) -> Path:
-    """The file an HTML report goes to without ``-o``: ``<plan>-report.html`` (``<plan>-action-<id>.html`` with --action), in the current folder."""
+    """The file an HTML or PDF report goes to without ``-o``: ``<plan>-report.<fmt>`` (``<plan>-action-<id>.<fmt>`` with --action), in the current folder.
+
+    The name is made safe (:func:`safe_stem`): whatever the ids hold, the file is in the current folder.
+    """
     stem = f"{plan_id}-action-{action}" if action else f"{plan_id}-report"
-    return Path(f"{stem}.{fmt}")
+    return Path(f"{safe_stem(stem)}.{fmt}")
 
 
 def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None, lang: str) -> list[Path | None]:
@@ -42,33 +57,45 @@ def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None
     return [out / default_output(pid, fmt, action).name for pid in plan_ids]
 
 
-@app.command()
+def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
+    from ..report import SECTIONS
+
+    if value is None:
+        return None
+    chosen = tuple(s.strip() for s in value.split(",") if s.strip())
+    unknown = [s for s in chosen if s not in SECTIONS]
+    if unknown or not chosen:
+        fail(t(lang, "--sections: unknown part {parts} (choose from {choices})", parts=", ".join(unknown) or "''", choices=", ".join(SECTIONS)))
+    return chosen
+
+
+@app.command(help=help_text("Write the plan report (Markdown, HTML or PDF) from the Jinja templates.\n\nThe council report: a cover, contents, a one-page summary (status per fiscal year, the label split, what needs attention and why), the status tables beside the source's own, the actions by category, one page per department and one compact sheet per action. Source fields only; ``--audit`` adds an appendix with transcription notes, source files and lint findings. Exit 0 ok, 1 template or PDF error or plan load errors, 2 usage error."), short_help=help_text("Write the plan report (Markdown, HTML or PDF) from the Jinja templates."))
 def report(
     paths: PathsArg,
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="md（Markdown, 既定）| html（印刷・配布用の1ファイル）/ md (default) or html (one self-contained file)")] = ReportFormat.md,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="出力ファイル（複数計画ならフォルダ）。省略時 md は標準出力、html は <計画>-report.html / output file (a folder for several plans); default: stdout for md, <plan>-report.html for html")] = None,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度に限定: 2024, R6, 令和6年度 / limit status and task tables to one fiscal year")] = None,
-    action: Annotated[Optional[str], typer.Option("--action", "-a", help="このアクションのシートだけ / only this action's sheet")] = None,
-    templates: Annotated[Optional[Path], typer.Option("--templates", help="テンプレートの上書きフォルダ（同名のファイルが優先）/ folder whose templates override the defaults by name")] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help=help_text("md (default), html (one self-contained file) or pdf (A4)"))] = ReportFormat.md,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (a folder for several plans); default: stdout for md, <plan>-report.<fmt> for html and pdf"))] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("limit status and task tables to one fiscal year"))] = None,
+    action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("only this action's sheet"))] = None,
+    sections: Annotated[Optional[str], typer.Option("--sections", metavar="LIST", help=help_text("parts to include, comma-separated: cover, contents, summary, status, categories, departments, sheets"))] = None,
+    audit: Annotated[bool, typer.Option("--audit", help=help_text("add the appendix of transcription notes, source files and lint findings"))] = False,
+    templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help=help_text("folder whose templates override the defaults by name"))] = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """報告書を作成する / Write the plan report (Markdown or HTML) from the Jinja templates.
+    """Write the plan report (Markdown, HTML or PDF) from the Jinja templates.
 
-    The report holds the status counts per fiscal year beside the source's own
-    table, counts by category and department, every action's rate and label, an
-    index of actions that need attention, and one sheet per action with the
-    arithmetic behind its rate. Exit 0 ok, 1 template error or plan load errors,
-    2 usage error.
+    The council report: a cover, contents, a one-page summary (status per fiscal year, the label split, what needs attention and why), the status tables beside the source's own, the actions by category, one page per department and one compact sheet per action. Source fields only; ``--audit`` adds an appendix with transcription notes, source files and lint findings. Exit 0 ok, 1 template or PDF error or plan load errors, 2 usage error.
     """
     from ..figures import report_figures
     from ..lint import lint_plan
+    from ..pdf import PdfError, write_pdf
     from ..render import RenderError, environment
     from ..report import render_report
     from ..score import score_plan
 
     lg = resolve_lang(lang)
     fmt = format.value
+    chosen = _parse_sections(sections, lg)
     if templates is not None and not templates.is_dir():
         fail(t(lg, "{templates}: no such template folder", templates=templates))
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
@@ -80,22 +107,27 @@ def report(
     env = environment(templates)
     today = dt.date.today()
     for lp, target in zip(plans, targets):
-        years = parse_years(year, lp)
+        years = parse_years(year, lp, lg)
         if action is not None and lp.find_action(action) is None:
-            fail(t(lg, "{id}: no action {action}", id=lp.plan.id, action=action))
+            fail(t(lg, "{plan}: no action {action}", plan=lp.plan.id, action=action))
         scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
         figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
         try:
-            text = render_report(figures, fmt, lg, templates, env)
+            text = render_report(figures, fmt, lg, templates, env, audit=audit, sections=chosen)
         except RenderError as exc:
             fail(str(exc), EXIT_PROBLEMS)
         if target is None:
             typer.echo(text, nl=False)
             continue
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            if fmt == "pdf":
+                write_pdf(text, target, lg)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, text)
+        except PdfError as exc:
+            fail(str(exc), EXIT_PROBLEMS)
         except OSError as exc:
-            fail(t(lg, "{file}: cannot write ({reason})", file=str(target), reason=exc.strerror or str(exc)))
+            fail(t(lg, "{target}: cannot write ({error})", target=target, error=exc.strerror or exc))
         typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
     raise typer.Exit(exit_for(plans))

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..i18n import t
 from ..problems import EXIT_OK
-from .common import AsOfOpt, LangOpt, PathsArg, PlanStream, app, exit_for, fail, make_console, parse_years, resolve_lang
+from .common import help_text, AsOfOpt, LangOpt, PathsArg, PlanStream, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
 
 
 class StatusFormat(str, Enum):
@@ -22,55 +23,81 @@ class By(str, Enum):
     category = "category"
     department = "department"
     action = "action"
+    indicator = "indicator"
 
 
-@app.command()
+@app.command(help=help_text("Count task rows per state and fiscal year.\n\nShares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view. Grades (a plan with a grade scale) and effect sums (a plan with effects) follow. --by indicator lists every indicator's target, actual and rate for one fiscal year (--year, default the plan's current year)."), short_help=help_text("Count task rows per state and fiscal year."))
 def status(
     paths: PathsArg,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help="年度: 2024, R6, 令和6年度 / fiscal year")] = None,
-    by: Annotated[Optional[By], typer.Option("--by", help="category | department | action")] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
+    by: Annotated[Optional[By], typer.Option("--by", help="category | department | action | indicator")] = None,
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table | json | markdown")] = StatusFormat.table,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """進捗状況を年度ごとに集計する / Count task rows per state and fiscal year.
+    """Count task rows per state and fiscal year.
 
     Shares are of the rows that carry a status; rows without one are shown apart.
-    With several plans, one block per plan and a combined view.
+    With several plans, one block per plan and a combined view. Grades (a plan with a
+    grade scale) and effect sums (a plan with effects) follow. ``--by indicator``
+    lists every indicator's target, actual and rate for one fiscal year (--year, default
+    the plan's current year).
     """
     from .. import jsonout, terminal
     from ..aggregate import status_result
 
     lg = resolve_lang(lang)
-    by_value = by.value if by else None
+    if by is By.indicator:
+        plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+        _status_by_indicator(plans, year, format, lg)
+        raise typer.Exit(exit_for(plans))
     code = EXIT_OK
-    results = []  # kept whole only for json and markdown; the table keeps each plan's overview line
-    console = make_console() if format is StatusFormat.table else None
-    for lp in PlanStream(paths, lg, as_of):  # one plan in memory at a time
-        if lp.plan is None:
-            continue
-        code = max(code, exit_for([lp]))
-        r = status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp), by_value, lp.index)
-        if console is not None:
-            terminal.print_status(console, r, lg)
-            console.print()
-            results.append(r.overview)
-        elif format is StatusFormat.json:
-            results.append((jsonout.status_dict(r, lg), jsonout.overview_dict(r.overview, lg)))
-        else:
-            results.append(r)
+    results = []
+    for lp in PlanStream(paths, lg, as_of):  # one plan in memory at a time: only its (small) result is kept
+        code = max(code, exit_for([lp]))  # 1 also when a plan.yaml did not load
+        if lp.plan is not None:
+            results.append(status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp, lg), by.value if by else None, lp.index))
     if format is StatusFormat.json:
-        if len(results) > 1:
-            typer.echo(json.dumps({"plans": [d for d, _ in results], "combined": [o for _, o in results]}, ensure_ascii=False, indent=2))
+        data = [jsonout.status_dict(r, lg) for r in results]
+        if len(data) > 1:
+            combined = [jsonout.overview_dict(r.overview, lg) for r in results]
+            typer.echo(json.dumps({"plans": data, "combined": combined}, ensure_ascii=False, indent=2))
         else:
-            typer.echo(json.dumps(results[0][0] if results else {}, ensure_ascii=False, indent=2))
+            typer.echo(json.dumps(data[0] if data else {}, ensure_ascii=False, indent=2))
     elif format is StatusFormat.markdown:
         from ..report import status_markdown
 
         typer.echo(status_markdown(results, lg))
-    elif len(results) > 1:
-        terminal.print_overview(console, results, lg)
+    else:
+        console = make_console()
+        for r in results:
+            terminal.print_status(console, r, lg)
+            console.print()
+        if len(results) > 1:
+            terminal.print_overview(console, [r.overview for r in results], lg)
     raise typer.Exit(code)
+
+
+def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
+    from .. import jsonout, terminal
+    from ..aggregate import current_year
+    from ..score_indicators import indicator_progress
+
+    if format is StatusFormat.markdown:
+        fail(t(lang, "--by indicator: use --format table or json"))
+    data = []
+    console = make_console()
+    for lp in plans:
+        years = parse_years(year, lp, lang)
+        fy = years[0] if years else current_year(lp.plan)
+        rows = indicator_progress(lp.plan, [la.action for la in lp.actions], fy)
+        if format is StatusFormat.json:
+            data.append(jsonout.indicator_rows_dict(lp.plan, fy, rows, lang))
+        else:
+            terminal.print_indicators(console, lp.plan, fy, rows, lang)
+            console.print()
+    if format is StatusFormat.json:
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
 
 
 class ScoreFormat(str, Enum):
@@ -78,38 +105,35 @@ class ScoreFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(help=help_text("Apply the plan's evaluation rules to every action.\n\nShows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates."), short_help=help_text("Apply the plan's evaluation rules to every action."))
 def score(
     paths: PathsArg,
-    action: Annotated[Optional[str], typer.Option("--action", "-a", help="アクション番号 / action id")] = None,
-    explain: Annotated[bool, typer.Option("--explain", "-e", help="計算の根拠を表示 / show inputs, formula and label")] = False,
+    action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("action id"))] = None,
+    explain: Annotated[bool, typer.Option("--explain", "-e", help=help_text("show inputs, formula and label"))] = False,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="text | json")] = ScoreFormat.text,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> None:
-    """達成率と評価を算定する / Apply the plan's evaluation rules to every action.
+    """Apply the plan's evaluation rules to every action.
 
-    Shows each action's deciding rate (target, summary evaluation or task
-    average), its label from the plan's scale, and the reference rates.
+    Shows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates.
     """
     from .. import jsonout, terminal
+    from ..aggregate import grade_table
     from ..score import score_plan
 
     lg = resolve_lang(lang)
-    stream = PlanStream(paths, lg, as_of)
-    code = EXIT_OK
+    loaded = load_all(paths, lg, as_of)
+    plans = [lp for lp in loaded if lp.plan is not None]
     out = []
     console = make_console()
-    for lp in stream:  # one plan in memory at a time
-        if lp.plan is None:
-            continue
-        code = max(code, exit_for([lp]))
+    for lp in plans:
         actions = [la.action for la in lp.actions]
         if action is not None:
             found = lp.find_action(action)
             if found is None:
-                if len(stream) == 1:
-                    fail(f"{lp.plan.id}: no action {action}")
+                if len(plans) == 1:
+                    fail(t(lg, "{plan}: no action {id}", plan=lp.plan.id, id=action))
                 continue
             actions = [found.action]
         scores = score_plan(lp.plan, actions, lp.index)
@@ -122,7 +146,9 @@ def score(
                 console.print()
         else:
             terminal.print_scores(console, lp.plan, scores, lg)
+            for fy in lp.plan.fiscal_years if lp.plan.grade_scale else []:
+                terminal.print_grades(console, lp.plan, grade_table(lp.plan, actions, fy, index=lp.index), lg)
             console.print()
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
-    raise typer.Exit(code)
+    raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load

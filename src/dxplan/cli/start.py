@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..problems import EXIT_OK, EXIT_PROBLEMS
-from .common import LangOpt, app, fail, resolve_lang
+from .common import help_text, LangOpt, app, fail, resolve_lang
 
 
 class Preset(str, Enum):
@@ -18,32 +18,30 @@ class Preset(str, Enum):
     grades = "grades"
 
 
-@app.command()
+@app.command(help=help_text("Start a plans repository: plan.yaml, actions/, schemas, CI, README.\n\nValues not given are asked when stdin is a terminal, else written as （要記入） placeholders, listed at the end. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist."), short_help=help_text("Start a plans repository: plan.yaml, actions/, schemas, CI, README."))
 def init(
-    folder: Annotated[Path, typer.Argument(help="新しい計画リポジトリのフォルダ / folder of the new plans repository")],
-    municipality: Annotated[Optional[str], typer.Option("--municipality", "-m", help="自治体名 / municipality, e.g. 嘉麻市")] = None,
-    prefecture: Annotated[Optional[str], typer.Option("--prefecture", help="都道府県 / prefecture")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="計画の名称 / plan title")] = None,
-    plan_id: Annotated[Optional[str], typer.Option("--id", help="計画の id（既定: フォルダ名）/ plan id (default: the folder name)")] = None,
-    period_start: Annotated[Optional[str], typer.Option("--period-start", help="初年度: 2024, R6, 令和6年度 / first fiscal year")] = None,
-    period_end: Annotated[Optional[str], typer.Option("--period-end", help="最終年度 / last fiscal year")] = None,
-    evaluation_date: Annotated[Optional[str], typer.Option("--evaluation-date", help="評価基準日 YYYY-MM-DD / evaluation date")] = None,
-    category: Annotated[Optional[list[str]], typer.Option("--category", "-c", help="区分 ID=NAME（I-1 は I の下）/ category ID=NAME, repeatable")] = None,
-    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", help="担当課 / department, repeatable")] = None,
-    statuses: Annotated[Optional[str], typer.Option("--statuses", help="進捗状況の語 4 つ（未着手,検討中,進捗中,完了の順）または WORD=STATE / status words")] = None,
-    rating: Annotated[Optional[str], typer.Option("--rating", help="評価区分 LABEL=PERCENT,…（例 A=100,B=80,C=60,D）/ rating scale")] = None,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help=help_text("folder of the new plans repository"))],
+    municipality: Annotated[Optional[str], typer.Option("--municipality", "-m", metavar="NAME", help=help_text("municipality, e.g. 嘉麻市"))] = None,
+    prefecture: Annotated[Optional[str], typer.Option("--prefecture", metavar="NAME", help=help_text("prefecture"))] = None,
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help=help_text("plan title"))] = None,
+    plan_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help=help_text("plan id (default: the folder name)"))] = None,
+    period_start: Annotated[Optional[str], typer.Option("--period-start", metavar="FY", help=help_text("first fiscal year"))] = None,
+    period_end: Annotated[Optional[str], typer.Option("--period-end", metavar="FY", help=help_text("last fiscal year"))] = None,
+    evaluation_date: Annotated[Optional[str], typer.Option("--evaluation-date", metavar="DATE", help=help_text("evaluation date"))] = None,
+    category: Annotated[Optional[list[str]], typer.Option("--category", "-c", metavar="ID", help=help_text("category ID=NAME, repeatable"))] = None,
+    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", metavar="NAME", help=help_text("department, repeatable"))] = None,
+    statuses: Annotated[Optional[str], typer.Option("--statuses", metavar="WORDS", help=help_text("status words"))] = None,
+    rating: Annotated[Optional[str], typer.Option("--rating", metavar="SCALE", help=help_text("rating scale"))] = None,
     preset: Annotated[Optional[Preset], typer.Option("--preset", help="kama（達成/ほぼ達成/…）| grades（A–D）")] = None,
-    dxplan_repo: Annotated[Optional[str], typer.Option("--dxplan-repo", help="CI と pre-commit が入れる dxplan の git URL / dxplan git URL for CI")] = None,
-    dxplan_rev: Annotated[Optional[str], typer.Option("--dxplan-rev", help="その tag または commit / its tag or commit")] = None,
-    ask_: Annotated[Optional[bool], typer.Option("--ask/--no-ask", help="足りない項目を質問する（既定: 端末なら質問）/ ask for missing values (default: when stdin is a terminal)")] = None,
-    force: Annotated[bool, typer.Option("--force", help="既存のファイルを上書きする / overwrite existing files")] = False,
+    dxplan_repo: Annotated[Optional[str], typer.Option("--dxplan-repo", metavar="URL", help=help_text("dxplan git URL for CI"))] = None,
+    dxplan_rev: Annotated[Optional[str], typer.Option("--dxplan-rev", metavar="REV", help=help_text("its tag or commit"))] = None,
+    ask_: Annotated[Optional[bool], typer.Option("--ask/--no-ask", help=help_text("ask for missing values (default: when stdin is a terminal)"))] = None,
+    force: Annotated[bool, typer.Option("--force", help=help_text("overwrite existing files"))] = False,
     lang: LangOpt = None,
 ) -> None:
-    """計画リポジトリを始める / Start a plans repository: plan.yaml, actions/, schemas, CI, README.
+    """Start a plans repository: plan.yaml, actions/, schemas, CI, README.
 
-    Values not given are asked when stdin is a terminal, else written as （要記入）
-    placeholders, listed at the end. Never overwrites a file without --force.
-    Exit 0 written; 2 usage error or files exist.
+    Values not given are asked when stdin is a terminal, else written as （要記入） placeholders, listed at the end. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist.
     """
     from .. import scaffold
     from ..i18n import t
@@ -78,19 +76,17 @@ def init(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command()
+@app.command(help=help_text("Create the next action file (lowest free id).\n\nTask rows for every fiscal year of the plan; the plan's required fields hold （要記入） placeholders, so the file lints clean at once. Exit 0 created; 1 the plan does not load; 2 usage error (unknown category or department)."), short_help=help_text("Create the next action file (lowest free id)."))
 def new(
-    path: Annotated[Path, typer.Argument(help="計画フォルダ / plan folder")] = Path("."),
-    title: Annotated[Optional[str], typer.Option("--title", "-t", help="アクション名 / action title")] = None,
-    category: Annotated[Optional[str], typer.Option("--category", "-c", help="区分の id・名称 / category id or name")] = None,
-    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", help="担い手（担当課）/ owning department, repeatable")] = None,
+    path: Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("plan folder"))] = Path("."),
+    title: Annotated[Optional[str], typer.Option("--title", "-t", metavar="TEXT", help=help_text("action title"))] = None,
+    category: Annotated[Optional[str], typer.Option("--category", "-c", metavar="ID", help=help_text("category id or name"))] = None,
+    department: Annotated[Optional[list[str]], typer.Option("--department", "-d", metavar="NAME", help=help_text("owning department, repeatable"))] = None,
     lang: LangOpt = None,
 ) -> None:
-    """次の番号のアクションファイルを作る / Create the next action file (lowest free id).
+    """Create the next action file (lowest free id).
 
-    Task rows for every fiscal year of the plan; the plan's required fields hold
-    （要記入） placeholders, so the file lints clean at once. Exit 0 created; 1 the
-    plan does not load; 2 usage error (unknown category or department).
+    Task rows for every fiscal year of the plan; the plan's required fields hold （要記入） placeholders, so the file lints clean at once. Exit 0 created; 1 the plan does not load; 2 usage error (unknown category or department).
     """
     from .. import scaffold
     from ..i18n import t

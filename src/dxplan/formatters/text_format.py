@@ -8,10 +8,12 @@ from ..i18n import t
 
 
 def _rel(path) -> str:
+    from ..rules import one_line  # a file name may hold a newline: keep one problem per line
+
     try:
-        return os.path.relpath(path)
+        return one_line(os.path.relpath(path))
     except ValueError:
-        return str(path)
+        return one_line(str(path))
 
 
 def format(result, lang: str = "ja") -> str:

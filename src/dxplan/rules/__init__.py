@@ -71,9 +71,18 @@ class Rule:
             column=column,
             severity=self.SEVERITY,
             rule=self.ID,
-            message_ja=self._word("ja", params),
-            message_en=self._word("en", params),
+            message_ja=one_line(self._word("ja", params)),
+            message_en=one_line(self._word("en", params)),
         )
+
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: control characters and line separators (which plan text may carry
+    into a message through a parameter) written as escapes (``\\n``, ``\\x1b``)."""
+    return text.translate(_CONTROL)
 
 
 @dataclass

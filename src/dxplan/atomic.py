@@ -1,0 +1,174 @@
+"""The one way dxplan writes a file: atomically, so that nothing is ever lost or half-written.
+
+:func:`write_atomic` writes a temporary file in the target's own folder, flushes and
+``fsync``\\ s it, gives it the target's permissions and renames it over the target
+(``os.replace``, atomic on POSIX), then ``fsync``\\ s the folder. A reader — or a
+crash, or ``SIGKILL`` at any moment — sees the old file or the new one, never a
+truncated one. A symlink is followed: the link's final target is replaced and the
+link stays a link. :func:`create_exclusive` does the same for a file that must not
+exist yet (``os.link`` refuses an existing name).
+
+Temporary files are named ``.<name>.dxplan-<pid>-<random>.tmp``. One left behind by a
+killed process is removed by :func:`remove_stale` (``dxplan fmt`` calls it on each
+folder it formats), which only touches temporary files whose writing process is gone.
+Every writer of plan files, reports, sheets and scaffolds goes through this module.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+__all__ = ["write_atomic", "create_exclusive", "remove_stale", "resolve_target"]
+
+_TMP = re.compile(r"^\..+\.dxplan-(\d+)-[A-Za-z0-9_]+\.tmp$")
+
+
+def resolve_target(path: Path) -> Path:
+    """The file a write to ``path`` must replace: ``path`` itself, or the final target of a symlink chain.
+
+    A dangling link resolves to the file it names (which is then created). Raises
+    ``OSError`` (ELOOP) for a symlink loop.
+    """
+    path = Path(path)
+    if not path.is_symlink():
+        return path
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        pass
+    return Path(os.path.realpath(path))
+
+
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _tmp_file(target: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{target.name}.dxplan-{os.getpid()}-", suffix=".tmp", dir=target.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_tmp(target: Path, data: bytes, mode: int) -> str:
+    fd, tmp = _tmp_file(target)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+            os.fchmod(fh.fileno(), mode)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return tmp
+
+
+def _unlink(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def _bytes(data: str | bytes) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> Path:
+    """Replace the file at ``path`` with ``data`` (``str`` is written as UTF-8, exactly as given).
+
+    Permissions: ``mode`` if given, else the existing file's, else ``0o666`` less the umask.
+    A symlink is followed (its target is replaced, see :func:`resolve_target`). Returns the
+    path actually written. Raises ``OSError`` on failure; the old file is then intact and no
+    temporary file is left.
+    """
+    target = resolve_target(Path(path))
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = _default_mode()
+    tmp = _write_tmp(target, _bytes(data), mode)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def create_exclusive(path: Path, data: str | bytes, *, mode: int | None = None) -> Path:
+    """Write ``data`` to the new file ``path`` atomically; ``FileExistsError`` if the name exists.
+
+    The data is written to a temporary file and hard-linked to ``path`` (``os.link`` fails
+    when ``path`` exists), so a reader never sees a half-written file and an existing file
+    is never replaced. On a file system without hard links: exclusive create, then write.
+    """
+    path = Path(path)
+    tmp = _write_tmp(path, _bytes(data), _default_mode() if mode is None else mode)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            with open(path, "xb") as fh:
+                fh.write(_bytes(data))
+                fh.flush()
+                os.fsync(fh.fileno())
+    finally:
+        _unlink(tmp)
+    _fsync_dir(path.parent)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove this module's temporary files in ``folder`` whose writing process no longer runs; returns them.
+
+    Only names of the form ``.<name>.dxplan-<pid>-<random>.tmp`` are considered, so no
+    other file is ever touched. Errors are ignored (the folder may be read-only).
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TMP.match(entry.name)
+        if m and entry.is_file(follow_symlinks=False) and not _alive(int(m.group(1))):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed

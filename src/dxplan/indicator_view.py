@@ -1,0 +1,117 @@
+"""The context of an action sheet's indicator block (templates ``_indicators.html.j2`` / ``_indicators.md.j2``).
+
+Arranges results computed elsewhere (:class:`dxplan.score.ActionScore` with its indicator scores,
+the action's yearly targets and effects) into plain dicts with every word already worded for
+``lang``; no figure is computed here except the sums of one action's effects per fiscal year and
+meaning (:mod:`dxplan.effects`, never netted). Rates are shown to one decimal (``80.0%``); a year
+with a target and no actual reads "no actual yet", never 0 %.
+"""
+
+from __future__ import annotations
+
+from .effects import MEANINGS, UNITS, EffectSums
+from .fiscal import format_fiscal_year
+from .i18n import N_, t, tr
+from .model import Action, Plan
+from .rates import RateStatus
+from .score import ActionScore
+
+_MEANING = {
+    "saving": N_("saving"), "extra_workload": N_("extra workload"), "cost": N_("cost"), "revenue": N_("revenue"),
+    "reduction": N_("reduction"), "unknown": N_("unknown"), "unspecified": N_("meaning not recorded"),
+}
+_KIND = {"hours": N_("hours"), "money": N_("money")}
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str = "ja") -> dict | None:
+    """``{"labels", "years", "yearly_targets", "indicators", "effects"}`` for one action sheet; None when the
+    action has no yearly target, indicator or effect (the block is then left out)."""
+    years = plan.fiscal_years
+    style = plan.fiscal_year_style
+    yearly = [
+        {"year": format_fiscal_year(fy, style), "texts": [yt.text for yt in action.yearly_targets if yt.fiscal_year == fy and yt.spec is None]}
+        for fy in years
+    ]
+    yearly = [y for y in yearly if y["texts"]]
+    indicators = []
+    for s in score.indicators:
+        ind = s.indicator
+        unit = ind.unit or ""
+        cells = []
+        for fy in years:
+            y = next((x for x in s.years if x.fiscal_year == fy), None)
+            if y is None:
+                cells.append({"target": "—", "target_text": None, "actual": "—", "rate": "—", "bar": 0, "grade": s.grades.get(fy)})
+                continue
+            if y.status is RateStatus.ok:
+                rate = f"{y.shown}%"
+            elif y.status is RateStatus.insufficient_data:
+                rate = t(lang, "no actual yet")
+            else:
+                rate = "—"
+            actual = "—" if y.actual is None else f"{_num(y.actual.value)}{unit}" + (t(lang, " (forecast)") if y.actual.kind == "forecast" else "")
+            target = "—" if y.target is None else f"{_num(y.target)}{unit}"
+            cells.append({
+                "target": target,
+                "target_text": y.target_text if y.target_text and y.target_text != target else None,
+                "actual": actual,
+                "rate": rate,
+                "bar": 0 if y.rate is None else max(0, min(100, round(y.rate))),
+                "grade": s.grades.get(fy),
+            })
+        o = s.overall
+        overall = (f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")) if o.status is RateStatus.ok else (tr(lang, *o.reason) if o.reason else "—")
+        indicators.append({
+            "id": ind.id,
+            "name": ind.name,
+            "unit": unit,
+            "baseline": None if ind.baseline is None else f"{_num(ind.baseline.value)}{unit}"
+            + (f"（{format_fiscal_year(ind.baseline.fiscal_year, style)}）" if ind.baseline.fiscal_year else ""),
+            "final": None if ind.target_value is None and not ind.target_text else (ind.target_text or f"{_num(ind.target_value)}{unit}"),
+            "cells": cells,
+            "overall": overall,
+        })
+    sums = EffectSums()
+    for e in action.effects:
+        sums.add(e.kind, e.meaning, e.fiscal_year, e.value)
+    effects = [
+        {
+            "what": f"{t(lang, _KIND[k])}（{UNITS[k]}）",
+            "meaning": t(lang, _MEANING[m]),
+            "cells": [_num(sums.values[(k, m)].get(fy)) if fy in sums.values[(k, m)] else "—" for fy in years],
+            "raw": [", ".join(e.raw for e in action.effects if e.kind == k and (e.meaning or "unspecified") == m and e.fiscal_year == fy) for fy in years],
+        }
+        for k, m in sums.keys()
+    ]
+    text_effects = [f"{format_fiscal_year(e.fiscal_year, style)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
+    if not (yearly or indicators or effects or text_effects):
+        return None
+    return {
+        "labels": {
+            "yearly_targets": t(lang, "yearly targets"),
+            "indicators": t(lang, "indicators"),
+            "baseline": t(lang, "baseline"),
+            "final": t(lang, "final target"),
+            "target": t(lang, "target"),
+            "actual": t(lang, "actual"),
+            "rate": t(lang, "rate"),
+            "grade": t(lang, "grade"),
+            "overall": t(lang, "overall"),
+            "effects": t(lang, "effect targets"),
+            "meaning": t(lang, "sign meaning"),
+            "effect_kind": t(lang, "kind of effect"),
+            "fiscal_year": t(lang, "fiscal year"),
+            "text_effects": t(lang, "cells without a number"),
+        },
+        "years": [format_fiscal_year(fy, style) for fy in years],
+        "yearly_targets": yearly,
+        "indicators": indicators,
+        "effects": effects,
+        "text_effects": text_effects,
+    }

@@ -1,0 +1,298 @@
+"""``make fuzz``: thousands of mutated plan folders through every dxplan command, in parallel.
+
+    python -m tests.fuzz.campaign [--examples N] [--jobs J] [--seed S] [--out DIR]
+
+``--examples`` defaults to ``FUZZ_EXAMPLES`` (else 10000), ``--jobs`` to ``FUZZ_JOBS`` (else the
+number of CPUs). Each job is a worker process that draws its share of cases with hypothesis
+(:func:`fuzz.mutate.cases`, seeded with ``seed + job``), materializes each into a scratch folder
+and judges it with :func:`fuzz.oracle.check_folder` (fork runner), appending one JSON line per case
+to ``DIR/results-J.jsonl``. The parent then prints a summary (cases, tracebacks, crashes, hangs,
+unpositioned problems, "lint clean but another command failed", ..., elapsed time) and writes each
+distinct failure, deduplicated by ``(kind, signature)`` where a traceback's signature is the
+exception type plus the innermost dxplan frame, to ``DIR/findings/NN-slug/``:
+
+- ``case.json``: the recipe (replay: ``python -m tests.fuzz.mutate case.json DEST``), the failure,
+  and the re-check of that case through the installed ``dxplan`` script (``confirmed``);
+- ``overlay/<file>``: the mutated file itself when it is under 256 KiB;
+- ``output.txt``: each command's exit code and the tail of its output;
+- ``repro.sh``: rebuilds the folder and runs the failing command.
+
+``DIR`` defaults to ``artifacts/fuzz``. Exit code 0 when nothing failed, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+
+from .mutate import ROOT, Case, cases, materialize, mutate_bytes
+from .oracle import ExecRunner, Failure, check_folder, make_runner
+
+KINDS = ["traceback", "crash", "hang", "bad-exit", "unpositioned", "lint-clean-but-failed",
+         "lint-rejects-but-used", "escape"]
+OVERLAY_LIMIT = 256 << 10
+
+
+def run_case(case: Case, runner, scratch_root: Path) -> tuple[list[Failure], dict]:
+    """Materialize ``case`` under a fresh scratch folder, run the oracle, clean up.
+
+    Returns (failures, facts) where facts has the per-command exit codes and seconds.
+    """
+    scratch = Path(tempfile.mkdtemp(prefix="case-", dir=scratch_root))
+    try:
+        folder = materialize(case, scratch / "work" / case.plan)
+        size = (folder / case.file).stat().st_size
+        fails, results = check_folder(folder, runner, cache=case.cache)
+        facts = {"size": size, "rc": {k: r.rc for k, r in results.items()},
+                 "seconds": {k: r.elapsed for k, r in results.items()},
+                 "maxrss_kb": max((r.maxrss_kb for r in results.values()), default=0)}
+        return fails, facts
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def worker(seed_value: int, examples: int, out: Path, explicit: list[Case] | None = None) -> None:
+    """Draw ``examples`` cases with hypothesis (seeded), or run ``explicit`` ones, appending one
+    JSON line per case to ``out``."""
+    runner = make_runner()
+    scratch_root = Path(tempfile.mkdtemp(prefix="dxfuzz-"))
+
+    @seed(seed_value)
+    @settings(max_examples=examples, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck), print_blob=False)
+    @given(case=cases())
+    def one(case: Case) -> None:
+        start = time.monotonic()
+        try:
+            fails, facts = run_case(case, runner, scratch_root)
+        except Exception as exc:  # a harness error: record it, keep going
+            fails, facts = [Failure("harness", "-", f"harness {type(exc).__name__}", str(exc))], {}
+        rec = {"case": case.to_json(), "label": case.label(), "failures": [f.to_json() for f in fails],
+               "facts": facts, "elapsed": round(time.monotonic() - start, 3)}
+        with open(out, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+    try:
+        if explicit is None:
+            one()
+        else:
+            for case in explicit:
+                one.hypothesis.inner_test(case)
+    finally:
+        runner.close()
+        shutil.rmtree(scratch_root, ignore_errors=True)
+
+
+def _slug(text: str) -> str:
+    """A folder name for a signature: ``traceback ValueError @ dxplan/load.py:f via util.py:g`` →
+    ``traceback-valueerror-load-f-via-util-g``."""
+    text = re.sub(r"\bdxplan/|\.py\b|@", " ", text)
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:100] or "x"
+
+
+def summarize(records: list[dict], elapsed: float) -> tuple[str, dict[tuple[str, str], list[dict]]]:
+    """The summary text and the records of each distinct (kind, signature)."""
+    by_sig: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    cases_by_kind: Counter = Counter()
+    for rec in records:
+        kinds = set()
+        for f in rec["failures"]:
+            by_sig[(f["kind"], f["signature"])].append({**rec, "failure": f})
+            kinds.add(f["kind"])
+        cases_by_kind.update(kinds)
+    runs = sum(len(r["facts"].get("rc", {})) for r in records)
+    slow = sum(1 for r in records for s in r["facts"].get("seconds", {}).values() if s > 10)
+    failed = sum(1 for r in records if r["failures"])
+    sigs = Counter(k for k, _ in by_sig)
+    lines = [
+        f"cases:                       {len(records)} ({runs} command runs, {failed} cases failed)",
+        f"tracebacks:                  {cases_by_kind['traceback']} cases, {sigs['traceback']} distinct signatures",
+        f"crashes/segfaults:           {cases_by_kind['crash']} cases, {sigs['crash']} distinct",
+        f"hangs (> timeout):           {cases_by_kind['hang']} cases, {sigs['hang']} distinct",
+        f"bad exit codes:              {cases_by_kind['bad-exit']} cases",
+        f"unpositioned problems:       {cases_by_kind['unpositioned']} cases, {sigs['unpositioned']} distinct",
+        f"lint clean, another failed:  {cases_by_kind['lint-clean-but-failed']} cases",
+        f"lint rejects, another used:  {cases_by_kind['lint-rejects-but-used']} cases",
+        f"wrote outside its folder:    {cases_by_kind['escape']} cases",
+        f"harness errors:              {cases_by_kind['harness']} cases",
+        f"command runs over 10 s:      {slow}",
+        f"elapsed:                     {elapsed:.0f} s",
+    ]
+    return "\n".join(lines), by_sig
+
+
+def _repro_sh(case: Case, failure: dict) -> str:
+    from .oracle import COMMANDS
+    first = failure["command"].split(", ")[0]
+    args = " ".join(COMMANDS.get(first, [first]))
+    env = "" if case.cache else "DXPLAN_NO_CACHE=1 "
+    return (
+        "#!/bin/sh\n# Rebuild the mutated plan folder and run the failing command.\n"
+        "# Run from the repository root with the venv's python.\nset -e\n"
+        'dest=$(mktemp -d)/work/' + case.plan + "\n"
+        'here=$(dirname "$0")\n'
+        'python -m tests.fuzz.mutate "$here/case.json" "$dest" >/dev/null\n'
+        'if [ -d "$here/overlay" ]; then cp -r "$here/overlay/." "$dest/"; fi\n'
+        f'cd "$dest/.." && {env}dxplan {args} {case.plan}\n'
+    )
+
+
+def write_findings(by_sig: dict[tuple[str, str], list[dict]], out: Path, recheck: bool = True) -> list[dict]:
+    """One folder per distinct failure under ``out/findings``; returns their index entries."""
+    findings = out / "findings"
+    shutil.rmtree(findings, ignore_errors=True)
+    findings.mkdir(parents=True)
+    index = []
+    exec_runner = ExecRunner() if recheck else None
+    ordered = sorted(by_sig.items(), key=lambda kv: (KINDS.index(kv[0][0]) if kv[0][0] in KINDS else 99, kv[0][1]))
+    for n, ((kind, sig), recs) in enumerate(ordered, 1):
+        # the reproducer: the smallest mutated file, then the fewest other files
+        rec = min(recs, key=lambda r: (r["facts"].get("size", 1 << 40), r["case"]["keep"] is None, r["case"]["keep"] or 0))
+        case = Case.from_json(rec["case"])
+        d = findings / f"{n:02d}-{_slug(kind + ' ' + sig)}"
+        d.mkdir()
+        data = mutate_bytes(case, (ROOT / "plans" / case.plan / case.file).read_bytes())
+        if len(data) <= OVERLAY_LIMIT:
+            (d / "overlay" / case.file).parent.mkdir(parents=True)
+            (d / "overlay" / case.file).write_bytes(data)
+        confirmed, rechecked, output = None, [], ""
+        if exec_runner is not None:
+            from .oracle import COMMANDS
+            names = ["lint"] + [c for c in rec["failure"]["command"].split(", ") if c != "lint"]
+            with tempfile.TemporaryDirectory(prefix="dxfuzz-recheck-") as tmp:
+                folder = materialize(case, Path(tmp) / "work" / case.plan)
+                fails, results = check_folder(folder, exec_runner, cache=case.cache,
+                                              commands={n: COMMANDS[n] for n in names if n in COMMANDS})
+                confirmed = any(f.kind == kind and f.signature == sig for f in fails)
+                rechecked = [f"[{f.kind}] {f.signature}: {f.command}" for f in fails]
+                output = "\n\n".join(
+                    f"$ dxplan {' '.join(r.argv)}  -> exit {r.rc} signal {r.signal} timeout {r.timed_out} "
+                    f"({r.elapsed:.2f} s)\n--- stdout (tail)\n{r.stdout[-1500:]}\n--- stderr (tail)\n{r.stderr[-3000:]}"
+                    for r in results.values())
+        entry = {"kind": kind, "signature": sig, "cases": len(recs), "case": case.to_json(), "label": case.label(),
+                 "failure": rec["failure"], "confirmed_by_exec": confirmed, "recheck_by_exec": rechecked,
+                 "folder": d.name}
+        (d / "case.json").write_text(json.dumps(entry, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (d / "output.txt").write_text(output or rec["failure"].get("stderr_tail", ""), encoding="utf-8")
+        (d / "repro.sh").write_text(_repro_sh(case, rec["failure"]), encoding="utf-8")
+        index.append(entry)
+    (out / "findings.json").write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return index
+
+
+PROMOTE_OVERLAY_LIMIT = 64 << 10
+
+
+def promote(out: Path, dest: Path) -> list[str]:
+    """Copy each confirmed finding of ``out/findings`` to ``dest`` as a regression case.
+
+    One folder per distinct (kind, signature), named after it, unless ``dest`` has one already;
+    a finding whose recipe equals one already copied is skipped (one folder covers all its signatures). Overlays over 64 KiB are
+    left out (the recipe rebuilds them). Returns the names written.
+    """
+    written = []
+    recipes = {json.dumps(json.loads(p.read_text(encoding="utf-8"))["case"], sort_keys=True)
+               for p in dest.glob("*/case.json")}
+    for d in sorted((out / "findings").iterdir()):
+        entry = json.loads((d / "case.json").read_text(encoding="utf-8"))
+        if entry.get("confirmed_by_exec") is False and not entry.get("recheck_by_exec"):
+            continue  # not reproduced at all by the real script
+        key = json.dumps(entry["case"], sort_keys=True)
+        if key in recipes:
+            continue
+        recipes.add(key)
+        name = _slug(entry["kind"] + " " + entry["signature"])
+        target = dest / name
+        if target.exists():
+            continue  # a case for this signature is kept already
+        target.mkdir(parents=True)
+        entry["failure"]["stderr_tail"] = entry["failure"].get("stderr_tail", "")[-1500:]
+        entry.pop("folder", None)
+        (target / "case.json").write_text(json.dumps(entry, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        overlay = d / "overlay"
+        if overlay.is_dir() and sum(p.stat().st_size for p in overlay.rglob("*") if p.is_file()) <= PROMOTE_OVERLAY_LIMIT:
+            shutil.copytree(overlay, target / "overlay")
+        written.append(name)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m tests.fuzz.campaign", description=__doc__.split("\n")[0])
+    ap.add_argument("--examples", type=int, default=int(os.environ.get("FUZZ_EXAMPLES", "10000")))
+    ap.add_argument("--jobs", type=int, default=int(os.environ.get("FUZZ_JOBS", str(os.cpu_count() or 1))))
+    ap.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", "0")))
+    ap.add_argument("--out", type=Path, default=ROOT / "artifacts" / "fuzz")
+    ap.add_argument("--no-recheck", action="store_true", help="do not re-run findings through the dxplan script")
+    ap.add_argument("--promote", type=Path, metavar="DEST",
+                    help="copy the findings of --out to DEST (tests/fixtures/fuzz) as regression cases, run nothing")
+    ap.add_argument("--report-only", action="store_true",
+                    help="summarize the results already in --out (an interrupted run), run no cases")
+    ap.add_argument("--cases", type=Path, metavar="FILE.json",
+                    help="run these recipes (a JSON list of cases, e.g. tests/fuzz/hostile.json) instead of drawing")
+    ap.add_argument("--job", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--results", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        explicit = None
+        if args.cases:
+            every = [Case.from_json(c) for c in json.loads(args.cases.read_text(encoding="utf-8"))]
+            explicit = every[args.job::args.jobs]
+        worker(args.seed, args.examples, args.results, explicit)
+        return 0
+    if args.promote:
+        for name in promote(args.out, args.promote):
+            print(name)
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    if not args.report_only:
+        for old in args.out.glob("results-*.jsonl"):
+            old.unlink()
+    start = time.monotonic()
+    if args.cases:
+        args.examples = len(json.loads(args.cases.read_text(encoding="utf-8")))
+    share = [args.examples // args.jobs + (1 if j < args.examples % args.jobs else 0) for j in range(args.jobs)]
+    procs = []
+    for j, n in enumerate([] if args.report_only else share):
+        if n:
+            res = args.out / f"results-{j}.jsonl"
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "tests.fuzz.campaign", "--worker", "--seed", str(args.seed + j),
+                 "--examples", str(n), "--results", str(res), "--job", str(j), "--jobs", str(args.jobs),
+                 *(["--cases", str(args.cases.resolve())] if args.cases else [])], cwd=ROOT))
+    if not args.report_only:
+        print(f"fuzz: {args.examples} cases on {len(procs)} workers, seed {args.seed}, results in {args.out}", flush=True)
+    for p in procs:
+        p.wait()
+    records = []
+    for res in sorted(args.out.glob("results-*.jsonl")):
+        records += [json.loads(ln) for ln in res.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    elapsed = time.monotonic() - start
+    if args.report_only:  # the workers' own time: the sum of case times over the jobs
+        elapsed = sum(r["elapsed"] for r in records) / max(len(list(args.out.glob("results-*.jsonl"))), 1)
+    text, by_sig = summarize(records, elapsed)
+    index = write_findings(by_sig, args.out, recheck=not args.no_recheck)
+    lines = [text, "", f"distinct failures: {len(index)} (in {args.out / 'findings'})"]
+    for e in index:
+        ok = {True: "confirmed", None: "not re-checked"}.get(
+            e["confirmed_by_exec"], "the dxplan script gave: " + ("; ".join(e["recheck_by_exec"]) or "no failure"))
+        lines.append(f"  {e['folder']}: [{e['kind']}] {e['signature']} x{e['cases']} ({ok})\n      {e['label']}")
+    report = "\n".join(lines)
+    (args.out / "summary.txt").write_text(report + "\n", encoding="utf-8")
+    print(report)
+    return 1 if index else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
