@@ -223,3 +223,24 @@ def test_two_processes_writing_at_once_corrupt_nothing(cache, tmp_path, monkeypa
     warm = lint_paths([corpus])
     assert _rows(warm) == _rows(_uncached([corpus], monkeypatch))
     assert warm.errors > 0
+
+
+@pytest.mark.parametrize("variable, value", [("DXPLAN_MAX_DEPTH", "3"), ("DXPLAN_MAX_ALIAS_NODES", "1"), ("DXPLAN_MAX_ACTIONS", "10"), ("DXPLAN_MAX_FILE_BYTES", "4000")])
+def test_a_warm_cache_decides_nothing_the_limits_would_refuse(cache, kama, monkeypatch, variable, value):
+    """Data and plan results stored under the default limits are not used under tighter ones: the safe reader decides again."""
+    anchored = kama / "actions" / "01.yaml"  # an alias in one file, so the alias limit has something to refuse
+    anchored.write_text(anchored.read_text(encoding="utf-8") + "x-note: &n {a: 1}\nx-copy: *n\n", encoding="utf-8")
+    lint_paths([kama])
+    load_plan(kama, positions=False)  # the file data entries, as status reads them
+    result_cache.flush()
+    monkeypatch.setenv(variable, value)
+    result_cache.reset()
+    warm = lint_paths([kama])
+    assert "limit-exceeded" in {p.rule for p in warm.problems}
+    assert _rows(warm) == _rows(_uncached([kama], monkeypatch))
+    data = load_plan(kama, positions=False)
+    monkeypatch.setenv("DXPLAN_NO_CACHE", "1")
+    fresh = load_plan(kama, positions=False)
+    assert [la.doc.path for la in data.actions] == [la.doc.path for la in fresh.actions]
+    assert [(p.path, p.line, p.column, p.rule) for p in data.problems] == [(p.path, p.line, p.column, p.rule) for p in fresh.problems]
+    assert any(p.rule == "limit-exceeded" for p in data.problems)

@@ -123,17 +123,21 @@ def score(
     from ..score import score_plan
 
     lg = resolve_lang(lang)
-    loaded = load_all(paths, lg, as_of)
-    plans = [lp for lp in loaded if lp.plan is not None]
+    code = EXIT_OK
+    plans = 0  # plans whose plan.yaml loaded
+    missing: str | None = None  # the plan lacking --action, when it is the only plan
     out = []
     console = make_console()
-    for lp in plans:
+    for lp in PlanStream(paths, lg, as_of):  # one plan in memory at a time
+        code = max(code, exit_for([lp]))  # 1 also when a plan.yaml did not load
+        if lp.plan is None:
+            continue
+        plans += 1
         actions = [la.action for la in lp.actions]
         if action is not None:
             found = lp.find_action(action)
             if found is None:
-                if len(plans) == 1:
-                    fail(t(lg, "{plan}: no action {id}", plan=lp.plan.id, id=action))
+                missing = lp.plan.id
                 continue
             actions = [found.action]
         scores = score_plan(lp.plan, actions, lp.index)
@@ -149,6 +153,8 @@ def score(
             for fy in lp.plan.fiscal_years if lp.plan.grade_scale else []:
                 terminal.print_grades(console, lp.plan, grade_table(lp.plan, actions, fy, index=lp.index), lg)
             console.print()
+    if plans == 1 and missing is not None:  # nothing was printed for it: the same usage error as before streaming
+        fail(t(lg, "{plan}: no action {id}", plan=missing, id=action))
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
-    raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load
+    raise typer.Exit(code)
