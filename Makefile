@@ -39,11 +39,11 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed
 	$(BIN)/dxplan lint plans
 
-## bench: speed figures (status under 0.5 s, reports under 2 s) and growth with 10 and 100 plans
-# N = 400 is left to bench-national: on this shared 2-core machine (load ~6) one run at 100
-# plans took 4 min wall / 2 CPU-min (lint alone ~40 CPU-s), so 400 plans would take ~15 min
-# on their own and break bench's 10-minute budget (issue 13). bench is estimated at ~6-7 min
-# under that load (--long 20: a measurement over 20 s is run once, not three times).
+## bench: speed figures (status and --help start-up, reports) and growth with 10 and 100 plans
+# Measured after issue 13 (results cache, workers; fastyaml later dropped for the safe reader): about 4 minutes at load ~3.5 on
+# this shared 2-core machine, most of it check-jsonschema and status/score at N = 100. N = 400
+# and 1,741 are left to bench-national (check-jsonschema alone takes ~2 and ~8 minutes there).
+# --long 20: a measurement over 20 s is run once, not three times. bench/NOTES.md quotes the tables.
 BENCH_SCALE := $(BIN)/python bench/bench_scale.py
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_status.py

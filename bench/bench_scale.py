@@ -8,10 +8,13 @@ Usage::
 For each size N, :mod:`corpus` writes N plan folders (seed 0, no errors) into a temporary
 folder, and these processes are timed, each a fresh process as a user runs it:
 
-- ``status cold``: ``dxplan status CORPUS`` with an empty parse cache (``DXPLAN_CACHE_DIR``
+- ``status cold``: ``dxplan status CORPUS`` with an empty results cache (``DXPLAN_CACHE_DIR``
   a new empty folder for every run); the last cold run's cache is kept for the warm runs;
-- ``status warm``, ``score warm``: the same folder, the parse cache filled;
-- ``lint cold`` / ``lint warm``: ``dxplan lint CORPUS`` with an empty / the filled cache;
+- ``status warm``, ``score warm``: the same folder, the results cache filled by status;
+- ``lint cold`` / ``lint warm``: ``dxplan lint CORPUS`` with an empty cache / the cache the
+  last cold lint filled (nothing changed since);
+- ``lint 1 changed``: the filled cache, after a comment line is appended to one action file
+  (another line each run, so each run has one changed file to read again);
 - ``check-jsonschema``: ``check-jsonschema --schemafile schemas/action.schema.json`` on the
   same action files, then ``plan.schema.json`` on the plan.yaml files (the wall and CPU
   times of both processes added, the peak the larger one; long file lists are split into
@@ -25,7 +28,10 @@ Every figure is the median of ``--runs`` runs, except that a measurement whose f
 takes longer than ``--long`` seconds is not repeated (the table gives the run count).
 Times are wall-clock seconds and CPU seconds (user + system of the child, from
 ``os.wait4``); the CPU figure is the steadier one on a shared machine. Peak memory is the
-child's maximum resident set size in MiB (``ru_maxrss``), the largest over the runs.
+child's maximum resident set size in MiB (``ru_maxrss``, which covers its worker processes), the
+largest over the runs. On Linux a child's figure is at least this process's own peak at the
+time it was spawned, so the corpus is written by a child process and this one stays small
+(about 20 MiB): the figure is the command's own.
 
 The growth exponent is the log-log slope of time against files between the smallest and
 the largest N: 1 is linear, below 1 means fixed start-up costs still dominate the small N.
@@ -60,7 +66,7 @@ CHECK_JSONSCHEMA = BIN / "check-jsonschema"
 NATIONAL = 1741
 ARG_BYTES = 100_000  # file-list bytes per check-jsonschema process (well under ARG_MAX)
 
-SCALE_COLUMNS = ("lint cold", "lint warm", "status cold", "status warm", "score warm", "check-jsonschema")
+SCALE_COLUMNS = ("lint cold", "lint warm", "lint 1 changed", "status cold", "status warm", "score warm", "check-jsonschema")
 
 
 @dataclass
@@ -137,14 +143,14 @@ class Runner:
         self._n = 0
 
     def fresh_cache(self) -> Path:
-        """A new empty parse-cache folder."""
+        """A new empty cache folder."""
         self._n += 1
         path = self.scratch / f"cache-{self._n}"
         path.mkdir()
         return path
 
     def env(self, cache: Path) -> dict[str, str]:
-        """The environment for a child: ours, with the parse cache at ``cache``."""
+        """The environment for a child: ours, with the results cache at ``cache``."""
         env = dict(os.environ, DXPLAN_CACHE_DIR=str(cache))
         env.pop("DXPLAN_NO_CACHE", None)
         return env
@@ -181,11 +187,14 @@ def jsonschema_commands(folder: Path) -> list[list[str]]:
     return cmds
 
 
-def bench_size(n: int, runner: Runner, scratch: Path) -> dict:
-    """Write a corpus of ``n`` plans and time every SCALE_COLUMNS measurement on it."""
+def bench_size(n: int, runner: Runner, scratch: Path, only: set[str] | None = None) -> dict:
+    """Write a corpus of ``n`` plans and time every SCALE_COLUMNS measurement on it (or those in ``only``)."""
     folder = scratch / f"corpus-{n}"
     start = time.perf_counter()
-    manifest = corpus.generate(folder, plans=n, seed=0)
+    # in a child process: a process spawned by this one starts with this one's peak RSS as its
+    # own (Linux keeps the peak across exec), so this process must stay small at every N
+    subprocess.run([sys.executable, str(Path(corpus.__file__)), str(folder), "--plans", str(n), "--seed", "0"], check=True, capture_output=True)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     gen_s = time.perf_counter() - start
     dx = str(DXPLAN)
     target = str(folder)
@@ -202,15 +211,31 @@ def bench_size(n: int, runner: Runner, scratch: Path) -> dict:
     def warm_run(sub: str):
         return lambda: run_once([dx, sub, target], runner.env(warm[0]))
 
-    measures["status cold"] = runner.measure(cold("status"))
-    measures["status warm"] = runner.measure(warm_run("status"))
-    measures["score warm"] = runner.measure(warm_run("score"))
-    kept = warm[0]
-    measures["lint cold"] = runner.measure(cold("lint"))
-    warm[:] = [kept]
-    measures["lint warm"] = runner.measure(warm_run("lint"))
+    def want(name: str) -> bool:
+        return only is None or name in only
+
+    if want("status cold") or want("status warm") or want("score warm"):
+        measures["status cold"] = runner.measure(cold("status"))
+    if want("status warm"):
+        measures["status warm"] = runner.measure(warm_run("status"))
+    if want("score warm"):
+        measures["score warm"] = runner.measure(warm_run("score"))
+    measures["lint cold"] = runner.measure(cold("lint"))  # the last cold run's cache is kept
+    if want("lint warm"):
+        measures["lint warm"] = runner.measure(warm_run("lint"))
+    edited = sorted(folder.glob("*/actions/*.yaml"))[0]
+    edits = iter(range(1, 1_000_000))
+
+    def one_changed():
+        with edited.open("a", encoding="utf-8") as fh:
+            fh.write(f"# bench edit {next(edits)}\n")
+        return run_once([dx, "lint", target], runner.env(warm[0]))
+
+    if want("lint 1 changed"):
+        measures["lint 1 changed"] = runner.measure(one_changed)
     cjs = jsonschema_commands(folder)
-    measures["check-jsonschema"] = runner.measure(lambda: run_chain(cjs, runner.env(kept), folder))
+    if want("check-jsonschema"):
+        measures["check-jsonschema"] = runner.measure(lambda: run_chain(cjs, runner.env(warm[0]), folder))
     return {
         "plans": n,
         "files": manifest["files"],
@@ -222,7 +247,7 @@ def bench_size(n: int, runner: Runner, scratch: Path) -> dict:
 
 
 def bench_single(runner: Runner) -> dict[str, Measure]:
-    """``dxplan --help``, ``status plans/kama`` and ``report plans/kama``, parse cache warm."""
+    """``dxplan --help``, ``status plans/kama`` and ``report plans/kama``, results cache warm."""
     cache = runner.fresh_cache()
     env = runner.env(cache)
     kama = str(ROOT / "plans" / "kama")
@@ -231,7 +256,7 @@ def bench_single(runner: Runner) -> dict[str, Measure]:
         "dxplan status plans/kama": [str(DXPLAN), "status", kama],
         "dxplan report plans/kama": [str(DXPLAN), "report", kama],
     }
-    run_once(cmds["dxplan status plans/kama"], env)  # fill the parse cache
+    run_once(cmds["dxplan status plans/kama"], env)  # fill the results cache
     return {name: runner.measure(lambda c=cmd: run_once(c, env)) for name, cmd in cmds.items()}
 
 
@@ -240,6 +265,8 @@ def growth(rows: list[dict], key: str, attr: str) -> float | None:
     if len(rows) < 2:
         return None
     a, b = rows[0], rows[-1]
+    if key not in a["measures"] or key not in b["measures"]:
+        return None
     ta, tb = getattr(a["measures"][key], attr), getattr(b["measures"][key], attr)
     if ta <= 0 or tb <= 0 or a["files"] == b["files"]:
         return None
@@ -260,8 +287,8 @@ def scale_table(rows: list[dict], attr: str, runs: int) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in rows:
         ms = r["measures"]
-        ratio = getattr(ms["lint cold"], attr) / getattr(ms["check-jsonschema"], attr)
-        cells = [str(r["plans"]), f"{r['files']:,}", *(_cell(ms[c], attr, runs) for c in SCALE_COLUMNS), f"{ratio:.2f}"]
+        ratio = f"{getattr(ms['lint cold'], attr) / getattr(ms['check-jsonschema'], attr):.2f}" if "check-jsonschema" in ms else "—"
+        cells = [str(r["plans"]), f"{r['files']:,}", *(_cell(ms[c], attr, runs) if c in ms else "—" for c in SCALE_COLUMNS), ratio]
         lines.append("| " + " | ".join(cells) + " |")
     slopes = [growth(rows, c, attr) for c in SCALE_COLUMNS]
     if any(s is not None for s in slopes):
@@ -293,11 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--national", action="store_true", help=f"add N = {NATIONAL:,} (every municipality)")
     ap.add_argument("--long", type=float, default=30.0, help="do not repeat a measurement whose first run takes longer (s)")
     ap.add_argument("--json", type=Path, help="also write every sample as JSON here")
+    ap.add_argument("--only", help=f"comma-separated measurements to run (of: {', '.join(SCALE_COLUMNS)}; lint cold always runs)")
     args = ap.parse_args(argv)
     try:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({NATIONAL} if args.national else set()))
     except ValueError:
         ap.error(f"--sizes: not a comma-separated list of numbers: {args.sizes}")
+    only = {c.strip() for c in args.only.split(",")} if args.only else None
+    if only is not None and not only <= set(SCALE_COLUMNS):
+        ap.error(f"--only: unknown measurement(s): {', '.join(sorted(only - set(SCALE_COLUMNS)))}")
     if args.runs < 1 or any(n < 1 for n in sizes):
         ap.error("--runs and every size must be at least 1")
     for exe in (DXPLAN, CHECK_JSONSCHEMA):
@@ -314,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             single = bench_single(runner)
             for n in sizes:
                 print(f"… N = {n}", file=sys.stderr, flush=True)
-                rows.append(bench_size(n, runner, scratch))
+                rows.append(bench_size(n, runner, scratch, only))
         except BenchError as exc:
             print(f"bench_scale.py: {exc}", file=sys.stderr)
             return 1
@@ -328,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     print(scale_table(rows, "wall_s", args.runs))
     print("\n### CPU seconds (user + system)\n")
     print(scale_table(rows, "cpu_s", args.runs))
-    print("\n### One plan (plans/kama, parse cache warm)\n")
+    print("\n### One plan (plans/kama, results cache warm)\n")
     print(single_table(single))
     if args.json:
         data = {

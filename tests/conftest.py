@@ -35,10 +35,10 @@ def git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_parse_cache(tmp_path_factory):
-    """Keep the parse cache of the test session out of the user's ~/.cache."""
+def _private_results_cache(tmp_path_factory):
+    """Keep the results cache of the test session out of the user's ~/.cache."""
     mp = pytest.MonkeyPatch()
-    mp.setenv("DXPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("parse-cache")))
+    mp.setenv("DXPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("results-cache")))
     yield
     mp.undo()
 

@@ -46,6 +46,19 @@ def catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
 
 
+_command_lang: list[str] = []
+
+
+def set_command_lang(lang: str) -> None:
+    """Record the language the running command words its messages in (set by the CLI for each command)."""
+    _command_lang[:] = [lang]
+
+
+def command_lang(default: str) -> str:
+    """The language recorded by :func:`set_command_lang`, else ``default``."""
+    return _command_lang[0] if _command_lang else default
+
+
 def requested_lang(argv: list[str]) -> str:
     """The language a command line asks for before its options are parsed (for ``--help`` and usage errors):
     ``--lang ja|en`` or ``--lang=…`` in ``argv``, else ``DXPLAN_LANG``, else ja."""

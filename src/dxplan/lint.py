@@ -5,26 +5,40 @@ file, line, column and rule id, sorted and made strict (``strict``: warnings
 become errors) here and only here. With ``base=REV`` it also runs the goalpost
 guard (:func:`dxplan.rules.goalpost_change.check_change`) against each plan as
 it is at REV in its git repository.
+
+How it stays fast (issue 13): each plan folder is linted on its own
+(:func:`lint_folder`), by a pool of worker processes (:mod:`dxplan.parallel`; the
+result is the same for any number of workers), one plan at a time so memory does
+not grow with the number of plans. A plan folder whose files (names and bytes) are
+unchanged since the last run is answered from the results cache
+(:mod:`dxplan.result_cache`) without parsing; otherwise its files are read by the
+one safe reader (:mod:`dxplan.yamlread` through :func:`dxplan.load.load_plan`, unchanged
+files' data from the cache) and only files with findings are read again for positions.
+The plan's cache key holds the reader's limits, so a run under other limits decides afresh.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
-from . import gitio
-from .load import GitSource, LoadedPlan, load_plan
-from .planfiles import discover, plan_file_name
+from . import gitio, result_cache
+from .load import DiskSource, GitSource, Limits, LoadedPlan, load_plan
+from .parallel import imap_ordered
+from .planfiles import PLAN_FILE, discover, plan_file_name
 from .problems import Problem
 from .rules import goalpost_change, load_rules, run_checks
 
 
 @dataclass
 class LintResult:
-    """Problems found, and how many plans and files were read."""
+    """Problems found, and how many plan folders were read and files loaded."""
 
     problems: list[Problem]
-    plans: list[LoadedPlan]
+    files: int = 0
+    plans: int = 0
 
     @property
     def errors(self) -> int:
@@ -34,20 +48,88 @@ class LintResult:
     def warnings(self) -> int:
         return sum(p.severity == "warning" for p in self.problems)
 
-    @property
-    def files(self) -> int:
-        return sum(len(lp.actions) + (1 if lp.plan else 0) for lp in self.plans)
-
 
 def lint_plan(loaded: LoadedPlan, only: set[Path] | None = None) -> list[Problem]:
     """Load problems plus rule findings for one loaded plan."""
     return loaded.problems + run_checks(loaded, only)
 
 
-def goalpost_problems(base_rev: str, plans: list[LoadedPlan]) -> list[Problem]:
+@dataclass
+class _Preread:
+    """A plan folder on disk whose files were already read (a :class:`dxplan.load.FileSource`)."""
+
+    root: Path
+    actions: list[Path]
+    data: dict[Path, Any] = field(repr=False)
+    listing_error: OSError | None = None
+
+    def action_paths(self) -> list[Path]:
+        return self.actions
+
+    def read(self, paths: list[Path]) -> dict[Path, Any]:
+        return {p: self.data[p] for p in paths}
+
+
+def _limits_key(limits: Limits) -> str:
+    """All five limits (the plan's result also depends on the number of actions allowed)."""
+    return f"{limits.key}/{limits.actions}"
+
+
+def _folder_key(root: Path, data: dict[Path, Any], limits: Limits) -> bytes | None:
+    """The hash of the limits and a plan folder's file names and bytes; None when a file was not read (an error, too large)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(_limits_key(limits).encode() + b"\0")
+    for path, content in data.items():
+        if not isinstance(content, bytes):
+            return None
+        h.update(f"{path.relative_to(root).as_posix()}\0{len(content)}\0".encode())
+        h.update(content)
+    return h.digest()
+
+
+Row = tuple[str, int, int, str, str, str, str]
+"""A problem as the cache and the workers pass it: (path relative to the plan folder, line, column, severity, rule, ja, en)."""
+
+
+def lint_folder(root: Path) -> tuple[list[Row], int]:
+    """Every problem of plan folder ``root`` (all its files) as rows, and how many of its files loaded.
+
+    Answered from the results cache when the folder's files are unchanged; else loaded,
+    checked and stored. Runs in a worker process; never raises for bad input.
+    """
+    root = Path(root)
+    limits = Limits.from_env()
+    source = DiskSource(root, limits)
+    actions = source.action_paths()
+    # the files load_plan reads: past the actions limit it reads none (and reports the limit)
+    data = source.read([root / PLAN_FILE, *actions[: limits.actions]])
+    key = _folder_key(root, data, limits) if source.listing_error is None and len(actions) <= limits.actions else None
+    if key is not None:
+        hit = result_cache.get_plan(root, key)
+        if hit is not None:
+            return hit
+    result_cache.prefetch_data([result_cache.bytes_key(b, limits.key) for b in data.values() if isinstance(b, bytes)])
+    loaded = load_plan(_Preread(root, actions, data, source.listing_error), positions=False)
+    rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
+    result = (rows, len(loaded.actions) + (1 if loaded.plan else 0))
+    if key is not None:
+        result_cache.put_plan(root, key, result)
+    result_cache.flush()
+    return result
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path.absolute())
+
+
+def goalpost_problems(base_rev: str, plans: Iterable[LoadedPlan | Path]) -> list[Problem]:
     """``goalpost-change`` errors: goalposts moved since ``base_rev`` without a recorded reason.
 
-    Each plan (loaded from the working tree) is compared with the same plan
+    Each plan (loaded from the working tree; a plan folder given as a path is loaded
+    here, one at a time) is compared with the same plan
     folder at ``base_rev`` in the git repository holding it, read by the one
     loader (:class:`dxplan.load.GitSource`). A plan folder that did not exist at
     ``base_rev`` is new and has none. Positions point at the changed field in the
@@ -58,6 +140,8 @@ def goalpost_problems(base_rev: str, plans: list[LoadedPlan]) -> list[Problem]:
     problems: list[Problem] = []
     trees: dict[Path, tuple[str, dict[str, str]]] = {}
     for head in plans:
+        if not isinstance(head, LoadedPlan):
+            head = load_plan(head, positions=False)
         repo = gitio.repo_root(head.root)
         if repo not in trees:
             commit = gitio.resolve(base_rev, repo)
@@ -74,27 +158,38 @@ def goalpost_problems(base_rev: str, plans: list[LoadedPlan]) -> list[Problem]:
     return problems
 
 
-def lint_paths(paths: list[Path], *, strict: bool = False, only_files: set[Path] | None = None, base: str | None = None) -> LintResult:
+def lint_paths(
+    paths: list[Path], *, strict: bool = False, only_files: set[Path] | None = None, base: str | None = None, jobs: int | None = None
+) -> LintResult:
     """Lint plan folders, folders of plans, or files inside plans.
 
     ``only_files`` restricts the report to these files (plan-wide checks still
     see every file). ``base``: also report goalpost changes since that git
-    revision (see :func:`goalpost_problems`). Raises
+    revision (see :func:`goalpost_problems`). ``jobs``: worker processes (None: one
+    per CPU, see :func:`dxplan.parallel.default_jobs`); the result does not depend on it. Raises
     :class:`dxplan.planfiles.PlanNotFound` for a bad path and
     :class:`dxplan.gitio.GitError` when ``base`` cannot be read.
     """
-    problems: list[Problem] = []
-    plans: list[LoadedPlan] = []
+    folders: list[tuple[Path, set[Path] | None]] = []
     for root, only in discover(paths):
         if only_files is not None:
             only = {p for p in only_files if p.resolve().is_relative_to(root.resolve())} | (only or set())
             if not only:
                 continue
-        loaded = load_plan(root, only)
-        plans.append(loaded)
-        problems += lint_plan(loaded, only)
+        folders.append((root, only))
+    problems: list[Problem] = []
+    files = 0
+    results = imap_ordered(lint_folder, [root for root, _ in folders], jobs)
+    for (root, only), (rows, nfiles) in zip(folders, results):
+        files += nfiles
+        plan_path = root / PLAN_FILE
+        for rel, line, col, severity, rule, ja, en in rows:
+            path = root / rel
+            if only is not None and path != plan_path and path.resolve() not in only:
+                continue
+            problems.append(Problem(path, line, col, severity, rule, ja, en))
     if base is not None:
-        problems += goalpost_problems(base, plans)
+        problems += goalpost_problems(base, [root for root, _ in folders])
     if strict:
         problems = [p.with_severity("error") for p in problems]
-    return LintResult(sorted(problems, key=lambda p: (str(p.path), p.line, p.column, p.rule)), plans)
+    return LintResult(sorted(problems, key=lambda p: (str(p.path), p.line, p.column, p.rule)), files, len(folders))

@@ -3,7 +3,8 @@
 One loader, :func:`load_plan`, reads a plan folder from a *file source*: a
 folder on disk (:class:`DiskSource`) or a plan folder in a git tree at a
 revision (:class:`GitSource`, read through :mod:`dxplan.gitio`). Both go through
-the same steps: decode UTF-8, parse YAML (fast, through the parse cache, when
+the same steps: decode UTF-8, parse YAML with the one safe reader (:mod:`dxplan.yamlread`; fast, through the
+results cache (:mod:`dxplan.result_cache`) keyed by content and limits, when
 positions are not needed; positions are then computed lazily for files with
 findings), validate against the model, position every problem.
 
@@ -31,7 +32,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from . import gitio, parse_cache, planfiles
+from . import gitio, planfiles, result_cache
 from .i18n import N_, Text
 from .loaded import Document, LoadedAction, LoadedPlan, clamp
 from .yamlread import Limits, YamlFault, check_lines, parse
@@ -115,7 +116,8 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False, li
     ``text`` may be given to parse content that is not on disk (e.g. a file at a
     git revision); ``path`` is then only used in messages. ``fast=True`` records no
     positions (they are computed when first asked for) and serves the data from
-    the parse cache; the accept/refuse decision is the same either way. ``limits``:
+    the results cache (keyed by the text and the limits, holding only data this reader
+    accepted); the accept/refuse decision is the same either way. ``limits``:
     default :meth:`~dxplan.yamlread.Limits.from_env`. The document's ``tree`` is
     plain data (dicts, lists, scalars). Never raises for bad input.
     """
@@ -133,12 +135,13 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False, li
     try:
         if fast:
             check_lines(text, limits)
-            tree = parse_cache.get(text, salt=limits.key)
-            if tree is None:
+            key = result_cache.text_key(text, limits.key)
+            tree = result_cache.get_data(key)
+            if not isinstance(tree, dict):  # only data the safe reader accepted under these limits is ever stored
                 parsed = parse(text, limits)
                 tree = parsed.data
                 if isinstance(tree, dict):
-                    parse_cache.put(text, tree, salt=limits.key)
+                    result_cache.put_data(key, tree)
         else:
             parsed = parse(text, limits, positions=True)
             tree = parsed.data

@@ -8,9 +8,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..formatters import render as render_problems
-from ..lint import lint_paths
-from ..planfiles import PlanNotFound
 from ..problems import EXIT_OK, EXIT_PROBLEMS
 from .common import help_text, LangOpt, PathsArg, app, fail, resolve_lang
 
@@ -29,19 +26,23 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help=help_text("treat warnings as errors"))] = False,
     base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help=help_text("lint only files changed since REV"))] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", min=1, help=help_text("worker processes (default: DXPLAN_JOBS or one per CPU)"))] = None,
     lang: LangOpt = None,
 ) -> None:
     """Validate plan files: file:line:column: severity rule-id message.
 
     Exit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when there are errors, 2 on a usage error.
     """
+    from ..formatters import render as render_problems
     from ..gitio import GitError, changed_files
+    from ..lint import lint_paths
+    from ..planfiles import PlanNotFound
 
     lg = resolve_lang(lang)
     fmt = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     try:
         only = changed_files(changed_since, paths) if changed_since is not None else None
-        result = lint_paths(paths, strict=strict, only_files=only, base=base)
+        result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs)
     except GitError as exc:
         fail(exc.message(lg))
     except PlanNotFound as exc:

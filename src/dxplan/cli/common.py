@@ -8,21 +8,22 @@ is not available).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Iterable, Iterator, Optional
 
 import typer
 from rich.console import Console
 
 from .. import __version__
-from ..fiscal import FiscalYearError, parse_fiscal_year
-from ..load import LoadedPlan, load_plan
-from ..planfiles import PlanNotFound, discover
-from ..i18n import requested_lang, t
+from ..i18n import requested_lang, set_command_lang, t
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
+
+if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
+    from ..load import LoadedPlan
 
 
 HELP_LANG = requested_lang(sys.argv[1:])
@@ -90,8 +91,14 @@ PathsArg = Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("
 
 
 def resolve_lang(lang: Lang | None) -> str:
-    """The language of messages: ``--lang``, else ``DXPLAN_LANG``, else ja."""
-    return lang.value if lang else default_lang()
+    """The language of messages: ``--lang``, else ``DXPLAN_LANG``, else ja.
+
+    The choice is also recorded (:func:`dxplan.i18n.set_command_lang`) for the code that words a
+    message without being passed the language (cache warnings, worker processes).
+    """
+    chosen = lang.value if lang else default_lang()
+    set_command_lang(chosen)
+    return chosen
 
 
 class _Console(Console):
@@ -125,33 +132,61 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", metavar="DATE|REV", help=help_text("the plans as of the last commit on or before DATE, or at REV"))]
 
 
-def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
-    """Load the plans named by ``paths`` (as of a date or revision from git); report files that did not load on stderr."""
-    if as_of is not None:
-        from ..gitio import GitError
-        from ..history import plans_as_of
+class PlanStream:
+    """The plans ``paths`` name (as of a date or revision from git), loaded one at a time as they are iterated.
 
+    Iterating loads each plan folder when its turn comes and reports its load errors on
+    stderr (positioned, as lint shows them, then a one-line summary), so a command that
+    handles each plan and lets it go keeps the memory of one plan, whatever the number of
+    plans (issue 13). ``len()`` is the number of plan folders. Exits 2 (usage) for a path
+    that is not a plan or a revision git cannot read.
+    """
+
+    def __init__(self, paths: list[Path], lang: str, as_of: str | None = None) -> None:
+        from ..planfiles import PlanNotFound, discover
+
+        self.lang = lang
+        self._loaded: list[LoadedPlan] | None = None
+        self._roots: list[Path] = []
+        if as_of is not None:
+            from ..gitio import GitError
+            from ..history import plans_as_of
+
+            try:
+                self._loaded = plans_as_of(paths, as_of)
+            except PlanNotFound as exc:
+                fail(exc.message(lang))
+            except GitError as exc:
+                fail(exc.message(lang))
+            return
         try:
-            return plans_as_of(paths, as_of)
+            self._roots = [root for root, _ in discover(paths)]
         except PlanNotFound as exc:
             fail(exc.message(lang))
-        except GitError as exc:
-            fail(exc.message(lang))
-    try:
-        found = discover(paths)
-    except PlanNotFound as exc:
-        fail(exc.message(lang))
-    plans = []
-    for root, _ in found:
-        loaded = load_plan(root, positions=False)
-        errors = [p for p in loaded.problems if p.severity == "error"]
-        for p in errors[:MAX_SHOWN]:  # positioned, as lint shows them, so a CI log says where
-            typer.echo(f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(lang)}", err=True)
-        if errors:
-            msg = t(lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
-            typer.echo(f"dxplan: {msg}", err=True)
-        plans.append(loaded)
-    return plans
+
+    def __len__(self) -> int:
+        return len(self._loaded) if self._loaded is not None else len(self._roots)
+
+    def __iter__(self) -> Iterator[LoadedPlan]:
+        if self._loaded is not None:
+            yield from self._loaded
+            return
+        from ..load import load_plan
+
+        for root in self._roots:
+            loaded = load_plan(root, positions=False)
+            errors = [p for p in loaded.problems if p.severity == "error"]
+            for p in errors[:MAX_SHOWN]:  # positioned, as lint shows them, so a CI log says where
+                typer.echo(f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(self.lang)}", err=True)
+            if errors:
+                msg = t(self.lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
+                typer.echo(f"dxplan: {msg}", err=True)
+            yield loaded
+
+
+def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
+    """Every plan of :class:`PlanStream` at once (for commands that need them together); report files that did not load on stderr."""
+    return list(PlanStream(paths, lang, as_of))
 
 
 #: Load errors a data command prints (positioned) before its one-line summary.
@@ -164,13 +199,15 @@ def _rel(path: Path) -> str:
     return rel(path)
 
 
-def exit_for(plans: list[LoadedPlan]) -> int:
+def exit_for(plans: Iterable[LoadedPlan]) -> int:
     """1 when a plan did not load or has errors, else 0."""
-    return EXIT_PROBLEMS if any(p.severity == "error" for lp in plans for p in lp.problems) or any(lp.plan is None for lp in plans) else EXIT_OK
+    return EXIT_PROBLEMS if any(lp.plan is None or any(p.severity == "error" for p in lp.problems) for lp in plans) else EXIT_OK
 
 
 def parse_years(value: str | None, loaded: LoadedPlan, lang: str) -> list[int] | None:
     """``--year`` as a one-element list of fiscal years (Western start year); None for all; exit 2 when outside the plan."""
+    from ..fiscal import FiscalYearError, parse_fiscal_year
+
     if value is None:
         return None
     try:

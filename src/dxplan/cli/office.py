@@ -12,22 +12,26 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from .common import LangOpt, app, fail, help_text, make_console, parse_years, resolve_lang
 from ..atomic import write_atomic
 from ..i18n import t
-from ..load import LoadedPlan, load_plan
-from ..planfiles import PlanNotFound, discover
 from ..problems import EXIT_OK, EXIT_PROBLEMS
+
+if TYPE_CHECKING:
+    from ..load import LoadedPlan
 
 PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan folder"))]
 
 
 def _one_plan(path: Path, lang: str) -> LoadedPlan:
     """The one plan folder ``path`` names, loaded; exit 2 when it is not one, 1 when files do not load."""
+    from ..load import load_plan
+    from ..planfiles import PlanNotFound, discover
+
     try:
         found = discover([path])
     except PlanNotFound as exc:
@@ -181,6 +185,7 @@ def history_cmd(
     from ..fiscal import FiscalYearError, parse_fiscal_year
     from ..history import build_history
     from ..history_view import history_dict, print_history, render_markdown
+    from ..planfiles import PlanNotFound, discover
 
     lg = resolve_lang(lang)
     try:

@@ -8,11 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .. import jsonout, terminal
-from ..aggregate import grade_table, status_result
 from ..i18n import t
-from ..score import score_plan
-from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
+from ..problems import EXIT_OK
+from .common import help_text, AsOfOpt, LangOpt, PathsArg, PlanStream, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
 
 
 class StatusFormat(str, Enum):
@@ -45,16 +43,20 @@ def status(
     lists every indicator's target, actual and rate for one fiscal year (--year, default
     the plan's current year).
     """
+    from .. import jsonout, terminal
+    from ..aggregate import status_result
+
     lg = resolve_lang(lang)
-    loaded = load_all(paths, lg, as_of)
-    plans = [lp for lp in loaded if lp.plan is not None]
     if by is By.indicator:
+        plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
         _status_by_indicator(plans, year, format, lg)
         raise typer.Exit(exit_for(plans))
-    results = [
-        status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp, lg), by.value if by else None, lp.index)
-        for lp in plans
-    ]
+    code = EXIT_OK
+    results = []
+    for lp in PlanStream(paths, lg, as_of):  # one plan in memory at a time: only its (small) result is kept
+        code = max(code, exit_for([lp]))  # 1 also when a plan.yaml did not load
+        if lp.plan is not None:
+            results.append(status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp, lg), by.value if by else None, lp.index))
     if format is StatusFormat.json:
         data = [jsonout.status_dict(r, lg) for r in results]
         if len(data) > 1:
@@ -73,10 +75,11 @@ def status(
             console.print()
         if len(results) > 1:
             terminal.print_overview(console, [r.overview for r in results], lg)
-    raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load
+    raise typer.Exit(code)
 
 
 def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
+    from .. import jsonout, terminal
     from ..aggregate import current_year
     from ..score_indicators import indicator_progress
 
@@ -115,18 +118,26 @@ def score(
 
     Shows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates.
     """
+    from .. import jsonout, terminal
+    from ..aggregate import grade_table
+    from ..score import score_plan
+
     lg = resolve_lang(lang)
-    loaded = load_all(paths, lg, as_of)
-    plans = [lp for lp in loaded if lp.plan is not None]
+    code = EXIT_OK
+    plans = 0  # plans whose plan.yaml loaded
+    missing: str | None = None  # the plan lacking --action, when it is the only plan
     out = []
     console = make_console()
-    for lp in plans:
+    for lp in PlanStream(paths, lg, as_of):  # one plan in memory at a time
+        code = max(code, exit_for([lp]))  # 1 also when a plan.yaml did not load
+        if lp.plan is None:
+            continue
+        plans += 1
         actions = [la.action for la in lp.actions]
         if action is not None:
             found = lp.find_action(action)
             if found is None:
-                if len(plans) == 1:
-                    fail(t(lg, "{plan}: no action {id}", plan=lp.plan.id, id=action))
+                missing = lp.plan.id
                 continue
             actions = [found.action]
         scores = score_plan(lp.plan, actions, lp.index)
@@ -142,6 +153,8 @@ def score(
             for fy in lp.plan.fiscal_years if lp.plan.grade_scale else []:
                 terminal.print_grades(console, lp.plan, grade_table(lp.plan, actions, fy, index=lp.index), lg)
             console.print()
+    if plans == 1 and missing is not None:  # nothing was printed for it: the same usage error as before streaming
+        fail(t(lg, "{plan}: no action {id}", plan=missing, id=action))
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
-    raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load
+    raise typer.Exit(code)

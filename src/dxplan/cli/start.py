@@ -9,8 +9,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..load import load_plan
-from ..planfiles import PLAN_FILE
 from ..problems import EXIT_OK, EXIT_PROBLEMS
 from .common import help_text, LangOpt, app, fail, resolve_lang
 
@@ -92,6 +90,8 @@ def new(
     """
     from .. import scaffold
     from ..i18n import t
+    from ..load import load_plan
+    from ..planfiles import PLAN_FILE
     from ..scaffold_action import create_action
 
     lg = resolve_lang(lang)

@@ -1,0 +1,246 @@
+"""The results cache: same results as without it, keyed by content, version and schema, never trusted blindly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dxplan
+from dxplan import load as load_module, result_cache
+from dxplan.lint import lint_paths
+from dxplan.load import load_plan
+
+from conftest import PLANS, ROOT
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """A fresh, private cache folder for one test; the process's connection is forgotten before and after."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DXPLAN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("DXPLAN_NO_CACHE", raising=False)
+    result_cache.reset()
+    yield folder
+    result_cache.reset()
+
+
+@pytest.fixture
+def kama(tmp_path) -> Path:
+    dest = tmp_path / "plans" / "kama"
+    shutil.copytree(PLANS / "kama", dest)
+    return dest
+
+
+def _rows(result) -> list[tuple]:
+    return [(str(p.path), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in result.problems]
+
+
+def _uncached(paths, monkeypatch, **kw):
+    monkeypatch.setenv("DXPLAN_NO_CACHE", "1")
+    result_cache.reset()
+    try:
+        return lint_paths(paths, **kw)
+    finally:
+        monkeypatch.delenv("DXPLAN_NO_CACHE")
+        result_cache.reset()
+
+
+def _db(folder: Path) -> Path:
+    (db,) = folder.glob("results-*.sqlite3")
+    return db
+
+
+def test_data_round_trip_keeps_dates_and_strings_apart(cache):
+    data = {"evaluation_date": dt.date(2025, 2, 10), "note": "2025-02-10", "list": [1, 2.5, None, True], "m": {"__date__": "x", "y": 1}}
+    key = result_cache.text_key("text A")
+    result_cache.put_data(key, data)
+    result_cache.flush()
+    result_cache.reset()  # read back from the database, not from memory
+    got = result_cache.get_data(key)
+    assert got == data and isinstance(got["note"], str) and isinstance(got["evaluation_date"], dt.date)
+    assert isinstance(got["list"][1], float) and got["list"][3] is True
+    assert result_cache.get_data(result_cache.text_key("text A ")) is None  # another text, another key
+
+
+def test_cached_load_equals_fresh_load(cache, monkeypatch):
+    first = load_plan(PLANS / "kama", positions=False)  # fills the cache
+    result_cache.flush()
+    with sqlite3.connect(_db(cache)) as conn:
+        assert conn.execute("SELECT count(*) FROM data").fetchone()[0] == 51
+    result_cache.reset()
+    calls = []
+    real = load_module.parse
+    monkeypatch.setattr(load_module, "parse", lambda text, *a, **kw: calls.append(1) or real(text, *a, **kw))
+    second = load_plan(PLANS / "kama", positions=False)  # served from it
+    assert calls == []
+    monkeypatch.setenv("DXPLAN_NO_CACHE", "1")
+    fresh = load_plan(PLANS / "kama", positions=True)
+    dump = lambda lp: (lp.plan.model_dump(), [la.action.model_dump() for la in lp.actions])
+    assert dump(first) == dump(second) == dump(fresh)
+
+
+def test_results_equal_without_cache_cold_and_warm(cache, monkeypatch):
+    plain = _uncached([PLANS], monkeypatch)
+    cold = lint_paths([PLANS])
+    warm = lint_paths([PLANS])
+    assert plain.problems and _rows(cold) == _rows(plain) == _rows(warm)
+    assert (cold.files, cold.plans) == (warm.files, warm.plans) == (plain.files, 4)
+    with sqlite3.connect(_db(cache)) as conn:
+        assert conn.execute("SELECT count(*) FROM plans").fetchone()[0] == 4
+
+
+def test_unchanged_plan_is_not_parsed_and_a_changed_file_is_read_again(cache, kama, monkeypatch):
+    before = lint_paths([kama])
+    assert before.errors == 0
+    calls: list[str] = []
+    real = load_module.parse
+    monkeypatch.setattr(load_module, "parse", lambda text, *a, **kw: calls.append(text) or real(text, *a, **kw))
+    assert _rows(lint_paths([kama])) == _rows(before)
+    assert calls == []  # answered from the plan's results
+    action = kama / "actions" / "03.yaml"
+    action.write_text(action.read_text(encoding="utf-8").replace("status: 完了", "status: 完了済み", 1), encoding="utf-8")
+    after = lint_paths([kama])
+    assert calls == [action.read_text(encoding="utf-8")]  # only the changed file is parsed
+    new = [p for p in after.problems if p.rule == "unknown-status"]
+    assert [(p.path, p.severity) for p in new] == [(action, "error")]
+    assert _rows(after) == _rows(_uncached([kama], monkeypatch))
+
+
+def _tamper_plan_results(db: Path, value) -> None:
+    """Replace every stored plan result by ``value`` with a valid digest (as an old version's entry would look)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE plans SET value = ?", (result_cache._pack(value),))
+
+
+def test_changed_version_or_schema_starts_from_an_empty_cache(cache, kama, monkeypatch, tmp_path):
+    truth = lint_paths([kama])
+    assert truth.warnings > 0
+    result_cache.reset()
+    _tamper_plan_results(_db(cache), ([], 0))
+    assert lint_paths([kama]).problems == []  # the entry is what answered (the test would miss a stale cache otherwise)
+    result_cache.reset()
+    monkeypatch.setattr(dxplan, "__version__", "999.0")
+    assert _rows(lint_paths([kama])) == _rows(truth)
+    monkeypatch.undo()
+    monkeypatch.setenv("DXPLAN_CACHE_DIR", str(cache))
+    result_cache.reset()
+    assert lint_paths([kama]).problems == []  # back on the tampered database of this version
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    (schemas / "action.schema.json").write_text((schemas / "action.schema.json").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    monkeypatch.setattr(result_cache, "_schema_folder", lambda package: schemas)
+    result_cache.reset()
+    assert _rows(lint_paths([kama])) == _rows(truth)
+    assert len(list(cache.glob("results-*.sqlite3"))) == 3
+
+
+def test_corrupt_entry_is_ignored_with_a_warning(cache, kama, capfd):
+    truth = lint_paths([kama])
+    result_cache.reset()
+    db = _db(cache)
+    with sqlite3.connect(db) as conn:
+        (blob,) = conn.execute("SELECT value FROM plans").fetchone()
+        conn.execute("UPDATE plans SET value = ?", (blob[:-40] + bytes(40),))  # same length, other bytes
+        conn.execute("UPDATE data SET value = substr(value, 1, 30)")  # truncated entries
+    capfd.readouterr()
+    assert _rows(lint_paths([kama], jobs=1)) == _rows(truth)
+    assert str(db) in capfd.readouterr().err  # the warning names the cache
+    # the corrupt entries were replaced, not trusted later
+    result_cache.reset()
+    assert _rows(lint_paths([kama])) == _rows(truth)
+    assert capfd.readouterr().err == ""
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT min(length(value)) FROM data").fetchone()[0] > 30
+
+
+def test_unreadable_database_is_ignored_with_a_warning(cache, kama, capfd):
+    truth = lint_paths([kama])
+    result_cache.reset()
+    db = _db(cache)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    size = db.stat().st_size
+    with open(db, "r+b") as fh:  # truncated, and its header overwritten
+        fh.truncate(size // 3)
+        fh.seek(0)
+        fh.write(b"not a database at all" * 5)
+    capfd.readouterr()
+    assert _rows(lint_paths([kama], jobs=1)) == _rows(truth)
+    assert str(db) in capfd.readouterr().err
+    result_cache.reset()
+    assert _rows(lint_paths([kama])) == _rows(truth)  # a new database, filled again
+    result_cache.reset()
+    assert _rows(lint_paths([kama])) == _rows(truth)
+    assert capfd.readouterr().err == ""
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM plans").fetchone()[0] == 1
+
+
+def test_values_holding_more_than_plain_data_are_refused(cache, capfd):
+    import pickle
+
+    result_cache.put_data(result_cache.text_key("y"), {"a": 1})
+    result_cache.flush()  # creates the database
+    db = result_cache.database_path()
+    result_cache.reset()
+    key = result_cache.text_key("x")
+    payload = pickle.dumps(Path("/etc"))  # a class outside the plain ones, with a valid digest
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO data VALUES (?, ?)", (key, result_cache._digest(payload) + payload))
+    assert result_cache.get_data(key) is None
+    assert str(db) in capfd.readouterr().err
+    assert result_cache.get_data(result_cache.text_key("y")) == {"a": 1}
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from dxplan.lint import lint_paths
+result = lint_paths([Path(sys.argv[1])], jobs=2)
+print(len(result.problems), result.files)
+"""
+
+
+def test_two_processes_writing_at_once_corrupt_nothing(cache, tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "corpus.py"), str(corpus), "--plans", "8", "--seed", "2", "--error-rate", "0.1"], check=True, capture_output=True)
+    env = {**os.environ, "DXPLAN_CACHE_DIR": str(cache)}
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(corpus)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [o[1] for o in outs]
+    assert len({o[0] for o in outs}) == 1 and all(o[1] == "" for o in outs)
+    with sqlite3.connect(_db(cache)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM plans").fetchone()[0] == 8
+    result_cache.reset()
+    warm = lint_paths([corpus])
+    assert _rows(warm) == _rows(_uncached([corpus], monkeypatch))
+    assert warm.errors > 0
+
+
+@pytest.mark.parametrize("variable, value", [("DXPLAN_MAX_DEPTH", "3"), ("DXPLAN_MAX_ALIAS_NODES", "1"), ("DXPLAN_MAX_ACTIONS", "10"), ("DXPLAN_MAX_FILE_BYTES", "4000")])
+def test_a_warm_cache_decides_nothing_the_limits_would_refuse(cache, kama, monkeypatch, variable, value):
+    """Data and plan results stored under the default limits are not used under tighter ones: the safe reader decides again."""
+    anchored = kama / "actions" / "01.yaml"  # an alias in one file, so the alias limit has something to refuse
+    anchored.write_text(anchored.read_text(encoding="utf-8") + "x-note: &n {a: 1}\nx-copy: *n\n", encoding="utf-8")
+    lint_paths([kama])
+    load_plan(kama, positions=False)  # the file data entries, as status reads them
+    result_cache.flush()
+    monkeypatch.setenv(variable, value)
+    result_cache.reset()
+    warm = lint_paths([kama])
+    assert "limit-exceeded" in {p.rule for p in warm.problems}
+    assert _rows(warm) == _rows(_uncached([kama], monkeypatch))
+    data = load_plan(kama, positions=False)
+    monkeypatch.setenv("DXPLAN_NO_CACHE", "1")
+    fresh = load_plan(kama, positions=False)
+    assert [la.doc.path for la in data.actions] == [la.doc.path for la in fresh.actions]
+    assert [(p.path, p.line, p.column, p.rule) for p in data.problems] == [(p.path, p.line, p.column, p.rule) for p in fresh.problems]
+    assert any(p.rule == "limit-exceeded" for p in data.problems)
