@@ -217,12 +217,9 @@ def read_blobs(ids: list[str], repo: Path) -> dict[str, bytes]:
     ``git show REV:path``). Requests are object ids only, one a line, so no
     file name is ever part of the request. Raises :class:`GitError` if git fails.
     """
-    wanted = list(dict.fromkeys(ids))
+    wanted = _object_ids(ids)
     if not wanted:
         return {}
-    for oid in wanted:
-        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
-            raise GitError(Text("not an object id: {oid!r}", oid=oid))
     out = run_git(["cat-file", "--batch"], repo, input="".join(f"{oid}\n" for oid in wanted).encode("ascii")).stdout
     result: dict[str, bytes] = {}
     pos = 0
@@ -237,17 +234,23 @@ def read_blobs(ids: list[str], repo: Path) -> dict[str, bytes]:
     return result
 
 
+def _object_ids(ids: list[str]) -> list[str]:
+    """``ids`` without repeats, each checked to be a full object id (so no name or option reaches git)."""
+    wanted = list(dict.fromkeys(ids))
+    for oid in wanted:
+        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
+            raise GitError(Text("not an object id: {oid!r}", oid=oid))
+    return wanted
+
+
 def blob_sizes(ids: list[str], repo: Path) -> dict[str, int]:
     """The size in bytes of each blob ``ids`` (``git cat-file --batch-check``; nothing is read), by id.
 
     Lets a reader refuse a file over its size limit before reading it. Raises :class:`GitError` if git fails.
     """
-    wanted = list(dict.fromkeys(ids))
+    wanted = _object_ids(ids)
     if not wanted:
         return {}
-    for oid in wanted:
-        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
-            raise GitError(Text("not an object id: {oid!r}", oid=oid))
     out = run_git(["cat-file", "--batch-check"], repo, input="".join(f"{oid}\n" for oid in wanted).encode("ascii")).stdout
     sizes: dict[str, int] = {}
     for line in out.decode("ascii", "replace").splitlines():

@@ -9,10 +9,9 @@ WeasyPrint needs the system libraries Pango and HarfBuzz (Debian: ``libpango-1.0
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from .atomic import write_atomic
 from .i18n import t
 
 
@@ -37,17 +36,8 @@ def html_to_pdf(html: str, lang: str = "ja") -> bytes:
 
 
 def write_pdf(html: str, target: Path, lang: str = "ja") -> None:
-    """Print ``html`` to ``target`` atomically: written to a temporary file beside it, then renamed over it,
+    """Print ``html`` to ``target`` through the one atomic writer (:func:`dxplan.atomic.write_atomic`),
     so a failed run never leaves a half-written PDF. Raises :class:`PdfError` or OSError."""
     data = html_to_pdf(html, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, data)

@@ -46,11 +46,6 @@ def _one_plan(path: Path, lang: str) -> LoadedPlan:
     return loaded
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (:func:`dxplan.atomic.write_atomic`)."""
-    write_atomic(path, data)
-
-
 class ExportFormat(str, Enum):
     xlsx = "xlsx"
     csv = "csv"
@@ -96,7 +91,7 @@ def export_cmd(
         sys.stdout.flush()
         raise typer.Exit(EXIT_OK)
     try:
-        _write_bytes(output, data)
+        write_atomic(output, data)
     except OSError as exc:
         fail(t(lg, "{file}: cannot write ({reason})", file=str(output), reason=exc.strerror or str(exc)))
     typer.echo(t(lg, "{file}: {n} task row(s) written", file=str(output), n=len(rows)), err=True)
