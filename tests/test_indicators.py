@@ -10,6 +10,7 @@ from collections import defaultdict
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
+from dxplan.wording import core_text
 from dxplan.aggregate import grade_table, status_result
 from dxplan.cli import app
 from dxplan.diff import is_goalpost
@@ -87,7 +88,7 @@ def test_action_rate_combines_indicators_as_the_plan_declares():
     assert deciding.rate.shown == "95.0"
     # K6 has no actual: left out, K5 alone decides
     only = score_action(a3, plan)
-    assert only.rate.shown == "80.0" and any("K6" in en for _, en in only.rate.explain)
+    assert only.rate.shown == "80.0" and any("K6" in core_text(line, "en") for line in only.rate.explain)
 
 
 def test_grade_split_per_year_equals_the_hand_count():

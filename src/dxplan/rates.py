@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from .i18n import t
+from .i18n import Text
 
 
 class Method(StrEnum):
@@ -67,8 +67,8 @@ class Rate:
     method: Method
     status: RateStatus
     value: float | None = None
-    explain: list[tuple[str, str]] = field(default_factory=list)
-    reason: tuple[str, str] | None = None
+    explain: list[Text | tuple[str, str]] = field(default_factory=list)  # a (ja, en) pair only for bare formulas
+    reason: Text | None = None
     interim: bool = False
 
     @property
@@ -92,6 +92,3 @@ def ratio(actual: float, baseline: float, target: float, lower: bool) -> float |
     return num / denom * 100
 
 
-def pair(msgid: str, /, **params: object) -> tuple[str, str]:
-    """A message worded through the catalogue in both languages, as the (ja, en) pair :class:`Rate` keeps."""
-    return t("ja", msgid, **params), t("en", msgid, **params)

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from statistics import fmean
 
 from .fiscal import format_fiscal_year
-from .i18n import N_
+from .i18n import N_, Text
 from .model import Action, Indicator, IndicatorActual, Plan
-from .rates import INSUFFICIENT, NOT_APPLICABLE, OK, Method, Rate, RateStatus, fmt_num, pair, ratio, round1
+from .rates import INSUFFICIENT, NOT_APPLICABLE, OK, Method, Rate, RateStatus, fmt_num, ratio, round1
 
 
 @dataclass
@@ -108,7 +108,7 @@ def score_indicator(ind: Indicator, plan: Plan) -> IndicatorScore:
     unit = ind.unit or ""
     deadline = ind.final_deadline
     years: list[YearRate] = []
-    explain: list[tuple[str, str]] = [pair(
+    explain: list[Text] = [Text(
         N_("indicator {id} {name}: {measure}, {accumulation}, direction {direction}, baseline {baseline}"),
         id=ind.id, name=ind.name, measure=ind.measure, accumulation=ind.accumulation, direction=ind.direction,
         baseline="—" if base is None else f"{fmt_num(base)}{unit}",
@@ -128,7 +128,7 @@ def score_indicator(ind: Indicator, plan: Plan) -> IndicatorScore:
         if r is not None:
             msg = (N_("{fy}: {formula} × 100 = {rate}% (actual {actual}{unit}, target {target}{unit})") if actual.kind == "actual"
                    else N_("{fy}: {formula} × 100 = {rate}% (forecast {actual}{unit}, target {target}{unit})"))
-            explain.append(pair(
+            explain.append(Text(
                 msg, fy=format_fiscal_year(fy, style), formula=_formula(actual.value, base, target, lower), rate=round1(r),
                 actual=fmt_num(actual.value), unit=unit, target=fmt_num(target),
             ))
@@ -140,23 +140,23 @@ def _overall(ind: Indicator, plan: Plan, years: list[YearRate], base: float | No
     unit = ind.unit or ""
     if base is None:
         return Rate(Method.target, INSUFFICIENT if ind.actuals else NOT_APPLICABLE, explain=explain,
-                    reason=pair(N_("no baseline (lower-is-better indicator)")))
+                    reason=Text(N_("no baseline (lower-is-better indicator)")))
     if not ind.actuals:
         has_target = ind.target_value is not None or any(t.value is not None for t in ind.targets)
         if not has_target:
-            return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=pair(N_("no numeric target")))
-        return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=pair(N_("no actual yet")))
+            return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=Text(N_("no numeric target")))
+        return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=Text(N_("no actual yet")))
     deadline = ind.final_deadline
     if ind.accumulation == "per_year":
         rated = [y for y in years if y.status is OK]
         if not rated:
-            return Rate(Method.target, INSUFFICIENT, explain=explain, reason=pair(N_("no year has both a target and an actual")))
+            return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text(N_("no year has both a target and an actual")))
         value = fmean(y.rate for y in rated)
         last = rated[-1].fiscal_year
         due = deadline
         interim = due is not None and last < due
         parts = " + ".join(f"{round1(y.rate)}" for y in rated)
-        explain.append(pair(N_("mean over years: ({parts}) / {n} = {rate}%"), parts=parts, n=len(rated), rate=round1(value)))
+        explain.append(Text(N_("mean over years: ({parts}) / {n} = {rate}%"), parts=parts, n=len(rated), rate=round1(value)))
     else:
         latest = max(ind.actuals, key=lambda a: (a.fiscal_year, a.kind == "actual"))
         if ind.target_value is not None:
@@ -164,21 +164,21 @@ def _overall(ind: Indicator, plan: Plan, years: list[YearRate], base: float | No
         else:
             valued = [t for t in ind.targets if t.value is not None]
             if not valued:
-                return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=pair(N_("no numeric target")))
+                return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=Text(N_("no numeric target")))
             final = max(valued, key=lambda t: t.fiscal_year)
             target, due = final.value, final.fiscal_year
         value = ratio(latest.value, base, target, lower)
         if value is None:
-            return Rate(Method.target, INSUFFICIENT, explain=explain, reason=pair(N_("target equals baseline")))
+            return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text(N_("target equals baseline")))
         interim = due is not None and latest.fiscal_year < due
-        explain.append(pair(
+        explain.append(Text(
             N_("overall: latest actual {actual}{unit} ({fy}) against the final target {target}{unit}{due}: {formula} × 100 = {rate}%"),
             actual=fmt_num(latest.value), unit=unit, fy=format_fiscal_year(latest.fiscal_year, style), target=fmt_num(target),
             due="" if due is None else f" ({format_fiscal_year(due, style)})",
             formula=_formula(latest.value, base, target, lower), rate=round1(value),
         ))
     if interim:
-        explain.append(pair(N_("interim: the target is due in {due}"), due=format_fiscal_year(due, style)))
+        explain.append(Text(N_("interim: the target is due in {due}"), due=format_fiscal_year(due, style)))
     return Rate(Method.target, OK, value, explain, interim=interim)
 
 
@@ -196,41 +196,41 @@ def indicators_rate(scores: list[IndicatorScore], plan: Plan) -> Rate:
     the plan declares no way to combine them, or when the deciding indicator is not rated.
     """
     if not scores:
-        return Rate(Method.target, NOT_APPLICABLE, reason=pair(N_("no indicators")))
+        return Rate(Method.target, NOT_APPLICABLE, reason=Text(N_("no indicators")))
     rated = [s for s in scores if s.overall.status is OK]
     explain = [line for s in scores for line in s.overall.explain]
     combine = plan.scoring.combine
     if combine == "deciding":
         chosen = [s for s in scores if s.indicator.deciding]
         if not chosen:
-            return Rate(Method.target, INSUFFICIENT, explain=explain, reason=pair(N_("no indicator is marked deciding")))
+            return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text(N_("no indicator is marked deciding")))
         s = chosen[0]
         if s.overall.status is not OK:
             return Rate(Method.target, INSUFFICIENT if s.overall.status is INSUFFICIENT else NOT_APPLICABLE, explain=explain,
-                        reason=pair(N_("the deciding indicator {id} has no rate"), id=s.id))
-        explain.append(pair(N_("deciding indicator {id}: {rate}%"), id=s.id, rate=s.overall.shown))
+                        reason=Text(N_("the deciding indicator {id} has no rate"), id=s.id))
+        explain.append(Text(N_("deciding indicator {id}: {rate}%"), id=s.id, rate=s.overall.shown))
         return Rate(Method.target, OK, s.overall.value, explain, interim=s.overall.interim)
     if not rated:
         status = INSUFFICIENT if any(s.overall.status is INSUFFICIENT for s in scores) else NOT_APPLICABLE
-        return Rate(Method.target, status, explain=explain, reason=pair(N_("no indicator has a rate yet")))
+        return Rate(Method.target, status, explain=explain, reason=Text(N_("no indicator has a rate yet")))
     interim = any(s.overall.interim for s in rated)
     unrated = [s.id for s in scores if s.overall.status is not OK]
     if unrated:
-        explain.append(pair(N_("left out, no rate: {ids}"), ids=", ".join(unrated)))
+        explain.append(Text(N_("left out, no rate: {ids}"), ids=", ".join(unrated)))
     if len(rated) == 1:
         return Rate(Method.target, OK, rated[0].overall.value, explain, interim=interim)
     if combine is None:
         return Rate(Method.target, INSUFFICIENT, explain=explain,
-                    reason=pair(N_("{n} indicators have a rate and the plan declares no way to combine them (scoring.combine)"), n=len(rated)))
+                    reason=Text(N_("{n} indicators have a rate and the plan declares no way to combine them (scoring.combine)"), n=len(rated)))
     values = [s.overall.value for s in rated]
     if combine == "mean":
         value = fmean(values)
         parts = " + ".join(f"{s.overall.shown}" for s in rated)
-        explain.append(pair(N_("mean of indicators: ({parts}) / {n} = {rate}%"), parts=parts, n=len(rated), rate=round1(value)))
+        explain.append(Text(N_("mean of indicators: ({parts}) / {n} = {rate}%"), parts=parts, n=len(rated), rate=round1(value)))
     else:
         weakest = min(rated, key=lambda s: s.overall.value)
         value = weakest.overall.value
-        explain.append(pair(N_("weakest indicator {id}: {rate}%"), id=weakest.id, rate=weakest.overall.shown))
+        explain.append(Text(N_("weakest indicator {id}: {rate}%"), id=weakest.id, rate=weakest.overall.shown))
     return Rate(Method.target, OK, value, explain, interim=interim)
 
 
