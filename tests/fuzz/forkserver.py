@@ -109,9 +109,33 @@ def _wait(pid: int, timeout: float) -> tuple[int, bool, float, int]:
     return status, timed_out, time.monotonic() - start, int(usage.ru_maxrss)
 
 
+def _preload() -> None:
+    """Import every dxplan module once, before forking.
+
+    dxplan imports its heavy modules lazily (start-up time of one command); a forked child would
+    otherwise import them again for every command. Importing them here, in the server, makes each
+    child start with them loaded, as a long-running process would. A module that fails to import is
+    left to fail in the child, where the oracle sees it.
+    """
+    import importlib
+    import pkgutil
+
+    import dxplan
+
+    for info in pkgutil.walk_packages(dxplan.__path__, "dxplan."):
+        if info.name.endswith("__main__"):  # importing it would run the command line
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 - reported by the command that needs it
+            pass
+
+
 def main() -> None:
     """Serve requests from standard input until it closes."""
     entry = _entry()
+    if os.environ.get("DXFUZZ_PRELOAD", "1") != "0":
+        _preload()
     proto_in, proto_out = sys.stdin.fileno(), sys.stdout.fileno()
     for line in sys.stdin:
         if not line.strip():
