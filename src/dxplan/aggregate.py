@@ -251,6 +251,12 @@ def action_state(plan: Plan, action: Action, fiscal_year: int, index: PlanIndex 
     return State.in_progress
 
 
+FOCUS_EVALUATION_DATE = "evaluation_date"
+FOCUS_LATEST_DATA = "latest_data"
+FOCUS_NO_DATA = "no_data"
+FOCUS_ASKED = "asked"
+
+
 @dataclass
 class PlanOverview:
     """One plan's line in the combined view: actions and task rows per state for its current year.
@@ -262,23 +268,63 @@ class PlanOverview:
     fiscal_year: int
     actions: Counts
     rows: Counts
+    focus: str = FOCUS_EVALUATION_DATE
+    """Why this year (:class:`FocusYear` ``reason``)."""
 
 
-def current_year(plan: Plan) -> int:
-    """The fiscal year a plan's status refers to: that of its evaluation date, clamped to the period; else its first year."""
-    if plan.evaluation_date is None:
-        return plan.period_start
-    return min(max(fiscal_year_of(plan.evaluation_date), plan.period_start), plan.period_end)
+@dataclass
+class FocusYear:
+    """The fiscal year a plan's one-year views refer to, and why (``reason``):
+
+    - ``evaluation_date``: the year of the plan's evaluation date, clamped to the period;
+    - ``latest_data``: no evaluation date; the latest year of the period with recorded data
+      (a task row with a status, result or percent, an indicator actual or an entered grade);
+    - ``no_data``: no evaluation date and nothing recorded yet; the plan's first year;
+    - ``asked``: the year the command was given (``--year``).
+    """
+
+    fiscal_year: int
+    reason: str
+
+
+def data_years(plan: Plan, actions: list[Action]) -> set[int]:
+    """The fiscal years with recorded data: task rows with a status, result or percent; indicator actuals
+    (the plan's and the actions'); grades entered per indicator or action."""
+    years = {t.fiscal_year for a in actions for t in a.tasks if t.status or t.result or t.progress is not None}
+    indicators = [*plan.indicators, *(i for a in actions for i in a.all_indicators)]
+    years.update(x.fiscal_year for i in indicators for x in (*i.actuals, *i.grades))
+    years.update(g.fiscal_year for a in actions for g in a.grades)
+    return years
+
+
+def focus_year(plan: Plan, actions: list[Action] | None = None) -> FocusYear:
+    """The fiscal year a plan's status refers to (see :class:`FocusYear`). Without an evaluation date, the
+    latest year of the period with recorded data in ``actions`` (None: none looked at), else the first year
+    — never the first year's empty columns when a later year holds results."""
+    if plan.evaluation_date is not None:
+        fy = min(max(fiscal_year_of(plan.evaluation_date), plan.period_start), plan.period_end)
+        return FocusYear(fy, FOCUS_EVALUATION_DATE)
+    found = [y for y in data_years(plan, actions or []) if plan.period_start <= y <= plan.period_end]
+    if found:
+        return FocusYear(max(found), FOCUS_LATEST_DATA)
+    return FocusYear(plan.period_start, FOCUS_NO_DATA)
+
+
+def current_year(plan: Plan, actions: list[Action] | None = None) -> int:
+    """The fiscal year of :func:`focus_year`: that of the evaluation date, clamped to the period; else the
+    latest year with recorded data in ``actions``; else the plan's first year."""
+    return focus_year(plan, actions).fiscal_year
 
 
 def overview(plan: Plan, actions: list[Action], fiscal_year: int | None = None, index: PlanIndex | None = None) -> PlanOverview:
     """Actions and task rows per canonical state in one fiscal year (default :func:`current_year`)."""
-    fy = fiscal_year if fiscal_year is not None else current_year(plan)
+    focus = FocusYear(fiscal_year, FOCUS_ASKED) if fiscal_year is not None else focus_year(plan, actions)
+    fy = focus.fiscal_year
     index = index or PlanIndex(plan)
     acts = Counts()
     for a in actions:
         acts.add(action_state(plan, a, fy, index))
-    return PlanOverview(plan, fy, acts, status_table(plan, actions, fy, index=index).total)
+    return PlanOverview(plan, fy, acts, status_table(plan, actions, fy, index=index).total, focus.reason)
 
 
 @dataclass

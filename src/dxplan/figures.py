@@ -15,12 +15,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .aggregate import NO_DEPARTMENT, Counts, StatusResult, StatusTable, current_year, status_result, status_table
+from .aggregate import FOCUS_ASKED, NO_DEPARTMENT, Counts, FocusYear, StatusResult, StatusTable, focus_year, status_result, status_table
 from .load import LoadedPlan
 from .model import STATE_ORDER, Action, Plan
 from .planindex import PlanIndex
 from .problems import Problem
-from .score import ActionScore, ScoreState, attention_labels, band_order, scored_years
+from .score import NO_SCALE_LABEL, ActionScore, ScoreState, attention_labels, band_order, scored_years
+from .score_indicators import IndicatorScore, score_indicator
 
 
 @dataclass
@@ -83,8 +84,11 @@ class ReportFigures:
     - ``plan_problems`` / ``action_problems``: lint problems of the plan's own files / by action id.
     - ``scored_years``: the years the task rate averages over. ``generated``: the date given by the caller.
     - ``departments``: one entry per department with actions (:func:`department_figures`).
-    - ``has_results``: any task carries a status or result, or any action a summary evaluation or a
-      measurement; without, not-evaluated actions are left off the attention index (nothing is evaluated yet).
+    - ``has_results``: any task carries a status or result, or any action a summary evaluation, a
+      measurement, an indicator actual or an entered grade; without, not-evaluated actions are left off the
+      attention index (nothing is evaluated yet).
+    - ``focus``: the fiscal year the plan's status refers to and why (:func:`dxplan.aggregate.focus_year`).
+    - ``plan_indicators``: the plan-level indicators (飯塚市's 成果指標), scored once.
     """
 
     plan: Plan
@@ -109,14 +113,22 @@ class ReportFigures:
     generated: dt.date
     departments: list[DepartmentFigures]
     has_results: bool
+    focus: FocusYear
+    plan_indicators: list[IndicatorScore]
 
 
 def label_distribution(plan: Plan, scores: list[ActionScore]) -> list[LabelCount]:
-    """Actions per label of the plan's scale (highest band first), then insufficient data, then not evaluated."""
+    """Actions per label of the plan's scale (highest band first), then insufficient data, then not evaluated.
+
+    A plan that declares no percent scale has one bar ``ScoreState.no_scale`` first instead of the bands: the
+    actions with a rate and no scale to label it (never a borrowed label).
+    """
     n = len(scores)
     counts: list[tuple[str | ScoreState, int]] = [
         (lab, sum(1 for s in scores if s.state is ScoreState.evaluated and s.label == lab)) for lab in band_order(plan.rating_scale)
     ]
+    if not plan.rating_scale:
+        counts.append((ScoreState.no_scale, sum(1 for s in scores if s.state is ScoreState.evaluated and s.label == NO_SCALE_LABEL)))
     counts += [(st, sum(1 for s in scores if s.state is st)) for st in (ScoreState.insufficient_data, ScoreState.not_evaluated)]
     return [LabelCount(key, count, count / n * 100 if n else 0.0) for key, count in counts]
 
@@ -131,11 +143,14 @@ def actions_per_category(index: PlanIndex, actions: list[Action]) -> dict[str, i
     return out
 
 
-def has_results(actions: list[Action]) -> bool:
-    """True when any task carries a status or a result, or any action a summary evaluation or a target measurement."""
+def has_results(actions: list[Action], plan: Plan | None = None) -> bool:
+    """True when any task carries a status or a result, any action a summary evaluation or a target measurement,
+    or any indicator (the actions', and ``plan``'s when given) an actual or an entered grade, or any action a grade."""
     return any(
         t.status or t.result for a in actions for t in a.tasks
-    ) or any(a.summary_evaluation is not None or (a.target is not None and a.target.measurements) for a in actions)
+    ) or any(a.summary_evaluation is not None or (a.target is not None and a.target.measurements) or a.grades for a in actions) or any(
+        i.actuals or i.grades for i in [*(plan.indicators if plan else []), *(i for a in actions for i in a.all_indicators)]
+    )
 
 
 def department_figures(plan: Plan, index: PlanIndex, actions: list[Action], focus: list[int]) -> list[DepartmentFigures]:
@@ -230,12 +245,13 @@ def report_figures(
 
     years = [year] if year is not None else plan.fiscal_years
     status = status_result(plan, actions, years, None, index)
-    focus = [y.fiscal_year for y in status.years if y.table.total.with_status] or [year if year is not None else current_year(plan)]
+    current = FocusYear(year, FOCUS_ASKED) if year is not None else focus_year(plan, actions)
+    focus = [y.fiscal_year for y in status.years if y.table.total.with_status] or [current.fiscal_year]
     by_category = [status_table(plan, actions, fy, "category", index) for fy in focus]
     by_department = [t for t in (status_table(plan, actions, fy, "department", index) for fy in focus) if t.groups]
 
     low = attention_labels(plan.rating_scale)
-    results = has_results(actions)
+    results = has_results(actions, plan)
     attention = []
     for a in actions:
         s = by_id[a.id]
@@ -268,4 +284,6 @@ def report_figures(
         generated=generated,
         departments=department_figures(plan, index, actions, focus),
         has_results=results,
+        focus=current,
+        plan_indicators=[score_indicator(i, plan) for i in plan.indicators],
     )

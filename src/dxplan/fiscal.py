@@ -68,6 +68,16 @@ def format_fiscal_year(fy: int, style: str = "reiwa") -> str:
     return f"H{n}" if style == "r" else f"平成{n}年度"
 
 
+def period_years(start: int, end: int) -> int:
+    """Number of fiscal years from ``start`` to ``end`` inclusive (令和6年度〜令和8年度 → 3; the 3 of 「3カ年平均」).
+
+    Raises ValueError when ``end`` is before ``start``.
+    """
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    return end - start + 1
+
+
 def fiscal_year_of(day: dt.date) -> int:
     """Fiscal year containing ``day``: April–December → same year, January–March → previous."""
     return day.year if day.month >= 4 else day.year - 1

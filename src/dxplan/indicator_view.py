@@ -13,9 +13,10 @@ from .effects import MEANINGS, UNITS, EffectSums
 from .fiscal import format_fiscal_year
 from .i18n import N_, t
 from .wording import core_text
-from .model import Action, Plan
+from .model import Action, Indicator, Plan
 from .rates import RateStatus
 from .score import ActionScore
+from .score_indicators import IndicatorScore
 
 _MEANING = {
     "saving": N_("saving"), "extra_workload": N_("extra workload"), "cost": N_("cost"), "revenue": N_("revenue"),
@@ -30,6 +31,106 @@ def _num(x: float | None) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
+def indicator_entry(plan: Plan, s: IndicatorScore, lang: str = "ja") -> dict:
+    """One indicator, worded: ``{"id", "name", "unit", "baseline", "final", "cells": [per fiscal year of the plan:
+    {"target", "target_text", "actual", "rate", "bar", "grade"}], "overall"}``. A year with a target and no actual
+    reads "no actual yet", never 0 %; a final target given only as text (上昇) is shown as written."""
+    years = plan.fiscal_years
+    style = plan.fiscal_year_style
+    ind = s.indicator
+    unit = ind.unit or ""
+    cells = []
+    for fy in years:
+        y = next((x for x in s.years if x.fiscal_year == fy), None)
+        if y is None:
+            cells.append({"target": "—", "target_text": None, "actual": "—", "rate": "—", "bar": 0, "grade": s.grades.get(fy)})
+            continue
+        if y.status is RateStatus.ok:
+            rate = f"{y.shown}%"
+        elif y.status is RateStatus.insufficient_data:
+            rate = t(lang, "no actual yet")
+        else:
+            rate = "—"
+        actual = "—" if y.actual is None else f"{_num(y.actual.value)}{unit}" + (t(lang, " (forecast)") if y.actual.kind == "forecast" else "")
+        target = "—" if y.target is None else f"{_num(y.target)}{unit}"
+        cells.append({
+            "target": target,
+            "target_text": y.target_text if y.target_text and y.target_text != target else None,
+            "actual": actual,
+            "rate": rate,
+            "bar": 0 if y.rate is None else max(0, min(100, round(y.rate))),
+            "grade": s.grades.get(fy),
+        })
+    o = s.overall
+    overall = (f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")) if o.status is RateStatus.ok else (core_text(o.reason, lang) if o.reason else "—")
+    final = None
+    if ind.target_value is not None or ind.target_text:
+        final = ind.target_text or f"{_num(ind.target_value)}{unit}"
+        if ind.deadline is not None:
+            final += f"（{format_fiscal_year(ind.deadline, style)}）"
+    return {
+        "id": ind.id,
+        "name": ind.name,
+        "unit": unit,
+        "baseline": None if ind.baseline is None else f"{_num(ind.baseline.value)}{unit}"
+        + (f"（{format_fiscal_year(ind.baseline.fiscal_year, style)}）" if ind.baseline.fiscal_year else ""),
+        "final": final,
+        "cells": cells,
+        "overall": overall,
+    }
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {
+        "yearly_targets": t(lang, "yearly targets"),
+        "indicators": t(lang, "indicators"),
+        "indicator": t(lang, "indicator"),
+        "unit": t(lang, "unit"),
+        "baseline": t(lang, "baseline"),
+        "final": t(lang, "final target"),
+        "target": t(lang, "target"),
+        "actual": t(lang, "actual"),
+        "rate": t(lang, "rate"),
+        "grade": t(lang, "grade"),
+        "overall": t(lang, "overall"),
+        "effects": t(lang, "effect targets"),
+        "meaning": t(lang, "sign meaning"),
+        "effect_kind": t(lang, "kind of effect"),
+        "fiscal_year": t(lang, "fiscal year"),
+        "text_effects": t(lang, "cells without a number"),
+        "plan_indicators": t(lang, "plan-level indicators"),
+    }
+
+
+def plan_indicators_view(plan: Plan, scores: list[IndicatorScore], lang: str = "ja") -> dict | None:
+    """The plan-level indicators (飯塚市's 成果指標) for the report's summary: ``{"labels", "years", "indicators":
+    [:func:`indicator_entry`]}``; None when the plan has none. ``scores``: :attr:`dxplan.figures.ReportFigures.plan_indicators`."""
+    if not scores:
+        return None
+    return {
+        "labels": _labels(lang),
+        "years": [format_fiscal_year(fy, plan.fiscal_year_style) for fy in plan.fiscal_years],
+        "indicators": [indicator_entry(plan, s, lang) for s in scores],
+    }
+
+
+def indicator_summary(plan: Plan, ind: Indicator) -> str:
+    """An indicator in one line for a table cell: its id and name, then its final target (else its last yearly
+    target) as written, with the year it is due: ``K1 オンラインで申請できる手続の数: 80手続（令和8年度）``."""
+    unit = ind.unit or ""
+    target = ind.target_text or (None if ind.target_value is None else f"{_num(ind.target_value)}{unit}")
+    due = ind.deadline
+    if target is None:
+        written = [x for x in ind.targets if x.value is not None or x.text]
+        if written:
+            last = max(written, key=lambda x: x.fiscal_year)
+            target, due = last.text or f"{_num(last.value)}{unit}", last.fiscal_year
+    head = f"{ind.id} {ind.name}"
+    if target is None:
+        return head
+    return f"{head}: {target}" + (f"（{format_fiscal_year(due, plan.fiscal_year_style)}）" if due is not None else "")
+
+
 def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str = "ja") -> dict | None:
     """``{"labels", "years", "yearly_targets", "indicators", "effects"}`` for one action sheet; None when the
     action has no yearly target, indicator or effect (the block is then left out)."""
@@ -40,44 +141,7 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         for fy in years
     ]
     yearly = [y for y in yearly if y["texts"]]
-    indicators = []
-    for s in score.indicators:
-        ind = s.indicator
-        unit = ind.unit or ""
-        cells = []
-        for fy in years:
-            y = next((x for x in s.years if x.fiscal_year == fy), None)
-            if y is None:
-                cells.append({"target": "—", "target_text": None, "actual": "—", "rate": "—", "bar": 0, "grade": s.grades.get(fy)})
-                continue
-            if y.status is RateStatus.ok:
-                rate = f"{y.shown}%"
-            elif y.status is RateStatus.insufficient_data:
-                rate = t(lang, "no actual yet")
-            else:
-                rate = "—"
-            actual = "—" if y.actual is None else f"{_num(y.actual.value)}{unit}" + (t(lang, " (forecast)") if y.actual.kind == "forecast" else "")
-            target = "—" if y.target is None else f"{_num(y.target)}{unit}"
-            cells.append({
-                "target": target,
-                "target_text": y.target_text if y.target_text and y.target_text != target else None,
-                "actual": actual,
-                "rate": rate,
-                "bar": 0 if y.rate is None else max(0, min(100, round(y.rate))),
-                "grade": s.grades.get(fy),
-            })
-        o = s.overall
-        overall = (f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")) if o.status is RateStatus.ok else (core_text(o.reason, lang) if o.reason else "—")
-        indicators.append({
-            "id": ind.id,
-            "name": ind.name,
-            "unit": unit,
-            "baseline": None if ind.baseline is None else f"{_num(ind.baseline.value)}{unit}"
-            + (f"（{format_fiscal_year(ind.baseline.fiscal_year, style)}）" if ind.baseline.fiscal_year else ""),
-            "final": None if ind.target_value is None and not ind.target_text else (ind.target_text or f"{_num(ind.target_value)}{unit}"),
-            "cells": cells,
-            "overall": overall,
-        })
+    indicators = [indicator_entry(plan, x, lang) for x in score.indicators]
     sums = EffectSums()
     for e in action.effects:
         sums.add(e.kind, e.meaning, e.fiscal_year, e.value)
@@ -94,22 +158,7 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
     if not (yearly or indicators or effects or text_effects):
         return None
     return {
-        "labels": {
-            "yearly_targets": t(lang, "yearly targets"),
-            "indicators": t(lang, "indicators"),
-            "baseline": t(lang, "baseline"),
-            "final": t(lang, "final target"),
-            "target": t(lang, "target"),
-            "actual": t(lang, "actual"),
-            "rate": t(lang, "rate"),
-            "grade": t(lang, "grade"),
-            "overall": t(lang, "overall"),
-            "effects": t(lang, "effect targets"),
-            "meaning": t(lang, "sign meaning"),
-            "effect_kind": t(lang, "kind of effect"),
-            "fiscal_year": t(lang, "fiscal year"),
-            "text_effects": t(lang, "cells without a number"),
-        },
+        "labels": _labels(lang),
         "years": [format_fiscal_year(fy, style) for fy in years],
         "yearly_targets": yearly,
         "indicators": indicators,

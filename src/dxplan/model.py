@@ -220,13 +220,16 @@ class LintConfig(Strict):
 
 
 class PlanLabels(Strict):
-    """The plan's own Japanese labels for the schema's fields, used in reports."""
+    """The plan's own Japanese labels for the schema's fields, used in reports.
+
+    ``target`` defaults to the neutral 目標: 嘉麻市's 目標(値) is its own label, declared in its plan.yaml.
+    """
 
     category_levels: list[Text] = ["大区分", "中区分"]
     aim: str = "目指すこと"
     approach: str = "やること"
     background: str = "背景"
-    target: str = "目標(値)"
+    target: str = "目標"
     owners: str = "担い手"
     department: str = "担当課"
     plan: str = "計画"

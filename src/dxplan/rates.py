@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from .i18n import Text
+from .i18n import N_, Text
 
 
 class Method(StrEnum):
@@ -48,6 +48,23 @@ NOT_EVALUATED_LABEL = "未評価"
 
 NO_SCALE_LABEL = "評価尺度なし"
 """The label of a rate when the plan declares no percent scale (``rating_scale``): never a borrowed label."""
+
+
+MEASURE_WORDS = {
+    "count": N_("measured as a count"),
+    "level": N_("measured as a level"),
+    "increase": N_("measured as an increase"),
+    "multiple": N_("measured as a multiple"),
+    "per_year": N_("measured per year"),
+    "lower_is_better": N_("lower is better"),
+}
+"""How a target or indicator is measured (``TargetKind`` / ``Indicator.measure``), worded for explanations (水準, 倍率 …)."""
+
+ACCUMULATION_WORDS = {"cumulative": N_("cumulative"), "per_year": N_("each year on its own")}
+"""``Indicator.accumulation`` worded for explanations (累計 / 年度ごと)."""
+
+DIRECTION_WORDS = {"higher": N_("higher is better"), "lower": N_("lower is better")}
+"""``Indicator.direction`` worded for explanations."""
 
 
 def round1(value: float) -> Decimal:

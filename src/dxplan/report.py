@@ -23,6 +23,8 @@ from .i18n import t
 from .model import STATE_ORDER, Plan, State
 from .render import render_template, tidy_markdown
 from . import report_pages as pages
+from .indicator_view import plan_indicators_view
+from .report_grades import grade_summary_view
 from .report_common import (
     anchor, check_view, counts_view, date_label, fy_label, group_view, label_chart, paren, stacked_chart, state_views, total_view,
 )
@@ -230,6 +232,9 @@ def report_view(f: ReportFigures, lang: str = "ja", *, audit: bool = False, sect
         "header": plan_header_view(plan, lang),
         "cover": _cover_view(f, lang),
         "summary": pages.summary_view(f, anchors, audit, lang),
+        "grades": grade_summary_view(plan, f.status.grades, lang),
+        "plan_indicators": plan_indicators_view(plan, f.plan_indicators, lang),
+        "targets_shown": pages.targets_shown(f),
         "states": state_views(words, lang),
         "has_results": f.has_results,
         "status_years": [_year_status(plan, y, words, lang) for y in f.status.years],
@@ -244,6 +249,7 @@ def report_view(f: ReportFigures, lang: str = "ja", *, audit: bool = False, sect
         "sheets": [pages.sheet_view(f, a, anchors[a.id], L, lang) for a in f.sheets],
         "appendix": pages.appendix_view(f, anchors, lang) if audit else None,
         "scale": w.scale_bands(plan.rating_scale, lang),
+        "scale_line": w.scale_line(plan.rating_scale, lang),
         "scored_years": t(lang, "{start} to {end}", start=fy_label(plan, sy[0], lang), end=fy_label(plan, sy[-1], lang)) if len(sy) > 1 else fy_label(plan, sy[0], lang),
         "year": fy_label(plan, f.year, lang) if f.year is not None else None,
         "generated": date_label(plan, f.generated, lang),

@@ -171,13 +171,15 @@ def stacked_chart(chart_id: str, title: str, bars: list[tuple[str, Counts]], wor
     return {"id": chart_id, "title": title, "desc": desc, "height": 8 + len(out) * 46 + 4, "bars": out, "empty": all(b["empty"] for b in out)}
 
 
-_UNEVALUATED_CLASS = {ScoreState.insufficient_data: "lab-insufficient", ScoreState.not_evaluated: "lab-none"}
+_UNEVALUATED_CLASS = {ScoreState.insufficient_data: "lab-insufficient", ScoreState.not_evaluated: "lab-none", ScoreState.no_scale: "lab-none"}
 
 
 def label_bar_text(key: str | ScoreState, lang: str) -> str:
     """The words of one bar of the label distribution."""
     if key is ScoreState.not_evaluated:
         return t(lang, "not evaluated (no rate)")
+    if key is ScoreState.no_scale:
+        return t(lang, "a rate, no scale declared")
     return w.unevaluated_label(key, lang) if isinstance(key, ScoreState) else key
 
 

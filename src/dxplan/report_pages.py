@@ -12,7 +12,7 @@ from __future__ import annotations
 from .aggregate import share_text
 from .figures import Attention, DepartmentFigures, ReportFigures
 from .i18n import t
-from .indicator_view import sheet_indicators
+from .indicator_view import indicator_summary, sheet_indicators
 from .model import STATE_ORDER, Action, Task
 from .problems import Problem
 from .report_common import date_label, fy_label, label_class, stacked_chart, states_line
@@ -35,9 +35,10 @@ def _result_kind(kind: str | None, lang: str) -> str | None:
 
 def summary_view(f: ReportFigures, anchors: dict[str, str], audit: bool, lang: str) -> dict:
     """The one-page summary: status per fiscal year, the label split, what needs attention (grouped by reason)
-    and, for a plan without results, its tasks planned per year.
+    and, for a plan without results, its tasks planned per year. ``has_status``: some year has a task row with a
+    status; ``focus_line``: which fiscal year is current when the plan gives no evaluation date (else None).
 
-    ``{"years": [{"label", "cells": [count (share)], "without", "rows", "empty"}], "has_results",
+    ``{"years": [{"label", "cells": [count (share)], "without", "rows", "empty"}], "has_status", "focus_line", "has_results",
     "attention": [{"reason", "actions": [{"id", "title", "anchor", "label", "label_class"}]}], "attention_count",
     "planned": [{"label", "rows", "actions"}]}``.
     """
@@ -69,6 +70,8 @@ def summary_view(f: ReportFigures, anchors: dict[str, str], audit: bool, lang: s
     items = list(groups.values())
     return {
         "years": years,
+        "has_status": any(not y["empty"] for y in years),
+        "focus_line": w.focus_line(f.focus, fy_label(f.plan, f.focus.fiscal_year, lang), lang),
         "has_results": f.has_results,
         "attention": items,
         "attention_count": sum(len(g["actions"]) for g in items),
@@ -125,12 +128,25 @@ def _category_row(f: ReportFigures, a: Action, anchors: dict[str, str], sub: str
     row |= {
         "sub": sub,
         "rate": w.rate_text(s.rate),
-        "method": w.method_label(s.deciding, lang),
+        "method": w.method_label(s.deciding, lang, f.plan),
         "references": [{"heading": w.method_heading(m, lang), "text": w.reference_cell(s.references[m], lang)} for m in Method],
-        "target": a.target.text if a.target else None,
+        "target": target_cell(f, a),
         "owners": w.sep(lang).join(a.owners),
     }
     return row
+
+
+def target_cell(f: ReportFigures, a: Action) -> str | None:
+    """The target column of the category and department tables: the action's headline target as written; for an
+    action measured by indicators instead, one line per indicator (:func:`dxplan.indicator_view.indicator_summary`)."""
+    if a.target is not None:
+        return a.target.text
+    return "\n".join(indicator_summary(f.plan, i) for i in a.all_indicators) or None
+
+
+def targets_shown(f: ReportFigures) -> bool:
+    """Whether the tables need a target column: some action has a headline target or an indicator."""
+    return any(a.target is not None or a.all_indicators for a in f.actions)
 
 
 # --------------------------------------------------------------------------- departments
@@ -154,7 +170,7 @@ def department_pages(f: ReportFigures, anchors: dict[str, str], lang: str) -> li
                     "owner": da.owner,
                     "rows": da.rows,
                     "statuses": [states_line(da.counts[fy], words, lang) for fy in f.focus_years] if f.has_results else [],
-                    "target": da.action.target.text if da.action.target else None,
+                    "target": target_cell(f, da.action),
                 }
                 for da in d.actions
             ],
@@ -241,7 +257,7 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
     se = a.summary_evaluation
     explain = [
         {
-            "method": w.method_label(m, lang),
+            "method": w.method_label(m, lang, f.plan),
             "deciding": m == s.deciding,
             "value": w.rate_value(r, lang),
             "ok": r.status is RateStatus.ok,
@@ -262,12 +278,12 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         "rate": f"{s.rate.shown}%" if s.rate else None,
         "label": w.score_label(s, lang),
         "label_class": label_class(f.plan, s),
-        "method": None if s.deciding is None else w.method_label(s.deciding, lang),
+        "method": None if s.deciding is None else w.method_label(s.deciding, lang, f.plan),
         "summary_evaluation": None if se is None else {"percent": f"{se.percent:g}%", "reason": se.reason, "date": date_label(f.plan, se.date, lang)},
         "final": [{"text": None, "entries": []} | x for x in final if x.get("text") or x.get("entries")],
         "task_groups": _task_groups(f, a, lang),
         "explain": explain,
-        "decision": w.decision_line(s, lang),
+        "decision": w.decision_line(s, lang, f.plan),
         "notes": list(a.notes),
         "indicators": sheet_indicators(f.plan, a, s, lang),
     }

@@ -31,6 +31,7 @@ from .planindex import PlanIndex
 from .i18n import N_, Text
 from .rates import (  # noqa: F401 - re-exported
     INSUFFICIENT,
+    MEASURE_WORDS,
     NO_SCALE_LABEL,
     NOT_APPLICABLE,
     NOT_EVALUATED_LABEL,
@@ -163,7 +164,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
     if baseline is None:
         return Rate(Method.target, INSUFFICIENT, reason=Text("no baseline (lower-is-better target)"))
     explain = [
-        Text("target: {text} (kind {value}, target value {target_value}{unit}, baseline {baseline}{unit})", text=t.text, value=spec.kind.value, target_value=_fmt(spec.value), unit=unit, baseline=_fmt(baseline)),
+        Text("target: {text} ({kind}, target value {target_value}{unit}, baseline {baseline}{unit})", text=t.text, kind=Text(MEASURE_WORDS[spec.kind.value]), target_value=_fmt(spec.value), unit=unit, baseline=_fmt(baseline)),
     ]
     style = plan.fiscal_year_style
     if spec.kind is TargetKind.per_year:

@@ -28,7 +28,9 @@ from statistics import fmean
 from .fiscal import format_fiscal_year
 from .i18n import N_, Text
 from .model import Action, Indicator, IndicatorActual, Plan
-from .rates import INSUFFICIENT, NOT_APPLICABLE, OK, Method, Rate, RateStatus, fmt_num, ratio, round1
+from .rates import (
+    ACCUMULATION_WORDS, DIRECTION_WORDS, INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Method, Rate, RateStatus, fmt_num, ratio, round1,
+)
 
 
 @dataclass
@@ -109,8 +111,9 @@ def score_indicator(ind: Indicator, plan: Plan) -> IndicatorScore:
     deadline = ind.final_deadline
     years: list[YearRate] = []
     explain: list[Text] = [Text(
-        N_("indicator {id} {name}: {measure}, {accumulation}, direction {direction}, baseline {baseline}"),
-        id=ind.id, name=ind.name, measure=ind.measure, accumulation=ind.accumulation, direction=ind.direction,
+        N_("indicator {id} {name}: {measure}, {accumulation}, {direction}, baseline {baseline}"),
+        id=ind.id, name=ind.name, measure=Text(MEASURE_WORDS[ind.measure]), accumulation=Text(ACCUMULATION_WORDS[ind.accumulation]),
+        direction=Text(DIRECTION_WORDS[ind.direction]),
         baseline="—" if base is None else f"{fmt_num(base)}{unit}",
     )]
     for fy in _years(ind, plan):

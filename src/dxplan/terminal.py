@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .aggregate import GradeTable, PlanOverview, StatusResult, StatusTable, YearStatus, share_text
+from .aggregate import FocusYear, GradeTable, PlanOverview, StatusResult, StatusTable, YearStatus, share_text
 from .effects import MEANINGS, UNITS, EffectSums, EffectSummary
 from .fiscal import format_fiscal_year
 from .i18n import N_, STATE_EN, STATE_JA, pt, t
 from .model import STATE_ORDER, Plan, State
-from .score import NO_SCALE_LABEL, ActionScore, Method, RateStatus, ScoreState, tally_labels
+from .score import NO_SCALE_LABEL, ActionScore, Method, RateStatus, tally_labels
 from .score_indicators import IndicatorRow, IndicatorScore
 from . import wording as w
 
@@ -190,11 +190,15 @@ def print_effects(console: Console, plan: Plan, summary: EffectSummary, lang: st
         console.print(tb)
 
 
-def print_indicators(console: Console, plan: Plan, fiscal_year: int, rows: list[IndicatorRow], lang: str = "ja") -> None:
+def print_indicators(console: Console, plan: Plan, fiscal_year: int, rows: list[IndicatorRow], lang: str = "ja",
+                     focus: FocusYear | None = None) -> None:
     """``status --by indicator``: every indicator's target, actual and rate in one fiscal year, its overall rate
-    (interim marked) and grade; "no actual yet" apart from 0 %."""
+    (interim marked) and grade; "no actual yet" apart from 0 %. A target given only as text (上昇) is shown as
+    written. ``focus``: why this year (a line says so when the plan has no evaluation date)."""
     plan_heading(console, plan, lang)
     fy = format_fiscal_year(fiscal_year, plan.fiscal_year_style)
+    if focus is not None and (line := w.focus_line(focus, fy, lang)) is not None:
+        console.print("  " + line, style="yellow")
     tb = Table(title=t(lang, "{fy} indicators", fy=fy), title_justify="left")
     for col, just in ((t(lang, "action"), "left"), (t(lang, "indicator"), "left"), (t(lang, "target"), "right"),
                       (t(lang, "actual"), "right"), (t(lang, "rate"), "right"), (t(lang, "overall"), "right"), (t(lang, "grade"), "left")):
@@ -202,7 +206,10 @@ def print_indicators(console: Console, plan: Plan, fiscal_year: int, rows: list[
     for r in rows:
         unit = r.score.indicator.unit or ""
         y = r.year
+        ind = r.score.indicator
         target = "—" if y is None or y.target is None else f"{_num(y.target)}{unit}"
+        if target == "—" and ind.target_text and ind.target_value is None:
+            target = ind.target_text
         actual = "—" if y is None or y.actual is None else f"{_num(y.actual.value)}{unit}" + (t(lang, " (forecast)") if y.actual.kind == "forecast" else "")
         if y is None or y.status is RateStatus.not_applicable:
             rate = "—"
@@ -239,13 +246,13 @@ def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: 
             s.action_id,
             s.title,
             w.rate_text(s.rate) + (t(lang, " (interim)") if s.rate is not None and s.rate.interim else ""),
-            Text(t(lang, "no scale declared") if s.label == NO_SCALE_LABEL else w.score_label(s, lang), style=LABEL_STYLES.get(s.label, "dim")),
-            w.method_label(s.deciding, lang),
+            Text(w.score_label(s, lang), style=LABEL_STYLES.get(s.label, "dim")),
+            w.method_label(s.deciding, lang, plan),
             *[w.reference_cell(r, lang) for r in s.references.values()],
         )
     console.print(tb)
     console.print("  " + "、".join(
-        f"{t(lang, 'no scale declared') if k is ScoreState.no_scale else w.tally_key(k, lang)} {v}" for k, v in tally_labels(scores).items()
+        f"{w.tally_key(k, lang)} {v}" for k, v in tally_labels(scores).items()
     ))
 
 
@@ -254,7 +261,7 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
     console.print(Text(f"{s.action_id} {s.title}", style="bold"))
     for method, rate in s.references.items():
         mark = "▶ " if method == s.deciding else "  "
-        console.print(f"{mark}{w.method_label(method, lang)}: ", end="")
+        console.print(f"{mark}{w.method_label(method, lang, plan)}: ", end="")
         value = w.rate_value(rate, lang)
         console.print(value if rate.status is RateStatus.ok else Text(value, style="dim"))
         for line in rate.explain:
@@ -270,7 +277,7 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
     if s.label == NO_SCALE_LABEL:
         console.print("  " + t(lang, "rate {rate}%: no scale declared, so no label", rate=s.rate.shown), style="bold")
     else:
-        console.print(f"  {w.decision_line(s, lang)}", style="bold")
+        console.print(f"  {w.decision_line(s, lang, plan)}", style="bold")
     if plan.rating_scale:
         console.print(f"  {w.scale_line(plan.rating_scale, lang)}", style="dim")
     else:
@@ -293,3 +300,7 @@ def print_overview(console: Console, overviews: list[PlanOverview], lang: str = 
             tb.add_row(o.plan.municipality, fy, kind, *[str(c.states[s]) for s in STATE_ORDER], str(c.without), str(c.rows))
         tb.add_section()
     console.print(tb)
+    for o in overviews:
+        fy = format_fiscal_year(o.fiscal_year, o.plan.fiscal_year_style)
+        if (line := w.focus_line(FocusYear(o.fiscal_year, o.focus), fy, lang)) is not None:
+            console.print(f"  {o.plan.municipality}: {line}", style="dim")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .aggregate import Counts, GroupCounts, SnapshotCheck, StatusTable
+from .aggregate import FOCUS_LATEST_DATA, FOCUS_NO_DATA, Counts, FocusYear, GroupCounts, SnapshotCheck, StatusTable
+from .fiscal import period_years
 from .i18n import N_, NP_, STATE_EN, pt, resolve, t
 from .model import STATE_ORDER, Plan, RatingBand, State
-from .score import ActionScore, Method, Rate, RateStatus, ScoreState
+from .score import NO_SCALE_LABEL, ActionScore, Method, Rate, RateStatus, ScoreState
 
 
 def core_text(value: Any, lang: str) -> str:
@@ -34,16 +35,30 @@ def sep(lang: str) -> str:
 # --------------------------------------------------------------------------- methods
 
 _METHODS = {
-    # method: (long label, column heading); contexts keep them apart from the diff's shorter words
-    Method.target: (NP_("method", "rate against the target"), NP_("method column", "target")),
-    Method.tasks: (NP_("method", "mean of yearly task progress"), NP_("method column", "tasks")),
+    # method: (long label, column heading); contexts keep them apart from the diff's shorter words.
+    # {target}: the plan's own word for its target; {n}: the number of fiscal years of the plan's period.
+    Method.target: (NP_("method", "rate against {target}"), NP_("method column", "target")),
+    Method.tasks: (NP_("method", "mean of yearly task progress over {n} years"), NP_("method column", "tasks")),
     Method.summary: (NP_("method", "summary evaluation"), NP_("method column", "summary")),
 }
 
 
-def method_label(method: Method | None, lang: str) -> str:
-    """The deciding method in full (``目標(値)に対する進捗率``); ``—`` for None."""
-    return "—" if method is None else pt(lang, *_METHODS[method][0])
+def target_word(plan: Plan | None, lang: str) -> str:
+    """The plan's own word for its target (``PlanLabels.target``: 目標(値), 達成目標, the neutral default 目標) in
+    Japanese; in English "the target" (English output names the plan's words only beside a heading)."""
+    if plan is None or lang == "en":
+        return t(lang, "the target")
+    return plan.labels.target
+
+
+def method_label(method: Method | None, lang: str, plan: Plan | None = None) -> str:
+    """The deciding method in full, in the plan's words: ``目標(値)に対する進捗率`` (the plan's target label,
+    :func:`target_word`) and ``各年度タスクの3カ年平均進捗率`` (the years of the plan's period,
+    :func:`dxplan.fiscal.period_years`; 3 without a plan); ``—`` for None."""
+    if method is None:
+        return "—"
+    n = period_years(plan.period_start, plan.period_end) if plan is not None else 3
+    return pt(lang, *_METHODS[method][0], target=target_word(plan, lang), n=n)
 
 
 def method_heading(method: Method, lang: str) -> str:
@@ -83,12 +98,17 @@ def unevaluated_label(state: ScoreState, lang: str) -> str:
 
 
 def score_label(s: ActionScore, lang: str) -> str:
-    """An action's label: the plan's word (``達成``), else :func:`unevaluated_label`."""
-    return s.label if s.state is ScoreState.evaluated else unevaluated_label(s.state, lang)
+    """An action's label: the plan's word (``達成``), "no scale declared" for a rate the plan has no scale to
+    label, else :func:`unevaluated_label`."""
+    if s.state is not ScoreState.evaluated:
+        return unevaluated_label(s.state, lang)
+    return t(lang, "no scale declared") if s.label == NO_SCALE_LABEL else s.label
 
 
 def tally_key(key: str | ScoreState, lang: str) -> str:
-    """A key of :func:`dxplan.score.tally_labels` as a word: the label itself, データ不足 or 未評価."""
+    """A key of :func:`dxplan.score.tally_labels` as a word: the label itself, データ不足, 未評価 or 評価尺度なし."""
+    if key is ScoreState.no_scale:
+        return t(lang, "no scale declared")
     if key is ScoreState.insufficient_data:
         return t(lang, "insufficient data")
     if key is ScoreState.not_evaluated:
@@ -96,18 +116,25 @@ def tally_key(key: str | ScoreState, lang: str) -> str:
     return str(key)
 
 
-def decision_line(s: ActionScore, lang: str) -> str:
-    """How the label was decided: method, rate (noting the 100 % cap the label uses) and label; or why none."""
+def decision_line(s: ActionScore, lang: str, plan: Plan | None = None) -> str:
+    """How the label was decided: method (in ``plan``'s words, :func:`method_label`), rate (noting the 100 % cap
+    the label uses) and label; "no scale declared" when the plan has no percent scale; or why there is none."""
     if s.rate is not None and s.deciding is not None:
+        method = method_label(s.deciding, lang, plan)
+        if s.label == NO_SCALE_LABEL:
+            return t(lang, "decided by {method}: {rate}% (no scale declared, so no label)", method=method, rate=s.rate.shown)
         capped = t(lang, " (capped at 100%)") if s.rate.value is not None and s.rate.value > 100 else ""
-        return t(lang, "decided by {method}: {rate}%{capped} → {label}", method=method_label(s.deciding, lang), rate=s.rate.shown, capped=capped, label=s.label)
+        return t(lang, "decided by {method}: {rate}%{capped} → {label}", method=method, rate=s.rate.shown, capped=capped, label=s.label)
     if s.state is ScoreState.insufficient_data:
         return t(lang, "result: not evaluated (insufficient data)")
     return t(lang, "result: not evaluated (no rate)")
 
 
 def scale_bands(scale: list[RatingBand], lang: str) -> str:
-    """The rating scale in one line: ``達成 ≥100%、ほぼ達成 ≥90%、… 課題あり それ未満``."""
+    """The rating scale in one line: ``達成 ≥100%、ほぼ達成 ≥90%、… 課題あり それ未満``; for a plan without one,
+    a sentence saying that no scale is declared."""
+    if not scale:
+        return t(lang, "no scale declared: the plan declares no percent scale (rating_scale), so rates carry no label")
     return sep(lang).join(f"{b.label} ≥{b.min:g}%" if b.min is not None else t(lang, "{label} below", label=b.label) for b in scale)
 
 
@@ -117,13 +144,19 @@ def scale_heading(lang: str) -> str:
 
 
 def scale_line(scale: list[RatingBand], lang: str) -> str:
-    """``評価基準（小数第1位で判定）: 達成 ≥100%、…``."""
+    """``評価基準（小数第1位で判定）: 達成 ≥100%、…``; for a plan without a scale the sentence that none is declared."""
+    if not scale:
+        return scale_bands(scale, lang)
     return f"{scale_heading(lang)}: {scale_bands(scale, lang)}"
 
 
 def attention_intro(labels: list[str], lang: str, audit: bool = False) -> str:
     """The sentence introducing the report's attention index; ``labels`` are the plan's lowest bands.
     With ``audit`` the index also holds actions with lint findings."""
+    if not labels:
+        if audit:
+            return t(lang, "Actions not evaluated or with insufficient data, or with lint warnings (the plan declares no rating scale).")
+        return t(lang, "Actions not evaluated or with insufficient data (the plan declares no rating scale).")
     if audit:
         return t(lang, "Actions labelled {labels}, not evaluated or with insufficient data, or with lint warnings.", labels="・".join(labels))
     return t(lang, "Actions labelled {labels}, not evaluated or with insufficient data.", labels="・".join(labels))
@@ -269,6 +302,9 @@ _REPORT_WORDS = {
     "location": N_("location"),
     "no_findings": N_("no findings."),
     "history": N_("status over the evaluation dates"),
+    "graded": N_("graded"),
+    "not_graded": N_("not graded"),
+    "grade_shares_note": N_("Shares are of the graded rows; rows not graded (and, in brackets, grades not in the scale) are counted apart."),
 }
 
 
@@ -290,3 +326,16 @@ def report_labels(plan: Plan, lang: str) -> dict[str, str]:
         | {k: (f"{t(lang, en)} ({word})" if lang == "en" else word) for k, (word, en) in fields.items()}
         | {"no": "No", "none": "—", "scale": scale_heading(lang), "sep": sep(lang)}
     )
+
+
+# --------------------------------------------------------------------------- focus year
+
+
+def focus_line(focus: FocusYear, fy: str, lang: str) -> str | None:
+    """Which fiscal year a one-year view shows when the plan gives no evaluation date (:func:`dxplan.aggregate.focus_year`;
+    ``fy``: that year as the writer shows it); None when the year comes from the evaluation date or was asked for."""
+    if focus.reason == FOCUS_LATEST_DATA:
+        return t(lang, "No evaluation date: {fy} is shown, the latest fiscal year with recorded results.", fy=fy)
+    if focus.reason == FOCUS_NO_DATA:
+        return t(lang, "No evaluation date and no results recorded yet: {fy}, the plan's first fiscal year, is shown.", fy=fy)
+    return None

@@ -80,7 +80,7 @@ def status(
 
 def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
     from .. import jsonout, terminal
-    from ..aggregate import current_year
+    from ..aggregate import FOCUS_ASKED, FocusYear, focus_year
     from ..score_indicators import indicator_progress
 
     if format is StatusFormat.markdown:
@@ -89,12 +89,13 @@ def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: st
     console = make_console()
     for lp in plans:
         years = parse_years(year, lp, lang)
-        fy = years[0] if years else current_year(lp.plan)
-        rows = indicator_progress(lp.plan, [la.action for la in lp.actions], fy)
+        actions = [la.action for la in lp.actions]
+        focus = FocusYear(years[0], FOCUS_ASKED) if years else focus_year(lp.plan, actions)
+        rows = indicator_progress(lp.plan, actions, focus.fiscal_year)
         if format is StatusFormat.json:
-            data.append(jsonout.indicator_rows_dict(lp.plan, fy, rows, lang))
+            data.append(jsonout.indicator_rows_dict(lp.plan, focus.fiscal_year, rows, lang) | {"year_chosen_by": focus.reason})
         else:
-            terminal.print_indicators(console, lp.plan, fy, rows, lang)
+            terminal.print_indicators(console, lp.plan, focus.fiscal_year, rows, lang, focus)
             console.print()
     if format is StatusFormat.json:
         typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
@@ -142,7 +143,10 @@ def score(
             actions = [found.action]
         scores = score_plan(lp.plan, actions, lp.index)
         if format is ScoreFormat.json:
-            out.append({"plan": lp.plan.id, "municipality": lp.plan.municipality, "actions": [jsonout.score_dict(s, lg) for s in scores]})
+            entry = {"plan": lp.plan.id, "municipality": lp.plan.municipality, "actions": [jsonout.score_dict(s, lg) for s in scores]}
+            if lp.plan.grade_scale is not None:  # the grade split per year, as `status` gives it
+                entry["grades"] = [jsonout.grade_table_dict(grade_table(lp.plan, actions, fy, index=lp.index), lp.plan, lg) for fy in lp.plan.fiscal_years]
+            out.append(entry)
         elif explain:
             terminal.plan_heading(console, lp.plan, lg)
             for s in scores:
