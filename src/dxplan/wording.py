@@ -335,7 +335,7 @@ def focus_line(focus: FocusYear, fy: str, lang: str) -> str | None:
     """Which fiscal year a one-year view shows when the plan gives no evaluation date (:func:`dxplan.aggregate.focus_year`;
     ``fy``: that year as the writer shows it); None when the year comes from the evaluation date or was asked for."""
     if focus.reason == FOCUS_LATEST_DATA:
-        return t(lang, "No evaluation date: {fy} is shown, the latest fiscal year with recorded results.", fy=fy)
+        return t(lang, "No evaluation date: {fy}, the latest fiscal year with recorded results, is taken as the current year.", fy=fy)
     if focus.reason == FOCUS_NO_DATA:
-        return t(lang, "No evaluation date and no results recorded yet: {fy}, the plan's first fiscal year, is shown.", fy=fy)
+        return t(lang, "No evaluation date and no results recorded yet: {fy}, the plan's first fiscal year, is taken as the current year.", fy=fy)
     return None
