@@ -10,7 +10,7 @@ Indicator edits (:class:`~dxplan.sheet_indicators.IndicatorEdit`) change an entr
 indicator's ``actuals`` or ``grades`` in place, remove it, or insert a new entry after its
 anchor; a new entry is written in flow style (``{fiscal_year: 令和7年度, value: 46}``) like its
 neighbours, with its fields in model order, and a missing ``actuals:``/``grades:`` list is added
-where :class:`~dxplan.model.Indicator` declares it.
+where :class:`~dxplan.model.Indicator` declares it; a list whose last entry is removed goes too.
 
 Before anything is written, each new text is parsed again and must (a) validate as an
 :class:`~dxplan.model.Action` and (b) hold exactly the old data with the edits applied — no other
@@ -127,6 +127,8 @@ def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: boo
             else:
                 for k, v in e.changes.items():
                     _set(entries[e.index], k, v, _ENTRY_FIELDS[name])
+        if not entries and any(e.remove for e in group):
+            del ind[name]  # the sheet emptied the list's last entry: no empty list left behind
 
 
 def _edit_tree(tree: dict, edits: list[FieldEdit], path: Path) -> None:

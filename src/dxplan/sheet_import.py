@@ -15,6 +15,9 @@ each with the sheet, row, column and header where it was found:
 - a cell filled in a column that does not belong to the row's kind (a task column of an
   indicator row or the other way round, in the one CSV table that holds both).
 
+A Shift_JIS (cp932) CSV cannot hold every character of a plan (鹿島市 15: 实); a cell that
+equals the plan's text once that text is passed through cp932 counts as unchanged.
+
 Only ``result``, ``status`` and ``progress`` turn into :class:`FieldEdit` s, and only where the
 cell differs from the YAML (an empty cell equals a missing field); an indicator row's actual and
 grade cells turn into :class:`~dxplan.sheet_indicators.IndicatorEdit` s. Callers apply nothing
@@ -87,6 +90,18 @@ class ImportCheck:
     def field_count(self) -> int:
         """How many fields the edits change: one per task field, :attr:`IndicatorEdit.fields` per indicator edit."""
         return len(self.edits) + sum(e.fields for e in self.indicator_edits)
+
+
+def _through_cp932(value: Any, shown: Any) -> Any:
+    """The plan's ``shown`` value when ``value`` is what a cp932 file makes of it (``?`` for characters outside cp932), else ``value``.
+
+    Excel on Japanese Windows writes such characters (实, –) as ``?`` in a Shift_JIS CSV; an
+    unchanged cell must not read as an edit, and an editable text must not lose the character.
+    """
+    text, expected = cell_text(value), cell_text(shown)
+    if text is None or expected is None or text == expected:
+        return value
+    return shown if text == expected.encode("cp932", "replace").decode("cp932") else value
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -194,6 +209,8 @@ class _Checker:
         where: dict[str, tuple[int, Column]] = {}
         for i, col in mapping.items():
             value = cells[i] if i < len(cells) else None
+            if table.encoding == "cp932":
+                value = _through_cp932(value, row.values.get(col.field))
             if col.field not in own_fields:
                 if cell_text(value) is not None:
                     self.problem(table, number, i, col.header,
