@@ -120,10 +120,12 @@ class IndicatorRow:
 
     @property
     def actual(self) -> IndicatorActual | None:
+        """The actual entry the row shows (None: the year has none)."""
         return self.indicator.actuals[self.actual_index] if self.actual_index is not None else None
 
     @property
     def grade(self) -> GradeEntry | None:
+        """The grade entry the row shows (None: the year has none)."""
         return self.indicator.grades[self.grade_index] if self.grade_index is not None else None
 
 
