@@ -2,11 +2,22 @@
 
 CSV: one table for every fiscal year (the 年度 column tells them apart), the plan's Japanese
 headers, the row key in the first column (its header holds the export scope, see
-:mod:`dxplan.sheets`), CRLF line ends as Excel writes them.
+:mod:`dxplan.sheets`), CRLF line ends as Excel writes them. Where the export has indicator rows
+(:mod:`dxplan.sheet_indicators`) they follow the task rows in the same table: the indicator-only
+columns (指標ID … 評価) come after the task columns and stay empty on task rows, the task-only
+columns (計画, 実施, 進捗状況 …) stay empty on indicator rows.
 
-JSON: ``{"schema_version": 1, "plan": {...}, "scope": {...}, "columns": [...], "rows": [...]}``;
-each row holds the key, the action id, the fiscal year as a number (2024) and every column's
-value under its field name; ``progress`` is a percent 0–100.
+JSON (``schema_version`` 2)::
+
+    {"schema_version": 2, "plan": {..., "grades": ["A", "B", ...]}, "scope": {...},
+     "columns": [...], "rows": [...], "indicator_columns": [...], "indicator_rows": [...]}
+
+each task row holds the key, the action id, the fiscal year as a number (2024) and every
+column's value under its field name; ``progress`` is a percent 0–100. Each indicator row holds
+the key, the action and indicator ids, the fiscal year as a number, the year's target value as
+a number (``year_target_value``, in ``unit``; ``year_target`` is the text as written), the
+actual value (in ``unit``), ``actual_kind`` as ``actual``/``forecast`` and the grade.
+Version 1 had no ``indicator_*`` keys and no ``plan.grades``.
 """
 
 from __future__ import annotations
@@ -17,27 +28,41 @@ import json
 from typing import Any
 
 from .model import Plan
+from .sheet_indicators import IndicatorRow, flat_columns, grade_words, indicator_columns
 from .sheets import SCHEMA_VERSION, Scope, SheetRow, columns
 
 
-def write_csv(plan: Plan, rows: list[SheetRow], scope: Scope) -> bytes:
-    """The CSV file as bytes: UTF-8 with a BOM, CRLF line ends, every field quoted where needed."""
-    cols = columns(plan)
+def write_csv(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = ()) -> bytes:
+    """The CSV file as bytes: UTF-8 with a BOM, CRLF line ends, every field quoted where needed; task rows, then indicator rows."""
+    cols = flat_columns(plan, bool(rows), bool(indicator_rows))
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([scope.header() if c.field == "key" else c.header for c in cols])
-    for r in rows:
+    for r in [*rows, *indicator_rows]:
         w.writerow(["" if v is None else v for v in (r.key if c.field == "key" else r.values.get(c.field) for c in cols)])
     return buf.getvalue().encode("utf-8-sig")
 
 
-def export_dict(plan: Plan, rows: list[SheetRow], scope: Scope) -> dict[str, Any]:
+def _indicator_row(r: IndicatorRow, cols: list[Any]) -> dict[str, Any]:
+    actual = r.actual
+    target = next((t for t in r.indicator.targets if t.fiscal_year == r.fiscal_year), None)
+    return {
+        "key": r.key, "action_id": r.action_id, "indicator_id": r.indicator.id, "fiscal_year_number": r.fiscal_year, "joint": r.joint,
+        **{c.field: r.values.get(c.field) for c in cols if c.field not in ("key", "joint")},
+        "year_target_value": target.value if target else None,
+        "actual_kind": actual.kind if actual else None,
+    }
+
+
+def export_dict(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = ()) -> dict[str, Any]:
     """The JSON export as data (see the module docstring)."""
     cols = columns(plan)
+    icols = indicator_columns(plan)
     return {
         "schema_version": SCHEMA_VERSION,
         "plan": {"id": plan.id, "municipality": plan.municipality, "title": plan.title,
-                 "evaluation_date": plan.evaluation_date.isoformat() if plan.evaluation_date else None},
+                 "evaluation_date": plan.evaluation_date.isoformat() if plan.evaluation_date else None,
+                 "grades": grade_words(plan)},
         "scope": {"department": scope.department, "fiscal_years": scope.years},
         "columns": [{"field": c.field, "header": c.header, "editable": c.editable} for c in cols if c.field != "key"],
         "rows": [
@@ -45,9 +70,11 @@ def export_dict(plan: Plan, rows: list[SheetRow], scope: Scope) -> dict[str, Any
              **{c.field: r.values.get(c.field) for c in cols if c.field not in ("key", "joint")}}
             for r in rows
         ],
+        "indicator_columns": [{"field": c.field, "header": c.header, "editable": c.editable} for c in icols if c.field != "key"],
+        "indicator_rows": [_indicator_row(r, icols) for r in indicator_rows],
     }
 
 
-def write_json(plan: Plan, rows: list[SheetRow], scope: Scope) -> bytes:
+def write_json(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = ()) -> bytes:
     """The JSON export as UTF-8 bytes (indented, Japanese kept as written)."""
-    return (json.dumps(export_dict(plan, rows, scope), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(export_dict(plan, rows, scope, indicator_rows), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

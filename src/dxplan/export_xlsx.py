@@ -5,6 +5,10 @@ text's display width (full-width characters count two) up to each column's limit
 wrapped and top-aligned; the status column restricted to the plan's words by a drop-down
 (data validation), progress to a number 0–100; read-only columns locked and shaded, the
 sheet protected without a password so the locks hold while editable cells stay free.
+
+Indicator rows (:mod:`dxplan.sheet_indicators`) go on their own sheets, one per fiscal year
+(``指標 令和6年度``), after the task sheets, in the same layout: targets read-only and shaded, the
+kind of actual restricted to 実績/見込 and the grade to the plan's ``grade_scale`` by drop-downs.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .fiscal import format_fiscal_year
+from .i18n import t
 from .model import Plan
+from .sheet_indicators import KIND_WORDS, IndicatorRow, grade_words, indicator_columns, indicators_title
 from .sheets import Column, Scope, SheetRow, columns, status_words
 
 READ_ONLY_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -32,7 +38,7 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _width(col: Column, rows: list[SheetRow]) -> float:
+def _width(col: Column, rows: list[Any]) -> float:
     longest = max([display_width(col.header)] + [max(map(display_width, str(r.values.get(col.field) or "").split("\n"))) for r in rows])
     return min(max(longest, 6), col.width) + 2
 
@@ -48,53 +54,83 @@ def sheet_title(plan: Plan, fy: int) -> str:
     return format_fiscal_year(fy, plan.fiscal_year_style)[:31]
 
 
-def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope) -> bytes:
-    """The workbook as bytes: a sheet per fiscal year of ``scope.years`` holding that year's ``rows``."""
+def _write_sheet(ws: Any, cols: list[Column], rows: list[Any], scope: Scope) -> int:
+    """Header, rows, widths, locks and freeze of one worksheet; returns the last row the validations cover."""
+    for c, col in enumerate(cols, start=1):
+        cell = ws.cell(row=1, column=c)
+        _set(cell, scope.header() if col.field == "key" else col.header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = _WRAP
+        cell.protection = Protection(locked=True)
+        ws.column_dimensions[get_column_letter(c)].width = _width(col, rows)
+    for r, row in enumerate(rows, start=2):
+        for c, col in enumerate(cols, start=1):
+            cell = ws.cell(row=r, column=c)
+            _set(cell, row.key if col.field == "key" else row.values.get(col.field))
+            cell.alignment = _WRAP
+            cell.protection = Protection(locked=not col.editable)
+            if not col.editable:
+                cell.fill = READ_ONLY_FILL
+    ws.column_dimensions["A"].hidden = True
+    ws.freeze_panes = "B2"
+    last = max(len(rows) + 1, 2)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last}"
+    return last
+
+
+def _letter(cols: list[Column], name: str) -> str:
+    return get_column_letter([c.field for c in cols].index(name) + 1)
+
+
+def _choice(ws: Any, words: list[str], column: str, last: int, title: str, error: str) -> None:
+    """A drop-down restricted to ``words`` on ``column`` rows 2..``last`` (blank allowed)."""
+    dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True, showDropDown=False)
+    dv.error, dv.errorTitle = error, title
+    dv.showErrorMessage = True
+    dv.add(f"{column}2:{column}{last}")
+    ws.add_data_validation(dv)
+
+
+def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (), lang: str = "ja") -> bytes:
+    """The workbook as bytes: a sheet per fiscal year of ``scope.years`` with that year's task ``rows``,
+    then (where there are ``indicator_rows``) a sheet per fiscal year with its indicator rows (``指標 令和6年度``).
+
+    Task sheets are left out when the export has indicator rows but no task row at all. The
+    drop-downs' error messages are worded in ``lang``; headers stay the plan's own (Japanese).
+    """
     wb = Workbook()
     wb.remove(wb.active)
-    cols = columns(plan)
     words = status_words(plan)
-    for fy in scope.years:
-        ws = wb.create_sheet(sheet_title(plan, fy))
-        year_rows = [r for r in rows if r.fiscal_year == fy]
-        for c, col in enumerate(cols, start=1):
-            cell = ws.cell(row=1, column=c)
-            _set(cell, scope.header() if col.field == "key" else col.header)
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            cell.alignment = _WRAP
-            cell.protection = Protection(locked=True)
-            ws.column_dimensions[get_column_letter(c)].width = _width(col, year_rows)
-        for r, row in enumerate(year_rows, start=2):
-            for c, col in enumerate(cols, start=1):
-                cell = ws.cell(row=r, column=c)
-                _set(cell, row.key if col.field == "key" else row.values.get(col.field))
-                cell.alignment = _WRAP
-                cell.protection = Protection(locked=not col.editable)
-                if not col.editable:
-                    cell.fill = READ_ONLY_FILL
-        ws.column_dimensions["A"].hidden = True
-        ws.freeze_panes = "B2"
-        last = max(len(year_rows) + 1, 2)
-        fields = [c.field for c in cols]
-        status_col = get_column_letter(fields.index("status") + 1)
-        progress_col = get_column_letter(fields.index("progress") + 1)
-        if words:
-            dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True, showDropDown=False)
-            dv.error, dv.errorTitle = "計画の進捗状況の語から選んでください: " + "、".join(words), "進捗状況"
-            dv.showErrorMessage = True
-            dv.add(f"{status_col}2:{status_col}{last}")
-            ws.add_data_validation(dv)
-        pv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
-        pv.error, pv.errorTitle = "0 から 100 までの数値 (%) を入力してください", "進捗率"
-        pv.showErrorMessage = True
-        pv.add(f"{progress_col}2:{progress_col}{last}")
-        ws.add_data_validation(pv)
-        ws.protection.sheet = True
-        ws.protection.formatColumns = False
-        ws.protection.formatRows = False
-        ws.protection.autoFilter = False
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last}"
+    if rows or not indicator_rows:
+        cols = columns(plan)
+        for fy in scope.years:
+            ws = wb.create_sheet(sheet_title(plan, fy))
+            last = _write_sheet(ws, cols, [r for r in rows if r.fiscal_year == fy], scope)
+            if words:
+                _choice(ws, words, _letter(cols, "status"), last, plan.labels.status,
+                        t(lang, "Choose one of the plan's status words: {words}", words="、".join(words)))
+            pv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+            pv.error, pv.errorTitle = t(lang, "Enter a number (percent) from 0 to 100"), "進捗率"
+            pv.showErrorMessage = True
+            progress_col = _letter(cols, "progress")
+            pv.add(f"{progress_col}2:{progress_col}{last}")
+            ws.add_data_validation(pv)
+    if indicator_rows:
+        icols = indicator_columns(plan)
+        grades = grade_words(plan)
+        for fy in scope.years:
+            ws = wb.create_sheet(indicators_title(plan, fy))
+            last = _write_sheet(ws, icols, [r for r in indicator_rows if r.fiscal_year == fy], scope)
+            _choice(ws, list(KIND_WORDS.values()), _letter(icols, "actual_kind"), last, "実績・見込",
+                    t(lang, "Choose 実績 (actual) or 見込 (forecast)"))
+            if grades:
+                _choice(ws, grades, _letter(icols, "grade"), last, "評価",
+                        t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))
     wb.properties.title = f"{plan.municipality} {plan.title}"
     wb.properties.subject = scope.header()
     out = io.BytesIO()

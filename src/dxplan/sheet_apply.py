@@ -6,6 +6,12 @@ the task goes after the fields that precede it in :class:`~dxplan.model.Task`; a
 removes the field) and the text dumped with dxplan's layout (``dxplan fmt``: indent 2, sequences
 under their key, width 4096).
 
+Indicator edits (:class:`~dxplan.sheet_indicators.IndicatorEdit`) change an entry of an
+indicator's ``actuals`` or ``grades`` in place, remove it, or insert a new entry after its
+anchor; a new entry is written in flow style (``{fiscal_year: 令和7年度, value: 46}``) like its
+neighbours, with its fields in model order, and a missing ``actuals:``/``grades:`` list is added
+where :class:`~dxplan.model.Indicator` declares it; a list whose last entry is removed goes too.
+
 Before anything is written, each new text is parsed again and must (a) validate as an
 :class:`~dxplan.model.Action` and (b) hold exactly the old data with the edits applied — no other
 field may differ. Only then are the files written, each atomically; a file whose text does not
@@ -20,16 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .atomic import write_atomic
 from .fmt import to_plain
 from .i18n import Text
 from .load import LoadedAction, LoadedPlan, read_document, validate
-from .model import Action, Task
+from .model import Action, GradeEntry, Indicator, IndicatorActual, Task
 from .sheet_import import FieldEdit
+from .sheet_indicators import IndicatorEdit
 
 _TASK_FIELDS = list(Task.model_fields)
+_ENTRY_FIELDS = {"actuals": list(IndicatorActual.model_fields), "grades": list(GradeEntry.model_fields)}
+_INDICATOR_FIELDS = list(Indicator.model_fields)
 
 
 class ApplyError(Exception):
@@ -58,7 +68,7 @@ def _yaml() -> YAML:
     return y
 
 
-def _set(task: dict, name: str, value: object) -> None:
+def _set(task: dict, name: str, value: object, order_of: list[str] = _TASK_FIELDS) -> None:
     if value is None:
         if name in task:
             del task[name]
@@ -66,9 +76,59 @@ def _set(task: dict, name: str, value: object) -> None:
     if name in task:
         task[name] = value
         return
-    order = _TASK_FIELDS.index(name)
-    pos = sum(1 for k in task if k in _TASK_FIELDS and _TASK_FIELDS.index(k) < order)
+    if not hasattr(task, "insert"):  # plain data: key order does not matter
+        task[name] = value
+        return
+    order = order_of.index(name)
+    pos = sum(1 for k in task if k in order_of and order_of.index(k) < order)
     task.insert(pos, name, value)
+
+
+def _entry(fields: dict, flow: bool, rt: bool) -> dict:
+    if not rt:
+        return dict(fields)
+    m = CommentedMap(fields)
+    if flow:
+        m.fa.set_flow_style()
+    return m
+
+
+def _flow_like(ind: dict, name: str) -> bool:
+    """Whether a new entry of ``ind[name]`` is written in flow style: as the list's (else the targets') first mapping, flow by default."""
+    for key in (name, "targets", "actuals", "grades"):
+        for x in ind.get(key) or []:
+            if isinstance(x, CommentedMap):
+                return x.fa.flow_style() is not False
+    return True
+
+
+def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: bool) -> None:
+    """Apply ``edits`` to ``tree`` (round-trip data when ``rt``, else plain data); raises ApplyError."""
+    inds = tree.get("indicators") if isinstance(tree, dict) else None
+    by_list: dict[tuple[int, str], list[IndicatorEdit]] = {}
+    for e in edits:
+        by_list.setdefault((e.row.indicator_index, e.list_name), []).append(e)
+    for (i, name), group in by_list.items():
+        if not isinstance(inds, list) or i >= len(inds) or not isinstance(inds[i], dict):
+            raise ApplyError(Text("{file}: indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
+        ind = inds[i]
+        if name not in ind:
+            _set(ind, name, CommentedSeq() if rt else [], _INDICATOR_FIELDS)
+        entries = ind[name]
+        flow = _flow_like(ind, name)
+        # positions of the file as read: work from the last one down so earlier positions stay valid
+        for e in sorted(group, key=lambda e: (e.index if e.index is not None else e.anchor + 0.5, e.row.fiscal_year), reverse=True):
+            if e.index is None:
+                entries.insert(e.anchor + 1, _entry(e.changes, flow, rt))
+            elif e.index >= len(entries) or not isinstance(entries[e.index], dict):
+                raise ApplyError(Text("{file}: an entry of indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
+            elif e.remove:
+                del entries[e.index]
+            else:
+                for k, v in e.changes.items():
+                    _set(entries[e.index], k, v, _ENTRY_FIELDS[name])
+        if not entries and any(e.remove for e in group):
+            del ind[name]  # the sheet emptied the list's last entry: no empty list left behind
 
 
 def _edit_tree(tree: dict, edits: list[FieldEdit], path: Path) -> None:
@@ -81,8 +141,8 @@ def _edit_tree(tree: dict, edits: list[FieldEdit], path: Path) -> None:
         _set(tasks[i], e.field, value)
 
 
-def plan_changes(edits: list[FieldEdit]) -> list[FileChange]:
-    """The new text of every action file ``edits`` touch, verified (see the module docstring).
+def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | tuple = ()) -> list[FileChange]:
+    """The new text of every action file ``edits`` and ``indicator_edits`` touch, verified (see the module docstring).
 
     Raises :class:`ApplyError` when a file changed since the sheet was checked, or when the new
     text would not validate or would change anything but the edited fields.
@@ -90,6 +150,10 @@ def plan_changes(edits: list[FieldEdit]) -> list[FileChange]:
     by_file: dict[Path, list[FieldEdit]] = {}
     for e in edits:
         by_file.setdefault(e.row.path, []).append(e)
+    ind_by_file: dict[Path, list[IndicatorEdit]] = {}
+    for ie in indicator_edits:
+        ind_by_file.setdefault(ie.row.path, []).append(ie)
+        by_file.setdefault(ie.row.path, [])
     changes = []
     for path, file_edits in by_file.items():
         old = path.read_text(encoding="utf-8")
@@ -102,6 +166,9 @@ def plan_changes(edits: list[FieldEdit]) -> list[FileChange]:
                 t.pop(e.field, None)
             else:
                 t[e.field] = e.after
+        if path in ind_by_file:
+            _edit_indicators(tree, ind_by_file[path], path, rt=True)
+            _edit_indicators(expected, ind_by_file[path], path, rt=False)
         out = io.StringIO()
         _yaml().dump(tree, out)
         new = out.getvalue()

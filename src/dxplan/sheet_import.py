@@ -9,11 +9,19 @@ each with the sheet, row, column and header where it was found:
 - a progress that is not a number or lies outside 0–100 (percent);
 - an edited read-only column (number, title, categories, fiscal year, department, plan, target);
 - a row of the export's scope (its department and fiscal years) missing from the sheet;
-- a sheet of another plan, or without a key column.
+- a sheet of another plan, or without a key column;
+- on an indicator row (:mod:`dxplan.sheet_indicators`): an actual that is not a number, a kind
+  other than 実績/見込, a grade not in the plan's ``grade_scale`` (did-you-mean), an edited target;
+- a cell filled in a column that does not belong to the row's kind (a task column of an
+  indicator row or the other way round, in the one CSV table that holds both).
+
+A Shift_JIS (cp932) CSV cannot hold every character of a plan (鹿島市 15: 实); a cell that
+equals the plan's text once that text is passed through cp932 counts as unchanged.
 
 Only ``result``, ``status`` and ``progress`` turn into :class:`FieldEdit` s, and only where the
-cell differs from the YAML (an empty cell equals a missing field). Callers apply nothing when
-there is any problem (all or nothing, see :mod:`dxplan.sheet_apply`).
+cell differs from the YAML (an empty cell equals a missing field); an indicator row's actual and
+grade cells turn into :class:`~dxplan.sheet_indicators.IndicatorEdit` s. Callers apply nothing
+when there is any problem (all or nothing, see :mod:`dxplan.sheet_apply`).
 """
 
 from __future__ import annotations
@@ -29,8 +37,9 @@ from .export_xlsx import sheet_title
 from .fmt import parse_number
 from .i18n import Text
 from .load import LoadedPlan
+from .sheet_indicators import IndicatorEdit, IndicatorRow, build_indicator_rows, check_indicator_cells, indicator_columns, indicators_title
 from .sheet_read import Table
-from .sheets import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, columns, find_department, progress_cell
+from .sheets import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_text, columns, find_department, progress_cell
 
 
 @dataclass(frozen=True)
@@ -71,20 +80,28 @@ class ImportCheck:
     edits: list[FieldEdit] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     rows_read: int = 0
+    indicator_edits: list[IndicatorEdit] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def field_count(self) -> int:
+        """How many fields the edits change: one per task field, :attr:`IndicatorEdit.fields` per indicator edit."""
+        return len(self.edits) + sum(e.fields for e in self.indicator_edits)
 
-def cell_text(value: Any) -> str | None:
-    """A cell as text: None for empty; whole floats without ``.0``; CR/CRLF line ends as LF."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return s if s.strip() else None
+
+def _through_cp932(value: Any, shown: Any) -> Any:
+    """The plan's ``shown`` value when ``value`` is what a cp932 file makes of it (``?`` for characters outside cp932), else ``value``.
+
+    Excel on Japanese Windows writes such characters (实, –) as ``?`` in a Shift_JIS CSV; an
+    unchanged cell must not read as an edit, and an editable text must not lose the character.
+    """
+    text, expected = cell_text(value), cell_text(shown)
+    if text is None or expected is None or text == expected:
+        return value
+    return shown if text == expected.encode("cp932", "replace").decode("cp932") else value
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -123,12 +140,16 @@ class _Checker:
         self.loaded = loaded
         self.plan = loaded.plan
         self.index = loaded.index
-        self.cols = {c.header: c for c in columns(self.plan)}
+        task_cols, ind_cols = columns(self.plan), indicator_columns(self.plan)
+        self.cols = {c.header: c for c in task_cols + ind_cols}
+        self.task_fields = {c.field for c in task_cols}
+        self.indicator_fields = {c.field for c in ind_cols}
         self.all_rows = {r.key: r for r in build_rows(loaded)}
+        self.ind_rows = {r.key: r for r in build_indicator_rows(loaded, None, self.plan.fiscal_years)}
         self.by_task = {(r.action_id, r.task_index): r for r in self.all_rows.values()}
         self.result = ImportCheck()
         self.seen: dict[str, tuple[str, int]] = {}
-        self.expected: dict[str, SheetRow] = {}
+        self.expected: dict[str, SheetRow | IndicatorRow] = {}
 
     def problem(self, table: Table, row: int | None, col: int | None, header: str | None, message: Text) -> None:
         letter = get_column_letter(col + 1) if col is not None else None
@@ -162,6 +183,9 @@ class _Checker:
                 return
         for r in build_rows(self.loaded, dept, scope.years):
             self.expected.setdefault(r.key, r)
+        if scope.version >= 2:
+            for ir in build_indicator_rows(self.loaded, dept, scope.years):
+                self.expected.setdefault(ir.key, ir)
 
     def row(self, table: Table, number: int, cells: list[Any], key_col: int, mapping: dict[int, Column]) -> None:
         self.result.rows_read += 1
@@ -170,7 +194,7 @@ class _Checker:
             self.problem(table, number, key_col, "行キー", Text("row without a row key: rows cannot be added in the sheet; add task rows in the YAML"))
             return
         key = key.strip()
-        row = self.all_rows.get(key)
+        row: SheetRow | IndicatorRow | None = self.all_rows.get(key) or self.ind_rows.get(key)
         if row is None:
             self.problem(table, number, key_col, "行キー", self._unknown_key(key))
             return
@@ -179,19 +203,41 @@ class _Checker:
             self.problem(table, number, key_col, "行キー", Text("row key given twice (first at {sheet} row {row})", sheet=first_sheet, row=first_row))
             return
         self.seen[key] = (table.name, number)
+        is_task = isinstance(row, SheetRow)
+        own_fields = self.task_fields if is_task else self.indicator_fields
+        indicator_cells: dict[str, Any] = {}
+        where: dict[str, tuple[int, Column]] = {}
         for i, col in mapping.items():
             value = cells[i] if i < len(cells) else None
-            if col.editable:
+            if table.encoding == "cp932":
+                value = _through_cp932(value, row.values.get(col.field))
+            if col.field not in own_fields:
+                if cell_text(value) is not None:
+                    self.problem(table, number, i, col.header,
+                                 Text("a task row has no value in this column; leave it empty") if is_task
+                                 else Text("an indicator row has no value in this column; leave it empty"))
+            elif col.editable and is_task:
                 self.editable(table, number, i, col, row, value)
+            elif col.editable:
+                indicator_cells[col.field] = value
+                where[col.field] = (i, col)
             elif not _same(value, row.values.get(col.field)):
                 self.problem(
                     table, number, i, col.header,
                     Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
                          expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
                 )
+        if not is_task:
+            edits, problems = check_indicator_cells(self.plan, row, indicator_cells, table.name, number)
+            for name, message in problems:
+                i, col = where.get(name) or next(iter(where.values()))
+                self.problem(table, number, i, col.header, message)
+            self.result.indicator_edits += edits
 
     def _unknown_key(self, key: str) -> Text:
         head = key.split("|", 1)[0]
+        if ":" in head and "#" not in head.split(":", 1)[0]:
+            return Text("unknown row key '{key}': no such indicator and fiscal year in the plan's actions", key=key)
         action_id, _, n = head.rpartition("#")
         action_id = action_id.split("/", 1)[-1]
         now = self.by_task.get((action_id, int(n) - 1)) if n.isdigit() else None
@@ -227,12 +273,20 @@ class _Checker:
                 return
         self.result.edits.append(FieldEdit(row, col.field, before, after, table.name, number))
 
-    def missing(self, sheet_of: Callable[[int], str]) -> None:
+    def missing(self, sheet_of: Callable[[int, bool], str]) -> None:
         for key, row in self.expected.items():
-            if key not in self.seen:
-                v = row.values
+            if key in self.seen:
+                continue
+            v = row.values
+            if isinstance(row, IndicatorRow):
                 self.result.problems.append(ImportProblem(
-                    sheet_of(row.fiscal_year), None, None, None,
+                    sheet_of(row.fiscal_year, True), None, None, None,
+                    Text("row missing from the sheet: action {action} indicator {indicator} ({year}, '{name}'), key {key}",
+                         action=row.action_id, indicator=v["indicator_id"], year=v["fiscal_year"], name=v["indicator"], key=key),
+                ))
+            else:
+                self.result.problems.append(ImportProblem(
+                    sheet_of(row.fiscal_year, False), None, None, None,
                     Text("row missing from the sheet: action {action} task {n} ({year}, {department}, '{plan}'), key {key}",
                          action=row.action_id, n=row.task_index + 1, year=v["fiscal_year"], department=v.get("department") or "",
                          plan=v.get("plan") or "", key=key),
@@ -240,10 +294,10 @@ class _Checker:
 
 
 def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
-    """Match every data row of ``tables`` to the plan's task rows and collect edits and problems.
+    """Match every data row of ``tables`` to the plan's task and indicator rows and collect edits and problems.
 
-    Raises ValueError when the plan did not load. The edits are in sheet order; the fields are
-    among :data:`dxplan.sheets.EDITABLE`.
+    Raises ValueError when the plan did not load. The edits are in sheet order; task edits'
+    fields are among :data:`dxplan.sheets.EDITABLE`, indicator edits are in ``indicator_edits``.
     """
     checker = _Checker(loaded)
     for table in tables:
@@ -252,11 +306,15 @@ def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
         checker.result.problems.append(ImportProblem("", None, None, None, Text("the file holds no sheet")))
     names = {t.name for t in tables}
     fallback = tables[0].name if tables else ""
-    checker.missing(lambda fy: title if (title := sheet_title(loaded.plan, fy)) in names else fallback)
+    def title_of(fy: int, indicator: bool) -> str:
+        title = (indicators_title if indicator else sheet_title)(loaded.plan, fy)
+        return title if title in names else fallback
+
+    checker.missing(title_of)
     assert all(e.field in EDITABLE for e in checker.result.edits)
     return checker.result
 
 
 def edited_paths(check: ImportCheck) -> list[Path]:
-    """The action files the edits touch, in first-edit order."""
-    return list(dict.fromkeys(e.row.path for e in check.edits))
+    """The action files the edits (task and indicator) touch, in first-edit order."""
+    return list(dict.fromkeys([e.row.path for e in check.edits] + [e.row.path for e in check.indicator_edits]))

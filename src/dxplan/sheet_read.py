@@ -27,11 +27,16 @@ class SheetReadError(Exception):
 
 @dataclass
 class Table:
-    """One worksheet (or the CSV file): its name, header cells (row 1) and data rows ``(row number, cells)``."""
+    """One worksheet (or the CSV file): its name, header cells (row 1) and data rows ``(row number, cells)``.
+
+    ``encoding``: ``cp932`` for a CSV file saved as Shift_JIS (characters outside cp932 then read
+    as ``?``, as Excel writes them), else ``utf-8``.
+    """
 
     name: str
     header: list[Any]
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    encoding: str = "utf-8"
 
 
 def _blank(values: list[Any]) -> bool:
@@ -63,9 +68,13 @@ def decode_csv(raw: bytes) -> str:
 
     Raises :class:`SheetReadError` when neither fits.
     """
+    return _decode(raw)[0]
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
     for enc in ("utf-8-sig", "cp932"):
         try:
-            return raw.decode(enc)
+            return raw.decode(enc), "cp932" if enc == "cp932" else "utf-8"
         except UnicodeDecodeError:
             continue
     raise SheetReadError(Text("the CSV file is neither UTF-8 nor Shift_JIS (cp932)"))
@@ -77,13 +86,13 @@ def read_csv(path: Path) -> list[Table]:
         raw = path.read_bytes()
     except OSError as exc:
         raise SheetReadError(Text("{file}: cannot read ({reason})", file=str(path), reason=exc.strerror or str(exc))) from None
-    text = decode_csv(raw)
+    text, encoding = _decode(raw)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not records:
         return []
-    table = Table(path.name, list(records[0]))
+    table = Table(path.name, list(records[0]), encoding=encoding)
     table.rows = [(i, list(r)) for i, r in enumerate(records[1:], start=2) if not _blank(list(r))]
     return [table]
 

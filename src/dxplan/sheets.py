@@ -32,8 +32,10 @@ from .load import LoadedPlan
 from .model import Action, Department, Plan, Task
 from .planindex import PlanIndex
 
-#: Version of the sheet layout and of the JSON export (``schema_version``).
-SCHEMA_VERSION = 1
+#: Version of the sheet layout and of the JSON export (``schema_version``). 2: indicator rows
+#: (targets, actuals and grades per fiscal year, :mod:`dxplan.sheet_indicators`) beside the task rows;
+#: a version-1 sheet (task rows only) is still imported.
+SCHEMA_VERSION = 2
 
 #: The task fields a department fills in; every other column is read-only.
 EDITABLE = ("result", "status", "progress")
@@ -150,14 +152,34 @@ def find_department(index: PlanIndex, name: str) -> Department:
     return dept
 
 
-def _row_departments(index: PlanIndex, action: Action, task: Task) -> list[Department]:
-    written = task.department
-    if written:
-        return index.departments(written) or []
+def owner_departments(index: PlanIndex, action: Action) -> list[Department]:
+    """The departments the action's ``owners`` name (unknown names left out; ``generic`` ones kept)."""
     found: list[Department] = []
     for owner in action.owners:
         found += index.departments(owner) or []
     return found
+
+
+def _row_departments(index: PlanIndex, action: Action, task: Task) -> list[Department]:
+    written = task.department
+    if written:
+        return index.departments(written) or []
+    return owner_departments(index, action)
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell as text: None for empty; whole floats without ``.0``; CR/CRLF line ends as LF."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return s if s.strip() else None
+
+
+def action_number(action: Action) -> int | str:
+    """The action number a sheet shows: ``number``, else a numeric id as int, else the id."""
+    return _number(action)
 
 
 def _number(action: Action) -> int | str:

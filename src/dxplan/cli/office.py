@@ -52,7 +52,7 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
-@app.command("export", help=help_text("Write the task rows as a sheet for departments to fill in.\n\nOne row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. `dxplan import` takes the sheet back."), short_help=help_text("Write the task rows as a sheet for departments to fill in."))
+@app.command("export", help=help_text("Write the task rows as a sheet for departments to fill in.\n\nOne row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. `dxplan import` takes the sheet back."), short_help=help_text("Write the task rows as a sheet for departments to fill in."))
 def export_cmd(
     path: PlanArg,
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx | csv (UTF-8 BOM) | json")] = ExportFormat.xlsx,
@@ -63,10 +63,11 @@ def export_cmd(
 ) -> None:
     """Write the task rows as a sheet for departments to fill in.
 
-    One row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. `dxplan import` takes the sheet back.
+    One row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. `dxplan import` takes the sheet back.
     """
     from ..export_flat import write_csv, write_json
     from ..export_xlsx import write_xlsx
+    from ..sheet_indicators import build_indicator_rows
     from ..sheets import Scope, UnknownDepartment, build_rows, find_department, sheet_years
 
     lg = resolve_lang(lang)
@@ -81,9 +82,12 @@ def export_cmd(
             fail(t(lg, "no department '{name}' in {plan}.{hint}", name=department, plan=plan.id, hint=hint))
     years = parse_years(year, loaded, lg)
     rows = build_rows(loaded, dept, years)
-    scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, rows, years))
-    writer = {"xlsx": write_xlsx, "csv": write_csv, "json": write_json}[format.value]
-    data = writer(plan, rows, scope)
+    indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
+    scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows], years))
+    if format is ExportFormat.xlsx:
+        data = write_xlsx(plan, rows, scope, indicator_rows, lang=lg)
+    else:
+        data = {"csv": write_csv, "json": write_json}[format.value](plan, rows, scope, indicator_rows)
     if output is None and format is ExportFormat.xlsx:
         output = Path(f"{plan.id}-{dept.name}.xlsx" if dept else f"{plan.id}.xlsx")
     if output is None:
@@ -94,11 +98,14 @@ def export_cmd(
         write_atomic(output, data)
     except OSError as exc:
         fail(t(lg, "{file}: cannot write ({reason})", file=str(output), reason=exc.strerror or str(exc)))
-    typer.echo(t(lg, "{file}: {n} task row(s) written", file=str(output), n=len(rows)), err=True)
+    if indicator_rows:
+        typer.echo(t(lg, "{file}: {n} task row(s) and {m} indicator row(s) written", file=str(output), n=len(rows), m=len(indicator_rows)), err=True)
+    else:
+        typer.echo(t(lg, "{file}: {n} task row(s) written", file=str(output), n=len(rows)), err=True)
     raise typer.Exit(EXIT_OK)
 
 
-@app.command("import", help=help_text("Take a filled-in sheet back into the YAML files.\n\nAll or nothing: any problem (unknown or duplicated row key, a status word the plan does not have, a percent outside 0–100, an edited read-only column, a missing row) changes no file."), short_help=help_text("Take a filled-in sheet back into the YAML files."))
+@app.command("import", help=help_text("Take a filled-in sheet back into the YAML files.\n\nAll or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file."), short_help=help_text("Take a filled-in sheet back into the YAML files."))
 def import_cmd(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=help_text("the filled-in sheet (xlsx or csv)"))],
     path: PlanArg,
@@ -107,7 +114,7 @@ def import_cmd(
 ) -> None:
     """Take a filled-in sheet back into the YAML files.
 
-    All or nothing: any problem (unknown or duplicated row key, a status word the plan does not have, a percent outside 0–100, an edited read-only column, a missing row) changes no file.
+    All or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file.
     """
     from ..sheet_apply import ApplyError, describe, plan_changes, write_changes
     from ..sheet_import import check_sheet
@@ -125,7 +132,7 @@ def import_cmd(
             typer.echo(f"{file}: {p.text(lg)}", err=True)
         fail(t(lg, "{n} problem(s) in the sheet; nothing was changed", n=len(check.problems)), EXIT_PROBLEMS)
     try:
-        changes = plan_changes(check.edits)
+        changes = plan_changes(check.edits, check.indicator_edits)
     except ApplyError as exc:
         fail(exc.text(lg), EXIT_PROBLEMS)
     if not changes:
@@ -134,14 +141,14 @@ def import_cmd(
     lines = describe(loaded, changes, lg)
     if dry_run:
         typer.echo(t(lg, "dxplan import --dry-run: {file} → {root}: {fields} field(s) in {files} file(s) would change",
-                     file=str(file), root=str(loaded.root), fields=len(check.edits), files=len(changes)))
+                     file=str(file), root=str(loaded.root), fields=check.field_count, files=len(changes)))
     else:
         try:
             write_changes(changes)
         except (ApplyError, OSError) as exc:
             fail(exc.text(lg) if isinstance(exc, ApplyError) else str(exc), EXIT_PROBLEMS)
         typer.echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",
-                     file=str(file), root=str(loaded.root), fields=len(check.edits), files=len(changes)))
+                     file=str(file), root=str(loaded.root), fields=check.field_count, files=len(changes)))
     for line in lines:
         typer.echo(line)
     raise typer.Exit(EXIT_OK)
