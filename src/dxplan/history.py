@@ -49,7 +49,8 @@ class HistoryPoint:
     ``date_source`` is ``evaluation_date``, ``commit`` or ``asked`` (a date given with ``--at``).
     ``grades``: actions per rating label (``未評価`` for actions without a rate), in scale order.
     ``snapshot``: the plan's own summary column for the same date and year, when it has one.
-    ``actions``: each action (by id) at this commit (:class:`ActionAt`), for the per-action rows of a report.
+    ``actions``: each action (by id) at this commit (:class:`ActionAt`), for the per-action rows of a report;
+    ``evaluation_date``: the plan's evaluation date at this commit (None when it records none).
     """
 
     commit: str
@@ -63,6 +64,7 @@ class HistoryPoint:
     snapshot: StatusSnapshot | None = None
     problems: int = 0
     actions: dict[str, ActionAt] = field(default_factory=dict)
+    evaluation_date: dt.date | None = None
 
     @property
     def snapshot_differences(self) -> dict[str, tuple[int | None, int]]:
@@ -161,6 +163,7 @@ def _point(repo: Path, commit: str, rel: str, when: dt.datetime, subject: str, p
     point = HistoryPoint(
         commit, commit[:7], date, source, subject, fy, count_states(plan, loaded, fy), count_grades(plan, loaded),
         snaps[0] if snaps else None, sum(1 for p in loaded.problems if p.severity == "error"), actions_at(plan, loaded, fy),
+        plan.evaluation_date,
     )
     return point, plan.evaluation_date
 

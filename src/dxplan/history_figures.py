@@ -1,9 +1,9 @@
 """What a report shows of a plan's history, computed once: the columns over time, the movement since the
 previous date, each action's statuses over the dates and the comparison with the plan's own summary table.
 
-Issue 10 item 5 and issue 12 item 5. The columns come from :func:`dxplan.history.build_history` (one per
-commit that changed the plan folder, oldest first; counts per canonical state of the task rows of each
-column's fiscal year, shares in percent 0–100 of the rows that carry a status). Everything here is pure
+Issue 10 item 5 and issue 12 item 5. The commits come from :func:`dxplan.history.build_history` (every commit
+that changed the plan folder, oldest first; counts per canonical state of the task rows of each commit's
+fiscal year, shares in percent 0–100 of the rows that carry a status); a report keeps one per evaluation date. Everything here is pure
 arithmetic on those columns except :func:`report_history`, the one entry point that reads git.
 
 - **Movement** (:class:`Movement`): the latest column against the one before it: per state the difference
@@ -15,14 +15,17 @@ arithmetic on those columns except :func:`report_history`, the one entry point t
   source's own table, as the latest commit holds it) beside the history column of the same date and fiscal
   year: ``agrees``, ``differs`` (with the differing counts) or ``no_column`` (history has no column that day).
 
-A report shows the history only where there is some: a git repository with at least two columns
+A report's columns are the plan's evaluation dates (:func:`evaluation_columns`): for each run of commits with
+the same ``evaluation_date``, the last one (the figures that evaluation ended with); commits that only edit texts
+or data under the same evaluation date add no column, and commits of a plan that records no evaluation date
+give none. A report shows the history only where there is some: at least two evaluation dates
 (:attr:`ReportHistory.shown`). Not a git repository, or a plan folder git does not track → None. A shallow
 clone is no failure: ``shallow`` is set and the report says so in one line.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import gitio
@@ -128,14 +131,30 @@ def source_checks(plan: Plan | None, points: list[HistoryPoint]) -> list[SourceC
             out.append(SourceColumnCheck(snap, "no_column"))
             continue
         point = same[-1]
-        compared = HistoryPoint(point.commit, point.short, point.date, point.date_source, point.subject, point.fiscal_year, point.counts, point.grades, snap)
-        diffs = compared.snapshot_differences
+        diffs = replace(point, snapshot=snap).snapshot_differences
         out.append(SourceColumnCheck(snap, "differs" if diffs else "agrees", point, diffs))
     return out
 
 
+def evaluation_columns(points: list[HistoryPoint]) -> list[HistoryPoint]:
+    """One column per evaluation: each run of consecutive commits with the same ``evaluation_date`` gives its last
+    commit (the figures that evaluation ended with), dated with that evaluation date. Commits whose plan records
+    no evaluation date give no column. Oldest first."""
+    runs: list[list[HistoryPoint]] = []
+    for p in points:
+        if p.evaluation_date is None:
+            continue
+        if runs and runs[-1][-1].evaluation_date == p.evaluation_date:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return [replace(run[-1], date=run[-1].evaluation_date, date_source="evaluation_date") for run in runs]
+
+
 def figures_of(points: list[HistoryPoint], plan: Plan | None, shallow: bool) -> ReportHistory:
-    """The report's history from its columns (pure): movement, action rows and the source check."""
+    """The report's history from the columns of :func:`dxplan.history.build_history` (pure): one column per evaluation
+    date (:func:`evaluation_columns`), the movement, the action rows and the source check."""
+    points = evaluation_columns(points)
     move = movement(points[-2], points[-1]) if len(points) >= 2 else None
     return ReportHistory(points, shallow, move, action_rows(points), source_checks(plan, points))
 

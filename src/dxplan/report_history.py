@@ -38,8 +38,8 @@ def _cell(c: Counts, s: State) -> str:
 
 
 def _headings(plan: Plan, points: list[HistoryPoint], lang: str) -> list[dict]:
-    """Column heads: the date as the plan writes it (with the commit where two columns share a date);
-    ``marked`` when the date is the commit's (the plan's evaluation date did not change there)."""
+    """Column heads: the evaluation date as the plan writes it (with the commit where two columns share a date,
+    as when an evaluation date was set back)."""
     labels = [date_label(plan, p.date, lang) for p in points]
     out = []
     for p, label in zip(points, labels):
@@ -47,9 +47,8 @@ def _headings(plan: Plan, points: list[HistoryPoint], lang: str) -> list[dict]:
         out.append({
             "date": label,
             "commit": p.short if twice else None,
-            "marked": p.date_source == "commit",
             "fiscal_year": fy_label(plan, p.fiscal_year, lang),
-            "heading": label + ("*" if p.date_source == "commit" else "") + (f" {p.short}" if twice else ""),
+            "heading": label + (f" {p.short}" if twice else ""),
         })
     return out
 
@@ -190,13 +189,14 @@ def _sheet_row(plan: Plan, states: list[ActionAt | None], heads: list[dict], lan
 
 def history_view(h: ReportHistory | None, plan: Plan, words: dict[State, str], actions: list[Action],
                  anchors: dict[str, str], lang: str) -> dict | None:
-    """Everything the history templates show, or None when there is nothing (no history, and not a shallow clone).
+    """Everything the history templates show, or None when there is nothing: fewer than two evaluation dates (and not a
+    shallow clone with one, where only the note is shown).
 
     ``{"shown", "shallow_note", "heading", "caption", "columns": [heading dicts], "rows": [{"key", "label",
-    "cells"}], "total", "without", "source_row", "source_line", "date_note", "movement", "chart", "sheets":
+    "cells"}], "total", "without", "source_row", "source_line", "movement", "chart", "sheets":
     {action id: {"caption", "columns", "cells"}}, "sheet_heading"}``.
     """
-    if h is None or not (h.shown or h.shallow):
+    if h is None or not (h.shown or (h.shallow and h.points)):
         return None
     shallow_note = t(lang, "The repository is a shallow clone: the history starts at its oldest commit here "
                            "(git fetch --unshallow brings the rest).") if h.shallow else None
@@ -220,8 +220,9 @@ def history_view(h: ReportHistory | None, plan: Plan, words: dict[State, str], a
         "heading": t(lang, "Status over time (from the plan's history)"),
         "caption": t(lang, "Task rows per status at each date ({year})", year=one_year) if one_year
         else t(lang, "Task rows per status at each date (the fiscal year of each date)"),
-        "intro": t(lang, "One column per change of the plan in its git repository, oldest first; counts and shares "
-                         "(of the rows with a status) of the task rows of the fiscal year evaluated at that date."),
+        "intro": t(lang, "One column per evaluation date of the plan in its git repository, oldest first: the plan as "
+                         "the last commit with that date holds it; counts and shares (of the rows with a status) of the "
+                         "task rows of the fiscal year evaluated."),
         "columns": heads,
         "years_differ": one_year is None,
         "rows": [{"key": st["key"], "label": st["label"], "cells": [_cell(p.counts, s) for p in points]}
@@ -230,8 +231,6 @@ def history_view(h: ReportHistory | None, plan: Plan, words: dict[State, str], a
         "without": [str(p.counts.without) for p in points],
         "source_row": [_source_cell(p, h.checks, words, lang) for p in points] if h.checks else None,
         "source_line": _source_line(plan, h.checks, lang),
-        "date_note": t(lang, "* the date of the commit (the plan's evaluation date did not change there)")
-        if any(hd["marked"] for hd in heads) else None,
         "movement": movement_view(plan, h.movement, words, by_id, anchors, lang) if h.movement else None,
         "chart": line_chart(plan, points, words, lang),
         "sheets": sheets,
