@@ -192,6 +192,24 @@ def test_english_report_declares_en_and_has_no_japanese_of_its_own():
     assert "FY2024" in html and '<p class="cover-date">as of 10 February 2025</p>' in html
 
 
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
+
+
+def japanese_outside_plan_data(html: str, loaded: LoadedPlan) -> list[str]:
+    """Runs of Japanese characters in the visible body of ``html`` once every string of the plan's YAML is taken out."""
+    return JAPANESE.findall(without_plan_data(body_text(html), loaded))
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_english_report_has_no_japanese_of_dxplans_own_anywhere(name):
+    """Issue 12 item 4: the whole English body, the rate explanations included, holds Japanese only where plan data does
+    (fiscal years in explanations read FY2024, reasons and units come from the catalogue)."""
+    loaded = load_plan(PLANS / name)
+    html = render(loaded, lang="en")
+    found = japanese_outside_plan_data(html, loaded)
+    assert not found, found[:20]
+
+
 def test_sections_option_picks_parts(tmp_path):
     out = tmp_path / "s.html"
     r = runner.invoke(app, ["report", str(PLANS / "kama"), "--format", "html", "--sections", "summary,departments", "-o", str(out)], env=ENV)

@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 
 from conftest import GIT_ENV, PLANS, git
 from dxplan.cli import app
+from dxplan.load import load_plan
+from test_council import japanese_outside_plan_data
 from test_history import SNAPSHOTS, commit_at, set_distribution
 from test_report import assert_markdown_tables_consistent, md_table_rows
 
@@ -146,6 +148,16 @@ def test_english_history_uses_western_dates_and_no_japanese_of_its_own(kama_repo
     for w in (*WORDS, *re.findall(r"\[\d+ ([^\]]*)\]", part)):
         rest = rest.replace(w, "")
     assert not re.findall(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+", rest)
+
+
+def test_english_html_with_history_has_no_japanese_outside_plan_data(kama_repo, tmp_path):
+    out = tmp_path / "en.html"
+    r = CliRunner().invoke(app, ["report", str(kama_repo / "plans" / "kama"), "-f", "html", "--lang", "en", "-o", str(out)], env=ENV)
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert 'id="chart-history"' in html and "Movement since 27 November 2024" in html
+    found = japanese_outside_plan_data(html, load_plan(kama_repo / "plans" / "kama"))
+    assert not found, found[:20]
 
 
 # --------------------------------------------------------------------------- HTML: table and line chart

@@ -93,13 +93,19 @@ def _state_word(state: State | None, words: dict[State, str], lang: str) -> str:
 def movement_view(plan: Plan, m: Movement, words: dict[State, str], actions: dict[str, Action], anchors: dict[str, str], lang: str) -> dict:
     """``{"since", "to", "parts": ["完了 +49", …] (states that moved, by their heading: ``done (完了) +49`` in English),
     "line", "rows": [{"key", "word", "delta"}],
-    "no_status", "changed": [{"id", "title", "anchor", "before", "after"}], "other_year"}``."""
+    "no_status", "changed": [{"id", "title", "anchor", "before", "after"}] (plan order), "groups": the same grouped by
+    change (``[{"before", "after", "actions"}]``, in order of first appearance), "changed_heading", "other_year"}``."""
     since, to = date_label(plan, m.before.date, lang), date_label(plan, m.after.date, lang)
     rows = [{"key": s.value, "word": st["label"], "delta": signed(m.deltas[s])} for st, s in zip(state_views(words, lang), STATE_ORDER)]
     parts = [f"{r['word']} {r['delta']}" for r, s in zip(rows, STATE_ORDER) if m.deltas[s]]
     if m.no_status:
         parts.append(f"{t(lang, 'no status')} {signed(m.no_status)}")
     body = w.sep(lang).join(parts) if parts else t(lang, "no change in the status counts")
+    changed = [_change(c, words, actions, anchors, lang) for c in m.changed]
+    groups: dict[tuple[str, str], dict] = {}
+    for c in changed:
+        groups.setdefault((c["before"], c["after"]), {"before": c["before"], "after": c["after"], "actions": []})["actions"].append(c)
+    groups = list(groups.values())
     return {
         "since": since,
         "to": to,
@@ -107,7 +113,8 @@ def movement_view(plan: Plan, m: Movement, words: dict[State, str], actions: dic
         "rows": rows,
         "no_status": signed(m.no_status),
         "line": t(lang, "Movement since {since} (to {to}): {parts}", since=since, to=to, parts=body),
-        "changed": [_change(c, words, actions, anchors, lang) for c in m.changed],
+        "changed": changed,
+        "groups": groups,
         "changed_heading": t(lang, "Actions whose state changed since {since} ({n})", since=since, n=len(m.changed)),
         "other_year": None if m.same_year else t(lang, "the two dates count different fiscal years ({before} and {after})",
                                                   before=fy_label(plan, m.before.fiscal_year, lang), after=fy_label(plan, m.after.fiscal_year, lang)),
