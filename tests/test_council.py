@@ -182,8 +182,8 @@ def test_english_report_declares_en_and_has_no_japanese_of_its_own():
     kama = load_plan(PLANS / "kama")
     html = render(kama, lang="en")
     assert re.search(r'<html lang="en">', html)
-    # the explanation lines come worded from dxplan.score, which still writes fiscal years in the plan's style
-    # (令和6年度 #1 …（進捗中）) inside its English sentences: left to the scoring core, checked apart below
+    # this check leaves the explanation block out; test_english_report_has_no_japanese_of_dxplans_own_anywhere
+    # checks the whole body, explanations included
     no_explain = re.sub(r'<div class="explain">.*?</div>', "", html, flags=re.S)
     rest = without_plan_data(body_text(no_explain), kama)
     # plan's own words remain allowed: its state words, labels, category names (all plan data, removed above)
