@@ -123,6 +123,37 @@ axe.run(document, {{resultTypes: ["violations"]}}).then(function (r) {{
 """
 
 
+def axe_violations(report: Path, axe_js: str, tmp_path: Path) -> list:
+    """axe-core's violations on the HTML report ``report``, run in headless Chromium."""
+    page = tmp_path / f"{report.stem}-axe.html"
+    page.write_text(report.read_text(encoding="utf-8").replace("</body>", AXE_RUNNER.format(axe=axe_js) + "</body>"), encoding="utf-8")
+    proc = chromium(tmp_path, "--virtual-time-budget=60000", "--dump-dom", page.as_uri(), timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    m = re.search(r'<pre id="axe-result">(.*?)</pre>', proc.stdout.decode("utf-8"), flags=re.S)
+    assert m, "axe-core did not finish"
+    return json.loads(m.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+
+
+@pytest.fixture(scope="module")
+def kama_history_repo(tmp_path_factory) -> Path:
+    """plans/kama with commits on 000's four evaluation dates (tests/test_report_history.py's builder)."""
+    from test_history import SNAPSHOTS
+    from test_report_history import build
+
+    return build(tmp_path_factory.mktemp("browser-history") / "repo", SNAPSHOTS)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_axe_core_finds_no_violations_with_history(lang, kama_history_repo, axe_js, tmp_path):
+    """The report with the history table, the movement and the line chart (issue 10 item 5) stays accessible."""
+    out = tmp_path / f"kama-history-{lang}.html"
+    r = CliRunner().invoke(app, ["report", str(kama_history_repo / "plans" / "kama"), "--format", "html", "--lang", lang, "-o", str(out)], env={"DXPLAN_LANG": lang})
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert 'id="chart-history"' in html and 'class="history-sheet"' in html
+    assert axe_violations(out, axe_js, tmp_path) == []
+
+
 @pytest.mark.parametrize("name", sorted(p.parent.name for p in PLANS.glob("*/plan.yaml")))
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_axe_core_finds_no_violations(name, lang, axe_js, tmp_path):

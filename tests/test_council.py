@@ -182,14 +182,32 @@ def test_english_report_declares_en_and_has_no_japanese_of_its_own():
     kama = load_plan(PLANS / "kama")
     html = render(kama, lang="en")
     assert re.search(r'<html lang="en">', html)
-    # the explanation lines come worded from dxplan.score, which still writes fiscal years in the plan's style
-    # (令和6年度 #1 …（進捗中）) inside its English sentences: left to the scoring core, checked apart below
+    # this check leaves the explanation block out; test_english_report_has_no_japanese_of_dxplans_own_anywhere
+    # checks the whole body, explanations included
     no_explain = re.sub(r'<div class="explain">.*?</div>', "", html, flags=re.S)
     rest = without_plan_data(body_text(no_explain), kama)
     # plan's own words remain allowed: its state words, labels, category names (all plan data, removed above)
     japanese = re.findall(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+", rest)
     assert not japanese, japanese[:20]
     assert "FY2024" in html and '<p class="cover-date">as of 10 February 2025</p>' in html
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]+")
+
+
+def japanese_outside_plan_data(html: str, loaded: LoadedPlan) -> list[str]:
+    """Runs of Japanese characters in the visible body of ``html`` once every string of the plan's YAML is taken out."""
+    return JAPANESE.findall(without_plan_data(body_text(html), loaded))
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+def test_english_report_has_no_japanese_of_dxplans_own_anywhere(name):
+    """Issue 12 item 4: the whole English body, the rate explanations included, holds Japanese only where plan data does
+    (fiscal years in explanations read FY2024, reasons and units come from the catalogue)."""
+    loaded = load_plan(PLANS / name)
+    html = render(loaded, lang="en")
+    found = japanese_outside_plan_data(html, loaded)
+    assert not found, found[:20]
 
 
 def test_sections_option_picks_parts(tmp_path):

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 
-from .i18n import LocalizedError, Text
+from .i18n import LocalizedError, Text, t
 
 ERAS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
 
@@ -76,6 +77,21 @@ def period_years(start: int, end: int) -> int:
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     return end - start + 1
+
+
+@dataclass(frozen=True)
+class FiscalYearText:
+    """A fiscal year worded when the language is known (a ``callable(lang)``, as :class:`dxplan.i18n.Text` parameters take):
+    Japanese in the plan's style (:func:`format_fiscal_year`: 令和6年度, R6, 2024年度), English ``FY2024``.
+
+    The pure core hands these over inside :class:`~dxplan.i18n.Text` so that no Japanese reaches an English output.
+    """
+
+    fy: int
+    style: str = "reiwa"
+
+    def __call__(self, lang: str) -> str:
+        return t(lang, "FY{year}", year=self.fy) if lang == "en" else format_fiscal_year(self.fy, self.style)
 
 
 def fiscal_year_of(day: dt.date) -> int:

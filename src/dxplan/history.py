@@ -24,13 +24,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import gitio
-from .aggregate import Counts, current_year, status_table
+from .aggregate import Counts, action_state, current_year, status_table
 from .i18n import Text
 from .load import LoadedPlan
-from .model import STATE_ORDER, Plan, StatusSnapshot
+from .model import STATE_ORDER, Plan, State, StatusSnapshot
 from .score import ScoreState, score_plan
 
 NOT_EVALUATED = "未評価"
+
+
+@dataclass(frozen=True)
+class ActionAt:
+    """One action at one column: its task rows' status words of the column's fiscal year, as written (None for a row
+    without one), and its one state for that year (:func:`dxplan.aggregate.action_state`; None: no row with a status)."""
+
+    state: State | None
+    words: tuple[str | None, ...]
 
 
 @dataclass
@@ -40,6 +49,8 @@ class HistoryPoint:
     ``date_source`` is ``evaluation_date``, ``commit`` or ``asked`` (a date given with ``--at``).
     ``grades``: actions per rating label (``未評価`` for actions without a rate), in scale order.
     ``snapshot``: the plan's own summary column for the same date and year, when it has one.
+    ``actions``: each action (by id) at this commit (:class:`ActionAt`), for the per-action rows of a report;
+    ``evaluation_date``: the plan's evaluation date at this commit (None when it records none).
     """
 
     commit: str
@@ -52,6 +63,8 @@ class HistoryPoint:
     grades: dict[str, int]
     snapshot: StatusSnapshot | None = None
     problems: int = 0
+    actions: dict[str, ActionAt] = field(default_factory=dict)
+    evaluation_date: dt.date | None = None
 
     @property
     def snapshot_differences(self) -> dict[str, tuple[int | None, int]]:
@@ -99,6 +112,15 @@ def count_grades(plan: Plan, loaded: LoadedPlan) -> dict[str, int]:
     return {k: labels.get(k, 0) for k in order + sorted(set(labels) - set(order))}
 
 
+def actions_at(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> dict[str, ActionAt]:
+    """Every loaded action's status words and state in ``fiscal_year`` (see :class:`ActionAt`), by action id."""
+    out = {}
+    for la in loaded.actions:
+        a = la.action
+        out[a.id] = ActionAt(action_state(plan, a, fiscal_year, loaded.index), tuple(t.status for t in a.tasks if t.fiscal_year == fiscal_year))
+    return out
+
+
 def plan_commits(repo: Path, rel: str, rev: str = "HEAD") -> list[tuple[str, dt.datetime, str]]:
     """``(commit, committer date, subject)`` of every commit reachable from ``rev`` that changed ``rel``, oldest first."""
     out = gitio.run_git(["log", "-z", "--format=%H%x1f%cI%x1f%s", "--end-of-options", rev, "--", rel or "."], repo).stdout
@@ -140,20 +162,22 @@ def _point(repo: Path, commit: str, rel: str, when: dt.datetime, subject: str, p
     snaps = [s for s in plan.status_snapshots if s.date == date and s.fiscal_year == fy]
     point = HistoryPoint(
         commit, commit[:7], date, source, subject, fy, count_states(plan, loaded, fy), count_grades(plan, loaded),
-        snaps[0] if snaps else None, sum(1 for p in loaded.problems if p.severity == "error"),
+        snaps[0] if snaps else None, sum(1 for p in loaded.problems if p.severity == "error"), actions_at(plan, loaded, fy),
+        plan.evaluation_date,
     )
     return point, plan.evaluation_date
 
 
 def build_history(
     repo: Path, rel: str, *, since: dt.date | None = None, until: dt.date | None = None,
-    at: list[str] | None = None, year: int | None = None,
+    at: list[str] | None = None, year: int | None = None, rev: str = "HEAD",
 ) -> History:
     """The history of plan folder ``rel`` in ``repo``: a column per commit that changed it, or per ``at`` entry.
 
     ``at``: revisions or ``YYYY-MM-DD`` dates (the plan as of the last commit on or before that day).
     ``since``/``until`` keep the columns dated within them (inclusive). ``year``: the fiscal year
-    to count (default: each column's current year). Raises :class:`dxplan.gitio.GitError` for an
+    to count (default: each column's current year). ``rev``: the revision whose history is read (default
+    ``HEAD``; a report ``--as-of`` a revision reads the history up to it). Raises :class:`dxplan.gitio.GitError` for an
     unknown revision (naming what to fetch) or when git fails.
     """
     history = History(rel, None, shallow=gitio.is_shallow(repo))
@@ -176,7 +200,7 @@ def build_history(
                 history.points.append(point)
     else:
         previous = None
-        for commit, when, subject in plan_commits(repo, rel):
+        for commit, when, subject in plan_commits(repo, rel, rev):
             point, previous = _point(repo, commit, rel, when, subject, previous, year, None)
             if point is not None:
                 history.points.append(point)

@@ -9,9 +9,9 @@ with a target and no actual reads "no actual yet", never 0 %.
 
 from __future__ import annotations
 
-from .effects import MEANINGS, UNITS, EffectSums
-from .fiscal import format_fiscal_year
-from .i18n import N_, t
+from .effects import MEANINGS, EffectSums
+from .fiscal import FiscalYearText
+from .i18n import N_, NP_, pt, t
 from .wording import core_text
 from .model import Action, Indicator, Plan
 from .rates import RateStatus
@@ -23,6 +23,8 @@ _MEANING = {
     "reduction": N_("reduction"), "unknown": N_("unknown"), "unspecified": N_("meaning not recorded"),
 }
 _KIND = {"hours": N_("hours"), "money": N_("money")}
+_UNIT = {"hours": NP_("unit", "hours"), "money": NP_("unit", "thousand yen")}
+"""The unit of each effect kind (:data:`dxplan.effects.UNITS`: 時間, 千円), worded per language."""
 
 
 def _num(x: float | None) -> str:
@@ -67,13 +69,13 @@ def indicator_entry(plan: Plan, s: IndicatorScore, lang: str = "ja") -> dict:
     if ind.target_value is not None or ind.target_text:
         final = ind.target_text or f"{_num(ind.target_value)}{unit}"
         if ind.deadline is not None:
-            final += f"（{format_fiscal_year(ind.deadline, style)}）"
+            final += t(lang, " ({text})", text=FiscalYearText(ind.deadline, style)(lang))
     return {
         "id": ind.id,
         "name": ind.name,
         "unit": unit,
         "baseline": None if ind.baseline is None else f"{_num(ind.baseline.value)}{unit}"
-        + (f"（{format_fiscal_year(ind.baseline.fiscal_year, style)}）" if ind.baseline.fiscal_year else ""),
+        + (t(lang, " ({text})", text=FiscalYearText(ind.baseline.fiscal_year, style)(lang)) if ind.baseline.fiscal_year else ""),
         "final": final,
         "cells": cells,
         "overall": overall,
@@ -109,12 +111,12 @@ def plan_indicators_view(plan: Plan, scores: list[IndicatorScore], lang: str = "
         return None
     return {
         "labels": _labels(lang),
-        "years": [format_fiscal_year(fy, plan.fiscal_year_style) for fy in plan.fiscal_years],
+        "years": [FiscalYearText(fy, plan.fiscal_year_style)(lang) for fy in plan.fiscal_years],
         "indicators": [indicator_entry(plan, s, lang) for s in scores],
     }
 
 
-def indicator_summary(plan: Plan, ind: Indicator) -> str:
+def indicator_summary(plan: Plan, ind: Indicator, lang: str = "ja") -> str:
     """An indicator in one line for a table cell: its id and name, then its final target (else its last yearly
     target) as written, with the year it is due: ``K1 オンラインで申請できる手続の数: 80手続（令和8年度）``."""
     unit = ind.unit or ""
@@ -128,7 +130,8 @@ def indicator_summary(plan: Plan, ind: Indicator) -> str:
     head = f"{ind.id} {ind.name}"
     if target is None:
         return head
-    return f"{head}: {target}" + (f"（{format_fiscal_year(due, plan.fiscal_year_style)}）" if due is not None else "")
+    due_text = t(lang, " ({text})", text=FiscalYearText(due, plan.fiscal_year_style)(lang)) if due is not None else ""
+    return f"{head}: {target}{due_text}"
 
 
 def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str = "ja") -> dict | None:
@@ -136,8 +139,12 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
     action has no yearly target, indicator or effect (the block is then left out)."""
     years = plan.fiscal_years
     style = plan.fiscal_year_style
+
+    def fy_text(fy: int) -> str:
+        return FiscalYearText(fy, style)(lang)
+
     yearly = [
-        {"year": format_fiscal_year(fy, style), "texts": [yt.text for yt in action.yearly_targets if yt.fiscal_year == fy and yt.spec is None]}
+        {"year": fy_text(fy), "texts": [yt.text for yt in action.yearly_targets if yt.fiscal_year == fy and yt.spec is None]}
         for fy in years
     ]
     yearly = [y for y in yearly if y["texts"]]
@@ -147,19 +154,19 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         sums.add(e.kind, e.meaning, e.fiscal_year, e.value)
     effects = [
         {
-            "what": f"{t(lang, _KIND[k])}（{UNITS[k]}）",
+            "what": t(lang, _KIND[k]) + t(lang, " ({text})", text=pt(lang, *_UNIT[k])),
             "meaning": t(lang, _MEANING[m]),
             "cells": [_num(sums.values[(k, m)].get(fy)) if fy in sums.values[(k, m)] else "—" for fy in years],
             "raw": [", ".join(e.raw for e in action.effects if e.kind == k and (e.meaning or "unspecified") == m and e.fiscal_year == fy) for fy in years],
         }
         for k, m in sums.keys()
     ]
-    text_effects = [f"{format_fiscal_year(e.fiscal_year, style)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
+    text_effects = [f"{fy_text(e.fiscal_year)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
     if not (yearly or indicators or effects or text_effects):
         return None
     return {
         "labels": _labels(lang),
-        "years": [format_fiscal_year(fy, style) for fy in years],
+        "years": [fy_text(fy) for fy in years],
         "yearly_targets": yearly,
         "indicators": indicators,
         "effects": effects,

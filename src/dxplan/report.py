@@ -19,12 +19,14 @@ from jinja2 import Environment
 
 from .aggregate import Counts, StatusResult, StatusTable, YearStatus, share_text
 from .figures import ReportFigures
+from .history_figures import ReportHistory
 from .i18n import t
 from .model import STATE_ORDER, Plan, State
 from .render import render_template, tidy_markdown
 from . import report_pages as pages
 from .indicator_view import plan_indicators_view
 from .report_grades import grade_summary_view
+from .report_history import history_view
 from .report_common import (
     anchor, check_view, counts_view, date_label, fy_label, group_view, label_chart, paren, stacked_chart, state_views, total_view,
 )
@@ -199,11 +201,14 @@ def _cover_view(f: ReportFigures, lang: str) -> dict:
 # --------------------------------------------------------------------------- the report
 
 
-def report_view(f: ReportFigures, lang: str = "ja", *, audit: bool = False, sections: tuple[str, ...] | None = None) -> dict:
+def report_view(f: ReportFigures, lang: str = "ja", *, audit: bool = False, sections: tuple[str, ...] | None = None,
+                history: ReportHistory | None = None) -> dict:
     """Everything the report templates show for one plan, as plain dicts and strings, from its figures.
 
     ``sections``: the parts to show (default :data:`SECTIONS`, all); ``audit`` adds the appendix of
-    annotations, source files and lint findings. Rates are shown to one decimal (percent, 0–100+),
+    annotations, source files and lint findings; ``history``: the plan's history from git
+    (:func:`dxplan.history_figures.report_history`), shown in the summary and on each sheet where there is one
+    (``view["history"]`` is None otherwise). Rates are shown to one decimal (percent, 0–100+),
     shares to two decimals. Raises ValueError for an unknown section name.
     """
     chosen = tuple(sections) if sections is not None else SECTIONS
@@ -253,23 +258,25 @@ def report_view(f: ReportFigures, lang: str = "ja", *, audit: bool = False, sect
         "scored_years": t(lang, "{start} to {end}", start=fy_label(plan, sy[0], lang), end=fy_label(plan, sy[-1], lang)) if len(sy) > 1 else fy_label(plan, sy[0], lang),
         "year": fy_label(plan, f.year, lang) if f.year is not None else None,
         "generated": date_label(plan, f.generated, lang),
+        "history": history_view(history, plan, words, f.actions, anchors, lang) if f.full else None,
     }
 
 
 def render_report(
     figures: ReportFigures, fmt: str = "md", lang: str = "ja", templates: Path | None = None, env: Environment | None = None,
-    *, audit: bool = False, sections: tuple[str, ...] | None = None,
+    *, audit: bool = False, sections: tuple[str, ...] | None = None, history: ReportHistory | None = None,
 ) -> str:
     """The plan report (or one action's sheet, as the figures say) rendered as ``fmt`` (``md`` or ``html``;
     ``pdf`` gives the HTML that :func:`dxplan.pdf.write_pdf` prints).
 
+    ``history``: the plan's history from git, or None (the history parts are then left out).
     Uses ``report.md.j2`` / ``report.html.j2`` from ``templates`` (if given) or the default set.
     Raises :class:`dxplan.render.RenderError` on a template problem and ValueError for an unknown
     format or section.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (md, html or pdf)")
-    view = report_view(figures, lang, audit=audit, sections=sections)
+    view = report_view(figures, lang, audit=audit, sections=sections, history=history)
     view["pdf"] = fmt == "pdf"
     out = render_template(FORMATS[fmt], view, lang, templates, env)
     return tidy_markdown(out) if fmt == "md" else out

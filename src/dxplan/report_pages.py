@@ -130,18 +130,18 @@ def _category_row(f: ReportFigures, a: Action, anchors: dict[str, str], sub: str
         "rate": w.rate_text(s.rate),
         "method": w.method_label(s.deciding, lang, f.plan),
         "references": [{"heading": w.method_heading(m, lang), "text": w.reference_cell(s.references[m], lang)} for m in Method],
-        "target": target_cell(f, a),
+        "target": target_cell(f, a, lang),
         "owners": w.sep(lang).join(a.owners),
     }
     return row
 
 
-def target_cell(f: ReportFigures, a: Action) -> str | None:
+def target_cell(f: ReportFigures, a: Action, lang: str = "ja") -> str | None:
     """The target column of the category and department tables: the action's headline target as written; for an
     action measured by indicators instead, one line per indicator (:func:`dxplan.indicator_view.indicator_summary`)."""
     if a.target is not None:
         return a.target.text
-    return "\n".join(indicator_summary(f.plan, i) for i in a.all_indicators) or None
+    return "\n".join(indicator_summary(f.plan, i, lang) for i in a.all_indicators) or None
 
 
 def targets_shown(f: ReportFigures) -> bool:
@@ -170,7 +170,7 @@ def department_pages(f: ReportFigures, anchors: dict[str, str], lang: str) -> li
                     "owner": da.owner,
                     "rows": da.rows,
                     "statuses": [states_line(da.counts[fy], words, lang) for fy in f.focus_years] if f.has_results else [],
-                    "target": target_cell(f, da.action),
+                    "target": target_cell(f, da.action, lang),
                 }
                 for da in d.actions
             ],

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import fmean
 
-from .fiscal import fiscal_year_of, format_fiscal_year
+from .fiscal import FiscalYearText, fiscal_year_of
 from .model import Action, Measurement, Plan, RatingBand, TargetKind, TargetSpec
 from .planindex import PlanIndex
 from .i18n import N_, Text
@@ -182,9 +182,9 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
             if r is None:
                 return Rate(Method.target, INSUFFICIENT, explain, reason=Text("target equals baseline"))
             rates.append(r)
-            explain.append((
-                f"{format_fiscal_year(fy, style)}: ({_fmt(by_year[fy].value)} − {_fmt(baseline)}) ÷ ({_fmt(spec.value)} − {_fmt(baseline)}) = {round1(r)}%",
-                f"{format_fiscal_year(fy, 'r')}: ({_fmt(by_year[fy].value)} − {_fmt(baseline)}) / ({_fmt(spec.value)} − {_fmt(baseline)}) = {round1(r)}%",
+            explain.append(Text(
+                "{year}: ({actual} − {baseline}) / ({target} − {baseline}) = {rate}%",
+                year=FiscalYearText(fy, style), actual=_fmt(by_year[fy].value), baseline=_fmt(baseline), target=_fmt(spec.value), rate=round1(r),
             ))
         value = fmean(rates)
         shown = " + ".join(f"{round1(r)}" for r in rates)
@@ -194,13 +194,13 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
     r = _ratio(latest.value, baseline, spec.value, lower)
     if r is None:
         return Rate(Method.target, INSUFFICIENT, explain, reason=Text("target equals baseline"))
-    when = latest.date.isoformat() if latest.date else (format_fiscal_year(_measurement_fy(latest), style) if _measurement_fy(latest) else "")
+    when = latest.date.isoformat() if latest.date else (FiscalYearText(_measurement_fy(latest), style) if _measurement_fy(latest) else "")
     explain.append(Text("measured: {actual}{unit} ({when} {kind})", actual=_fmt(latest.value), unit=unit, when=when, kind=Text(_MEASUREMENT_KIND[latest.kind])))
+    figures = {"actual": _fmt(latest.value), "baseline": _fmt(baseline), "target": _fmt(spec.value), "rate": round1(r)}
     if lower:
-        formula = f"({_fmt(baseline)} − {_fmt(latest.value)}) ÷ ({_fmt(baseline)} − {_fmt(spec.value)})"
+        explain.append(Text("rate = ({baseline} − {actual}) / ({baseline} − {target}) × 100 = {rate}%", **figures))
     else:
-        formula = f"({_fmt(latest.value)} − {_fmt(baseline)}) ÷ ({_fmt(spec.value)} − {_fmt(baseline)})"
-    explain.append(Text("rate = {formula} × 100 = {rate}%", rate=round1(r), formula=lambda lang: formula.replace("÷", "/") if lang == "en" else formula))
+        explain.append(Text("rate = ({actual} − {baseline}) / ({target} − {baseline}) × 100 = {rate}%", **figures))
     return Rate(Method.target, OK, r, explain)
 
 
@@ -240,11 +240,10 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     if in_scope and all(t.status is None and t.progress is None for t in in_scope):
         return Rate(Method.tasks, NOT_APPLICABLE, reason=Text("no results recorded yet (not evaluated)"))
     means: list[tuple[int, float]] = []
-    explain: list[tuple[str, str]] = []
+    explain: list[Text] = []
     if len(years) < len(plan.fiscal_years):
-        upto = format_fiscal_year(years[-1], style)
-        explain.append(Text("years evaluated: up to {last_year} (evaluation date {evaluation_date})", last_year=lambda lang: format_fiscal_year(years[-1], "r") if lang == "en" else upto, evaluation_date=plan.evaluation_date.isoformat()))
-    missing: list[str] = []
+        explain.append(Text("years evaluated: up to {last_year} (evaluation date {evaluation_date})", last_year=FiscalYearText(years[-1], style), evaluation_date=plan.evaluation_date.isoformat()))
+    missing: list[Text] = []
     for fy in years:
         rows = [t for t in action.tasks if t.fiscal_year == fy]
         if not rows:
@@ -256,17 +255,22 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
             elif task.status and (sw := index.status(task.status)) is not None and sw.progress is not None:
                 values.append(sw.progress)
             else:
-                what = task.status or "状況なし"
-                missing.append(f"{format_fiscal_year(fy, style)} #{n} {task.plan or ''}（{what}）".strip())
+                what = task.status or Text("no status")
+                if task.plan:
+                    missing.append(Text("{year} #{n} {task} ({status})", year=FiscalYearText(fy, style), n=n, task=task.plan, status=what))
+                else:
+                    missing.append(Text("{year} #{n} ({status})", year=FiscalYearText(fy, style), n=n, status=what))
         if len(values) == len(rows):
             mean = fmean(values)
             means.append((fy, mean))
-            explain.append((
-                f"{format_fiscal_year(fy, style)}: ({' + '.join(_fmt(v) for v in values)}) ÷ {len(values)} = {round1(mean)}%",
-                f"{format_fiscal_year(fy, 'r')}: ({' + '.join(_fmt(v) for v in values)}) / {len(values)} = {round1(mean)}%",
+            explain.append(Text(
+                "{year}: ({values}) / {n} = {rate}%",
+                year=FiscalYearText(fy, style), values=" + ".join(_fmt(v) for v in values), n=len(values), rate=round1(mean),
             ))
     if missing:
-        shown = "; ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        first = missing[:5]
+        more = " …" if len(missing) > 5 else ""
+        shown = lambda lang: "; ".join(m(lang) for m in first) + more  # noqa: E731 - worded with the message
         return Rate(
             Method.tasks,
             INSUFFICIENT,

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import fmean
 
-from .fiscal import format_fiscal_year
+from .fiscal import FiscalYearText
 from .i18n import N_, Text
 from .model import Action, Indicator, IndicatorActual, Plan
 from .rates import (
@@ -132,7 +132,7 @@ def score_indicator(ind: Indicator, plan: Plan) -> IndicatorScore:
             msg = (N_("{fy}: {formula} × 100 = {rate}% (actual {actual}{unit}, target {target}{unit})") if actual.kind == "actual"
                    else N_("{fy}: {formula} × 100 = {rate}% (forecast {actual}{unit}, target {target}{unit})"))
             explain.append(Text(
-                msg, fy=format_fiscal_year(fy, style), formula=_formula(actual.value, base, target, lower), rate=round1(r),
+                msg, fy=FiscalYearText(fy, style), formula=_formula(actual.value, base, target, lower), rate=round1(r),
                 actual=fmt_num(actual.value), unit=unit, target=fmt_num(target),
             ))
     return IndicatorScore(ind, years, _overall(ind, plan, years, base, lower, explain), {g.fiscal_year: g.grade for g in ind.grades})
@@ -176,12 +176,12 @@ def _overall(ind: Indicator, plan: Plan, years: list[YearRate], base: float | No
         interim = due is not None and latest.fiscal_year < due
         explain.append(Text(
             N_("overall: latest actual {actual}{unit} ({fy}) against the final target {target}{unit}{due}: {formula} × 100 = {rate}%"),
-            actual=fmt_num(latest.value), unit=unit, fy=format_fiscal_year(latest.fiscal_year, style), target=fmt_num(target),
-            due="" if due is None else f" ({format_fiscal_year(due, style)})",
+            actual=fmt_num(latest.value), unit=unit, fy=FiscalYearText(latest.fiscal_year, style), target=fmt_num(target),
+            due="" if due is None else Text(N_(" ({due})"), due=FiscalYearText(due, style)),
             formula=_formula(latest.value, base, target, lower), rate=round1(value),
         ))
     if interim:
-        explain.append(Text(N_("interim: the target is due in {due}"), due=format_fiscal_year(due, style)))
+        explain.append(Text(N_("interim: the target is due in {due}"), due=FiscalYearText(due, style)))
     return Rate(Method.target, OK, value, explain, interim=interim)
 
 

@@ -20,10 +20,8 @@ from .score import NO_SCALE_LABEL, ActionScore, Method, Rate, RateStatus, ScoreS
 
 
 def core_text(value: Any, lang: str) -> str:
-    """A text the scoring core hands over, worded: a :class:`dxplan.i18n.Text` (or ``callable(lang)``),
-    a plain string, or the older ``(ja, en)`` pair of :mod:`dxplan.score` (reasons, explanation lines)."""
-    if isinstance(value, tuple) and len(value) == 2:
-        return value[1] if lang == "en" else value[0]
+    """A text the scoring core hands over (reasons, explanation lines), worded: a :class:`dxplan.i18n.Text`
+    (or ``callable(lang)``) or a plain string."""
     return str(resolve(value, lang))
 
 

@@ -80,6 +80,7 @@ def report(
     audit: Annotated[bool, typer.Option("--audit", help=help_text("add the appendix of transcription notes, source files and lint findings"))] = False,
     templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help=help_text("folder whose templates override the defaults by name"))] = None,
     as_of: AsOfOpt = None,
+    history: Annotated[bool, typer.Option("--history/--no-history", help=help_text("show the status over time from the plan's git history, where it has some (default)"))] = True,
     lang: LangOpt = None,
 ) -> None:
     """Write the plan report (Markdown, HTML or PDF) from the Jinja templates.
@@ -87,6 +88,7 @@ def report(
     The council report: a cover, contents, a one-page summary (status per fiscal year, the label split, what needs attention and why), the status tables beside the source's own, the actions by category, one page per department and one compact sheet per action. Source fields only; ``--audit`` adds an appendix with transcription notes, source files and lint findings. Exit 0 ok, 1 template or PDF error or plan load errors, 2 usage error.
     """
     from ..figures import report_figures
+    from ..history_figures import report_history
     from ..lint import lint_plan
     from ..pdf import PdfError, write_pdf
     from ..render import RenderError, environment
@@ -112,8 +114,9 @@ def report(
             fail(t(lg, "{plan}: no action {action}", plan=lp.plan.id, action=action))
         scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
         figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
+        past = report_history(lp.root, as_of) if history and figures.full else None
         try:
-            text = render_report(figures, fmt, lg, templates, env, audit=audit, sections=chosen)
+            text = render_report(figures, fmt, lg, templates, env, audit=audit, sections=chosen, history=past)
         except RenderError as exc:
             fail(str(exc), EXIT_PROBLEMS)
         if target is None:
