@@ -14,7 +14,10 @@ traceback and gives exit code 1, as the interpreter would). The server answers o
 
     {"rc": int | null, "signal": int | null, "timed_out": bool, "elapsed": s, "maxrss_kb": int}
 
-A child still running after ``timeout`` seconds is killed with SIGKILL (``timed_out`` true).
+A child that has used ``timeout`` seconds of CPU dies of SIGXCPU (RLIMIT_CPU); one still running after
+``timeout × wall_factor`` seconds of wall-clock time (a command blocked without using CPU) is killed
+with SIGKILL (``timed_out`` true). Judging a hang by CPU time keeps a loaded machine, where a
+command's wall time stretches with the load average, from turning a slow run into a "hang".
 The server is single-threaded, so forking it is safe. It is a test tool, not part of dxplan.
 """
 
@@ -44,7 +47,7 @@ def _child(req: dict, entry, proto_fds: tuple[int, int]) -> None:
         mem = int(req.get("mem") or 0)
         if mem:
             resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        cpu = int(req.get("timeout", 20)) + 5
+        cpu = max(1, int(req.get("timeout", 20)))  # CPU seconds: SIGXCPU past it (judged a hang)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         fsize = int(req.get("fsize") or 0)
         if fsize:
@@ -146,7 +149,8 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:
             _child(req, entry, (proto_in, proto_out))
-        status, timed_out, elapsed, maxrss = _wait(pid, float(req.get("timeout", 20)))
+        timeout = float(req.get("timeout", 20))
+        status, timed_out, elapsed, maxrss = _wait(pid, timeout * float(req.get("wall_factor", 1)))
         reply = {
             "rc": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
             "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,

@@ -40,6 +40,10 @@ from pathlib import Path
 
 #: Seconds before a command is killed, and its address-space limit (bytes).
 TIMEOUT = float(os.environ.get("FUZZ_TIMEOUT", "20"))
+#: A command is a hang when it uses TIMEOUT seconds of CPU (killed by SIGXCPU), or is still running after
+#: TIMEOUT × WALL_FACTOR seconds of wall-clock time (blocked without using CPU). Wall time alone is not
+#: used: on a machine shared with other work it stretches with the load average.
+WALL_FACTOR = float(os.environ.get("FUZZ_WALL_FACTOR", "6"))
 MEMORY = int(os.environ.get("FUZZ_MEMORY", str(1 << 30)))
 #: Largest file a command may write (bytes); past it the process dies of SIGXFSZ (a crash).
 FSIZE = 256 << 20
@@ -124,6 +128,8 @@ class ExecRunner:
         def limits() -> None:
             resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
             resource.setrlimit(resource.RLIMIT_FSIZE, (FSIZE, FSIZE))
+            cpu = max(1, int(timeout))
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
         with tempfile.TemporaryDirectory(prefix="dxfuzz-out-") as tmp:
             out, err = Path(tmp, "out"), Path(tmp, "err")
@@ -133,7 +139,7 @@ class ExecRunner:
                                         stdout=fo, stderr=fe, preexec_fn=limits, start_new_session=True)
                 timed_out = False
                 try:
-                    proc.wait(timeout)
+                    proc.wait(timeout * WALL_FACTOR)
                 except subprocess.TimeoutExpired:
                     timed_out = True
                     os.killpg(proc.pid, signal.SIGKILL)
@@ -167,7 +173,7 @@ class ForkRunner:
             mem: int = MEMORY) -> tuple[int | None, int | None, bool, float, int, str, str]:
         proc = self._server()
         out, err = self.tmp / "out", self.tmp / "err"
-        req = {"argv": argv, "cwd": str(cwd), "env": env, "timeout": timeout, "mem": mem,
+        req = {"argv": argv, "cwd": str(cwd), "env": env, "timeout": timeout, "wall_factor": WALL_FACTOR, "mem": mem,
                "fsize": FSIZE, "stdout": str(out), "stderr": str(err)}
         assert proc.stdin and proc.stdout
         proc.stdin.write(json.dumps(req) + "\n")
@@ -282,7 +288,10 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
     for name, res in results.items():
         where = f"{name}" + (" (cache)" if cache and name != "lint" else "")
         if res.timed_out:
-            add("hang", res, "hang", f"{where} still running after {TIMEOUT:g} s")
+            add("hang", res, "hang", f"{where} still running after {TIMEOUT * WALL_FACTOR:g} s")
+            continue
+        if res.signal == signal.SIGXCPU:
+            add("hang", res, "hang", f"{where} used {TIMEOUT:g} s of CPU")
             continue
         if res.signal is not None:
             signame = signal.Signals(res.signal).name if res.signal in signal.Signals._value2member_map_ else str(res.signal)
