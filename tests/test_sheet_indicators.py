@@ -60,13 +60,13 @@ def csv_rows(path: Path) -> list[list[str]]:
 def test_xlsx_indicator_sheets_grade_dropdown_and_locks(kpi, tmp_path):
     out = tmp_path / "kpi.xlsx"
     code, _, err = run("export", kpi, "-o", out, "--lang", "en")
-    assert code == 0 and "0 task row(s) and 18 indicator row(s) written" in err
+    assert code == 0 and "kpi.xlsx: 18 indicator row(s) written" in err and "task row" not in err
     wb = load_workbook(out)
     # the fixture has no task rows: only the indicator sheets, one per fiscal year
     assert wb.sheetnames == ["指標 令和6年度", "指標 令和7年度", "指標 令和8年度"]
     ws = wb["指標 令和7年度"]
     headers = [c.value for c in ws[1]]
-    assert json.loads(headers[0]) == {"dxplan": 2, "plan": "kpi", "department": None, "years": [2024, 2025, 2026]}
+    assert json.loads(headers[0]) == {"dxplan": 3, "plan": "kpi", "department": None, "years": [2024, 2025, 2026]}
     assert headers[1:] == ["アクション番号", "アクション名称", "大区分", "中区分", "年度", "担当課", "共同担当", "指標ID", "指標名",
                            "単位", "基準値", "年度目標", "最終目標", "実績値", "実績・見込", "出典", "評価"]
     rows = [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
@@ -112,7 +112,7 @@ def test_csv_holds_task_and_indicator_rows_and_json_has_schema_2(kashima, kpi, t
     assert tasks[0][13:] == [""] * 9
     code, text, _ = run("export", kpi, "-f", "json", "-d", "総務課")
     data = json.loads(text)
-    assert data["schema_version"] == 2 and data["plan"]["grades"] == ["A", "B", "C", "D"] and data["rows"] == []
+    assert data["schema_version"] == 3 and data["plan"]["grades"] == ["A", "B", "C", "D"] and data["rows"] == []
     assert [r["key"] for r in data["indicator_rows"]][:3] == ["kpi/2:K3|2024", "kpi/2:K3|2025", "kpi/2:K3|2026"]
     k3 = data["indicator_rows"][1]
     assert (k3["actual"], k3["actual_kind"], k3["grade"], k3["fiscal_year_number"], k3["joint"]) == (45, "actual", "B", 2025, True)

@@ -77,7 +77,7 @@ def test_xlsx_layout_sheets_validation_and_locks(kama, tmp_path):
     headers = [c.value for c in ws[1]]
     assert headers[1:] == ["アクション番号", "アクション名称", "大区分", "中区分", "年度", "担当課", "共同担当", "計画",
                            "実施 (年度末見込)", "進捗状況", "進捗率(%)", "目標(値)"]
-    assert json.loads(headers[0]) == {"dxplan": 2, "plan": "kama", "department": None, "years": [2024, 2025, 2026]}
+    assert json.loads(headers[0]) == {"dxplan": 3, "plan": "kama", "department": None, "years": [2024, 2025, 2026]}
     r6_rows = [t for _, _, t in raw_tasks(kama) if t["fiscal_year"] == "令和6年度"]
     assert ws.max_row - 1 == len(r6_rows) == 152
     assert ws.freeze_panes == "B2"
@@ -123,7 +123,7 @@ def test_csv_is_utf8_with_bom_and_json_has_a_schema_version(kama, tmp_path):
     assert len(rows) == 1 + 152 and rows[1][0] == "kama/1#1|2024|デジタル戦略課" and rows[1][5] == "令和6年度"
     code, out, _ = run("export", kama, "-f", "json", "--department", "総務課")
     data = json.loads(out)
-    assert data["schema_version"] == 2 and data["scope"]["department"] == "総務課"
+    assert data["schema_version"] == 3 and data["scope"]["department"] == "総務課"
     assert len(data["rows"]) == 9 and data["rows"][0]["fiscal_year_number"] == 2024 and data["rows"][0]["status"] == "進捗中"
 
 

@@ -135,16 +135,54 @@ def task_lines(pd: PlanDiff, tc: TaskChange, lang: str) -> list[str]:
     return [f"{head}: " + "; ".join(parts)]
 
 
+#: The fields of a dated list entry that :func:`entry_text` words; any other field is shown as JSON after them.
+_ENTRY_WORDED = {"fiscal_year", "grade", "text", "value", "kind", "source", "comparator"}
+
+
+def entry_text(entry: dict[str, Any], lang: str) -> str:
+    """A dated list entry (an actual, a grade, a target …) without its fiscal year, as the sheets show it.
+
+    ``61（見込、出典: 年度末見込）`` for a forecast with a source, ``B`` for a grade, the text of a
+    target that has one (else its value); fields beyond those follow as JSON.
+    """
+    main = entry.get("grade") if entry.get("grade") is not None else entry.get("text") if entry.get("text") else entry.get("value")
+    text = show_value(main)
+    forecast, source = entry.get("kind") == "forecast", entry.get("source")
+    if forecast and source:
+        text = t(lang, "{value} (forecast, source: {source})", value=text, source=source)
+    elif forecast:
+        text = t(lang, "{value} (forecast)", value=text)
+    elif source:
+        text = t(lang, "{value} (source: {source})", value=text, source=source)
+    rest = {k: v for k, v in entry.items() if k not in _ENTRY_WORDED and v is not None and v != []}
+    return f"{text} {show_value(rest)}" if rest else text
+
+
+def _dated_entry(path: str, value: Any) -> tuple[str, int] | None:
+    """(the list's path, the fiscal year) when ``value`` is a whole entry of a dated list (``indicators[0].actuals[2]``)."""
+    m = re.match(r"^(.*)\[\d+\]$", path)
+    if m is None or not isinstance(value, dict) or not isinstance(value.get("fiscal_year"), int) or isinstance(value.get("fiscal_year"), bool):
+        return None
+    return m.group(1), value["fiscal_year"]
+
+
 def field_change_text(pd: PlanDiff, fc: FieldChange, lang: str, strip_task: bool = False) -> str:
-    """``目標(値)（spec.value）: 30 → 20`` or a text edit ``備考: 「…前…」→「…後…」``."""
+    """``目標(値)（spec.value）: 30 → 20``, a text edit ``備考: 「…前…」→「…後…」`` or a dated entry
+    added or removed, by its fiscal year: ``indicators[0].actuals 令和8年度 追加: 61（見込）``."""
     path = re.sub(r"^tasks\[\d+\]\.", "", fc.field) if strip_task else fc.field
     name = field_name(pd, path, lang)
     if fc.excerpt is not None:
         return f"{name}: 「{fc.excerpt[0]}」→「{fc.excerpt[1]}」"
-    if fc.change == "added":
-        return t(lang, "{field} added: {value}", field=name, value=show_value(fc.after))
-    if fc.change == "removed":
-        return t(lang, "{field} removed: {value}", field=name, value=show_value(fc.before))
+    if fc.change in ("added", "removed"):
+        value = fc.after if fc.change == "added" else fc.before
+        dated = _dated_entry(path, value)
+        if dated is not None:
+            name, shown = f"{field_name(pd, dated[0], lang)} {fy_name(pd, dated[1], lang)}", entry_text(value, lang)
+        else:
+            shown = show_value(value)
+        if fc.change == "added":
+            return t(lang, "{field} added: {value}", field=name, value=shown)
+        return t(lang, "{field} removed: {value}", field=name, value=shown)
     return f"{name}: {show_value(fc.before)} → {show_value(fc.after)}"
 
 

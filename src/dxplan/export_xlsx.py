@@ -9,6 +9,8 @@ sheet protected without a password so the locks hold while editable cells stay f
 Indicator rows (:mod:`dxplan.sheet_indicators`) go on their own sheets, one per fiscal year
 (``指標 令和6年度``), after the task sheets, in the same layout: targets read-only and shaded, the
 kind of actual restricted to 実績/見込 and the grade to the plan's ``grade_scale`` by drop-downs.
+Action grade rows (:mod:`dxplan.sheet_grades`, where the plan grades actions) follow on sheets
+``評価 令和6年度``: the action's columns read-only and shaded, the grade restricted to the plan's grades.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .fiscal import format_fiscal_year
 from .i18n import t
 from .model import Plan
+from .sheet_grades import GradeRow, action_grade_words, grade_columns, grades_title
 from .sheet_indicators import KIND_WORDS, IndicatorRow, grade_words, indicator_columns, indicators_title
 from .sheets import Column, Scope, SheetRow, columns, status_words
 
@@ -96,17 +99,19 @@ def _choice(ws: Any, words: list[str], column: str, last: int, title: str, error
     ws.add_data_validation(dv)
 
 
-def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (), lang: str = "ja") -> bytes:
+def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (), lang: str = "ja",
+               grade_rows: list[GradeRow] | tuple = ()) -> bytes:
     """The workbook as bytes: a sheet per fiscal year of ``scope.years`` with that year's task ``rows``,
-    then (where there are ``indicator_rows``) a sheet per fiscal year with its indicator rows (``指標 令和6年度``).
+    then (where there are ``indicator_rows``) a sheet per fiscal year with its indicator rows (``指標 令和6年度``),
+    then (where there are ``grade_rows``) a sheet per fiscal year with its action grade rows (``評価 令和6年度``).
 
-    Task sheets are left out when the export has indicator rows but no task row at all. The
-    drop-downs' error messages are worded in ``lang``; headers stay the plan's own (Japanese).
+    Task sheets are left out when the export has indicator or grade rows but no task row at all.
+    The drop-downs' error messages are worded in ``lang``; headers stay the plan's own (Japanese).
     """
     wb = Workbook()
     wb.remove(wb.active)
     words = status_words(plan)
-    if rows or not indicator_rows:
+    if rows or not (indicator_rows or grade_rows):
         cols = columns(plan)
         for fy in scope.years:
             ws = wb.create_sheet(sheet_title(plan, fy))
@@ -131,6 +136,14 @@ def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: l
             if grades:
                 _choice(ws, grades, _letter(icols, "grade"), last, "評価",
                         t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))
+    if grade_rows:
+        gcols = grade_columns(plan)
+        grades = action_grade_words(plan)
+        for fy in scope.years:
+            ws = wb.create_sheet(grades_title(plan, fy))
+            last = _write_sheet(ws, gcols, [r for r in grade_rows if r.fiscal_year == fy], scope)
+            _choice(ws, grades, _letter(gcols, "grade"), last, "評価",
+                    t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))
     wb.properties.title = f"{plan.municipality} {plan.title}"
     wb.properties.subject = scope.header()
     out = io.BytesIO()

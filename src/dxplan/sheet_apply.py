@@ -2,7 +2,7 @@
 
 For each action file the edits touch, the text is loaded with ruamel.yaml's round-trip loader
 (comments, key order, flow/block style and quoting kept), the task fields are set (a field new to
-the task goes after the fields that precede it in :class:`~dxplan.model.Task`; an emptied cell
+the task goes after the last field that precedes it in :class:`~dxplan.model.Task`; an emptied cell
 removes the field) and the text dumped with dxplan's layout (``dxplan fmt``: indent 2, sequences
 under their key, width 4096).
 
@@ -11,6 +11,8 @@ indicator's ``actuals`` or ``grades`` in place, remove it, or insert a new entry
 anchor; a new entry is written in flow style (``{fiscal_year: 令和7年度, value: 46}``) like its
 neighbours, with its fields in model order, and a missing ``actuals:``/``grades:`` list is added
 where :class:`~dxplan.model.Indicator` declares it; a list whose last entry is removed goes too.
+Action grade edits (:class:`~dxplan.sheet_grades.GradeEdit`) do the same to the action's own
+``grades`` list (added where :class:`~dxplan.model.Action` declares it).
 
 Before anything is written, each new text is parsed again and must (a) validate as an
 :class:`~dxplan.model.Action` and (b) hold exactly the old data with the edits applied — no other
@@ -34,12 +36,14 @@ from .fmt import to_plain
 from .i18n import Text
 from .load import LoadedAction, LoadedPlan, read_document, validate
 from .model import Action, GradeEntry, Indicator, IndicatorActual, Task
+from .sheet_grades import GradeEdit
 from .sheet_import import FieldEdit
 from .sheet_indicators import IndicatorEdit
 
 _TASK_FIELDS = list(Task.model_fields)
 _ENTRY_FIELDS = {"actuals": list(IndicatorActual.model_fields), "grades": list(GradeEntry.model_fields)}
 _INDICATOR_FIELDS = list(Indicator.model_fields)
+_ACTION_FIELDS = list(Action.model_fields)
 
 
 class ApplyError(Exception):
@@ -80,8 +84,9 @@ def _set(task: dict, name: str, value: object, order_of: list[str] = _TASK_FIELD
         task[name] = value
         return
     order = order_of.index(name)
-    pos = sum(1 for k in task if k in order_of and order_of.index(k) < order)
-    task.insert(pos, name, value)
+    # after the last field that precedes it in the model (a file need not keep the model's order)
+    before = [i for i, k in enumerate(task) if k in order_of and order_of.index(k) < order]
+    task.insert(before[-1] + 1 if before else 0, name, value)
 
 
 def _entry(fields: dict, flow: bool, rt: bool) -> dict:
@@ -111,24 +116,39 @@ def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: boo
     for (i, name), group in by_list.items():
         if not isinstance(inds, list) or i >= len(inds) or not isinstance(inds[i], dict):
             raise ApplyError(Text("{file}: indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
-        ind = inds[i]
-        if name not in ind:
-            _set(ind, name, CommentedSeq() if rt else [], _INDICATOR_FIELDS)
-        entries = ind[name]
-        flow = _flow_like(ind, name)
-        # positions of the file as read: work from the last one down so earlier positions stay valid
-        for e in sorted(group, key=lambda e: (e.index if e.index is not None else e.anchor + 0.5, e.row.fiscal_year), reverse=True):
-            if e.index is None:
-                entries.insert(e.anchor + 1, _entry(e.changes, flow, rt))
-            elif e.index >= len(entries) or not isinstance(entries[e.index], dict):
-                raise ApplyError(Text("{file}: an entry of indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
-            elif e.remove:
-                del entries[e.index]
-            else:
-                for k, v in e.changes.items():
-                    _set(entries[e.index], k, v, _ENTRY_FIELDS[name])
-        if not entries and any(e.remove for e in group):
-            del ind[name]  # the sheet emptied the list's last entry: no empty list left behind
+        gone = Text("{file}: an entry of indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1)
+        _edit_list(inds[i], name, group, _INDICATOR_FIELDS, rt, gone)
+
+
+def _edit_list(owner: dict, name: str, group: list[IndicatorEdit] | list[GradeEdit], order_of: list[str], rt: bool, gone: Text) -> None:
+    """Apply ``group`` (edits of one list) to ``owner[name]``, adding the list (in ``order_of``) when missing; raises ApplyError(``gone``)."""
+    if name not in owner:
+        _set(owner, name, CommentedSeq() if rt else [], order_of)
+    entries = owner[name]
+    if not isinstance(entries, list):
+        raise ApplyError(gone)
+    flow = _flow_like(owner, name)
+    # positions of the file as read: work from the last one down so earlier positions stay valid
+    for e in sorted(group, key=lambda e: (e.index if e.index is not None else e.anchor + 0.5, e.row.fiscal_year), reverse=True):
+        if e.index is None:
+            entries.insert(e.anchor + 1, _entry(e.changes, flow, rt))
+        elif e.index >= len(entries) or not isinstance(entries[e.index], dict):
+            raise ApplyError(gone)
+        elif e.remove:
+            del entries[e.index]
+        else:
+            for k, v in e.changes.items():
+                _set(entries[e.index], k, v, _ENTRY_FIELDS[name])
+    if not entries and any(e.remove for e in group):
+        del owner[name]  # the sheet emptied the list's last entry: no empty list left behind
+
+
+def _edit_action_grades(tree: dict, edits: list[GradeEdit], path: Path, rt: bool) -> None:
+    """Apply action grade ``edits`` to ``tree``'s ``grades`` (round-trip data when ``rt``, else plain data); raises ApplyError."""
+    if not isinstance(tree, dict):
+        raise ApplyError(Text("{file}: the action is not a mapping any more; export the sheet again", file=str(path)))
+    gone = Text("{file}: an entry of the action's grades is not there any more; export the sheet again", file=str(path))
+    _edit_list(tree, "grades", edits, _ACTION_FIELDS, rt, gone)
 
 
 def _edit_tree(tree: dict, edits: list[FieldEdit], path: Path) -> None:
@@ -141,8 +161,9 @@ def _edit_tree(tree: dict, edits: list[FieldEdit], path: Path) -> None:
         _set(tasks[i], e.field, value)
 
 
-def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | tuple = ()) -> list[FileChange]:
-    """The new text of every action file ``edits`` and ``indicator_edits`` touch, verified (see the module docstring).
+def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | tuple = (),
+                 grade_edits: list[GradeEdit] | tuple = ()) -> list[FileChange]:
+    """The new text of every action file ``edits``, ``indicator_edits`` and ``grade_edits`` touch, verified (see the module docstring).
 
     Raises :class:`ApplyError` when a file changed since the sheet was checked, or when the new
     text would not validate or would change anything but the edited fields.
@@ -154,6 +175,10 @@ def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | 
     for ie in indicator_edits:
         ind_by_file.setdefault(ie.row.path, []).append(ie)
         by_file.setdefault(ie.row.path, [])
+    grade_by_file: dict[Path, list[GradeEdit]] = {}
+    for ge in grade_edits:
+        grade_by_file.setdefault(ge.row.path, []).append(ge)
+        by_file.setdefault(ge.row.path, [])
     changes = []
     for path, file_edits in by_file.items():
         old = path.read_text(encoding="utf-8")
@@ -169,6 +194,9 @@ def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | 
         if path in ind_by_file:
             _edit_indicators(tree, ind_by_file[path], path, rt=True)
             _edit_indicators(expected, ind_by_file[path], path, rt=False)
+        if path in grade_by_file:
+            _edit_action_grades(tree, grade_by_file[path], path, rt=True)
+            _edit_action_grades(expected, grade_by_file[path], path, rt=False)
         out = io.StringIO()
         _yaml().dump(tree, out)
         new = out.getvalue()

@@ -12,15 +12,18 @@ each with the sheet, row, column and header where it was found:
 - a sheet of another plan, or without a key column;
 - on an indicator row (:mod:`dxplan.sheet_indicators`): an actual that is not a number, a kind
   other than 実績/見込, a grade not in the plan's ``grade_scale`` (did-you-mean), an edited target;
+- on an action grade row (:mod:`dxplan.sheet_grades`): a grade not in the plan's ``grade_scale``
+  (did-you-mean);
 - a cell filled in a column that does not belong to the row's kind (a task column of an
-  indicator row or the other way round, in the one CSV table that holds both).
+  indicator row or the other way round, in the one CSV table that holds every kind of row).
 
 A Shift_JIS (cp932) CSV cannot hold every character of a plan (鹿島市 15: 实); a cell that
 equals the plan's text once that text is passed through cp932 counts as unchanged.
 
 Only ``result``, ``status`` and ``progress`` turn into :class:`FieldEdit` s, and only where the
 cell differs from the YAML (an empty cell equals a missing field); an indicator row's actual and
-grade cells turn into :class:`~dxplan.sheet_indicators.IndicatorEdit` s. Callers apply nothing
+grade cells turn into :class:`~dxplan.sheet_indicators.IndicatorEdit` s, an action grade row's
+grade cell into a :class:`~dxplan.sheet_grades.GradeEdit`. Callers apply nothing
 when there is any problem (all or nothing, see :mod:`dxplan.sheet_apply`).
 """
 
@@ -37,6 +40,7 @@ from .export_xlsx import sheet_title
 from .fmt import parse_number
 from .i18n import Text
 from .load import LoadedPlan
+from .sheet_grades import GradeEdit, GradeRow, build_grade_rows, check_grade_cell, grade_columns, grades_title
 from .sheet_indicators import IndicatorEdit, IndicatorRow, build_indicator_rows, check_indicator_cells, indicator_columns, indicators_title
 from .sheet_read import Table
 from .sheets import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_text, columns, find_department, progress_cell
@@ -81,6 +85,7 @@ class ImportCheck:
     problems: list[ImportProblem] = field(default_factory=list)
     rows_read: int = 0
     indicator_edits: list[IndicatorEdit] = field(default_factory=list)
+    grade_edits: list[GradeEdit] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -88,8 +93,8 @@ class ImportCheck:
 
     @property
     def field_count(self) -> int:
-        """How many fields the edits change: one per task field, :attr:`IndicatorEdit.fields` per indicator edit."""
-        return len(self.edits) + sum(e.fields for e in self.indicator_edits)
+        """How many fields the edits change: one per task field and per action grade, :attr:`IndicatorEdit.fields` per indicator edit."""
+        return len(self.edits) + sum(e.fields for e in self.indicator_edits) + sum(e.fields for e in self.grade_edits)
 
 
 def _through_cp932(value: Any, shown: Any) -> Any:
@@ -140,16 +145,18 @@ class _Checker:
         self.loaded = loaded
         self.plan = loaded.plan
         self.index = loaded.index
-        task_cols, ind_cols = columns(self.plan), indicator_columns(self.plan)
-        self.cols = {c.header: c for c in task_cols + ind_cols}
+        task_cols, ind_cols, grade_cols = columns(self.plan), indicator_columns(self.plan), grade_columns(self.plan)
+        self.cols = {c.header: c for c in task_cols + ind_cols + grade_cols}
         self.task_fields = {c.field for c in task_cols}
         self.indicator_fields = {c.field for c in ind_cols}
+        self.grade_fields = {c.field for c in grade_cols}
         self.all_rows = {r.key: r for r in build_rows(loaded)}
         self.ind_rows = {r.key: r for r in build_indicator_rows(loaded, None, self.plan.fiscal_years)}
+        self.grade_rows = {r.key: r for r in build_grade_rows(loaded, None, self.plan.fiscal_years)}
         self.by_task = {(r.action_id, r.task_index): r for r in self.all_rows.values()}
         self.result = ImportCheck()
         self.seen: dict[str, tuple[str, int]] = {}
-        self.expected: dict[str, SheetRow | IndicatorRow] = {}
+        self.expected: dict[str, SheetRow | IndicatorRow | GradeRow] = {}
 
     def problem(self, table: Table, row: int | None, col: int | None, header: str | None, message: Text) -> None:
         letter = get_column_letter(col + 1) if col is not None else None
@@ -186,6 +193,9 @@ class _Checker:
         if scope.version >= 2:
             for ir in build_indicator_rows(self.loaded, dept, scope.years):
                 self.expected.setdefault(ir.key, ir)
+        if scope.version >= 3:
+            for gr in build_grade_rows(self.loaded, dept, scope.years):
+                self.expected.setdefault(gr.key, gr)
 
     def row(self, table: Table, number: int, cells: list[Any], key_col: int, mapping: dict[int, Column]) -> None:
         self.result.rows_read += 1
@@ -194,7 +204,7 @@ class _Checker:
             self.problem(table, number, key_col, "行キー", Text("row without a row key: rows cannot be added in the sheet; add task rows in the YAML"))
             return
         key = key.strip()
-        row: SheetRow | IndicatorRow | None = self.all_rows.get(key) or self.ind_rows.get(key)
+        row: SheetRow | IndicatorRow | GradeRow | None = self.all_rows.get(key) or self.ind_rows.get(key) or self.grade_rows.get(key)
         if row is None:
             self.problem(table, number, key_col, "行キー", self._unknown_key(key))
             return
@@ -203,9 +213,9 @@ class _Checker:
             self.problem(table, number, key_col, "行キー", Text("row key given twice (first at {sheet} row {row})", sheet=first_sheet, row=first_row))
             return
         self.seen[key] = (table.name, number)
-        is_task = isinstance(row, SheetRow)
-        own_fields = self.task_fields if is_task else self.indicator_fields
-        indicator_cells: dict[str, Any] = {}
+        is_task, is_grade = isinstance(row, SheetRow), isinstance(row, GradeRow)
+        own_fields = self.task_fields if is_task else self.grade_fields if is_grade else self.indicator_fields
+        own_cells: dict[str, Any] = {}
         where: dict[str, tuple[int, Column]] = {}
         for i, col in mapping.items():
             value = cells[i] if i < len(cells) else None
@@ -215,11 +225,12 @@ class _Checker:
                 if cell_text(value) is not None:
                     self.problem(table, number, i, col.header,
                                  Text("a task row has no value in this column; leave it empty") if is_task
+                                 else Text("an action grade row has no value in this column; leave it empty") if is_grade
                                  else Text("an indicator row has no value in this column; leave it empty"))
             elif col.editable and is_task:
                 self.editable(table, number, i, col, row, value)
             elif col.editable:
-                indicator_cells[col.field] = value
+                own_cells[col.field] = value
                 where[col.field] = (i, col)
             elif not _same(value, row.values.get(col.field)):
                 self.problem(
@@ -227,8 +238,16 @@ class _Checker:
                     Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
                          expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
                 )
-        if not is_task:
-            edits, problems = check_indicator_cells(self.plan, row, indicator_cells, table.name, number)
+        if is_grade:
+            if "grade" in where:
+                i, col = where["grade"]
+                edit, message = check_grade_cell(self.plan, row, own_cells["grade"], table.name, number)
+                if message is not None:
+                    self.problem(table, number, i, col.header, message)
+                if edit is not None:
+                    self.result.grade_edits.append(edit)
+        elif not is_task:
+            edits, problems = check_indicator_cells(self.plan, row, own_cells, table.name, number)
             for name, message in problems:
                 i, col = where.get(name) or next(iter(where.values()))
                 self.problem(table, number, i, col.header, message)
@@ -238,6 +257,8 @@ class _Checker:
         head = key.split("|", 1)[0]
         if ":" in head and "#" not in head.split(":", 1)[0]:
             return Text("unknown row key '{key}': no such indicator and fiscal year in the plan's actions", key=key)
+        if "#" not in head and key.count("|") == 1:
+            return Text("unknown row key '{key}': no such action and fiscal year among the plan's graded actions", key=key)
         action_id, _, n = head.rpartition("#")
         action_id = action_id.split("/", 1)[-1]
         now = self.by_task.get((action_id, int(n) - 1)) if n.isdigit() else None
@@ -273,20 +294,26 @@ class _Checker:
                 return
         self.result.edits.append(FieldEdit(row, col.field, before, after, table.name, number))
 
-    def missing(self, sheet_of: Callable[[int, bool], str]) -> None:
+    def missing(self, sheet_of: Callable[[int, str], str]) -> None:
         for key, row in self.expected.items():
             if key in self.seen:
                 continue
             v = row.values
-            if isinstance(row, IndicatorRow):
+            if isinstance(row, GradeRow):
                 self.result.problems.append(ImportProblem(
-                    sheet_of(row.fiscal_year, True), None, None, None,
+                    sheet_of(row.fiscal_year, "grade"), None, None, None,
+                    Text("row missing from the sheet: grade of action {action} ({year}, '{title}'), key {key}",
+                         action=row.action_id, year=v["fiscal_year"], title=v["title"], key=key),
+                ))
+            elif isinstance(row, IndicatorRow):
+                self.result.problems.append(ImportProblem(
+                    sheet_of(row.fiscal_year, "indicator"), None, None, None,
                     Text("row missing from the sheet: action {action} indicator {indicator} ({year}, '{name}'), key {key}",
                          action=row.action_id, indicator=v["indicator_id"], year=v["fiscal_year"], name=v["indicator"], key=key),
                 ))
             else:
                 self.result.problems.append(ImportProblem(
-                    sheet_of(row.fiscal_year, False), None, None, None,
+                    sheet_of(row.fiscal_year, "task"), None, None, None,
                     Text("row missing from the sheet: action {action} task {n} ({year}, {department}, '{plan}'), key {key}",
                          action=row.action_id, n=row.task_index + 1, year=v["fiscal_year"], department=v.get("department") or "",
                          plan=v.get("plan") or "", key=key),
@@ -294,10 +321,11 @@ class _Checker:
 
 
 def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
-    """Match every data row of ``tables`` to the plan's task and indicator rows and collect edits and problems.
+    """Match every data row of ``tables`` to the plan's task, indicator and grade rows and collect edits and problems.
 
     Raises ValueError when the plan did not load. The edits are in sheet order; task edits'
-    fields are among :data:`dxplan.sheets.EDITABLE`, indicator edits are in ``indicator_edits``.
+    fields are among :data:`dxplan.sheets.EDITABLE`, indicator edits are in ``indicator_edits``,
+    action grade edits in ``grade_edits``.
     """
     checker = _Checker(loaded)
     for table in tables:
@@ -306,8 +334,8 @@ def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
         checker.result.problems.append(ImportProblem("", None, None, None, Text("the file holds no sheet")))
     names = {t.name for t in tables}
     fallback = tables[0].name if tables else ""
-    def title_of(fy: int, indicator: bool) -> str:
-        title = (indicators_title if indicator else sheet_title)(loaded.plan, fy)
+    def title_of(fy: int, kind: str) -> str:
+        title = {"task": sheet_title, "indicator": indicators_title, "grade": grades_title}[kind](loaded.plan, fy)
         return title if title in names else fallback
 
     checker.missing(title_of)
@@ -316,5 +344,5 @@ def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
 
 
 def edited_paths(check: ImportCheck) -> list[Path]:
-    """The action files the edits (task and indicator) touch, in first-edit order."""
-    return list(dict.fromkeys([e.row.path for e in check.edits] + [e.row.path for e in check.indicator_edits]))
+    """The action files the edits (task, indicator and grade) touch, in first-edit order."""
+    return list(dict.fromkeys([e.row.path for e in [*check.edits, *check.indicator_edits, *check.grade_edits]]))

@@ -71,14 +71,6 @@ def indicator_columns(plan: Plan) -> list[Column]:
     return shared + own
 
 
-def flat_columns(plan: Plan, tasks: bool, indicators: bool) -> list[Column]:
-    """One table's columns for task and/or indicator rows (CSV): the task columns, then the indicator-only ones."""
-    cols = columns(plan) if tasks or not indicators else [c for c in columns(plan) if c.field in SHARED]
-    if indicators:
-        cols += [c for c in indicator_columns(plan) if c.field not in SHARED]
-    return cols
-
-
 def grade_words(plan: Plan) -> list[str]:
     """The plan's grades best first (the drop-down list) when its ``grade_scale`` applies to indicators, else []."""
     scale = plan.grade_scale
@@ -231,7 +223,9 @@ class IndicatorEdit:
         return len([k for k in self.changes if k != "fiscal_year"])
 
 
-def _anchor(entries: list[Any], fy: int) -> int:
+def entry_anchor(entries: list[Any], fy: int) -> int:
+    """Where a new entry of fiscal year ``fy`` goes in ``entries`` (a list of entries with ``fiscal_year``):
+    the 0-based position of the last entry of the same or an earlier year, -1 (at the start) when none is."""
     found = [i for i, e in enumerate(entries) if e.fiscal_year <= fy]
     return found[-1] if found else -1
 
@@ -252,12 +246,14 @@ def _number_cell(value: Any) -> tuple[int | float | None, Text | None]:
     return progress_cell(number), None
 
 
-def _nfkc(text: str) -> str:
+def nfkc(text: str) -> str:
+    """``text`` NFKC-normalised (full-width ``Ｂ`` → ``B``) and stripped, for comparing typed words."""
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _did_you_mean(word: str, words: list[str]) -> Text | str:
-    folded = [w for w in words if _nfkc(w).casefold() == _nfkc(word).casefold()]
+def did_you_mean(word: str, words: list[str]) -> Text | str:
+    """`` Did you mean 'B'?`` for the word of ``words`` closest to ``word`` (NFKC- and case-folded first), else ""."""
+    folded = [w for w in words if nfkc(w).casefold() == nfkc(word).casefold()]
     close = folded or get_close_matches(word, words, n=1, cutoff=0.5)
     return Text(" Did you mean '{word}'?", word=close[0]) if close else ""
 
@@ -292,9 +288,9 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
         written = cell_text(cells["actual_kind"])
         kind = None
         if written is not None:
-            kind = _KIND_READ.get(_nfkc(written))
+            kind = _KIND_READ.get(nfkc(written))
             if kind is None:
-                hint = _did_you_mean(written, list(KIND_WORDS.values()))
+                hint = did_you_mean(written, list(KIND_WORDS.values()))
                 problems.append(("actual_kind", Text("'{word}' is not a kind of actual: write 実績 (actual) or 見込 (forecast).{hint}", word=written, hint=hint)))
                 return
     source = cell_text(cells["actual_source"]) if "actual_source" in cells else (entry.source if entry else None)
@@ -311,7 +307,7 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
             new["kind"] = kind
         if source is not None:
             new["source"] = source
-        edits.append(IndicatorEdit(row, "actuals", None, new, {}, sheet, sheet_row, anchor=_anchor(ind.actuals, row.fiscal_year)))
+        edits.append(IndicatorEdit(row, "actuals", None, new, {}, sheet, sheet_row, anchor=entry_anchor(ind.actuals, row.fiscal_year)))
         return
     changes: dict[str, Any] = {}
     if float(value) != float(entry.value):
@@ -334,11 +330,11 @@ def _check_grade(plan: Plan, row: IndicatorRow, ind: Indicator, cell: Any, sheet
         if entry is not None:
             edits.append(IndicatorEdit(row, "grades", row.grade_index, {}, entry.model_dump(exclude_defaults=True), sheet, sheet_row, remove=True))
         return
-    grade = scale.lookup(written) or scale.lookup(_nfkc(written))
+    grade = scale.lookup(written) or scale.lookup(nfkc(written))
     if grade is None:
         problems.append(("grade", Text("grade '{word}' is not one of the plan's grades ({words}).{hint}",
                                        word=written.strip(), words="、".join(g.grade for g in scale.grades),
-                                       hint=_did_you_mean(written, scale.words))))
+                                       hint=did_you_mean(written, scale.words))))
         return
     if entry is not None:
         if entry.grade == grade.grade or scale.lookup(entry.grade) is grade:
@@ -346,4 +342,4 @@ def _check_grade(plan: Plan, row: IndicatorRow, ind: Indicator, cell: Any, sheet
         edits.append(IndicatorEdit(row, "grades", row.grade_index, {"grade": grade.grade}, {"grade": entry.grade}, sheet, sheet_row))
         return
     new = {"fiscal_year": format_fiscal_year(row.fiscal_year, plan.fiscal_year_style), "grade": grade.grade}
-    edits.append(IndicatorEdit(row, "grades", None, new, {}, sheet, sheet_row, anchor=_anchor(ind.grades, row.fiscal_year)))
+    edits.append(IndicatorEdit(row, "grades", None, new, {}, sheet, sheet_row, anchor=entry_anchor(ind.grades, row.fiscal_year)))

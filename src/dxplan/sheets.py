@@ -15,7 +15,7 @@ declared percent is not copied into the cell) are edited by departments; every o
 read-only and checked at import.
 
 The header cell of the key column holds the export scope as JSON
-(``{"dxplan": 1, "plan": "kama", "department": "デジタル戦略課", "years": [2024]}``), so import
+(``{"dxplan": 3, "plan": "kama", "department": "デジタル戦略課", "years": [2024]}``), so import
 knows which rows the sheet must hold, in xlsx and CSV alike.
 """
 
@@ -34,8 +34,9 @@ from .planindex import PlanIndex
 
 #: Version of the sheet layout and of the JSON export (``schema_version``). 2: indicator rows
 #: (targets, actuals and grades per fiscal year, :mod:`dxplan.sheet_indicators`) beside the task rows;
-#: a version-1 sheet (task rows only) is still imported.
-SCHEMA_VERSION = 2
+#: 3: action grade rows (:mod:`dxplan.sheet_grades`) where the plan grades actions. Older sheets
+#: are still imported: a version-1 sheet need not hold indicator rows, a version-2 one no grade rows.
+SCHEMA_VERSION = 3
 
 #: The task fields a department fills in; every other column is read-only.
 EDITABLE = ("result", "status", "progress")

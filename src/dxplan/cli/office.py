@@ -18,7 +18,7 @@ import typer
 
 from .common import LangOpt, app, fail, help_text, make_console, parse_years, resolve_lang
 from ..atomic import write_atomic
-from ..i18n import t
+from ..i18n import N_, pt, t
 from ..problems import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
-@app.command("export", help=help_text("Write the task rows as a sheet for departments to fill in.\n\nOne row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. `dxplan import` takes the sheet back."), short_help=help_text("Write the task rows as a sheet for departments to fill in."))
+@app.command("export", help=help_text("Write the task rows as a sheet for departments to fill in.\n\nOne row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. Where the plan grades actions (grade_scale applies_to: action), one row per action and fiscal year follows (xlsx: sheets 評価 <year>) with the grade to fill in. `dxplan import` takes the sheet back."), short_help=help_text("Write the task rows as a sheet for departments to fill in."))
 def export_cmd(
     path: PlanArg,
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx | csv (UTF-8 BOM) | json")] = ExportFormat.xlsx,
@@ -63,10 +63,11 @@ def export_cmd(
 ) -> None:
     """Write the task rows as a sheet for departments to fill in.
 
-    One row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. `dxplan import` takes the sheet back.
+    One row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. Where the plan grades actions (grade_scale applies_to: action), one row per action and fiscal year follows (xlsx: sheets 評価 <year>) with the grade to fill in. `dxplan import` takes the sheet back.
     """
     from ..export_flat import write_csv, write_json
     from ..export_xlsx import write_xlsx
+    from ..sheet_grades import build_grade_rows
     from ..sheet_indicators import build_indicator_rows
     from ..sheets import Scope, UnknownDepartment, build_rows, find_department, sheet_years
 
@@ -83,11 +84,12 @@ def export_cmd(
     years = parse_years(year, loaded, lg)
     rows = build_rows(loaded, dept, years)
     indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
-    scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows], years))
+    grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
+    scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows, *grade_rows], years))
     if format is ExportFormat.xlsx:
-        data = write_xlsx(plan, rows, scope, indicator_rows, lang=lg)
+        data = write_xlsx(plan, rows, scope, indicator_rows, lang=lg, grade_rows=grade_rows)
     else:
-        data = {"csv": write_csv, "json": write_json}[format.value](plan, rows, scope, indicator_rows)
+        data = {"csv": write_csv, "json": write_json}[format.value](plan, rows, scope, indicator_rows, grade_rows)
     if output is None and format is ExportFormat.xlsx:
         output = Path(f"{plan.id}-{dept.name}.xlsx" if dept else f"{plan.id}.xlsx")
     if output is None:
@@ -98,11 +100,18 @@ def export_cmd(
         write_atomic(output, data)
     except OSError as exc:
         fail(t(lg, "{file}: cannot write ({reason})", file=str(output), reason=exc.strerror or str(exc)))
-    if indicator_rows:
-        typer.echo(t(lg, "{file}: {n} task row(s) and {m} indicator row(s) written", file=str(output), n=len(rows), m=len(indicator_rows)), err=True)
-    else:
-        typer.echo(t(lg, "{file}: {n} task row(s) written", file=str(output), n=len(rows)), err=True)
+    typer.echo(_written(lg, str(output), len(rows), len(indicator_rows), len(grade_rows)), err=True)
     raise typer.Exit(EXIT_OK)
+
+
+def _written(lang: str, file: str, tasks: int, indicators: int, grades: int) -> str:
+    """What an export wrote, naming only the kinds of row it holds (``…: 12 indicator row(s) written``)."""
+    counts = ((N_("{n} task row(s)"), tasks), (N_("{n} indicator row(s)"), indicators), (N_("{n} action grade row(s)"), grades))
+    parts = [t(lang, msg, n=n) for msg, n in counts if n]
+    if not parts:
+        return t(lang, "{file}: written with headers only (no rows in this scope)", file=file)
+    rows = parts[0] if len(parts) == 1 else t(lang, "{first} and {last}", first=pt(lang, "list separator", ", ").join(parts[:-1]), last=parts[-1])
+    return t(lang, "{file}: {rows} written", file=file, rows=rows)
 
 
 @app.command("import", help=help_text("Take a filled-in sheet back into the YAML files.\n\nAll or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file."), short_help=help_text("Take a filled-in sheet back into the YAML files."))
@@ -132,7 +141,7 @@ def import_cmd(
             typer.echo(f"{file}: {p.text(lg)}", err=True)
         fail(t(lg, "{n} problem(s) in the sheet; nothing was changed", n=len(check.problems)), EXIT_PROBLEMS)
     try:
-        changes = plan_changes(check.edits, check.indicator_edits)
+        changes = plan_changes(check.edits, check.indicator_edits, check.grade_edits)
     except ApplyError as exc:
         fail(exc.text(lg), EXIT_PROBLEMS)
     if not changes:
