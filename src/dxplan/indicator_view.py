@@ -135,19 +135,15 @@ def indicator_summary(plan: Plan, ind: Indicator, lang: str = "ja") -> str:
 
 
 def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str = "ja") -> dict | None:
-    """``{"labels", "years", "yearly_targets", "indicators", "effects"}`` for one action sheet; None when the
-    action has no yearly target, indicator or effect (the block is then left out)."""
+    """``{"labels", "years", "indicators", "effects", "text_effects"}`` for one action sheet; None when the action
+    has no indicator or effect (the block is then left out). The yearly targets as written (年次目標) are in the
+    sheet's overview table (:func:`dxplan.report_pages.sheet_view`), not here."""
     years = plan.fiscal_years
     style = plan.fiscal_year_style
 
     def fy_text(fy: int) -> str:
         return FiscalYearText(fy, style)(lang)
 
-    yearly = [
-        {"year": fy_text(fy), "texts": [yt.text for yt in action.yearly_targets if yt.fiscal_year == fy and yt.spec is None]}
-        for fy in years
-    ]
-    yearly = [y for y in yearly if y["texts"]]
     indicators = [indicator_entry(plan, x, lang) for x in score.indicators]
     sums = EffectSums()
     for e in action.effects:
@@ -162,12 +158,11 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         for k, m in sums.keys()
     ]
     text_effects = [f"{fy_text(e.fiscal_year)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
-    if not (yearly or indicators or effects or text_effects):
+    if not (indicators or effects or text_effects):
         return None
     return {
         "labels": _labels(lang),
         "years": [fy_text(fy) for fy in years],
-        "yearly_targets": yearly,
         "indicators": indicators,
         "effects": effects,
         "text_effects": text_effects,
