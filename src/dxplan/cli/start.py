@@ -27,7 +27,7 @@ def init(
     plan_id: Annotated[Optional[str], typer.Option("--id", metavar="ID", help=help_text("plan id (default: the folder name)"))] = None,
     period_start: Annotated[Optional[str], typer.Option("--period-start", metavar="FY", help=help_text("first fiscal year"))] = None,
     period_end: Annotated[Optional[str], typer.Option("--period-end", metavar="FY", help=help_text("last fiscal year"))] = None,
-    evaluation_date: Annotated[Optional[str], typer.Option("--evaluation-date", metavar="DATE", help=help_text("evaluation date"))] = None,
+    evaluation_date: Annotated[Optional[str], typer.Option("--evaluation-date", metavar="DATE", help=help_text("evaluation date, YYYY-MM-DD"))] = None,
     category: Annotated[Optional[list[str]], typer.Option("--category", "-c", metavar="ID", help=help_text("category ID=NAME, repeatable"))] = None,
     department: Annotated[Optional[list[str]], typer.Option("--department", "-d", metavar="NAME", help=help_text("department, repeatable"))] = None,
     statuses: Annotated[Optional[str], typer.Option("--statuses", metavar="WORDS", help=help_text("status words"))] = None,
