@@ -41,18 +41,44 @@ def _typer_help_fixes() -> None:
       and ``--help``).
     - Help texts fold at the column edge instead of ending in "…": Japanese has no spaces between
       words, so a long Japanese phrase is one "word" that rich would otherwise cut.
-    """
-    from rich.text import Text as RichText
-    from typer import rich_utils
-    from typer.core import TyperOption
 
-    if getattr(rich_utils, "_dxplan_fixed", False):
+    typer imports its help renderer (``typer.rich_utils``: rich's Markdown, traceback and table
+    modules, ~70 ms) only when it formats a help page; the second fix is therefore applied by
+    :func:`_fold_help_texts` just before a help page is formatted, so a command that shows no
+    help does not import the renderer (issue 13, start-up).
+    """
+    from typer.core import TyperCommand, TyperGroup, TyperOption
+
+    if getattr(TyperOption, "_dxplan_fixed", False):
         return
     shown = TyperOption.display_type_rich
 
     def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
         return None if getattr(self, "is_flag", False) else shown(self, ctx)
 
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    for cls in (TyperCommand, TyperGroup):
+        cls.format_help = _folding_first(cls.format_help)  # type: ignore[method-assign]
+    TyperOption._dxplan_fixed = True  # type: ignore[attr-defined]
+
+
+def _folding_first(format_help):  # type: ignore[no-untyped-def]
+    """``format_help`` of a typer command or group, after :func:`_fold_help_texts`."""
+
+    def fold_then_format(self, ctx, formatter):  # type: ignore[no-untyped-def]
+        _fold_help_texts()
+        return format_help(self, ctx, formatter)
+
+    return fold_then_format
+
+
+def _fold_help_texts() -> None:
+    """Make typer's help renderer fold long help texts at the column edge (once; imports the renderer)."""
+    from rich.text import Text as RichText
+    from typer import rich_utils
+
+    if getattr(rich_utils, "_dxplan_fixed", False):
+        return
     make_text = rich_utils._make_rich_text
 
     def folding_text(**kwargs):  # type: ignore[no-untyped-def]
@@ -61,7 +87,6 @@ def _typer_help_fixes() -> None:
             text.overflow = "fold"
         return text
 
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
     rich_utils._make_rich_text = folding_text
     rich_utils._dxplan_fixed = True
 
