@@ -61,12 +61,18 @@ def test_a_command_help_page_loads_no_models(env: dict[str, str]) -> None:
     assert not {"dxplan.model", "dxplan.load", "dxplan.aggregate"} & modules
 
 
-def test_version_does_not_import_the_help_renderer_or_the_core(env: dict[str, str]) -> None:
+def test_version_does_not_import_rich_or_the_core(env: dict[str, str]) -> None:
     modules, proc = _imported(["--version"], env)
     assert proc.returncode == 0
     assert proc.stdout.startswith("dxplan ")
-    assert _reached(modules, ("ruamel", "markdown_it", *NEVER)) == []
-    assert not {"typer.rich_utils", "rich.markdown", "rich.traceback", "dxplan.model", "dxplan.load"} & modules
+    assert _reached(modules, ("rich", "ruamel", "markdown_it", *NEVER)) == []
+    assert not {"typer.rich_utils", "dxplan.model", "dxplan.load"} & modules
+
+
+def test_lint_does_not_import_rich(env: dict[str, str]) -> None:
+    modules, proc = _imported(["lint", str(KAMA)], env)  # plain lines, no tables
+    assert proc.returncode == 0
+    assert _reached(modules, ("rich", "markdown_it", *NEVER)) == []
 
 
 def test_status_from_the_cache_parses_no_yaml(env: dict[str, str]) -> None:

@@ -8,6 +8,7 @@ is not available).
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -16,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Iterable, Iterator, Optional
 
 import typer
-from rich.console import Console
 
 from .. import __version__
 from ..i18n import requested_lang, set_command_lang, t
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
 if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
+    from rich.console import Console
+
     from ..load import LoadedPlan
 
 
@@ -126,26 +128,35 @@ def resolve_lang(lang: Lang | None) -> str:
     return chosen
 
 
-class _Console(Console):
-    """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
-
-    def on_broken_pipe(self) -> None:
-        """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
-        import os
-
-        self.quiet = True
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0)
-
-
 def make_console() -> Console:
     """The rich console for terminal tables: exactly as wide as the terminal (or ``COLUMNS``), so
     tables wrap their cells instead of running past the edge; 120 when there is no terminal (a pipe
     or a file). Colour follows rich's rules: none when ``NO_COLOR`` is set or the output is not a
-    terminal."""
+    terminal. A reader who stops early (``| head``) ends the command with exit 0.
+
+    rich is imported here, by the commands that print tables, not when the CLI starts
+    (``lint`` and ``--version`` print without it).
+    """
     width = shutil.get_terminal_size((120, 24)).columns
-    return _Console(highlight=False, width=width)
+    return _console_class()(highlight=False, width=width)
+
+
+@functools.cache
+def _console_class() -> type[Console]:
+    """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
+    from rich.console import Console
+
+    class _Console(Console):
+        """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
+
+        def on_broken_pipe(self) -> None:
+            """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(0)
+
+    return _Console
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
