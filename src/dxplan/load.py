@@ -29,8 +29,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from . import gitio, planfiles, result_cache
 from .i18n import N_, Text
@@ -164,6 +162,9 @@ def read_roundtrip(path: Path, text: str) -> tuple[Any, list[Problem]]:
     it parsed again by ruamel.yaml's round-trip loader. A text that round-trip
     loader alone cannot read becomes a positioned ``yaml-syntax`` problem.
     """
+    from ruamel.yaml import YAML  # the round-trip loader: only for the commands that rewrite files
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     doc, problems = read_document(path, text)
     if doc is None:
         return None, problems

@@ -39,15 +39,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml import events as ev
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.resolver import implicit_resolvers
-from ruamel.yaml.util import timestamp_regexp
+from functools import cache
+from typing import TYPE_CHECKING
 
-try:  # libyaml through ruamel.yaml.clib: fast, and iterative
-    from ruamel.yaml.cyaml import CParser as _CParser
-except ImportError:  # pragma: no cover - pure-Python installs
-    _CParser = None
+if TYPE_CHECKING:
+    from ruamel.yaml import events as ev
+    from ruamel.yaml.error import YAMLError
+
+# ruamel.yaml is imported when a text is parsed, not with this module: a command answered from
+# the results cache (``dxplan status`` on unchanged plans) reads Limits and check_lines only.
 
 __all__ = ["Limits", "YamlFault", "Marks", "Parsed", "parse", "check_lines"]
 
@@ -183,18 +183,28 @@ class Parsed:
 
 _TAG = "tag:yaml.org,2002:"
 _STANDARD_SCALAR = {"str", "int", "float", "bool", "null", "timestamp"}
-_RESOLVERS: dict[str, list[tuple[str, re.Pattern]]] = {}
-for _versions, _tag, _regexp, _first in implicit_resolvers:
-    if (1, 2) in _versions:
-        for _ch in _first:
-            _RESOLVERS.setdefault(_ch, []).append((_tag[len(_TAG):], _regexp))
+
+
+@cache
+def _resolvers() -> dict[str, list[tuple[str, re.Pattern]]]:
+    """ruamel.yaml's YAML 1.2 implicit resolvers by first character: ``{char: [(type, regexp)]}``."""
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    table: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for ch in first:
+                table.setdefault(ch, []).append((tag[len(_TAG):], regexp))
+    return table
+
+
 _BOOL = {"true": True, "false": False}
 _MAX_DIGITS = 4000  # Python refuses str -> int past 4,300 digits; numbers here have far fewer
 
 
 def _implicit_tag(value: str) -> str:
     """The core-schema type of a plain scalar: ``str``, ``int``, ``float``, ``bool``, ``null``, ``timestamp``, ``merge``…"""
-    for tag, regexp in _RESOLVERS.get(value[:1], []):
+    for tag, regexp in _resolvers().get(value[:1], []):
         if regexp.match(value):
             return tag
     return "str"
@@ -226,6 +236,8 @@ def _float(value: str) -> float:
 
 
 def _timestamp(value: str) -> dt.date | dt.datetime:
+    from ruamel.yaml.util import timestamp_regexp
+
     m = timestamp_regexp.match(value)
     if m is None:
         raise ValueError("not a timestamp")
@@ -305,9 +317,20 @@ def check_lines(text: str, limits: Limits) -> None:
         start += len(line) + 1
 
 
+@cache
+def _c_parser() -> type | None:
+    """libyaml's parser through ruamel.yaml.clib (fast, and iterative), or None on a pure-Python install."""
+    try:
+        from ruamel.yaml.cyaml import CParser
+    except ImportError:  # pragma: no cover - pure-Python installs
+        return None
+    return CParser
+
+
 def _parser(text: str):
-    if _CParser is not None:
-        return _CParser(text)
+    c_parser = _c_parser()
+    if c_parser is not None:
+        return c_parser(text)
     from ruamel.yaml.parser import Parser
     from ruamel.yaml.reader import Reader
     from ruamel.yaml.scanner import Scanner
@@ -362,6 +385,8 @@ def parse(text: str, limits: Limits | None = None, *, positions: bool = False) -
     :class:`YamlFault` for anything refused (see the module docstring); never any
     other exception for bad input.
     """
+    from ruamel.yaml.error import YAMLError
+
     limits = limits or Limits.from_env()
     check_lines(text, limits)
     try:
@@ -375,6 +400,8 @@ def parse(text: str, limits: Limits | None = None, *, positions: bool = False) -
 
 
 def _build(text: str, limits: Limits, positions: bool) -> Parsed:
+    from ruamel.yaml import events as ev
+
     parser = _parser(text)
     marks: dict[int, Marks] | None = {} if positions else None
     anchors: dict[str, tuple[Any, int]] = {}

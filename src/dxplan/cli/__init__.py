@@ -2,6 +2,12 @@
 
 One module per group of commands; :mod:`.common` holds the app, the shared options and helpers.
 Importing this package registers every command on :data:`app`.
+
+Start-up (issue 13): typer builds every command from its function's annotations on each run,
+so the command modules do not use ``from __future__ import annotations`` (typer would then
+``eval`` each annotation string four times), and they import the core, models and writers
+inside each command, so ``dxplan --help`` imports none of them
+(``tests/test_startup.py`` checks which modules a start-up imports).
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
 """``dxplan lint`` and ``dxplan rules``: checking plan files, and what each check means."""
 
-from __future__ import annotations
 
 import os
 from enum import Enum

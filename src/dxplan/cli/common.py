@@ -8,6 +8,7 @@ is not available).
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -16,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Iterable, Iterator, Optional
 
 import typer
-from rich.console import Console
 
 from .. import __version__
 from ..i18n import requested_lang, set_command_lang, t
 from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
 if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
+    from rich.console import Console
+
     from ..load import LoadedPlan
 
 
@@ -41,18 +43,44 @@ def _typer_help_fixes() -> None:
       and ``--help``).
     - Help texts fold at the column edge instead of ending in "…": Japanese has no spaces between
       words, so a long Japanese phrase is one "word" that rich would otherwise cut.
-    """
-    from rich.text import Text as RichText
-    from typer import rich_utils
-    from typer.core import TyperOption
 
-    if getattr(rich_utils, "_dxplan_fixed", False):
+    typer imports its help renderer (``typer.rich_utils``: rich's Markdown, traceback and table
+    modules, ~70 ms) only when it formats a help page; the second fix is therefore applied by
+    :func:`_fold_help_texts` just before a help page is formatted, so a command that shows no
+    help does not import the renderer (issue 13, start-up).
+    """
+    from typer.core import TyperCommand, TyperGroup, TyperOption
+
+    if getattr(TyperOption, "_dxplan_fixed", False):
         return
     shown = TyperOption.display_type_rich
 
     def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
         return None if getattr(self, "is_flag", False) else shown(self, ctx)
 
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    for cls in (TyperCommand, TyperGroup):
+        cls.format_help = _folding_first(cls.format_help)  # type: ignore[method-assign]
+    TyperOption._dxplan_fixed = True  # type: ignore[attr-defined]
+
+
+def _folding_first(format_help):  # type: ignore[no-untyped-def]
+    """``format_help`` of a typer command or group, after :func:`_fold_help_texts`."""
+
+    def fold_then_format(self, ctx, formatter):  # type: ignore[no-untyped-def]
+        _fold_help_texts()
+        return format_help(self, ctx, formatter)
+
+    return fold_then_format
+
+
+def _fold_help_texts() -> None:
+    """Make typer's help renderer fold long help texts at the column edge (once; imports the renderer)."""
+    from rich.text import Text as RichText
+    from typer import rich_utils
+
+    if getattr(rich_utils, "_dxplan_fixed", False):
+        return
     make_text = rich_utils._make_rich_text
 
     def folding_text(**kwargs):  # type: ignore[no-untyped-def]
@@ -61,7 +89,6 @@ def _typer_help_fixes() -> None:
             text.overflow = "fold"
         return text
 
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
     rich_utils._make_rich_text = folding_text
     rich_utils._dxplan_fixed = True
 
@@ -101,26 +128,35 @@ def resolve_lang(lang: Lang | None) -> str:
     return chosen
 
 
-class _Console(Console):
-    """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
-
-    def on_broken_pipe(self) -> None:
-        """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
-        import os
-
-        self.quiet = True
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0)
-
-
 def make_console() -> Console:
     """The rich console for terminal tables: exactly as wide as the terminal (or ``COLUMNS``), so
     tables wrap their cells instead of running past the edge; 120 when there is no terminal (a pipe
     or a file). Colour follows rich's rules: none when ``NO_COLOR`` is set or the output is not a
-    terminal."""
+    terminal. A reader who stops early (``| head``) ends the command with exit 0.
+
+    rich is imported here, by the commands that print tables, not when the CLI starts
+    (``lint`` and ``--version`` print without it).
+    """
     width = shutil.get_terminal_size((120, 24)).columns
-    return _Console(highlight=False, width=width)
+    return _console_class()(highlight=False, width=width)
+
+
+@functools.cache
+def _console_class() -> type[Console]:
+    """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
+    from rich.console import Console
+
+    class _Console(Console):
+        """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
+
+        def on_broken_pipe(self) -> None:
+            """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(0)
+
+    return _Console
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:

@@ -4,7 +4,6 @@ Exit codes: 0 ok; 1 files on the new side of the diff did not load, or a templat
 2 usage (bad path, git revision not available, not a git repository).
 """
 
-from __future__ import annotations
 
 import json
 from enum import Enum

@@ -3,7 +3,6 @@
 Exit codes: 0 ok; 1 ``fmt --check`` would change files, or a file cannot be formatted safely; 2 usage.
 """
 
-from __future__ import annotations
 
 import json
 from enum import Enum

@@ -5,7 +5,6 @@ nothing is changed then —, a plan with files that do not load, an edit that wo
 2 usage error (bad path or option, unreadable sheet file, git revision not available).
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import json
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan folder"))]
 
 
-def _one_plan(path: Path, lang: str) -> LoadedPlan:
+def _one_plan(path: Path, lang: str) -> "LoadedPlan":
     """The one plan folder ``path`` names, loaded; exit 2 when it is not one, 1 when files do not load."""
     from ..load import load_plan
     from ..planfiles import PlanNotFound, discover

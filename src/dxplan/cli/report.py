@@ -6,7 +6,6 @@ with load errors (the report is still written without the files that did not loa
 cannot be written).
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import re

@@ -1,6 +1,5 @@
 """``dxplan status`` and ``dxplan score``: counts per state and achievement rates, in the terminal, JSON or Markdown."""
 
-from __future__ import annotations
 
 import json
 from enum import Enum

@@ -1,6 +1,5 @@
 """``dxplan init`` and ``dxplan new``: starting a plans repository and its next action (logic in :mod:`dxplan.scaffold`)."""
 
-from __future__ import annotations
 
 import sys
 from enum import Enum

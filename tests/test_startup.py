@@ -1,0 +1,102 @@
+"""What a start-up imports (issue 13): each command imports only what it uses.
+
+A behavioural check, not a timing one (speed is measured in ``bench/bench_status.py``):
+``python -X importtime`` lists every module a real ``dxplan`` process imports, and the
+test names the heavy ones a command must not reach — ``--help`` loads no models, no
+YAML reader and no templates; a ``status`` answered from the results cache parses no
+YAML (no ruamel.yaml); only a help page or a usage error imports typer's help renderer.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+KAMA = ROOT / "plans" / "kama"
+
+#: Modules no plain start-up needs: templates, spreadsheets, PDF.
+NEVER = ("jinja2", "openpyxl", "weasyprint", "babel")
+
+
+def _imported(args: list[str], env: dict[str, str]) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules ``python -m dxplan *args`` imports (from ``-X importtime``), and the finished process."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "dxplan", *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    modules = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:") and "|" in line}
+    modules.discard("package")  # the header line
+    return modules, proc
+
+
+def _reached(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in packages or m in packages)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    e = {**os.environ, "DXPLAN_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "100"}
+    e.pop("DXPLAN_NO_CACHE", None)
+    return e
+
+
+def test_help_loads_no_models_no_yaml_reader_no_templates(env: dict[str, str]) -> None:
+    modules, proc = _imported(["--help"], env)
+    assert proc.returncode == 0
+    assert "status" in proc.stdout and "lint" in proc.stdout
+    assert "typer.rich_utils" in modules  # the help page itself is typer's rich renderer
+    assert _reached(modules, ("pydantic", "pydantic_core", "ruamel", *NEVER)) == []
+    assert not {"dxplan.model", "dxplan.load", "dxplan.lint", "dxplan.rules", "dxplan.aggregate", "dxplan.result_cache"} & modules
+
+
+def test_a_command_help_page_loads_no_models(env: dict[str, str]) -> None:
+    # typer (0.2x) coerces the top-level options (--lang, even when absent) through pydantic
+    # TypeAdapters before a command's help: pydantic itself is typer's, the models are not needed
+    modules, proc = _imported(["status", "--help"], env)
+    assert proc.returncode == 0
+    assert "--format" in proc.stdout
+    assert _reached(modules, ("ruamel", *NEVER)) == []
+    assert not {"dxplan.model", "dxplan.load", "dxplan.aggregate"} & modules
+
+
+def test_version_does_not_import_rich_or_the_core(env: dict[str, str]) -> None:
+    modules, proc = _imported(["--version"], env)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("dxplan ")
+    assert _reached(modules, ("rich", "ruamel", "markdown_it", *NEVER)) == []
+    assert not {"typer.rich_utils", "dxplan.model", "dxplan.load"} & modules
+
+
+def test_lint_does_not_import_rich(env: dict[str, str]) -> None:
+    modules, proc = _imported(["lint", str(KAMA)], env)  # plain lines, no tables
+    assert proc.returncode == 0
+    assert _reached(modules, ("rich", "markdown_it", *NEVER)) == []
+
+
+def test_status_from_the_cache_parses_no_yaml(env: dict[str, str]) -> None:
+    first = subprocess.run([sys.executable, "-m", "dxplan", "status", str(KAMA)], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert first.returncode == 0
+    modules, proc = _imported(["status", str(KAMA)], env)
+    assert proc.returncode == 0
+    assert proc.stdout == first.stdout  # the same table, answered from the cache
+    assert "dxplan.result_cache" in modules and "dxplan.model" in modules
+    assert _reached(modules, ("ruamel", "_ruamel_yaml", "markdown_it", *NEVER)) == []
+    assert not {"typer.rich_utils", "rich.markdown", "rich.traceback"} & modules
+
+
+def test_status_without_the_cache_reads_yaml_and_still_no_templates(env: dict[str, str]) -> None:
+    modules, proc = _imported(["status", str(KAMA)], {**env, "DXPLAN_NO_CACHE": "1"})
+    assert proc.returncode == 0
+    assert "ruamel.yaml.cyaml" in modules  # the safe reader parses every file with libyaml
+    assert _reached(modules, ("markdown_it", *NEVER)) == []
+    assert "typer.rich_utils" not in modules
+
+
+def test_a_usage_error_loads_no_models(env: dict[str, str]) -> None:
+    modules, proc = _imported(["statsu"], env)  # worded by typer's rich renderer, like a help page
+    assert proc.returncode == 2
+    assert "statsu" in proc.stderr
+    assert _reached(modules, ("ruamel", *NEVER)) == []
+    assert not {"dxplan.model", "dxplan.load"} & modules
