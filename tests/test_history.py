@@ -114,9 +114,11 @@ def test_history_table_and_markdown_show_dates_as_columns(kama_repo):
     assert row("検討中(count)") == ["120", "61", "35", "0", "0"]
     assert row("完了(share)") == ["5.96%", "9.93%", "16.56%", "49.01%", "49.01%"]
     assert row("total(count)") == ["151"] * 5
+    assert row("fiscal year") == ["FY2024"] * 5
     code, out, _ = run("history", str(kama_repo / "plans" / "kama"))
     assert code == 0
     assert "2024-08-28" in out and "79.47%" in out and "一致" in out
+    assert "令和6年度" in out and "(評価基準日)" in out and "YYYY" not in out  # the plan's era style; no help text as a heading
 
 
 def test_history_since_until_and_at(kama_repo):

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from .aggregate import share_text
 from .history import History, HistoryPoint
+from .fiscal import FiscalYearText
 from .i18n import t
 from .model import STATE_ORDER
 from .planindex import PlanIndex
@@ -47,7 +48,7 @@ def history_rows(history: History, lang: str) -> tuple[list[str], list[list[str]
     """The table as text cells: ``(header, rows)``, the first column naming the row."""
     words = _state_words(history)
     header = [t(lang, "item")] + [_column_head(p, lang) for p in history.points]
-    rows: list[list[str]] = [[t(lang, "fiscal year")] + [str(p.fiscal_year) for p in history.points]]
+    rows: list[list[str]] = [[t(lang, "fiscal year")] + [FiscalYearText(p.fiscal_year, history.plan.fiscal_year_style)(lang) for p in history.points]]
     count, share = t(lang, "(count)"), t(lang, "(share)")
     for s in STATE_ORDER:
         rows.append([words[s.value] + count] + [str(p.counts.states[s]) for p in history.points])
