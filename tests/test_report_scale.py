@@ -287,3 +287,13 @@ def test_target_column_is_left_out_when_no_action_has_a_target(mini_plan):
     text = run("report", mini_plan, "--format", "md")
     assert md_rows(section(text, "## 区分別のアクション"), "No") == [["アクション名", "区分", "担い手"]]
     assert md_rows(section(text, "## 担当課別のアクション"), "No") == [["アクション名", "タスク行（全年度）"]]
+
+
+def test_effect_table_words_kind_and_unit_in_the_language():
+    """飯塚市's effect sums in the terminal: 業務量（時間） in Japanese, "workload (hours)" in English — no Japanese
+    unit of dxplan's own in the English table (plan data such as department names stays as written)."""
+    ja = run("status", str(PLANS / "iizuka"))
+    en = run("status", str(PLANS / "iizuka"), "--lang", "en")
+    assert "業務量（時間）" in ja and "財政効果（千円）" in ja
+    assert "workload (hours)" in en and "fiscal effect (thousand yen)" in en
+    assert "（時間）" not in en and "（千円）" not in en

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .effects import MEANINGS, EffectSums
 from .fiscal import FiscalYearText
 from .i18n import N_, NP_, pt, t
-from .wording import core_text
+from .wording import EFFECT_KINDS, core_text, effect_unit
 from .model import Action, Indicator, Plan
 from .rates import RateStatus
 from .score import ActionScore
@@ -22,9 +22,7 @@ _MEANING = {
     "saving": N_("saving"), "extra_workload": N_("extra workload"), "cost": N_("cost"), "revenue": N_("revenue"),
     "reduction": N_("reduction"), "unknown": N_("unknown"), "unspecified": N_("meaning not recorded"),
 }
-_KIND = {"hours": N_("hours"), "money": N_("money")}
-_UNIT = {"hours": NP_("unit", "hours"), "money": NP_("unit", "thousand yen")}
-"""The unit of each effect kind (:data:`dxplan.effects.UNITS`: 時間, 千円), worded per language."""
+_KIND = EFFECT_KINDS
 
 
 def _num(x: float | None) -> str:
@@ -150,7 +148,7 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         sums.add(e.kind, e.meaning, e.fiscal_year, e.value)
     effects = [
         {
-            "what": t(lang, _KIND[k]) + t(lang, " ({text})", text=pt(lang, *_UNIT[k])),
+            "what": t(lang, _KIND[k]) + t(lang, " ({text})", text=effect_unit(k, lang)),
             "meaning": t(lang, _MEANING[m]),
             "cells": [_num(sums.values[(k, m)].get(fy)) if fy in sums.values[(k, m)] else "—" for fy in years],
             "raw": [", ".join(e.raw for e in action.effects if e.kind == k and (e.meaning or "unspecified") == m and e.fiscal_year == fy) for fy in years],

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .aggregate import FocusYear, GradeTable, PlanOverview, StatusResult, StatusTable, YearStatus, share_text
-from .effects import MEANINGS, UNITS, EffectSums, EffectSummary
+from .effects import MEANINGS, EffectSums, EffectSummary
 from .fiscal import format_fiscal_year
 from .i18n import N_, STATE_EN, STATE_JA, pt, t
 from .model import STATE_ORDER, Plan, State
@@ -32,7 +32,7 @@ MEANING_WORDS = {
 }
 """The words for an effect's sign meaning (:data:`dxplan.effects.MEANINGS`)."""
 
-KIND_WORDS = {"hours": N_("hours"), "money": N_("money")}
+KIND_WORDS = w.EFFECT_KINDS
 
 LABEL_STYLES = {"達成": "bold green", "ほぼ達成": "green", "概ね達成": "cyan", "やや未達": "yellow", "課題あり": "bold red"}
 
@@ -151,7 +151,7 @@ def _num(x: float) -> str:
 def _effects_rows(table: Table, label: str, sums: EffectSums, years: list[int], lang: str) -> None:
     for kind, meaning in sums.keys():
         per = sums.values[(kind, meaning)]
-        table.add_row(label, f"{t(lang, KIND_WORDS[kind])}（{UNITS[kind]}）", t(lang, MEANING_WORDS[meaning]),
+        table.add_row(label, t(lang, KIND_WORDS[kind]) + t(lang, " ({text})", text=w.effect_unit(kind, lang)), t(lang, MEANING_WORDS[meaning]),
                       *[_num(per[fy]) if fy in per else "—" for fy in years], _num(sums.total(kind, meaning)))
         label = ""
 

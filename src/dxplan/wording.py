@@ -337,3 +337,15 @@ def focus_line(focus: FocusYear, fy: str, lang: str) -> str | None:
     if focus.reason == FOCUS_NO_DATA:
         return t(lang, "No evaluation date and no results recorded yet: {fy}, the plan's first fiscal year, is taken as the current year.", fy=fy)
     return None
+
+
+EFFECT_KINDS = {"hours": N_("workload"), "money": N_("fiscal effect")}
+"""The kinds of effect (:data:`dxplan.effects.UNITS`): 業務量 (hours), 財政効果 (千円)."""
+
+EFFECT_UNITS = {"hours": NP_("unit", "hours"), "money": NP_("unit", "thousand yen")}
+"""The unit of each effect kind (:data:`dxplan.effects.UNITS`: 時間, 千円) as ``(context, msgid)`` for :func:`pt`."""
+
+
+def effect_unit(kind: str, lang: str) -> str:
+    """The unit of an effect kind (``hours`` or ``money``) worded in ``lang``: 時間/千円, hours/thousand yen."""
+    return pt(lang, *EFFECT_UNITS[kind])
