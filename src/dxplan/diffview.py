@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .diff import ActionDiff, CountsChange, DiffResult, FieldChange, PlanDiff, ScoreView, TaskChange, clip, show_value
-from .fiscal import format_fiscal_year
+from .fiscal import FiscalYearText
 from .gitio import Side
 from .i18n import N_, NP_, STATE_EN, pt, t
 from .model import STATE_ORDER
@@ -41,7 +41,7 @@ _ROW_CHANGES = {"added": N_("added {n}"), "removed": N_("removed {n}"), "changed
 
 def fy_name(pd: PlanDiff, fy: int, lang: str) -> str:
     """A fiscal year in the plan's style (ja: ``令和6年度``, ``R6``, ``2024年度``) or as ``FY2024`` (en)."""
-    return f"FY{fy}" if lang == "en" else format_fiscal_year(fy, pd.fiscal_year_style)
+    return FiscalYearText(fy, pd.fiscal_year_style)(lang)
 
 
 def state_name(pd: PlanDiff, state: str, lang: str) -> str:
