@@ -180,6 +180,7 @@ def test_heading_shows_the_stage_once():
         (["status", "nosuch"], "dxplan: nosuch: ファイルまたはフォルダがありません", "dxplan: nosuch: no such file or folder"),
         (["status", "plans/kama", "--year", "2030"], "dxplan: 2030: 計画 kama の期間（2024–2026）の外です", "dxplan: 2030: outside the plan period of kama (2024–2026)"),
         (["score", "plans/kama", "--action", "99"], "dxplan: kama: アクション 99 はありません", "dxplan: kama: no action 99"),
+        (["lint", "plans/kama", "-j", "0"], "dxplan: --jobs: 0 はワーカー数ではありません。1 以上を指定してください", "dxplan: --jobs: 0 is not a number of workers; give 1 or more"),
     ],
 )
 def test_usage_errors_follow_the_language(args, ja, en):
