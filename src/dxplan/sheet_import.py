@@ -37,13 +37,12 @@ from typing import Any, Callable
 from openpyxl.utils import get_column_letter
 
 from .export_xlsx import sheet_title
-from .fmt import parse_number
-from .i18n import Text
+from .i18n import N_, Text
 from .load import LoadedPlan
 from .sheet_grades import GradeEdit, GradeRow, build_grade_rows, check_grade_cell, grade_columns, grades_title
 from .sheet_indicators import IndicatorEdit, IndicatorRow, build_indicator_rows, check_indicator_cells, indicator_columns, indicators_title
 from .sheet_read import Table
-from .sheets import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_text, columns, find_department, progress_cell
+from .sheets import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_number, cell_text, columns, find_department, progress_cell
 
 
 @dataclass(frozen=True)
@@ -125,16 +124,9 @@ def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
 
 
 def _progress(value: Any) -> tuple[float | int | None, Text | None]:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    if isinstance(value, bool):
-        return None, Text("'{value}' is not a number", value=value)
-    if isinstance(value, (int, float)):
-        number = value
-    else:
-        number = parse_number(str(value), float)
-        if number is None:
-            return None, Text("'{value}' is not a number; write a percent from 0 to 100", value=value)
+    number, problem = cell_number(value, N_("'{value}' is not a number; write a percent from 0 to 100"))
+    if number is None:
+        return None, problem
     if not 0 <= number <= 100:
         return None, Text("{value} is outside 0–100 (progress is a percent)", value=progress_cell(number))
     return progress_cell(number), None

@@ -28,11 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from .fiscal import format_fiscal_year
-from .fmt import parse_number
-from .i18n import Text
+from .i18n import N_, Text
 from .load import LoadedPlan
 from .model import Department, GradeEntry, Indicator, IndicatorActual, Plan
-from .sheets import Column, action_number, cell_text, columns, owner_departments, progress_cell
+from .sheets import Column, action_number, cell_number, cell_text, columns, owner_departments, progress_cell
 
 #: The indicator fields a department fills in; every other indicator column is read-only.
 INDICATOR_EDITABLE = ("actual", "actual_kind", "actual_source", "grade")
@@ -231,16 +230,9 @@ def entry_anchor(entries: list[Any], fy: int) -> int:
 
 
 def _number_cell(value: Any) -> tuple[int | float | None, Text | None]:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    if isinstance(value, bool):
-        return None, Text("'{value}' is not a number", value=value)
-    if isinstance(value, (int, float)):
-        number = value
-    else:
-        number = parse_number(str(value), float)
-        if number is None:
-            return None, Text("'{value}' is not a number; write the measured value as a number in the indicator's unit", value=value)
+    number, problem = cell_number(value, N_("'{value}' is not a number; write the measured value as a number in the indicator's unit"))
+    if number is None:
+        return None, problem
     if number != number or number in (float("inf"), float("-inf")):
         return None, Text("'{value}' is not a number", value=value)
     return progress_cell(number), None

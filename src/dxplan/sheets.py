@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from .fiscal import format_fiscal_year
+from .fmt import parse_number
+from .i18n import Text
 from .load import LoadedPlan
 from .model import Action, Department, Plan, Task
 from .planindex import PlanIndex
@@ -194,6 +196,26 @@ def progress_cell(value: float | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if float(value).is_integer() else value
+
+
+def cell_number(value: Any, hint: str) -> tuple[int | float | None, Text | None]:
+    """A number typed into a sheet cell: ``(number, problem)``; ``(None, None)`` for an empty cell.
+
+    A number cell is taken as it is; text is read with :func:`dxplan.fmt.parse_number` (full-width
+    digits, thousands separators). ``hint`` is the msgid (marked with ``N_``, a ``{value}`` placeholder)
+    of the problem for text that is not a number, saying what the column expects; TRUE/FALSE cells are
+    "not a number". Range and NaN checks are the caller's (a percent, a measured value).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool):
+        return None, Text("'{value}' is not a number", value=value)
+    if isinstance(value, (int, float)):
+        return value, None
+    number = parse_number(str(value), float)
+    if number is None:
+        return None, Text(hint, value=value)
+    return number, None
 
 
 def build_rows(loaded: LoadedPlan, department: Department | None = None, years: list[int] | None = None) -> list[SheetRow]:
