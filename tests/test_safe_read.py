@@ -62,6 +62,20 @@ def test_a_date_that_does_not_exist_stays_text_for_the_schema():
     assert parse("d: 2025-02-30\n").data == {"d": "2025-02-30"}
 
 
+def test_remembered_plain_scalars_keep_each_style_and_fault():
+    """Plain scalars are resolved once per text (issue 13); quoting, tags and faults are still decided per scalar."""
+    first = parse("a: 1\nb: 2024-04-01\nc: true\nd: ~\ne: 0x1F\n").data
+    again = parse("a: '1'\nb: \"2024-04-01\"\nc: !!str true\nd: ~\ne: 0x1F\nf: 1\n").data
+    assert first == {"a": 1, "b": __import__("datetime").date(2024, 4, 1), "c": True, "d": None, "e": 31}
+    assert again == {"a": "1", "b": "2024-04-01", "c": "true", "d": None, "e": 31, "f": 1}
+    assert [type(v) for v in again.values()] == [str, str, str, type(None), int, int]
+    huge = "a: " + "9" * 5000 + "\n"
+    for _ in range(2):  # a refused number is refused every time, not remembered
+        with pytest.raises(YamlFault) as fault:
+            parse("x: 1\n" + huge)
+        assert (fault.value.rule, fault.value.line, fault.value.column) == ("limit", 2, 4)
+
+
 # --------------------------------------------------------------------------- one decision for every command
 
 

@@ -199,6 +199,7 @@ def _resolvers() -> dict[str, list[tuple[str, re.Pattern]]]:
 
 
 _BOOL = {"true": True, "false": False}
+_MISSING = object()
 _MAX_DIGITS = 4000  # Python refuses str -> int past 4,300 digits; numbers here have far fewer
 
 
@@ -269,24 +270,47 @@ def _short(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
+_PLAIN_MEMO: dict[str, Any] = {}
+_MEMO_TEXT = 64  # texts longer than this are not remembered (titles, aims: each one different)
+_MEMO_SIZE = 50_000  # entries; the memo is emptied when full, so it never grows past this
+
+
+def _plain(value: str, mark: Any) -> Any:
+    """The value of a plain (unquoted, untagged) scalar ``value``, typed by the core rules; remembered per text.
+
+    A plain scalar's type depends on its text alone, so keys, status words, dates and
+    numbers that every file repeats are resolved once per process (values are immutable:
+    str, int, float, bool, None, date, datetime). Raises :class:`YamlFault` (``limit``) at
+    ``mark`` for a number with too many digits.
+    """
+    kind = _implicit_tag(value)
+    if kind not in _BUILD:  # merge (``<<``, handled by the mapping) or value (``=``): text
+        result: Any = value
+    else:
+        try:
+            result = _BUILD[kind](value)
+        except (ValueError, OverflowError, KeyError):
+            if kind in ("int", "float"):
+                raise YamlFault("limit", mark.line + 1, mark.column + 1, what="digits", limit=_MAX_DIGITS) from None
+            result = value  # a date that does not exist (2025-02-30): text, for the schema to report
+    if len(value) <= _MEMO_TEXT:
+        if len(_PLAIN_MEMO) >= _MEMO_SIZE:
+            _PLAIN_MEMO.clear()
+        _PLAIN_MEMO[value] = result
+    return result
+
+
 def _scalar(e: ev.ScalarEvent) -> Any:
     """The value of a scalar event; :class:`YamlFault` for a refused tag or a value its tag does not allow."""
     value = e.value
     tag = e.tag
-    line, col = e.start_mark.line + 1, e.start_mark.column + 1
     if tag is None or tag == "!":
         plain = e.implicit[0] if e.implicit else e.style is None
         if tag == "!" or not plain:
             return value
-        kind = _implicit_tag(value)
-        if kind not in _BUILD:  # merge (``<<``, handled by the mapping) or value (``=``): text
-            return value
-        try:
-            return _BUILD[kind](value)
-        except (ValueError, OverflowError, KeyError):
-            if kind in ("int", "float"):
-                raise YamlFault("limit", line, col, what="digits", limit=_MAX_DIGITS) from None
-            return value  # a date that does not exist (2025-02-30): text, for the schema to report
+        found = _PLAIN_MEMO.get(value, _MISSING)
+        return _plain(value, e.start_mark) if found is _MISSING else found
+    line, col = e.start_mark.line + 1, e.start_mark.column + 1
     name = tag[len(_TAG):] if tag.startswith(_TAG) else None
     if name not in _STANDARD_SCALAR:
         raise YamlFault("yaml-tag", line, col, tag=_short(tag), value="")
@@ -360,21 +384,29 @@ def _syntax_fault(exc: YAMLError, text: str) -> YamlFault:
 
 
 class _Frame:
-    __slots__ = ("value", "anchor", "size", "marks", "key", "key_mark", "has_key", "merges", "merge_mark")
+    __slots__ = ("value", "is_map", "anchor", "size", "marks", "key", "key_mark", "has_key", "merges", "merge_mark")
 
     def __init__(self, value: Any, anchor: str | None, marks: Marks | None) -> None:
         self.value = value
+        self.is_map = isinstance(value, dict)
         self.anchor = anchor
         self.size = 1
         self.marks = marks
         self.key: Any = None
-        self.key_mark: tuple[int, int] = (0, 0)
+        self.key_mark: Any = (0, 0)  # a parser mark or a (line, column) pair: converted only when needed
         self.has_key = False
         self.merges: list[dict] | None = None
         self.merge_mark: tuple[int, int] = (0, 0)
 
 
 _MERGE = object()
+
+
+def _at(mark: Any) -> tuple[int, int]:
+    """0-based (line, column) of a parser mark, or the pair itself when given one ((0, 0) when the parser gave none)."""
+    if type(mark) is tuple:
+        return mark
+    return (mark.line, mark.column) if mark is not None else (0, 0)
 
 
 def parse(text: str, limits: Limits | None = None, *, positions: bool = False) -> Parsed:
@@ -412,8 +444,10 @@ def _build(text: str, limits: Limits, positions: bool) -> Parsed:
     root_start = (0, 0)
     done = False
 
-    def add(value: Any, size: int, at: tuple[int, int], is_key_ok: bool = True) -> None:
+    def add(value: Any, size: int, where: Any) -> None:
+        """Put a finished value (or ``_MERGE``) into the open container; ``where``: a parser mark or a (line, column) pair."""
         nonlocal root, done
+        at = _at(where)
         if not stack:
             root = value
             done = True
@@ -426,53 +460,88 @@ def _build(text: str, limits: Limits, positions: bool) -> Parsed:
                 top.marks.items.append(at)
             return
         if not top.has_key:
-            if not is_key_ok:
-                raise YamlFault("yaml-syntax", at[0] + 1, at[1] + 1, detail="a key that is a mapping or a list is not allowed")
             top.key, top.key_mark, top.has_key = value, at, True
             return
         key = top.key
         top.has_key = False
+        key_mark = _at(top.key_mark)
         if key is _MERGE:
             sources = value if isinstance(value, list) else [value]
             if not all(isinstance(s, dict) for s in sources):
                 raise YamlFault("yaml-syntax", at[0] + 1, at[1] + 1, detail="a merge key (<<) takes a mapping or a list of mappings")
             if top.merges is not None:
-                raise YamlFault("duplicate-key", top.key_mark[0] + 1, top.key_mark[1] + 1, key="<<")
+                raise YamlFault("duplicate-key", key_mark[0] + 1, key_mark[1] + 1, key="<<")
             top.merges = sources
-            top.merge_mark = top.key_mark
+            top.merge_mark = key_mark
             return
         try:
             present = key in top.value
         except TypeError:
-            raise YamlFault("yaml-syntax", top.key_mark[0] + 1, top.key_mark[1] + 1, detail="a key that cannot be a key") from None
+            raise YamlFault("yaml-syntax", key_mark[0] + 1, key_mark[1] + 1, detail="a key that cannot be a key") from None
         if present:
-            raise YamlFault("duplicate-key", top.key_mark[0] + 1, top.key_mark[1] + 1, key=str(key)[:80])
+            raise YamlFault("duplicate-key", key_mark[0] + 1, key_mark[1] + 1, key=str(key)[:80])
         top.value[key] = value
         if top.marks is not None:
-            top.marks.keys[key] = (*top.key_mark, *at)
+            top.marks.keys[key] = (*key_mark, *at)
 
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    open_events = (ev.MappingStartEvent, ev.SequenceStartEvent)
+    close_events = (ev.MappingEndEvent, ev.SequenceEndEvent)
+    get_event = parser.get_event
+    memo = _PLAIN_MEMO
     while True:
-        e = parser.get_event()
+        e = get_event()
         if e is None:  # pragma: no cover - the pure parser at the end
             break
         t = type(e)
-        mark = (e.start_mark.line, e.start_mark.column) if e.start_mark is not None else (0, 0)
-        if t is ev.ScalarEvent:
+        if t is scalar_event:
             if done:
                 continue
-            top_is_key = bool(stack) and isinstance(stack[-1].value, dict) and not stack[-1].has_key
-            if top_is_key and e.tag is None and e.value == "<<" and (e.implicit[0] if e.implicit else e.style is None):
-                value: Any = _MERGE
+            # the hot path: a plain, untagged scalar (keys, words, numbers, dates) added to a
+            # mapping or a list; everything else goes through _scalar and add
+            tag = e.tag
+            value = e.value
+            if tag is None and (e.implicit[0] if e.implicit else e.style is None):
+                if value == "<<" and stack and stack[-1].is_map and not stack[-1].has_key:
+                    value = _MERGE
+                else:
+                    found = memo.get(value, _MISSING)
+                    value = _plain(value, e.start_mark) if found is _MISSING else found
             else:
                 value = _scalar(e)
             if e.anchor is not None:
                 anchors[e.anchor] = (value, 1)
-            add(value, 1, mark)
-        elif t is ev.MappingStartEvent or t is ev.SequenceStartEvent:
+            if stack and value is not _MERGE:
+                top = stack[-1]
+                if not top.is_map:
+                    top.size += 1
+                    top.value.append(value)
+                    if top.marks is not None:
+                        top.marks.items.append(_at(e.start_mark))
+                    continue
+                if not top.has_key:
+                    top.size += 1
+                    top.key, top.key_mark, top.has_key = value, e.start_mark, True
+                    continue
+                if top.key is not _MERGE:
+                    key = top.key
+                    top.size += 1
+                    top.has_key = False
+                    d = top.value
+                    if key in d:
+                        km = _at(top.key_mark)
+                        raise YamlFault("duplicate-key", km[0] + 1, km[1] + 1, key=str(key)[:80])
+                    d[key] = value
+                    if top.marks is not None:
+                        top.marks.keys[key] = (*_at(top.key_mark), *_at(e.start_mark))
+                    continue
+            add(value, 1, e.start_mark)
+        elif t in open_events:
+            mark = _at(e.start_mark)
             is_map = t is ev.MappingStartEvent
             if e.tag is not None and e.tag not in ("!", _TAG + ("map" if is_map else "seq")):
                 raise YamlFault("yaml-tag", mark[0] + 1, mark[1] + 1, tag=_short(e.tag), value="")
-            if stack and isinstance(stack[-1].value, dict) and not stack[-1].has_key:
+            if stack and stack[-1].is_map and not stack[-1].has_key:
                 raise YamlFault("yaml-syntax", mark[0] + 1, mark[1] + 1, detail="a key that is a mapping or a list is not allowed")
             if len(stack) >= limits.depth:
                 raise YamlFault("limit", mark[0] + 1, mark[1] + 1, what="depth", limit=limits.depth)
@@ -483,7 +552,7 @@ def _build(text: str, limits: Limits, positions: bool) -> Parsed:
             if not stack:
                 root_start = mark
             stack.append(_Frame(value, e.anchor, m))
-        elif t is ev.MappingEndEvent or t is ev.SequenceEndEvent:
+        elif t in close_events:
             frame = stack.pop()
             if frame.merges:
                 merged: dict = {}
@@ -497,22 +566,24 @@ def _build(text: str, limits: Limits, positions: bool) -> Parsed:
                             frame.marks.keys[k] = (*frame.merge_mark, *frame.merge_mark)
             if frame.anchor is not None:
                 anchors[frame.anchor] = (frame.value, frame.size)
-            add(frame.value, frame.size, frame.marks.start if frame.marks else mark)
-        elif t is ev.AliasEvent:
+            add(frame.value, frame.size, frame.marks.start if frame.marks else e.start_mark)
+        elif t is alias_event:
             if done:
                 continue
+            mark = _at(e.start_mark)
             if e.anchor not in anchors:
                 raise YamlFault("yaml-syntax", mark[0] + 1, mark[1] + 1, detail=f"alias *{e.anchor} names no anchor defined before it")
             value, size = anchors[e.anchor]
             alias_nodes += size
             if alias_nodes > limits.alias_nodes:
                 raise YamlFault("limit", mark[0] + 1, mark[1] + 1, what="aliases", limit=limits.alias_nodes)
-            if isinstance(value, (dict, list)) and stack and isinstance(stack[-1].value, dict) and not stack[-1].has_key:
+            if isinstance(value, (dict, list)) and stack and stack[-1].is_map and not stack[-1].has_key:
                 raise YamlFault("yaml-syntax", mark[0] + 1, mark[1] + 1, detail="a key that is a mapping or a list is not allowed")
-            add(value, size, mark)
+            add(value, size, e.start_mark)
         elif t is ev.DocumentStartEvent:
             documents += 1
             if documents > 1:
+                mark = _at(e.start_mark)
                 raise YamlFault("yaml-syntax", mark[0] + 1, mark[1] + 1, detail="more than one document in the file")
             anchors.clear()
         elif t is ev.StreamEndEvent:
