@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .i18n import LocalizedError, Text, t
 
@@ -45,6 +46,12 @@ def parse_fiscal_year(value: object) -> int:
         raise FiscalYearError(Text("fiscal year out of range: {value}", value=value))
     if not isinstance(value, str):
         raise FiscalYearError(Text("not a fiscal year: {value}", value=repr(value)))
+    return _fiscal_year_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _fiscal_year_text(value: str) -> int:
+    """:func:`parse_fiscal_year` of a text, remembered: every action file repeats the same few years (an error is not remembered)."""
     text = unicodedata.normalize("NFKC", value)
     m = _FY_PATTERN.match(text)
     if not m:

@@ -40,6 +40,7 @@ from .model_base import (  # noqa: F401 - re-exported: the schema's building blo
     Percent,
     Strict,
     Text,
+    empty_list,
     field_model,
     split_annotated,
     union_options,
@@ -83,7 +84,7 @@ class StatusWord(Strict):
     word: Text
     state: State
     progress: Percent | None = None
-    aliases: list[Text] = []
+    aliases: list[Text] = empty_list()
 
 
 class Category(Strict):
@@ -91,9 +92,9 @@ class Category(Strict):
 
     id: Text
     name: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = empty_list()
     description: str | None = None
-    children: list[Category] = []
+    children: list[Category] = empty_list()
 
 
 class Department(Strict):
@@ -104,7 +105,7 @@ class Department(Strict):
 
     id: str | None = None
     name: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = empty_list()
     parent: str | None = None
     kind: Literal["department", "division", "office", "generic"] = "department"
     note: str | None = None
@@ -161,7 +162,7 @@ class GlossaryEntry(Strict):
     """A glossary term (用語集) with its definition as written."""
 
     term: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = empty_list()
     definition: Text
     note: str | None = None
 
@@ -186,7 +187,7 @@ class PredecessorPlan(Strict):
     title: Text
     period_start: FiscalYear
     period_end: FiscalYear
-    results: list[PredecessorResult] = []
+    results: list[PredecessorResult] = empty_list()
     source: str | None = None
     note: str | None = None
 
@@ -215,8 +216,8 @@ class LintConfig(Strict):
     ``owners``, ``tasks``, ``target.spec``); ``disable`` lists rule ids to skip.
     """
 
-    require: list[Text] = []
-    disable: list[Text] = []
+    require: list[Text] = empty_list()
+    disable: list[Text] = empty_list()
 
 
 class PlanLabels(Strict):
@@ -266,27 +267,26 @@ class Plan(Strict):
     published: str | None = None
     sources: list[SourceDocument]
     labels: PlanLabels = PlanLabels()
-    categories: list[Category] = []
-    departments: list[Department] = []
-    department_groups: list[DepartmentGroup] = []
+    categories: list[Category] = empty_list()
+    departments: list[Department] = empty_list()
+    department_groups: list[DepartmentGroup] = empty_list()
     department_separators: list[str] = Field(default=["・"], description="separators splitting a joint department cell")
-    statuses: list[StatusWord] = []
-    rating_scale: list[RatingBand] = Field(
-        default=[],
+    statuses: list[StatusWord] = empty_list()
+    rating_scale: list[RatingBand] = empty_list(
         description="percent bands labelling computed rates, highest first; omitted = not declared (lint: no-rating-scale); [] = the source defines none",
     )
     grade_scale: GradeScale | None = Field(None, description="an ordinal scale of entered grades (A–D, S/A/B/C, ◎○△×), best first")
     scoring: ScoringConfig = ScoringConfig()
-    status_snapshots: list[StatusSnapshot] = []
-    indicators: list[Indicator] = []
-    visions: list[Vision] = []
-    glossary: list[GlossaryEntry] = []
-    predecessors: list[PredecessorPlan] = []
+    status_snapshots: list[StatusSnapshot] = empty_list()
+    indicators: list[Indicator] = empty_list()
+    visions: list[Vision] = empty_list()
+    glossary: list[GlossaryEntry] = empty_list()
+    predecessors: list[PredecessorPlan] = empty_list()
     lint: LintConfig = LintConfig()
-    history: list[ChangeRecord] = Field(default=[], description="reasons for changes to the rating scale or indicators")
-    notes: list[str] = Field(default=[], description=NOTES_DOC)
-    discrepancies: list[str] = Field(default=[], description=DISCREPANCIES_DOC)
-    transcription_notes: list[str] = Field(default=[], description=TRANSCRIPTION_NOTES_DOC)
+    history: list[ChangeRecord] = empty_list(description="reasons for changes to the rating scale or indicators")
+    notes: list[str] = empty_list(description=NOTES_DOC)
+    discrepancies: list[str] = empty_list(description=DISCREPANCIES_DOC)
+    transcription_notes: list[str] = empty_list(description=TRANSCRIPTION_NOTES_DOC)
 
     @model_validator(mode="after")
     def _period_order(self) -> Plan:
@@ -373,8 +373,8 @@ class Target(Strict):
     text: Text
     panel: str | None = Field(None, description="the target panel's restatement, as written")
     spec: TargetSpec | None = None
-    measurements: list[Measurement] = []
-    history: list[ChangeRecord] = []
+    measurements: list[Measurement] = empty_list()
+    history: list[ChangeRecord] = empty_list()
 
 
 class YearlyTarget(Strict):
@@ -441,7 +441,7 @@ class FinalReport(Strict):
     """The final report fields of an action (001, 最終進捗率・達成率まとめ方)."""
 
     outcome: str | None = None
-    activities: list[str] = []
+    activities: list[str] = empty_list()
     activities_text: str | None = None
     issues: str | None = None
 
@@ -469,35 +469,35 @@ class Action(Strict):
     id: Text
     number: int | None = None
     title: Text
-    title_variants: list[Text] = []
+    title_variants: list[Text] = empty_list()
     category: Text
-    secondary_categories: list[Text] = []
-    visions: list[Text] = []
+    secondary_categories: list[Text] = empty_list()
+    visions: list[Text] = empty_list()
     aim: str | None = None
     approach: str | None = None
     background: str | None = None
     references: str | None = None
-    examples: list[Text] = []
+    examples: list[Text] = empty_list()
     target: Target | None = None
-    yearly_targets: list[YearlyTarget] = []
-    indicators: list[Indicator] = Field(default=[], description="the action's indicators (成果指標/活動指標/KPI), each with yearly targets and actuals")
-    grades: list[GradeEntry] = Field(default=[], description="grades entered for the action per fiscal year (plan.yaml grade_scale, applies_to: action)")
-    effects: list[Effect] = []
-    owners: list[Text] = []
+    yearly_targets: list[YearlyTarget] = empty_list()
+    indicators: list[Indicator] = empty_list(description="the action's indicators (成果指標/活動指標/KPI), each with yearly targets and actuals")
+    grades: list[GradeEntry] = empty_list(description="grades entered for the action per fiscal year (plan.yaml grade_scale, applies_to: action)")
+    effects: list[Effect] = empty_list()
+    owners: list[Text] = empty_list()
     division: str | None = Field(None, description="the 部/局 the plan files the action under, as written (飯塚市 部局名)")
-    related_departments: list[Text] = []
+    related_departments: list[Text] = empty_list()
     priority: int | None = None
-    tags: list[Text] = []
-    schedule: list[ScheduleEntry] = []
-    tasks: list[Task] = []
+    tags: list[Text] = empty_list()
+    schedule: list[ScheduleEntry] = empty_list()
+    tasks: list[Task] = empty_list()
     budget: str | None = None
-    notes: list[str] = Field(default=[], description=NOTES_DOC)
+    notes: list[str] = empty_list(description=NOTES_DOC)
     summary_evaluation: SummaryEvaluation | None = None
     final_report: FinalReport | None = None
-    predecessors: list[Text] = []
+    predecessors: list[Text] = empty_list()
     sources: list[Source] = Field(min_length=1)
-    discrepancies: list[str] = Field(default=[], description=DISCREPANCIES_DOC)
-    transcription_notes: list[str] = Field(default=[], description=TRANSCRIPTION_NOTES_DOC)
+    discrepancies: list[str] = empty_list(description=DISCREPANCIES_DOC)
+    transcription_notes: list[str] = empty_list(description=TRANSCRIPTION_NOTES_DOC)
 
     @property
     def all_indicators(self) -> list[Indicator]:

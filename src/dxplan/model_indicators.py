@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .model_base import FiscalYear, Strict, Text
+from .model_base import FiscalYear, Strict, Text, empty_list
 
 
 class Baseline(Strict):
@@ -102,13 +102,13 @@ class Indicator(Strict):
     measure: Literal["count", "level", "increase", "multiple"] = "level"
     accumulation: Literal["cumulative", "per_year"] = "cumulative"
     baseline: Baseline | None = None
-    targets: list[IndicatorTarget] = []
+    targets: list[IndicatorTarget] = empty_list()
     target_text: str | None = Field(None, description="the final target as written (達成目標 / 最終目標)")
     target_value: float | None = Field(None, description="the final target's number, in unit")
     direction: Literal["higher", "lower"] = "higher"
     deadline: FiscalYear | None = Field(None, description="the fiscal year by which the final target is due")
-    actuals: list[IndicatorActual] = []
-    grades: list[GradeEntry] = []
+    actuals: list[IndicatorActual] = empty_list()
+    grades: list[GradeEntry] = empty_list()
     deciding: bool = False
     source: str | None = None
     note: str | None = None
@@ -160,7 +160,7 @@ class Grade(Strict):
 
     grade: Text
     meaning: str | None = None
-    aliases: list[Text] = []
+    aliases: list[Text] = empty_list()
 
 
 class GradeScale(Strict):
