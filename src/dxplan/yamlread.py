@@ -499,9 +499,8 @@ def _build(text: str, limits: Limits, positions: bool) -> Parsed:
                 continue
             # the hot path: a plain, untagged scalar (keys, words, numbers, dates) added to a
             # mapping or a list; everything else goes through _scalar and add
-            tag = e.tag
             value = e.value
-            if tag is None and (e.implicit[0] if e.implicit else e.style is None):
+            if e.ctag is None and (e.implicit[0] if e.implicit else e.style is None):  # ctag: the tag before ``str()``
                 if value == "<<" and stack and stack[-1].is_map and not stack[-1].has_key:
                     value = _MERGE
                 else:
