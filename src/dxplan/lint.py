@@ -47,7 +47,7 @@ from typing import Any, Iterable
 from . import gitio, result_cache
 from .load import DiskSource, GitSource, Limits, LoadedPlan, load_plan
 from .parallel import imap_ordered
-from .planfiles import PLAN_FILE, discover, plan_file_name
+from .planfiles import ACTIONS_DIR, PLAN_FILE, discover, plan_file_name
 from .problems import Problem
 from .rules import goalpost_change, load_rules, run_checks
 
@@ -103,20 +103,20 @@ clock skew between a network filesystem and this machine. Tests set it lower.
 """
 
 
-def _stat_key(root: Path, files: list[Path], limits: Limits) -> tuple[bytes | None, bool]:
+def _stat_key(files: list[tuple[str, Path]], limits: Limits) -> tuple[bytes | None, bool]:
     """(stat signature of ``files``, whether one is racy) from ``os.stat``, no file read; (None, True) when a file would not be read as bytes.
 
-    The signature: BLAKE2b of the limits and, per file, its name relative to ``root``, size,
-    modification and status-change times (ns), inode and device (symlinks followed, as the
-    reader follows them). A file that cannot be stat-ed, is not a regular file or is over
+    ``files``: (name relative to the plan folder, path) of each file, in reading order. The
+    signature: BLAKE2b of the limits and, per file, its name, size, modification and
+    status-change times (ns), inode and device (symlinks followed, as the reader follows
+    them). A file that cannot be stat-ed, is not a regular file or is over
     ``limits.file_bytes`` gives None: its plan is read the ordinary way. Racy: see
     :data:`RACY_SECONDS`; the moment is taken before the first stat.
     """
     cutoff = time.time_ns() - int(RACY_SECONDS * 1e9)
-    h = hashlib.blake2b(digest_size=16)
-    h.update(_limits_key(limits).encode() + b"\0")
+    parts = [_limits_key(limits)]
     racy = False
-    for path in files:
+    for name, path in files:
         try:
             st = os.stat(path)
         except (OSError, ValueError):
@@ -124,8 +124,8 @@ def _stat_key(root: Path, files: list[Path], limits: Limits) -> tuple[bytes | No
         if not stat.S_ISREG(st.st_mode) or st.st_size > limits.file_bytes:
             return None, True
         racy = racy or st.st_mtime_ns >= cutoff or st.st_ctime_ns >= cutoff
-        h.update(os.fsencode(path.relative_to(root)) + f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}\0".encode())
-    return h.digest(), racy
+        parts.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}")
+    return hashlib.blake2b(os.fsencode("\0".join(parts)), digest_size=16).digest(), racy
 
 
 def _folder_key(root: Path, data: dict[Path, Any], limits: Limits) -> bytes | None:
@@ -158,7 +158,8 @@ def lint_folder(root: Path) -> tuple[list[Row], int]:
     # the files load_plan reads: past the actions limit it reads none (and reports the limit)
     files = [root / PLAN_FILE, *actions[: limits.actions]]
     whole = source.listing_error is None and len(actions) <= limits.actions
-    stat_key, racy = _stat_key(root, files, limits) if whole else (None, True)
+    named = [(PLAN_FILE, files[0]), *((f"{ACTIONS_DIR}/{p.name}", p) for p in files[1:])]  # DiskSource lists root/actions/NAME
+    stat_key, racy = _stat_key(named, limits) if whole else (None, True)
     if stat_key is not None and not racy:
         hit = result_cache.get_plan_by_stat(root, stat_key)
         if hit is not None:
