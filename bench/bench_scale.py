@@ -196,11 +196,17 @@ def jsonschema_commands(folder: Path) -> list[list[str]]:
 
 
 def stat_signatures(cache: Path) -> int:
-    """How many plan results in the results cache at ``cache`` carry a stat signature (answered by stat on the next run)."""
+    """How many plan results in the results cache at ``cache`` carry a stat signature (answered by stat on the next run).
+
+    0 for a cache without them (a dxplan from before the stat signature).
+    """
     total = 0
     for db in cache.glob("results-*.sqlite3"):
-        with sqlite3.connect(db) as conn:
-            total += conn.execute("SELECT count(stat) FROM plans").fetchone()[0]
+        try:
+            with sqlite3.connect(db) as conn:
+                total += conn.execute("SELECT count(stat) FROM plans").fetchone()[0]
+        except sqlite3.Error:
+            pass
     return total
 
 
