@@ -12,9 +12,15 @@ folder, and these processes are timed, each a fresh process as a user runs it:
   a new empty folder for every run); the last cold run's cache is kept for the warm runs;
 - ``status warm``, ``score warm``: the same folder, the results cache filled by status;
 - ``lint cold`` / ``lint warm``: ``dxplan lint CORPUS`` with an empty cache / the cache the
-  last cold lint filled (nothing changed since);
+  last cold lint filled (nothing changed since). The first lint starts at least
+  ``SETTLE_S`` seconds after the corpus was written, so its files are older than dxplan's
+  racy margin (:data:`dxplan.lint.RACY_SECONDS`, 2 s) as a user's files are: the cold runs
+  store every plan's stat signature and ``lint warm`` measures the steady state, every plan
+  answered by the stat data of its files, none read;
 - ``lint 1 changed``: the filled cache, after a comment line is appended to one action file
-  (another line each run, so each run has one changed file to read again);
+  (another line each run, so each run has one changed file to read again): that file's plan
+  is read and linted again (the file was just written, so racy: no stat signature is stored
+  for it), every other plan is answered by stat;
 - ``check-jsonschema``: ``check-jsonschema --schemafile schemas/action.schema.json`` on the
   same action files, then ``plan.schema.json`` on the plan.yaml files (the wall and CPU
   times of both processes added, the peak the larger one; long file lists are split into
@@ -47,6 +53,7 @@ import json
 import math
 import os
 import platform
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -65,6 +72,7 @@ DXPLAN = BIN / "dxplan"
 CHECK_JSONSCHEMA = BIN / "check-jsonschema"
 NATIONAL = 1741
 ARG_BYTES = 100_000  # file-list bytes per check-jsonschema process (well under ARG_MAX)
+SETTLE_S = 2.5  # wait after writing a corpus: longer than dxplan.lint.RACY_SECONDS (not imported: this process stays small)
 
 SCALE_COLUMNS = ("lint cold", "lint warm", "lint 1 changed", "status cold", "status warm", "score warm", "check-jsonschema")
 
@@ -187,6 +195,21 @@ def jsonschema_commands(folder: Path) -> list[list[str]]:
     return cmds
 
 
+def stat_signatures(cache: Path) -> int:
+    """How many plan results in the results cache at ``cache`` carry a stat signature (answered by stat on the next run).
+
+    0 for a cache without them (a dxplan from before the stat signature).
+    """
+    total = 0
+    for db in cache.glob("results-*.sqlite3"):
+        try:
+            with sqlite3.connect(db) as conn:
+                total += conn.execute("SELECT count(stat) FROM plans").fetchone()[0]
+        except sqlite3.Error:
+            pass
+    return total
+
+
 def bench_size(n: int, runner: Runner, scratch: Path, only: set[str] | None = None) -> dict:
     """Write a corpus of ``n`` plans and time every SCALE_COLUMNS measurement on it (or those in ``only``)."""
     folder = scratch / f"corpus-{n}"
@@ -194,6 +217,7 @@ def bench_size(n: int, runner: Runner, scratch: Path, only: set[str] | None = No
     # in a child process: a process spawned by this one starts with this one's peak RSS as its
     # own (Linux keeps the peak across exec), so this process must stay small at every N
     subprocess.run([sys.executable, str(Path(corpus.__file__)), str(folder), "--plans", str(n), "--seed", "0"], check=True, capture_output=True)
+    written = time.time()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     gen_s = time.perf_counter() - start
     dx = str(DXPLAN)
@@ -220,9 +244,12 @@ def bench_size(n: int, runner: Runner, scratch: Path, only: set[str] | None = No
         measures["status warm"] = runner.measure(warm_run("status"))
     if want("score warm"):
         measures["score warm"] = runner.measure(warm_run("score"))
+    time.sleep(max(0.0, written + SETTLE_S - time.time()))  # the corpus's files are no longer racy
     measures["lint cold"] = runner.measure(cold("lint"))  # the last cold run's cache is kept
     if want("lint warm"):
         measures["lint warm"] = runner.measure(warm_run("lint"))
+    signed = stat_signatures(warm[0])
+    print(f"… N = {n}: {signed} of {n} plans in the cache have a stat signature", file=sys.stderr, flush=True)
     edited = sorted(folder.glob("*/actions/*.yaml"))[0]
     edits = iter(range(1, 1_000_000))
 
@@ -241,6 +268,7 @@ def bench_size(n: int, runner: Runner, scratch: Path, only: set[str] | None = No
         "files": manifest["files"],
         "action_files": manifest["action_files"],
         "corpus_s": round(gen_s, 2),
+        "stat_signatures": signed,
         "check_jsonschema_processes": len(cjs),
         "measures": measures,
     }

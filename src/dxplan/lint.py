@@ -9,17 +9,37 @@ it is at REV in its git repository.
 How it stays fast (issue 13): each plan folder is linted on its own
 (:func:`lint_folder`), by a pool of worker processes (:mod:`dxplan.parallel`; the
 result is the same for any number of workers), one plan at a time so memory does
-not grow with the number of plans. A plan folder whose files (names and bytes) are
-unchanged since the last run is answered from the results cache
-(:mod:`dxplan.result_cache`) without parsing; otherwise its files are read by the
-one safe reader (:mod:`dxplan.yamlread` through :func:`dxplan.load.load_plan`, unchanged
-files' data from the cache) and only files with findings are read again for positions.
-The plan's cache key holds the reader's limits, so a run under other limits decides afresh.
+not grow with the number of plans. Each plan folder is answered from the results cache
+(:mod:`dxplan.result_cache`) in the first way that holds:
+
+1. **stat** — its files (``plan.yaml`` and the listed action files) are ``os.stat``-ed, not
+   read; when the signature of their names, sizes, modification and status-change times,
+   inodes and devices equals the one stored with the plan's result, that result is the
+   answer and no file is read (what git's index does);
+2. **content** — its files are read and hashed (names and bytes); when the hash equals the
+   stored one the stored result is the answer (nothing is parsed), and the new stat signature
+   is stored with it (files touched, not changed: the next run takes way 1);
+3. otherwise its files are parsed by the one safe reader (:mod:`dxplan.yamlread` through
+   :func:`dxplan.load.load_plan`, unchanged files' data from the cache), checked, and the
+   result stored with both keys; only files with findings are read again for positions.
+
+The stat signature is stored only when no file is *racy* (git's rule): each file's
+modification and status-change times must be older than the moment of the stat minus
+:data:`RACY_SECONDS`, since a file rewritten with the same size within one tick of a
+coarse filesystem clock keeps its stat data. The status-change time, which no program can
+set back, is part of the signature, so restoring a modification time (``touch -d``,
+``cp -p``, ``rsync -t``) after a change does not hide it. A listing error, a folder over the
+actions limit, or a file that is missing, not a regular file or over the size limit gives
+no signature (way 2 handles those). Both keys hold the reader's limits, so a run under
+other limits decides afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -27,7 +47,7 @@ from typing import Any, Iterable
 from . import gitio, result_cache
 from .load import DiskSource, GitSource, Limits, LoadedPlan, load_plan
 from .parallel import imap_ordered
-from .planfiles import PLAN_FILE, discover, plan_file_name
+from .planfiles import ACTIONS_DIR, PLAN_FILE, discover, plan_file_name
 from .problems import Problem
 from .rules import goalpost_change, load_rules, run_checks
 
@@ -75,6 +95,39 @@ def _limits_key(limits: Limits) -> str:
     return f"{limits.key}/{limits.actions}"
 
 
+RACY_SECONDS = 2.0
+"""A file modified or status-changed less than this many seconds before its ``os.stat`` is racy: no stat signature is stored for its plan.
+
+2 s covers the coarsest common filesystem clock (FAT's 2 s modification times) and some
+clock skew between a network filesystem and this machine. Tests set it lower.
+"""
+
+
+def _stat_key(files: list[tuple[str, Path]], limits: Limits) -> tuple[bytes | None, bool]:
+    """(stat signature of ``files``, whether one is racy) from ``os.stat``, no file read; (None, True) when a file would not be read as bytes.
+
+    ``files``: (name relative to the plan folder, path) of each file, in reading order. The
+    signature: BLAKE2b of the limits and, per file, its name, size, modification and
+    status-change times (ns), inode and device (symlinks followed, as the reader follows
+    them). A file that cannot be stat-ed, is not a regular file or is over
+    ``limits.file_bytes`` gives None: its plan is read the ordinary way. Racy: see
+    :data:`RACY_SECONDS`; the moment is taken before the first stat.
+    """
+    cutoff = time.time_ns() - int(RACY_SECONDS * 1e9)
+    parts = [_limits_key(limits)]
+    racy = False
+    for name, path in files:
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None, True
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.file_bytes:
+            return None, True
+        racy = racy or st.st_mtime_ns >= cutoff or st.st_ctime_ns >= cutoff
+        parts.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}")
+    return hashlib.blake2b(os.fsencode("\0".join(parts)), digest_size=16).digest(), racy
+
+
 def _folder_key(root: Path, data: dict[Path, Any], limits: Limits) -> bytes | None:
     """The hash of the limits and a plan folder's file names and bytes; None when a file was not read (an error, too large)."""
     h = hashlib.blake2b(digest_size=16)
@@ -82,7 +135,7 @@ def _folder_key(root: Path, data: dict[Path, Any], limits: Limits) -> bytes | No
     for path, content in data.items():
         if not isinstance(content, bytes):
             return None
-        h.update(f"{path.relative_to(root).as_posix()}\0{len(content)}\0".encode())
+        h.update(os.fsencode(path.relative_to(root)) + f"\0{len(content)}\0".encode())  # fsencode: any name, even one not UTF-8
         h.update(content)
     return h.digest()
 
@@ -94,26 +147,39 @@ Row = tuple[str, int, int, str, str, str, str]
 def lint_folder(root: Path) -> tuple[list[Row], int]:
     """Every problem of plan folder ``root`` (all its files) as rows, and how many of its files loaded.
 
-    Answered from the results cache when the folder's files are unchanged; else loaded,
-    checked and stored. Runs in a worker process; never raises for bad input.
+    Answered from the results cache when the folder's files' stat data, else their names
+    and bytes, are unchanged (see the module docstring); else loaded, checked and stored.
+    Runs in a worker process; never raises for bad input.
     """
     root = Path(root)
     limits = Limits.from_env()
     source = DiskSource(root, limits)
     actions = source.action_paths()
     # the files load_plan reads: past the actions limit it reads none (and reports the limit)
-    data = source.read([root / PLAN_FILE, *actions[: limits.actions]])
-    key = _folder_key(root, data, limits) if source.listing_error is None and len(actions) <= limits.actions else None
+    files = [root / PLAN_FILE, *actions[: limits.actions]]
+    whole = source.listing_error is None and len(actions) <= limits.actions
+    named = [(PLAN_FILE, files[0]), *((f"{ACTIONS_DIR}/{p.name}", p) for p in files[1:])]  # DiskSource lists root/actions/NAME
+    stat_key, racy = _stat_key(named, limits) if whole else (None, True)
+    if stat_key is not None and not racy:
+        hit = result_cache.get_plan_by_stat(root, stat_key)
+        if hit is not None:
+            return hit
+    keep_stat = None if racy else stat_key
+    data = source.read(files)
+    key = _folder_key(root, data, limits) if whole else None
     if key is not None:
         hit = result_cache.get_plan(root, key)
         if hit is not None:
+            if keep_stat is not None:  # touched, not changed: the next run is answered by stat
+                result_cache.put_plan(root, key, hit, keep_stat)
+                result_cache.flush()
             return hit
     result_cache.prefetch_data([result_cache.bytes_key(b, limits.key) for b in data.values() if isinstance(b, bytes)])
     loaded = load_plan(_Preread(root, actions, data, source.listing_error), positions=False)
     rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
     result = (rows, len(loaded.actions) + (1 if loaded.plan else 0))
     if key is not None:
-        result_cache.put_plan(root, key, result)
+        result_cache.put_plan(root, key, result, keep_stat)
     result_cache.flush()
     return result
 

@@ -45,6 +45,12 @@ def is_yaml(path: PurePath | str) -> bool:
     return PurePath(path).suffix in YAML_SUFFIXES
 
 
+def _yaml_name(name: str) -> bool:
+    """:func:`is_yaml` for a bare file name (no ``/``), without building a path: its suffix (from the last dot, not a leading one) is a YAML suffix."""
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:] in YAML_SUFFIXES
+
+
 def kind_of(path: PurePath | str) -> Kind | None:
     """``"plan"`` for a ``plan.yaml``, ``"action"`` for a YAML file in an ``actions/`` folder, else None.
 
@@ -80,14 +86,14 @@ def action_files(root: Path, *, strict: bool = False) -> list[Path]:
     if not folder.is_dir():
         return []
     try:
-        entries = list(folder.iterdir())
+        names = os.listdir(folder)
     except OSError:
         if strict:
             raise
         return []
-    if strict:
-        return sorted(p for p in entries if is_yaml(p))
-    return sorted(p for p in entries if is_yaml(p) and p.is_file())
+    # names sorted as strings: the same order as the paths (one parent), without comparing paths
+    paths = [folder / name for name in sorted(n for n in names if _yaml_name(n))]
+    return paths if strict else [p for p in paths if p.is_file()]
 
 
 def plan_files(root: Path, only: set[Path] | None = None) -> list[Path]:

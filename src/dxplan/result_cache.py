@@ -1,4 +1,4 @@
-"""The results cache: what a plan file and a whole plan gave last time, keyed by their content.
+"""The results cache: what a plan file and a whole plan gave last time, keyed by their content (a plan's also by its files' stat data).
 
 Two kinds of entry, in one SQLite database:
 
@@ -13,10 +13,24 @@ Two kinds of entry, in one SQLite database:
   all its files (names and bytes) and the reader's limits. ``dxplan lint`` answers an unchanged plan from here
   without parsing anything; one changed file changes the plan's hash, so that plan — and
   only that plan — is linted again (its other files' data still come from the file entries).
+  Beside the content hash, a plan result may carry a **stat signature**: the hash of the
+  reader's limits and, per file, its name, size, modification and status-change times
+  (nanoseconds), inode and device, as ``os.stat`` gives them without reading the file (what
+  git's index keeps). ``dxplan lint`` answers a plan whose files' stat data all equal the
+  stored signature without reading any file (:func:`get_plan_by_stat`); on any difference it
+  reads and hashes the files as above, and stores the new signature with the result. The
+  signature is stored only when no file is *racy*: every file's modification and
+  status-change times are older than the moment of the stat minus
+  :data:`dxplan.lint.RACY_SECONDS` (2 s; git's "racy git" rule). A file rewritten with the
+  same size within one tick of a filesystem's coarse clock keeps its stat data, so a
+  signature taken then could describe other bytes than those hashed; the status-change time,
+  which no program can set back, makes a rewrite after the signature visible even when the
+  modification time is restored (``touch -d``, ``cp -p``, ``rsync -t``).
 
-The database file's name carries a hash of dxplan's version, the packaged JSON Schemas and
-the size and modification time of every module and message catalogue of the package, so
-a new version, a changed schema or an edited rule starts from an empty cache.
+The database file's name carries a hash of the database's layout (:data:`FORMAT`), dxplan's
+version, the packaged JSON Schemas and the size and modification time of every module and
+message catalogue of the package, so a new layout, a new version, a changed schema or an
+edited rule starts from an empty cache (an older database is left as it is, unused).
 
 Every value is stored as its own BLAKE2b digest followed by a pickle that may only hold
 plain data (dict, list, str, int, float, bool, None, date, datetime). An entry whose digest
@@ -45,10 +59,12 @@ from typing import Any
 
 from .i18n import N_
 
-__all__ = ["text_key", "bytes_key", "prefetch_data", "get_data", "put_data", "get_plan", "put_plan", "flush", "database_path", "reset"]
+__all__ = ["text_key", "bytes_key", "prefetch_data", "get_data", "put_data", "get_plan", "get_plan_by_stat", "put_plan", "flush", "database_path", "reset"]
 
 FORMAT = "3"
-"""The layout of the database and its values; part of the database's name."""
+"""The layout of the database and its values; part of the database's name (through :func:`fingerprint`).
+
+3: plan results carry a stat signature (column ``stat``); file data in a rowid table with 8 KB pages."""
 
 _DIGEST = 16
 _BATCH = 2000
@@ -165,7 +181,7 @@ class _State:
         self.broken = False
         self.warned: set[str] = set()
         self.pending_data: dict[bytes, bytes] = {}
-        self.pending_plans: dict[str, tuple[bytes, bytes]] = {}
+        self.pending_plans: dict[str, tuple[bytes, bytes | None, bytes]] = {}
         self.prefetched: dict[bytes, bytes | None] = {}
 
 
@@ -217,7 +233,7 @@ def _connect() -> sqlite3.Connection | None:
                 # a rowid table: a value of a few KB stays in the table's page (a WITHOUT ROWID table keeps
                 # under 1 KB of a row there and spills the rest to overflow pages: twice the writes)
                 conn.execute("CREATE TABLE IF NOT EXISTS data (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
-                conn.execute("CREATE TABLE IF NOT EXISTS plans (root TEXT PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL)")
+                conn.execute("CREATE TABLE IF NOT EXISTS plans (root TEXT PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL, stat BLOB)")
                 _state.conn = conn
                 break
             except sqlite3.OperationalError as exc:
@@ -316,19 +332,16 @@ def put_data(key: bytes, data: Any) -> None:
 # --------------------------------------------------------------------------- plan results
 
 
-def get_plan(root: Path, key: bytes) -> Any | None:
-    """The stored results of plan folder ``root`` if they were stored under ``key``, else None."""
-    name = str(Path(root).absolute())
+def _plan_row(name: str) -> tuple[bytes, bytes | None, bytes] | None:
+    """(content key, stat signature or None, packed value) stored for plan folder ``name`` (pending ones first), or None."""
     pending = _state.pending_plans.get(name) if _state.pid == os.getpid() else None
     if pending is not None:
-        stored_key, blob = pending
-    else:
-        row = _read("SELECT key, value FROM plans WHERE root = ?", (name,))
-        if row is None:
-            return None
-        stored_key, blob = row
-    if stored_key != key:
-        return None
+        return pending
+    row = _read("SELECT key, stat, value FROM plans WHERE root = ?", (name,))
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def _plan_value(name: str, blob: bytes) -> Any | None:
     try:
         return _unpack(blob)
     except _Corrupt:
@@ -336,12 +349,42 @@ def get_plan(root: Path, key: bytes) -> Any | None:
         return None
 
 
-def put_plan(root: Path, key: bytes, value: Any) -> None:
-    """Store ``value`` (plain data) as the results of plan folder ``root`` under ``key``; written by :func:`flush`."""
+def get_plan(root: Path, key: bytes) -> Any | None:
+    """The stored results of plan folder ``root`` if they were stored under content key ``key``, else None.
+
+    A corrupt stored value is ignored (None) with a warning and deleted.
+    """
+    name = str(Path(root).absolute())
+    row = _plan_row(name)
+    if row is None or row[0] != key:
+        return None
+    return _plan_value(name, row[2])
+
+
+def get_plan_by_stat(root: Path, stat: bytes) -> Any | None:
+    """The stored results of plan folder ``root`` if they were stored with stat signature ``stat``, else None.
+
+    ``stat``: the signature :func:`dxplan.lint.lint_folder` computes from its files' ``os.stat``
+    data (see the module docstring); a result stored without one never matches. A corrupt
+    stored value is ignored (None) with a warning and deleted, as in :func:`get_plan`.
+    """
+    name = str(Path(root).absolute())
+    row = _plan_row(name)
+    if row is None or row[1] is None or row[1] != stat:
+        return None
+    return _plan_value(name, row[2])
+
+
+def put_plan(root: Path, key: bytes, value: Any, stat: bytes | None = None) -> None:
+    """Store ``value`` (plain data) as the results of plan folder ``root`` under content key ``key``; written by :func:`flush`.
+
+    ``stat``: the folder's stat signature to store with it (see :func:`get_plan_by_stat`);
+    None stores none (the files were racy), and a signature stored before is dropped.
+    """
     if _connect() is None:
         return
     try:
-        _state.pending_plans[str(Path(root).absolute())] = (key, _pack(value))
+        _state.pending_plans[str(Path(root).absolute())] = (key, stat, _pack(value))
     except (pickle.PicklingError, TypeError, ValueError, RecursionError):
         return
 
@@ -361,7 +404,7 @@ def flush() -> None:
         with conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany("INSERT OR REPLACE INTO data (key, value) VALUES (?, ?)", data.items())
-            conn.executemany("INSERT OR REPLACE INTO plans (root, key, value) VALUES (?, ?, ?)", ((r, k, v) for r, (k, v) in plans.items()))
+            conn.executemany("INSERT OR REPLACE INTO plans (root, key, value, stat) VALUES (?, ?, ?, ?)", ((r, k, v, s) for r, (k, s, v) in plans.items()))
     except sqlite3.Error as exc:
         _disable(exc)
 
