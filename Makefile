@@ -39,18 +39,18 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed
 	$(BIN)/dxplan lint plans
 
-## bench: speed figures (status and --help start-up, reports) and growth with 10 and 100 plans
-# Measured after issue 13 (results cache, workers; fastyaml later dropped for the safe reader): about 4 minutes at load ~3.5 on
-# this shared 2-core machine, most of it check-jsonschema and status/score at N = 100. N = 400
-# and 1,741 are left to bench-national (check-jsonschema alone takes ~2 and ~8 minutes there).
-# --long 20: a measurement over 20 s is run once, not three times. bench/NOTES.md quotes the tables.
+## bench: speed figures (status and --help start-up, reports) and growth with 10, 100 and 400 plans
+# About 5 minutes on this 2-core machine when idle (2026-11-30: N = 400 lint cold 5 s, status cold 14 s,
+# check-jsonschema 43 s). --long 20: a measurement over 20 s is run once, not three times.
+# The national corpus (N = 1,741, ~89,000 files; ~8 minutes more, check-jsonschema alone ~3.5) is
+# bench-national. bench/NOTES.md quotes the tables.
 BENCH_SCALE := $(BIN)/python bench/bench_scale.py
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_status.py
 	@if [ -f bench/bench_report.py ]; then $(BIN)/python bench/bench_report.py; fi
-	$(BENCH_SCALE) --sizes 10,100 --runs 3 --long 20
+	$(BENCH_SCALE) --sizes 10,100,400 --runs 3 --long 20
 
-## bench-national: the growth table up to every municipality (N = 1,741: ~89,000 files, long, GBs of memory)
+## bench-national: the growth table up to every municipality (N = 1,741: ~89,000 files, about 13 minutes in all)
 bench-national: $(VENV)/.installed-test
 	mkdir -p artifacts
 	$(BENCH_SCALE) --sizes 10,100,400 --runs 3 --national --json artifacts/bench-national.json
