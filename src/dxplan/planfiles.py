@@ -42,11 +42,11 @@ class PlanNotFound(LocalizedError):
 
 def is_yaml(path: PurePath | str) -> bool:
     """True when ``path`` ends in ``.yaml`` or ``.yml``."""
-    return PurePath(path).suffix in YAML_SUFFIXES
+    return _yaml_name(PurePath(path).name)
 
 
 def _yaml_name(name: str) -> bool:
-    """:func:`is_yaml` for a bare file name (no ``/``), without building a path: its suffix (from the last dot, not a leading one) is a YAML suffix."""
+    """:func:`is_yaml` for a bare file name (no ``/``), without building a path: its suffix (from the last dot, not a leading one, as ``PurePath.suffix``) is a YAML suffix."""
     dot = name.rfind(".")
     return dot > 0 and name[dot:] in YAML_SUFFIXES
 
