@@ -4,6 +4,7 @@ results cache, with one worker or several, and as the round-trip (ruamel.yaml) r
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,37 @@ def test_cli_output_and_exit_code_do_not_depend_on_workers_or_cache(tmp_path, er
         assert run == first, name
     clean = {name: _cli(["-j", j, str(PLANS)], tmp_path / "c3") for name, j in (("1", "1"), ("2", "2"), ("2 again", "2"))}
     assert {run for run in clean.values()} == {clean["1"]} and clean["1"][0] == 0
+
+
+def _status(args: list[str], cache_dir: Path, **env: str) -> tuple[int, str, str]:
+    proc = subprocess.run(
+        [str(DXPLAN), "status", *args],
+        capture_output=True, text=True,
+        env={**os.environ, "DXPLAN_CACHE_DIR": str(cache_dir), "DXPLAN_LANG": "en", "GITHUB_ACTIONS": "", "COLUMNS": "120", **env},
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("form", [["-f", "json"], ["--by", "department"], ["-f", "markdown"]])
+def test_status_output_and_exit_code_do_not_depend_on_workers_or_cache(tmp_path, error_corpus, form):
+    """status loads and counts plans in workers (issue 13); stdout, stderr (load errors, in plan order) and exit code stay those of one worker."""
+    args = [*form, str(error_corpus)]
+    first = _status(["-j", "1", *args], tmp_path / "c1", DXPLAN_NO_CACHE="1")
+    code, out, err = first
+    assert code == 1 and "problem(s) in" in err and all(f"{k:04d}" in out for k in range(1, 10))  # every plan shown (its id or title)
+    folders = re.findall(r"(\d{4}-[a-z]+)/actions/", err)
+    assert len(set(folders)) >= 3 and folders == sorted(folders)  # load errors of several plans, in the plans' order
+    for name, run in {
+        "2 workers, cold": _status(["-j", "2", *args], tmp_path / "c2"),
+        "2 workers, warm": _status(["-j", "2", *args], tmp_path / "c2"),
+        "DXPLAN_JOBS=2, warm": _status(args, tmp_path / "c2", DXPLAN_JOBS="2"),
+    }.items():
+        assert run == first, name
+
+
+def test_status_year_outside_a_plan_fails_at_that_plan_with_any_workers(tmp_path):
+    runs = [_status(["-j", j, "--year", "R6", str(PLANS)], tmp_path / "c") for j in ("1", "2")]
+    assert runs[0] == runs[1]
+    code, out, err = runs[0]
+    assert code == 2 and out == "" and "kurate" in err and "2026–2028" in err
+    assert _status(["-j", "0", str(PLANS)], tmp_path / "c")[:2] == (2, "")

@@ -9,7 +9,7 @@ import typer
 
 from ..i18n import t
 from ..problems import EXIT_OK, EXIT_PROBLEMS
-from .common import help_text, LangOpt, PathsArg, app, fail, resolve_lang
+from .common import help_text, JobsOpt, LangOpt, PathsArg, app, check_jobs, fail, resolve_lang
 
 
 class LintFormat(str, Enum):
@@ -26,7 +26,7 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help=help_text("treat warnings as errors"))] = False,
     base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help=help_text("lint only files changed since REV"))] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help=help_text("worker processes (default: DXPLAN_JOBS or one per CPU)"))] = None,
+    jobs: JobsOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Validate plan files: file:line:column: severity rule-id message.
@@ -39,8 +39,7 @@ def lint(
     from ..planfiles import PlanNotFound
 
     lg = resolve_lang(lang)
-    if jobs is not None and jobs < 1:
-        fail(t(lg, "--jobs: {n} is not a number of workers; give 1 or more", n=jobs))
+    check_jobs(jobs, lg)
     fmt = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     try:
         only = changed_files(changed_since, paths) if changed_since is not None else None

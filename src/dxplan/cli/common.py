@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 import shutil
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterable, Iterator, NoReturn, Optional
 
 import typer
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no lo
     from rich.console import Console
 
     from ..load import LoadedPlan
+    from ..planpool import PlanOutcome
 
 
 HELP_LANG = requested_lang(sys.argv[1:])
@@ -165,6 +167,15 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help=help_text("worker processes (default: DXPLAN_JOBS or one per CPU)"))]
+
+
+def check_jobs(jobs: int | None, lang: str) -> None:
+    """Exit 2 when ``--jobs`` is not a number of workers (below 1); None (not given) is fine."""
+    if jobs is not None and jobs < 1:
+        fail(t(lang, "--jobs: {n} is not a number of workers; give 1 or more", n=jobs))
+
+
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", "--rev", metavar="DATE|REV", help=help_text("the plans as of the last commit on or before DATE, or at REV"))]
 
 
@@ -211,13 +222,35 @@ class PlanStream:
 
         for root in self._roots:
             loaded = load_plan(root, positions=False)
-            errors = [p for p in loaded.problems if p.severity == "error"]
-            for p in errors[:MAX_SHOWN]:  # positioned, as lint shows them, so a CI log says where
-                typer.echo(f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(self.lang)}", err=True)
-            if errors:
-                msg = t(self.lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
-                typer.echo(f"dxplan: {msg}", err=True)
+            self._report([p for p in loaded.problems if p.severity == "error"], root)
             yield loaded
+
+    def map(self, fn: Callable[..., Any], *args: Any, jobs: int | None = None) -> Iterator[PlanOutcome]:
+        """``fn(loaded_plan, *args)`` for every plan, in order, as :class:`dxplan.planpool.PlanOutcome`; load errors reported as by iterating.
+
+        Plan folders on disk are loaded and handled by worker processes
+        (:func:`dxplan.planpool.map_plans`; ``jobs`` None: ``DXPLAN_JOBS`` or one per CPU), so
+        ``fn`` must be a module-level function returning picklable data; plans read from git
+        (``--as-of``) are handled here. The output does not depend on the number of workers.
+        """
+        from ..planpool import PlanOutcome, map_plans
+
+        if self._loaded is not None:  # as iterating them: read from git, nothing reported here
+            for lp in self._loaded:
+                errors = [p for p in lp.problems if p.severity == "error"]
+                yield PlanOutcome(lp.root, errors, lp.plan is not None, fn(lp, *args) if lp.plan is not None else None)
+            return
+        for outcome in map_plans(fn, self._roots, args, jobs):
+            self._report(outcome.errors, outcome.root)
+            yield outcome
+
+    def _report(self, errors: list, root: Path) -> None:
+        """Print a plan's load errors on stderr (positioned, as lint shows them, so a CI log says where) and a one-line summary."""
+        for p in errors[:MAX_SHOWN]:
+            typer.echo(f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(self.lang)}", err=True)
+        if errors:
+            msg = t(self.lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
+            typer.echo(f"dxplan: {msg}", err=True)
 
 
 def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
@@ -240,19 +273,48 @@ def exit_for(plans: Iterable[LoadedPlan]) -> int:
     return EXIT_PROBLEMS if any(lp.plan is None or any(p.severity == "error" for p in lp.problems) for lp in plans) else EXIT_OK
 
 
-def parse_years(value: str | None, loaded: LoadedPlan, lang: str) -> list[int] | None:
-    """``--year`` as a one-element list of fiscal years (Western start year); None for all; exit 2 when outside the plan."""
+def parse_year(value: str | None, lang: str) -> int | None:
+    """``--year`` as a fiscal year (Western start year; 令和6年度 → 2024), None when not given; exit 2 for a text that is not one."""
     from ..fiscal import FiscalYearError, parse_fiscal_year
 
     if value is None:
         return None
     try:
-        fy = parse_fiscal_year(value)
+        return parse_fiscal_year(value)
     except FiscalYearError as exc:
         fail(exc.message(lang))
+
+
+@dataclass(frozen=True)
+class OutsidePeriod:
+    """A fiscal year asked for (``--year``) that is outside plan ``plan``'s period ``start``–``end`` (fiscal years)."""
+
+    value: str
+    plan: str
+    start: int
+    end: int
+
+    def fail(self, lang: str) -> NoReturn:
+        """Exit 2 with the message saying so."""
+        fail(t(lang, "{value}: outside the plan period of {plan} ({start}–{end})", value=self.value, plan=self.plan, start=self.start, end=self.end))
+
+
+def outside_period(value: str | None, fy: int | None, loaded: LoadedPlan) -> OutsidePeriod | None:
+    """:class:`OutsidePeriod` when fiscal year ``fy`` (from ``--year`` text ``value``) is outside the loaded plan's period, else None."""
     plan = loaded.plan
-    if not plan.period_start <= fy <= plan.period_end:
-        fail(t(lang, "{value}: outside the plan period of {plan} ({start}–{end})", value=value, plan=plan.id, start=plan.period_start, end=plan.period_end))
+    if fy is None or value is None or plan.period_start <= fy <= plan.period_end:
+        return None
+    return OutsidePeriod(value, plan.id, plan.period_start, plan.period_end)
+
+
+def parse_years(value: str | None, loaded: LoadedPlan, lang: str) -> list[int] | None:
+    """``--year`` as a one-element list of fiscal years (Western start year); None for all; exit 2 when not a year or outside the plan."""
+    fy = parse_year(value, lang)
+    if fy is None:
+        return None
+    outside = outside_period(value, fy, loaded)
+    if outside is not None:
+        outside.fail(lang)
     return [fy]
 
 

@@ -3,13 +3,20 @@
 
 import json
 from enum import Enum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from ..i18n import t
-from ..problems import EXIT_OK
-from .common import help_text, AsOfOpt, LangOpt, PathsArg, PlanStream, app, exit_for, fail, load_all, make_console, parse_years, resolve_lang
+from ..problems import EXIT_OK, EXIT_PROBLEMS
+from .common import (
+    help_text, AsOfOpt, JobsOpt, LangOpt, OutsidePeriod, PathsArg, PlanStream, app, exit_for, fail, load_all, make_console, outside_period, parse_year,
+    parse_years, resolve_lang, check_jobs,
+)
+
+if TYPE_CHECKING:  # imported where used: the models are not needed for --help
+    from ..aggregate import StatusResult
+    from ..load import LoadedPlan
 
 
 class StatusFormat(str, Enum):
@@ -32,6 +39,7 @@ def status(
     by: Annotated[Optional[By], typer.Option("--by", help="category | department | action | indicator")] = None,
     format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table | json | markdown")] = StatusFormat.table,
     as_of: AsOfOpt = None,
+    jobs: JobsOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Count task rows per state and fiscal year.
@@ -43,19 +51,23 @@ def status(
     the plan's current year).
     """
     from .. import jsonout, terminal
-    from ..aggregate import status_result
 
     lg = resolve_lang(lang)
+    check_jobs(jobs, lg)
     if by is By.indicator:
         plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
         _status_by_indicator(plans, year, format, lg)
         raise typer.Exit(exit_for(plans))
     code = EXIT_OK
     results = []
-    for lp in PlanStream(paths, lg, as_of):  # one plan in memory at a time: only its (small) result is kept
-        code = max(code, exit_for([lp]))  # 1 also when a plan.yaml did not load
-        if lp.plan is not None:
-            results.append(status_result(lp.plan, [la.action for la in lp.actions], parse_years(year, lp, lg), by.value if by else None, lp.index))
+    fy = parse_year(year, lg)
+    # plans loaded and counted by worker processes, one at a time each: only their (small) results come back
+    for outcome in PlanStream(paths, lg, as_of).map(_status_of, year, fy, by.value if by else None, jobs=jobs):
+        code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
+        if isinstance(outcome.value, OutsidePeriod):
+            outcome.value.fail(lg)
+        if outcome.value is not None:
+            results.append(outcome.value)
     if format is StatusFormat.json:
         data = [jsonout.status_dict(r, lg) for r in results]
         if len(data) > 1:
@@ -75,6 +87,17 @@ def status(
         if len(results) > 1:
             terminal.print_overview(console, [r.overview for r in results], lg)
     raise typer.Exit(code)
+
+
+def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str]) -> "StatusResult | OutsidePeriod":
+    """What ``status`` shows for one loaded plan (run in a worker): its :class:`dxplan.aggregate.StatusResult`
+    for fiscal year ``fy`` (None: every year) grouped ``by``, or :class:`OutsidePeriod` when ``fy`` is outside its period."""
+    from ..aggregate import status_result
+
+    outside = outside_period(year, fy, lp)
+    if outside is not None:
+        return outside
+    return status_result(lp.plan, [la.action for la in lp.actions], [fy] if fy is not None else None, by, lp.index)
 
 
 def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
