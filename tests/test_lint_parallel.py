@@ -122,28 +122,31 @@ def test_cli_output_and_exit_code_do_not_depend_on_workers_or_cache(tmp_path, er
     assert {run for run in clean.values()} == {clean["1"]} and clean["1"][0] == 0
 
 
-def _status(args: list[str], cache_dir: Path, **env: str) -> tuple[int, str, str]:
+def _status(args: list[str], cache_dir: Path, command: str = "status", **env: str) -> tuple[int, str, str]:
     proc = subprocess.run(
-        [str(DXPLAN), "status", *args],
+        [str(DXPLAN), command, *args],
         capture_output=True, text=True,
         env={**os.environ, "DXPLAN_CACHE_DIR": str(cache_dir), "DXPLAN_LANG": "en", "GITHUB_ACTIONS": "", "COLUMNS": "120", **env},
     )
     return proc.returncode, proc.stdout, proc.stderr
 
 
-@pytest.mark.parametrize("form", [["-f", "json"], ["--by", "department"], ["-f", "markdown"]])
-def test_status_output_and_exit_code_do_not_depend_on_workers_or_cache(tmp_path, error_corpus, form):
-    """status loads and counts plans in workers (issue 13); stdout, stderr (load errors, in plan order) and exit code stay those of one worker."""
+@pytest.mark.parametrize("command, form", [
+    ("status", ["-f", "json"]), ("status", ["--by", "department"]), ("status", ["-f", "markdown"]),
+    ("score", []), ("score", ["-f", "json"]), ("score", ["--explain"]),
+])
+def test_status_and_score_do_not_depend_on_workers_or_cache(tmp_path, error_corpus, command, form):
+    """status and score load plans in workers (issue 13); stdout, stderr (load errors, in plan order) and exit code stay those of one worker."""
     args = [*form, str(error_corpus)]
-    first = _status(["-j", "1", *args], tmp_path / "c1", DXPLAN_NO_CACHE="1")
+    first = _status(["-j", "1", *args], tmp_path / "c1", command, DXPLAN_NO_CACHE="1")
     code, out, err = first
     assert code == 1 and "problem(s) in" in err and all(f"{k:04d}" in out for k in range(1, 10))  # every plan shown (its id or title)
     folders = re.findall(r"(\d{4}-[a-z]+)/actions/", err)
     assert len(set(folders)) >= 3 and folders == sorted(folders)  # load errors of several plans, in the plans' order
     for name, run in {
-        "2 workers, cold": _status(["-j", "2", *args], tmp_path / "c2"),
-        "2 workers, warm": _status(["-j", "2", *args], tmp_path / "c2"),
-        "DXPLAN_JOBS=2, warm": _status(args, tmp_path / "c2", DXPLAN_JOBS="2"),
+        "2 workers, cold": _status(["-j", "2", *args], tmp_path / "c2", command),
+        "2 workers, warm": _status(["-j", "2", *args], tmp_path / "c2", command),
+        "DXPLAN_JOBS=2, warm": _status(args, tmp_path / "c2", command, DXPLAN_JOBS="2"),
     }.items():
         assert run == first, name
 
@@ -154,3 +157,11 @@ def test_status_year_outside_a_plan_fails_at_that_plan_with_any_workers(tmp_path
     code, out, err = runs[0]
     assert code == 2 and out == "" and "kurate" in err and "2026–2028" in err
     assert _status(["-j", "0", str(PLANS)], tmp_path / "c")[:2] == (2, "")
+    assert _status(["-j", "0", str(PLANS)], tmp_path / "c", "score")[:2] == (2, "")
+
+
+def test_score_action_missing_from_every_plan_with_any_workers(tmp_path):
+    one = _status(["-j", "1", "--action", "001", str(PLANS / "kama")], tmp_path / "c", "score")
+    assert one[0] == 0 and "デジタル技術の啓発" in one[1] and sum(line.startswith("│") for line in one[1].splitlines()) == 1  # action 1 (001 read as 1) alone
+    runs = [_status(["-j", j, "--action", "nope", str(PLANS / "kama")], tmp_path / "c", "score") for j in ("1", "2")]
+    assert runs[0] == runs[1] and runs[0][0] == 2 and "nope" in runs[0][2]

@@ -28,7 +28,7 @@ import gettext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 #: gettext domain and where the compiled catalogues live (inside the package).
 DOMAIN = "dxplan"
@@ -151,16 +151,30 @@ class LocalizedError(Exception):
         return self.text(lang)
 
 
-def joined(items: list[Any], empty: str | None = None) -> Callable[[str], str]:
-    """A ``callable(lang)`` listing ``items`` the language's way (``、`` or ``, ``); ``empty`` when none."""
+@dataclass(frozen=True)
+class Listed:
+    """A ``callable(lang)`` wording ``items`` (each a :class:`Text`, a ``callable(lang)`` or plain) and joining them.
 
-    def word(lang: str) -> str:
-        if not items and empty is not None:
-            return t(lang, empty)
-        sep = ", " if lang == "en" else "、"
-        return sep.join(str(resolve(i, lang)) for i in items)
+    ``sep``: the separator, None for the language's own (``、`` or ``, ``); ``suffix`` is appended
+    (e.g. ``" …"`` when items were left out); ``empty``: a msgid worded when there are no items.
+    A value, not a closure, so results holding it can cross to and from worker processes (pickle).
+    """
 
-    return word
+    items: tuple[Any, ...]
+    sep: str | None = None
+    suffix: str = ""
+    empty: str | None = None
+
+    def __call__(self, lang: str) -> str:
+        if not self.items and self.empty is not None:
+            return t(lang, self.empty)
+        sep = self.sep if self.sep is not None else (", " if lang == "en" else "、")
+        return sep.join(str(resolve(i, lang)) for i in self.items) + self.suffix
+
+
+def joined(items: list[Any], empty: str | None = None) -> Listed:
+    """A ``callable(lang)`` listing ``items`` the language's way (``、`` or ``, ``); ``empty`` (a msgid) when none."""
+    return Listed(tuple(items), empty=empty)
 
 
 #: Canonical states in English.

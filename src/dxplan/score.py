@@ -28,7 +28,7 @@ from statistics import fmean
 from .fiscal import FiscalYearText, fiscal_year_of
 from .model import Action, Measurement, Plan, RatingBand, TargetKind, TargetSpec
 from .planindex import PlanIndex
-from .i18n import N_, Text
+from .i18n import N_, Listed, Text
 from .rates import (  # noqa: F401 - re-exported
     INSUFFICIENT,
     MEASURE_WORDS,
@@ -270,7 +270,7 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     if missing:
         first = missing[:5]
         more = " …" if len(missing) > 5 else ""
-        shown = lambda lang: "; ".join(m(lang) for m in first) + more  # noqa: E731 - worded with the message
+        shown = Listed(tuple(first), "; ", more)  # worded with the message
         return Rate(
             Method.tasks,
             INSUFFICIENT,

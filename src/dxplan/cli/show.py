@@ -2,6 +2,7 @@
 
 
 import json
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -15,8 +16,10 @@ from .common import (
 )
 
 if TYPE_CHECKING:  # imported where used: the models are not needed for --help
-    from ..aggregate import StatusResult
+    from ..aggregate import GradeTable, StatusResult
     from ..load import LoadedPlan
+    from ..model import Plan
+    from ..score import ActionScore
 
 
 class StatusFormat(str, Enum):
@@ -135,6 +138,7 @@ def score(
     explain: Annotated[bool, typer.Option("--explain", "-e", help=help_text("show inputs, formula and label"))] = False,
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="text | json")] = ScoreFormat.text,
     as_of: AsOfOpt = None,
+    jobs: JobsOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Apply the plan's evaluation rules to every action.
@@ -142,45 +146,67 @@ def score(
     Shows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates.
     """
     from .. import jsonout, terminal
-    from ..aggregate import grade_table
-    from ..score import score_plan
 
     lg = resolve_lang(lang)
+    check_jobs(jobs, lg)
     code = EXIT_OK
     plans = 0  # plans whose plan.yaml loaded
     missing: str | None = None  # the plan lacking --action, when it is the only plan
     out = []
     console = make_console()
-    for lp in PlanStream(paths, lg, as_of):  # one plan in memory at a time
-        code = max(code, exit_for([lp]))  # 1 also when a plan.yaml did not load
-        if lp.plan is None:
+    # plans loaded and scored by worker processes; printed here, in the plans' order, as they come
+    for outcome in PlanStream(paths, lg, as_of).map(_scores_of, action, jobs=jobs):
+        code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
+        if outcome.value is None:
             continue
         plans += 1
-        actions = [la.action for la in lp.actions]
-        if action is not None:
-            found = lp.find_action(action)
-            if found is None:
-                missing = lp.plan.id
-                continue
-            actions = [found.action]
-        scores = score_plan(lp.plan, actions, lp.index)
+        plan, scores, grades = outcome.value.plan, outcome.value.scores, outcome.value.grades
+        if outcome.value.missing:
+            missing = plan.id
+            continue
         if format is ScoreFormat.json:
-            entry = {"plan": lp.plan.id, "municipality": lp.plan.municipality, "actions": [jsonout.score_dict(s, lg) for s in scores]}
-            if lp.plan.grade_scale is not None:  # the grade split per year, as `status` gives it
-                entry["grades"] = [jsonout.grade_table_dict(grade_table(lp.plan, actions, fy, index=lp.index), lp.plan, lg) for fy in lp.plan.fiscal_years]
+            entry = {"plan": plan.id, "municipality": plan.municipality, "actions": [jsonout.score_dict(s, lg) for s in scores]}
+            if plan.grade_scale is not None:  # the grade split per year, as `status` gives it
+                entry["grades"] = [jsonout.grade_table_dict(g, plan, lg) for g in grades]
             out.append(entry)
         elif explain:
-            terminal.plan_heading(console, lp.plan, lg)
+            terminal.plan_heading(console, plan, lg)
             for s in scores:
-                terminal.print_explain(console, lp.plan, s, lg)
+                terminal.print_explain(console, plan, s, lg)
                 console.print()
         else:
-            terminal.print_scores(console, lp.plan, scores, lg)
-            for fy in lp.plan.fiscal_years if lp.plan.grade_scale else []:
-                terminal.print_grades(console, lp.plan, grade_table(lp.plan, actions, fy, index=lp.index), lg)
+            terminal.print_scores(console, plan, scores, lg)
+            for g in grades:
+                terminal.print_grades(console, plan, g, lg)
             console.print()
     if plans == 1 and missing is not None:  # nothing was printed for it: the same usage error as before streaming
         fail(t(lg, "{plan}: no action {id}", plan=missing, id=action))
     if format is ScoreFormat.json:
         typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
     raise typer.Exit(code)
+
+
+@dataclass
+class PlanScores:
+    """What ``score`` prints for one plan: its scores (of ``--action`` only, when given), the grade
+    split per fiscal year (a plan with a grade scale; else none), and whether ``--action`` is missing from it."""
+
+    plan: "Plan"
+    scores: "list[ActionScore]"
+    grades: "list[GradeTable]"
+    missing: bool = False
+
+
+def _scores_of(lp: "LoadedPlan", action: Optional[str]) -> PlanScores:
+    """:class:`PlanScores` of one loaded plan (run in a worker); ``action``: one action id, or None for all."""
+    from ..aggregate import grade_table
+    from ..score import score_plan
+
+    actions = [la.action for la in lp.actions]
+    if action is not None:
+        found = lp.find_action(action)
+        if found is None:
+            return PlanScores(lp.plan, [], [], missing=True)
+        actions = [found.action]
+    grades = [grade_table(lp.plan, actions, fy, index=lp.index) for fy in lp.plan.fiscal_years] if lp.plan.grade_scale else []
+    return PlanScores(lp.plan, score_plan(lp.plan, actions, lp.index), grades)
