@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
+from itertools import islice
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -35,12 +37,14 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def imap_ordered(fn: Callable[[T], R], items: Iterable[T], jobs: int | None = None) -> Iterator[R]:
+def imap_ordered(fn: Callable[[T], R], items: Iterable[T], jobs: int | None = None, window: int | None = None) -> Iterator[R]:
     """``fn(item)`` for every item, in the items' order, computed by up to ``jobs`` worker processes.
 
     ``jobs``: ``None`` for :func:`default_jobs`; 1 (or a single item) runs in this process.
-    ``fn`` must be a module-level function and its arguments and results picklable. An
-    exception raised by ``fn`` is raised here.
+    ``window``: at most this many results computed ahead of the one the caller is at (None: no
+    bound, the pool's own batching), so a caller slower than the workers (printing each result)
+    holds a few results in memory, not all of them. ``fn`` must be a module-level function and
+    its arguments and results picklable. An exception raised by ``fn`` is raised here.
     """
     items = list(items)
     jobs = default_jobs() if jobs is None else max(1, jobs)
@@ -52,6 +56,17 @@ def imap_ordered(fn: Callable[[T], R], items: Iterable[T], jobs: int | None = No
 
     result_cache.flush()
     result_cache.reset()  # no SQLite connection may cross a fork
-    chunk = max(1, min(8, len(items) // (jobs * 8)))
     with _context().Pool(jobs) as pool:
-        yield from pool.imap(fn, items, chunksize=chunk)
+        if window is None:
+            chunk = max(1, min(8, len(items) // (jobs * 8)))
+            yield from pool.imap(fn, items, chunksize=chunk)
+            return
+        pending: deque = deque()
+        rest = iter(items)
+        for item in islice(rest, max(window, jobs)):
+            pending.append(pool.apply_async(fn, (item,)))
+        while pending:
+            result = pending.popleft().get()
+            for item in islice(rest, 1):  # one more item for each result taken
+                pending.append(pool.apply_async(fn, (item,)))
+            yield result

@@ -20,6 +20,10 @@ from .problems import Problem
 
 R = TypeVar("R")
 
+WINDOW = 16
+"""Plans loaded ahead of the one being printed: the caller (rich tables, one plan at a time) is often
+slower than the workers, and each waiting result holds its plan's models."""
+
 __all__ = ["PlanOutcome", "map_plans"]
 
 
@@ -55,7 +59,7 @@ def map_plans(fn: Callable[..., R], roots: list[Path], args: tuple[Any, ...] = (
 
     ``fn`` must be a module-level function (workers find it by name) returning picklable data;
     it is called only for a plan whose ``plan.yaml`` loaded. ``jobs``: worker processes (None:
-    :func:`dxplan.parallel.default_jobs`). Never raises for bad input (load problems are in
+    :func:`dxplan.parallel.default_jobs`); at most :data:`WINDOW` results wait for the caller. Never raises for bad input (load problems are in
     the outcome); an exception raised by ``fn`` is raised here.
     """
-    return imap_ordered(_apply, [(fn, Path(root), args) for root in roots], jobs)
+    return imap_ordered(_apply, [(fn, Path(root), args) for root in roots], jobs, window=WINDOW)
