@@ -40,7 +40,7 @@ lint: $(VENV)/.installed
 	$(BIN)/dxplan lint plans
 
 ## bench: speed figures (status and --help start-up, reports) and growth with 10, 100 and 400 plans
-# About 5 minutes on this 2-core machine when idle (2026-11-30: N = 400 lint cold 5 s, status cold 14 s,
+# About 4 minutes on this 2-core machine when idle (2026-11-30: N = 400 lint cold 5 s, status cold 8 s,
 # check-jsonschema 43 s). --long 20: a measurement over 20 s is run once, not three times.
 # The national corpus (N = 1,741, ~89,000 files; ~8 minutes more, check-jsonschema alone ~3.5) is
 # bench-national. bench/NOTES.md quotes the tables.
