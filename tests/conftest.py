@@ -36,9 +36,12 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_results_cache(tmp_path_factory):
-    """Keep the results cache of the test session out of the user's ~/.cache."""
+    """Keep the results cache of the test session out of the user's ~/.cache, and the terminal width out of the tests."""
     mp = pytest.MonkeyPatch()
     mp.setenv("DXPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("results-cache")))
+    # pytest-xdist gives its workers COLUMNS (the controller's width, 80 without a terminal); the
+    # tests expect what a user's pipe gets: no COLUMNS, so tables are 120 wide (cli.common.make_console)
+    mp.delenv("COLUMNS", raising=False)
     yield
     mp.undo()
 
