@@ -244,3 +244,27 @@ def test_a_warm_cache_decides_nothing_the_limits_would_refuse(cache, kama, monke
     assert [la.doc.path for la in data.actions] == [la.doc.path for la in fresh.actions]
     assert [(p.path, p.line, p.column, p.rule) for p in data.problems] == [(p.path, p.line, p.column, p.rule) for p in fresh.problems]
     assert any(p.rule == "limit-exceeded" for p in data.problems)
+
+
+def test_databases_of_other_versions_unused_for_a_week_are_removed(cache, kama):
+    """Each version or code change starts a database of its own; the old ones go once unused for PRUNE_DAYS."""
+    cache.mkdir(parents=True)
+    week = result_cache.PRUNE_DAYS * 86400
+    old = [cache / f"results-00000000000000aa.sqlite3{suffix}" for suffix in ("", "-wal", "-shm")]
+    recent = cache / "results-00000000000000bb.sqlite3"
+    other = cache / "notes.txt"
+    for path in (*old, recent, other):
+        path.write_bytes(b"x")
+    now = __import__("time").time()
+    for path in (*old, other):
+        os.utime(path, (now - week - 60, now - week - 60))
+    os.utime(old[1], (now - week + 3600, now - week + 3600))  # one file of the old database touched an hour inside the week
+    os.utime(recent, (now - week + 3600, now - week + 3600))
+    lint_paths([kama], jobs=1)
+    assert all(p.exists() for p in old)  # kept: its newest file is inside the week
+    os.utime(old[1], (now - week - 60, now - week - 60))
+    result_cache.reset()
+    lint_paths([kama], jobs=1)
+    assert not any(p.exists() for p in old)
+    assert recent.exists() and other.exists()
+    assert (cache / f"results-{result_cache.fingerprint()}.sqlite3").exists()  # its own database, in use

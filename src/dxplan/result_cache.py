@@ -40,7 +40,9 @@ and removed. Several processes may read and write at once (SQLite's locking, WAL
 writes are batched in one transaction per plan (:func:`flush`).
 
 Location: ``$DXPLAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/dxplan``, else ``~/.cache/dxplan``.
-``DXPLAN_NO_CACHE=1`` turns it off. The cache is an optimisation only: a cache that cannot
+``DXPLAN_NO_CACHE=1`` turns it off. The databases of other versions or code (another
+fingerprint) that nothing has written for :data:`PRUNE_DAYS` days are removed when a process
+first opens its own, so upgrades do not pile up old databases (a national corpus's is ~330 MB). The cache is an optimisation only: a cache that cannot
 be opened or written leaves the results exactly as without it.
 """
 
@@ -170,6 +172,38 @@ def database_path() -> Path | None:
     return None if folder is None else folder / f"results-{fingerprint()}.sqlite3"
 
 
+PRUNE_DAYS = 7
+"""A database of another fingerprint whose files were last modified this many days ago or more is removed."""
+
+
+def _prune(current: Path) -> None:
+    """Remove the other databases in ``current``'s folder (``results-*.sqlite3`` and their ``-wal``/``-shm``)
+    unmodified for :data:`PRUNE_DAYS` days. Never raises; a file another process removes first is skipped."""
+    folder, keep = current.parent, current.name
+    cutoff = time.time() - PRUNE_DAYS * 86400
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    groups: dict[str, list[Path]] = {}
+    for name in names:
+        if name.startswith("results-") and ".sqlite3" in name:
+            groups.setdefault(name[: name.index(".sqlite3") + len(".sqlite3")], []).append(folder / name)
+    for db, files in groups.items():
+        if db == keep:
+            continue
+        try:
+            newest = max(f.stat().st_mtime for f in files)
+        except OSError:
+            continue
+        if newest < cutoff:
+            for f in files:
+                try:
+                    f.unlink()
+                except OSError:
+                    pass
+
+
 # --------------------------------------------------------------------------- the connection (one per process)
 
 
@@ -235,6 +269,7 @@ def _connect() -> sqlite3.Connection | None:
                 conn.execute("CREATE TABLE IF NOT EXISTS data (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
                 conn.execute("CREATE TABLE IF NOT EXISTS plans (root TEXT PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL, stat BLOB)")
                 _state.conn = conn
+                _prune(_state.path)
                 break
             except sqlite3.OperationalError as exc:
                 # two processes creating the database at once: switching it to WAL needs a lock that
