@@ -38,7 +38,7 @@ from .load import LoadedAction, LoadedPlan, read_document, validate
 from .model import Action, GradeEntry, Indicator, IndicatorActual, Task
 from .sheet_grades import GradeEdit
 from .sheet_import import FieldEdit
-from .sheet_indicators import IndicatorEdit
+from .sheet_indicators import EntryEdit, IndicatorEdit
 
 _TASK_FIELDS = list(Task.model_fields)
 _ENTRY_FIELDS = {"actuals": list(IndicatorActual.model_fields), "grades": list(GradeEntry.model_fields)}
@@ -120,7 +120,7 @@ def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: boo
         _edit_list(inds[i], name, group, _INDICATOR_FIELDS, rt, gone)
 
 
-def _edit_list(owner: dict, name: str, group: list[IndicatorEdit] | list[GradeEdit], order_of: list[str], rt: bool, gone: Text) -> None:
+def _edit_list(owner: dict, name: str, group: list[EntryEdit], order_of: list[str], rt: bool, gone: Text) -> None:
     """Apply ``group`` (edits of one list) to ``owner[name]``, adding the list (in ``order_of``) when missing; raises ApplyError(``gone``)."""
     if name not in owner:
         _set(owner, name, CommentedSeq() if rt else [], order_of)

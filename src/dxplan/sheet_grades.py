@@ -27,7 +27,7 @@ from .fiscal import format_fiscal_year
 from .i18n import Text
 from .load import LoadedPlan
 from .model import Action, Department, GradeEntry, Plan
-from .sheet_indicators import SHARED, did_you_mean, entry_anchor, nfkc
+from .sheet_indicators import SHARED, EntryEdit, did_you_mean, entry_anchor, nfkc
 from .sheets import Column, action_number, cell_text, columns, owner_departments
 
 
@@ -130,30 +130,10 @@ def build_grade_rows(loaded: LoadedPlan, department: Department | None, years: l
 
 
 @dataclass(frozen=True)
-class GradeEdit:
-    """One change to an action's ``grades`` list asked for by one sheet row.
-
-    - ``index`` given, ``remove`` False: set ``changes`` (``{"grade": word}``) on that entry;
-    - ``index`` given, ``remove`` True: remove the entry;
-    - ``index`` None: insert ``changes`` as a new entry (``fiscal_year``, ``grade``) after the entry
-      at ``anchor`` (-1: at the start).
-
-    ``before`` holds the old values of the changed fields (the whole old entry when removing).
-    """
+class GradeEdit(EntryEdit):
+    """An :class:`~dxplan.sheet_indicators.EntryEdit` of an action's own ``grades`` list (one field: the grade)."""
 
     row: GradeRow
-    index: int | None
-    changes: dict[str, Any]
-    before: dict[str, Any]
-    sheet: str
-    sheet_row: int
-    remove: bool = False
-    anchor: int = -1
-
-    @property
-    def fields(self) -> int:
-        """How many fields the edit changes: one (the grade)."""
-        return 1
 
 
 def check_grade_cell(plan: Plan, row: GradeRow, cell: Any, sheet: str, sheet_row: int) -> tuple[GradeEdit | None, Text | None]:

@@ -92,7 +92,7 @@ class ImportCheck:
 
     @property
     def field_count(self) -> int:
-        """How many fields the edits change: one per task field and per action grade, :attr:`IndicatorEdit.fields` per indicator edit."""
+        """How many fields the edits change: one per task field, :attr:`~dxplan.sheet_indicators.EntryEdit.fields` per indicator or action grade edit."""
         return len(self.edits) + sum(e.fields for e in self.indicator_edits) + sum(e.fields for e in self.grade_edits)
 
 

@@ -192,8 +192,10 @@ def build_indicator_rows(loaded: LoadedPlan, department: Department | None, year
 
 
 @dataclass(frozen=True)
-class IndicatorEdit:
-    """One change to an indicator's ``actuals`` or ``grades`` list asked for by one sheet row.
+class EntryEdit:
+    """One change to a list of per-year entries asked for by one sheet row: an indicator's
+    ``actuals`` or ``grades`` (:class:`IndicatorEdit`), an action's own ``grades``
+    (:class:`dxplan.sheet_grades.GradeEdit`).
 
     - ``index`` given, ``remove`` False: set the fields of ``changes`` on that entry (a None
       value removes the field);
@@ -201,11 +203,11 @@ class IndicatorEdit:
     - ``index`` None: insert ``changes`` as a new entry (fields in model order) after the entry at
       ``anchor`` (-1: at the start).
 
-    ``before`` holds the old values of the changed fields (the whole old entry when removing).
+    ``row`` is the sheet row; ``before`` holds the old values of the changed fields (the whole
+    old entry when removing); ``sheet``/``sheet_row`` say where the cell was.
     """
 
-    row: IndicatorRow
-    list_name: str
+    row: Any
     index: int | None
     changes: dict[str, Any]
     before: dict[str, Any]
@@ -220,6 +222,14 @@ class IndicatorEdit:
         if self.remove:
             return 1
         return len([k for k in self.changes if k != "fiscal_year"])
+
+
+@dataclass(frozen=True)
+class IndicatorEdit(EntryEdit):
+    """An :class:`EntryEdit` of indicator ``row.indicator_index``'s list ``list_name`` (``actuals`` or ``grades``)."""
+
+    row: IndicatorRow
+    list_name: str = field(kw_only=True)
 
 
 def entry_anchor(entries: list[Any], fy: int) -> int:
@@ -288,7 +298,7 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
     source = cell_text(cells["actual_source"]) if "actual_source" in cells else (entry.source if entry else None)
     if value is None:
         if entry is not None:
-            edits.append(IndicatorEdit(row, "actuals", row.actual_index, {}, entry.model_dump(exclude_defaults=True), sheet, sheet_row, remove=True))
+            edits.append(IndicatorEdit(row, row.actual_index, {}, entry.model_dump(exclude_defaults=True), sheet, sheet_row, remove=True, list_name="actuals"))
         elif kind is not None or source is not None:
             problems.append(("actual", Text("a kind or source is given but no actual value; write the value or empty the row's cells")))
         return
@@ -299,7 +309,7 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
             new["kind"] = kind
         if source is not None:
             new["source"] = source
-        edits.append(IndicatorEdit(row, "actuals", None, new, {}, sheet, sheet_row, anchor=entry_anchor(ind.actuals, row.fiscal_year)))
+        edits.append(IndicatorEdit(row, None, new, {}, sheet, sheet_row, anchor=entry_anchor(ind.actuals, row.fiscal_year), list_name="actuals"))
         return
     changes: dict[str, Any] = {}
     if float(value) != float(entry.value):
@@ -310,7 +320,7 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
         changes["source"] = source
     if changes:
         before = {k: getattr(entry, k) for k in changes}
-        edits.append(IndicatorEdit(row, "actuals", row.actual_index, changes, before, sheet, sheet_row))
+        edits.append(IndicatorEdit(row, row.actual_index, changes, before, sheet, sheet_row, list_name="actuals"))
 
 
 def _check_grade(plan: Plan, row: IndicatorRow, ind: Indicator, cell: Any, sheet: str, sheet_row: int,
@@ -320,7 +330,7 @@ def _check_grade(plan: Plan, row: IndicatorRow, ind: Indicator, cell: Any, sheet
     written = cell_text(cell)
     if written is None:
         if entry is not None:
-            edits.append(IndicatorEdit(row, "grades", row.grade_index, {}, entry.model_dump(exclude_defaults=True), sheet, sheet_row, remove=True))
+            edits.append(IndicatorEdit(row, row.grade_index, {}, entry.model_dump(exclude_defaults=True), sheet, sheet_row, remove=True, list_name="grades"))
         return
     grade = scale.lookup(written) or scale.lookup(nfkc(written))
     if grade is None:
@@ -331,7 +341,7 @@ def _check_grade(plan: Plan, row: IndicatorRow, ind: Indicator, cell: Any, sheet
     if entry is not None:
         if entry.grade == grade.grade or scale.lookup(entry.grade) is grade:
             return
-        edits.append(IndicatorEdit(row, "grades", row.grade_index, {"grade": grade.grade}, {"grade": entry.grade}, sheet, sheet_row))
+        edits.append(IndicatorEdit(row, row.grade_index, {"grade": grade.grade}, {"grade": entry.grade}, sheet, sheet_row, list_name="grades"))
         return
     new = {"fiscal_year": format_fiscal_year(row.fiscal_year, plan.fiscal_year_style), "grade": grade.grade}
-    edits.append(IndicatorEdit(row, "grades", None, new, {}, sheet, sheet_row, anchor=entry_anchor(ind.grades, row.fiscal_year)))
+    edits.append(IndicatorEdit(row, None, new, {}, sheet, sheet_row, anchor=entry_anchor(ind.grades, row.fiscal_year), list_name="grades"))
