@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generic, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, TypeVar
 
 from .parallel import imap_ordered
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from .loaded import LoadedPlan
 
 R = TypeVar("R")
 
@@ -24,7 +27,7 @@ WINDOW = 16
 """Plans loaded ahead of the one being printed: the caller (rich tables, one plan at a time) is often
 slower than the workers, and each waiting result holds its plan's models."""
 
-__all__ = ["PlanOutcome", "map_plans"]
+__all__ = ["PlanOutcome", "map_plans", "outcome_of"]
 
 
 @dataclass
@@ -44,14 +47,17 @@ class PlanOutcome(Generic[R]):
         return not self.loaded or bool(self.errors)
 
 
+def outcome_of(fn: Callable[..., R], loaded: LoadedPlan, args: tuple[Any, ...] = ()) -> PlanOutcome[R]:
+    """The :class:`PlanOutcome` of an already loaded plan: its load errors, and ``fn(loaded, *args)`` when its ``plan.yaml`` loaded."""
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    return PlanOutcome(loaded.root, errors, loaded.plan is not None, fn(loaded, *args) if loaded.plan is not None else None)
+
+
 def _apply(item: tuple[Callable[..., Any], Path, tuple[Any, ...]]) -> PlanOutcome:
     from .load import load_plan
 
     fn, root, args = item
-    loaded = load_plan(root, positions=False)
-    errors = [p for p in loaded.problems if p.severity == "error"]
-    value = fn(loaded, *args) if loaded.plan is not None else None
-    return PlanOutcome(root, errors, loaded.plan is not None, value)
+    return outcome_of(fn, load_plan(root, positions=False), args)
 
 
 def map_plans(fn: Callable[..., R], roots: list[Path], args: tuple[Any, ...] = (), jobs: int | None = None) -> Iterator[PlanOutcome[R]]:

@@ -233,12 +233,11 @@ class PlanStream:
         ``fn`` must be a module-level function returning picklable data; plans read from git
         (``--as-of``) are handled here. The output does not depend on the number of workers.
         """
-        from ..planpool import PlanOutcome, map_plans
+        from ..planpool import map_plans, outcome_of
 
         if self._loaded is not None:  # as iterating them: read from git, nothing reported here
             for lp in self._loaded:
-                errors = [p for p in lp.problems if p.severity == "error"]
-                yield PlanOutcome(lp.root, errors, lp.plan is not None, fn(lp, *args) if lp.plan is not None else None)
+                yield outcome_of(fn, lp, args)
             return
         for outcome in map_plans(fn, self._roots, args, jobs):
             self._report(outcome.errors, outcome.root)
