@@ -301,15 +301,12 @@ def _plain(value: str, mark: Any) -> Any:
 
 
 def _scalar(e: ev.ScalarEvent) -> Any:
-    """The value of a scalar event; :class:`YamlFault` for a refused tag or a value its tag does not allow."""
+    """The value of a scalar event that is quoted, a block or tagged (:func:`_build` types plain untagged
+    scalars itself, through :func:`_plain`); :class:`YamlFault` for a refused tag or a value its tag does not allow."""
     value = e.value
     tag = e.tag
-    if tag is None or tag == "!":
-        plain = e.implicit[0] if e.implicit else e.style is None
-        if tag == "!" or not plain:
-            return value
-        found = _PLAIN_MEMO.get(value, _MISSING)
-        return _plain(value, e.start_mark) if found is _MISSING else found
+    if tag is None or tag == "!":  # quoted or block text, or the non-specific tag "!": text as written
+        return value
     line, col = e.start_mark.line + 1, e.start_mark.column + 1
     name = tag[len(_TAG):] if tag.startswith(_TAG) else None
     if name not in _STANDARD_SCALAR:
