@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from typing import Any
+from typing import Any, Callable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -99,6 +99,17 @@ def _choice(ws: Any, words: list[str], column: str, last: int, title: str, error
     ws.add_data_validation(dv)
 
 
+def _year_sheets(wb: Any, cols: list[Column], rows: list[Any], title: Callable[[int], str], scope: Scope,
+                 choices: list[tuple[list[str], str, str, str]]) -> None:
+    """A sheet per fiscal year of ``scope.years``, titled ``title(fy)``, holding the ``rows`` of that year, with a
+    drop-down per ``(words, column field, heading, error message)`` of ``choices`` (indicator and grade sheets)."""
+    for fy in scope.years:
+        ws = wb.create_sheet(title(fy))
+        last = _write_sheet(ws, cols, [r for r in rows if r.fiscal_year == fy], scope)
+        for words, field_name, heading, error in choices:
+            _choice(ws, words, _letter(cols, field_name), last, heading, error)
+
+
 def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (), lang: str = "ja",
                grade_rows: list[GradeRow] | tuple = ()) -> bytes:
     """The workbook as bytes: a sheet per fiscal year of ``scope.years`` with that year's task ``rows``,
@@ -126,24 +137,15 @@ def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: l
             pv.add(f"{progress_col}2:{progress_col}{last}")
             ws.add_data_validation(pv)
     if indicator_rows:
-        icols = indicator_columns(plan)
         grades = grade_words(plan)
-        for fy in scope.years:
-            ws = wb.create_sheet(indicators_title(plan, fy))
-            last = _write_sheet(ws, icols, [r for r in indicator_rows if r.fiscal_year == fy], scope)
-            _choice(ws, list(KIND_WORDS.values()), _letter(icols, "actual_kind"), last, "実績・見込",
-                    t(lang, "Choose 実績 (actual) or 見込 (forecast)"))
-            if grades:
-                _choice(ws, grades, _letter(icols, "grade"), last, "評価",
-                        t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))
+        choices = [(list(KIND_WORDS.values()), "actual_kind", "実績・見込", t(lang, "Choose 実績 (actual) or 見込 (forecast)"))]
+        if grades:
+            choices.append((grades, "grade", "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades))))
+        _year_sheets(wb, indicator_columns(plan), indicator_rows, lambda fy: indicators_title(plan, fy), scope, choices)
     if grade_rows:
-        gcols = grade_columns(plan)
         grades = action_grade_words(plan)
-        for fy in scope.years:
-            ws = wb.create_sheet(grades_title(plan, fy))
-            last = _write_sheet(ws, gcols, [r for r in grade_rows if r.fiscal_year == fy], scope)
-            _choice(ws, grades, _letter(gcols, "grade"), last, "評価",
-                    t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))
+        choices = [(grades, "grade", "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))]
+        _year_sheets(wb, grade_columns(plan), grade_rows, lambda fy: grades_title(plan, fy), scope, choices)
     wb.properties.title = f"{plan.municipality} {plan.title}"
     wb.properties.subject = scope.header()
     out = io.BytesIO()
