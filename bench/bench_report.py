@@ -25,12 +25,12 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import datetime as dt  # noqa: E402
 
-from dxplan.figures import report_figures  # noqa: E402
-from dxplan.lint import lint_plan  # noqa: E402
-from dxplan.load import load_plan  # noqa: E402
-from dxplan.render import environment  # noqa: E402
-from dxplan.report import render_report  # noqa: E402
-from dxplan.score import score_plan  # noqa: E402
+from dxplan.report.figures import report_figures  # noqa: E402
+from dxplan.lint.engine import lint_plan  # noqa: E402
+from dxplan.files.load import load_plan  # noqa: E402
+from dxplan.output.render import environment  # noqa: E402
+from dxplan.report.views import render_report  # noqa: E402
+from dxplan.score.actions import score_plan  # noqa: E402
 
 
 def plan_folders() -> list[Path]:

@@ -14,7 +14,7 @@ folder, and these processes are timed, each a fresh process as a user runs it:
 - ``lint cold`` / ``lint warm``: ``dxplan lint CORPUS`` with an empty cache / the cache the
   last cold lint filled (nothing changed since). The first lint starts at least
   ``SETTLE_S`` seconds after the corpus was written, so its files are older than dxplan's
-  racy margin (:data:`dxplan.lint.RACY_SECONDS`, 2 s) as a user's files are: the cold runs
+  racy margin (:data:`dxplan.lint.engine.RACY_SECONDS`, 2 s) as a user's files are: the cold runs
   store every plan's stat signature and ``lint warm`` measures the steady state, every plan
   answered by the stat data of its files, none read;
 - ``lint 1 changed``: the filled cache, after a comment line is appended to one action file
@@ -72,7 +72,7 @@ DXPLAN = BIN / "dxplan"
 CHECK_JSONSCHEMA = BIN / "check-jsonschema"
 NATIONAL = 1741
 ARG_BYTES = 100_000  # file-list bytes per check-jsonschema process (well under ARG_MAX)
-SETTLE_S = 2.5  # wait after writing a corpus: longer than dxplan.lint.RACY_SECONDS (not imported: this process stays small)
+SETTLE_S = 2.5  # wait after writing a corpus: longer than dxplan.lint.engine.RACY_SECONDS (not imported: this process stays small)
 
 SCALE_COLUMNS = ("lint cold", "lint warm", "lint 1 changed", "status cold", "status warm", "score warm", "check-jsonschema")
 

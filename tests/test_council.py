@@ -19,13 +19,13 @@ import pytest
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.figures import report_figures
-from dxplan.lint import lint_plan
-from dxplan.load import LoadedPlan, load_plan
-from dxplan.pdf import write_pdf
-from dxplan.report import SECTIONS, render_report
+from dxplan.report.figures import report_figures
+from dxplan.lint.engine import lint_plan
+from dxplan.files.load import LoadedPlan, load_plan
+from dxplan.report.pdf import write_pdf
+from dxplan.report.views import SECTIONS, render_report
 from dxplan.rules import load_rules
-from dxplan.score import score_plan
+from dxplan.score.actions import score_plan
 
 from conftest import PLANS
 

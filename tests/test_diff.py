@@ -13,9 +13,10 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.gitio import GitError, changed_files, fetch_hint, resolve
-from dxplan.model import Action
-from dxplan.diff import diff_tasks, excerpt, is_goalpost
+from dxplan.files.gitio import GitError, changed_files, fetch_hint, resolve
+from dxplan.model.schema import Action
+from dxplan.diff.compute import diff_tasks
+from dxplan.model.changes import excerpt, is_goalpost
 
 from conftest import FIXTURES, PLANS, git
 
@@ -415,8 +416,9 @@ def test_diff_plan_added_and_removed(repo):
 
 
 def test_long_action_lists_fold_the_least_important_rows():
-    from dxplan.diff import ActionDiff, FieldChange, PlanDiff
-    from dxplan.diffview import split_actions
+    from dxplan.diff.compute import ActionDiff, PlanDiff
+    from dxplan.model.changes import FieldChange
+    from dxplan.diff.view import split_actions
 
     pd = PlanDiff("plans/x", "x", "計画", "市", "changed")
     pd.actions = [ActionDiff(str(i), f"a{i}", "added", f"a/{i}.yaml") for i in range(30)]
@@ -474,7 +476,7 @@ def test_a_revision_that_looks_like_an_option_is_refused(repo):
 
 
 def test_git_source_loads_like_the_folder_on_disk(tmp_path):
-    from dxplan.load import GitSource, load_plan, load_plans_at
+    from dxplan.files.load import GitSource, load_plan, load_plans_at
     from dxplan.rules import run_checks
 
     root = tmp_path / "repo"

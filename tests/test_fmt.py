@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from dxplan import fmt as fmtmod
+from dxplan.files import fmt as fmtmod
 from dxplan.cli import app
-from dxplan.fmt import FmtError, format_file, format_text, parse_number, to_plain
-from dxplan.load import read_document, validate
-from dxplan.model import Action, Plan
+from dxplan.files.fmt import FmtError, format_file, format_text, parse_number, to_plain
+from dxplan.files.load import read_document, validate
+from dxplan.model.schema import Action, Plan
 
 from conftest import FIXTURES, PLANS
 
@@ -356,7 +356,7 @@ def test_generated_files_format_idempotently_and_keep_data(tmp_path, data, seed,
 
 
 def test_format_paths_reports_counts_and_exit_code(mini_plan):
-    from dxplan.fmt import format_paths
+    from dxplan.files.fmt import format_paths
 
     messy = mini_plan / "actions" / "01.yaml"
     messy.write_text(MESSY, encoding="utf-8")

@@ -10,17 +10,17 @@ from collections import defaultdict
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from dxplan.wording import core_text
-from dxplan.aggregate import grade_table, status_result
+from dxplan.output.wording import core_text
+from dxplan.status.counts import grade_table, status_result
 from dxplan.cli import app
-from dxplan.diff import is_goalpost
+from dxplan.model.changes import is_goalpost
 from dxplan.fiscal import parse_fiscal_year
-from dxplan.lint import lint_paths
-from dxplan.load import load_plan
-from dxplan.model import Action, ScoringConfig, YearlyTarget
-from dxplan.rates import INSUFFICIENT, NOT_APPLICABLE, OK
-from dxplan.score import NO_SCALE_LABEL, score_action
-from dxplan.score_indicators import score_indicator
+from dxplan.lint.engine import lint_paths
+from dxplan.files.load import load_plan
+from dxplan.model.schema import Action, ScoringConfig, YearlyTarget
+from dxplan.score.rates import INSUFFICIENT, NOT_APPLICABLE, OK
+from dxplan.score.actions import NO_SCALE_LABEL, score_action
+from dxplan.score.indicators import score_indicator
 
 from conftest import FIXTURES, PLANS, write_action
 

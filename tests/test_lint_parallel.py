@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dxplan import result_cache
-from dxplan.lint import lint_paths, lint_plan
-from dxplan.load import load_plan
-from dxplan.planfiles import discover
+from dxplan.files import result_cache
+from dxplan.lint.engine import lint_paths, lint_plan
+from dxplan.files.load import load_plan
+from dxplan.files.layout import discover
 
 from conftest import PLANS, ROOT
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from dxplan.lint import lint_paths
+from dxplan.lint.engine import lint_paths
 
 from conftest import write_action
 

@@ -20,8 +20,8 @@ from collections import Counter
 
 import pytest
 
-from dxplan.lint import lint_paths
-from dxplan.load import load_plan
+from dxplan.lint.engine import lint_paths
+from dxplan.files.load import load_plan
 from dxplan.rules.notes_commentary import JAPANESE, commentary_reason
 
 from conftest import PLANS, ROOT

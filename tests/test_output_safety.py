@@ -25,8 +25,8 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.model import Action, Plan
-from dxplan.render import md_safe
+from dxplan.model.schema import Action, Plan
+from dxplan.output.render import md_safe
 from dxplan.yamlread import parse
 
 from conftest import PLANS, git

@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 
-from dxplan.lint import lint_paths
-from dxplan.load import load_plan
-from dxplan.planindex import PlanIndex
+from dxplan.lint.engine import lint_paths
+from dxplan.files.load import load_plan
+from dxplan.model.index import PlanIndex
 
 from conftest import PLANS
 

@@ -13,12 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.figures import report_figures
-from dxplan.lint import lint_plan
-from dxplan.load import LoadedPlan, load_plan
-from dxplan.render import RenderError, md_cell, render_template
-from dxplan.report import render_report
-from dxplan.score import score_plan
+from dxplan.report.figures import report_figures
+from dxplan.lint.engine import lint_plan
+from dxplan.files.load import LoadedPlan, load_plan
+from dxplan.output.render import RenderError, md_cell, render_template
+from dxplan.report.views import render_report
+from dxplan.score.actions import score_plan
 
 from conftest import FIXTURES, PLANS, write_action
 

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from conftest import GIT_ENV, PLANS, git
 from dxplan.cli import app
-from dxplan.load import load_plan
+from dxplan.files.load import load_plan
 from test_council import japanese_outside_plan_data
 from test_history import SNAPSHOTS, commit_at, set_distribution
 from test_report import assert_markdown_tables_consistent, md_table_rows

@@ -13,10 +13,10 @@ from html.parser import HTMLParser
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from dxplan.aggregate import FOCUS_EVALUATION_DATE, FOCUS_LATEST_DATA, FOCUS_NO_DATA, FocusYear, focus_year
+from dxplan.status.counts import FOCUS_EVALUATION_DATE, FOCUS_LATEST_DATA, FOCUS_NO_DATA, FocusYear, focus_year
 from dxplan.cli import app
 from dxplan.fiscal import period_years
-from dxplan.load import load_plan
+from dxplan.files.load import load_plan
 
 from conftest import FIXTURES, PLANS, write_action
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 import dxplan
-from dxplan import load as load_module, result_cache
-from dxplan.lint import lint_paths
-from dxplan.load import load_plan
+from dxplan.files import load as load_module, result_cache
+from dxplan.lint.engine import lint_paths
+from dxplan.files.load import load_plan
 
 from conftest import PLANS, ROOT
 
@@ -135,7 +135,7 @@ def test_changed_version_or_schema_starts_from_an_empty_cache(cache, kama, monke
     schemas = tmp_path / "schemas"
     shutil.copytree(ROOT / "schemas", schemas)
     (schemas / "action.schema.json").write_text((schemas / "action.schema.json").read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    monkeypatch.setattr(result_cache, "_schema_folder", lambda package: schemas)
+    monkeypatch.setattr(dxplan, "shipped", lambda name: schemas)
     result_cache.reset()
     assert _rows(lint_paths([kama])) == _rows(truth)
     assert len(list(cache.glob("results-*.sqlite3"))) == 3
@@ -202,7 +202,7 @@ def test_values_holding_more_than_plain_data_are_refused(cache, capfd):
 _WRITER = """
 import sys
 from pathlib import Path
-from dxplan.lint import lint_paths
+from dxplan.lint.engine import lint_paths
 result = lint_paths([Path(sys.argv[1])], jobs=2)
 print(len(result.problems), result.files)
 """

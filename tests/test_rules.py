@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from dxplan.lint import lint_paths
+from dxplan.lint.engine import lint_paths
 from dxplan.i18n import t
 from dxplan.rules import load_rules
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.load import FileTooLarge, load_plan, read_bytes, read_document
+from dxplan.files.load import FileTooLarge, load_plan, read_bytes, read_document
 from dxplan.yamlread import Limits, YamlFault, parse
 
 from conftest import PLANS

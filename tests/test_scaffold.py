@@ -15,11 +15,11 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.model import json_schemas
-from dxplan.lint import lint_paths
-from dxplan.load import load_plan
-from dxplan.scaffold import PLACEHOLDER, REV_PLACEHOLDER, ScaffoldError, parse_categories, parse_rating, parse_statuses
-from dxplan.scaffold_action import existing_ids, next_id
+from dxplan.model.schema import json_schemas
+from dxplan.lint.engine import lint_paths
+from dxplan.files.load import load_plan
+from dxplan.scaffold.init import PLACEHOLDER, REV_PLACEHOLDER, ScaffoldError, parse_categories, parse_rating, parse_statuses
+from dxplan.scaffold.new import existing_ids, next_id
 
 from conftest import PLANS, ROOT
 

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dxplan.cli import app
-from dxplan.load import read_document, validate
-from dxplan.model import Action, Plan
+from dxplan.files.load import read_document, validate
+from dxplan.model.schema import Action, Plan
 
 from conftest import PLANS, ROOT
 

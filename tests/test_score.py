@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from dxplan.load import load_plan
-from dxplan.model import Action, DEFAULT_RATING_SCALE, Measurement, Target, TargetSpec, Task
-from dxplan.score import (
+from dxplan.files.load import load_plan
+from dxplan.model.schema import Action, DEFAULT_RATING_SCALE, Measurement, Target, TargetSpec, Task
+from dxplan.score.actions import (
     INSUFFICIENT,
     NOT_APPLICABLE,
     OK,
@@ -24,7 +24,7 @@ from dxplan.score import (
     target_rate,
     task_rate,
 )
-from dxplan.wording import core_text
+from dxplan.output.wording import core_text
 
 
 def ja(text) -> str:

@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import FIXTURES, git
-from dxplan.load import load_plan
+from dxplan.files.load import load_plan
 from test_sheets import digests, numstat, run
 
 ACTION_GRADES = {

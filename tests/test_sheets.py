@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from conftest import PLANS, git
 from dxplan.cli import app
-from dxplan.load import load_plan
+from dxplan.files.load import load_plan
 
 
 def run(*args: str) -> tuple[int, str, str]:

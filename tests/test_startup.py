@@ -48,7 +48,7 @@ def test_help_loads_no_models_no_yaml_reader_no_templates(env: dict[str, str]) -
     assert "status" in proc.stdout and "lint" in proc.stdout
     assert "typer.rich_utils" in modules  # the help page itself is typer's rich renderer
     assert _reached(modules, ("pydantic", "pydantic_core", "ruamel", *NEVER)) == []
-    assert not {"dxplan.model", "dxplan.load", "dxplan.lint", "dxplan.rules", "dxplan.aggregate", "dxplan.result_cache"} & modules
+    assert not {"dxplan.model.schema", "dxplan.files.load", "dxplan.lint.engine", "dxplan.rules", "dxplan.status.counts", "dxplan.files.result_cache"} & modules
 
 
 def test_a_command_help_page_loads_no_models(env: dict[str, str]) -> None:
@@ -58,7 +58,7 @@ def test_a_command_help_page_loads_no_models(env: dict[str, str]) -> None:
     assert proc.returncode == 0
     assert "--format" in proc.stdout
     assert _reached(modules, ("ruamel", *NEVER)) == []
-    assert not {"dxplan.model", "dxplan.load", "dxplan.aggregate"} & modules
+    assert not {"dxplan.model.schema", "dxplan.files.load", "dxplan.status.counts"} & modules
 
 
 def test_version_does_not_import_rich_or_the_core(env: dict[str, str]) -> None:
@@ -66,7 +66,7 @@ def test_version_does_not_import_rich_or_the_core(env: dict[str, str]) -> None:
     assert proc.returncode == 0
     assert proc.stdout.startswith("dxplan ")
     assert _reached(modules, ("rich", "ruamel", "markdown_it", *NEVER)) == []
-    assert not {"typer.rich_utils", "dxplan.model", "dxplan.load"} & modules
+    assert not {"typer.rich_utils", "dxplan.model.schema", "dxplan.files.load"} & modules
 
 
 def test_lint_does_not_import_rich(env: dict[str, str]) -> None:
@@ -81,7 +81,7 @@ def test_status_from_the_cache_parses_no_yaml(env: dict[str, str]) -> None:
     modules, proc = _imported(["status", str(KAMA)], env)
     assert proc.returncode == 0
     assert proc.stdout == first.stdout  # the same table, answered from the cache
-    assert "dxplan.result_cache" in modules and "dxplan.model" in modules
+    assert "dxplan.files.result_cache" in modules and "dxplan.model.schema" in modules
     assert _reached(modules, ("ruamel", "_ruamel_yaml", "markdown_it", *NEVER)) == []
     assert not {"typer.rich_utils", "rich.markdown", "rich.traceback"} & modules
 
@@ -99,4 +99,4 @@ def test_a_usage_error_loads_no_models(env: dict[str, str]) -> None:
     assert proc.returncode == 2
     assert "statsu" in proc.stderr
     assert _reached(modules, ("ruamel", *NEVER)) == []
-    assert not {"dxplan.model", "dxplan.load"} & modules
+    assert not {"dxplan.model.schema", "dxplan.files.load"} & modules

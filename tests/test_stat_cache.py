@@ -2,8 +2,8 @@
 
 Files written by a test are seconds old at most, so the racy margin decides what is stored:
 ``lint.RACY_SECONDS`` is set to 0 (every file written before the run counts as old) or to an
-hour (every file counts as just written). Reads are recorded at ``dxplan.load.read_bytes``,
-through which the loader reads every file; parses at ``dxplan.load.parse``.
+hour (every file counts as just written). Reads are recorded at ``dxplan.files.load.read_bytes``,
+through which the loader reads every file; parses at ``dxplan.files.load.parse``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from dxplan import lint as lint_module, load as load_module, planfiles, result_cache
-from dxplan.lint import lint_paths
+from dxplan.lint import engine as lint_module
+from dxplan.files import load as load_module, layout as planfiles, result_cache
+from dxplan.lint.engine import lint_paths
 
 from conftest import PLANS
 from test_result_cache import _db, _rows, _uncached, cache, kama  # noqa: F401 - fixtures
@@ -41,7 +42,7 @@ def new_files(monkeypatch):
 
 @pytest.fixture
 def reads(monkeypatch) -> list[Path]:
-    """The paths the loader reads (``dxplan.load.read_bytes``) in this process, in order."""
+    """The paths the loader reads (``dxplan.files.load.read_bytes``) in this process, in order."""
     seen: list[Path] = []
     real = load_module.read_bytes
     monkeypatch.setattr(load_module, "read_bytes", lambda path, *a, **kw: seen.append(Path(path)) or real(path, *a, **kw))
@@ -249,7 +250,7 @@ def test_the_layout_is_part_of_the_database_name(cache, monkeypatch):
 
 _CLI = """
 import sys
-from dxplan import lint
+from dxplan.lint import engine as lint
 lint.RACY_SECONDS = 0.0  # the files this test wrote count as old
 from dxplan.cli import app
 app(sys.argv[1:], prog_name="dxplan")

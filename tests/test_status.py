@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dxplan.aggregate import (
+from dxplan.status.counts import (
     compare_snapshot,
     round_share,
     share_text,
@@ -14,8 +14,8 @@ from dxplan.aggregate import (
     tables_by_year,
 )
 from dxplan.fiscal import FiscalYearError, format_fiscal_year, parse_fiscal_year
-from dxplan.load import load_plan
-from dxplan.model import State, StatusCounts, StatusSnapshot
+from dxplan.files.load import load_plan
+from dxplan.model.schema import State, StatusCounts, StatusSnapshot
 
 from conftest import PLANS
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dxplan.atomic import create_exclusive, remove_stale, write_atomic
+from dxplan.files.atomic import create_exclusive, remove_stale, write_atomic
 from dxplan.cli import app
 
 from conftest import PLANS, ROOT

@@ -1,5 +1,5 @@
 """``python -m dxplan``: the dxplan command."""
 
-from .cli import main
+from dxplan.cli import main
 
 main()

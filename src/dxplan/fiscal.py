@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .i18n import LocalizedError, Text, t
+from dxplan.i18n import LocalizedError, Text, t
 
 ERAS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
 

@@ -1,6 +1,6 @@
 """The one way dxplan reads YAML text: bounded, safe, and with positions.
 
-Every command reads plan files through :func:`parse` (via :mod:`dxplan.load`), so
+Every command reads plan files through :func:`parse` (via :mod:`dxplan.files.load`), so
 what ``lint`` accepts the other commands can use and what they would refuse lint
 reports, with the same position.
 
@@ -25,9 +25,9 @@ so no depth can overflow the stack). Nothing is ever constructed by a tag:
 
 Limits (:class:`Limits`, from the environment by :meth:`Limits.from_env`; README
 "Limits") bound the work before it can hurt: file size (checked before reading,
-by :mod:`dxplan.load`), line length (checked before parsing), nesting depth,
+by :mod:`dxplan.files.load`), line length (checked before parsing), nesting depth,
 nodes reached through aliases ("billion laughs"), and number of action files
-per plan (:mod:`dxplan.load`). Each refusal is a :class:`YamlFault` with a
+per plan (:mod:`dxplan.files.load`). Each refusal is a :class:`YamlFault` with a
 1-based line and column inside the text.
 """
 

@@ -3,7 +3,9 @@
 One module per group of commands; :mod:`.common` holds the app, the shared options and helpers.
 Importing this package registers every command on :data:`app`.
 
-Start-up (issue 13): typer builds every command from its function's annotations on each run,
+May import: every layer; nothing imports it but ``dxplan.__main__``.
+
+Start-up: typer builds every command from its function's annotations on each run,
 so the command modules do not use ``from __future__ import annotations`` (typer would then
 ``eval`` each annotation string four times), and they import the core, models and writers
 inside each command, so ``dxplan --help`` imports none of them
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import sys
 
-from ..i18n import requested_lang
+from dxplan.i18n import requested_lang
 from . import library_messages
 
 library_messages.install(requested_lang(sys.argv[1:]))  # before typer is imported: it words its headings at import

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..i18n import t
-from ..problems import EXIT_OK, EXIT_PROBLEMS
+from dxplan.i18n import t
+from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from .common import help_text, JobsOpt, LangOpt, PathsArg, app, check_jobs, fail, resolve_lang
 
 
@@ -33,10 +33,10 @@ def lint(
 
     Exit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when there are errors, 2 on a usage error.
     """
-    from ..formatters import render as render_problems
-    from ..gitio import GitError, changed_files
-    from ..lint import lint_paths
-    from ..planfiles import PlanNotFound
+    from dxplan.lint.formatters import render as render_problems
+    from dxplan.files.gitio import GitError, changed_files
+    from dxplan.lint.engine import lint_paths
+    from dxplan.files.layout import PlanNotFound
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
@@ -60,9 +60,8 @@ def rules_command(
     lang: LangOpt = None,
 ) -> None:
     """Lint rules: what each checks, why, how to fix, examples."""
-    from ..formatters.rule_help import rule_help, rules_index
-    from ..i18n import t
-    from ..rules import did_you_mean, load_rules
+    from dxplan.lint.formatters.rule_help import rule_help, rules_index
+    from dxplan.rules import did_you_mean, load_rules
 
     lg = resolve_lang(lang)
     rules = load_rules()

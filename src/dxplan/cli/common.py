@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterable, Iterator, 
 
 import typer
 
-from .. import __version__
-from ..i18n import requested_lang, set_command_lang, t
-from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
+from dxplan import __version__
+from dxplan.i18n import requested_lang, set_command_lang, t
+from dxplan.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
 if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
     from rich.console import Console
 
-    from ..load import LoadedPlan
-    from ..planpool import PlanOutcome
+    from dxplan.files.load import LoadedPlan
+    from dxplan.files.pool import PlanOutcome
 
 
 HELP_LANG = requested_lang(sys.argv[1:])
@@ -190,14 +190,14 @@ class PlanStream:
     """
 
     def __init__(self, paths: list[Path], lang: str, as_of: str | None = None) -> None:
-        from ..planfiles import PlanNotFound, discover
+        from dxplan.files.layout import PlanNotFound, discover
 
         self.lang = lang
         self._loaded: list[LoadedPlan] | None = None
         self._roots: list[Path] = []
         if as_of is not None:
-            from ..gitio import GitError
-            from ..history import plans_as_of
+            from dxplan.files.gitio import GitError
+            from dxplan.status.history import plans_as_of
 
             try:
                 self._loaded = plans_as_of(paths, as_of)
@@ -218,7 +218,7 @@ class PlanStream:
         if self._loaded is not None:
             yield from self._loaded
             return
-        from ..load import load_plan
+        from dxplan.files.load import load_plan
 
         for root in self._roots:
             loaded = load_plan(root, positions=False)
@@ -226,14 +226,14 @@ class PlanStream:
             yield loaded
 
     def map(self, fn: Callable[..., Any], *args: Any, jobs: int | None = None) -> Iterator[PlanOutcome]:
-        """``fn(loaded_plan, *args)`` for every plan, in order, as :class:`dxplan.planpool.PlanOutcome`; load errors reported as by iterating.
+        """``fn(loaded_plan, *args)`` for every plan, in order, as :class:`dxplan.files.pool.PlanOutcome`; load errors reported as by iterating.
 
         Plan folders on disk are loaded and handled by worker processes
-        (:func:`dxplan.planpool.map_plans`; ``jobs`` None: ``DXPLAN_JOBS`` or one per CPU), so
+        (:func:`dxplan.files.pool.map_plans`; ``jobs`` None: ``DXPLAN_JOBS`` or one per CPU), so
         ``fn`` must be a module-level function returning picklable data; plans read from git
         (``--as-of``) are handled here. The output does not depend on the number of workers.
         """
-        from ..planpool import map_plans, outcome_of
+        from dxplan.files.pool import map_plans, outcome_of
 
         if self._loaded is not None:  # as iterating them: read from git, nothing reported here
             for lp in self._loaded:
@@ -262,7 +262,7 @@ MAX_SHOWN = 20
 
 
 def _rel(path: Path) -> str:
-    from ..formatters.text_format import _rel as rel
+    from dxplan.lint.formatters.text_format import _rel as rel
 
     return rel(path)
 
@@ -274,7 +274,7 @@ def exit_for(plans: Iterable[LoadedPlan]) -> int:
 
 def parse_year(value: str | None, lang: str) -> int | None:
     """``--year`` as a fiscal year (Western start year; 令和6年度 → 2024), None when not given; exit 2 for a text that is not one."""
-    from ..fiscal import FiscalYearError, parse_fiscal_year
+    from dxplan.fiscal import FiscalYearError, parse_fiscal_year
 
     if value is None:
         return None

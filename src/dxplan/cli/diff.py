@@ -13,8 +13,8 @@ from typing import Annotated, Optional
 import typer
 
 from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang
-from ..i18n import LocalizedError, Text, t
-from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from dxplan.i18n import LocalizedError, Text, t
+from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 
 
 # --------------------------------------------------------------------------- diff
@@ -64,9 +64,10 @@ def diff(
 
     Exit 0; 1 when files on the new side did not load (they are left out) or the template fails; 2 when a revision is not available (the message says what to fetch) or --templates is not a folder.
     """
-    from .. import diffview, gitio
-    from ..diff import diff_sides
-    from ..render import RenderError
+    from dxplan.diff import view as diffview
+    from dxplan.files import gitio
+    from dxplan.diff.compute import diff_sides
+    from dxplan.output.render import RenderError
 
     lg = resolve_lang(lang)
     argv = list(args or [])

@@ -5,16 +5,15 @@ Exit codes: 0 ok; 1 ``fmt --check`` would change files, or a file cannot be form
 
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang
-from ..i18n import t
-from ..atomic import write_atomic
-from ..problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from dxplan.i18n import t
+from dxplan.files.atomic import write_atomic
+from dxplan.problems import EXIT_OK, EXIT_USAGE
 
 
 # --------------------------------------------------------------------------- fmt
@@ -31,8 +30,8 @@ def fmt(
 
     Key order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely.
     """
-    from ..fmt import format_paths
-    from ..planfiles import PlanNotFound
+    from dxplan.files.fmt import format_paths
+    from dxplan.files.layout import PlanNotFound
 
     lg = resolve_lang(lang)
     try:
@@ -64,7 +63,7 @@ def schema(
 
     Without --output, prints both as one JSON object keyed by file name. Editors validate while typing through a first line ``# yaml-language-server: $schema=../../schemas/plan.schema.json`` (``dxplan fmt`` adds it when the repository has schemas/).
     """
-    from ..model import json_schemas
+    from dxplan.model.schema import json_schemas
 
     lg = resolve_lang(lang)
     schemas = json_schemas()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gettext
 import os
 
-from ..i18n import DOMAIN, LOCALE_DIR, N_
+from dxplan.i18n import DOMAIN, LOCALE_DIR, N_
 
 MESSAGES = (
     N_("Error"),

@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .common import LangOpt, app, fail, help_text, make_console, parse_years, resolve_lang
-from ..atomic import write_atomic
-from ..i18n import N_, pt, t
-from ..problems import EXIT_OK, EXIT_PROBLEMS
+from dxplan.files.atomic import write_atomic
+from dxplan.i18n import N_, pt, t
+from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
-    from ..load import LoadedPlan
+    from dxplan.files.load import LoadedPlan
 
 PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan folder"))]
 
 
 def _one_plan(path: Path, lang: str) -> "LoadedPlan":
     """The one plan folder ``path`` names, loaded; exit 2 when it is not one, 1 when files do not load."""
-    from ..load import load_plan
-    from ..planfiles import PlanNotFound, discover
+    from dxplan.files.load import load_plan
+    from dxplan.files.layout import PlanNotFound, discover
 
     try:
         found = discover([path])
@@ -64,11 +64,11 @@ def export_cmd(
 
     One row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. Where the plan grades actions (grade_scale applies_to: action), one row per action and fiscal year follows (xlsx: sheets 評価 <year>) with the grade to fill in. `dxplan import` takes the sheet back.
     """
-    from ..export_flat import write_csv, write_json
-    from ..export_xlsx import write_xlsx
-    from ..sheet_grades import build_grade_rows
-    from ..sheet_indicators import build_indicator_rows
-    from ..sheets import Scope, UnknownDepartment, build_rows, find_department, sheet_years
+    from dxplan.sheets.flat import write_csv, write_json
+    from dxplan.sheets.xlsx import write_xlsx
+    from dxplan.sheets.grades import build_grade_rows
+    from dxplan.sheets.indicators import build_indicator_rows
+    from dxplan.sheets.rows import Scope, UnknownDepartment, build_rows, find_department, sheet_years
 
     lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
@@ -124,9 +124,9 @@ def import_cmd(
 
     All or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file.
     """
-    from ..sheet_apply import ApplyError, describe, plan_changes, write_changes
-    from ..sheet_import import check_sheet
-    from ..sheet_read import SheetReadError, read_tables
+    from dxplan.sheets.apply import ApplyError, describe, plan_changes, write_changes
+    from dxplan.sheets.check import check_sheet
+    from dxplan.sheets.read import SheetReadError, read_tables
 
     lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
@@ -191,11 +191,11 @@ def history_cmd(
 
     One column per commit that changed the plan (or per --at revision or date); the date is the plan's evaluation_date where that commit changed it, else the commit date.
     """
-    from .. import gitio
-    from ..fiscal import FiscalYearError, parse_fiscal_year
-    from ..history import build_history
-    from ..history_view import history_dict, print_history, render_markdown
-    from ..planfiles import PlanNotFound, discover
+    from dxplan.files import gitio
+    from dxplan.fiscal import FiscalYearError, parse_fiscal_year
+    from dxplan.status.history import build_history
+    from dxplan.output.history import history_dict, print_history, render_markdown
+    from dxplan.files.layout import PlanNotFound, discover
 
     lg = resolve_lang(lang)
     try:

@@ -16,9 +16,9 @@ from typing import Annotated, Optional
 import typer
 
 from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
-from ..i18n import t
-from ..atomic import write_atomic
-from ..problems import EXIT_PROBLEMS
+from dxplan.i18n import t
+from dxplan.files.atomic import write_atomic
+from dxplan.problems import EXIT_PROBLEMS
 
 
 class ReportFormat(str, Enum):
@@ -57,7 +57,7 @@ def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None
 
 
 def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
-    from ..report import SECTIONS
+    from dxplan.report.views import SECTIONS
 
     if value is None:
         return None
@@ -86,13 +86,13 @@ def report(
 
     The council report: a cover, contents, a one-page summary (status per fiscal year, the label split, what needs attention and why), the status tables beside the source's own, the actions by category, one page per department and one compact sheet per action. Source fields only; ``--audit`` adds an appendix with transcription notes, source files and lint findings. Exit 0 ok, 1 template or PDF error or plan load errors, 2 usage error.
     """
-    from ..figures import report_figures
-    from ..history_figures import report_history
-    from ..lint import lint_plan
-    from ..pdf import PdfError, write_pdf
-    from ..render import RenderError, environment
-    from ..report import render_report
-    from ..score import score_plan
+    from dxplan.report.figures import report_figures
+    from dxplan.report.history_figures import report_history
+    from dxplan.lint.engine import lint_plan
+    from dxplan.report.pdf import PdfError, write_pdf
+    from dxplan.output.render import RenderError, environment
+    from dxplan.report.views import render_report
+    from dxplan.score.actions import score_plan
 
     lg = resolve_lang(lang)
     fmt = format.value

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..i18n import t
-from ..problems import EXIT_OK, EXIT_PROBLEMS
+from dxplan.i18n import t
+from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from .common import (
     help_text, AsOfOpt, JobsOpt, LangOpt, OutsidePeriod, PathsArg, PlanStream, app, exit_for, fail, load_all, make_console, outside_period, parse_year,
     parse_years, resolve_lang, check_jobs,
 )
 
 if TYPE_CHECKING:  # imported where used: the models are not needed for --help
-    from ..aggregate import GradeTable, StatusResult
-    from ..load import LoadedPlan
-    from ..model import Plan
-    from ..score import ActionScore
+    from dxplan.status.counts import GradeTable, StatusResult
+    from dxplan.files.load import LoadedPlan
+    from dxplan.model.schema import Plan
+    from dxplan.score.actions import ActionScore
 
 
 class StatusFormat(str, Enum):
@@ -53,7 +53,7 @@ def status(
     lists every indicator's target, actual and rate for one fiscal year (--year, default
     the plan's current year).
     """
-    from .. import jsonout, terminal
+    from dxplan.output import jsonout, terminal
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
@@ -79,7 +79,7 @@ def status(
         else:
             typer.echo(json.dumps(data[0] if data else {}, ensure_ascii=False, indent=2))
     elif format is StatusFormat.markdown:
-        from ..report import status_markdown
+        from dxplan.report.views import status_markdown
 
         typer.echo(status_markdown(results, lg))
     else:
@@ -93,9 +93,9 @@ def status(
 
 
 def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str]) -> "StatusResult | OutsidePeriod":
-    """What ``status`` shows for one loaded plan (run in a worker): its :class:`dxplan.aggregate.StatusResult`
+    """What ``status`` shows for one loaded plan (run in a worker): its :class:`dxplan.status.counts.StatusResult`
     for fiscal year ``fy`` (None: every year) grouped ``by``, or :class:`OutsidePeriod` when ``fy`` is outside its period."""
-    from ..aggregate import status_result
+    from dxplan.status.counts import status_result
 
     outside = outside_period(year, fy, lp)
     if outside is not None:
@@ -104,9 +104,9 @@ def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Opt
 
 
 def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
-    from .. import jsonout, terminal
-    from ..aggregate import FOCUS_ASKED, FocusYear, focus_year
-    from ..score_indicators import indicator_progress
+    from dxplan.output import jsonout, terminal
+    from dxplan.status.counts import FOCUS_ASKED, FocusYear, focus_year
+    from dxplan.score.indicators import indicator_progress
 
     if format is StatusFormat.markdown:
         fail(t(lang, "--by indicator: use --format table or json"))
@@ -145,7 +145,7 @@ def score(
 
     Shows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates.
     """
-    from .. import jsonout, terminal
+    from dxplan.output import jsonout, terminal
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
@@ -199,8 +199,8 @@ class PlanScores:
 
 def _scores_of(lp: "LoadedPlan", action: Optional[str]) -> PlanScores:
     """:class:`PlanScores` of one loaded plan (run in a worker); ``action``: one action id, or None for all."""
-    from ..aggregate import grade_table
-    from ..score import score_plan
+    from dxplan.status.counts import grade_table
+    from dxplan.score.actions import score_plan
 
     actions = [la.action for la in lp.actions]
     if action is not None:

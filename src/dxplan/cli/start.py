@@ -1,4 +1,4 @@
-"""``dxplan init`` and ``dxplan new``: starting a plans repository and its next action (logic in :mod:`dxplan.scaffold`)."""
+"""``dxplan init`` and ``dxplan new``: starting a plans repository and its next action (logic in :mod:`dxplan.scaffold.init`)."""
 
 
 import sys
@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..problems import EXIT_OK, EXIT_PROBLEMS
+from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from .common import help_text, LangOpt, app, fail, resolve_lang
 
 
@@ -42,8 +42,8 @@ def init(
 
     Values not given are asked when stdin is a terminal, else written as （要記入） placeholders, listed at the end. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist.
     """
-    from .. import scaffold
-    from ..i18n import t
+    from dxplan.scaffold import init as scaffold
+    from dxplan.i18n import t
 
     lg = resolve_lang(lang)
     try:
@@ -87,11 +87,11 @@ def new(
 
     Task rows for every fiscal year of the plan; the plan's required fields hold （要記入） placeholders, so the file lints clean at once. Exit 0 created; 1 the plan does not load; 2 usage error (unknown category or department).
     """
-    from .. import scaffold
-    from ..i18n import t
-    from ..load import load_plan
-    from ..planfiles import PLAN_FILE
-    from ..scaffold_action import create_action
+    from dxplan.scaffold import init as scaffold
+    from dxplan.i18n import t
+    from dxplan.files.load import load_plan
+    from dxplan.files.layout import PLAN_FILE
+    from dxplan.scaffold.new import create_action
 
     lg = resolve_lang(lang)
     loaded = load_plan(path, positions=False) if (path / PLAN_FILE).is_file() else None

@@ -14,6 +14,9 @@ Every rule module defines:
 
 The registry below imports every module in this package; add a module and it is
 a rule.
+
+May import: the ground modules and ``dxplan.model`` (the loader, one layer up, words its parse
+faults through this registry).
 """
 
 from __future__ import annotations
@@ -29,12 +32,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from ..i18n import Text, t
-from ..problems import Problem
+from dxplan.i18n import Text, t
+from dxplan.problems import Problem
 
 if TYPE_CHECKING:
-    from ..loaded import Document, LoadedPlan
-    from ..planindex import PlanIndex
+    from dxplan.model.loaded import Document, LoadedPlan
+    from dxplan.model.index import PlanIndex
 
 
 @dataclass(frozen=True)
@@ -163,14 +166,6 @@ def run_checks(loaded: "LoadedPlan", only: set[Path] | None = None) -> list[Prob
             line, col = f.doc.position(f.loc, key=f.key)
             out.append(rule.problem(f.doc.path, line, col, **f.params))
     return out
-
-
-def field_path(loc: tuple[Any, ...]) -> str:
-    """``tasks[3].status`` from ``("tasks", 3, "status")``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
 
 
 def iter_tasks(ctx: PlanContext) -> Iterator[tuple["Document", int, Any, Any]]:

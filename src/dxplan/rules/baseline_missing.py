@@ -27,8 +27,8 @@ Failing (7:9)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..model import TargetKind
-from ..i18n import N_
+from dxplan.model.schema import TargetKind
+from dxplan.i18n import N_
 from . import Finding
 
 ID = "baseline-missing"

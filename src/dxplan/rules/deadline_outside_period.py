@@ -27,8 +27,8 @@ Failing (7:54)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..fiscal import format_fiscal_year
-from ..i18n import N_
+from dxplan.fiscal import format_fiscal_year
+from dxplan.i18n import N_
 from . import Finding
 
 ID = "deadline-outside-period"

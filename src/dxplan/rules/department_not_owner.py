@@ -27,7 +27,7 @@ Failing (6:38)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 from . import Finding
 
 ID = "department-not-owner"

@@ -25,8 +25,8 @@ Failing (6:65)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..model import State
-from ..i18n import N_
+from dxplan.model.schema import State
+from dxplan.i18n import N_
 from . import Finding, iter_tasks
 
 ID = "done-below-100"

@@ -9,7 +9,7 @@ Passing: ``actions/01.yaml`` with ``id: '1'`` and ``actions/02.yaml`` with ``id:
 Failing: both files say ``id: '1'``; the second file (in name order) is reported at its ``id`` line.
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 
 ID = "duplicate-id"
 SEVERITY = "error"

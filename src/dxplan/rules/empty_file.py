@@ -17,7 +17,7 @@ Failing (1:1)::
     # nothing yet
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 
 ID = "empty-file"
 SEVERITY = "error"

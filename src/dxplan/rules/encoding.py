@@ -9,7 +9,7 @@ Passing: a file saved as UTF-8.
 Failing: the same text saved as Shift_JIS; the position is that of the first byte that is not UTF-8.
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 
 ID = "encoding"
 SEVERITY = "error"

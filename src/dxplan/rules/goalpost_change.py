@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from ..diff import FieldChange, action_changes, new_reasons, plan_changes, plan_reasons, show_value
-from ..i18n import N_, Text
+from dxplan.model.changes import FieldChange, action_changes, new_reasons, plan_changes, plan_reasons, show_value
+from dxplan.i18n import N_, Text
 from . import Finding
 
 if TYPE_CHECKING:
-    from ..loaded import Document, LoadedPlan
+    from dxplan.model.loaded import Document, LoadedPlan
 
 ID = "goalpost-change"
 SEVERITY = "error"

@@ -9,8 +9,8 @@ Passing: ``period_start: 令和6年度`` with ``period_end: 令和8年度``.
 Failing: ``period_start: 令和8年度`` with ``period_end: 令和6年度`` (in plan.yaml).
 """
 
-from ..i18n import N_
-from . import field_path
+from dxplan.i18n import N_
+from dxplan.model.changes import field_path
 
 ID = "invalid-value"
 SEVERITY = "error"

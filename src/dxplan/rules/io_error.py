@@ -9,7 +9,7 @@ Passing: a readable file.
 Failing: ``actions/01.yaml`` without read permission.
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 
 ID = "io-error"
 SEVERITY = "error"

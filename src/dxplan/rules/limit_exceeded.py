@@ -18,7 +18,7 @@ Failing: a line of 20,000 characters, or ``a: &a [x, x, x]`` followed by nine le
 the level before.
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 
 ID = "limit-exceeded"
 SEVERITY = "error"

@@ -20,8 +20,8 @@ Failing (1:1)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_
-from . import field_path
+from dxplan.i18n import N_
+from dxplan.model.changes import field_path
 
 ID = "missing-field"
 SEVERITY = "error"

@@ -9,7 +9,7 @@ Passing: a plan.yaml with ``rating_scale: [{label: 達成, min: 100}, {label: �
 Failing: a plan.yaml with neither key; the warning points at its ``id``.
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 from . import Finding
 
 ID = "no-rating-scale"

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-from ..i18n import N_, Text
+from dxplan.i18n import N_, Text
 from . import Finding
 
 ID = "notes-commentary"

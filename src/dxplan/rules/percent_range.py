@@ -25,8 +25,8 @@ Failing (6:53)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_
-from . import field_path
+from dxplan.i18n import N_
+from dxplan.model.changes import field_path
 
 ID = "percent-range"
 SEVERITY = "error"

@@ -20,7 +20,7 @@ Failing (1:1)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 from . import Finding
 
 ID = "required-by-plan"

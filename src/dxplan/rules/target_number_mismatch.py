@@ -36,7 +36,7 @@ Failing (10:37)::
 import re
 import unicodedata
 
-from ..i18n import N_
+from dxplan.i18n import N_
 from . import Finding
 
 ID = "target-number-mismatch"

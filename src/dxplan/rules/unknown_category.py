@@ -21,7 +21,7 @@ Failing (3:11)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 from . import Finding, hints
 
 ID = "unknown-category"

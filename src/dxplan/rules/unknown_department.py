@@ -23,7 +23,7 @@ Failing (4:10)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 from . import Finding, hints
 
 ID = "unknown-department"

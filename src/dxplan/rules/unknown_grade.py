@@ -31,7 +31,7 @@ Failing (9:37)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_, joined
+from dxplan.i18n import N_, joined
 from . import Finding, hints
 
 ID = "unknown-grade"

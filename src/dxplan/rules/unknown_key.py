@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from ..i18n import N_, Text
-from ..model import field_model
-from . import did_you_mean, field_path
+from dxplan.i18n import N_, Text
+from dxplan.model.schema import field_model
+from dxplan.model.changes import field_path
+from . import did_you_mean
 
 ID = "unknown-key"
 SEVERITY = "error"

@@ -23,7 +23,7 @@ Failing (5:11)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_, Text
+from dxplan.i18n import N_, Text
 from . import Finding
 
 ID = "unknown-reference"

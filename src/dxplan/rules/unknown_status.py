@@ -25,7 +25,7 @@ Failing (6:51)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_, joined
+from dxplan.i18n import N_, joined
 from . import Finding, hints, iter_tasks
 
 ID = "unknown-status"

@@ -25,7 +25,7 @@ Failing (1:5)::
 
 import re
 
-from ..i18n import N_
+from dxplan.i18n import N_
 
 ID = "unsafe-id"
 SEVERITY = "error"

@@ -21,8 +21,8 @@ Failing (4:9)::
     sources: [{file: seed.txt, location: line 1}]
 """
 
-from ..i18n import N_, Text
-from . import field_path
+from dxplan.i18n import N_, Text
+from dxplan.model.changes import field_path
 
 ID = "wrong-type"
 SEVERITY = "error"

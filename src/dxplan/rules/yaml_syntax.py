@@ -19,7 +19,7 @@ Failing (3:9)::
     category: A-1
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 
 ID = "yaml-syntax"
 SEVERITY = "error"

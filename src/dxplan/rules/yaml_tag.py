@@ -20,7 +20,7 @@ Failing (2:8)::
     category: A-1
 """
 
-from ..i18n import N_
+from dxplan.i18n import N_
 
 ID = "yaml-tag"
 SEVERITY = "error"

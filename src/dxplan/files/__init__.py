@@ -1,0 +1,10 @@
+"""Plan files on disk and in git: the folder layout, the one loader, the results cache, canonical writing.
+
+Owns: ``layout`` (which files make a plan), ``load`` (files → models with positions, from disk or a
+git revision), ``gitio`` (every git call), ``result_cache`` (what a file and a plan gave last time),
+``atomic`` (the one way a file is written), ``fmt`` (canonical YAML layout that keeps comments),
+``parallel`` and ``pool`` (plans handled in worker processes, results in order).
+
+May import: the ground modules, ``dxplan.model`` and ``dxplan.rules`` (the loader words its parse
+faults through the rule registry).
+"""

@@ -1,0 +1,350 @@
+"""Git access for the review workflow: every call goes through the git CLI.
+
+Commands run as ``subprocess.run(["git", ...])`` with list arguments (never a
+shell), in the repository that holds the plans. Nothing here interprets plan
+data; :mod:`dxplan.files.load` asks for file lists and file contents at a revision.
+
+Git output is read in forms a file name cannot shift: listings are
+NUL-separated (``-z``), and blobs are read by object id (``git cat-file
+--batch`` is given ids, never names, so a newline in a name cannot split a
+request). A revision from the user is checked (it may not start with ``-``) and
+passed after ``--end-of-options``, so it is never taken for an option.
+
+Every failure raises :class:`GitError`, whose message (Japanese and English)
+says what went wrong and, when a revision is missing from a shallow clone, what
+to fetch. The CLI turns it into exit code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import layout as planfiles
+from dxplan.i18n import LocalizedError, Text
+
+
+class GitError(LocalizedError):
+    """A git command failed or a revision is not available; ``message(lang)`` words it (see
+    :class:`dxplan.i18n.LocalizedError`), often with what to fetch."""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("LC_ALL", "C")  # stable, parseable git messages
+    env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for credentials
+    return env
+
+
+def run_git(args: list[str], cwd: Path | str, *, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git <args>`` in ``cwd`` and return the completed process (stdout/stderr as bytes).
+
+    Raises :class:`GitError` when git is not installed, ``cwd`` does not exist, or
+    (with ``check``) the command exits non-zero; the message quotes git's stderr.
+    """
+    cmd = ["git", *args]
+    try:
+        proc = subprocess.run(cmd, cwd=str(cwd), input=input, capture_output=True, env=_env(), check=False)
+    except FileNotFoundError as exc:
+        if not Path(cwd).exists():
+            raise GitError(Text("no such folder: {cwd}", cwd=cwd)) from None
+        raise GitError(Text("the git command was not found; install git.")) from exc
+    except OSError as exc:
+        raise GitError(Text("cannot run git: {exc}", exc=exc)) from None
+    if check and proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip() or f"exit {proc.returncode}"
+        shown = " ".join(cmd)
+        raise GitError(Text("git command failed ({shown}): {err}", shown=shown, err=err))
+    return proc
+
+
+def _out(args: list[str], cwd: Path | str) -> str:
+    return run_git(args, cwd).stdout.decode("utf-8", "replace").strip()
+
+
+def repo_root(path: Path | str = ".") -> Path:
+    """The top folder of the git work tree holding ``path`` (a file or folder), resolved.
+
+    Raises :class:`GitError` when ``path`` is not inside a git repository.
+    """
+    p = Path(path).resolve()
+    cwd = p if p.is_dir() else p.parent
+    while not cwd.exists():
+        cwd = cwd.parent
+    proc = run_git(["rev-parse", "--show-toplevel"], cwd, check=False)
+    if proc.returncode != 0:
+        raise GitError(Text("{path} is not inside a git repository; run this inside one (git init / git clone).", path=path))
+    return Path(proc.stdout.decode("utf-8", "replace").strip()).resolve()
+
+
+def is_shallow(repo: Path) -> bool:
+    """True when ``repo`` is a shallow clone (``git clone --depth N``)."""
+    return _out(["rev-parse", "--is-shallow-repository"], repo) == "true"
+
+
+def fetch_hint(rev: str, repo: Path) -> Text:
+    """What to fetch so that ``rev`` resolves in ``repo``: a sentence (:class:`~dxplan.i18n.Text`) with the command.
+
+    ``HEAD~N``/``X^`` need N more commits of history (``git fetch --deepen=N``);
+    ``origin/main`` needs that branch (``git fetch origin main``); a commit id
+    needs that commit (``git fetch origin <sha>``). A full clone without a remote
+    ref gets ``git fetch origin``.
+    """
+    shallow = is_shallow(repo)
+    remotes = _out(["remote"], repo).split()
+    if not remotes:
+        return Text("check the name (git branch -a, git log --oneline)")
+    remote = "origin" if "origin" in remotes else remotes[0]
+    m = re.fullmatch(r"(.+?)((?:~\d*|\^\d*)+)", rev)
+    if m:
+        depth = 0
+        for op, n in re.findall(r"([~^])(\d*)", m.group(2)):
+            depth += int(n or 1) if op == "~" else 1
+        depth = max(depth, 1)
+        cmd = f"git fetch --deepen={depth}" if shallow else f"git fetch {remote}"
+    elif re.fullmatch(r"[0-9a-fA-F]{7,40}", rev):
+        cmd = f"git fetch --depth=1 {remote} {rev}" if shallow else f"git fetch {remote} {rev}"
+    elif rev.startswith(f"{remote}/"):
+        branch = rev.split("/", 1)[1]
+        cmd = f"git fetch --depth=1 {remote} {branch}:refs/remotes/{remote}/{branch}" if shallow else f"git fetch {remote} {branch}"
+    else:
+        cmd = f"git fetch {remote} {rev}"
+    if shallow:
+        return Text("this is a shallow clone; fetch it: {cmd} (or all history: git fetch --unshallow; in GitHub Actions set fetch-depth: 0 on actions/checkout)", cmd=cmd)
+    return Text("fetch it: {cmd}", cmd=cmd)
+
+
+def resolve(rev: str, repo: Path) -> str:
+    """The full commit id ``rev`` names in ``repo``.
+
+    Raises :class:`GitError` naming the revision and what to fetch when it is
+    not available (unknown name, or outside the history of a shallow clone).
+    """
+    if not rev or rev.startswith("-"):
+        raise GitError(Text("not a revision: {rev!r}", rev=rev))
+    proc = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], repo, check=False)
+    if proc.returncode == 0:
+        return proc.stdout.decode().strip()
+    raise GitError(Text("revision {rev} is not available in this repository; {hint}", rev=rev, hint=fetch_hint(rev, repo)))
+
+
+def short(commit: str, repo: Path) -> str:
+    """The abbreviated id of ``commit`` (``git rev-parse --short``)."""
+    return _out(["rev-parse", "--short", commit], repo)
+
+
+def default_branch(repo: Path) -> str | None:
+    """The branch pull requests go into, as a revision name, or None when none is found.
+
+    Order: ``origin/$GITHUB_BASE_REF`` (GitHub pull requests); the remote's HEAD
+    (``refs/remotes/origin/HEAD``); then ``origin/main``, ``origin/master``,
+    ``main``, ``master`` — the first that exists.
+    """
+    candidates = []
+    base_ref = os.environ.get("GITHUB_BASE_REF")
+    if base_ref:
+        candidates.append(f"origin/{base_ref}")
+    proc = run_git(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], repo, check=False)
+    if proc.returncode == 0:
+        ref = proc.stdout.decode().strip()
+        candidates.append(ref.removeprefix("refs/remotes/"))
+    candidates += ["origin/main", "origin/master", "main", "master"]
+    for name in candidates:
+        if name.startswith("-"):
+            continue
+        if run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}"], repo, check=False).returncode == 0:
+            return name
+    return None
+
+
+def merge_base(a: str, b: str, repo: Path) -> str:
+    """The best common ancestor of ``a`` and ``b``.
+
+    Raises :class:`GitError` when there is none in the history available (a
+    shallow clone cut below it, or unrelated histories), saying what to fetch.
+    """
+    ca, cb = resolve(a, repo), resolve(b, repo)
+    proc = run_git(["merge-base", ca, cb], repo, check=False)
+    if proc.returncode == 0:
+        return proc.stdout.decode().strip()
+    if is_shallow(repo):
+        raise GitError(Text("no common ancestor of {a} and {b} in this shallow clone; fetch more history: git fetch --deepen=100 (or all: git fetch --unshallow; in GitHub Actions fetch-depth: 0), or give BASE explicitly.", a=a, b=b))
+    raise GitError(Text("{a} and {b} have no common ancestor; give BASE explicitly.", a=a, b=b))
+
+
+def default_base(repo: Path) -> tuple[str, str]:
+    """``(label, commit)`` of the default base: the merge-base of the default branch and HEAD.
+
+    Raises :class:`GitError` when no default branch is found or the merge-base is
+    not in the available history.
+    """
+    branch = default_branch(repo)
+    if branch is None:
+        raise GitError(Text("no default branch found (origin/HEAD, main, master); give BASE (e.g. dxplan diff HEAD~1)."))
+    return f"merge-base({branch}, HEAD)", merge_base(branch, "HEAD", repo)
+
+
+def ls_tree(commit: str, rel: str, repo: Path) -> dict[str, str]:
+    """Files under ``rel`` (repository-relative, ``""`` for all) at ``commit``: name → blob id.
+
+    Names are repository-relative posix paths, read from ``git ls-tree -r -z``
+    (NUL-separated, so any byte of a name, a newline included, stays in it).
+    Entries that are not blobs (submodules) are left out. An empty mapping when
+    ``rel`` does not exist at that commit. Raises :class:`GitError` if git fails.
+    """
+    args = ["ls-tree", "-r", "-z", "--full-name", "--end-of-options", commit]
+    if rel:
+        args += ["--", rel]
+    out = run_git(args, repo).stdout.decode("utf-8", "surrogateescape")
+    files: dict[str, str] = {}
+    for entry in out.split("\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob":
+            files[name] = parts[2]
+    return files
+
+
+def read_blobs(ids: list[str], repo: Path) -> dict[str, bytes]:
+    """The contents of the blobs ``ids`` (object ids from :func:`ls_tree`), by id; an id git lacks is left out.
+
+    One ``git cat-file --batch`` process serves every id (the same bytes as
+    ``git show REV:path``). Requests are object ids only, one a line, so no
+    file name is ever part of the request. Raises :class:`GitError` if git fails.
+    """
+    wanted = _object_ids(ids)
+    if not wanted:
+        return {}
+    out = run_git(["cat-file", "--batch"], repo, input="".join(f"{oid}\n" for oid in wanted).encode("ascii")).stdout
+    result: dict[str, bytes] = {}
+    pos = 0
+    for _ in wanted:
+        nl = out.index(b"\n", pos)
+        parts = out[pos:nl].decode("ascii", "replace").split()
+        pos = nl + 1
+        if len(parts) == 3 and parts[1] == "blob":
+            size = int(parts[2])
+            result[parts[0]] = out[pos : pos + size]
+            pos += size + 1  # content is followed by a newline
+    return result
+
+
+def _object_ids(ids: list[str]) -> list[str]:
+    """``ids`` without repeats, each checked to be a full object id (so no name or option reaches git)."""
+    wanted = list(dict.fromkeys(ids))
+    for oid in wanted:
+        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
+            raise GitError(Text("not an object id: {oid!r}", oid=oid))
+    return wanted
+
+
+def blob_sizes(ids: list[str], repo: Path) -> dict[str, int]:
+    """The size in bytes of each blob ``ids`` (``git cat-file --batch-check``; nothing is read), by id.
+
+    Lets a reader refuse a file over its size limit before reading it. Raises :class:`GitError` if git fails.
+    """
+    wanted = _object_ids(ids)
+    if not wanted:
+        return {}
+    out = run_git(["cat-file", "--batch-check"], repo, input="".join(f"{oid}\n" for oid in wanted).encode("ascii")).stdout
+    sizes: dict[str, int] = {}
+    for line in out.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+            sizes[parts[0]] = int(parts[2])
+    return sizes
+
+
+def changed_paths(commit: str, repo: Path, rels: list[str] | None = None) -> list[str]:
+    """Repository-relative paths that differ between ``commit`` and the working tree, plus untracked files.
+
+    ``rels``: restrict to these repository-relative paths. Deleted files are included.
+    """
+    scope = ["--", *rels] if rels else []
+    diff = run_git(["diff", "--name-only", "-z", "--no-renames", commit, *scope], repo).stdout
+    untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name", *scope], repo).stdout
+    names = (diff + b"\0" + untracked).decode("utf-8", "surrogateescape").split("\0")
+    return sorted({n for n in names if n})
+
+
+def changed_files(rev: str, paths: list[Path]) -> set[Path]:
+    """Plan files (resolved paths) under ``paths`` that changed since ``rev`` and still exist.
+
+    A plan file is a ``plan.yaml`` or a YAML file under a plan's ``actions/``.
+    Compared against the working tree, untracked files included. When a plan's
+    ``plan.yaml`` changed, every action file of that plan is included too, since
+    a change to the plan (status words, departments, categories) can make its
+    actions wrong. Raises :class:`GitError` when ``paths`` are not in a git
+    repository or ``rev`` is not available (the message says what to fetch).
+    """
+    paths = [Path(p) for p in paths] or [Path(".")]
+    anchor = next((p for p in paths if p.exists()), Path("."))
+    repo = repo_root(anchor)
+    commit = resolve(rev, repo)
+    rels = []
+    for p in paths:
+        try:
+            rel = p.resolve().relative_to(repo).as_posix()
+        except ValueError:
+            raise GitError(Text("{p} is outside the repository {repo}.", p=p, repo=repo)) from None
+        rels.append(rel if rel != "." else "")
+    scope = [r for r in rels if r] if all(rels) else None
+    result: set[Path] = set()
+    for name in changed_paths(commit, repo, scope):
+        path = (repo / name).resolve()
+        if not planfiles.is_yaml(path) or not path.is_file():
+            continue
+        root = planfiles.plan_root_of(path)
+        if root is None:
+            continue
+        if path == root / planfiles.PLAN_FILE:
+            result.add(path)
+            result.update(a.resolve() for a in planfiles.action_files(root))
+        elif path.parent == root / planfiles.ACTIONS_DIR:
+            result.add(path)
+    return result
+
+
+# --------------------------------------------------------------------------- sides of a comparison
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a revision (``commit`` set, ``short`` its abbreviation) or the working tree (``commit`` None).
+
+    ``label`` is how the user named it (``HEAD~1``, ``merge-base(main, HEAD)``), ``worktree`` for the working tree.
+    """
+
+    label: str
+    commit: str | None = None
+    short: str | None = None
+
+
+WORKTREE = Side("worktree")
+"""The working tree as a side."""
+
+
+def revision_side(rev: str, repo: Path, *, maybe_path: bool = False) -> Side:
+    """The side ``rev`` names in ``repo``, resolved to a commit.
+
+    Raises :class:`GitError` as :func:`resolve` does; ``maybe_path``: the argument
+    could have been meant as a path, so a failure also says that no such path exists.
+    """
+    try:
+        commit = resolve(rev, repo)
+    except GitError as exc:
+        if maybe_path and ("/" in rev or planfiles.is_yaml(rev)):
+            raise GitError(Text("{message} (if it is a path: {rev} does not exist)", message=exc.text, rev=rev)) from None
+        raise
+    return Side(rev, commit, short(commit, repo))
+
+
+def default_base_side(repo: Path) -> Side:
+    """The default base as a side: the merge-base of the default branch and HEAD (see :func:`default_base`)."""
+    label, commit = default_base(repo)
+    return Side(label, commit, short(commit, repo))

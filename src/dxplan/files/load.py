@@ -1,0 +1,395 @@
+"""Loading: a plan folder's files → models, with file/line/column positions.
+
+One loader, :func:`load_plan`, reads a plan folder from a *file source*: a
+folder on disk (:class:`DiskSource`) or a plan folder in a git tree at a
+revision (:class:`GitSource`, read through :mod:`dxplan.files.gitio`). Both go through
+the same steps: decode UTF-8, parse YAML with the one safe reader (:mod:`dxplan.yamlread`; fast, through the
+results cache (:mod:`dxplan.files.result_cache`) keyed by content and limits, when
+positions are not needed; positions are then computed lazily for files with
+findings), validate against the model, position every problem.
+
+The loader never raises for bad input. Every problem it meets (not UTF-8, empty
+file, YAML syntax error, duplicate key, schema error) becomes a
+:class:`~dxplan.problems.Problem` with the file, the 1-based line and column and
+a rule id, and the file is left out of the loaded plan. Git documents carry the
+working-tree path (``repo/<file>``), so messages name the file a reviewer knows.
+
+The folder layout (``plan.yaml``, ``actions/*.yaml``) and the discovery of plan
+folders from command-line paths live in :mod:`dxplan.files.layout`.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from . import gitio, layout as planfiles, result_cache
+from dxplan.i18n import N_, Text
+from dxplan.model.loaded import Document, LoadedAction, LoadedPlan, clamp
+from dxplan.yamlread import Limits, YamlFault, check_lines, parse
+from dxplan.model.schema import Action, Plan
+from .layout import PLAN_FILE
+from dxplan.problems import Problem
+from dxplan.rules import load_rules
+
+__all__ = ["FileTooLarge", "read_bytes", "read_roundtrip", "Limits", "Document", "LoadedAction", "LoadedPlan", "DiskSource", "GitSource", "FileSource", "load_plan", "load_plans_at", "read_document", "validate", "decode"]
+
+
+class FileTooLarge(Exception):
+    """A file over :attr:`dxplan.yamlread.Limits.file_bytes`, found before its content was read. ``size`` in bytes."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def read_bytes(path: Path, limits: Limits | None = None) -> bytes | OSError | FileTooLarge:
+    """The bytes of the file at ``path`` (symlinks followed), or why they were not read.
+
+    The size is checked before anything is read (:class:`FileTooLarge` past
+    ``limits.file_bytes``); a folder, FIFO, device or socket named like a plan file is
+    an ``OSError`` (never opened, so a FIFO cannot block); at most ``file_bytes + 1``
+    bytes are ever read.
+    """
+    limits = limits or Limits.from_env()
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            return OSError(errno.EISDIR if stat.S_ISDIR(st.st_mode) else errno.EINVAL, kind)
+        if st.st_size > limits.file_bytes:
+            return FileTooLarge(st.st_size)
+        with open(path, "rb") as fh:
+            data = fh.read(limits.file_bytes + 1)
+    except OSError as exc:
+        return exc
+    if len(data) > limits.file_bytes:
+        return FileTooLarge(len(data))
+    return data
+
+
+#: What a ``limit-exceeded`` problem says was too big, by :class:`~dxplan.yamlread.YamlFault` ``what``.
+_LIMIT_WHAT = {
+    "file": (N_("the file's size in bytes"), "DXPLAN_MAX_FILE_BYTES"),
+    "line": (N_("the length of this line in characters"), "DXPLAN_MAX_LINE_CHARS"),
+    "depth": (N_("the nesting depth of mappings and lists"), "DXPLAN_MAX_DEPTH"),
+    "aliases": (N_("the number of nodes reached through aliases"), "DXPLAN_MAX_ALIAS_NODES"),
+    "digits": (N_("the number of digits in this number"), "-"),
+    "actions": (N_("the number of action files in this plan"), "DXPLAN_MAX_ACTIONS"),
+}
+
+
+def limit_problem(path: Path, line: int, col: int, what: str, limit: int) -> Problem:
+    """A positioned ``limit-exceeded`` problem: ``what`` (a key of the limits) is over ``limit``."""
+    word, variable = _LIMIT_WHAT[what]
+    return load_rules()["limit-exceeded"].problem(path, line, col, what=Text(word), limit=f"{limit:,}", variable=variable)
+
+
+def fault_problem(path: Path, fault: YamlFault, text: str) -> Problem:
+    """The positioned problem for text the reader refused (inside ``text``, 1-based)."""
+    line, col = clamp(text, fault.line, fault.column)
+    rules = load_rules()
+    p = fault.params
+    if fault.rule == "limit":
+        return limit_problem(path, line, col, p["what"], p["limit"])
+    if fault.rule == "yaml-tag":
+        reason = (Text("'{value}' is not a valid {tag}", value=p["value"], tag=p["tag"]) if p.get("value")
+                  else Text("dxplan reads plain data and the standard tags !!str, !!int, !!float, !!bool, !!null, !!timestamp"))
+        return rules["yaml-tag"].problem(path, line, col, tag=p["tag"], reason=reason)
+    if fault.rule == "duplicate-key":
+        return rules["duplicate-key"].problem(path, line, col, key=p["key"])
+    return rules["yaml-syntax"].problem(path, line, col, detail=p.get("detail", ""))
+
+
+def read_document(path: Path, text: str | None = None, *, fast: bool = False, limits: Limits | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read and parse one YAML file through the one safe reader (:func:`dxplan.yamlread.parse`). Returns (document or None, problems).
+
+    ``text`` may be given to parse content that is not on disk (e.g. a file at a
+    git revision); ``path`` is then only used in messages. ``fast=True`` records no
+    positions (they are computed when first asked for) and serves the data from
+    the results cache (keyed by the text and the limits, holding only data this reader
+    accepted); the accept/refuse decision is the same either way. ``limits``:
+    default :meth:`~dxplan.yamlread.Limits.from_env`. The document's ``tree`` is
+    plain data (dicts, lists, scalars). Never raises for bad input.
+    """
+    limits = limits or Limits.from_env()
+    if text is None:
+        data = read_bytes(path, limits)
+        if not isinstance(data, bytes):
+            return None, [_unread_problem(path, data, limits)]
+        text, problems = decode(path, data)
+        if text is None:
+            return None, problems
+    if len(text) > limits.file_bytes:  # text given directly (git, a formatter): the same bound
+        return None, [limit_problem(path, 1, 1, "file", limits.file_bytes)]
+    parsed = None
+    try:
+        if fast:
+            check_lines(text, limits)
+            key = result_cache.text_key(text, limits.key)
+            tree = result_cache.get_data(key)
+            if not isinstance(tree, dict):  # only data the safe reader accepted under these limits is ever stored
+                parsed = parse(text, limits)
+                tree = parsed.data
+                if isinstance(tree, dict):
+                    result_cache.put_data(key, tree)
+        else:
+            parsed = parse(text, limits, positions=True)
+            tree = parsed.data
+    except YamlFault as fault:
+        return None, [fault_problem(path, fault, text)]
+    if tree is None:
+        return None, [load_rules()["empty-file"].problem(path, 1, 1)]
+    doc = Document(path, text, tree, parsed)
+    if not isinstance(tree, dict):
+        line, col = doc.position(())
+        return None, [load_rules()["wrong-type"].problem(path, line, col, where="(file)", detail="a mapping (key: value)")]
+    return doc, []
+
+
+def read_roundtrip(path: Path, text: str) -> tuple[Any, list[Problem]]:
+    """The ruamel.yaml round-trip tree of ``text`` (comments and layout kept, for writers such as fmt), or None and problems.
+
+    The text is first read by the one safe reader (:func:`read_document`), so a file
+    any command refuses is refused here too, with the same problem; only then is
+    it parsed again by ruamel.yaml's round-trip loader. A text that round-trip
+    loader alone cannot read becomes a positioned ``yaml-syntax`` problem.
+    """
+    from ruamel.yaml import YAML  # the round-trip loader: only for the commands that rewrite files
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    doc, problems = read_document(path, text)
+    if doc is None:
+        return None, problems
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    try:
+        return y.load(io.StringIO(text)), []
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = clamp(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        return None, [load_rules()["yaml-syntax"].problem(path, line, col, detail=detail)]
+    except (YAMLError, RecursionError, ValueError, TypeError, KeyError) as exc:
+        return None, [load_rules()["yaml-syntax"].problem(path, 1, 1, detail=f"{type(exc).__name__}: {exc}"[:200])]
+
+
+def decode(path: Path, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """The text of a file's bytes (UTF-8, a leading BOM dropped), or None and an ``encoding`` problem.
+
+    The problem points at the line and column (1-based, in bytes of that line) of
+    the first byte that is not UTF-8.
+    """
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [load_rules()["encoding"].problem(path, line, col, byte=f"0x{raw[exc.start]:02x}")]
+
+
+def _io_problem(path: Path, exc: OSError) -> Problem:
+    return load_rules()["io-error"].problem(path, 1, 1, reason=exc.strerror or str(exc))
+
+
+def _unread_problem(path: Path, why: OSError | FileTooLarge, limits: Limits) -> Problem:
+    if isinstance(why, FileTooLarge):
+        return limit_problem(path, 1, 1, "file", limits.file_bytes)
+    return _io_problem(path, why)
+
+
+def validate(doc: Document, model: type[Plan] | type[Action]) -> tuple[Any, list[Problem]]:
+    """Validate a parsed document against ``model``; schema errors become positioned problems."""
+    try:
+        return model.model_validate(doc.tree), []
+    except ValidationError as exc:
+        return None, _schema_problems(doc, model, exc)
+
+
+def _schema_problems(doc: Document, model: type, exc: ValidationError) -> list[Problem]:
+    from dxplan.rules import classify_schema_error
+
+    problems = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        rule, params = classify_schema_error(err, model, doc)
+        line, col = doc.position(loc, key=rule.ID == "unknown-key")
+        sig = (rule.ID, line, col)
+        if sig in seen:  # union branches repeat the same complaint
+            continue
+        seen.add(sig)
+        problems.append(rule.problem(doc.path, line, col, **params))
+    return problems
+
+
+def _read_valid(
+    path: Path, model: type[Plan] | type[Action], fast: bool, text: str, limits: Limits
+) -> tuple[Document | None, Any, list[Problem]]:
+    doc, problems = read_document(path, text, fast=fast, limits=limits)
+    if doc is None:  # not YAML: read_document already positioned the problem
+        return None, None, problems
+    obj, more = validate(doc, model)
+    return doc, obj, problems + more
+
+
+def _load_file(path: Path, model: type[Plan] | type[Action], fast: bool, data: bytes | OSError | FileTooLarge, limits: Limits) -> tuple[Document | None, Any, list[Problem]]:
+    if not isinstance(data, bytes):
+        return None, None, [_unread_problem(path, data, limits)]
+    text, problems = decode(path, data)
+    if text is None:
+        return None, None, problems
+    return _read_valid(path, model, fast, text, limits)
+
+
+# --------------------------------------------------------------------------- file sources
+
+
+class FileSource(Protocol):
+    """Where a plan folder's files come from. ``root`` is the folder's path as messages show it."""
+
+    root: Path
+
+    def action_paths(self) -> list[Path]:
+        """The action files of the folder (paths under ``root``), sorted by name."""
+        ...
+
+    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError]:
+        """The bytes of each path, or the OSError saying why it cannot be read."""
+        ...
+
+
+@dataclass
+class DiskSource:
+    """A plan folder on disk."""
+
+    root: Path
+    limits: Limits = field(default_factory=Limits.from_env)
+    listing_error: OSError | None = None
+
+    def action_paths(self) -> list[Path]:
+        """See :func:`dxplan.files.layout.action_files`; an unreadable ``actions/`` folder is kept in ``listing_error``."""
+        try:
+            return planfiles.action_files(self.root, strict=True)
+        except OSError as exc:
+            self.listing_error = exc
+            return []
+
+    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError | FileTooLarge]:
+        """Each file's bytes, or why it was not read (see :func:`read_bytes`)."""
+        return {p: read_bytes(p, self.limits) for p in paths}
+
+
+@dataclass
+class GitSource:
+    """Plan folder ``rel`` (repository-relative posix, ``""`` for the top) of ``repo`` as it is at ``commit``.
+
+    ``tree``: the ``git ls-tree`` listing (name → blob id, see
+    :func:`dxplan.files.gitio.ls_tree`) covering at least that folder; listed when
+    omitted. Files are read by blob id in one ``git cat-file`` call. Paths are
+    ``repo/<name>``, the working-tree path of each file. Raises
+    :class:`dxplan.files.gitio.GitError` only when git itself fails.
+    """
+
+    repo: Path
+    commit: str
+    rel: str
+    tree: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.rel = self.rel.strip("/")
+        if self.tree is None:
+            self.tree = gitio.ls_tree(self.commit, self.rel, self.repo)
+
+    @property
+    def root(self) -> Path:
+        return self.repo / self.rel if self.rel else self.repo
+
+    def action_paths(self) -> list[Path]:
+        """The action files listed in ``tree`` for this folder (see :func:`dxplan.files.layout.action_names`)."""
+        return [self.repo / name for name in planfiles.action_names(list(self.tree or {}), self.rel)]
+
+    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError | FileTooLarge]:
+        """Each file's bytes at ``commit``; ``FileNotFoundError`` for a path not in the tree,
+        :class:`FileTooLarge` for a blob over the size limit (its size is asked of git first; it is never read)."""
+        tree = self.tree or {}
+        limit = Limits.from_env().file_bytes
+        names = {p: p.relative_to(self.repo).as_posix() for p in paths}
+        ids = [tree[n] for n in names.values() if n in tree]
+        sizes = gitio.blob_sizes(ids, self.repo)
+        blobs = gitio.read_blobs([i for i in ids if sizes.get(i, 0) <= limit], self.repo)
+        out: dict[Path, bytes | OSError | FileTooLarge] = {}
+        for p, name in names.items():
+            oid = tree.get(name)
+            if oid is not None and sizes.get(oid, 0) > limit:
+                out[p] = FileTooLarge(sizes[oid])
+                continue
+            data = blobs.get(oid) if oid is not None else None
+            out[p] = data if data is not None else FileNotFoundError(f"not in {self.commit[:12]}")
+        return out
+
+
+# --------------------------------------------------------------------------- the loader
+
+
+def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positions: bool = True) -> LoadedPlan:
+    """Load a plan folder: ``root`` is a folder on disk or a :class:`FileSource` (e.g. :class:`GitSource`).
+
+    ``only``: action files (resolved paths) to report problems for; all are
+    loaded for plan-wide checks. ``positions=False`` parses good files without
+    line/column information (several times faster, and served from the parse
+    cache); files with problems are still reported with positions. Lint needs
+    positions for every finding, so it loads with ``positions=True``.
+    Never raises for bad input (see the module docstring).
+    """
+    limits = Limits.from_env()
+    source = DiskSource(Path(root), limits) if isinstance(root, (str, Path)) else root
+    fast = not positions
+    plan_path = source.root / PLAN_FILE
+    action_paths = source.action_paths()
+    over: list[Problem] = []
+    if len(action_paths) > limits.actions:
+        over = [limit_problem(action_paths[limits.actions], 1, 1, "actions", limits.actions)]
+        action_paths = action_paths[: limits.actions]
+    data = source.read([plan_path, *action_paths])
+    doc, plan, problems = _load_file(plan_path, Plan, fast, data[plan_path], limits)
+    listing_error = getattr(source, "listing_error", None)
+    if listing_error is not None:
+        reason = f"{planfiles.ACTIONS_DIR}/: {listing_error.strerror or listing_error}"
+        problems.append(load_rules()["io-error"].problem(plan_path, 1, 1, reason=reason))
+    loaded = LoadedPlan(root=source.root, plan=plan, plan_doc=doc if plan else None, problems=problems + over)
+    for path in action_paths:
+        adoc, action, aproblems = _load_file(path, Action, fast, data[path], limits)
+        if action is not None:
+            loaded.actions.append(LoadedAction(action, adoc))
+        if only is None or Path(os.path.realpath(path)) in only:
+            loaded.problems += aproblems
+    return loaded
+
+
+def load_plans_at(repo: Path, commit: str | None, scope: str = "") -> dict[str, LoadedPlan]:
+    """Every plan ``scope`` names in ``repo`` at ``commit`` (None: the working tree), by repository-relative plan folder.
+
+    ``scope`` is repository-relative: a plan folder, a folder of plans or a file
+    in a plan (``""`` for the whole repository; see
+    :func:`dxplan.files.layout.plan_roots_in`). Loaded without positions (computed on
+    demand). Raises :class:`dxplan.files.gitio.GitError` when git fails.
+    """
+    if commit is None:
+        return {root: load_plan(repo / root if root else repo, positions=False) for root in planfiles.worktree_plan_roots(repo, scope)}
+    tree = gitio.ls_tree(commit, scope, repo)
+    roots = planfiles.plan_roots_in(list(tree), scope)
+    if scope and not roots:
+        # the scope may be a file in a plan folder (plan.yaml or actions/x.yaml): look two levels up
+        up = Path(scope).parent.parent.as_posix()
+        tree = gitio.ls_tree(commit, "" if up == "." else up, repo)
+        roots = planfiles.plan_roots_in(list(tree), scope)
+    return {root: load_plan(GitSource(repo, commit, root, tree), positions=False) for root in roots}

@@ -1,0 +1,261 @@
+"""Linting: load plan folders, run the rules, return sorted problems. No output here.
+
+``lint_paths`` is what ``dxplan lint`` calls. It returns problems sorted by
+file, line, column and rule id, sorted and made strict (``strict``: warnings
+become errors) here and only here. With ``base=REV`` it also runs the goalpost
+guard (:func:`dxplan.rules.goalpost_change.check_change`) against each plan as
+it is at REV in its git repository.
+
+How it stays fast (issue 13): each plan folder is linted on its own
+(:func:`lint_folder`), by a pool of worker processes (:mod:`dxplan.files.parallel`; the
+result is the same for any number of workers), one plan at a time so memory does
+not grow with the number of plans. Each plan folder is answered from the results cache
+(:mod:`dxplan.files.result_cache`) in the first way that holds:
+
+1. **stat** — its files (``plan.yaml`` and the listed action files) are ``os.stat``-ed, not
+   read; when the signature of their names, sizes, modification and status-change times,
+   inodes and devices equals the one stored with the plan's result, that result is the
+   answer and no file is read (what git's index does);
+2. **content** — its files are read and hashed (names and bytes); when the hash equals the
+   stored one the stored result is the answer (nothing is parsed), and the new stat signature
+   is stored with it (files touched, not changed: the next run takes way 1);
+3. otherwise its files are parsed by the one safe reader (:mod:`dxplan.yamlread` through
+   :func:`dxplan.files.load.load_plan`, unchanged files' data from the cache), checked, and the
+   result stored with both keys; only files with findings are read again for positions.
+
+The stat signature is stored only when no file is *racy* (git's rule): each file's
+modification and status-change times must be older than the moment of the stat minus
+:data:`RACY_SECONDS`, since a file rewritten with the same size within one tick of a
+coarse filesystem clock keeps its stat data. The status-change time, which no program can
+set back, is part of the signature, so restoring a modification time (``touch -d``,
+``cp -p``, ``rsync -t``) after a change does not hide it. A listing error, a folder over the
+actions limit, or a file that is missing, not a regular file or over the size limit gives
+no signature (way 2 handles those). Both keys hold the reader's limits, so a run under
+other limits decides afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from dxplan.files import gitio, result_cache
+from dxplan.files.load import DiskSource, GitSource, Limits, LoadedPlan, load_plan
+from dxplan.files.parallel import imap_ordered
+from dxplan.files.layout import ACTIONS_DIR, PLAN_FILE, discover, plan_file_name
+from dxplan.problems import Problem
+from dxplan.rules import goalpost_change, load_rules, run_checks
+
+
+@dataclass
+class LintResult:
+    """Problems found, and how many plan folders were read and files loaded."""
+
+    problems: list[Problem]
+    files: int = 0
+    plans: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+
+def lint_plan(loaded: LoadedPlan, only: set[Path] | None = None) -> list[Problem]:
+    """Load problems plus rule findings for one loaded plan."""
+    return loaded.problems + run_checks(loaded, only)
+
+
+@dataclass
+class _Preread:
+    """A plan folder on disk whose files were already read (a :class:`dxplan.files.load.FileSource`)."""
+
+    root: Path
+    actions: list[Path]
+    data: dict[Path, Any] = field(repr=False)
+    listing_error: OSError | None = None
+
+    def action_paths(self) -> list[Path]:
+        return self.actions
+
+    def read(self, paths: list[Path]) -> dict[Path, Any]:
+        return {p: self.data[p] for p in paths}
+
+
+def _limits_key(limits: Limits) -> str:
+    """All five limits (the plan's result also depends on the number of actions allowed)."""
+    return f"{limits.key}/{limits.actions}"
+
+
+RACY_SECONDS = 2.0
+"""A file modified or status-changed less than this many seconds before its ``os.stat`` is racy: no stat signature is stored for its plan.
+
+2 s covers the coarsest common filesystem clock (FAT's 2 s modification times) and some
+clock skew between a network filesystem and this machine. Tests set it lower.
+"""
+
+
+def _stat_key(files: list[tuple[str, Path]], limits: Limits) -> tuple[bytes | None, bool]:
+    """(stat signature of ``files``, whether one is racy) from ``os.stat``, no file read; (None, True) when a file would not be read as bytes.
+
+    ``files``: (name relative to the plan folder, path) of each file, in reading order. The
+    signature: BLAKE2b of the limits and, per file, its name, size, modification and
+    status-change times (ns), inode and device (symlinks followed, as the reader follows
+    them). A file that cannot be stat-ed, is not a regular file or is over
+    ``limits.file_bytes`` gives None: its plan is read the ordinary way. Racy: see
+    :data:`RACY_SECONDS`; the moment is taken before the first stat.
+    """
+    cutoff = time.time_ns() - int(RACY_SECONDS * 1e9)
+    parts = [_limits_key(limits)]
+    racy = False
+    for name, path in files:
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None, True
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.file_bytes:
+            return None, True
+        racy = racy or st.st_mtime_ns >= cutoff or st.st_ctime_ns >= cutoff
+        parts.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}")
+    return hashlib.blake2b(os.fsencode("\0".join(parts)), digest_size=16).digest(), racy
+
+
+def _folder_key(root: Path, data: dict[Path, Any], limits: Limits) -> bytes | None:
+    """The hash of the limits and a plan folder's file names and bytes; None when a file was not read (an error, too large)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(_limits_key(limits).encode() + b"\0")
+    for path, content in data.items():
+        if not isinstance(content, bytes):
+            return None
+        h.update(os.fsencode(path.relative_to(root)) + f"\0{len(content)}\0".encode())  # fsencode: any name, even one not UTF-8
+        h.update(content)
+    return h.digest()
+
+
+Row = tuple[str, int, int, str, str, str, str]
+"""A problem as the cache and the workers pass it: (path relative to the plan folder, line, column, severity, rule, ja, en)."""
+
+
+def lint_folder(root: Path) -> tuple[list[Row], int]:
+    """Every problem of plan folder ``root`` (all its files) as rows, and how many of its files loaded.
+
+    Answered from the results cache when the folder's files' stat data, else their names
+    and bytes, are unchanged (see the module docstring); else loaded, checked and stored.
+    Runs in a worker process; never raises for bad input.
+    """
+    root = Path(root)
+    limits = Limits.from_env()
+    source = DiskSource(root, limits)
+    actions = source.action_paths()
+    # the files load_plan reads: past the actions limit it reads none (and reports the limit)
+    files = [root / PLAN_FILE, *actions[: limits.actions]]
+    whole = source.listing_error is None and len(actions) <= limits.actions
+    named = [(PLAN_FILE, files[0]), *((f"{ACTIONS_DIR}/{p.name}", p) for p in files[1:])]  # DiskSource lists root/actions/NAME
+    stat_key, racy = _stat_key(named, limits) if whole else (None, True)
+    if stat_key is not None and not racy:
+        hit = result_cache.get_plan_by_stat(root, stat_key)
+        if hit is not None:
+            return hit
+    keep_stat = None if racy else stat_key
+    data = source.read(files)
+    key = _folder_key(root, data, limits) if whole else None
+    if key is not None:
+        hit = result_cache.get_plan(root, key)
+        if hit is not None:
+            if keep_stat is not None:  # touched, not changed: the next run is answered by stat
+                result_cache.put_plan(root, key, hit, keep_stat)
+                result_cache.flush()
+            return hit
+    result_cache.prefetch_data([result_cache.bytes_key(b, limits.key) for b in data.values() if isinstance(b, bytes)])
+    loaded = load_plan(_Preread(root, actions, data, source.listing_error), positions=False)
+    rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
+    result = (rows, len(loaded.actions) + (1 if loaded.plan else 0))
+    if key is not None:
+        result_cache.put_plan(root, key, result, keep_stat)
+    result_cache.flush()
+    return result
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path.absolute())
+
+
+def goalpost_problems(base_rev: str, plans: Iterable[LoadedPlan | Path]) -> list[Problem]:
+    """``goalpost-change`` errors: goalposts moved since ``base_rev`` without a recorded reason.
+
+    Each plan (loaded from the working tree; a plan folder given as a path is loaded
+    here, one at a time) is compared with the same plan
+    folder at ``base_rev`` in the git repository holding it, read by the one
+    loader (:class:`dxplan.files.load.GitSource`). A plan folder that did not exist at
+    ``base_rev`` is new and has none. Positions point at the changed field in the
+    new file. Raises :class:`dxplan.files.gitio.GitError` when a plan is not in a git
+    repository or ``base_rev`` is not available there (the message says what to fetch).
+    """
+    rule = load_rules()["goalpost-change"]
+    problems: list[Problem] = []
+    trees: dict[Path, tuple[str, dict[str, str]]] = {}
+    for head in plans:
+        if not isinstance(head, LoadedPlan):
+            head = load_plan(head, positions=False)
+        repo = gitio.repo_root(head.root)
+        if repo not in trees:
+            commit = gitio.resolve(base_rev, repo)
+            trees[repo] = (commit, gitio.ls_tree(commit, "", repo))
+        commit, tree = trees[repo]
+        rel = head.root.resolve().relative_to(repo).as_posix()
+        rel = "" if rel == "." else rel
+        if plan_file_name(rel) not in tree:
+            continue
+        base = load_plan(GitSource(repo, commit, rel, tree), positions=False)
+        for f in goalpost_change.check_change(base, head):
+            line, col = f.doc.position(f.loc, key=f.key)
+            problems.append(rule.problem(f.doc.path, line, col, rev=base_rev, **f.params))
+    return problems
+
+
+def lint_paths(
+    paths: list[Path], *, strict: bool = False, only_files: set[Path] | None = None, base: str | None = None, jobs: int | None = None
+) -> LintResult:
+    """Lint plan folders, folders of plans, or files inside plans.
+
+    ``only_files`` restricts the report to these files (plan-wide checks still
+    see every file). ``base``: also report goalpost changes since that git
+    revision (see :func:`goalpost_problems`). ``jobs``: worker processes (None: one
+    per CPU, see :func:`dxplan.files.parallel.default_jobs`); the result does not depend on it. Raises
+    :class:`dxplan.files.layout.PlanNotFound` for a bad path and
+    :class:`dxplan.files.gitio.GitError` when ``base`` cannot be read.
+    """
+    folders: list[tuple[Path, set[Path] | None]] = []
+    for root, only in discover(paths):
+        if only_files is not None:
+            only = {p for p in only_files if p.resolve().is_relative_to(root.resolve())} | (only or set())
+            if not only:
+                continue
+        folders.append((root, only))
+    problems: list[Problem] = []
+    files = 0
+    results = imap_ordered(lint_folder, [root for root, _ in folders], jobs)
+    for (root, only), (rows, nfiles) in zip(folders, results):
+        files += nfiles
+        plan_path = root / PLAN_FILE
+        for rel, line, col, severity, rule, ja, en in rows:
+            path = root / rel
+            if only is not None and path != plan_path and path.resolve() not in only:
+                continue
+            problems.append(Problem(path, line, col, severity, rule, ja, en))
+    if base is not None:
+        problems += goalpost_problems(base, [root for root, _ in folders])
+    if strict:
+        problems = [p.with_severity("error") for p in problems]
+    return LintResult(sorted(problems, key=lambda p: (str(p.path), p.line, p.column, p.rule)), files, len(folders))

@@ -1,0 +1,536 @@
+"""The plan schema: the single source of truth for plan.yaml and action files.
+
+Two kinds of file make a plan folder::
+
+    plans/<plan>/plan.yaml            -> Plan
+    plans/<plan>/actions/<id>.yaml    -> Action   (one action per file)
+
+Field names follow DOMAIN.md's vocabulary (aim, approach, target, owners, tasks,
+status, summary_evaluation, final_report …); the plan's own Japanese labels live
+in ``Plan.labels`` and in the status words / rating scale the plan declares.
+Unknown keys are rejected everywhere (``extra="forbid"``).
+
+Units: every ``percent``/``progress`` field is a percent in 0–100, never a
+fraction. Fiscal years are ints (the Western start year: 2024 = 令和6年度) and
+are accepted in YAML as ``2024``, ``R6`` or ``令和6年度``.
+
+Source text and annotations are kept apart: ``notes`` holds only the source's own
+notes (備考), verbatim, and is what reports show; the transcriber's annotations
+are ``discrepancies``, ``transcription_notes`` and ``sources`` (provenance), which
+reports leave out. Lint rule ``notes-commentary`` warns about commentary in ``notes``.
+
+Only what the four bundled plans need is modelled; everything a plan may lack
+is optional, and a plan can make fields mandatory for its own actions through
+``Plan.lint.require`` (checked by the ``required-by-plan`` lint rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import (  # noqa: F401 - re-exported: the schema's building blocks
+    DISCREPANCIES_DOC,
+    NOTES_DOC,
+    TRANSCRIPTION_NOTES_DOC,
+    FiscalYear,
+    Percent,
+    Strict,
+    Text,
+    empty_list,
+    field_model,
+    split_annotated,
+    union_options,
+)
+from .indicators import (  # noqa: F401 - re-exported: indicators, grades and scales
+    DEFAULT_RATING_SCALE,
+    Baseline,
+    Grade,
+    GradeEntry,
+    GradeScale,
+    Indicator,
+    IndicatorActual,
+    IndicatorTarget,
+    RatingBand,
+    ScoringConfig,
+    legacy_indicators,
+)
+
+# --------------------------------------------------------------------------- plan
+
+
+class State(str, Enum):
+    """Canonical task states (DOMAIN.md). A plan maps each of its status words to one."""
+
+    not_started = "not_started"  # 未着手
+    considering = "considering"  # 検討中
+    in_progress = "in_progress"  # 進捗中
+    done = "done"  # 完了
+
+
+STATE_ORDER = (State.not_started, State.considering, State.in_progress, State.done)
+
+
+class StatusWord(Strict):
+    """One status word of the plan (e.g. 完了) and the canonical state it means.
+
+    ``progress`` is the percent (0–100) the plan itself declares for the word, if any
+    (Kama: 完了 = 100, 未着手 = 0; 001 defines none for 進捗中/検討中).
+    """
+
+    word: Text
+    state: State
+    progress: Percent | None = None
+    aliases: list[Text] = empty_list()
+
+
+class Category(Strict):
+    """A node of the plan's category tree (大区分 → 中区分, 柱 → 区分, 大分類 → 小分類)."""
+
+    id: Text
+    name: Text
+    aliases: list[Text] = empty_list()
+    description: str | None = None
+    children: list[Category] = empty_list()
+
+
+class Department(Strict):
+    """A department (課) or other owning body; ``parent`` is the key of its 部 where the plan has one.
+
+    ``id`` defaults to ``name``; ``kind: generic`` marks pseudo-owners such as 関係各課.
+    """
+
+    id: str | None = None
+    name: Text
+    aliases: list[Text] = empty_list()
+    parent: str | None = None
+    kind: Literal["department", "division", "office", "generic"] = "department"
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The id tasks and reports use: ``id`` when given, else ``name``."""
+        return self.id or self.name
+
+
+class DepartmentGroup(Strict):
+    """A written form that names several departments at once (e.g. 嘉穂・碓井・山田市民サービス課)."""
+
+    written: Text
+    members: list[Text]
+
+
+class SourceDocument(Strict):
+    """A source document of the plan: a seed file and what it is."""
+
+    file: Text
+    title: str | None = None
+    date: dt.date | None = None
+    note: str | None = None
+
+
+class StatusCounts(Strict):
+    """Counts of task rows per canonical state, as printed by a source (000's summary table)."""
+
+    not_started: int | None = None
+    considering: int | None = None
+    in_progress: int | None = None
+    done: int | None = None
+    total: int | None = None
+
+
+class StatusSnapshot(Strict):
+    """One column of a plan's own status summary table (000: four dates).
+
+    ``counts`` are row counts; ``shares`` are the printed percents (0–100).
+    ``kind`` tells whether the column is an actual count or a forecast (見込).
+    """
+
+    date: dt.date
+    label: Text
+    fiscal_year: FiscalYear
+    kind: Literal["actual", "forecast"] = "actual"
+    counts: StatusCounts
+    shares: dict[State | Literal["total"], float] = {}
+    note: str | None = None
+
+
+class GlossaryEntry(Strict):
+    """A glossary term (用語集) with its definition as written."""
+
+    term: Text
+    aliases: list[Text] = empty_list()
+    definition: Text
+    note: str | None = None
+
+
+class PredecessorResult(Strict):
+    """One result item of a predecessor plan (e.g. 鞍手町 第1期 実績)."""
+
+    id: Text
+    title: Text
+    category: str | None = None
+    measure: str | None = None
+    description: str | None = None
+    status: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class PredecessorPlan(Strict):
+    """A previous plan of the same municipality, with the results it reported."""
+
+    id: Text
+    title: Text
+    period_start: FiscalYear
+    period_end: FiscalYear
+    results: list[PredecessorResult] = empty_list()
+    source: str | None = None
+    note: str | None = None
+
+
+class Vision(Strict):
+    """A vision (目指す姿) of the plan, referenced by actions (鹿島市: pillar + ①–④)."""
+
+    id: Text
+    text: Text
+    category: str | None = None
+
+
+class ChangeRecord(Strict):
+    """Why a target, baseline, deadline or rating scale was changed (the goalpost guard)."""
+
+    date: dt.date
+    field: Text
+    reason: Text
+    by: str | None = None
+
+
+class LintConfig(Strict):
+    """Per-plan lint switches.
+
+    ``require`` lists action fields this plan wants in every action (e.g. ``target``,
+    ``owners``, ``tasks``, ``target.spec``); ``disable`` lists rule ids to skip.
+    """
+
+    require: list[Text] = empty_list()
+    disable: list[Text] = empty_list()
+
+
+class PlanLabels(Strict):
+    """The plan's own Japanese labels for the schema's fields, used in reports.
+
+    ``target`` defaults to the neutral 目標: 嘉麻市's 目標(値) is its own label, declared in its plan.yaml.
+    """
+
+    category_levels: list[Text] = ["大区分", "中区分"]
+    aim: str = "目指すこと"
+    approach: str = "やること"
+    background: str = "背景"
+    target: str = "目標"
+    owners: str = "担い手"
+    department: str = "担当課"
+    plan: str = "計画"
+    result: str = "実施"
+    status: str = "進捗状況"
+    budget: str = "予算、補助金等情報"
+    notes: str = "備考"
+    outcome: str = "成果"
+    activities: str = "取り組んだこと"
+    issues: str = "課題"
+    rate: str = "目標達成率"
+
+
+class Plan(Strict):
+    """``plan.yaml``: one municipality's plan for one period.
+
+    ``period_start``/``period_end`` are fiscal years (inclusive). ``evaluation_date``
+    is the date the current results describe (Kama: 令和7年2月10日); the task rate
+    uses the fiscal years up to the one containing it.
+
+    ``notes``: the source's plan-level 備考, verbatim (shown in reports);
+    ``discrepancies``/``transcription_notes``: annotations (not shown).
+    """
+
+    id: Text
+    municipality: Text
+    prefecture: str | None = None
+    title: Text
+    stage: str | None = Field(None, description="e.g. 案, 素案; null = adopted")
+    period_start: FiscalYear
+    period_end: FiscalYear
+    fiscal_year_style: Literal["reiwa", "r", "western"] = "reiwa"
+    evaluation_date: dt.date | None = None
+    published: str | None = None
+    sources: list[SourceDocument]
+    labels: PlanLabels = PlanLabels()
+    categories: list[Category] = empty_list()
+    departments: list[Department] = empty_list()
+    department_groups: list[DepartmentGroup] = empty_list()
+    department_separators: list[str] = Field(default=["・"], description="separators splitting a joint department cell")
+    statuses: list[StatusWord] = empty_list()
+    rating_scale: list[RatingBand] = empty_list(
+        description="percent bands labelling computed rates, highest first; omitted = not declared (lint: no-rating-scale); [] = the source defines none",
+    )
+    grade_scale: GradeScale | None = Field(None, description="an ordinal scale of entered grades (A–D, S/A/B/C, ◎○△×), best first")
+    scoring: ScoringConfig = ScoringConfig()
+    status_snapshots: list[StatusSnapshot] = empty_list()
+    indicators: list[Indicator] = empty_list()
+    visions: list[Vision] = empty_list()
+    glossary: list[GlossaryEntry] = empty_list()
+    predecessors: list[PredecessorPlan] = empty_list()
+    lint: LintConfig = LintConfig()
+    history: list[ChangeRecord] = empty_list(description="reasons for changes to the rating scale or indicators")
+    notes: list[str] = empty_list(description=NOTES_DOC)
+    discrepancies: list[str] = empty_list(description=DISCREPANCIES_DOC)
+    transcription_notes: list[str] = empty_list(description=TRANSCRIPTION_NOTES_DOC)
+
+    @model_validator(mode="after")
+    def _period_order(self) -> Plan:
+        if self.period_end < self.period_start:
+            raise ValueError("period_end is before period_start")
+        return self
+
+    @property
+    def scale_declared(self) -> bool:
+        """True when plan.yaml names a scale: ``rating_scale`` (even ``[]``, the source defines none) or ``grade_scale``."""
+        return "rating_scale" in self.model_fields_set or self.grade_scale is not None
+
+    @property
+    def stage_label(self) -> str | None:
+        """The stage to show after the title, or None when there is none or the title already ends with it (…（案）)."""
+        if not self.stage:
+            return None
+        if self.title.rstrip().endswith((f"（{self.stage}）", f"({self.stage})")):
+            return None
+        return self.stage
+
+    @property
+    def fiscal_years(self) -> list[int]:
+        """The plan's fiscal years in order, e.g. [2024, 2025, 2026]."""
+        return list(range(self.period_start, self.period_end + 1))
+
+
+# --------------------------------------------------------------------------- action
+
+
+class TargetKind(str, Enum):
+    """How a numeric target is scored (DOMAIN.md, evaluation rule 1)."""
+
+    count = "count"  # 8 of 10 回: baseline 0
+    level = "level"  # 交付率 96 % against 80 %: baseline 0
+    increase = "increase"  # +25 % achieved of +30 % targeted
+    multiple = "multiple"  # 2倍: baseline 1
+    per_year = "per_year"  # 30件/年: a rate per fiscal year, then their mean
+    lower_is_better = "lower_is_better"  # 0件: (baseline − actual) / (baseline − target)
+
+
+class Measurement(Strict):
+    """A measured value of a target, with when and where it was measured.
+
+    ``fiscal_year`` is required for ``per_year`` targets; when omitted it is derived
+    from ``date`` (001's 令和8年2月8日 belongs to FY R7).
+    """
+
+    value: float
+    date: dt.date | None = None
+    fiscal_year: FiscalYear | None = None
+    kind: Literal["actual", "forecast", "assumed"] = "actual"
+    source: str | None = None
+    note: str | None = None
+
+
+class TargetSpec(Strict):
+    """The numeric part of a target: ``value`` in ``unit`` of ``kind``, from ``baseline``.
+
+    For ``multiple`` the values are multiples (baseline 1 when omitted); for
+    ``increase`` they are increases (baseline 0); for ``count``/``level``/``per_year``
+    the baseline is 0 when omitted. ``lower_is_better`` needs a baseline.
+    """
+
+    kind: TargetKind
+    value: float
+    unit: str | None = None
+    baseline: float | None = None
+    direction: Literal["higher", "lower"] | None = None
+    comparator: Literal[">=", "=", "<="] | None = None
+    deadline: FiscalYear | None = None
+    metric: str | None = None
+
+    @model_validator(mode="after")
+    def _direction(self) -> TargetSpec:
+        if self.kind is TargetKind.lower_is_better and self.direction == "higher":
+            raise ValueError("a lower_is_better target cannot have direction: higher")
+        return self
+
+
+class Target(Strict):
+    """A target (目標(値)/達成目標): the text as written plus an optional numeric spec and measurements."""
+
+    text: Text
+    panel: str | None = Field(None, description="the target panel's restatement, as written")
+    spec: TargetSpec | None = None
+    measurements: list[Measurement] = empty_list()
+    history: list[ChangeRecord] = empty_list()
+
+
+class YearlyTarget(Strict):
+    """A target for one fiscal year (鹿島市 年次目標, 飯塚市 各年度目標)."""
+
+    fiscal_year: FiscalYear
+    text: Text
+    spec: TargetSpec | None = None
+
+
+class Effect(Strict):
+    """An effect target for one fiscal year: hours saved or money in thousand yen (飯塚市).
+
+    ``raw`` is the cell as written (△480, ▲100, 不明 …); ``value`` the signed number
+    in ``unit`` where the cell holds one; ``meaning`` records what the sign means on
+    this sheet, since △/▲ are used both for savings and for extra work or cost.
+    """
+
+    fiscal_year: FiscalYear
+    kind: Literal["hours", "money"]
+    raw: str
+    value: float | None = None
+    unit: Literal["時間", "千円"] | None = None
+    meaning: Literal["saving", "extra_workload", "cost", "revenue", "reduction", "unknown"] | None = None
+    note: str | None = None
+
+
+class Task(Strict):
+    """One task row of one fiscal year (計画 / 実施 / 進捗状況).
+
+    ``department`` is written as the source writes it (a name, alias or joint form
+    the plan declares); ``progress`` is an explicit percent 0–100; ``result_kind``
+    tells whether ``result`` is an actual, a forecast (見込) or planned (予定/想定).
+    """
+
+    fiscal_year: FiscalYear
+    department: str | None = None
+    plan: str | None = None
+    result: str | None = None
+    result_kind: Literal["actual", "forecast", "planned"] | None = None
+    status: str | None = None
+    progress: Percent | None = None
+    timing: str | None = None
+    note: str | None = None
+
+
+class ScheduleEntry(Strict):
+    """A line of the 実施スケジュール graphic, for one fiscal year or the whole period."""
+
+    fiscal_year: FiscalYear | None = None
+    text: Text
+
+
+class SummaryEvaluation(Strict):
+    """総括評価 (001, method ②): a percent 0–100 entered by the department, with a required reason."""
+
+    percent: Percent
+    reason: Text
+    by: str | None = None
+    date: dt.date | None = None
+
+
+class FinalReport(Strict):
+    """The final report fields of an action (001, 最終進捗率・達成率まとめ方)."""
+
+    outcome: str | None = None
+    activities: list[str] = empty_list()
+    activities_text: str | None = None
+    issues: str | None = None
+
+
+class Source(Strict):
+    """Where an action was transcribed from: seed file and location (sheet, page or lines)."""
+
+    file: Text
+    location: Text
+    note: str | None = None
+
+
+class Action(Strict):
+    """One action (アクション/取組/取組項目): one YAML file under ``actions/``.
+
+    ``id`` is unique within the plan; ``category`` (and ``secondary_categories``)
+    name nodes of the plan's category tree by id, name or alias; ``owners`` are
+    departments as the source writes them. ``status``-bearing rows live in
+    ``tasks``; a plan with no results simply has tasks without a status.
+
+    ``notes``: the sheet's 備考, verbatim (嘉麻市 ≪備考≫; shown in reports);
+    ``discrepancies``/``transcription_notes``: annotations (not shown).
+    """
+
+    id: Text
+    number: int | None = None
+    title: Text
+    title_variants: list[Text] = empty_list()
+    category: Text
+    secondary_categories: list[Text] = empty_list()
+    visions: list[Text] = empty_list()
+    aim: str | None = None
+    approach: str | None = None
+    background: str | None = None
+    references: str | None = None
+    examples: list[Text] = empty_list()
+    target: Target | None = None
+    yearly_targets: list[YearlyTarget] = empty_list()
+    indicators: list[Indicator] = empty_list(description="the action's indicators (成果指標/活動指標/KPI), each with yearly targets and actuals")
+    grades: list[GradeEntry] = empty_list(description="grades entered for the action per fiscal year (plan.yaml grade_scale, applies_to: action)")
+    effects: list[Effect] = empty_list()
+    owners: list[Text] = empty_list()
+    division: str | None = Field(None, description="the 部/局 the plan files the action under, as written (飯塚市 部局名)")
+    related_departments: list[Text] = empty_list()
+    priority: int | None = None
+    tags: list[Text] = empty_list()
+    schedule: list[ScheduleEntry] = empty_list()
+    tasks: list[Task] = empty_list()
+    budget: str | None = None
+    notes: list[str] = empty_list(description=NOTES_DOC)
+    summary_evaluation: SummaryEvaluation | None = None
+    final_report: FinalReport | None = None
+    predecessors: list[Text] = empty_list()
+    sources: list[Source] = Field(min_length=1)
+    discrepancies: list[str] = empty_list(description=DISCREPANCIES_DOC)
+    transcription_notes: list[str] = empty_list(description=TRANSCRIPTION_NOTES_DOC)
+
+    @property
+    def all_indicators(self) -> list[Indicator]:
+        """``indicators`` plus old-shape numeric ``yearly_targets`` read as indicators (:func:`legacy_indicators`)."""
+        return [*self.indicators, *legacy_indicators(self.yearly_targets)]
+
+    def grade_for(self, fiscal_year: int) -> GradeEntry | None:
+        """The action-level grade entered for ``fiscal_year`` (the last one listed), else None."""
+        found = [g for g in self.grades if g.fiscal_year == fiscal_year]
+        return found[-1] if found else None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schemas (draft 2020-12) for ``plan.yaml`` and action files, from the models.
+
+    Keys: ``plan.schema.json`` and ``action.schema.json``. The action ``id``
+    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``).
+    """
+    out = {}
+    for name, model, title in (
+        ("plan.schema.json", Plan, "dxplan plan.yaml"),
+        ("action.schema.json", Action, "dxplan action file (actions/*.yaml)"),
+    ):
+        schema = model.model_json_schema(mode="validation")
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"https://dxplan.invalid/schemas/{name}", **schema}
+        schema["title"] = title
+        if model is Action:
+            idp = schema["properties"]["id"]
+            schema["properties"]["id"] = {"anyOf": [{k: v for k, v in idp.items() if k != "title"}, {"type": "integer"}], "title": idp.get("title", "Id")}
+        out[name] = schema
+    return out

@@ -1,0 +1,231 @@
+"""JSON for ``dxplan status`` and ``dxplan score``: plain dicts built from the results, in one place.
+
+Shares are numbers in 0–100 rounded half-up to two decimals, as the tables and
+the plans print them (:func:`dxplan.status.counts.round_share`). Rates carry the raw
+value rounded to four decimals (``rate``) beside the text shown, one decimal
+half-up (``shown``). Labels and sentences follow ``lang`` through
+:mod:`dxplan.output.wording`.
+"""
+
+from __future__ import annotations
+
+from dxplan.status.counts import Counts, GradeCounts, GradeTable, PlanOverview, StatusResult, YearStatus, round_share
+from dxplan.status.effects import UNITS, EffectSums, EffectSummary
+from dxplan.fiscal import format_fiscal_year
+from dxplan.i18n import t
+from dxplan.model.schema import STATE_ORDER, Plan
+from dxplan.score.actions import NO_SCALE_LABEL, ActionScore, Rate
+from dxplan.score.indicators import IndicatorRow, IndicatorScore
+from . import wording as w
+from .wording import group_label, total_label
+
+
+def counts_dict(c: Counts, key: str, label: str) -> dict:
+    """``{"key", "label", "counts": {state: n}, "shares": {state: pct}, "with_status", "no_status", "unknown", "rows"}``.
+
+    ``shares`` are percents (0–100) rounded half-up to two decimals, None when no row has a status.
+    """
+    shares = {s.value: round_share(c.share(s)) for s in STATE_ORDER}
+    return {
+        "key": key,
+        "label": label,
+        "counts": {s.value: c.states[s] for s in STATE_ORDER},
+        "shares": {k: None if v is None else float(v) for k, v in shares.items()},
+        "with_status": c.with_status,
+        "no_status": c.no_status,
+        "unknown": c.unknown,
+        "rows": c.rows,
+    }
+
+
+def overview_dict(o: PlanOverview, lang: str = "ja") -> dict:
+    """JSON for one plan in the combined view: actions and task rows per state; not evaluated = ``no_status``."""
+    return {
+        "plan": o.plan.id,
+        "municipality": o.plan.municipality,
+        "fiscal_year": o.fiscal_year,
+        "actions": counts_dict(o.actions, o.plan.id, o.plan.municipality),
+        "task_rows": counts_dict(o.rows, "total", total_label(lang)),
+    }
+
+
+def _year_dict(y: YearStatus, style: str, lang: str) -> dict:
+    t, check = y.table, y.check
+    entry = {
+        "fiscal_year": t.fiscal_year,
+        "fiscal_year_label": format_fiscal_year(t.fiscal_year, style),
+        "by": t.by,
+        "total": counts_dict(t.total, "total", total_label(lang)),
+        "groups": [counts_dict(g, g.key, group_label(g, lang)) for g in t.groups] if t.by else [],
+    }
+    if check is not None:
+        entry["source_table"] = {
+            "label": check.snapshot.label,
+            "date": check.snapshot.date.isoformat(),
+            "counts": check.snapshot.counts.model_dump(exclude_none=True),
+            "matches": check.matches,
+            "differences": {k: {"source": a, "computed": b} for k, (a, b) in check.differences.items()},
+        }
+    return entry
+
+
+def status_dict(result: StatusResult, lang: str = "ja") -> dict:
+    """JSON for ``dxplan status``: one entry per fiscal year, with the source's own table beside it;
+    ``grades`` (per year, when the plan declares a grade scale) and ``effects`` (when actions have any)."""
+    plan = result.plan
+    out = {
+        "plan": plan.id,
+        "municipality": plan.municipality,
+        "title": plan.title,
+        "state_words": {s.value: result.state_words[s] for s in STATE_ORDER},
+        "years": [_year_dict(y, plan.fiscal_year_style, lang) for y in result.years],
+    }
+    if result.grades:
+        out["grades"] = [grade_table_dict(g, plan, lang) for g in result.grades]
+    if result.effects is not None:
+        out["effects"] = effects_dict(result.effects)
+    return out
+
+
+def grade_counts_dict(c: GradeCounts, key: str, label: str | None) -> dict:
+    """``{"key", "label", "counts": {grade: n}, "shares": {grade: pct}, "graded", "not_graded", "unknown", "rows"}``;
+    shares are percents (0–100) of the graded rows, half-up to two decimals, None when none is graded."""
+    return {
+        "key": key,
+        "label": label,
+        "counts": dict(c.grades),
+        "shares": {g: None if (v := round_share(c.share(g))) is None else float(v) for g in c.grades},
+        "graded": c.graded,
+        "not_graded": c.not_graded,
+        "unknown": c.unknown,
+        "rows": c.rows,
+    }
+
+
+def grade_table_dict(g: GradeTable, plan: Plan, lang: str = "ja") -> dict:
+    """JSON for one fiscal year's grade counts: the scale (grade, meaning, best first), total and groups."""
+    scale = plan.grade_scale
+    return {
+        "fiscal_year": g.fiscal_year,
+        "fiscal_year_label": format_fiscal_year(g.fiscal_year, plan.fiscal_year_style),
+        "applies_to": g.applies_to,
+        "by": g.by,
+        "scale": [{"grade": x.grade, "meaning": x.meaning} for x in scale.grades] if scale else [],
+        "total": grade_counts_dict(g.total, "total", total_label(lang)),
+        "groups": [grade_counts_dict(c, c.key, c.label) for c in g.groups],
+    }
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+def effect_sums_dict(e: EffectSums, years: list[int]) -> dict:
+    """``{kind: {meaning: {"by_year": {fy: sum}, "total", "cells"}}, "text_cells": {kind: n}}``, never netted across meanings."""
+    out: dict = {}
+    for kind, meaning in e.keys():
+        per = e.values[(kind, meaning)]
+        out.setdefault(kind, {})[meaning] = {
+            "by_year": {str(fy): _num(per[fy]) for fy in years if fy in per},
+            "total": _num(e.total(kind, meaning)),
+            "cells": e.cells[(kind, meaning)],
+        }
+    out["text_cells"] = dict(sorted(e.text_cells.items()))
+    return out
+
+
+def effects_dict(summary: EffectSummary) -> dict:
+    """JSON for the plan's effect sums: units, fiscal years, total, per 部 and per action (see :mod:`dxplan.status.effects`)."""
+    years = summary.years
+    return {
+        "units": dict(UNITS),
+        "years": years,
+        "total": effect_sums_dict(summary.total, years),
+        "by_division": [
+            {"key": k, "label": summary.division_names.get(k, k), **effect_sums_dict(v, years)} for k, v in summary.by_division.items()
+        ],
+        "by_action": [{"id": k, **effect_sums_dict(v, years)} for k, v in summary.by_action.items()],
+    }
+
+
+def rate_dict(r: Rate, lang: str = "ja") -> dict:
+    """``{"method", "status", "rate" (raw %, four decimals), "shown" (one decimal, text), "reason", "explain": [...]}``."""
+    return {
+        "method": r.method.value,
+        "status": r.status.value,
+        "rate": None if r.value is None else round(r.value, 4),
+        "shown": r.shown,
+        "reason": w.core_text(r.reason, lang) if r.reason else None,
+        "explain": [w.core_text(line, lang) for line in r.explain],
+    }
+
+
+def score_label_text(label: str, lang: str) -> str:
+    """An action's label for output: the plan's own word, or "no scale declared" worded in ``lang``."""
+    return t(lang, "no scale declared") if label == NO_SCALE_LABEL else label
+
+
+def score_dict(s: ActionScore, lang: str = "ja") -> dict:
+    """JSON for one action's score: deciding method, rate (raw, four decimals), shown, label, state, interim,
+    reference rates and each indicator's rates (``indicators``)."""
+    out = {
+        "id": s.action_id,
+        "title": s.title,
+        "state": s.state.value,
+        "deciding": None if s.deciding is None else s.deciding.value,
+        "rate": None if s.rate is None else round(s.rate.value, 4),
+        "shown": None if s.rate is None else s.rate.shown,
+        "label": score_label_text(s.label, lang),
+        "references": {k.value: rate_dict(v, lang) for k, v in s.references.items()},
+    }
+    if s.rate is not None and s.rate.interim:
+        out["interim"] = True
+    if s.indicators:
+        out["indicators"] = [indicator_dict(i, lang) for i in s.indicators]
+    return out
+
+
+def indicator_dict(s: IndicatorScore, lang: str = "ja") -> dict:
+    """JSON for one indicator: its shape, overall rate (:func:`rate_dict` plus ``interim``), and per fiscal year the
+    target, actual (with kind), rate (raw, four decimals; None = no actual yet or no target), status and grade."""
+    ind = s.indicator
+    overall = rate_dict(s.overall, lang)
+    overall["interim"] = s.overall.interim
+    return {
+        "id": ind.id,
+        "name": ind.name,
+        "kind": ind.kind,
+        "unit": ind.unit,
+        "measure": ind.measure,
+        "direction": ind.direction,
+        "accumulation": ind.accumulation,
+        "baseline": None if ind.baseline is None else ind.baseline.value,
+        "final_target": ind.target_value,
+        "deadline": ind.final_deadline,
+        "overall": overall,
+        "years": [
+            {
+                "fiscal_year": y.fiscal_year,
+                "target": y.target,
+                "target_text": y.target_text,
+                "actual": None if y.actual is None else y.actual.value,
+                "actual_kind": None if y.actual is None else y.actual.kind,
+                "rate": None if y.rate is None else round(y.rate, 4),
+                "shown": y.shown,
+                "status": y.status.value,
+                "interim": y.interim,
+                "grade": s.grades.get(y.fiscal_year),
+            }
+            for y in s.years
+        ],
+    }
+
+
+def indicator_rows_dict(plan: Plan, fiscal_year: int, rows: list[IndicatorRow], lang: str = "ja") -> dict:
+    """JSON for ``status --by indicator``: the year and one entry per indicator (``action`` None = plan level)."""
+    return {
+        "plan": plan.id,
+        "fiscal_year": fiscal_year,
+        "fiscal_year_label": format_fiscal_year(fiscal_year, plan.fiscal_year_style),
+        "indicators": [{"action": r.action_id, **indicator_dict(r.score, lang)} for r in rows],
+    }

@@ -1,0 +1,167 @@
+"""The context of an action sheet's indicator block (templates ``_indicators.html.j2`` / ``_indicators.md.j2``).
+
+Arranges results computed elsewhere (:class:`dxplan.score.actions.ActionScore` with its indicator scores,
+the action's yearly targets and effects) into plain dicts with every word already worded for
+``lang``; no figure is computed here except the sums of one action's effects per fiscal year and
+meaning (:mod:`dxplan.status.effects`, never netted). Rates are shown to one decimal (``80.0%``); a year
+with a target and no actual reads "no actual yet", never 0 %.
+"""
+
+from __future__ import annotations
+
+from dxplan.status.effects import EffectSums
+from dxplan.fiscal import FiscalYearText
+from dxplan.i18n import N_, t
+from dxplan.output.wording import EFFECT_KINDS, core_text, effect_unit
+from dxplan.model.schema import Action, Indicator, Plan
+from dxplan.score.rates import RateStatus
+from dxplan.score.actions import ActionScore
+from dxplan.score.indicators import IndicatorScore
+
+_MEANING = {
+    "saving": N_("saving"), "extra_workload": N_("extra workload"), "cost": N_("cost"), "revenue": N_("revenue"),
+    "reduction": N_("reduction"), "unknown": N_("unknown"), "unspecified": N_("meaning not recorded"),
+}
+_KIND = EFFECT_KINDS
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def indicator_entry(plan: Plan, s: IndicatorScore, lang: str = "ja") -> dict:
+    """One indicator, worded: ``{"id", "name", "unit", "baseline", "final", "cells": [per fiscal year of the plan:
+    {"target", "target_text", "actual", "rate", "bar", "grade"}], "overall"}``. A year with a target and no actual
+    reads "no actual yet", never 0 %; a final target given only as text (上昇) is shown as written."""
+    years = plan.fiscal_years
+    style = plan.fiscal_year_style
+    ind = s.indicator
+    unit = ind.unit or ""
+    cells = []
+    for fy in years:
+        y = next((x for x in s.years if x.fiscal_year == fy), None)
+        if y is None:
+            cells.append({"target": "—", "target_text": None, "actual": "—", "rate": "—", "bar": 0, "grade": s.grades.get(fy)})
+            continue
+        if y.status is RateStatus.ok:
+            rate = f"{y.shown}%"
+        elif y.status is RateStatus.insufficient_data:
+            rate = t(lang, "no actual yet")
+        else:
+            rate = "—"
+        actual = "—" if y.actual is None else f"{_num(y.actual.value)}{unit}" + (t(lang, " (forecast)") if y.actual.kind == "forecast" else "")
+        target = "—" if y.target is None else f"{_num(y.target)}{unit}"
+        cells.append({
+            "target": target,
+            "target_text": y.target_text if y.target_text and y.target_text != target else None,
+            "actual": actual,
+            "rate": rate,
+            "bar": 0 if y.rate is None else max(0, min(100, round(y.rate))),
+            "grade": s.grades.get(fy),
+        })
+    o = s.overall
+    overall = (f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")) if o.status is RateStatus.ok else (core_text(o.reason, lang) if o.reason else "—")
+    final = None
+    if ind.target_value is not None or ind.target_text:
+        final = ind.target_text or f"{_num(ind.target_value)}{unit}"
+        if ind.deadline is not None:
+            final += t(lang, " ({text})", text=FiscalYearText(ind.deadline, style)(lang))
+    return {
+        "id": ind.id,
+        "name": ind.name,
+        "unit": unit,
+        "baseline": None if ind.baseline is None else f"{_num(ind.baseline.value)}{unit}"
+        + (t(lang, " ({text})", text=FiscalYearText(ind.baseline.fiscal_year, style)(lang)) if ind.baseline.fiscal_year else ""),
+        "final": final,
+        "cells": cells,
+        "overall": overall,
+    }
+
+
+def _labels(lang: str) -> dict[str, str]:
+    return {
+        "yearly_targets": t(lang, "yearly targets"),
+        "indicators": t(lang, "indicators"),
+        "indicator": t(lang, "indicator"),
+        "unit": t(lang, "unit"),
+        "baseline": t(lang, "baseline"),
+        "final": t(lang, "final target"),
+        "target": t(lang, "target"),
+        "actual": t(lang, "actual"),
+        "rate": t(lang, "rate"),
+        "grade": t(lang, "grade"),
+        "overall": t(lang, "overall"),
+        "effects": t(lang, "effect targets"),
+        "meaning": t(lang, "sign meaning"),
+        "effect_kind": t(lang, "kind of effect"),
+        "fiscal_year": t(lang, "fiscal year"),
+        "text_effects": t(lang, "cells without a number"),
+        "plan_indicators": t(lang, "plan-level indicators"),
+    }
+
+
+def plan_indicators_view(plan: Plan, scores: list[IndicatorScore], lang: str = "ja") -> dict | None:
+    """The plan-level indicators (飯塚市's 成果指標) for the report's summary: ``{"labels", "years", "indicators":
+    [:func:`indicator_entry`]}``; None when the plan has none. ``scores``: :attr:`dxplan.report.figures.ReportFigures.plan_indicators`."""
+    if not scores:
+        return None
+    return {
+        "labels": _labels(lang),
+        "years": [FiscalYearText(fy, plan.fiscal_year_style)(lang) for fy in plan.fiscal_years],
+        "indicators": [indicator_entry(plan, s, lang) for s in scores],
+    }
+
+
+def indicator_summary(plan: Plan, ind: Indicator, lang: str = "ja") -> str:
+    """An indicator in one line for a table cell: its id and name, then its final target (else its last yearly
+    target) as written, with the year it is due: ``K1 オンラインで申請できる手続の数: 80手続（令和8年度）``."""
+    unit = ind.unit or ""
+    target = ind.target_text or (None if ind.target_value is None else f"{_num(ind.target_value)}{unit}")
+    due = ind.deadline
+    if target is None:
+        written = [x for x in ind.targets if x.value is not None or x.text]
+        if written:
+            last = max(written, key=lambda x: x.fiscal_year)
+            target, due = last.text or f"{_num(last.value)}{unit}", last.fiscal_year
+    head = f"{ind.id} {ind.name}"
+    if target is None:
+        return head
+    due_text = t(lang, " ({text})", text=FiscalYearText(due, plan.fiscal_year_style)(lang)) if due is not None else ""
+    return f"{head}: {target}{due_text}"
+
+
+def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str = "ja") -> dict | None:
+    """``{"labels", "years", "indicators", "effects", "text_effects"}`` for one action sheet; None when the action
+    has no indicator or effect (the block is then left out). The yearly targets as written (年次目標) are in the
+    sheet's overview table (:func:`dxplan.report.pages.sheet_view`), not here."""
+    years = plan.fiscal_years
+    style = plan.fiscal_year_style
+
+    def fy_text(fy: int) -> str:
+        return FiscalYearText(fy, style)(lang)
+
+    indicators = [indicator_entry(plan, x, lang) for x in score.indicators]
+    sums = EffectSums()
+    for e in action.effects:
+        sums.add(e.kind, e.meaning, e.fiscal_year, e.value)
+    effects = [
+        {
+            "what": t(lang, _KIND[k]) + t(lang, " ({text})", text=effect_unit(k, lang)),
+            "meaning": t(lang, _MEANING[m]),
+            "cells": [_num(sums.values[(k, m)].get(fy)) if fy in sums.values[(k, m)] else "—" for fy in years],
+            "raw": [", ".join(e.raw for e in action.effects if e.kind == k and (e.meaning or "unspecified") == m and e.fiscal_year == fy) for fy in years],
+        }
+        for k, m in sums.keys()
+    ]
+    text_effects = [f"{fy_text(e.fiscal_year)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
+    if not (indicators or effects or text_effects):
+        return None
+    return {
+        "labels": _labels(lang),
+        "years": [fy_text(fy) for fy in years],
+        "indicators": indicators,
+        "effects": effects,
+        "text_effects": text_effects,
+    }

@@ -1,0 +1,324 @@
+"""The parts of the council report, each a plain dict for the templates: summary, sections by category,
+department pages, action sheets and the audit appendix.
+
+Source fields only in the body: the source's own 備考 (``notes``) is shown; our annotations
+(``transcription_notes``, ``discrepancies``, ``sources`` with file names and locations) and lint findings
+go to the appendix, built only with ``audit``. Empty fields are left out (no 未記入). Figures come from
+:class:`dxplan.report.figures.ReportFigures`; words from :mod:`dxplan.output.wording` and the gettext catalogue.
+"""
+
+from __future__ import annotations
+
+from dxplan.status.counts import share_text
+from .figures import Attention, DepartmentFigures, ReportFigures
+from dxplan.i18n import t
+from .indicators import indicator_summary, sheet_indicators
+from dxplan.model.schema import STATE_ORDER, Action, Task
+from dxplan.problems import Problem
+from .common import date_label, fy_label, label_class, stacked_chart, states_line
+from dxplan.score.actions import Method, RateStatus, ScoreState
+from dxplan.output import wording as w
+
+
+def problem_line(p: Problem, lang: str) -> str:
+    """A lint finding with its rule id and file position (appendix and ``--audit`` only)."""
+    return f"{p.severity} {p.rule} ({p.path.name}:{p.line}): {p.message(lang)}"
+
+
+def _result_kind(kind: str | None, lang: str) -> str | None:
+    words = {"actual": t(lang, "actual"), "forecast": t(lang, "forecast"), "planned": t(lang, "planned")}
+    return words.get(kind) if kind else None
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def summary_view(f: ReportFigures, anchors: dict[str, str], audit: bool, lang: str) -> dict:
+    """The one-page summary: status per fiscal year, the label split, what needs attention (grouped by reason)
+    and, for a plan without results, its tasks planned per year. ``has_status``: some year has a task row with a
+    status; ``focus_line``: which fiscal year is current when the plan gives no evaluation date (else None).
+
+    ``{"years": [{"label", "cells": [count (share)], "without", "rows", "empty"}], "has_status", "focus_line", "has_results",
+    "attention": [{"reason", "actions": [{"id", "title", "anchor", "label", "label_class"}]}], "attention_count",
+    "planned": [{"label", "rows", "actions"}]}``.
+    """
+    years = []
+    for y in f.status.years:
+        c = y.table.total
+        years.append({
+            "label": fy_label(f.plan, y.fiscal_year, lang),
+            "cells": [f"{c.states[s]} ({share_text(c.share(s))})" if c.with_status else "—" for s in STATE_ORDER],
+            "with_status": c.with_status,
+            "without": c.without,
+            "rows": c.rows,
+            "empty": c.with_status == 0,
+        })
+    groups: dict[str, dict] = {}
+    for a in f.attention:
+        reason = _attention_reason(a, lang)
+        if reason is None and not (audit and a.problems):
+            continue
+        if reason is None:
+            reason = t(lang, "lint findings (see the appendix)")
+        g = groups.setdefault(reason, {"reason": reason, "actions": []})
+        g["actions"].append(_action_ref(f, a.action, anchors, lang))
+    planned = []
+    for fy in f.years:
+        rows = [task for a in f.actions for task in a.tasks if task.fiscal_year == fy]
+        acts = {a.id for a in f.actions for task in a.tasks if task.fiscal_year == fy}
+        planned.append({"label": fy_label(f.plan, fy, lang), "rows": len(rows), "actions": len(acts)})
+    items = list(groups.values())
+    return {
+        "years": years,
+        "has_status": any(not y["empty"] for y in years),
+        "focus_line": w.focus_line(f.focus, fy_label(f.plan, f.focus.fiscal_year, lang), lang),
+        "has_results": f.has_results,
+        "attention": items,
+        "attention_count": sum(len(g["actions"]) for g in items),
+        "planned": planned,
+        "with_targets": sum(1 for a in f.actions if a.target is not None),
+        "with_yearly_targets": sum(1 for a in f.actions if a.yearly_targets),
+    }
+
+
+def _attention_reason(a: Attention, lang: str) -> str | None:
+    s = a.score
+    if a.low_label:
+        return t(lang, "labelled {label}", label=s.label)
+    if s.state is ScoreState.insufficient_data:
+        return t(lang, "not evaluated: the data for a rate is incomplete (each sheet says what is missing)")
+    if s.state is ScoreState.not_evaluated:
+        return t(lang, "not evaluated: no measurement, summary evaluation or task status")
+    return None
+
+
+def _action_ref(f: ReportFigures, a: Action, anchors: dict[str, str], lang: str) -> dict:
+    s = f.scores[a.id]
+    return {
+        "id": a.id, "title": a.title, "anchor": anchors[a.id],
+        "rate": f"{s.rate.shown}%" if s.rate else None,
+        "label": w.score_label(s, lang), "label_class": label_class(f.plan, s),
+    }
+
+
+# --------------------------------------------------------------------------- by category
+
+
+def category_sections(f: ReportFigures, anchors: dict[str, str], lang: str) -> list[dict]:
+    """One section per top-level category, in the plan's order: ``{"id", "name", "anchor", "description",
+    "actions": [row]}``; each row ``{"id", "title", "anchor", "sub", "rate", "label", "label_class", "method",
+    "references", "target", "years"}``. Actions whose category the plan does not declare come last."""
+    tops: dict[str, dict] = {}
+    for ref in f.index.category_nodes():
+        if ref.top is None or ref.top is ref.node:
+            node = ref.node
+            tops[node.id] = {"id": node.id, "name": node.name, "anchor": f"cat-{len(tops) + 1}", "description": node.description, "actions": []}
+    other = {"id": "", "name": t(lang, "(no category)"), "anchor": "cat-other", "description": None, "actions": []}
+    for a in f.actions:
+        ref = f.index.category(a.category)
+        top = tops.get((ref.top or ref.node).id) if ref else None
+        sub = ref.node if ref and ref.node is not (ref.top or ref.node) else None
+        (top or other)["actions"].append(_category_row(f, a, anchors, f"{sub.id} {sub.name}" if sub else "", lang))
+    return [s for s in [*tops.values(), other] if s["actions"]]
+
+
+def _category_row(f: ReportFigures, a: Action, anchors: dict[str, str], sub: str, lang: str) -> dict:
+    s = f.scores[a.id]
+    row = _action_ref(f, a, anchors, lang)
+    row |= {
+        "sub": sub,
+        "rate": w.rate_text(s.rate),
+        "method": w.method_label(s.deciding, lang, f.plan),
+        "references": [{"heading": w.method_heading(m, lang), "text": w.reference_cell(s.references[m], lang)} for m in Method],
+        "target": target_cell(f, a, lang),
+        "owners": w.sep(lang).join(a.owners),
+    }
+    return row
+
+
+def target_cell(f: ReportFigures, a: Action, lang: str = "ja") -> str | None:
+    """The target column of the category and department tables: the action's headline target as written; for an
+    action measured by indicators instead, one line per indicator (:func:`dxplan.report.indicators.indicator_summary`)."""
+    if a.target is not None:
+        return a.target.text
+    return "\n".join(indicator_summary(f.plan, i, lang) for i in a.all_indicators) or None
+
+
+def targets_shown(f: ReportFigures) -> bool:
+    """Whether the tables need a target column: some action has a headline target or an indicator."""
+    return any(a.target is not None or a.all_indicators for a in f.actions)
+
+
+# --------------------------------------------------------------------------- departments
+
+
+def department_pages(f: ReportFigures, anchors: dict[str, str], lang: str) -> list[dict]:
+    """One page per department with actions: ``{"name", "anchor", "chart" (its task rows' states per focus
+    year, or None), "actions": [{"id", "title", "anchor", "owner", "rows", "statuses", "rate", "label", ...}]}``."""
+    pages = []
+    words = f.status.state_words
+    for i, d in enumerate(f.departments, 1):
+        bars = [(fy_label(f.plan, fy, lang), d.counts[fy]) for fy in f.focus_years if d.counts[fy].with_status]
+        chart = stacked_chart(f"chart-dept-{i}", t(lang, "status of the department's task rows"), bars, words, lang) if bars else None
+        pages.append({
+            "name": d.name,
+            "anchor": f"dept-{i}",
+            "chart": chart,
+            "summary": _dept_summary(f, d, lang),
+            "actions": [
+                _action_ref(f, da.action, anchors, lang) | {
+                    "owner": da.owner,
+                    "rows": da.rows,
+                    "statuses": [states_line(da.counts[fy], words, lang) for fy in f.focus_years] if f.has_results else [],
+                    "target": target_cell(f, da.action, lang),
+                }
+                for da in d.actions
+            ],
+        })
+    return pages
+
+
+def _dept_summary(f: ReportFigures, d: DepartmentFigures, lang: str) -> str:
+    owned = sum(1 for da in d.actions if da.owner)
+    rows = sum(da.rows for da in d.actions)
+    return t(lang, "{n} actions ({owned} as owner), {rows} task rows", n=len(d.actions), owned=owned, rows=rows)
+
+
+# --------------------------------------------------------------------------- action sheets
+
+
+def _task_groups(f: ReportFigures, a: Action, lang: str) -> list[dict]:
+    """The task tables of a sheet, compact: consecutive years whose rows carry no result or status and repeat the
+    same (department, plan, timing) are shown once under all their years; a result repeated on consecutive rows is
+    shown once (``span`` rows)."""
+    groups: list[dict] = []
+    for fy in f.years:
+        rows = [task for task in a.tasks if task.fiscal_year == fy]
+        if not rows:
+            continue
+        bare = all(not (x.result or x.status or x.progress is not None) for x in rows)
+        key = [(x.department, x.plan, x.timing, x.note) for x in rows]
+        last = groups[-1] if groups else None
+        if bare and last and last["bare"] and last["key"] == key:
+            last["years"].append(fy)
+            continue
+        groups.append({"years": [fy], "bare": bare, "key": key, "rows": _task_rows(rows, lang)})
+    for g in groups:
+        g["label"] = w.sep(lang).join(fy_label(f.plan, fy, lang) for fy in g["years"])
+        del g["key"]
+    return groups
+
+
+def _task_rows(rows: list[Task], lang: str) -> list[dict]:
+    out: list[dict] = []
+    owner: dict | None = None
+    for x in rows:
+        kind = _result_kind(x.result_kind, lang)
+        row = {
+            "department": x.department, "plan": x.plan, "timing": x.timing, "note": x.note,
+            "result": x.result, "result_kind": kind,
+            "status": x.status, "progress": None if x.progress is None else f"{x.progress:g}%", "span": 1,
+        }
+        if owner is not None and x.result and owner["result"] == x.result and owner["result_kind"] == kind:
+            owner["span"] += 1
+            row["span"] = 0
+        else:
+            owner = row
+        out.append(row)
+    return out
+
+
+def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> dict:
+    """One action sheet (001, 最終進捗率・達成率まとめ方), source fields only and empty fields left out:
+    ``{"id", "anchor", "title", "category", "owners", "overview": [{"heading", "text"|"entries"}], "rate", "label",
+    "label_class", "method", "evaluated", "final", "task_groups", "explain", "decision", "notes", "summary_evaluation"}``."""
+    s = f.scores[a.id]
+    target = None
+    if a.target is not None:
+        target = a.target.text
+        if a.target.panel and a.target.panel != a.target.text:
+            target += "\n" + a.target.panel
+    overview = [
+        {"heading": L["aim"], "text": a.aim},
+        {"heading": L["approach"], "text": a.approach},
+        {"heading": L["background"], "text": a.background},
+        {"heading": L["target"], "text": target},
+        {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year, lang)}: {y.text}" for y in a.yearly_targets]},
+        {"heading": L["schedule"], "entries": [(f"{fy_label(f.plan, e.fiscal_year, lang)}: " if e.fiscal_year else "") + e.text for e in a.schedule]},
+        {"heading": L["budget"], "text": a.budget},
+    ]
+    fr = a.final_report
+    activities = (list(fr.activities) + ([fr.activities_text] if fr.activities_text else [])) if fr else []
+    final = [
+        {"heading": L["outcome"], "text": fr.outcome if fr else None},
+        {"heading": L["activities"], "entries": activities},
+        {"heading": L["issues"], "text": fr.issues if fr else None},
+    ]
+    se = a.summary_evaluation
+    explain = [
+        {
+            "method": w.method_label(m, lang, f.plan),
+            "deciding": m == s.deciding,
+            "value": w.rate_value(r, lang),
+            "ok": r.status is RateStatus.ok,
+            "lines": [w.core_text(line, lang) for line in r.explain],
+        }
+        for m, r in s.references.items()
+        if r.status is not RateStatus.not_applicable
+    ]
+    return {
+        "id": a.id,
+        "anchor": anchor,
+        "number": a.number,
+        "title": a.title,
+        "category": _category_path(f, a.category),
+        "owners": w.sep(lang).join(a.owners) if a.owners else None,
+        "overview": [{"text": None, "entries": []} | o for o in overview if o.get("text") or o.get("entries")],
+        "evaluated": f.has_results or s.state is ScoreState.evaluated,
+        "rate": f"{s.rate.shown}%" if s.rate else None,
+        "label": w.score_label(s, lang),
+        "label_class": label_class(f.plan, s),
+        "method": None if s.deciding is None else w.method_label(s.deciding, lang, f.plan),
+        "summary_evaluation": None if se is None else {"percent": f"{se.percent:g}%", "reason": se.reason, "date": date_label(f.plan, se.date, lang)},
+        "final": [{"text": None, "entries": []} | x for x in final if x.get("text") or x.get("entries")],
+        "task_groups": _task_groups(f, a, lang),
+        "explain": explain,
+        "decision": w.decision_line(s, lang, f.plan),
+        "notes": list(a.notes),
+        "indicators": sheet_indicators(f.plan, a, s, lang),
+    }
+
+
+def _category_path(f: ReportFigures, written: str) -> str:
+    ref = f.index.category(written)
+    if ref is None:
+        return written
+    if ref.top is ref.node or ref.top is None:
+        return f"{ref.node.id} {ref.node.name}"
+    return f"{ref.top.id} {ref.top.name} / {ref.node.id} {ref.node.name}"
+
+
+# --------------------------------------------------------------------------- audit appendix
+
+
+def appendix_view(f: ReportFigures, anchors: dict[str, str], lang: str) -> dict:
+    """The ``--audit`` appendix: the plan's source files, its annotations and lint findings, then per action
+    (those with any) its sources (file and location), transcription notes, discrepancies and lint findings."""
+    plan = f.plan
+    actions = []
+    for a in f.actions:
+        problems = [problem_line(p, lang) for p in f.action_problems.get(a.id, [])]
+        actions.append({
+            "id": a.id, "title": a.title, "anchor": anchors[a.id] + "-audit", "sheet": anchors[a.id],
+            "sources": [{"file": s.file, "location": s.location, "note": s.note} for s in a.sources],
+            "transcription_notes": list(a.transcription_notes),
+            "discrepancies": list(a.discrepancies),
+            "problems": problems,
+        })
+    return {
+        "sources": [{"file": s.file, "title": s.title, "date": date_label(plan, s.date, lang), "note": s.note} for s in plan.sources],
+        "transcription_notes": list(plan.transcription_notes),
+        "discrepancies": list(plan.discrepancies),
+        "problems": [problem_line(p, lang) for p in f.plan_problems],
+        "actions": actions,
+    }

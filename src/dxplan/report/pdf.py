@@ -1,0 +1,43 @@
+"""The PDF report: the HTML report printed by WeasyPrint through its print stylesheet (``report.css``).
+
+A4, page numbers and running header from ``@page`` margin boxes, contents with page numbers
+(``target-counter``), bookmarks from the h1–h3 headings (``bookmark-level``), fonts embedded as
+subsets by WeasyPrint (Noto Sans CJK JP from the system, Debian ``fonts-noto-cjk``), text selectable.
+WeasyPrint needs the system libraries Pango and HarfBuzz (Debian: ``libpango-1.0-0``,
+``libpangoft2-1.0-0``, ``libharfbuzz-subset0``); ``.ci/run`` installs them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dxplan.files.atomic import write_atomic
+from dxplan.i18n import t
+
+
+class PdfError(Exception):
+    """WeasyPrint is missing (or its system libraries are) or could not write the PDF; ``str()`` says which."""
+
+
+def html_to_pdf(html: str, lang: str = "ja") -> bytes:
+    """The PDF bytes of ``html`` (a self-contained document: no external resources are fetched).
+
+    Raises :class:`PdfError` when WeasyPrint or its system libraries cannot be loaded.
+    """
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: a missing shared library (libpango, libharfbuzz)
+        raise PdfError(t(lang, "PDF output needs WeasyPrint and its system libraries (Pango, HarfBuzz): {error}", error=exc)) from None
+
+    def refuse(url: str, *args, **kwargs):
+        raise ValueError(f"external resource refused: {url}")
+
+    return HTML(string=html, url_fetcher=refuse, base_url=".").write_pdf()
+
+
+def write_pdf(html: str, target: Path, lang: str = "ja") -> None:
+    """Print ``html`` to ``target`` through the one atomic writer (:func:`dxplan.files.atomic.write_atomic`),
+    so a failed run never leaves a half-written PDF. Raises :class:`PdfError` or OSError."""
+    data = html_to_pdf(html, lang)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, data)

@@ -1,0 +1,520 @@
+"""Starting a plans repository (``dxplan init``): plan.yaml, actions/, schemas, CI and a README.
+
+Pure functions build what is written; :func:`write_files` writes it, atomically and never over an
+existing file unless asked (``force``). The files of a new plans repository::
+
+    DIR/plan.yaml                       the plan (this module builds it from a PlanSpec)
+    DIR/actions/.gitkeep                actions go here (``dxplan new DIR``)
+    DIR/schemas/{plan,action}.schema.json   the editor schemas (packaged with dxplan)
+    DIR/.pre-commit-config.yaml         dxplan-lint and dxplan-fmt, pinned to a dxplan revision
+    DIR/.github/workflows/dxplan.yml    CI: lint with annotations, goalpost guard, fmt --check,
+                                        SARIF, and the plan diff as a pull-request comment
+    DIR/README.md                       how the office works with it
+
+The repository is the plan folder: ``dxplan lint .``, ``dxplan status .`` work from its top.
+Fields the office must still fill in hold :data:`PLACEHOLDER`; every such field is listed in
+:attr:`InitResult.to_edit` so the command can say what to edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import jinja2
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from dxplan import __version__, shipped
+from dxplan.fiscal import FiscalYearError, fiscal_year_of, format_fiscal_year, parse_fiscal_year
+from dxplan.i18n import N_
+from dxplan.files.atomic import write_atomic
+from dxplan.files.atomic import create_exclusive as _create_exclusive
+from dxplan.files.fmt import MODELINE, SCHEMA_FILES, format_text
+from dxplan.model.schema import DEFAULT_RATING_SCALE, Plan, RatingBand, State, StatusWord
+from dxplan.files.layout import PLAN_FILE
+
+#: What a field the office must still fill in holds (``grep -rn 要記入 .`` finds them all).
+PLACEHOLDER = "（要記入）"
+
+#: Used in the CI files when the dxplan repository and revision to pin are not known.
+REPO_PLACEHOLDER = "https://github.com/YOUR-ORG/dxplan"
+REV_PLACEHOLDER = "TAG-OR-COMMIT"
+
+STARTER_DIR = Path(__file__).resolve().parent / "starter"
+
+PresetName = Literal["kama", "grades"]
+
+
+class ScaffoldError(ValueError):
+    """A value given to init or new that cannot make a valid plan or action (usage error, exit 2).
+
+    ``msgid`` and ``params`` are the message for :func:`dxplan.i18n.t`.
+    """
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid = msgid
+        self.params = params
+
+
+class FilesExist(Exception):
+    """Files that would be overwritten; nothing was written. ``paths`` are relative to the folder."""
+
+    def __init__(self, paths: list[str]) -> None:
+        super().__init__(", ".join(paths))
+        self.paths = paths
+
+
+# --------------------------------------------------------------------------- presets
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Status words, rating scale and labels of a plan style.
+
+    ``kama``: 嘉麻市's words (未着手 0 % / 検討中 / 進捗中 / 完了 100 %) and its rating scale
+    (達成 ≥ 100, ほぼ達成 ≥ 90, 概ね達成 ≥ 80, やや未達 ≥ 60, 課題あり), source 001 表記方法.
+    ``grades``: an A–D grade scale (A ≥ 100, B ≥ 80, C ≥ 60, D below) with the words
+    未着手 / 準備中 / 実施中 / 完了; the grades are the plan's rating labels.
+    """
+
+    statuses: tuple[StatusWord, ...]
+    rating_scale: tuple[RatingBand, ...]
+    rate_label: str
+    comment: str
+
+
+PRESETS: dict[str, Preset] = {
+    "kama": Preset(
+        statuses=(
+            StatusWord(word="未着手", state=State.not_started, progress=0),
+            StatusWord(word="検討中", state=State.considering),
+            StatusWord(word="進捗中", state=State.in_progress),
+            StatusWord(word="完了", state=State.done, progress=100),
+        ),
+        rating_scale=tuple(DEFAULT_RATING_SCALE),
+        rate_label="目標達成率",
+        comment="嘉麻市方式: 進捗状況 未着手/検討中/進捗中/完了, 評価 達成・ほぼ達成・概ね達成・やや未達・課題あり",
+    ),
+    "grades": Preset(
+        statuses=(
+            StatusWord(word="未着手", state=State.not_started, progress=0),
+            StatusWord(word="準備中", state=State.considering),
+            StatusWord(word="実施中", state=State.in_progress),
+            StatusWord(word="完了", state=State.done, progress=100),
+        ),
+        rating_scale=(
+            RatingBand(label="A", min=100),
+            RatingBand(label="B", min=80),
+            RatingBand(label="C", min=60),
+            RatingBand(label="D", min=None),
+        ),
+        rate_label="評価",
+        comment="A–D 評価: A 達成率100%以上, B 80%以上, C 60%以上, D 60%未満",
+    ),
+}
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass
+class CategorySpec:
+    """One category of the tree: ``parent`` is the id of its parent category, or None (top level)."""
+
+    id: str
+    name: str
+    parent: str | None = None
+
+
+@dataclass
+class PlanSpec:
+    """Everything ``dxplan init`` asks for. ``None`` (or an empty list) means: use a placeholder.
+
+    Fiscal years are Western start years (2024 = 令和6年度); ``statuses`` and ``rating_scale``
+    default to the preset's.
+    """
+
+    id: str
+    municipality: str | None = None
+    prefecture: str | None = None
+    title: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    evaluation_date: dt.date | None = None
+    categories: list[CategorySpec] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    statuses: list[StatusWord] = field(default_factory=list)
+    rating_scale: list[RatingBand] = field(default_factory=list)
+    preset: PresetName = "kama"
+
+
+def parse_categories(values: list[str]) -> list[CategorySpec]:
+    """``["I=くらし", "I-1=窓口", "しごと"]`` → category specs.
+
+    ``ID=NAME`` gives the id; a bare ``NAME`` gets the next number as id. A category goes under
+    the category whose id, followed by ``-``, starts its id (``I-1`` under ``I``).
+    Raises :class:`ScaffoldError` for an empty name or a repeated id.
+    """
+    out: list[CategorySpec] = []
+    seen: set[str] = set()
+    for raw in values:
+        for item in (s.strip() for s in raw.split(",")):
+            if not item:
+                continue
+            cid, sep, name = item.partition("=")
+            cid, name = (cid.strip(), name.strip()) if sep else (str(sum(1 for c in out if c.parent is None) + 1), cid.strip())
+            if not cid or not name:
+                raise ScaffoldError(N_("category '{item}': write ID=NAME or NAME"), item=item)
+            if cid in seen:
+                raise ScaffoldError(N_("category id '{id}' is given twice"), id=cid)
+            parents = [c.id for c in out if cid.startswith(c.id + "-")]
+            out.append(CategorySpec(cid, name, max(parents, key=len) if parents else None))
+            seen.add(cid)
+    return out
+
+
+def parse_statuses(value: str) -> list[StatusWord]:
+    """``"未着手,検討中,進捗中,完了"`` (four words, in the order not_started, considering,
+    in_progress, done) or ``"未実施=not_started,実施中=in_progress,完了=done"``.
+
+    The not_started word gets progress 0 and the done word 100 (DOMAIN.md: the safe ones).
+    Raises :class:`ScaffoldError` for an unknown state or four words missing.
+    """
+    items = [s.strip() for s in value.split(",") if s.strip()]
+    states = [s.value for s in State]
+    pairs: list[tuple[str, str]] = []
+    if items and all("=" not in i for i in items):
+        if len(items) != len(states):
+            raise ScaffoldError(N_("give four status words (not started, considering, in progress, done) or WORD=STATE pairs"))
+        pairs = list(zip(items, states))
+    else:
+        for item in items:
+            word, _, state = (s.strip() for s in item.partition("="))
+            if state not in states:
+                raise ScaffoldError(N_("status '{item}': the state must be one of {states}"), item=item, states=", ".join(states))
+            pairs.append((word, state))
+    progress = {"not_started": 0, "done": 100}
+    return [StatusWord(word=w, state=State(s), progress=progress.get(s)) for w, s in pairs]
+
+
+def parse_rating(value: str) -> list[RatingBand]:
+    """``"A=100,B=80,C=60,D"``: labels with their inclusive lower bound in percent, highest first;
+    the last may have none (the lowest band). Raises :class:`ScaffoldError` for a bound that is
+    not a number."""
+    out = []
+    for item in (s.strip() for s in value.split(",")):
+        if not item:
+            continue
+        label, _, bound = (s.strip() for s in item.partition("="))
+        try:
+            out.append(RatingBand(label=label, min=float(bound) if bound else None))
+        except (ValueError, ValidationError):
+            raise ScaffoldError(N_("rating band '{item}': write LABEL=PERCENT (the lowest band may be LABEL alone)"), item=item) from None
+    return out
+
+
+def fiscal_year_option(value: str | None) -> int | None:
+    """A fiscal year from an option (``2024``, ``R6``, ``令和6年度``), or None. Raises ScaffoldError."""
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return parse_fiscal_year(str(value).strip())
+    except FiscalYearError as exc:
+        raise ScaffoldError(N_("{error}"), error=str(exc)) from None
+
+
+def date_option(value: str | None) -> dt.date | None:
+    """A date from an option (``2025-03-31``), or None. Raises ScaffoldError."""
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ScaffoldError(N_("not a date: '{value}' (write YYYY-MM-DD)"), value=value) from None
+
+
+def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The plan.yaml data for ``spec`` and the fields left as placeholders (dotted names).
+
+    Missing values: municipality, title, categories and departments get :data:`PLACEHOLDER`;
+    the period is the fiscal year of ``today`` and the two after it. The data is checked
+    against :class:`~dxplan.model.schema.Plan`; raises :class:`ScaffoldError` when it does not pass
+    (e.g. the period ends before it starts).
+    """
+    today = today or dt.date.today()
+    preset = PRESETS[spec.preset]
+    to_edit: list[str] = []
+    municipality = spec.municipality
+    if not municipality:
+        municipality = PLACEHOLDER
+        to_edit.append("municipality")
+    title = spec.title or (f"{municipality}DX推進計画" if spec.municipality else None)
+    if not title:
+        title = PLACEHOLDER + "DX推進計画"
+        to_edit.append("title")
+    start = spec.period_start or fiscal_year_of(today)
+    end = spec.period_end or max(start + 2, start)
+    if spec.period_start is None or spec.period_end is None:
+        to_edit.append("period_start / period_end")
+    categories = spec.categories or [CategorySpec("1", PLACEHOLDER)]
+    if not spec.categories:
+        to_edit.append("categories")
+    departments = spec.departments or [PLACEHOLDER + "課"]
+    if not spec.departments:
+        to_edit.append("departments")
+    statuses = spec.statuses or list(preset.statuses)
+    rating = spec.rating_scale or list(preset.rating_scale)
+
+    data: dict[str, Any] = {"id": spec.id, "municipality": municipality}
+    if spec.prefecture:
+        data["prefecture"] = spec.prefecture
+    data["title"] = title
+    data["period_start"] = format_fiscal_year(start)
+    data["period_end"] = format_fiscal_year(end)
+    data["fiscal_year_style"] = "reiwa"
+    if spec.evaluation_date:
+        data["evaluation_date"] = spec.evaluation_date
+    data["sources"] = []
+    data["labels"] = {"category_levels": ["大区分", "中区分"], "rate": preset.rate_label}
+    data["categories"] = _category_tree(categories)
+    data["departments"] = [{"name": d} for d in departments]
+    data["statuses"] = [s.model_dump(exclude_defaults=True, mode="json") for s in statuses]
+    data["rating_scale"] = [b.model_dump(mode="json") for b in rating]
+    data["lint"] = {"require": ["target", "owners", "tasks"]}
+    try:
+        Plan.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ScaffoldError(N_("the plan would not be valid: {error}"), error=f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    return data, to_edit
+
+
+def _category_tree(categories: list[CategorySpec]) -> list[dict[str, Any]]:
+    nodes = {c.id: {"id": c.id, "name": c.name} for c in categories}
+    roots = []
+    for c in categories:
+        if c.parent and c.parent in nodes:
+            nodes[c.parent].setdefault("children", []).append(nodes[c.id])
+        else:
+            roots.append(nodes[c.id])
+    return roots
+
+
+def to_yaml(data: dict[str, Any], path: Path, header: list[str], flow_lists: tuple[str, ...] = ()) -> str:
+    """``data`` as canonical plan-file YAML (:func:`dxplan.files.fmt.format_text`) with ``header`` comment
+    lines and the schema modeline first. Items of the lists named in ``flow_lists`` are written
+    in flow style (``- {word: 完了, state: done}``), as the bundled plans write them."""
+    tree = _tree(data, flow_lists)
+    y = YAML(typ="rt")
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    out = io.StringIO()
+    y.dump(tree, out)
+    text = "".join(f"# {line}\n" if line else "#\n" for line in header) + out.getvalue()
+    return format_text(text, path, modeline=False).new
+
+
+def _tree(value: Any, flow_lists: tuple[str, ...], key: str | None = None) -> Any:
+    """Plain data → ruamel nodes: lists of scalars and the items of ``flow_lists`` in flow style,
+    whole floats as ints (``100.0`` → ``100``)."""
+    if isinstance(value, dict):
+        node = CommentedMap((k, _tree(v, flow_lists, k)) for k, v in value.items())
+        return node
+    if isinstance(value, list):
+        seq = CommentedSeq(_tree(v, flow_lists) for v in value)
+        if value and all(not isinstance(v, (dict, list)) for v in value):
+            seq.fa.set_flow_style()
+        elif key in flow_lists:
+            for item in seq:
+                if isinstance(item, CommentedMap):
+                    item.fa.set_flow_style()
+        return seq
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def schema_modeline(kind: Literal["plan", "action"], depth: int) -> str:
+    """The yaml-language-server line of a file ``depth`` folders below the repository top."""
+    return f"{MODELINE}{'../' * depth}schemas/{SCHEMA_FILES[kind]}\n"
+
+
+# --------------------------------------------------------------------------- the other files
+
+
+def packaged_schemas() -> dict[str, str]:
+    """The JSON Schemas shipped with dxplan: ``{"plan.schema.json": text, "action.schema.json": text}``.
+
+    From ``dxplan/schemas`` in an installed wheel, else the repository's ``schemas/`` (a source
+    checkout or editable install); both are ``dxplan schema --output schemas`` output.
+    """
+    folder = shipped("schemas")
+    return {name: (folder / name).read_text(encoding="utf-8") for name in SCHEMA_FILES.values()}
+
+
+@dataclass(frozen=True)
+class DxplanPin:
+    """The dxplan repository (a git URL) and revision (tag or commit) CI and pre-commit install.
+
+    ``known`` is False when either is a placeholder the office must replace.
+    """
+
+    repo: str
+    rev: str
+
+    @property
+    def known(self) -> bool:
+        return self.repo != REPO_PLACEHOLDER and self.rev != REV_PLACEHOLDER
+
+
+def installed_pin(repo: str | None = None, rev: str | None = None) -> DxplanPin:
+    """The pin for CI: ``repo``/``rev`` when given, else where this dxplan was installed from
+    with ``pip install git+URL@REV`` (pip's ``direct_url.json``: the URL and the commit),
+    else placeholders."""
+    if repo and rev:
+        return DxplanPin(repo, rev)
+    found_repo = found_rev = None
+    try:
+        raw = metadata.distribution("dxplan").read_text("direct_url.json")
+        info = json.loads(raw) if raw else {}
+        if info.get("vcs_info", {}).get("vcs") == "git":
+            found_repo, found_rev = info.get("url"), info["vcs_info"].get("commit_id")
+    except (metadata.PackageNotFoundError, ValueError, KeyError):
+        pass
+    return DxplanPin(repo or found_repo or REPO_PLACEHOLDER, rev or found_rev or REV_PLACEHOLDER)
+
+
+def _starter() -> jinja2.Environment:
+    # {@ … @} for values: the workflow's own ${{ … }} expressions and shell ${#x} stay as written
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(STARTER_DIR),
+        variable_start_string="{@",
+        variable_end_string="@}",
+        comment_start_string="{@#",
+        comment_end_string="#@}",
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+
+
+@dataclass
+class InitResult:
+    """What :func:`init_files` builds: the files (relative path → text) and the fields to edit."""
+
+    files: dict[str, str]
+    to_edit: list[str]
+    pin: DxplanPin
+    plan: dict[str, Any]
+
+
+def init_files(folder: Path, spec: PlanSpec, pin: DxplanPin, today: dt.date | None = None) -> InitResult:
+    """Every file of a new plans repository in ``folder`` (nothing is written).
+
+    Raises :class:`ScaffoldError` when ``spec`` does not make a valid plan.
+    """
+    data, to_edit = plan_data(spec, today)
+    preset = PRESETS[spec.preset]
+    header = [
+        f"{data['municipality']} {data['title']} (dxplan init, preset {spec.preset}: {preset.comment})",
+        f"{PLACEHOLDER} の欄は記入が必要です。確認: dxplan lint .",
+    ]
+    plan_text = schema_modeline("plan", 0) + to_yaml(data, Path(folder) / PLAN_FILE, header, ("statuses", "rating_scale"))
+    values = {
+        "plan": data,
+        "version": __version__,
+        "repo": pin.repo,
+        "rev": pin.rev,
+        "placeholder": PLACEHOLDER,
+        "rev_placeholder": REV_PLACEHOLDER,
+        "repo_placeholder": REPO_PLACEHOLDER,
+    }
+    env = _starter()
+    files = {
+        PLAN_FILE: plan_text,
+        "actions/.gitkeep": "",
+        **{f"schemas/{name}": text for name, text in packaged_schemas().items()},
+        ".pre-commit-config.yaml": env.get_template("pre-commit-config.yaml.j2").render(values),
+        ".github/workflows/dxplan.yml": env.get_template("workflow.yml.j2").render(values),
+        "README.md": env.get_template("README.md.j2").render(values),
+    }
+    if not pin.known:
+        to_edit.append("DXPLAN_REPO / DXPLAN_REV (.github/workflows/dxplan.yml), repo / rev (.pre-commit-config.yaml)")
+    return InitResult(files, to_edit, pin, data)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to a new file ``path`` atomically; FileExistsError if it exists.
+
+    The text is written to a temporary file in the same folder and linked to ``path``
+    (``os.link`` fails when ``path`` exists), so a reader never sees a half-written file and
+    an existing file is never replaced.
+    """
+    _create_exclusive(Path(path), text, mode=0o644)
+
+
+def write_files(folder: Path, files: dict[str, str], *, force: bool = False) -> list[Path]:
+    """Write ``files`` (relative path → text) under ``folder``; return the paths written.
+
+    Without ``force``, raises :class:`FilesExist` listing every file that already exists, before
+    writing anything. With ``force``, existing files are replaced atomically.
+    """
+    folder = Path(folder)
+    existing = [rel for rel in files if (folder / rel).exists() or (folder / rel).is_symlink()]
+    if existing and not force:
+        raise FilesExist(existing)
+    written = []
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            write_atomic(path, text)
+        else:
+            create_exclusive(path, text)
+        written.append(path)
+    return written
+
+
+def ask(spec: PlanSpec, prompt: Callable[[str, str], str], lang: str, given: set[str]) -> PlanSpec:
+    """Fill the fields of ``spec`` not in ``given`` by asking: ``prompt(question, default) → answer``.
+
+    An empty answer keeps the placeholder. Questions are worded in ``lang``. Raises
+    :class:`ScaffoldError` for an answer that is not a fiscal year, date or category list.
+    """
+    from dxplan.i18n import t
+
+    today_fy = fiscal_year_of(dt.date.today())
+    if "municipality" not in given:
+        spec.municipality = prompt(t(lang, "Municipality (e.g. 嘉麻市)"), "").strip() or None
+    if "prefecture" not in given:
+        spec.prefecture = prompt(t(lang, "Prefecture (e.g. 福岡県; empty to leave out)"), "").strip() or None
+    if "title" not in given:
+        spec.title = prompt(t(lang, "Plan title"), f"{spec.municipality}DX推進計画" if spec.municipality else "").strip() or None
+    if "period_start" not in given:
+        spec.period_start = fiscal_year_option(prompt(t(lang, "First fiscal year (2024, R6 or 令和6年度)"), format_fiscal_year(today_fy, "r")))
+    if "period_end" not in given:
+        start = spec.period_start or today_fy
+        spec.period_end = fiscal_year_option(prompt(t(lang, "Last fiscal year"), format_fiscal_year(start + 2, "r")))
+    if "evaluation_date" not in given:
+        spec.evaluation_date = date_option(prompt(t(lang, "Evaluation date (YYYY-MM-DD; empty for none yet)"), ""))
+    if "categories" not in given:
+        spec.categories = parse_categories([prompt(t(lang, "Categories, comma-separated (ID=NAME or NAME; I-1 goes under I)"), "")])
+    if "departments" not in given:
+        spec.departments = [d.strip() for d in prompt(t(lang, "Departments, comma-separated"), "").split(",") if d.strip()]
+    if "preset" not in given:
+        answer = prompt(t(lang, "Style: kama (達成/ほぼ達成/…) or grades (A–D)"), spec.preset).strip()
+        if answer not in PRESETS:
+            raise ScaffoldError(N_("unknown preset '{name}' (kama or grades)"), name=answer)
+        spec.preset = answer  # type: ignore[assignment]
+    return spec

@@ -1,0 +1,111 @@
+"""The building blocks of every rate: methods, rate states, the :class:`Rate` record and the arithmetic.
+
+Shared by :mod:`dxplan.score.actions` (001's flowchart) and :mod:`dxplan.score.indicators` (indicators);
+:mod:`dxplan.score.actions` re-exports every name. Percents are 0–100; raw values are kept unrounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from dxplan.i18n import N_, Text
+
+
+class Method(StrEnum):
+    """The three ways to a rate (001, フローチャート), in the order they are shown."""
+
+    target = "target"
+    tasks = "tasks"
+    summary = "summary"
+
+
+class RateStatus(StrEnum):
+    """Whether one rate could be computed: ``ok``, ``insufficient_data`` (inputs incomplete) or ``not_applicable`` (no inputs)."""
+
+    ok = "ok"
+    insufficient_data = "insufficient_data"
+    not_applicable = "not_applicable"
+
+
+class ScoreState(StrEnum):
+    """An action's evaluation: ``evaluated`` (a deciding rate), ``insufficient_data`` (some inputs, incomplete)
+    or ``not_evaluated`` (none)."""
+
+    evaluated = "evaluated"
+    insufficient_data = "insufficient_data"
+    not_evaluated = "not_evaluated"
+    no_scale = "no_scale"  # only a tally key: a deciding rate, and no percent scale declared to label it
+
+
+OK = RateStatus.ok
+INSUFFICIENT = RateStatus.insufficient_data
+NOT_APPLICABLE = RateStatus.not_applicable
+
+NOT_EVALUATED_LABEL = "未評価"
+"""The label of an action without a deciding rate (``ActionScore.label``; JSON ``label``)."""
+
+NO_SCALE_LABEL = "評価尺度なし"
+"""The label of a rate when the plan declares no percent scale (``rating_scale``): never a borrowed label."""
+
+
+MEASURE_WORDS = {
+    "count": N_("measured as a count"),
+    "level": N_("measured as a level"),
+    "increase": N_("measured as an increase"),
+    "multiple": N_("measured as a multiple"),
+    "per_year": N_("measured per year"),
+    "lower_is_better": N_("lower is better"),
+}
+"""How a target or indicator is measured (``TargetKind`` / ``Indicator.measure``), worded for explanations (水準, 倍率 …)."""
+
+ACCUMULATION_WORDS = {"cumulative": N_("cumulative"), "per_year": N_("each year on its own")}
+"""``Indicator.accumulation`` worded for explanations (累計 / 年度ごと)."""
+
+DIRECTION_WORDS = {"higher": N_("higher is better"), "lower": N_("lower is better")}
+"""``Indicator.direction`` worded for explanations."""
+
+
+def round1(value: float) -> Decimal:
+    """Round half-up to one decimal (54.1666… → 54.2; 89.96 → 90.0). Python's round() is half-even."""
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Rate:
+    """One rate: ``value`` is the raw percent (None unless ``status`` is ``ok``), with its explanation.
+
+    ``explain`` holds (ja, en) line pairs: the inputs, the formula with numbers,
+    the result — enough for a council member to check by hand. ``reason`` (ja, en)
+    says why a rate is not ``ok``. ``interim``: measured before the target's deadline (途中経過).
+    """
+
+    method: Method
+    status: RateStatus
+    value: float | None = None
+    explain: list[Text | tuple[str, str]] = field(default_factory=list)  # a (ja, en) pair only for bare formulas
+    reason: Text | None = None
+    interim: bool = False
+
+    @property
+    def shown(self) -> str | None:
+        """The value as shown: one decimal, e.g. ``"54.2"``."""
+        return None if self.value is None else f"{round1(self.value)}"
+
+
+def fmt_num(x: float) -> str:
+    """A number as written in explanations: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``)."""
+    return f"{x:g}" if abs(x - round(x)) > 1e-9 else f"{int(round(x))}"
+
+
+def ratio(actual: float, baseline: float, target: float, lower: bool) -> float | None:
+    """DOMAIN.md rule 1 in percent: ``(actual − baseline) / (target − baseline) × 100``;
+    lower is better: ``(baseline − actual) / (baseline − target) × 100``. None when target equals baseline."""
+    denom = (baseline - target) if lower else (target - baseline)
+    if denom == 0:
+        return None
+    num = (baseline - actual) if lower else (actual - baseline)
+    return num / denom * 100
+
+

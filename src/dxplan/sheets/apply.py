@@ -1,0 +1,256 @@
+"""Apply a sheet's field edits to the action files: ruamel.yaml round trip, verified, all or nothing.
+
+For each action file the edits touch, the text is loaded with ruamel.yaml's round-trip loader
+(comments, key order, flow/block style and quoting kept), the task fields are set (a field new to
+the task goes after the last field that precedes it in :class:`~dxplan.model.schema.Task`; an emptied cell
+removes the field) and the text dumped with dxplan's layout (``dxplan fmt``: indent 2, sequences
+under their key, width 4096).
+
+Indicator edits (:class:`~dxplan.sheets.indicators.IndicatorEdit`) change an entry of an
+indicator's ``actuals`` or ``grades`` in place, remove it, or insert a new entry after its
+anchor; a new entry is written in flow style (``{fiscal_year: 令和7年度, value: 46}``) like its
+neighbours, with its fields in model order, and a missing ``actuals:``/``grades:`` list is added
+where :class:`~dxplan.model.schema.Indicator` declares it; a list whose last entry is removed goes too.
+Action grade edits (:class:`~dxplan.sheets.grades.GradeEdit`) do the same to the action's own
+``grades`` list (added where :class:`~dxplan.model.schema.Action` declares it).
+
+Before anything is written, each new text is parsed again and must (a) validate as an
+:class:`~dxplan.model.schema.Action` and (b) hold exactly the old data with the edits applied — no other
+field may differ. Only then are the files written, each atomically; a file whose text does not
+change is not touched. Any failure raises :class:`ApplyError` and leaves every file as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from dxplan.files.atomic import write_atomic
+from dxplan.files.fmt import to_plain
+from dxplan.i18n import Text
+from dxplan.files.load import LoadedAction, LoadedPlan, read_document, validate
+from dxplan.model.schema import Action, GradeEntry, Indicator, IndicatorActual, Task
+from .grades import GradeEdit
+from .check import FieldEdit
+from .indicators import EntryEdit, IndicatorEdit
+
+_TASK_FIELDS = list(Task.model_fields)
+_ENTRY_FIELDS = {"actuals": list(IndicatorActual.model_fields), "grades": list(GradeEntry.model_fields)}
+_INDICATOR_FIELDS = list(Indicator.model_fields)
+_ACTION_FIELDS = list(Action.model_fields)
+
+
+class ApplyError(Exception):
+    """An edit could not be applied safely; ``text`` says which file and why. Nothing was written."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        super().__init__(text("en"))
+
+
+@dataclass
+class FileChange:
+    """One action file: its path, its text now and the text the edits give."""
+
+    path: Path
+    old: str
+    new: str
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.preserve_quotes = True
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _set(task: dict, name: str, value: object, order_of: list[str] = _TASK_FIELDS) -> None:
+    if value is None:
+        if name in task:
+            del task[name]
+        return
+    if name in task:
+        task[name] = value
+        return
+    if not hasattr(task, "insert"):  # plain data: key order does not matter
+        task[name] = value
+        return
+    order = order_of.index(name)
+    # after the last field that precedes it in the model (a file need not keep the model's order)
+    before = [i for i, k in enumerate(task) if k in order_of and order_of.index(k) < order]
+    task.insert(before[-1] + 1 if before else 0, name, value)
+
+
+def _entry(fields: dict, flow: bool, rt: bool) -> dict:
+    if not rt:
+        return dict(fields)
+    m = CommentedMap(fields)
+    if flow:
+        m.fa.set_flow_style()
+    return m
+
+
+def _flow_like(ind: dict, name: str) -> bool:
+    """Whether a new entry of ``ind[name]`` is written in flow style: as the list's (else the targets') first mapping, flow by default."""
+    for key in (name, "targets", "actuals", "grades"):
+        for x in ind.get(key) or []:
+            if isinstance(x, CommentedMap):
+                return x.fa.flow_style() is not False
+    return True
+
+
+def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: bool) -> None:
+    """Apply ``edits`` to ``tree`` (round-trip data when ``rt``, else plain data); raises ApplyError."""
+    inds = tree.get("indicators") if isinstance(tree, dict) else None
+    by_list: dict[tuple[int, str], list[IndicatorEdit]] = {}
+    for e in edits:
+        by_list.setdefault((e.row.indicator_index, e.list_name), []).append(e)
+    for (i, name), group in by_list.items():
+        if not isinstance(inds, list) or i >= len(inds) or not isinstance(inds[i], dict):
+            raise ApplyError(Text("{file}: indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
+        gone = Text("{file}: an entry of indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1)
+        _edit_list(inds[i], name, group, _INDICATOR_FIELDS, rt, gone)
+
+
+def _edit_list(owner: dict, name: str, group: list[EntryEdit], order_of: list[str], rt: bool, gone: Text) -> None:
+    """Apply ``group`` (edits of one list) to ``owner[name]``, adding the list (in ``order_of``) when missing; raises ApplyError(``gone``)."""
+    if name not in owner:
+        _set(owner, name, CommentedSeq() if rt else [], order_of)
+    entries = owner[name]
+    if not isinstance(entries, list):
+        raise ApplyError(gone)
+    flow = _flow_like(owner, name)
+    # positions of the file as read: work from the last one down so earlier positions stay valid
+    for e in sorted(group, key=lambda e: (e.index if e.index is not None else e.anchor + 0.5, e.row.fiscal_year), reverse=True):
+        if e.index is None:
+            entries.insert(e.anchor + 1, _entry(e.changes, flow, rt))
+        elif e.index >= len(entries) or not isinstance(entries[e.index], dict):
+            raise ApplyError(gone)
+        elif e.remove:
+            del entries[e.index]
+        else:
+            for k, v in e.changes.items():
+                _set(entries[e.index], k, v, _ENTRY_FIELDS[name])
+    if not entries and any(e.remove for e in group):
+        del owner[name]  # the sheet emptied the list's last entry: no empty list left behind
+
+
+def _edit_action_grades(tree: dict, edits: list[GradeEdit], path: Path, rt: bool) -> None:
+    """Apply action grade ``edits`` to ``tree``'s ``grades`` (round-trip data when ``rt``, else plain data); raises ApplyError."""
+    if not isinstance(tree, dict):
+        raise ApplyError(Text("{file}: the action is not a mapping any more; export the sheet again", file=str(path)))
+    gone = Text("{file}: an entry of the action's grades is not there any more; export the sheet again", file=str(path))
+    _edit_list(tree, "grades", edits, _ACTION_FIELDS, rt, gone)
+
+
+def _edit_tree(tree: dict, edits: list[FieldEdit], path: Path) -> None:
+    tasks = tree.get("tasks") if isinstance(tree, dict) else None
+    for e in edits:
+        i = e.row.task_index
+        if not isinstance(tasks, list) or i >= len(tasks) or not isinstance(tasks[i], dict):
+            raise ApplyError(Text("{file}: task row {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
+        value = LiteralScalarString(e.after) if isinstance(e.after, str) and "\n" in e.after else e.after
+        _set(tasks[i], e.field, value)
+
+
+def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | tuple = (),
+                 grade_edits: list[GradeEdit] | tuple = ()) -> list[FileChange]:
+    """The new text of every action file ``edits``, ``indicator_edits`` and ``grade_edits`` touch, verified (see the module docstring).
+
+    Raises :class:`ApplyError` when a file changed since the sheet was checked, or when the new
+    text would not validate or would change anything but the edited fields.
+    """
+    by_file: dict[Path, list[FieldEdit]] = {}
+    for e in edits:
+        by_file.setdefault(e.row.path, []).append(e)
+    ind_by_file: dict[Path, list[IndicatorEdit]] = {}
+    for ie in indicator_edits:
+        ind_by_file.setdefault(ie.row.path, []).append(ie)
+        by_file.setdefault(ie.row.path, [])
+    grade_by_file: dict[Path, list[GradeEdit]] = {}
+    for ge in grade_edits:
+        grade_by_file.setdefault(ge.row.path, []).append(ge)
+        by_file.setdefault(ge.row.path, [])
+    changes = []
+    for path, file_edits in by_file.items():
+        old = path.read_text(encoding="utf-8")
+        tree = _yaml().load(old)
+        expected = to_plain(copy.deepcopy(tree))
+        _edit_tree(tree, file_edits, path)
+        for e in file_edits:  # the intended result, on plain data
+            t = expected["tasks"][e.row.task_index]
+            if e.after is None:
+                t.pop(e.field, None)
+            else:
+                t[e.field] = e.after
+        if path in ind_by_file:
+            _edit_indicators(tree, ind_by_file[path], path, rt=True)
+            _edit_indicators(expected, ind_by_file[path], path, rt=False)
+        if path in grade_by_file:
+            _edit_action_grades(tree, grade_by_file[path], path, rt=True)
+            _edit_action_grades(expected, grade_by_file[path], path, rt=False)
+        out = io.StringIO()
+        _yaml().dump(tree, out)
+        new = out.getvalue()
+        _verify(path, new, expected)
+        if new != old:
+            changes.append(FileChange(path, old, new))
+    return changes
+
+
+def _verify(path: Path, new: str, expected: object) -> None:
+    doc, problems = read_document(path, text=new)
+    if doc is None or problems:
+        raise ApplyError(Text("{file}: the edited text does not read back as YAML; nothing was written", file=str(path)))
+    _, problems = validate(doc, Action)
+    if problems:
+        raise ApplyError(Text("{file}: the edited file would not validate ({reason}); nothing was written",
+                              file=str(path), reason=problems[0].message_en))
+    if to_plain(doc.tree) != expected:
+        raise ApplyError(Text("{file}: the edited file would change more than the sheet's fields; nothing was written", file=str(path)))
+
+
+def write_changes(changes: list[FileChange]) -> None:
+    """Write every change atomically; a file changed on disk since it was read stops the whole write first.
+
+    Raises :class:`ApplyError` (nothing written) when a file's text is no longer what was read.
+    """
+    for c in changes:
+        if c.path.read_text(encoding="utf-8") != c.old:
+            raise ApplyError(Text("{file} changed while importing; nothing was written, run the import again", file=str(c.path)))
+    for c in changes:
+        write_atomic(c.path, c.new)
+    for c in changes:
+        if c.path.read_text(encoding="utf-8") != c.new:  # pragma: no cover - a disk or a concurrent writer
+            raise ApplyError(Text("{file}: the written text differs from the intended one", file=str(c.path)))
+
+
+def describe(loaded: LoadedPlan, changes: list[FileChange], lang: str) -> list[str]:
+    """The changes in the words of ``dxplan diff`` (its plain-text lines, without its header line).
+
+    The plan as loaded is compared with the same plan whose changed action files hold the new texts.
+    """
+    from dxplan.diff.compute import DiffResult, diff_plan
+    from dxplan.diff.view import to_text
+    from dxplan.files.gitio import Side
+
+    new_text = {c.path: c.new for c in changes}
+    after = LoadedPlan(root=loaded.root, plan=loaded.plan, plan_doc=loaded.plan_doc, problems=list(loaded.problems))
+    for la in loaded.actions:
+        text = new_text.get(la.doc.path)
+        if text is None:
+            after.actions.append(la)
+            continue
+        doc, _ = read_document(la.doc.path, text=text, fast=True)
+        action, _ = validate(doc, Action)
+        after.actions.append(LoadedAction(action, doc))
+    result = DiffResult(Side("HEAD"), Side("sheet"), [diff_plan(loaded, after)])
+    return to_text(result, lang).splitlines()[1:]

@@ -1,0 +1,340 @@
+"""Check a filled-in sheet against the plan and work out the field edits it asks for. Pure: no writes.
+
+Each data row is matched to a task row by its hidden key (:mod:`dxplan.sheets.rows`). Problems,
+each with the sheet, row, column and header where it was found:
+
+- a row key the plan does not know (or that no longer fits: the task moved), a row without key;
+- a row key given twice;
+- a status word the plan does not declare (with the closest word as "did you mean");
+- a progress that is not a number or lies outside 0–100 (percent);
+- an edited read-only column (number, title, categories, fiscal year, department, plan, target);
+- a row of the export's scope (its department and fiscal years) missing from the sheet;
+- a sheet of another plan, or without a key column;
+- on an indicator row (:mod:`dxplan.sheets.indicators`): an actual that is not a number, a kind
+  other than 実績/見込, a grade not in the plan's ``grade_scale`` (did-you-mean), an edited target;
+- on an action grade row (:mod:`dxplan.sheets.grades`): a grade not in the plan's ``grade_scale``
+  (did-you-mean);
+- a cell filled in a column that does not belong to the row's kind (a task column of an
+  indicator row or the other way round, in the one CSV table that holds every kind of row).
+
+A Shift_JIS (cp932) CSV cannot hold every character of a plan (鹿島市 15: 实); a cell that
+equals the plan's text once that text is passed through cp932 counts as unchanged.
+
+Only ``result``, ``status`` and ``progress`` turn into :class:`FieldEdit` s, and only where the
+cell differs from the YAML (an empty cell equals a missing field); an indicator row's actual and
+grade cells turn into :class:`~dxplan.sheets.indicators.IndicatorEdit` s, an action grade row's
+grade cell into a :class:`~dxplan.sheets.grades.GradeEdit`. Callers apply nothing
+when there is any problem (all or nothing, see :mod:`dxplan.sheets.apply`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, Callable
+
+from openpyxl.utils import get_column_letter
+
+from .xlsx import sheet_title
+from dxplan.i18n import N_, Text
+from dxplan.files.load import LoadedPlan
+from .grades import GradeEdit, GradeRow, build_grade_rows, check_grade_cell, grade_columns, grades_title
+from .indicators import IndicatorEdit, IndicatorRow, build_indicator_rows, check_indicator_cells, indicator_columns, indicators_title
+from .read import Table
+from .rows import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_number, cell_text, columns, find_department, progress_cell
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem of a sheet: ``sheet``, 1-based ``row`` (None: a row that is not there), column letter and header, message."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    header: str | None
+    message: Text
+
+    def text(self, lang: str) -> str:
+        """``令和6年度!K12（進捗状況）: message`` — sheet, cell and header, then the message in ``lang``."""
+        cell = f"{self.column or ''}{self.row or ''}"
+        where = f"{self.sheet}!{cell}" if cell else self.sheet
+        if self.header:
+            where += f"（{self.header}）" if lang == "ja" else f" ({self.header})"
+        return f"{where}: {self.message(lang)}"
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """One task field to set: the row it belongs to, the field (``result``/``status``/``progress``), old and new value (None = remove)."""
+
+    row: SheetRow
+    field: str
+    before: Any
+    after: Any
+    sheet: str
+    sheet_row: int
+
+
+@dataclass
+class ImportCheck:
+    """What a sheet asks for: the edits, the problems, how many data rows were read and matched."""
+
+    edits: list[FieldEdit] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    rows_read: int = 0
+    indicator_edits: list[IndicatorEdit] = field(default_factory=list)
+    grade_edits: list[GradeEdit] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def field_count(self) -> int:
+        """How many fields the edits change: one per task field, :attr:`~dxplan.sheets.indicators.EntryEdit.fields` per indicator or action grade edit."""
+        return len(self.edits) + sum(e.fields for e in self.indicator_edits) + sum(e.fields for e in self.grade_edits)
+
+
+def _through_cp932(value: Any, shown: Any) -> Any:
+    """The plan's ``shown`` value when ``value`` is what a cp932 file makes of it (``?`` for characters outside cp932), else ``value``.
+
+    Excel on Japanese Windows writes such characters (实, –) as ``?`` in a Shift_JIS CSV; an
+    unchanged cell must not read as an edit, and an editable text must not lose the character.
+    """
+    text, expected = cell_text(value), cell_text(shown)
+    if text is None or expected is None or text == expected:
+        return value
+    return shown if text == expected.encode("cp932", "replace").decode("cp932") else value
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (cell_text(a) or "").strip() == (cell_text(b) or "").strip()
+
+
+def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
+    for i, h in enumerate(header):
+        scope = Scope.parse(h)
+        if scope is not None:
+            return i, scope
+    for i, h in enumerate(header):
+        if cell_text(h) == "行キー":
+            return i, None
+    return None, None
+
+
+def _progress(value: Any) -> tuple[float | int | None, Text | None]:
+    number, problem = cell_number(value, N_("'{value}' is not a number; write a percent from 0 to 100"))
+    if number is None:
+        return None, problem
+    if not 0 <= number <= 100:
+        return None, Text("{value} is outside 0–100 (progress is a percent)", value=progress_cell(number))
+    return progress_cell(number), None
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedPlan) -> None:
+        self.loaded = loaded
+        self.plan = loaded.plan
+        self.index = loaded.index
+        task_cols, ind_cols, grade_cols = columns(self.plan), indicator_columns(self.plan), grade_columns(self.plan)
+        self.cols = {c.header: c for c in task_cols + ind_cols + grade_cols}
+        self.task_fields = {c.field for c in task_cols}
+        self.indicator_fields = {c.field for c in ind_cols}
+        self.grade_fields = {c.field for c in grade_cols}
+        self.all_rows = {r.key: r for r in build_rows(loaded)}
+        self.ind_rows = {r.key: r for r in build_indicator_rows(loaded, None, self.plan.fiscal_years)}
+        self.grade_rows = {r.key: r for r in build_grade_rows(loaded, None, self.plan.fiscal_years)}
+        self.by_task = {(r.action_id, r.task_index): r for r in self.all_rows.values()}
+        self.result = ImportCheck()
+        self.seen: dict[str, tuple[str, int]] = {}
+        self.expected: dict[str, SheetRow | IndicatorRow | GradeRow] = {}
+
+    def problem(self, table: Table, row: int | None, col: int | None, header: str | None, message: Text) -> None:
+        letter = get_column_letter(col + 1) if col is not None else None
+        self.result.problems.append(ImportProblem(table.name, row, letter, header, message))
+
+    def table(self, table: Table) -> None:
+        key_col, scope = _key_column(table.header)
+        if key_col is None:
+            self.problem(table, 1, None, None, Text("no row-key column: only sheets written by `dxplan export` can be imported"))
+            return
+        if scope is not None:
+            self._scope(table, scope)
+        mapping: dict[int, Column] = {}
+        for i, h in enumerate(table.header):
+            col = self.cols.get(cell_text(h) or "")
+            if col is not None and i != key_col and col.field not in {c.field for c in mapping.values()}:
+                mapping[i] = col
+        for number, cells in table.rows:
+            self.row(table, number, cells, key_col, mapping)
+
+    def _scope(self, table: Table, scope: Scope) -> None:
+        if scope.plan != self.plan.id:
+            self.problem(table, 1, 0, None, Text("this sheet was exported from plan '{other}', not '{plan}'", other=scope.plan, plan=self.plan.id))
+            return
+        dept = None
+        if scope.department:
+            try:
+                dept = find_department(self.index, scope.department)
+            except UnknownDepartment:
+                self.problem(table, 1, 0, None, Text("the sheet's department '{name}' is not in the plan", name=scope.department))
+                return
+        for r in build_rows(self.loaded, dept, scope.years):
+            self.expected.setdefault(r.key, r)
+        if scope.version >= 2:
+            for ir in build_indicator_rows(self.loaded, dept, scope.years):
+                self.expected.setdefault(ir.key, ir)
+        if scope.version >= 3:
+            for gr in build_grade_rows(self.loaded, dept, scope.years):
+                self.expected.setdefault(gr.key, gr)
+
+    def row(self, table: Table, number: int, cells: list[Any], key_col: int, mapping: dict[int, Column]) -> None:
+        self.result.rows_read += 1
+        key = cell_text(cells[key_col] if key_col < len(cells) else None)
+        if key is None:
+            self.problem(table, number, key_col, "行キー", Text("row without a row key: rows cannot be added in the sheet; add task rows in the YAML"))
+            return
+        key = key.strip()
+        row: SheetRow | IndicatorRow | GradeRow | None = self.all_rows.get(key) or self.ind_rows.get(key) or self.grade_rows.get(key)
+        if row is None:
+            self.problem(table, number, key_col, "行キー", self._unknown_key(key))
+            return
+        if key in self.seen:
+            first_sheet, first_row = self.seen[key]
+            self.problem(table, number, key_col, "行キー", Text("row key given twice (first at {sheet} row {row})", sheet=first_sheet, row=first_row))
+            return
+        self.seen[key] = (table.name, number)
+        is_task, is_grade = isinstance(row, SheetRow), isinstance(row, GradeRow)
+        own_fields = self.task_fields if is_task else self.grade_fields if is_grade else self.indicator_fields
+        own_cells: dict[str, Any] = {}
+        where: dict[str, tuple[int, Column]] = {}
+        for i, col in mapping.items():
+            value = cells[i] if i < len(cells) else None
+            if table.encoding == "cp932":
+                value = _through_cp932(value, row.values.get(col.field))
+            if col.field not in own_fields:
+                if cell_text(value) is not None:
+                    self.problem(table, number, i, col.header,
+                                 Text("a task row has no value in this column; leave it empty") if is_task
+                                 else Text("an action grade row has no value in this column; leave it empty") if is_grade
+                                 else Text("an indicator row has no value in this column; leave it empty"))
+            elif col.editable and is_task:
+                self.editable(table, number, i, col, row, value)
+            elif col.editable:
+                own_cells[col.field] = value
+                where[col.field] = (i, col)
+            elif not _same(value, row.values.get(col.field)):
+                self.problem(
+                    table, number, i, col.header,
+                    Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
+                         expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
+                )
+        if is_grade:
+            if "grade" in where:
+                i, col = where["grade"]
+                edit, message = check_grade_cell(self.plan, row, own_cells["grade"], table.name, number)
+                if message is not None:
+                    self.problem(table, number, i, col.header, message)
+                if edit is not None:
+                    self.result.grade_edits.append(edit)
+        elif not is_task:
+            edits, problems = check_indicator_cells(self.plan, row, own_cells, table.name, number)
+            for name, message in problems:
+                i, col = where.get(name) or next(iter(where.values()))
+                self.problem(table, number, i, col.header, message)
+            self.result.indicator_edits += edits
+
+    def _unknown_key(self, key: str) -> Text:
+        head = key.split("|", 1)[0]
+        if ":" in head and "#" not in head.split(":", 1)[0]:
+            return Text("unknown row key '{key}': no such indicator and fiscal year in the plan's actions", key=key)
+        if "#" not in head and key.count("|") == 1:
+            return Text("unknown row key '{key}': no such action and fiscal year among the plan's graded actions", key=key)
+        action_id, _, n = head.rpartition("#")
+        action_id = action_id.split("/", 1)[-1]
+        now = self.by_task.get((action_id, int(n) - 1)) if n.isdigit() else None
+        if now is not None:
+            return Text("unknown row key '{key}': the plan changed since the export (that task row is now '{now}'); export the sheet again",
+                        key=key, now=now.key)
+        return Text("unknown row key '{key}': no such task row in the plan", key=key)
+
+    def editable(self, table: Table, number: int, i: int, col: Column, row: SheetRow, value: Any) -> None:
+        before = row.values.get(col.field)
+        if col.field == "progress":
+            after, error = _progress(value)
+            if error is not None:
+                self.problem(table, number, i, col.header, error)
+                return
+            if after == before or (after is not None and before is not None and float(after) == float(before)):
+                return
+        elif col.field == "status":
+            after = cell_text(value)
+            after = after.strip() if after else None
+            if after is not None and self.index.status(after) is None:
+                words = [w for sw in self.plan.statuses for w in (sw.word, *sw.aliases)]
+                close = get_close_matches(after, words, n=1, cutoff=0.0)
+                hint = Text(" Did you mean '{word}'?", word=close[0]) if close else ""
+                self.problem(table, number, i, col.header,
+                             Text("status '{word}' is not one of the plan's words ({words}).{hint}", word=after, words="、".join(sw.word for sw in self.plan.statuses), hint=hint))
+                return
+            if (after or None) == (before or None):
+                return
+        else:
+            after = cell_text(value)
+            if (after or None) == (before or None):
+                return
+        self.result.edits.append(FieldEdit(row, col.field, before, after, table.name, number))
+
+    def missing(self, sheet_of: Callable[[int, str], str]) -> None:
+        for key, row in self.expected.items():
+            if key in self.seen:
+                continue
+            v = row.values
+            if isinstance(row, GradeRow):
+                self.result.problems.append(ImportProblem(
+                    sheet_of(row.fiscal_year, "grade"), None, None, None,
+                    Text("row missing from the sheet: grade of action {action} ({year}, '{title}'), key {key}",
+                         action=row.action_id, year=v["fiscal_year"], title=v["title"], key=key),
+                ))
+            elif isinstance(row, IndicatorRow):
+                self.result.problems.append(ImportProblem(
+                    sheet_of(row.fiscal_year, "indicator"), None, None, None,
+                    Text("row missing from the sheet: action {action} indicator {indicator} ({year}, '{name}'), key {key}",
+                         action=row.action_id, indicator=v["indicator_id"], year=v["fiscal_year"], name=v["indicator"], key=key),
+                ))
+            else:
+                self.result.problems.append(ImportProblem(
+                    sheet_of(row.fiscal_year, "task"), None, None, None,
+                    Text("row missing from the sheet: action {action} task {n} ({year}, {department}, '{plan}'), key {key}",
+                         action=row.action_id, n=row.task_index + 1, year=v["fiscal_year"], department=v.get("department") or "",
+                         plan=v.get("plan") or "", key=key),
+                ))
+
+
+def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
+    """Match every data row of ``tables`` to the plan's task, indicator and grade rows and collect edits and problems.
+
+    Raises ValueError when the plan did not load. The edits are in sheet order; task edits'
+    fields are among :data:`dxplan.sheets.rows.EDITABLE`, indicator edits are in ``indicator_edits``,
+    action grade edits in ``grade_edits``.
+    """
+    checker = _Checker(loaded)
+    for table in tables:
+        checker.table(table)
+    if not tables:
+        checker.result.problems.append(ImportProblem("", None, None, None, Text("the file holds no sheet")))
+    names = {t.name for t in tables}
+    fallback = tables[0].name if tables else ""
+    def title_of(fy: int, kind: str) -> str:
+        title = {"task": sheet_title, "indicator": indicators_title, "grade": grades_title}[kind](loaded.plan, fy)
+        return title if title in names else fallback
+
+    checker.missing(title_of)
+    assert all(e.field in EDITABLE for e in checker.result.edits)
+    return checker.result
+
+
+def edited_paths(check: ImportCheck) -> list[Path]:
+    """The action files the edits (task, indicator and grade) touch, in first-edit order."""
+    return list(dict.fromkeys([e.row.path for e in [*check.edits, *check.indicator_edits, *check.grade_edits]]))

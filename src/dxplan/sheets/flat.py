@@ -1,0 +1,116 @@
+"""Write the department sheet as CSV (UTF-8 with BOM, for Excel on Japanese Windows) or JSON (open data).
+
+CSV: one table for every fiscal year (the 年度 column tells them apart), the plan's Japanese
+headers, the row key in the first column (its header holds the export scope, see
+:mod:`dxplan.sheets.rows`), CRLF line ends as Excel writes them. Where the export has indicator rows
+(:mod:`dxplan.sheets.indicators`) they follow the task rows in the same table: the indicator-only
+columns (指標ID … 評価) come after the task columns and stay empty on task rows, the task-only
+columns (計画, 実施, 進捗状況 …) stay empty on indicator rows. Action grade rows
+(:mod:`dxplan.sheets.grades`, where the plan's ``grade_scale`` applies to actions) come last, with
+the action's target and the grade (評価) filled in.
+
+JSON (``schema_version`` 3)::
+
+    {"schema_version": 3, "plan": {..., "grades": ["A", "B", ...], "grades_apply_to": "action"},
+     "scope": {...}, "columns": [...], "rows": [...], "indicator_columns": [...], "indicator_rows": [...],
+     "grade_columns": [...], "grade_rows": [...]}
+
+each task row holds the key, the action id, the fiscal year as a number (2024) and every
+column's value under its field name; ``progress`` is a percent 0–100. Each indicator row holds
+the key, the action and indicator ids, the fiscal year as a number, the year's target value as
+a number (``year_target_value``, in ``unit``; ``year_target`` is the text as written), the
+actual value (in ``unit``), ``actual_kind`` as ``actual``/``forecast`` and the grade. Each grade
+row holds the key, the action id, the fiscal year as a number, ``joint`` and every grade column's
+value (``grade``: a word of ``plan.grades``, or null). ``plan.grades`` lists the plan's grades best
+first whatever they apply to, ``plan.grades_apply_to`` says to what (``indicator``/``action``, null
+without a scale). Version 2 had no ``grade_*`` keys and listed ``plan.grades`` only for grades per
+indicator; version 1 had no ``indicator_*`` keys and no ``plan.grades``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from dxplan.model.schema import Plan
+from .grades import GradeRow, grade_columns
+from .indicators import SHARED, IndicatorRow, indicator_columns
+from .rows import SCHEMA_VERSION, Column, Scope, SheetRow, columns
+
+
+def flat_columns(plan: Plan, tasks: bool, indicators: bool, grades: bool = False) -> list[Column]:
+    """One table's columns for task, indicator and/or grade rows (CSV).
+
+    The task columns (only the shared ones when there is no task row but other rows), then the
+    indicator-only columns (指標ID … 評価), then the grade columns not already there (the action's
+    target, 評価).
+    """
+    cols = columns(plan) if tasks or not (indicators or grades) else [c for c in columns(plan) if c.field in SHARED]
+    if indicators:
+        cols += [c for c in indicator_columns(plan) if c.field not in SHARED]
+    if grades:
+        present = {c.field for c in cols}
+        cols += [c for c in grade_columns(plan) if c.field not in present]
+    return cols
+
+
+def write_csv(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
+              grade_rows: list[GradeRow] | tuple = ()) -> bytes:
+    """The CSV file as bytes: UTF-8 with a BOM, CRLF line ends, every field quoted where needed; task rows, then indicator rows, then grade rows."""
+    cols = flat_columns(plan, bool(rows), bool(indicator_rows), bool(grade_rows))
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([scope.header() if c.field == "key" else c.header for c in cols])
+    for r in [*rows, *indicator_rows, *grade_rows]:
+        w.writerow(["" if v is None else v for v in (r.key if c.field == "key" else r.values.get(c.field) for c in cols)])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _indicator_row(r: IndicatorRow, cols: list[Any]) -> dict[str, Any]:
+    actual = r.actual
+    target = next((t for t in r.indicator.targets if t.fiscal_year == r.fiscal_year), None)
+    return {
+        "key": r.key, "action_id": r.action_id, "indicator_id": r.indicator.id, "fiscal_year_number": r.fiscal_year, "joint": r.joint,
+        **{c.field: r.values.get(c.field) for c in cols if c.field not in ("key", "joint")},
+        "year_target_value": target.value if target else None,
+        "actual_kind": actual.kind if actual else None,
+    }
+
+
+def export_dict(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
+                grade_rows: list[GradeRow] | tuple = ()) -> dict[str, Any]:
+    """The JSON export as data (see the module docstring)."""
+    cols = columns(plan)
+    icols = indicator_columns(plan)
+    gcols = grade_columns(plan)
+    scale = plan.grade_scale
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "plan": {"id": plan.id, "municipality": plan.municipality, "title": plan.title,
+                 "evaluation_date": plan.evaluation_date.isoformat() if plan.evaluation_date else None,
+                 "grades": [g.grade for g in scale.grades] if scale else [],
+                 "grades_apply_to": scale.applies_to if scale else None},
+        "scope": {"department": scope.department, "fiscal_years": scope.years},
+        "columns": [{"field": c.field, "header": c.header, "editable": c.editable} for c in cols if c.field != "key"],
+        "rows": [
+            {"key": r.key, "action_id": r.action_id, "fiscal_year_number": r.fiscal_year, "joint": r.joint,
+             **{c.field: r.values.get(c.field) for c in cols if c.field not in ("key", "joint")}}
+            for r in rows
+        ],
+        "indicator_columns": [{"field": c.field, "header": c.header, "editable": c.editable} for c in icols if c.field != "key"],
+        "indicator_rows": [_indicator_row(r, icols) for r in indicator_rows],
+        "grade_columns": [{"field": c.field, "header": c.header, "editable": c.editable} for c in gcols if c.field != "key"],
+        "grade_rows": [
+            {"key": r.key, "action_id": r.action_id, "fiscal_year_number": r.fiscal_year, "joint": r.joint,
+             **{c.field: r.values.get(c.field) for c in gcols if c.field not in ("key", "joint")}}
+            for r in grade_rows
+        ],
+    }
+
+
+def write_json(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
+               grade_rows: list[GradeRow] | tuple = ()) -> bytes:
+    """The JSON export as UTF-8 bytes (indented, Japanese kept as written)."""
+    return (json.dumps(export_dict(plan, rows, scope, indicator_rows, grade_rows), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

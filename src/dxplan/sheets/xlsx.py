@@ -1,0 +1,153 @@
+"""Write the department sheet as an Excel workbook (openpyxl): one worksheet per fiscal year.
+
+Layout: header in row 1, frozen; the row key in column A, hidden; column widths from the
+text's display width (full-width characters count two) up to each column's limit, cells
+wrapped and top-aligned; the status column restricted to the plan's words by a drop-down
+(data validation), progress to a number 0–100; read-only columns locked and shaded, the
+sheet protected without a password so the locks hold while editable cells stay free.
+
+Indicator rows (:mod:`dxplan.sheets.indicators`) go on their own sheets, one per fiscal year
+(``指標 令和6年度``), after the task sheets, in the same layout: targets read-only and shaded, the
+kind of actual restricted to 実績/見込 and the grade to the plan's ``grade_scale`` by drop-downs.
+Action grade rows (:mod:`dxplan.sheets.grades`, where the plan grades actions) follow on sheets
+``評価 令和6年度``: the action's columns read-only and shaded, the grade restricted to the plan's grades.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from typing import Any, Callable
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from dxplan.fiscal import format_fiscal_year
+from dxplan.i18n import t
+from dxplan.model.schema import Plan
+from .grades import GradeRow, action_grade_words, grade_columns, grades_title
+from .indicators import KIND_WORDS, IndicatorRow, grade_words, indicator_columns, indicators_title
+from .rows import Column, Scope, SheetRow, columns, status_words
+
+READ_ONLY_FILL = PatternFill("solid", fgColor="E7E6E6")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in half-width columns: wide and full-width characters (漢字, かな) count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _width(col: Column, rows: list[Any]) -> float:
+    longest = max([display_width(col.header)] + [max(map(display_width, str(r.values.get(col.field) or "").split("\n"))) for r in rows])
+    return min(max(longest, 6), col.width) + 2
+
+
+def _set(cell: Any, value: Any) -> None:
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text that looks like a formula stays text
+
+
+def sheet_title(plan: Plan, fy: int) -> str:
+    """The worksheet name for a fiscal year (令和6年度); Excel allows 31 characters."""
+    return format_fiscal_year(fy, plan.fiscal_year_style)[:31]
+
+
+def _write_sheet(ws: Any, cols: list[Column], rows: list[Any], scope: Scope) -> int:
+    """Header, rows, widths, locks and freeze of one worksheet; returns the last row the validations cover."""
+    for c, col in enumerate(cols, start=1):
+        cell = ws.cell(row=1, column=c)
+        _set(cell, scope.header() if col.field == "key" else col.header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = _WRAP
+        cell.protection = Protection(locked=True)
+        ws.column_dimensions[get_column_letter(c)].width = _width(col, rows)
+    for r, row in enumerate(rows, start=2):
+        for c, col in enumerate(cols, start=1):
+            cell = ws.cell(row=r, column=c)
+            _set(cell, row.key if col.field == "key" else row.values.get(col.field))
+            cell.alignment = _WRAP
+            cell.protection = Protection(locked=not col.editable)
+            if not col.editable:
+                cell.fill = READ_ONLY_FILL
+    ws.column_dimensions["A"].hidden = True
+    ws.freeze_panes = "B2"
+    last = max(len(rows) + 1, 2)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last}"
+    return last
+
+
+def _letter(cols: list[Column], name: str) -> str:
+    return get_column_letter([c.field for c in cols].index(name) + 1)
+
+
+def _choice(ws: Any, words: list[str], column: str, last: int, title: str, error: str) -> None:
+    """A drop-down restricted to ``words`` on ``column`` rows 2..``last`` (blank allowed)."""
+    dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True, showDropDown=False)
+    dv.error, dv.errorTitle = error, title
+    dv.showErrorMessage = True
+    dv.add(f"{column}2:{column}{last}")
+    ws.add_data_validation(dv)
+
+
+def _year_sheets(wb: Any, cols: list[Column], rows: list[Any], title: Callable[[int], str], scope: Scope,
+                 choices: list[tuple[list[str], str, str, str]]) -> None:
+    """A sheet per fiscal year of ``scope.years``, titled ``title(fy)``, holding the ``rows`` of that year, with a
+    drop-down per ``(words, column field, heading, error message)`` of ``choices`` (indicator and grade sheets)."""
+    for fy in scope.years:
+        ws = wb.create_sheet(title(fy))
+        last = _write_sheet(ws, cols, [r for r in rows if r.fiscal_year == fy], scope)
+        for words, field_name, heading, error in choices:
+            _choice(ws, words, _letter(cols, field_name), last, heading, error)
+
+
+def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (), lang: str = "ja",
+               grade_rows: list[GradeRow] | tuple = ()) -> bytes:
+    """The workbook as bytes: a sheet per fiscal year of ``scope.years`` with that year's task ``rows``,
+    then (where there are ``indicator_rows``) a sheet per fiscal year with its indicator rows (``指標 令和6年度``),
+    then (where there are ``grade_rows``) a sheet per fiscal year with its action grade rows (``評価 令和6年度``).
+
+    Task sheets are left out when the export has indicator or grade rows but no task row at all.
+    The drop-downs' error messages are worded in ``lang``; headers stay the plan's own (Japanese).
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    words = status_words(plan)
+    if rows or not (indicator_rows or grade_rows):
+        cols = columns(plan)
+        for fy in scope.years:
+            ws = wb.create_sheet(sheet_title(plan, fy))
+            last = _write_sheet(ws, cols, [r for r in rows if r.fiscal_year == fy], scope)
+            if words:
+                _choice(ws, words, _letter(cols, "status"), last, plan.labels.status,
+                        t(lang, "Choose one of the plan's status words: {words}", words="、".join(words)))
+            pv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+            pv.error, pv.errorTitle = t(lang, "Enter a number (percent) from 0 to 100"), "進捗率"
+            pv.showErrorMessage = True
+            progress_col = _letter(cols, "progress")
+            pv.add(f"{progress_col}2:{progress_col}{last}")
+            ws.add_data_validation(pv)
+    if indicator_rows:
+        grades = grade_words(plan)
+        choices = [(list(KIND_WORDS.values()), "actual_kind", "実績・見込", t(lang, "Choose 実績 (actual) or 見込 (forecast)"))]
+        if grades:
+            choices.append((grades, "grade", "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades))))
+        _year_sheets(wb, indicator_columns(plan), indicator_rows, lambda fy: indicators_title(plan, fy), scope, choices)
+    if grade_rows:
+        grades = action_grade_words(plan)
+        choices = [(grades, "grade", "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))]
+        _year_sheets(wb, grade_columns(plan), grade_rows, lambda fy: grades_title(plan, fy), scope, choices)
+    wb.properties.title = f"{plan.municipality} {plan.title}"
+    wb.properties.subject = scope.header()
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,246 @@
+"""Progress over time from git: status counts at each commit that changed a plan (000's summary table).
+
+000's first page counts the task rows per status at four dates (令和6年5月23日 … 令和7年2月10日).
+With the plan in git, those columns come from history instead of being typed: for every commit
+that changed the plan folder (``git log -- <plan>``), or for chosen revisions or dates, the plan is
+loaded as it was then and its task rows are counted per canonical state
+(:func:`dxplan.status.counts.status_table`), with shares in percent (0–100) of the rows that carry a
+status, and the actions counted per label of the plan's rating scale.
+
+A column's date is the plan's ``evaluation_date`` at that commit when the commit changed it
+(the date the results describe), otherwise the commit's committer date. The fiscal year counted
+is ``--year`` when given, else the one containing that plan's evaluation date
+(:func:`dxplan.status.counts.current_year`). Where the plan's own ``status_snapshots`` have a column
+for the same date and year, it is compared with the computed counts.
+
+Every git call goes through :mod:`dxplan.files.gitio`; failures raise :class:`dxplan.files.gitio.GitError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dxplan.files import gitio
+from .counts import Counts, action_state, current_year, status_table
+from dxplan.i18n import Text
+from dxplan.files.load import LoadedPlan
+from dxplan.model.schema import STATE_ORDER, Plan, State, StatusSnapshot
+from dxplan.score.actions import ScoreState, score_plan
+
+NOT_EVALUATED = "未評価"
+
+
+@dataclass(frozen=True)
+class ActionAt:
+    """One action at one column: its task rows' status words of the column's fiscal year, as written (None for a row
+    without one), and its one state for that year (:func:`dxplan.status.counts.action_state`; None: no row with a status)."""
+
+    state: State | None
+    words: tuple[str | None, ...]
+
+
+@dataclass
+class HistoryPoint:
+    """One column: the commit, its date and where the date came from, the fiscal year and the counts.
+
+    ``date_source`` is ``evaluation_date``, ``commit`` or ``asked`` (a date given with ``--at``).
+    ``grades``: actions per rating label (``未評価`` for actions without a rate), in scale order.
+    ``snapshot``: the plan's own summary column for the same date and year, when it has one.
+    ``actions``: each action (by id) at this commit (:class:`ActionAt`), for the per-action rows of a report;
+    ``evaluation_date``: the plan's evaluation date at this commit (None when it records none).
+    """
+
+    commit: str
+    short: str
+    date: dt.date
+    date_source: str
+    subject: str
+    fiscal_year: int
+    counts: Counts
+    grades: dict[str, int]
+    snapshot: StatusSnapshot | None = None
+    problems: int = 0
+    actions: dict[str, ActionAt] = field(default_factory=dict)
+    evaluation_date: dt.date | None = None
+
+    @property
+    def snapshot_differences(self) -> dict[str, tuple[int | None, int]]:
+        """Per state (and ``total``): (printed, computed) where the plan's own column disagrees."""
+        if self.snapshot is None:
+            return {}
+        diffs = {}
+        for state in STATE_ORDER:
+            printed = getattr(self.snapshot.counts, state.value)
+            if printed is not None and printed != self.counts.states[state]:
+                diffs[state.value] = (printed, self.counts.states[state])
+        total = self.snapshot.counts.total
+        if total is not None and total != self.counts.with_status:
+            diffs["total"] = (total, self.counts.with_status)
+        return diffs
+
+
+@dataclass
+class History:
+    """The columns of one plan over time, oldest first, and what limits them (shallow clone)."""
+
+    root: str
+    plan: Plan | None
+    points: list[HistoryPoint] = field(default_factory=list)
+    shallow: bool = False
+    notes: list[Text] = field(default_factory=list)
+
+
+def load_at(repo: Path, commit: str, rel: str) -> LoadedPlan:
+    """The plan folder ``rel`` (repository-relative) as it was at ``commit``: the one place history loads a revision."""
+    from dxplan.files.load import GitSource, load_plan
+
+    return load_plan(GitSource(repo, commit, rel))
+
+
+def count_states(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> Counts:
+    """Task rows of ``fiscal_year`` per canonical state: the one place history counts."""
+    return status_table(plan, [la.action for la in loaded.actions], fiscal_year).total
+
+
+def count_grades(plan: Plan, loaded: LoadedPlan) -> dict[str, int]:
+    """Actions per label of the plan's rating scale (scale order, then 未評価 for actions without a rate)."""
+    labels = Counter(s.label if s.state is ScoreState.evaluated else NOT_EVALUATED for s in score_plan(plan, [la.action for la in loaded.actions], loaded.index))
+    order = [b.label for b in plan.rating_scale] + [NOT_EVALUATED]
+    return {k: labels.get(k, 0) for k in order + sorted(set(labels) - set(order))}
+
+
+def actions_at(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> dict[str, ActionAt]:
+    """Every loaded action's status words and state in ``fiscal_year`` (see :class:`ActionAt`), by action id."""
+    out = {}
+    for la in loaded.actions:
+        a = la.action
+        out[a.id] = ActionAt(action_state(plan, a, fiscal_year, loaded.index), tuple(t.status for t in a.tasks if t.fiscal_year == fiscal_year))
+    return out
+
+
+def plan_commits(repo: Path, rel: str, rev: str = "HEAD") -> list[tuple[str, dt.datetime, str]]:
+    """``(commit, committer date, subject)`` of every commit reachable from ``rev`` that changed ``rel``, oldest first."""
+    out = gitio.run_git(["log", "-z", "--format=%H%x1f%cI%x1f%s", "--end-of-options", rev, "--", rel or "."], repo).stdout
+    result = []
+    for record in out.decode("utf-8", "replace").split("\0"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) == 3:
+            result.append((parts[0], dt.datetime.fromisoformat(parts[1]), parts[2]))
+    return list(reversed(result))
+
+
+def commit_on_or_before(repo: Path, day: dt.date, rev: str = "HEAD") -> str | None:
+    """The last commit reachable from ``rev`` committed on or before ``day`` (end of day, local time), or None."""
+    out = gitio.run_git(["rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "--end-of-options", rev], repo).stdout.decode().strip()
+    return out or None
+
+
+def parse_day(text: str) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date, or None when ``text`` is not one (then it is a revision)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _point(repo: Path, commit: str, rel: str, when: dt.datetime, subject: str, previous_eval: dt.date | None,
+           year: int | None, asked: dt.date | None) -> tuple[HistoryPoint | None, dt.date | None]:
+    loaded = load_at(repo, commit, rel)
+    plan = loaded.plan
+    if plan is None:
+        return None, previous_eval
+    if asked is not None:
+        date, source = asked, "asked"
+    elif plan.evaluation_date is not None and plan.evaluation_date != previous_eval:
+        date, source = plan.evaluation_date, "evaluation_date"
+    else:
+        date, source = when.date(), "commit"
+    fy = year if year is not None else current_year(plan)
+    snaps = [s for s in plan.status_snapshots if s.date == date and s.fiscal_year == fy]
+    point = HistoryPoint(
+        commit, commit[:7], date, source, subject, fy, count_states(plan, loaded, fy), count_grades(plan, loaded),
+        snaps[0] if snaps else None, sum(1 for p in loaded.problems if p.severity == "error"), actions_at(plan, loaded, fy),
+        plan.evaluation_date,
+    )
+    return point, plan.evaluation_date
+
+
+def build_history(
+    repo: Path, rel: str, *, since: dt.date | None = None, until: dt.date | None = None,
+    at: list[str] | None = None, year: int | None = None, rev: str = "HEAD",
+) -> History:
+    """The history of plan folder ``rel`` in ``repo``: a column per commit that changed it, or per ``at`` entry.
+
+    ``at``: revisions or ``YYYY-MM-DD`` dates (the plan as of the last commit on or before that day).
+    ``since``/``until`` keep the columns dated within them (inclusive). ``year``: the fiscal year
+    to count (default: each column's current year). ``rev``: the revision whose history is read (default
+    ``HEAD``; a report ``--as-of`` a revision reads the history up to it). Raises :class:`dxplan.files.gitio.GitError` for an
+    unknown revision (naming what to fetch) or when git fails.
+    """
+    history = History(rel, None, shallow=gitio.is_shallow(repo))
+    if at:
+        for item in at:
+            day = parse_day(item)
+            if day is not None:
+                commit = commit_on_or_before(repo, day)
+                if commit is None:
+                    history.notes.append(Text("no commit on or before {date}: left out", date=item))
+                    continue
+            else:
+                commit = gitio.resolve(item, repo)
+            info = gitio.run_git(["log", "-1", "--format=%cI%x1f%s", commit], repo).stdout.decode().strip().split("\x1f")
+            parents = plan_commits(repo, rel, f"{commit}^") if _has_parent(repo, commit) else []
+            prev_plan = load_at(repo, parents[-1][0], rel).plan if parents else None
+            prev_eval = prev_plan.evaluation_date if prev_plan else None
+            point, _ = _point(repo, commit, rel, dt.datetime.fromisoformat(info[0]), info[1], prev_eval, year, day)
+            if point is not None:
+                history.points.append(point)
+    else:
+        previous = None
+        for commit, when, subject in plan_commits(repo, rel, rev):
+            point, previous = _point(repo, commit, rel, when, subject, previous, year, None)
+            if point is not None:
+                history.points.append(point)
+        if not history.points:
+            history.notes.append(Text("no commit in this repository changed {root}", root=rel or "."))
+    history.points = [p for p in history.points if (since is None or p.date >= since) and (until is None or p.date <= until)]
+    if history.points:
+        last = load_at(repo, history.points[-1].commit, rel)
+        history.plan = last.plan
+    if history.shallow:
+        history.notes.append(Text(
+            "this is a shallow clone: commits before the oldest one here are missing from the table; "
+            "fetch them with git fetch --unshallow (GitHub Actions: fetch-depth: 0 on actions/checkout)"))
+    return history
+
+
+def _has_parent(repo: Path, commit: str) -> bool:
+    return gitio.run_git(["rev-parse", "--verify", "--quiet", f"{commit}^"], repo, check=False).returncode == 0
+
+
+def plans_as_of(paths: list[Path], when: str) -> list[LoadedPlan]:
+    """The plans under ``paths`` as they stood at ``when``: a revision, or a ``YYYY-MM-DD`` date (the last commit on or before it).
+
+    Raises :class:`dxplan.files.load.PlanNotFound` for a path that is no plan, :class:`dxplan.files.gitio.GitError`
+    when the paths are not in a git repository, the revision is unknown (saying what to fetch) or
+    no commit is that old.
+    """
+    from dxplan.files.layout import discover
+
+    plans = []
+    for root, _ in discover(paths):
+        repo = gitio.repo_root(root)
+        day = parse_day(when)
+        if day is None:
+            commit = gitio.resolve(when, repo)
+        else:
+            commit = commit_on_or_before(repo, day)
+            if commit is None:
+                hint = gitio.fetch_hint("HEAD~1", repo) if gitio.is_shallow(repo) else ""
+                raise gitio.GitError(Text("no commit on or before {when}. {hint}", when=when, hint=hint))
+        rel = root.resolve().relative_to(repo).as_posix()
+        plans.append(load_at(repo, commit, "" if rel == "." else rel))
+    return plans

@@ -1,0 +1,146 @@
+"""The package tree keeps its layers: no module imports a layer above its own, and nothing imports ``cli``.
+
+The layers are declared once, in :data:`dxplan.LAYERS`; the README's layout section lists the same
+packages in the same order. Every import counts: at the top of a module, inside a function, and under
+``if TYPE_CHECKING``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import dxplan
+from conftest import ROOT
+
+PACKAGE = Path(dxplan.__file__).resolve().parent
+
+
+def module_names(package_dir: Path) -> dict[str, Path]:
+    """``{"dxplan.files.load": path, "dxplan.files": path/__init__.py, …}`` for every module under ``package_dir``."""
+    out = {}
+    for path in package_dir.rglob("*.py"):
+        parts = path.relative_to(package_dir.parent).with_suffix("").parts
+        out[".".join(parts).removesuffix(".__init__")] = path
+    return out
+
+
+def imports_of(name: str, path: Path) -> list[tuple[int, str]]:
+    """(line, absolute module) for every import statement of the module ``name``, wherever it stands."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            # ``from dxplan import files`` imports the package ``dxplan.files``
+            out += [(node.lineno, f"{module}.{a.name}" if module.count(".") == 0 else module) for a in node.names]
+    return out
+
+
+def unit(module: str, root: str) -> str | None:
+    """The top-level part of ``root`` that ``module`` belongs to (``files`` for ``dxplan.files.load``); None outside."""
+    parts = module.split(".")
+    if parts[0] != root:
+        return None
+    return parts[1] if len(parts) > 1 else ""
+
+
+def violations(package_dir: Path, layers: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Every import that breaks the layering, as ``path:line: what``; empty when the tree keeps it.
+
+    A module may import its own layer and the layers before it. Only ``cli`` itself and the package's
+    ``__main__`` may import ``cli``. A top-level module or package missing from ``layers`` is reported.
+    """
+    root = package_dir.name
+    level = {name: i for i, layer in enumerate(layers) for name in layer}
+    level[""] = 0  # the package's own __init__ is ground
+    level["__main__"] = len(layers)
+    out = []
+    known = module_names(package_dir)
+    for name, path in sorted(known.items()):
+        own = unit(name, root)
+        if own not in level:
+            out.append(f"{path}:1: {own} is in no layer of dxplan.LAYERS")
+            continue
+        for line, shown in imports_of(name, path):
+            target = shown
+            while target not in known and "." in target:  # a name defined in a module, not a module
+                target = target.rsplit(".", 1)[0]
+            other = unit(target, root)
+            if other is None or other == own:
+                continue
+            if other not in level:
+                out.append(f"{path}:{line}: imports {shown}, which is in no layer")
+            elif other == "cli" and own != "__main__":
+                out.append(f"{path}:{line}: imports {shown}: nothing but the entry point imports cli")
+            elif level[other] > level[own]:
+                out.append(f"{path}:{line}: {own} (layer {level[own]}) imports {shown} (layer {level[other]}, above it)")
+    return out
+
+
+def test_the_package_keeps_its_layers():
+    assert violations(PACKAGE, dxplan.LAYERS) == []
+
+
+def test_every_top_level_module_and_package_has_a_layer():
+    top = {p.stem for p in PACKAGE.glob("*.py")} | {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    declared = {name for layer in dxplan.LAYERS for name in layer}
+    assert top - {"__init__", "__main__"} == declared
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    pkg = tmp_path / "dxplan"
+    for rel, text in files.items():
+        path = pkg / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return pkg
+
+
+LAYERS = (("i18n",), ("model",), ("files",), ("report",), ("cli",))
+
+
+def test_a_wrong_import_inside_a_function_is_found(tmp_path):
+    pkg = _tree(tmp_path, {
+        "__init__.py": "", "i18n.py": "", "model/__init__.py": "", "files/__init__.py": "", "report/__init__.py": "",
+        "cli/__init__.py": "from dxplan.report import x\n",
+        "model/schema.py": "from dxplan.i18n import t\n\n\ndef f():\n    from ..report.pages import page\n    return page\n",
+        "files/load.py": "from . import atomic\nfrom dxplan.model import schema\n",
+    })
+    assert violations(pkg, LAYERS) == [f"{pkg / 'model/schema.py'}:5: model (layer 1) imports dxplan.report.pages (layer 3, above it)"]
+
+
+def test_importing_cli_and_undeclared_packages_are_found(tmp_path):
+    pkg = _tree(tmp_path, {
+        "__init__.py": "", "__main__.py": "from dxplan.cli import main\n", "i18n.py": "", "cli/__init__.py": "",
+        "report/__init__.py": "from dxplan import cli\n",
+        "extra/__init__.py": "",
+        "model/__init__.py": "if TYPE_CHECKING:\n    from dxplan.extra import thing\n",
+    })
+    assert violations(pkg, LAYERS) == [
+        f"{pkg / 'extra/__init__.py'}:1: extra is in no layer of dxplan.LAYERS",
+        f"{pkg / 'model/__init__.py'}:2: imports dxplan.extra, which is in no layer",
+        f"{pkg / 'report/__init__.py'}:1: imports dxplan.cli: nothing but the entry point imports cli",
+    ]
+
+
+def test_the_readme_lists_the_layers_in_order():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    listed = re.findall(r"^  (\w+)(?:/|\.py)\s", block, re.M)
+    assert listed == [name for layer in dxplan.LAYERS for name in layer]
+
+
+@pytest.mark.parametrize("package", [p.parent for p in PACKAGE.glob("*/__init__.py")], ids=lambda p: p.name)
+def test_each_package_says_what_it_owns_and_may_import(package):
+    doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8"))) or ""
+    assert "May import" in doc, f"{package.name}/__init__.py says nothing of what it may import"
