@@ -63,3 +63,24 @@ def write_action(plan_dir: Path, name: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """A fresh, private cache folder for one test; the process's connection is forgotten before and after."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DXPLAN_CACHE_DIR", str(folder))
+    monkeypatch.delenv("DXPLAN_NO_CACHE", raising=False)
+    from dxplan.files import result_cache
+
+    result_cache.reset()
+    yield folder
+    result_cache.reset()
+
+
+@pytest.fixture
+def kama(tmp_path) -> Path:
+    """A fresh copy of the bundled plans/kama in a temporary folder."""
+    dest = tmp_path / "plans" / "kama"
+    shutil.copytree(PLANS / "kama", dest)
+    return dest

@@ -57,7 +57,7 @@ def plan_strings(loaded: LoadedPlan) -> list[str]:
         if isinstance(v, str):
             out.add(" ".join(v.split()))
         elif isinstance(v, dict):
-            for k, x in v.items():
+            for x in v.values():
                 walk(x)
         elif isinstance(v, (list, tuple)):
             for x in v:
@@ -254,7 +254,7 @@ def test_pdf_is_a4_numbered_with_embedded_fonts_and_bookmarks(kama_pdf, tmp_path
     # contents carries page numbers (target-counter): the departments' entry points into the document
     toc = pdftotext(kama_pdf, 2, 2)
     m = re.search(r"担当課別のアクション[ .]*?(\d+)", toc)
-    assert m and f"担当課別のアクション" in pdftotext(kama_pdf, int(m.group(1)), int(m.group(1)))
+    assert m and "担当課別のアクション" in pdftotext(kama_pdf, int(m.group(1)), int(m.group(1)))
     text = pdftotext(kama_pdf)
     assert "本庁と支所のオンライン化拡充" in text  # selectable text
     assert not SEED.search(text) and "未記入" not in text

@@ -72,7 +72,7 @@ def make_repo(tmp_path: Path) -> Path:
     a13 = root / "plans/kama/actions/13.yaml"
 
     def base13(d):
-        for row, p in zip(r6_rows(d), (80, 80, 80, 90)):
+        for row, p in zip(r6_rows(d), (80, 80, 80, 90), strict=True):
             row["progress"] = p
 
     edit(a13, base13)
@@ -497,7 +497,7 @@ def test_git_source_loads_like_the_folder_on_disk(tmp_path):
         assert tree.problems == disk.problems
         assert [(p.path.name, p.line, p.rule) for p in tree.problems] == [("07.yaml", 2, "missing-field"), ("07.yaml", 5, "unknown-key")]
         assert run_checks(tree) == run_checks(disk)
-        for lt, ld in zip(tree.actions, disk.actions):
+        for lt, ld in zip(tree.actions, disk.actions, strict=True):
             assert lt.doc.position(("tasks", 0, "status")) == ld.doc.position(("tasks", 0, "status"))
     assert list(load_plans_at(root, commit, "plans")) == ["plans/kama"]
     assert load_plans_at(root, commit, "plans/kama/actions/13.yaml")["plans/kama"].plan == disk.plan

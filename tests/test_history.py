@@ -42,7 +42,7 @@ def _yaml() -> YAML:
 
 def set_distribution(plan_dir: Path, counts: tuple[int, int, int, int], evaluation_date: str) -> None:
     """Give the R6 rows that carry a status the words of ``counts`` (in file and row order) and set evaluation_date."""
-    sequence = [w for w, n in zip(WORDS, counts) for _ in range(n)]
+    sequence = [w for w, n in zip(WORDS, counts, strict=True) for _ in range(n)]
     for path in sorted((plan_dir / "actions").glob("*.yaml")):
         tree = _yaml().load(path.read_text(encoding="utf-8"))
         for task in tree.get("tasks", []):
@@ -93,7 +93,7 @@ def test_history_json_reproduces_000s_summary_table(kama_repo):
     points = data["points"]
     assert [p["date"] for p in points] == [*SNAPSHOTS, "2025-03-05"]
     assert [p["date_source"] for p in points] == ["evaluation_date"] * 4 + ["commit"]
-    for p, (day, (ns, co, ip, dn)) in zip(points, SNAPSHOTS.items()):
+    for p, (day, (ns, co, ip, dn)) in zip(points[: len(SNAPSHOTS)], SNAPSHOTS.items(), strict=True):
         assert p["fiscal_year"] == 2024
         assert p["counts"] == {"not_started": ns, "considering": co, "in_progress": ip, "done": dn}
         assert p["total"] == 151 and p["no_status"] == 1
@@ -110,7 +110,7 @@ def test_history_table_and_markdown_show_dates_as_columns(kama_repo):
     lines = out.splitlines()
     head = next(line for line in lines if line.startswith("| item"))
     assert [c.strip().split(" ")[0] for c in head.strip("|").split("|")[1:]] == [*SNAPSHOTS, "2025-03-05"]
-    row = lambda name: [c.strip() for c in next(l for l in lines if l.startswith(f"| {name} ")).strip("|").split("|")[1:]]  # noqa: E731
+    row = lambda name: [c.strip() for c in next(line for line in lines if line.startswith(f"| {name} ")).strip("|").split("|")[1:]]  # noqa: E731
     assert row("検討中(count)") == ["120", "61", "35", "0", "0"]
     assert row("完了(share)") == ["5.96%", "9.93%", "16.56%", "49.01%", "49.01%"]
     assert row("total(count)") == ["151"] * 5

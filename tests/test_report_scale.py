@@ -50,7 +50,7 @@ def section(text: str, heading: str) -> str:
     start = text.index(heading)
     level = heading.split(" ")[0]
     rest = text[start + len(heading):]
-    ends = [m.start() for m in re.finditer(r"^#{1,%d} " % len(level), rest, re.M)]
+    ends = [m.start() for m in re.finditer(rf"^#{{1,{len(level)}}} ", rest, re.M)]
     return heading + (rest[: ends[0]] if ends else rest)
 
 

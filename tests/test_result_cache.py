@@ -20,24 +20,6 @@ from dxplan.files.load import load_plan
 from conftest import PLANS, ROOT
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    """A fresh, private cache folder for one test; the process's connection is forgotten before and after."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("DXPLAN_CACHE_DIR", str(folder))
-    monkeypatch.delenv("DXPLAN_NO_CACHE", raising=False)
-    result_cache.reset()
-    yield folder
-    result_cache.reset()
-
-
-@pytest.fixture
-def kama(tmp_path) -> Path:
-    dest = tmp_path / "plans" / "kama"
-    shutil.copytree(PLANS / "kama", dest)
-    return dest
-
-
 def _rows(result) -> list[tuple]:
     return [(str(p.path), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in result.problems]
 
@@ -82,7 +64,10 @@ def test_cached_load_equals_fresh_load(cache, monkeypatch):
     assert calls == []
     monkeypatch.setenv("DXPLAN_NO_CACHE", "1")
     fresh = load_plan(PLANS / "kama", positions=True)
-    dump = lambda lp: (lp.plan.model_dump(), [la.action.model_dump() for la in lp.actions])
+
+    def dump(lp):
+        return lp.plan.model_dump(), [la.action.model_dump() for la in lp.actions]
+
     assert dump(first) == dump(second) == dump(fresh)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import FIXTURES, PLANS
 
 from dxplan.files.load import load_plan
 from dxplan.model.schema import Action, DEFAULT_RATING_SCALE, Measurement, Target, TargetSpec, Task
@@ -36,8 +37,6 @@ def en(text) -> str:
     """A scoring text in English."""
     return core_text(text, "en")
 
-
-from conftest import FIXTURES, PLANS
 
 EX = load_plan(FIXTURES / "kama001")
 PLAN = EX.plan

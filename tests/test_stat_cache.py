@@ -22,7 +22,7 @@ from dxplan.files import load as load_module, layout as planfiles, result_cache
 from dxplan.lint.engine import lint_paths
 
 from conftest import PLANS
-from test_result_cache import _db, _rows, _uncached, cache, kama  # noqa: F401 - fixtures
+from test_result_cache import _db, _rows, _uncached
 
 OLD, NEW = "status: 完了".encode(), "status: 終了".encode()  # the same number of bytes; 終了 is not one of kama's status words
 assert len(OLD) == len(NEW)

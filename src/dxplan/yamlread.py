@@ -252,7 +252,7 @@ def _timestamp(value: str) -> dt.date | dt.datetime:
         delta = dt.timedelta(hours=int(g["tz_hour"]), minutes=int(g["tz_minute"] or 0))
         tz = dt.timezone(-delta if g["tz_sign"] == "-" else delta)
     elif g["tz"] == "Z":
-        tz = dt.timezone.utc
+        tz = dt.UTC
     return dt.datetime(date.year, date.month, date.day, int(g["hour"]), int(g["minute"]), int(g["second"]), int(frac), tz)
 
 

@@ -120,6 +120,7 @@ def _preload() -> None:
     child start with them loaded, as a long-running process would. A module that fails to import is
     left to fail in the child, where the oracle sees it.
     """
+    import contextlib
     import importlib
     import pkgutil
 
@@ -128,10 +129,8 @@ def _preload() -> None:
     for info in pkgutil.walk_packages(dxplan.__path__, "dxplan."):
         if info.name.endswith("__main__"):  # importing it would run the command line
             continue
-        try:
+        with contextlib.suppress(Exception):  # a failure is reported by the command that needs the module
             importlib.import_module(info.name)
-        except Exception:  # noqa: BLE001 - reported by the command that needs it
-            pass
 
 
 def main() -> None:

@@ -107,7 +107,7 @@ def report(
     targets = _outputs([lp.plan.id for lp in plans], output, fmt, action, lg)
     env = environment(templates)
     today = dt.date.today()
-    for lp, target in zip(plans, targets):
+    for lp, target in zip(plans, targets, strict=True):
         years = parse_years(year, lp, lg)
         if action is not None and lp.find_action(action) is None:
             fail(t(lg, "{plan}: no action {action}", plan=lp.plan.id, action=action))

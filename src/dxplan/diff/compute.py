@@ -230,7 +230,7 @@ def diff_tasks(before: Action | None, after: Action | None) -> list[TaskChange]:
                 continue
             bs, as_ = list(range(i1, i2)), list(range(j1, j2))
             if len(bs) == len(as_):
-                pairs += [(bi[x], ai[y]) for x, y in zip(bs, as_)]
+                pairs += [(bi[x], ai[y]) for x, y in zip(bs, as_, strict=True)]
                 continue
             scored = sorted(((_similar(bk[x], ak[y]), x, y) for x in bs for y in as_), reverse=True)
             used_b: set[int] = set()

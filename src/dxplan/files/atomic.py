@@ -21,6 +21,7 @@ import re
 import stat
 import tempfile
 from pathlib import Path
+import contextlib
 
 __all__ = ["write_atomic", "create_exclusive", "remove_stale", "resolve_target"]
 
@@ -36,10 +37,8 @@ def resolve_target(path: Path) -> Path:
     path = Path(path)
     if not path.is_symlink():
         return path
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.stat(path)
-    except FileNotFoundError:
-        pass
     return Path(os.path.realpath(path))
 
 
@@ -81,10 +80,8 @@ def _write_tmp(target: Path, data: bytes, mode: int) -> str:
 
 
 def _unlink(tmp: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(tmp)
-    except FileNotFoundError:
-        pass
 
 
 def _bytes(data: str | bytes) -> bytes:

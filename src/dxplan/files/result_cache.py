@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from dxplan.i18n import N_
+import contextlib
 
 __all__ = ["text_key", "bytes_key", "prefetch_data", "get_data", "put_data", "get_plan", "get_plan_by_stat", "put_plan", "flush", "database_path", "reset"]
 
@@ -193,10 +194,8 @@ def _prune(current: Path) -> None:
             continue
         if newest < cutoff:
             for f in files:
-                try:
+                with contextlib.suppress(OSError):
                     f.unlink()
-                except OSError:
-                    pass
 
 
 # --------------------------------------------------------------------------- the connection (one per process)
@@ -232,16 +231,12 @@ def _disable(exc: BaseException) -> None:
     _warn(_UNREADABLE)
     conn, _state.conn = _state.conn, None
     if conn is not None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             conn.close()
-        except sqlite3.Error:
-            pass
     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError) and _state.path is not None:
         for suffix in ("", "-wal", "-shm"):
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(f"{_state.path}{suffix}")
-            except OSError:
-                pass
 
 
 def _connect() -> sqlite3.Connection | None:
@@ -294,10 +289,8 @@ def _drop(table: str, column: str, key: Any) -> None:
     _warn(_CORRUPT)
     conn = _connect()
     if conn is not None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
-        except sqlite3.Error:
-            pass
 
 
 # --------------------------------------------------------------------------- file data
@@ -442,10 +435,8 @@ def flush() -> None:
 def reset() -> None:
     """Forget this process's connection and pending entries (the next call opens the database again)."""
     if _state.conn is not None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             _state.conn.close()
-        except sqlite3.Error:
-            pass
     _state.__init__()
 
 

@@ -42,7 +42,8 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from dxplan.files import gitio, result_cache
 from dxplan.files.load import DiskSource, GitSource, Limits, LoadedPlan, load_plan
@@ -246,7 +247,7 @@ def lint_paths(
     problems: list[Problem] = []
     files = 0
     results = imap_ordered(lint_folder, [root for root, _ in folders], jobs)
-    for (root, only), (rows, nfiles) in zip(folders, results):
+    for (root, only), (rows, nfiles) in zip(folders, results, strict=True):
         files += nfiles
         plan_path = root / PLAN_FILE
         for rel, line, col, severity, rule, ja, en in rows:

@@ -123,7 +123,7 @@ def _num(x: float) -> float | int:
 def effect_sums_dict(e: EffectSums, years: list[int]) -> dict:
     """``{kind: {meaning: {"by_year": {fy: sum}, "total", "cells"}}, "text_cells": {kind: n}}``, never netted across meanings."""
     out: dict = {}
-    for kind, meaning in e.keys():
+    for kind, meaning in e.pairs():
         per = e.values[(kind, meaning)]
         out.setdefault(kind, {})[meaning] = {
             "by_year": {str(fy): _num(per[fy]) for fy in years if fy in per},

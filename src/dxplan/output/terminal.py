@@ -149,7 +149,7 @@ def _num(x: float) -> str:
 
 
 def _effects_rows(table: Table, label: str, sums: EffectSums, years: list[int], lang: str) -> None:
-    for kind, meaning in sums.keys():
+    for kind, meaning in sums.pairs():
         per = sums.values[(kind, meaning)]
         table.add_row(label, t(lang, KIND_WORDS[kind]) + t(lang, " ({text})", text=w.effect_unit(kind, lang)), t(lang, MEANING_WORDS[meaning]),
                       *[_num(per[fy]) if fy in per else "—" for fy in years], _num(sums.total(kind, meaning)))

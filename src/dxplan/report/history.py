@@ -42,7 +42,7 @@ def _headings(plan: Plan, points: list[HistoryPoint], lang: str) -> list[dict]:
     as when an evaluation date was set back)."""
     labels = [date_label(plan, p.date, lang) for p in points]
     out = []
-    for p, label in zip(points, labels):
+    for p, label in zip(points, labels, strict=True):
         twice = labels.count(label) > 1
         out.append({
             "date": label,
@@ -96,8 +96,8 @@ def movement_view(plan: Plan, m: Movement, words: dict[State, str], actions: dic
     "no_status", "changed": [{"id", "title", "anchor", "before", "after"}] (plan order), "groups": the same grouped by
     change (``[{"before", "after", "actions"}]``, in order of first appearance), "changed_heading", "other_year"}``."""
     since, to = date_label(plan, m.before.date, lang), date_label(plan, m.after.date, lang)
-    rows = [{"key": s.value, "word": st["label"], "delta": signed(m.deltas[s])} for st, s in zip(state_views(words, lang), STATE_ORDER)]
-    parts = [f"{r['word']} {r['delta']}" for r, s in zip(rows, STATE_ORDER) if m.deltas[s]]
+    rows = [{"key": s.value, "word": st["label"], "delta": signed(m.deltas[s])} for st, s in zip(state_views(words, lang), STATE_ORDER, strict=True)]
+    parts = [f"{r['word']} {r['delta']}" for r, s in zip(rows, STATE_ORDER, strict=True) if m.deltas[s]]
     if m.no_status:
         parts.append(f"{t(lang, 'no status')} {signed(m.no_status)}")
     body = w.sep(lang).join(parts) if parts else t(lang, "no change in the status counts")
@@ -147,7 +147,7 @@ def line_chart(plan: Plan, points: list[HistoryPoint], words: dict[State, str], 
 
     every = -(-n // _MAX_LABELS)
     xlabels = []
-    for i, (x, text) in enumerate(zip(xs, labels)):
+    for i, (x, text) in enumerate(zip(xs, labels, strict=True)):
         if i % every and i != n - 1:
             continue
         anchor = "start" if i == 0 else ("end" if i == n - 1 else "middle")
@@ -155,7 +155,7 @@ def line_chart(plan: Plan, points: list[HistoryPoint], words: dict[State, str], 
     lines = []
     for s in STATE_ORDER:
         dots = []
-        for x, p, label in zip(xs, points, labels):
+        for x, p, label in zip(xs, points, labels, strict=True):
             share = p.counts.share(s)
             if share is None:
                 continue
@@ -167,7 +167,7 @@ def line_chart(plan: Plan, points: list[HistoryPoint], words: dict[State, str], 
         })
     desc = "; ".join(
         f"{label}: " + w.sep(lang).join(f"{words[s]} {share_text(p.counts.share(s))}" for s in STATE_ORDER)
-        for p, label in zip(points, labels) if p.counts.with_status
+        for p, label in zip(points, labels, strict=True) if p.counts.with_status
     )
     return {
         "id": "chart-history",
@@ -233,7 +233,7 @@ def history_view(h: ReportHistory | None, plan: Plan, words: dict[State, str], a
         "columns": heads,
         "years_differ": one_year is None,
         "rows": [{"key": st["key"], "label": st["label"], "cells": [_cell(p.counts, s) for p in points]}
-                 for st, s in zip(state_views(words, lang), STATE_ORDER)],
+                 for st, s in zip(state_views(words, lang), STATE_ORDER, strict=True)],
         "total": [str(p.counts.with_status) for p in points],
         "without": [str(p.counts.without) for p in points],
         "source_row": [_source_cell(p, h.checks, words, lang) for p in points] if h.checks else None,

@@ -153,7 +153,7 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
             "cells": [_num(sums.values[(k, m)].get(fy)) if fy in sums.values[(k, m)] else "—" for fy in years],
             "raw": [", ".join(e.raw for e in action.effects if e.kind == k and (e.meaning or "unspecified") == m and e.fiscal_year == fy) for fy in years],
         }
-        for k, m in sums.keys()
+        for k, m in sums.pairs()
     ]
     text_effects = [f"{fy_text(e.fiscal_year)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
     if not (indicators or effects or text_effects):

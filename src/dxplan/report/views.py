@@ -112,7 +112,7 @@ def _years_chart(f: ReportFigures, title: str, lang: str) -> dict | None:
         if not y.table.total.with_status:
             continue
         fy = fy_label(f.plan, y.fiscal_year, lang)
-        for snap, counts in zip(y.snapshots, y.source_counts):
+        for snap, counts in zip(y.snapshots, y.source_counts, strict=True):
             kind = t(lang, "forecast") if snap.kind == "forecast" else t(lang, "source document")
             bars.append((f"{fy}  {date_label(f.plan, snap.date, lang)}{paren(kind, lang)}", counts))
         bars.append((f"{fy}  {t(lang, 'computed')}", y.table.total))

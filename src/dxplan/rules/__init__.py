@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
 
 from dxplan.i18n import Text, t
 from dxplan.problems import Problem
@@ -92,7 +93,7 @@ def one_line(text: str) -> str:
 class Finding:
     """What a ``check`` rule yields: where (document + pydantic-style path) and message parameters."""
 
-    doc: "Document"
+    doc: Document
     loc: tuple[Any, ...]
     params: dict[str, Any]
     key: bool = False
@@ -102,8 +103,8 @@ class Finding:
 class PlanContext:
     """What ``check`` rules see: the loaded plan and its look-up index."""
 
-    loaded: "LoadedPlan"
-    index: "PlanIndex"
+    loaded: LoadedPlan
+    index: PlanIndex
 
     @property
     def plan(self):  # noqa: ANN201 - Plan
@@ -135,7 +136,7 @@ def hints(word: str, choices: Iterable[str]) -> dict[str, Text | str]:
     return {"hint": did_you_mean(word, list(choices))}
 
 
-def classify_schema_error(err: dict[str, Any], model: type, doc: "Document") -> tuple[Rule, dict[str, Any]]:
+def classify_schema_error(err: dict[str, Any], model: type, doc: Document) -> tuple[Rule, dict[str, Any]]:
     """The load rule that claims a pydantic error, and its message parameters."""
     rules = load_rules()
     for rule in rules.values():
@@ -146,7 +147,7 @@ def classify_schema_error(err: dict[str, Any], model: type, doc: "Document") -> 
     return rule, rule.module.params(err, model, doc)
 
 
-def run_checks(loaded: "LoadedPlan", only: set[Path] | None = None) -> list[Problem]:
+def run_checks(loaded: LoadedPlan, only: set[Path] | None = None) -> list[Problem]:
     """Run every ``check`` rule over a loaded plan (skipping those the plan disables).
 
     ``only``: report findings in these files (and plan.yaml) only.
@@ -168,7 +169,7 @@ def run_checks(loaded: "LoadedPlan", only: set[Path] | None = None) -> list[Prob
     return out
 
 
-def iter_tasks(ctx: PlanContext) -> Iterator[tuple["Document", int, Any, Any]]:
+def iter_tasks(ctx: PlanContext) -> Iterator[tuple[Document, int, Any, Any]]:
     """(document, index, task, action) for every task row of the plan."""
     for la in ctx.loaded.actions:
         for i, task in enumerate(la.action.tasks):

@@ -15,7 +15,8 @@ Failing: the same change of ``target.spec.value`` from 30 to 20 with no new ``ta
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
+from collections.abc import Iterator
 
 from dxplan.model.changes import FieldChange, action_changes, new_reasons, plan_changes, plan_reasons, show_value
 from dxplan.i18n import N_, Text
@@ -31,7 +32,7 @@ MESSAGE = N_(
 )
 
 
-def check_change(base: "LoadedPlan", head: "LoadedPlan") -> Iterator[Finding]:
+def check_change(base: LoadedPlan, head: LoadedPlan) -> Iterator[Finding]:
     """Goalpost changes from ``base`` (the plan at REV) to ``head`` without a recorded reason.
 
     Yields one :class:`Finding` per changed goalpost field, positioned at the
@@ -54,6 +55,6 @@ def check_change(base: "LoadedPlan", head: "LoadedPlan") -> Iterator[Finding]:
                 yield _finding(la.doc, fc, "target.history")
 
 
-def _finding(doc: "Document", fc: FieldChange, record: Text | str) -> Finding:
+def _finding(doc: Document, fc: FieldChange, record: Text | str) -> Finding:
     params = {"field": fc.field, "before": show_value(fc.before, 40), "after": show_value(fc.after, 40), "record": record}
     return Finding(doc, fc.loc, params)

@@ -24,7 +24,8 @@ import json
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
+from collections.abc import Callable
 
 import jinja2
 from pydantic import ValidationError
@@ -194,7 +195,7 @@ def parse_statuses(value: str) -> list[StatusWord]:
     if items and all("=" not in i for i in items):
         if len(items) != len(states):
             raise ScaffoldError(N_("give four status words (not started, considering, in progress, done) or WORD=STATE pairs"))
-        pairs = list(zip(items, states))
+        pairs = list(zip(items, states, strict=True))
     else:
         for item in items:
             word, _, state = (s.strip() for s in item.partition("="))

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection

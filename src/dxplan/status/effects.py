@@ -53,7 +53,7 @@ class EffectSums:
         """The sum over all fiscal years of one (kind, meaning); 0 when there is none."""
         return sum(self.values.get((kind, meaning), {}).values())
 
-    def keys(self) -> list[tuple[str, str]]:
+    def pairs(self) -> list[tuple[str, str]]:
         """The (kind, meaning) pairs present, in :data:`KINDS` × :data:`MEANINGS` order."""
         return [(k, m) for k in KINDS for m in MEANINGS if (k, m) in self.values]
 
