@@ -33,16 +33,6 @@ def _round_trip_reference(paths: list[Path]) -> list[tuple]:
     return _rows(sorted(problems, key=lambda p: (str(p.path), p.line, p.column, p.rule)))
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("DXPLAN_CACHE_DIR", str(folder))
-    monkeypatch.delenv("DXPLAN_NO_CACHE", raising=False)
-    result_cache.reset()
-    yield folder
-    result_cache.reset()
-
-
 @pytest.fixture(scope="module")
 def error_corpus(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("corpus") / "plans"
