@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from pathlib import Path
 from typing import Any
 from collections.abc import Callable
 
@@ -334,8 +333,3 @@ def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
     checker.missing(title_of)
     assert all(e.field in EDITABLE for e in checker.result.edits)
     return checker.result
-
-
-def edited_paths(check: ImportCheck) -> list[Path]:
-    """The action files the edits (task, indicator and grade) touch, in first-edit order."""
-    return list(dict.fromkeys([e.row.path for e in [*check.edits, *check.indicator_edits, *check.grade_edits]]))
