@@ -60,7 +60,7 @@ bench-national: $(VENV)/.installed-test
 ## messages: extract every user-facing string, merge it into the Japanese catalogue, compile it
 LOCALE := src/dxplan/locale
 messages: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k pt:2c,3 -k NP_:1c,2 -k N_ -k Text -k help_text --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k t:2 -k pt:2c,3 -k NP_:1c,2 -k N_ -k Text -k help_text --no-location --sort-output \
 		--project dxplan -o $(LOCALE)/dxplan.pot .
 	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D dxplan

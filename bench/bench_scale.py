@@ -1,4 +1,4 @@
-"""Benchmark: how dxplan's whole processes grow with the number of plans (issue 13).
+"""Benchmark: how dxplan's whole processes grow with the number of plans.
 
 Usage::
 

@@ -1,6 +1,6 @@
 """Benchmark: dxplan's start-up and `dxplan status plans/kama` end to end (a fresh process each run, as a user runs it).
 
-Targets (issue 13, this 2-core machine): ``dxplan status plans/kama`` ≤ 0.3 s, ``dxplan --help``
+Targets (on a 2-core machine): ``dxplan status plans/kama`` ≤ 0.3 s, ``dxplan --help``
 ≤ 0.15 s (whole process, wall). Measured: ``--help``, ``--version``, ``status plans/kama`` cold
 (``DXPLAN_NO_CACHE=1``: every file read, parsed and validated) and warm (results cache filled
 by a first run, in a cache folder of its own so other runs do not disturb it). Prints the

@@ -1,4 +1,4 @@
-"""Write a deterministic corpus of plan folders for scale benchmarks (issue 13).
+"""Write a deterministic corpus of plan folders for scale benchmarks.
 
 Usage::
 

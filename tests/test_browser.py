@@ -145,7 +145,7 @@ def kama_history_repo(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_axe_core_finds_no_violations_with_history(lang, kama_history_repo, axe_js, tmp_path):
-    """The report with the history table, the movement and the line chart (issue 10 item 5) stays accessible."""
+    """The report with the history table, the movement and the line chart stays accessible."""
     out = tmp_path / f"kama-history-{lang}.html"
     r = CliRunner().invoke(app, ["report", str(kama_history_repo / "plans" / "kama"), "--format", "html", "--lang", lang, "-o", str(out)], env={"DXPLAN_LANG": lang})
     assert r.exit_code == 0, r.output

@@ -1,4 +1,4 @@
-"""The council report (issue 12): source fields only, --audit appendix, languages, --sections, and the PDF.
+"""The council report: source fields only, --audit appendix, languages, --sections, and the PDF.
 
 HTML and PDF of every bundled plan are checked for what a council must not see: seed file names, lint
 rule ids, 未記入, and English sentences of dxplan's own in the Japanese report (plan data removed first:
@@ -202,7 +202,7 @@ def japanese_outside_plan_data(html: str, loaded: LoadedPlan) -> list[str]:
 
 @pytest.mark.parametrize("name", BUNDLED)
 def test_english_report_has_no_japanese_of_dxplans_own_anywhere(name):
-    """Issue 12 item 4: the whole English body, the rate explanations included, holds Japanese only where plan data does
+    """The whole English body, the rate explanations included, holds Japanese only where plan data does
     (fiscal years in explanations read FY2024, reasons and units come from the catalogue)."""
     loaded = load_plan(PLANS / name)
     html = render(loaded, lang="en")

@@ -1,6 +1,6 @@
 """Bounded fuzz run: mutated bundled plans through every dxplan command keep dxplan's promises.
 
-Issue 14: bad input gets a positioned message and a documented exit code, never a traceback, a
+The promise: bad input gets a positioned message and a documented exit code, never a traceback, a
 crash or a hang, and what lint calls clean the other commands can use. This test draws a fixed set
 of cases (hypothesis, derandomized) from :mod:`fuzz.mutate`, runs each through :mod:`fuzz.oracle`
 and fails with one line per broken promise. It is marked ``fuzz`` (deselect with

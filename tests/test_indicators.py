@@ -1,4 +1,4 @@
-"""Indicators, grades, scales and effects (issue 9): exact rates per shape, a hand-counted A–D split,
+"""Indicators, grades, scales and effects: exact rates per shape, a hand-counted A–D split,
 飯塚市's effect sums against an independent sum over the raw YAML, and the lint rules."""
 
 from __future__ import annotations

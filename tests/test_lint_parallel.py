@@ -126,7 +126,7 @@ def _status(args: list[str], cache_dir: Path, command: str = "status", **env: st
     ("score", []), ("score", ["-f", "json"]), ("score", ["--explain"]),
 ])
 def test_status_and_score_do_not_depend_on_workers_or_cache(tmp_path, error_corpus, command, form):
-    """status and score load plans in workers (issue 13); stdout, stderr (load errors, in plan order) and exit code stay those of one worker."""
+    """status and score load plans in workers; stdout, stderr (load errors, in plan order) and exit code stay those of one worker."""
     args = [*form, str(error_corpus)]
     first = _status(["-j", "1", *args], tmp_path / "c1", command, DXPLAN_NO_CACHE="1")
     code, out, err = first

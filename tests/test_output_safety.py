@@ -1,4 +1,4 @@
-"""Output that cannot be abused (issue 14): hostile plan text in every text field never becomes HTML,
+"""Output that cannot be abused: hostile plan text in every text field never becomes HTML,
 script, a Markdown link or image, or Jinja syntax in a report or PR comment; no path from plan data
 leaves the output folder.
 

@@ -1,6 +1,6 @@
 """The bundled plans: each lints without errors, and its counts match the figures of the source's own lists.
 
-How each figure was counted from the seed is said beside it (see also the issue notes).
+How each figure was counted from the seed is said beside it.
 """
 
 from __future__ import annotations

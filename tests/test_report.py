@@ -314,7 +314,7 @@ def test_year_option_limits_status_and_tasks():
     "args, message",
     [
         (["--action", "999"], "アクション 999 はありません"),
-        (["--year", "R12"], "の期間（2024–2026）の外です"),  # was English under the default Japanese (issue 8)
+        (["--year", "R12"], "の期間（2024–2026）の外です"),  # worded in the default language (Japanese), not English
         (["--year", "来年"], "年度ではありません"),
         (["--templates", "/nonexistent/dir"], "テンプレートのフォルダがありません"),
     ],

@@ -1,4 +1,4 @@
-"""The report's history parts (issue 10 item 5, issue 12 item 5) on a real git repository of plans/kama.
+"""The report's history parts (the history table, the movement, the comparison with the plan's summary table) on a real git repository of plans/kama.
 
 The repository gets four commits, one on each of 000's evaluation dates, with the R6 task rows' statuses set to
 000's printed distribution of that date (tests/test_history.py's builder), so the report's history table must

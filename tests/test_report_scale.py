@@ -1,4 +1,4 @@
-"""The plan's own scale in every output (issue 9, what remained): the grade split per fiscal year in the report
+"""The plan's own scale in every output: the grade split per fiscal year in the report
 (Markdown and HTML, same figures as `status` and `score`), plan-level indicators (飯塚市's five 成果指標), the
 task-rate and target wording following the plan's period and labels, the year taken as current without an
 evaluation date, indicator explanations worded in both languages, and the target column of indicator plans."""

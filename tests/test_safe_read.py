@@ -1,4 +1,4 @@
-"""One safe reading path (issue 14): tags, duplicate and merge keys, limits and positions decided once, for every command.
+"""One safe reading path: tags, duplicate and merge keys, limits and positions decided once, for every command.
 
 Real YAML files in temporary plan folders, read through the loader and the ``dxplan`` CLI.
 """
@@ -63,7 +63,7 @@ def test_a_date_that_does_not_exist_stays_text_for_the_schema():
 
 
 def test_remembered_plain_scalars_keep_each_style_and_fault():
-    """Plain scalars are resolved once per text (issue 13); quoting, tags and faults are still decided per scalar."""
+    """Plain scalars are resolved once per text (for speed); quoting, tags and faults are still decided per scalar."""
     first = parse("a: 1\nb: 2024-04-01\nc: true\nd: ~\ne: 0x1F\n").data
     again = parse("a: '1'\nb: \"2024-04-01\"\nc: !!str true\nd: ~\ne: 0x1F\nf: 1\n").data
     assert first == {"a": 1, "b": __import__("datetime").date(2024, 4, 1), "c": True, "d": None, "e": 31}

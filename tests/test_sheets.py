@@ -237,3 +237,17 @@ def test_xlsx_opens_in_libreoffice_with_the_same_cells(kama, tmp_path):
     ws = load_workbook(sheet)["令和6年度"]
     ours = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
     assert lo_rows == ours
+
+
+def test_every_editable_task_column_is_a_task_field_with_a_cell_type():
+    """The column table drives export, check and apply: an editable column's field must be a Task field
+    (the applier writes it there), and the fields departments edit are exactly the editable columns."""
+    from dxplan.model.schema import Task
+    from dxplan.sheets.rows import EDITABLE, TASK_COLUMNS, columns
+
+    editable = [c for c in TASK_COLUMNS if c.cell is not None]
+    assert [c.field for c in editable] == list(EDITABLE) == ["result", "status", "progress"]
+    assert set(EDITABLE) <= set(Task.model_fields)
+    assert TASK_COLUMNS[0].field == "key"
+    plan = load_plan(PLANS / "kama").plan
+    assert [c.field for c in columns(plan) if c.editable] == list(EDITABLE)

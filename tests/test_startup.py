@@ -1,4 +1,4 @@
-"""What a start-up imports (issue 13): each command imports only what it uses.
+"""What a start-up imports: each command imports only what it uses.
 
 A behavioural check, not a timing one (speed is measured in ``bench/bench_status.py``):
 ``python -X importtime`` lists every module a real ``dxplan`` process imports, and the

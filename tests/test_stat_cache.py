@@ -1,4 +1,4 @@
-"""The stat shortcut of ``dxplan lint`` (issue 13): an unchanged plan is answered from its files' stat data without reading them.
+"""The stat shortcut of ``dxplan lint``: an unchanged plan is answered from its files' stat data without reading them.
 
 Files written by a test are seconds old at most, so the racy margin decides what is stored:
 ``lint.RACY_SECONDS`` is set to 0 (every file written before the run counts as old) or to an

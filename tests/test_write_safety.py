@@ -1,4 +1,4 @@
-"""Writes that lose nothing (issue 14): the one atomic writer, fmt under SIGKILL, comments, symlinks, complex keys."""
+"""Writes that lose nothing: the one atomic writer, fmt under SIGKILL, comments, symlinks, complex keys."""
 
 from __future__ import annotations
 

@@ -24,9 +24,6 @@ _FY_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
-FY_STYLES = ("reiwa", "r", "western")
-
-
 class FiscalYearError(LocalizedError, ValueError):
     """Raised when a text is not a fiscal year in one of the accepted forms."""
 

@@ -12,7 +12,7 @@ the language of the plans, in ``locale/ja/LC_MESSAGES/dxplan.po``. Japanese is t
 
 Catalogue upkeep (``make messages``)::
 
-    pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k pt:2c,3 -k NP_:1c,2 -k N_ -k Text -k help_text \
+    pybabel extract -F babel.cfg -k t:2 -k pt:2c,3 -k NP_:1c,2 -k N_ -k Text -k help_text \
         -o src/dxplan/locale/dxplan.pot .
     pybabel update -i src/dxplan/locale/dxplan.pot -d src/dxplan/locale -D dxplan
     pybabel compile -d src/dxplan/locale -D dxplan
@@ -102,12 +102,6 @@ def pt(lang: str, context: str, msgid: str, /, **params: Any) -> str:
 def NP_(context: str, msgid: str) -> tuple[str, str]:
     """Mark a message with a context for extraction; returns ``(context, msgid)`` for :func:`pt`."""
     return context, msgid
-
-
-def tn(lang: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
-    """Like :func:`t` with an English plural form chosen by ``n`` (Japanese has one form)."""
-    text = catalogue(lang).ngettext(singular, plural, n)
-    return text.format(n=n, **{k: resolve(v, lang) for k, v in params.items()})
 
 
 def N_(msgid: str) -> str:

@@ -10,8 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SEVERITIES = ("error", "warning")
-
 #: Exit codes shared by every command (documented in README and ``--help``).
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

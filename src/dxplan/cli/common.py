@@ -50,7 +50,7 @@ def _typer_help_fixes() -> None:
     typer imports its help renderer (``typer.rich_utils``: rich's Markdown, traceback and table
     modules, ~70 ms) only when it formats a help page; the second fix is therefore applied by
     :func:`_fold_help_texts` just before a help page is formatted, so a command that shows no
-    help does not import the renderer (issue 13, start-up).
+    help does not import the renderer (a faster start-up).
     """
     from typer.core import TyperCommand, TyperGroup, TyperOption
 
@@ -186,7 +186,7 @@ class PlanStream:
     Iterating loads each plan folder when its turn comes and reports its load errors on
     stderr (positioned, as lint shows them, then a one-line summary), so a command that
     handles each plan and lets it go keeps the memory of one plan, whatever the number of
-    plans (issue 13). ``len()`` is the number of plan folders. Exits 2 (usage) for a path
+    plans. ``len()`` is the number of plan folders. Exits 2 (usage) for a path
     that is not a plan or a revision git cannot read.
     """
 

@@ -1,4 +1,4 @@
-"""Plan folders loaded and handled in worker processes, results in order (issue 13).
+"""Plan folders loaded and handled in worker processes, results in order.
 
 ``dxplan lint`` spreads plan folders over the cores in :mod:`dxplan.lint.engine`; the data commands
 (``status``) do the same through :func:`map_plans`: each worker loads one plan folder with the

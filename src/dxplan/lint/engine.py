@@ -6,7 +6,7 @@ become errors) here and only here. With ``base=REV`` it also runs the goalpost
 guard (:func:`dxplan.rules.goalpost_change.check_change`) against each plan as
 it is at REV in its git repository.
 
-How it stays fast (issue 13): each plan folder is linted on its own
+How it stays fast: each plan folder is linted on its own
 (:func:`lint_folder`), by a pool of worker processes (:mod:`dxplan.files.parallel`; the
 result is the same for any number of workers), one plan at a time so memory does
 not grow with the number of plans. Each plan folder is answered from the results cache

@@ -55,7 +55,7 @@ def empty_list(description: str | None = None) -> Any:
     """A list field's default: a new empty list for every object, shown as ``"default": []`` in the JSON Schema.
 
     ``= []`` would do the same, but pydantic deep-copies a mutable default each time an
-    object is validated without the field (about 5 % of loading a large corpus, issue 13);
+    object is validated without the field (about 5 % of loading a large corpus);
     ``list()`` builds it directly. A field left out is still absent from ``model_fields_set``.
     """
     return Field(default_factory=list, description=description, json_schema_extra={"default": []})

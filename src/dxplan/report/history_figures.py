@@ -1,7 +1,7 @@
 """What a report shows of a plan's history, computed once: the columns over time, the movement since the
 previous date, each action's statuses over the dates and the comparison with the plan's own summary table.
 
-Issue 10 item 5 and issue 12 item 5. The commits come from :func:`dxplan.status.history.build_history` (every commit
+The commits come from :func:`dxplan.status.history.build_history` (every commit
 that changed the plan folder, oldest first; counts per canonical state of the task rows of each commit's
 fiscal year, shares in percent 0–100 of the rows that carry a status); a report keeps one per evaluation date. Everything here is pure
 arithmetic on those columns except :func:`report_history`, the one entry point that reads git.

@@ -243,7 +243,6 @@ class IndicatorRow:
     plan-level indicator) in one fiscal year, its year's rate and its overall rate."""
 
     action_id: str | None
-    action_title: str | None
     score: IndicatorScore
     year: YearRate | None
     grade: str | None
@@ -252,11 +251,11 @@ class IndicatorRow:
 def indicator_progress(plan: Plan, actions: list[Action], fiscal_year: int) -> list[IndicatorRow]:
     """Every indicator's progress in ``fiscal_year``: plan-level indicators first, then each action's, in order."""
     rows: list[IndicatorRow] = []
-    owners: list[tuple[str | None, str | None, list[Indicator]]] = [(None, None, plan.indicators)]
-    owners += [(a.id, a.title, a.all_indicators) for a in actions]
-    for aid, title, indicators in owners:
+    owners: list[tuple[str | None, list[Indicator]]] = [(None, plan.indicators)]
+    owners += [(a.id, a.all_indicators) for a in actions]
+    for aid, indicators in owners:
         for ind in indicators:
             s = score_indicator(ind, plan)
             year = next((y for y in s.years if y.fiscal_year == fiscal_year), None)
-            rows.append(IndicatorRow(aid, title, s, year, s.grades.get(fiscal_year)))
+            rows.append(IndicatorRow(aid, s, year, s.grades.get(fiscal_year)))
     return rows

@@ -5,8 +5,9 @@ each with the sheet, row, column and header where it was found:
 
 - a row key the plan does not know (or that no longer fits: the task moved), a row without key;
 - a row key given twice;
-- a status word the plan does not declare (with the closest word as "did you mean");
-- a progress that is not a number or lies outside 0–100 (percent);
+- an editable task cell its column's cell type does not accept (:data:`dxplan.sheets.rows.TASK_COLUMNS`:
+  a status word the plan does not declare, with the closest word as "did you mean"; a progress
+  that is not a number or lies outside 0–100, percent);
 - an edited read-only column (number, title, categories, fiscal year, department, plan, target);
 - a row of the export's scope (its department and fiscal years) missing from the sheet;
 - a sheet of another plan, or without a key column;
@@ -20,8 +21,9 @@ each with the sheet, row, column and header where it was found:
 A Shift_JIS (cp932) CSV cannot hold every character of a plan (鹿島市 15: 实); a cell that
 equals the plan's text once that text is passed through cp932 counts as unchanged.
 
-Only ``result``, ``status`` and ``progress`` turn into :class:`FieldEdit` s, and only where the
-cell differs from the YAML (an empty cell equals a missing field); an indicator row's actual and
+Only the editable task columns (``result``, ``status``, ``progress``) turn into :class:`FieldEdit` s,
+and only where their cell type finds the cell different from the YAML (an empty cell equals a
+missing field); an indicator row's actual and
 grade cells turn into :class:`~dxplan.sheets.indicators.IndicatorEdit` s, an action grade row's
 grade cell into a :class:`~dxplan.sheets.grades.GradeEdit`. Callers apply nothing
 when there is any problem (all or nothing, see :mod:`dxplan.sheets.apply`).
@@ -30,20 +32,18 @@ when there is any problem (all or nothing, see :mod:`dxplan.sheets.apply`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from difflib import get_close_matches
-from pathlib import Path
 from typing import Any
 from collections.abc import Callable
 
 from openpyxl.utils import get_column_letter
 
 from .xlsx import sheet_title
-from dxplan.i18n import N_, Text
+from dxplan.i18n import Text
 from dxplan.files.load import LoadedPlan
 from .grades import GradeEdit, GradeRow, build_grade_rows, check_grade_cell, grade_columns, grades_title
 from .indicators import IndicatorEdit, IndicatorRow, build_indicator_rows, check_indicator_cells, indicator_columns, indicators_title
 from .read import Table
-from .rows import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_number, cell_text, columns, find_department, progress_cell
+from .rows import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_text, columns, find_department
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class ImportProblem:
 
 @dataclass(frozen=True)
 class FieldEdit:
-    """One task field to set: the row it belongs to, the field (``result``/``status``/``progress``), old and new value (None = remove)."""
+    """One task field to set: the row it belongs to, the field (an editable column of :data:`~dxplan.sheets.rows.TASK_COLUMNS`, a ``Task`` field), old and new value (None = remove)."""
 
     row: SheetRow
     field: str
@@ -122,15 +122,6 @@ def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
         if cell_text(h) == "行キー":
             return i, None
     return None, None
-
-
-def _progress(value: Any) -> tuple[float | int | None, Text | None]:
-    number, problem = cell_number(value, N_("'{value}' is not a number; write a percent from 0 to 100"))
-    if number is None:
-        return None, problem
-    if not 0 <= number <= 100:
-        return None, Text("{value} is outside 0–100 (progress is a percent)", value=progress_cell(number))
-    return progress_cell(number), None
 
 
 class _Checker:
@@ -261,31 +252,14 @@ class _Checker:
         return Text("unknown row key '{key}': no such task row in the plan", key=key)
 
     def editable(self, table: Table, number: int, i: int, col: Column, row: SheetRow, value: Any) -> None:
+        """An editable task cell read by its column's cell type: a problem, nothing (equal to the plan) or a :class:`FieldEdit`."""
         before = row.values.get(col.field)
-        if col.field == "progress":
-            after, error = _progress(value)
-            if error is not None:
-                self.problem(table, number, i, col.header, error)
-                return
-            if after == before or (after is not None and before is not None and float(after) == float(before)):
-                return
-        elif col.field == "status":
-            after = cell_text(value)
-            after = after.strip() if after else None
-            if after is not None and self.index.status(after) is None:
-                words = [w for sw in self.plan.statuses for w in (sw.word, *sw.aliases)]
-                close = get_close_matches(after, words, n=1, cutoff=0.0)
-                hint = Text(" Did you mean '{word}'?", word=close[0]) if close else ""
-                self.problem(table, number, i, col.header,
-                             Text("status '{word}' is not one of the plan's words ({words}).{hint}", word=after, words="、".join(sw.word for sw in self.plan.statuses), hint=hint))
-                return
-            if (after or None) == (before or None):
-                return
-        else:
-            after = cell_text(value)
-            if (after or None) == (before or None):
-                return
-        self.result.edits.append(FieldEdit(row, col.field, before, after, table.name, number))
+        after, error = col.cell.read(value, self.plan, self.index)
+        if error is not None:
+            self.problem(table, number, i, col.header, error)
+            return
+        if not col.cell.same(before, after):
+            self.result.edits.append(FieldEdit(row, col.field, before, after, table.name, number))
 
     def missing(self, sheet_of: Callable[[int, str], str]) -> None:
         for key, row in self.expected.items():
@@ -334,8 +308,3 @@ def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
     checker.missing(title_of)
     assert all(e.field in EDITABLE for e in checker.result.edits)
     return checker.result
-
-
-def edited_paths(check: ImportCheck) -> list[Path]:
-    """The action files the edits (task, indicator and grade) touch, in first-edit order."""
-    return list(dict.fromkeys([e.row.path for e in [*check.edits, *check.indicator_edits, *check.grade_edits]]))

@@ -33,9 +33,6 @@ from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import Department, GradeEntry, Indicator, IndicatorActual, Plan
 from .rows import Column, action_number, cell_number, cell_text, columns, owner_departments, progress_cell
 
-#: The indicator fields a department fills in; every other indicator column is read-only.
-INDICATOR_EDITABLE = ("actual", "actual_kind", "actual_source", "grade")
-
 #: How the sheet writes an actual's kind, and the spellings import accepts for each.
 KIND_WORDS = {"actual": "実績", "forecast": "見込"}
 _KIND_READ = {"実績": "actual", "見込": "forecast", "見込み": "forecast", "actual": "actual", "forecast": "forecast"}

@@ -63,15 +63,9 @@ def read_xlsx(path: Path) -> list[Table]:
     return tables
 
 
-def decode_csv(raw: bytes) -> str:
-    """CSV bytes as text: UTF-8 (BOM optional) first, else cp932 (Shift_JIS as Excel writes it).
-
-    Raises :class:`SheetReadError` when neither fits.
-    """
-    return _decode(raw)[0]
-
-
 def _decode(raw: bytes) -> tuple[str, str]:
+    """CSV bytes as ``(text, encoding)``: UTF-8 (BOM optional) first, else cp932 (Shift_JIS as Excel
+    writes it). Raises :class:`SheetReadError` when neither fits."""
     for enc in ("utf-8-sig", "cp932"):
         try:
             return raw.decode(enc), "cp932" if enc == "cp932" else "utf-8"

@@ -9,10 +9,14 @@ categories beside it for reading. Its hidden **row key** ties the row back to th
 and department repeat what the row is about, so a key that no longer fits the plan (someone
 inserted a task row in the YAML after the export) is an error at import, never a silent mismatch.
 
-Columns carry the plan's own Japanese headers (its ``labels``; 000's action sheet for the rest).
-Only ``result``, ``status`` and ``progress`` (percent 0–100, explicit progress only: a status word's
-declared percent is not copied into the cell) are edited by departments; every other column is
-read-only and checked at import.
+The columns are declared once, in :data:`TASK_COLUMNS`: header (the plan's own Japanese words, its
+``labels``; 000's action sheet for the rest), width, what the cell shows and, for the columns
+departments edit, the :class:`CellType` that reads a typed cell back, compares it with the plan
+and restricts it in xlsx. The writers (:mod:`~dxplan.sheets.xlsx`, :mod:`~dxplan.sheets.flat`),
+the checker (:mod:`~dxplan.sheets.check`) and the applier (:mod:`~dxplan.sheets.apply`) all
+iterate that table. Departments edit ``result``, ``status`` and ``progress`` (percent 0–100,
+explicit progress only: a status word's declared percent is not copied into the cell); every
+other column is read-only and checked at import.
 
 The header cell of the key column holds the export scope as JSON
 (``{"dxplan": 3, "plan": "kama", "department": "デジタル戦略課", "years": [2024]}``), so import
@@ -22,6 +26,7 @@ knows which rows the sheet must hold, in xlsx and CSV alike.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -29,9 +34,9 @@ from typing import Any
 
 from dxplan.fiscal import format_fiscal_year
 from dxplan.files.fmt import parse_number
-from dxplan.i18n import Text
+from dxplan.i18n import N_, Text, t
 from dxplan.files.load import LoadedPlan
-from dxplan.model.schema import Action, Department, Plan, Task
+from dxplan.model.schema import Action, Department, Plan, PlanLabels, Task
 from dxplan.model.index import PlanIndex
 
 #: Version of the sheet layout and of the JSON export (``schema_version``). 2: indicator rows
@@ -40,46 +45,190 @@ from dxplan.model.index import PlanIndex
 #: are still imported: a version-1 sheet need not hold indicator rows, a version-2 one no grade rows.
 SCHEMA_VERSION = 3
 
-#: The task fields a department fills in; every other column is read-only.
-EDITABLE = ("result", "status", "progress")
-
 #: The mark in the joint-row column (共同担当) for a row several departments share.
 JOINT_MARK = "共同"
 
 
 @dataclass(frozen=True)
+class Choice:
+    """An xlsx drop-down: the cell takes one of ``words`` or stays empty; ``title`` and ``error`` word the refusal."""
+
+    words: list[str]
+    title: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Between:
+    """An xlsx number rule: a decimal from ``low`` to ``high`` (formula text) or empty; ``title`` and ``error`` word the refusal."""
+
+    low: str
+    high: str
+    title: str
+    error: str
+
+
+def _no_rule(plan: Plan, lang: str) -> Choice | Between | None:
+    return None
+
+
+def _same_text(before: Any, after: Any) -> bool:
+    return (after or None) == (before or None)
+
+
+@dataclass(frozen=True)
+class CellType:
+    """How the cells of an editable column are read back, compared and restricted.
+
+    - ``read(cell, plan, index)`` → ``(value, problem)``: the value the YAML field gets (None
+      removes the field) from a cell as read from xlsx or CSV (text, number, bool or None), or a
+      problem (then the cell asks for no edit);
+    - ``same(shown, value)``: whether ``value`` equals what the export showed (then no edit);
+    - ``rule(plan, lang)``: the xlsx data validation (:class:`Choice`, :class:`Between`) or None;
+      its error message is worded in ``lang``.
+    """
+
+    read: Callable[[Any, Plan, PlanIndex], tuple[Any, Text | None]]
+    same: Callable[[Any, Any], bool] = _same_text
+    rule: Callable[[Plan, str], Choice | Between | None] = _no_rule
+
+
+@dataclass(frozen=True)
 class Column:
-    """One column: the row field it shows, its header, whether departments edit it, its width in half-width characters."""
+    """One column as the writers and the checker see it: the row field it shows, its header, whether
+    departments edit it, its width in half-width characters and, for an editable task column, its
+    :class:`CellType` (None for indicator and grade columns, which their own modules check)."""
 
     field: str
     header: str
     editable: bool
     width: int
+    cell: CellType | None = None
+
+
+@dataclass(frozen=True)
+class TaskCell:
+    """What a task row's cells are made of: the plan, the action, the task, the action's top and
+    leaf category names, and whether several departments share the row."""
+
+    plan: Plan
+    action: Action
+    task: Task
+    category_top: str
+    category: str | None
+    joint: bool
+
+
+@dataclass(frozen=True)
+class TaskColumn:
+    """One task-row column of :data:`TASK_COLUMNS`.
+
+    ``field`` names the cell in :attr:`SheetRow.values` and the JSON export; for an editable column
+    (``cell`` given) it is also the :class:`~dxplan.model.schema.Task` field an import writes.
+    ``header`` is the header text, or a function of the plan's labels; ``width`` the widest the
+    xlsx column grows (half-width characters); ``show`` what the cell shows (None: the task's field
+    of the same name, as it is).
+    """
+
+    field: str
+    header: str | Callable[[PlanLabels], str]
+    width: int
+    show: Callable[[TaskCell], Any] | None = None
+    cell: CellType | None = None
+
+    def column(self, plan: Plan) -> Column:
+        """The column as written for ``plan``, headed in its labels."""
+        header = self.header if isinstance(self.header, str) else self.header(plan.labels)
+        return Column(self.field, header, self.cell is not None, self.width, self.cell)
+
+    def value(self, c: TaskCell) -> Any:
+        """The cell's value for the task row ``c``."""
+        return self.show(c) if self.show is not None else getattr(c.task, self.field)
+
+
+def _level(depth: int) -> Callable[[PlanLabels], str]:
+    def header(lb: PlanLabels) -> str:
+        levels = list(lb.category_levels) + ["", ""]
+        return levels[depth] or "区分"
+    return header
+
+
+def _read_text(value: Any, plan: Plan, index: PlanIndex) -> tuple[Any, Text | None]:
+    return cell_text(value), None
+
+
+def _read_status(value: Any, plan: Plan, index: PlanIndex) -> tuple[Any, Text | None]:
+    after = cell_text(value)
+    after = after.strip() if after else None
+    if after is not None and index.status(after) is None:
+        words = [w for sw in plan.statuses for w in (sw.word, *sw.aliases)]
+        close = get_close_matches(after, words, n=1, cutoff=0.0)
+        hint = Text(" Did you mean '{word}'?", word=close[0]) if close else ""
+        return None, Text("status '{word}' is not one of the plan's words ({words}).{hint}",
+                          word=after, words="、".join(sw.word for sw in plan.statuses), hint=hint)
+    return after, None
+
+
+def _status_rule(plan: Plan, lang: str) -> Choice | None:
+    words = status_words(plan)
+    if not words:
+        return None
+    return Choice(words, plan.labels.status, t(lang, "Choose one of the plan's status words: {words}", words="、".join(words)))
+
+
+def _read_percent(value: Any, plan: Plan, index: PlanIndex) -> tuple[Any, Text | None]:
+    number, problem = cell_number(value, N_("'{value}' is not a number; write a percent from 0 to 100"))
+    if number is None:
+        return None, problem
+    if not 0 <= number <= 100:
+        return None, Text("{value} is outside 0–100 (progress is a percent)", value=progress_cell(number))
+    return progress_cell(number), None
+
+
+def _same_number(before: Any, after: Any) -> bool:
+    return after == before or (after is not None and before is not None and float(after) == float(before))
+
+
+def _percent_rule(plan: Plan, lang: str) -> Between:
+    return Between("0", "100", "進捗率", t(lang, "Enter a number (percent) from 0 to 100"))
+
+
+#: Free text; an empty cell removes the field.
+TEXT = CellType(_read_text)
+#: One of the plan's status words or their aliases (did-you-mean otherwise); a drop-down in xlsx.
+STATUS = CellType(_read_status, rule=_status_rule)
+#: A percent 0–100 (full-width digits and separators read); a number rule in xlsx.
+PERCENT = CellType(_read_percent, _same_number, _percent_rule)
+
+#: The task sheet's columns in order. The first is the row key (its header is replaced by the
+#: scope JSON when written, its cells hold :attr:`SheetRow.key`). A column with a ``cell`` type is
+#: edited by departments; every other one is read-only and checked at import.
+TASK_COLUMNS: tuple[TaskColumn, ...] = (
+    TaskColumn("key", "行キー", 12),
+    TaskColumn("number", "アクション番号", 8, lambda c: _number(c.action)),
+    TaskColumn("title", "アクション名称", 30, lambda c: c.action.title),
+    TaskColumn("category_top", _level(0), 20, lambda c: c.category_top),
+    TaskColumn("category", _level(1), 24, lambda c: c.category),
+    TaskColumn("fiscal_year", "年度", 12, lambda c: format_fiscal_year(c.task.fiscal_year, c.plan.fiscal_year_style)),
+    TaskColumn("department", lambda lb: lb.department, 20),
+    TaskColumn("joint", "共同担当", 8, lambda c: JOINT_MARK if c.joint else None),
+    TaskColumn("plan", lambda lb: lb.plan, 36),
+    TaskColumn("result", lambda lb: lb.result, 50, cell=TEXT),
+    TaskColumn("status", lambda lb: lb.status, 10, cell=STATUS),
+    TaskColumn("progress", "進捗率(%)", 9, lambda c: progress_cell(c.task.progress), PERCENT),
+    TaskColumn("target", lambda lb: lb.target, 36, lambda c: c.action.target.text if c.action.target else None),
+)
+
+#: The task fields a department fills in (the editable columns of :data:`TASK_COLUMNS`).
+EDITABLE = tuple(c.field for c in TASK_COLUMNS if c.cell is not None)
 
 
 def columns(plan: Plan) -> list[Column]:
-    """The sheet's columns in order, headed in the plan's own words (``plan.labels``).
+    """The task sheet's columns in order (:data:`TASK_COLUMNS`), headed in the plan's own words (``plan.labels``).
 
     The first column is the row key (its header is replaced by the scope JSON when written).
     """
-    lb = plan.labels
-    levels = list(lb.category_levels) + ["", ""]
-    cols = [
-        Column("key", "行キー", False, 12),
-        Column("number", "アクション番号", False, 8),
-        Column("title", "アクション名称", False, 30),
-        Column("category_top", levels[0] or "区分", False, 20),
-        Column("category", levels[1] or "区分", False, 24),
-        Column("fiscal_year", "年度", False, 12),
-        Column("department", lb.department, False, 20),
-        Column("joint", "共同担当", False, 8),
-        Column("plan", lb.plan, False, 36),
-        Column("result", lb.result, True, 50),
-        Column("status", lb.status, True, 10),
-        Column("progress", "進捗率(%)", True, 9),
-        Column("target", lb.target, False, 36),
-    ]
-    return cols
+    return [c.column(plan) for c in TASK_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -242,6 +391,7 @@ def build_rows(loaded: LoadedPlan, department: Department | None = None, years: 
             if department is not None and department.key not in {d.key for d in depts}:
                 continue
             joint = len({d.key for d in depts}) > 1
+            cell = TaskCell(plan, action, task, top, leaf, joint)
             rows.append(
                 SheetRow(
                     key=row_key(plan.id, action.id, i, task.fiscal_year, task.department),
@@ -250,20 +400,7 @@ def build_rows(loaded: LoadedPlan, department: Department | None = None, years: 
                     task_index=i,
                     fiscal_year=task.fiscal_year,
                     joint=joint,
-                    values={
-                        "number": _number(action),
-                        "title": action.title,
-                        "category_top": top,
-                        "category": leaf,
-                        "fiscal_year": format_fiscal_year(task.fiscal_year, plan.fiscal_year_style),
-                        "department": task.department,
-                        "joint": JOINT_MARK if joint else None,
-                        "plan": task.plan,
-                        "result": task.result,
-                        "status": task.status,
-                        "progress": progress_cell(task.progress),
-                        "target": action.target.text if action.target else None,
-                    },
+                    values={c.field: c.value(cell) for c in TASK_COLUMNS if c.field != "key"},
                 )
             )
     return rows

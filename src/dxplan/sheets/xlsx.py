@@ -2,9 +2,10 @@
 
 Layout: header in row 1, frozen; the row key in column A, hidden; column widths from the
 text's display width (full-width characters count two) up to each column's limit, cells
-wrapped and top-aligned; the status column restricted to the plan's words by a drop-down
-(data validation), progress to a number 0–100; read-only columns locked and shaded, the
-sheet protected without a password so the locks hold while editable cells stay free.
+wrapped and top-aligned; each editable task column restricted as its cell type says
+(:attr:`dxplan.sheets.rows.CellType.rule`: the status column to the plan's words by a drop-down,
+progress to a number 0–100); read-only columns locked and shaded, the sheet protected without a
+password so the locks hold while editable cells stay free.
 
 Indicator rows (:mod:`dxplan.sheets.indicators`) go on their own sheets, one per fiscal year
 (``指標 令和6年度``), after the task sheets, in the same layout: targets read-only and shaded, the
@@ -30,7 +31,7 @@ from dxplan.i18n import t
 from dxplan.model.schema import Plan
 from .grades import GradeRow, action_grade_words, grade_columns, grades_title
 from .indicators import KIND_WORDS, IndicatorRow, grade_words, indicator_columns, indicators_title
-from .rows import Column, Scope, SheetRow, columns, status_words
+from .rows import Between, Choice, Column, Scope, SheetRow, columns
 
 READ_ONLY_FILL = PatternFill("solid", fgColor="E7E6E6")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -91,24 +92,29 @@ def _letter(cols: list[Column], name: str) -> str:
     return get_column_letter([c.field for c in cols].index(name) + 1)
 
 
-def _choice(ws: Any, words: list[str], column: str, last: int, title: str, error: str) -> None:
-    """A drop-down restricted to ``words`` on ``column`` rows 2..``last`` (blank allowed)."""
-    dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True, showDropDown=False)
-    dv.error, dv.errorTitle = error, title
+def _validate(ws: Any, rule: Choice | Between, column: str, last: int) -> None:
+    """``rule`` as a data validation on ``column`` rows 2..``last`` (blank allowed): a drop-down of
+    :attr:`Choice.words`, or a decimal :class:`Between` its bounds."""
+    if isinstance(rule, Choice):
+        dv = DataValidation(type="list", formula1='"' + ",".join(rule.words) + '"', allow_blank=True, showDropDown=False)
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1=rule.low, formula2=rule.high, allow_blank=True)
+    dv.error, dv.errorTitle = rule.error, rule.title
     dv.showErrorMessage = True
     dv.add(f"{column}2:{column}{last}")
     ws.add_data_validation(dv)
 
 
 def _year_sheets(wb: Any, cols: list[Column], rows: list[Any], title: Callable[[int], str], scope: Scope,
-                 choices: list[tuple[list[str], str, str, str]]) -> None:
+                 rules: list[tuple[str, Choice | Between | None]]) -> None:
     """A sheet per fiscal year of ``scope.years``, titled ``title(fy)``, holding the ``rows`` of that year, with a
-    drop-down per ``(words, column field, heading, error message)`` of ``choices`` (indicator and grade sheets)."""
+    data validation per ``(column field, rule)`` of ``rules`` (None: none for that column)."""
     for fy in scope.years:
         ws = wb.create_sheet(title(fy))
         last = _write_sheet(ws, cols, [r for r in rows if r.fiscal_year == fy], scope)
-        for words, field_name, heading, error in choices:
-            _choice(ws, words, _letter(cols, field_name), last, heading, error)
+        for field_name, rule in rules:
+            if rule is not None:
+                _validate(ws, rule, _letter(cols, field_name), last)
 
 
 def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (), lang: str = "ja",
@@ -122,31 +128,20 @@ def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: l
     """
     wb = Workbook()
     wb.remove(wb.active)
-    words = status_words(plan)
     if rows or not (indicator_rows or grade_rows):
         cols = columns(plan)
-        for fy in scope.years:
-            ws = wb.create_sheet(sheet_title(plan, fy))
-            last = _write_sheet(ws, cols, [r for r in rows if r.fiscal_year == fy], scope)
-            if words:
-                _choice(ws, words, _letter(cols, "status"), last, plan.labels.status,
-                        t(lang, "Choose one of the plan's status words: {words}", words="、".join(words)))
-            pv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
-            pv.error, pv.errorTitle = t(lang, "Enter a number (percent) from 0 to 100"), "進捗率"
-            pv.showErrorMessage = True
-            progress_col = _letter(cols, "progress")
-            pv.add(f"{progress_col}2:{progress_col}{last}")
-            ws.add_data_validation(pv)
+        rules = [(c.field, c.cell.rule(plan, lang)) for c in cols if c.cell is not None]
+        _year_sheets(wb, cols, rows, lambda fy: sheet_title(plan, fy), scope, rules)
     if indicator_rows:
         grades = grade_words(plan)
-        choices = [(list(KIND_WORDS.values()), "actual_kind", "実績・見込", t(lang, "Choose 実績 (actual) or 見込 (forecast)"))]
+        rules = [("actual_kind", Choice(list(KIND_WORDS.values()), "実績・見込", t(lang, "Choose 実績 (actual) or 見込 (forecast)")))]
         if grades:
-            choices.append((grades, "grade", "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades))))
-        _year_sheets(wb, indicator_columns(plan), indicator_rows, lambda fy: indicators_title(plan, fy), scope, choices)
+            rules.append(("grade", Choice(grades, "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))))
+        _year_sheets(wb, indicator_columns(plan), indicator_rows, lambda fy: indicators_title(plan, fy), scope, rules)
     if grade_rows:
         grades = action_grade_words(plan)
-        choices = [(grades, "grade", "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades)))]
-        _year_sheets(wb, grade_columns(plan), grade_rows, lambda fy: grades_title(plan, fy), scope, choices)
+        rules = [("grade", Choice(grades, "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades))))]
+        _year_sheets(wb, grade_columns(plan), grade_rows, lambda fy: grades_title(plan, fy), scope, rules)
     wb.properties.title = f"{plan.municipality} {plan.title}"
     wb.properties.subject = scope.header()
     out = io.BytesIO()
