@@ -172,7 +172,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
         for m in t.measurements:
             fy = _measurement_fy(m)
             if fy is None:
-                return Rate(Method.target, INSUFFICIENT, explain, reason=Text("a measurement has no fiscal year"))
+                return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text("a measurement has no fiscal year"))
             prev = by_year.get(fy)
             if prev is None or (m.date or dt.date.min) >= (prev.date or dt.date.min):
                 by_year[fy] = m
@@ -180,7 +180,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
         for fy in sorted(by_year):
             r = _ratio(by_year[fy].value, baseline, spec.value, lower)
             if r is None:
-                return Rate(Method.target, INSUFFICIENT, explain, reason=Text("target equals baseline"))
+                return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text("target equals baseline"))
             rates.append(r)
             explain.append(Text(
                 "{year}: ({actual} − {baseline}) / ({target} − {baseline}) = {rate}%",
@@ -193,7 +193,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
     latest = max(t.measurements, key=lambda m: (m.date or dt.date.min, _measurement_fy(m) or 0))
     r = _ratio(latest.value, baseline, spec.value, lower)
     if r is None:
-        return Rate(Method.target, INSUFFICIENT, explain, reason=Text("target equals baseline"))
+        return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text("target equals baseline"))
     when = latest.date.isoformat() if latest.date else (FiscalYearText(_measurement_fy(latest), style) if _measurement_fy(latest) else "")
     explain.append(Text("measured: {actual}{unit} ({when} {kind})", actual=_fmt(latest.value), unit=unit, when=when, kind=Text(_MEASUREMENT_KIND[latest.kind])))
     figures = {"actual": _fmt(latest.value), "baseline": _fmt(baseline), "target": _fmt(spec.value), "rate": round1(r)}
