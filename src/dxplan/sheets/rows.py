@@ -22,10 +22,11 @@ knows which rows the sheet must hold, in xlsx and CSV alike.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dxplan.fiscal import format_fiscal_year
 from dxplan.files.fmt import parse_number
@@ -33,6 +34,10 @@ from dxplan.i18n import Text
 from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import Action, Department, Plan, Task
 from dxplan.model.index import PlanIndex
+
+if TYPE_CHECKING:
+    from .grades import GradeRow
+    from .indicators import IndicatorRow
 
 #: Version of the sheet layout and of the JSON export (``schema_version``). 2: indicator rows
 #: (targets, actuals and grades per fiscal year, :mod:`dxplan.sheets.indicators`) beside the task rows;
@@ -274,7 +279,7 @@ def status_words(plan: Plan) -> list[str]:
     return [sw.word for sw in plan.statuses]
 
 
-def sheet_years(plan: Plan, rows: list[SheetRow], years: list[int] | None) -> list[int]:
+def sheet_years(plan: Plan, rows: Sequence[SheetRow | IndicatorRow | GradeRow], years: list[int] | None) -> list[int]:
     """The fiscal years an export has a sheet for: ``years`` when given, else every plan year with rows."""
     if years is not None:
         return years
