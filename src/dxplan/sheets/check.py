@@ -135,6 +135,8 @@ def _progress(value: Any) -> tuple[float | int | None, Text | None]:
 
 class _Checker:
     def __init__(self, loaded: LoadedPlan) -> None:
+        if loaded.plan is None:
+            raise ValueError(f"{loaded.root}: plan.yaml did not load")
         self.loaded = loaded
         self.plan = loaded.plan
         self.index = loaded.index
@@ -220,7 +222,7 @@ class _Checker:
                                  Text("a task row has no value in this column; leave it empty") if is_task
                                  else Text("an action grade row has no value in this column; leave it empty") if is_grade
                                  else Text("an indicator row has no value in this column; leave it empty"))
-            elif col.editable and is_task:
+            elif col.editable and isinstance(row, SheetRow):
                 self.editable(table, number, i, col, row, value)
             elif col.editable:
                 own_cells[col.field] = value
@@ -231,7 +233,7 @@ class _Checker:
                     Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
                          expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
                 )
-        if is_grade:
+        if isinstance(row, GradeRow):
             if "grade" in where:
                 i, col = where["grade"]
                 edit, message = check_grade_cell(self.plan, row, own_cells["grade"], table.name, number)
@@ -239,7 +241,7 @@ class _Checker:
                     self.problem(table, number, i, col.header, message)
                 if edit is not None:
                     self.result.grade_edits.append(edit)
-        elif not is_task:
+        elif isinstance(row, IndicatorRow):
             edits, problems = check_indicator_cells(self.plan, row, own_cells, table.name, number)
             for name, message in problems:
                 i, col = where.get(name) or next(iter(where.values()))
@@ -262,6 +264,7 @@ class _Checker:
 
     def editable(self, table: Table, number: int, i: int, col: Column, row: SheetRow, value: Any) -> None:
         before = row.values.get(col.field)
+        after: float | int | str | None
         if col.field == "progress":
             after, error = _progress(value)
             if error is not None:
@@ -328,7 +331,7 @@ def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
     names = {t.name for t in tables}
     fallback = tables[0].name if tables else ""
     def title_of(fy: int, kind: str) -> str:
-        title = {"task": sheet_title, "indicator": indicators_title, "grade": grades_title}[kind](loaded.plan, fy)
+        title = {"task": sheet_title, "indicator": indicators_title, "grade": grades_title}[kind](checker.plan, fy)
         return title if title in names else fallback
 
     checker.missing(title_of)
@@ -338,4 +341,5 @@ def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
 
 def edited_paths(check: ImportCheck) -> list[Path]:
     """The action files the edits (task, indicator and grade) touch, in first-edit order."""
-    return list(dict.fromkeys([e.row.path for e in [*check.edits, *check.indicator_edits, *check.grade_edits]]))
+    edits: list[FieldEdit | IndicatorEdit | GradeEdit] = [*check.edits, *check.indicator_edits, *check.grade_edits]
+    return list(dict.fromkeys([e.row.path for e in edits]))

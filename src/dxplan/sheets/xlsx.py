@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -100,7 +100,7 @@ def _choice(ws: Any, words: list[str], column: str, last: int, title: str, error
     ws.add_data_validation(dv)
 
 
-def _year_sheets(wb: Any, cols: list[Column], rows: list[Any], title: Callable[[int], str], scope: Scope,
+def _year_sheets(wb: Any, cols: list[Column], rows: Sequence[IndicatorRow | GradeRow], title: Callable[[int], str], scope: Scope,
                  choices: list[tuple[list[str], str, str, str]]) -> None:
     """A sheet per fiscal year of ``scope.years``, titled ``title(fy)``, holding the ``rows`` of that year, with a
     drop-down per ``(words, column field, heading, error message)`` of ``choices`` (indicator and grade sheets)."""
@@ -121,7 +121,9 @@ def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: l
     The drop-downs' error messages are worded in ``lang``; headers stay the plan's own (Japanese).
     """
     wb = Workbook()
-    wb.remove(wb.active)
+    first = wb.active
+    assert first is not None, "a new workbook holds one empty sheet"
+    wb.remove(first)
     words = status_words(plan)
     if rows or not (indicator_rows or grade_rows):
         cols = columns(plan)
