@@ -25,6 +25,7 @@ from dxplan.score.actions import (
     target_rate,
     task_rate,
 )
+from dxplan.output.jsonout import rate_dict
 from dxplan.output.wording import core_text
 
 
@@ -136,6 +137,16 @@ def test_lower_is_better_without_baseline_is_insufficient_not_zero():
     a = _action(target=Target(text="0件", spec=TargetSpec(kind="lower_is_better", value=0), measurements=[Measurement(value=5)]))
     r = target_rate(a, PLAN)
     assert (r.status, r.value) == (INSUFFICIENT, None)
+
+
+@pytest.mark.parametrize("kind", ["level", "per_year"])
+def test_target_equal_to_baseline_is_insufficient_and_keeps_its_explanation(kind):
+    a = _action(target=Target(text="0%", spec=TargetSpec(kind=kind, value=0), measurements=[Measurement(value=5, fiscal_year=2024)]))
+    r = target_rate(a, PLAN)
+    assert (r.status, r.value, r.shown) == (INSUFFICIENT, None, None)
+    assert en(r.reason) == "target equals baseline"
+    assert [en(line) for line in r.explain][0].startswith("target: 0%")
+    assert rate_dict(r)["rate"] is None  # JSON output of the rate
 
 
 def test_per_year_mean_of_yearly_rates():

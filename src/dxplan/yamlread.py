@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ruamel.yaml import events as ev
     from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.util import LazyEval
 
 # ruamel.yaml is imported when a text is parsed, not with this module: a command answered from
 # the results cache (``dxplan status`` on unchanged plans) reads Limits and check_lines only.
@@ -84,7 +85,7 @@ class Limits:
     actions: int = 5_000
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """The defaults, overridden by the ``DXPLAN_MAX_*`` variables that hold a positive integer."""
         environ = os.environ if environ is None else environ
         values: dict[str, int] = {}
@@ -186,11 +187,12 @@ _STANDARD_SCALAR = {"str", "int", "float", "bool", "null", "timestamp"}
 
 
 @cache
-def _resolvers() -> dict[str, list[tuple[str, re.Pattern]]]:
-    """ruamel.yaml's YAML 1.2 implicit resolvers by first character: ``{char: [(type, regexp)]}``."""
+def _resolvers() -> dict[str, list[tuple[str, LazyEval]]]:
+    """ruamel.yaml's YAML 1.2 implicit resolvers by first character: ``{char: [(type, regexp)]}``
+    (each regexp a LazyEval that compiles its pattern when first used and then acts as it)."""
     from ruamel.yaml.resolver import implicit_resolvers
 
-    table: dict[str, list[tuple[str, re.Pattern]]] = {}
+    table: dict[str, list[tuple[str, LazyEval]]] = {}
     for versions, tag, regexp, first in implicit_resolvers:
         if (1, 2) in versions:
             for ch in first:
@@ -256,7 +258,7 @@ def _timestamp(value: str) -> dt.date | dt.datetime:
     return dt.datetime(date.year, date.month, date.day, int(g["hour"]), int(g["minute"]), int(g["second"]), int(frac), tz)
 
 
-_BUILD = {
+_BUILD: dict[str, Callable[[str], Any]] = {
     "null": lambda v: None,
     "bool": lambda v: _BOOL[v.lower()],
     "int": _int,
@@ -357,7 +359,10 @@ def _parser(text: str):
     from ruamel.yaml.scanner import Scanner
 
     class _Loader:  # the pure-Python parser wants a loader holding reader and scanner
-        pass
+        reader: Reader
+        scanner: Scanner
+        parser: Parser
+        comment_handling: Any
 
     loader = _Loader()
     loader.reader = Reader(text, loader)

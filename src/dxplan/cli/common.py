@@ -93,7 +93,7 @@ def _fold_help_texts() -> None:
         return text
 
     rich_utils._make_rich_text = folding_text
-    rich_utils._dxplan_fixed = True
+    rich_utils._dxplan_fixed = True  # type: ignore[attr-defined]  # dxplan's own marker, not in typer's types
 
 
 _typer_help_fixes()
@@ -162,7 +162,7 @@ def _console_class() -> type[Console]:
     return _Console
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``dxplan: message`` on stderr and exit with ``code`` (2, usage, unless given)."""
     typer.echo(f"dxplan: {message}", err=True)
     raise typer.Exit(code)
@@ -302,7 +302,10 @@ class OutsidePeriod:
 def outside_period(value: str | None, fy: int | None, loaded: LoadedPlan) -> OutsidePeriod | None:
     """:class:`OutsidePeriod` when fiscal year ``fy`` (from ``--year`` text ``value``) is outside the loaded plan's period, else None."""
     plan = loaded.plan
-    if fy is None or value is None or plan.period_start <= fy <= plan.period_end:
+    if fy is None or value is None:
+        return None
+    assert plan is not None, "a year is checked against a plan that loaded"
+    if plan.period_start <= fy <= plan.period_end:
         return None
     return OutsidePeriod(value, plan.id, plan.period_start, plan.period_end)
 

@@ -73,6 +73,7 @@ def export_cmd(
     lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
     plan = loaded.plan
+    assert plan is not None, "_one_plan exits when the plan did not load"
     dept = None
     if department is not None:
         try:

@@ -104,14 +104,16 @@ def report(
         fail(t(lg, "no plan could be loaded"), EXIT_PROBLEMS)
     if action is not None and len(plans) > 1:
         fail(t(lg, "--action needs a single plan"))
-    targets = _outputs([lp.plan.id for lp in plans], output, fmt, action, lg)
+    targets = _outputs([lp.name for lp in plans], output, fmt, action, lg)  # the plan ids
     env = environment(templates)
     today = dt.date.today()
     for lp, target in zip(plans, targets, strict=True):
+        plan = lp.plan
+        assert plan is not None, "plans holds the plans that loaded"
         years = parse_years(year, lp, lg)
         if action is not None and lp.find_action(action) is None:
-            fail(t(lg, "{plan}: no action {action}", plan=lp.plan.id, action=action))
-        scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
+            fail(t(lg, "{plan}: no action {action}", plan=plan.id, action=action))
+        scores = score_plan(plan, [la.action for la in lp.actions], lp.index)
         figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
         past = report_history(lp.root, as_of) if history and figures.full else None
         try:

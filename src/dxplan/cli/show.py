@@ -97,6 +97,7 @@ def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Opt
     for fiscal year ``fy`` (None: every year) grouped ``by``, or :class:`OutsidePeriod` when ``fy`` is outside its period."""
     from dxplan.status.counts import status_result
 
+    assert lp.plan is not None, "map_plans calls this for a plan that loaded only"
     outside = outside_period(year, fy, lp)
     if outside is not None:
         return outside
@@ -202,11 +203,14 @@ def _scores_of(lp: "LoadedPlan", action: Optional[str]) -> PlanScores:
     from dxplan.status.counts import grade_table
     from dxplan.score.actions import score_plan
 
+    plan = lp.plan
+    assert plan is not None, "map_plans calls this for a plan that loaded only"
     actions = [la.action for la in lp.actions]
     if action is not None:
         found = lp.find_action(action)
         if found is None:
-            return PlanScores(lp.plan, [], [], missing=True)
+            return PlanScores(plan, [], [], missing=True)
         actions = [found.action]
-    grades = [grade_table(lp.plan, actions, fy, index=lp.index) for fy in lp.plan.fiscal_years] if lp.plan.grade_scale else []
-    return PlanScores(lp.plan, score_plan(lp.plan, actions, lp.index), grades)
+    # grade_table gives None only for a plan without a grade scale
+    grades = [g for fy in plan.fiscal_years if (g := grade_table(plan, actions, fy, index=lp.index)) is not None] if plan.grade_scale else []
+    return PlanScores(plan, score_plan(plan, actions, lp.index), grades)

@@ -236,14 +236,14 @@ def diff_tasks(before: Action | None, after: Action | None) -> list[TaskChange]:
             used_b: set[int] = set()
             used_a: set[int] = set()
             matched: list[tuple[int, int]] = []
-            for score, x, y in scored:
-                if score < 0.5 or x in used_b or y in used_a:
+            for score, i, j in scored:
+                if score < 0.5 or i in used_b or j in used_a:
                     continue
-                if any((x < mx) != (y < my) for mx, my in matched):
+                if any((i < mx) != (j < my) for mx, my in matched):
                     continue  # keep the order of rows
-                matched.append((x, y))
-                used_b.add(x)
-                used_a.add(y)
+                matched.append((i, j))
+                used_b.add(i)
+                used_a.add(j)
             pairs += [(bi[x], ai[y]) for x, y in matched]
             pairs += [(bi[x], None) for x in bs if x not in used_b]
             pairs += [(None, ai[y]) for y in as_ if y not in used_a]
@@ -259,6 +259,7 @@ def diff_tasks(before: Action | None, after: Action | None) -> list[TaskChange]:
             elif ta is not None:
                 out.append(TaskChange("added", fy, None, y, ta.department, ta.plan, None, ta.status, None, ta.progress))
             else:
+                assert tb is not None, "each pair holds a row on one side at least"
                 out.append(TaskChange("removed", fy, x, None, tb.department, tb.plan, tb.status, None, tb.progress, None))
     return out
 
@@ -316,11 +317,13 @@ def diff_action(before: LoadedAction | None, after: LoadedAction | None, repo: P
     ab = before.action if before else None
     aa = after.action if after else None
     ref = aa or ab
+    side = after or before
+    assert ref is not None and side is not None, "an action is on one side at least"
     change = "added" if ab is None else "removed" if aa is None else "changed"
-    path = _rel((after or before).doc.path, repo)
+    path = _rel(side.doc.path, repo)
     bpath = _rel(before.doc.path, repo) if before else None
     ad = ActionDiff(ref.id, ref.title, change, path, bpath if bpath != path else None)
-    if change == "changed":
+    if ab is not None and aa is not None:  # changed
         ad.fields = action_changes(ab, aa)
         ad.reasons = new_reasons(ab, aa)
         ad.recorded = bool(ad.reasons)
@@ -339,11 +342,14 @@ def diff_plan(before: LoadedPlan | None, after: LoadedPlan | None, repo: Path | 
     bp = before.plan if before else None
     ap = after.plan if after else None
     ref_plan = ap or bp
-    root = _rel((after or before).root, repo) if (after or before) else ""
+    side = after or before
+    root = _rel(side.root, repo) if side else ""
     if ref_plan is None:
-        pd = PlanDiff(root, (after or before).name if (after or before) else root, "", "", "changed")
+        pd = PlanDiff(root, side.name if side else root, "", "", "changed")
     else:
-        index = (after if ap is not None else before).index
+        loaded = after if ap is not None else before
+        assert loaded is not None, "ref_plan was loaded on this side"
+        index = loaded.index
         pd = PlanDiff(
             root,
             ref_plan.id,
@@ -370,6 +376,7 @@ def diff_plan(before: LoadedPlan | None, after: LoadedPlan | None, repo: Path | 
         ad.score_after = _score_view(a_scores.get(la_a.action.id)) if la_a else None
         if ad.change != "changed" or ad.fields or ad.tasks or ad.score_changed:
             if ad.change == "changed":
+                assert la_b is not None and la_a is not None, "a changed action is on both sides"
                 ad.counts = diff_counts(bp, [la_b.action], ap, [la_a.action])
             pd.actions.append(ad)
     pd.counts = diff_counts(bp, [la.action for la in b_actions.values()], ap, [la.action for la in a_actions.values()])

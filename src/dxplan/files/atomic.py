@@ -155,7 +155,7 @@ def remove_stale(folder: Path) -> list[Path]:
     Only names of the form ``.<name>.dxplan-<pid>-<random>.tmp`` are considered, so no
     other file is ever touched. Errors are ignored (the folder may be read-only).
     """
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

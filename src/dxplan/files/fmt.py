@@ -54,7 +54,7 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from .atomic import remove_stale, write_atomic
 from dxplan.i18n import Text, t
 from .load import read_bytes, read_document, read_roundtrip, validate
-from dxplan.model.schema import Plan
+from dxplan.model.schema import Action, Plan
 from dxplan.model.schema import split_annotated as _split
 from dxplan.model.schema import union_options as _options
 from .layout import discover, model_for, plan_files
@@ -405,7 +405,7 @@ def restore_comments(tree: Any, text: str, lost: list[tuple[int, str]]) -> bool:
     right above it) is put back before the list item on the next content line.
     """
     lines = text.splitlines()
-    items = {}
+    items: dict[int, tuple[Any, int]] = {}  # line of a list item -> (its list, its index)
     for seq, i in _seq_items(tree):
         lc = getattr(seq, "lc", None)
         if lc is not None and hasattr(seq, "yaml_set_comment_before_after_key"):
@@ -427,7 +427,7 @@ def restore_comments(tree: Any, text: str, lost: list[tuple[int, str]]) -> bool:
     return bool(groups)
 
 
-def _verify(path: Path, model: type[BaseModel], expected: Any, new: str) -> None:
+def _verify(path: Path, model: type[Plan] | type[Action], expected: Any, new: str) -> None:
     """Check that ``new`` loads to ``expected`` (plain data) and to the same validated model."""
     ndoc, problems = read_document(path, text=new)
     if ndoc is None:

@@ -145,9 +145,10 @@ def discover(paths: list[Path]) -> list[tuple[Path, set[Path] | None]]:
         if root is None:
             raise PlanNotFound(Text("{path}: not inside a plan folder (no {plan_file} next to it or one level up)", path=str(raw), plan_file=PLAN_FILE))
         key = next((k for k in result if k.resolve() == root), root)
-        if result.get(key, set()) is None:
+        files = result.setdefault(key, set())
+        if files is None:  # the whole plan is already asked for
             continue
-        result.setdefault(key, set()).add(path.resolve())
+        files.add(path.resolve())
     return list(result.items())
 
 

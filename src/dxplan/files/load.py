@@ -256,14 +256,15 @@ def _load_file(path: Path, model: type[Plan] | type[Action], fast: bool, data: b
 class FileSource(Protocol):
     """Where a plan folder's files come from. ``root`` is the folder's path as messages show it."""
 
-    root: Path
+    @property
+    def root(self) -> Path: ...
 
     def action_paths(self) -> list[Path]:
         """The action files of the folder (paths under ``root``), sorted by name."""
         ...
 
-    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError]:
-        """The bytes of each path, or the OSError saying why it cannot be read."""
+    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError | FileTooLarge]:
+        """The bytes of each path, or the OSError (or :class:`FileTooLarge`) saying why it cannot be read."""
         ...
 
 
@@ -369,6 +370,7 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
     for path in action_paths:
         adoc, action, aproblems = _load_file(path, Action, fast, data[path], limits)
         if action is not None:
+            assert adoc is not None, "a validated action was read from a document"
             loaded.actions.append(LoadedAction(action, adoc))
         if only is None or Path(os.path.realpath(path)) in only:
             loaded.problems += aproblems

@@ -203,6 +203,10 @@ def _prune(current: Path) -> None:
 
 class _State:
     def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Back to the state of a new process: no connection, nothing pending, nothing warned."""
         self.pid = -1
         self.path: Path | None = None
         self.conn: sqlite3.Connection | None = None
@@ -241,7 +245,7 @@ def _disable(exc: BaseException) -> None:
 
 def _connect() -> sqlite3.Connection | None:
     if _state.pid != os.getpid():  # a new process (or a forked worker): its own connection
-        _state.__init__()
+        _state.clear()
         _state.pid = os.getpid()
         _state.path = database_path()
     if _state.broken or _state.path is None:
@@ -437,7 +441,7 @@ def reset() -> None:
     if _state.conn is not None:
         with contextlib.suppress(sqlite3.Error):
             _state.conn.close()
-    _state.__init__()
+    _state.clear()
 
 
 atexit.register(flush)

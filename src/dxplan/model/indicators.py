@@ -103,10 +103,10 @@ class Indicator(Strict):
     accumulation: Literal["cumulative", "per_year"] = "cumulative"
     baseline: Baseline | None = None
     targets: list[IndicatorTarget] = empty_list()
-    target_text: str | None = Field(None, description="the final target as written (達成目標 / 最終目標)")
-    target_value: float | None = Field(None, description="the final target's number, in unit")
+    target_text: str | None = Field(default=None, description="the final target as written (達成目標 / 最終目標)")
+    target_value: float | None = Field(default=None, description="the final target's number, in unit")
     direction: Literal["higher", "lower"] = "higher"
-    deadline: FiscalYear | None = Field(None, description="the fiscal year by which the final target is due")
+    deadline: FiscalYear | None = Field(default=None, description="the fiscal year by which the final target is due")
     actuals: list[IndicatorActual] = empty_list()
     grades: list[GradeEntry] = empty_list()
     deciding: bool = False
@@ -141,7 +141,7 @@ class RatingBand(Strict):
     """One label of a percent scale, with its inclusive lower bound in percent (001, 表記方法)."""
 
     label: Text
-    min: float | None = Field(None, description="inclusive lower bound, percent; null = lowest band")
+    min: float | None = Field(default=None, description="inclusive lower bound, percent; null = lowest band")
     meaning: str | None = None
 
 

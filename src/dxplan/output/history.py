@@ -48,7 +48,11 @@ def history_rows(history: History, lang: str) -> tuple[list[str], list[list[str]
     """The table as text cells: ``(header, rows)``, the first column naming the row."""
     words = _state_words(history)
     header = [t(lang, "item")] + [_column_head(p, lang) for p in history.points]
-    rows: list[list[str]] = [[t(lang, "fiscal year")] + [FiscalYearText(p.fiscal_year, history.plan.fiscal_year_style)(lang) for p in history.points]]
+    years = [t(lang, "fiscal year")]
+    if history.points:
+        assert history.plan is not None, "the plan is read at the last point, where it loaded"
+        years += [FiscalYearText(p.fiscal_year, history.plan.fiscal_year_style)(lang) for p in history.points]
+    rows: list[list[str]] = [years]
     count, share = t(lang, "(count)"), t(lang, "(share)")
     for s in STATE_ORDER:
         rows.append([words[s.value] + count] + [str(p.counts.states[s]) for p in history.points])
@@ -103,7 +107,7 @@ def history_dict(history: History, lang: str) -> dict[str, Any]:
             "subject": p.subject,
             "fiscal_year": p.fiscal_year,
             "counts": {s.value: p.counts.states[s] for s in STATE_ORDER},
-            "shares": {s.value: None if p.counts.share(s) is None else round(p.counts.share(s), 2) for s in STATE_ORDER},
+            "shares": {s.value: None if (share := p.counts.share(s)) is None else round(share, 2) for s in STATE_ORDER},
             "total": p.counts.with_status,
             "no_status": p.counts.no_status,
             "unknown_status": p.counts.unknown,

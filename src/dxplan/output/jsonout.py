@@ -9,6 +9,8 @@ half-up (``shown``). Labels and sentences follow ``lang`` through
 
 from __future__ import annotations
 
+from typing import Any
+
 from dxplan.status.counts import Counts, GradeCounts, GradeTable, PlanOverview, StatusResult, YearStatus, round_share
 from dxplan.status.effects import UNITS, EffectSums, EffectSummary
 from dxplan.fiscal import format_fiscal_year
@@ -168,12 +170,13 @@ def score_label_text(label: str, lang: str) -> str:
 def score_dict(s: ActionScore, lang: str = "ja") -> dict:
     """JSON for one action's score: deciding method, rate (raw, four decimals), shown, label, state, interim,
     reference rates and each indicator's rates (``indicators``)."""
-    out = {
+    value = None if s.rate is None else s.rate.value  # a deciding rate always has a value
+    out: dict[str, Any] = {
         "id": s.action_id,
         "title": s.title,
         "state": s.state.value,
         "deciding": None if s.deciding is None else s.deciding.value,
-        "rate": None if s.rate is None else round(s.rate.value, 4),
+        "rate": None if value is None else round(value, 4),
         "shown": None if s.rate is None else s.rate.shown,
         "label": score_label_text(s.label, lang),
         "references": {k.value: rate_dict(v, lang) for k, v in s.references.items()},

@@ -8,7 +8,7 @@ status words, its rating scale) with English headers when ``lang == "en"``.
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -62,6 +62,7 @@ def _states_table(table: StatusTable, words: dict[State, str], title: str, lang:
 
 
 def _groups_table(table: StatusTable, words: dict[State, str], title: str, lang: str) -> Table:
+    assert table.by is not None, "a table with groups is grouped by something"
     L = w.status_labels(lang)
     tb = Table(title=title, title_justify="left")
     tb.add_column(w.by_label(table.by, lang))
@@ -200,8 +201,10 @@ def print_indicators(console: Console, plan: Plan, fiscal_year: int, rows: list[
     if focus is not None and (line := w.focus_line(focus, fy, lang)) is not None:
         console.print("  " + line, style="yellow")
     tb = Table(title=t(lang, "{fy} indicators", fy=fy), title_justify="left")
-    for col, just in ((t(lang, "action"), "left"), (t(lang, "indicator"), "left"), (t(lang, "target"), "right"),
-                      (t(lang, "actual"), "right"), (t(lang, "rate"), "right"), (t(lang, "overall"), "right"), (t(lang, "grade"), "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        (t(lang, "action"), "left"), (t(lang, "indicator"), "left"), (t(lang, "target"), "right"),
+        (t(lang, "actual"), "right"), (t(lang, "rate"), "right"), (t(lang, "overall"), "right"), (t(lang, "grade"), "left"))
+    for col, just in columns:
         tb.add_column(col, justify=just, max_width=40 if col == t(lang, "indicator") else None)
     for r in rows:
         unit = r.score.indicator.unit or ""
@@ -275,6 +278,7 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
     if s.rate is not None and s.rate.interim:
         console.print("  " + t(lang, "interim: measured before the target's deadline"), style="yellow")
     if s.label == NO_SCALE_LABEL:
+        assert s.rate is not None, "only a deciding rate is labelled"
         console.print("  " + t(lang, "rate {rate}%: no scale declared, so no label", rate=s.rate.shown), style="bold")
     else:
         console.print(f"  {w.decision_line(s, lang, plan)}", style="bold")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import overload
 
 from dxplan.status.counts import Counts, GroupCounts, SnapshotCheck, share_text
 from .figures import LabelCount
@@ -24,6 +25,12 @@ from dxplan.output import wording as w
 def fy_label(plan: Plan, fy: int, lang: str = "ja") -> str:
     """A fiscal year in the plan's own style (令和6年度, R6 or 2024年度); in English ``FY2024``."""
     return t(lang, "FY{year}", year=fy) if lang == "en" else format_fiscal_year(fy, plan.fiscal_year_style)
+
+
+@overload
+def date_label(plan: Plan, day: dt.date, lang: str) -> str: ...
+@overload
+def date_label(plan: Plan, day: dt.date | None, lang: str) -> str | None: ...
 
 
 def date_label(plan: Plan, day: dt.date | None, lang: str) -> str | None:

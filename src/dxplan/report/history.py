@@ -102,10 +102,10 @@ def movement_view(plan: Plan, m: Movement, words: dict[State, str], actions: dic
         parts.append(f"{t(lang, 'no status')} {signed(m.no_status)}")
     body = w.sep(lang).join(parts) if parts else t(lang, "no change in the status counts")
     changed = [_change(c, words, actions, anchors, lang) for c in m.changed]
-    groups: dict[tuple[str, str], dict] = {}
+    by_change: dict[tuple[str, str], dict] = {}
     for c in changed:
-        groups.setdefault((c["before"], c["after"]), {"before": c["before"], "after": c["after"], "actions": []})["actions"].append(c)
-    groups = list(groups.values())
+        by_change.setdefault((c["before"], c["after"]), {"before": c["before"], "after": c["after"], "actions": []})["actions"].append(c)
+    groups = list(by_change.values())
     return {
         "since": since,
         "to": to,

@@ -148,7 +148,12 @@ def evaluation_columns(points: list[HistoryPoint]) -> list[HistoryPoint]:
             runs[-1].append(p)
         else:
             runs.append([p])
-    return [replace(run[-1], date=run[-1].evaluation_date, date_source="evaluation_date") for run in runs]
+    columns: list[HistoryPoint] = []
+    for run in runs:
+        last = run[-1]
+        assert last.evaluation_date is not None, "runs hold points with an evaluation date only"
+        columns.append(replace(last, date=last.evaluation_date, date_source="evaluation_date"))
+    return columns
 
 
 def figures_of(points: list[HistoryPoint], plan: Plan | None, shallow: bool) -> ReportHistory:

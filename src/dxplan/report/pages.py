@@ -9,6 +9,8 @@ go to the appendix, built only with ``audit``. Empty fields are left out (no 未
 
 from __future__ import annotations
 
+from typing import Any
+
 from dxplan.status.counts import share_text
 from .figures import Attention, DepartmentFigures, ReportFigures
 from dxplan.i18n import t
@@ -109,11 +111,11 @@ def category_sections(f: ReportFigures, anchors: dict[str, str], lang: str) -> l
     "actions": [row]}``; each row ``{"id", "title", "anchor", "sub", "rate", "label", "label_class", "method",
     "references", "target", "years"}``. Actions whose category the plan does not declare come last."""
     tops: dict[str, dict] = {}
-    for ref in f.index.category_nodes():
-        if ref.top is None or ref.top is ref.node:
-            node = ref.node
+    for node_ref in f.index.category_nodes():
+        if node_ref.top is None or node_ref.top is node_ref.node:
+            node = node_ref.node
             tops[node.id] = {"id": node.id, "name": node.name, "anchor": f"cat-{len(tops) + 1}", "description": node.description, "actions": []}
-    other = {"id": "", "name": t(lang, "(no category)"), "anchor": "cat-other", "description": None, "actions": []}
+    other: dict[str, Any] = {"id": "", "name": t(lang, "(no category)"), "anchor": "cat-other", "description": None, "actions": []}
     for a in f.actions:
         ref = f.index.category(a.category)
         top = tops.get((ref.top or ref.node).id) if ref else None

@@ -37,6 +37,8 @@ from dxplan.i18n import Text, t
 from dxplan.problems import Problem
 
 if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
     from dxplan.model.loaded import Document, LoadedPlan
     from dxplan.model.index import PlanIndex
 
@@ -136,7 +138,7 @@ def hints(word: str, choices: Iterable[str]) -> dict[str, Text | str]:
     return {"hint": did_you_mean(word, list(choices))}
 
 
-def classify_schema_error(err: dict[str, Any], model: type, doc: Document) -> tuple[Rule, dict[str, Any]]:
+def classify_schema_error(err: ErrorDetails, model: type, doc: Document) -> tuple[Rule, dict[str, Any]]:
     """The load rule that claims a pydantic error, and its message parameters."""
     rules = load_rules()
     for rule in rules.values():

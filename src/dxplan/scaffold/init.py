@@ -299,7 +299,7 @@ def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, A
 
 
 def _category_tree(categories: list[CategorySpec]) -> list[dict[str, Any]]:
-    nodes = {c.id: {"id": c.id, "name": c.name} for c in categories}
+    nodes: dict[str, dict[str, Any]] = {c.id: {"id": c.id, "name": c.name} for c in categories}
     roots = []
     for c in categories:
         if c.parent and c.parent in nodes:

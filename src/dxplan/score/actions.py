@@ -163,7 +163,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
         return Rate(Method.target, INSUFFICIENT, reason=Text("no measurement recorded"))
     if baseline is None:
         return Rate(Method.target, INSUFFICIENT, reason=Text("no baseline (lower-is-better target)"))
-    explain = [
+    explain: list[Text | tuple[str, str]] = [
         Text("target: {text} ({kind}, target value {target_value}{unit}, baseline {baseline}{unit})", text=t.text, kind=Text(MEASURE_WORDS[spec.kind.value]), target_value=_fmt(spec.value), unit=unit, baseline=_fmt(baseline)),
     ]
     style = plan.fiscal_year_style
@@ -172,7 +172,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
         for m in t.measurements:
             fy = _measurement_fy(m)
             if fy is None:
-                return Rate(Method.target, INSUFFICIENT, explain, reason=Text("a measurement has no fiscal year"))
+                return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text("a measurement has no fiscal year"))
             prev = by_year.get(fy)
             if prev is None or (m.date or dt.date.min) >= (prev.date or dt.date.min):
                 by_year[fy] = m
@@ -180,7 +180,7 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
         for fy in sorted(by_year):
             r = _ratio(by_year[fy].value, baseline, spec.value, lower)
             if r is None:
-                return Rate(Method.target, INSUFFICIENT, explain, reason=Text("target equals baseline"))
+                return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text("target equals baseline"))
             rates.append(r)
             explain.append(Text(
                 "{year}: ({actual} − {baseline}) / ({target} − {baseline}) = {rate}%",
@@ -193,8 +193,9 @@ def target_rate(action: Action, plan: Plan, indicators: list[IndicatorScore] | N
     latest = max(t.measurements, key=lambda m: (m.date or dt.date.min, _measurement_fy(m) or 0))
     r = _ratio(latest.value, baseline, spec.value, lower)
     if r is None:
-        return Rate(Method.target, INSUFFICIENT, explain, reason=Text("target equals baseline"))
-    when = latest.date.isoformat() if latest.date else (FiscalYearText(_measurement_fy(latest), style) if _measurement_fy(latest) else "")
+        return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text("target equals baseline"))
+    latest_fy = _measurement_fy(latest)
+    when = latest.date.isoformat() if latest.date else (FiscalYearText(latest_fy, style) if latest_fy else "")
     explain.append(Text("measured: {actual}{unit} ({when} {kind})", actual=_fmt(latest.value), unit=unit, when=when, kind=Text(_MEASUREMENT_KIND[latest.kind])))
     figures = {"actual": _fmt(latest.value), "baseline": _fmt(baseline), "target": _fmt(spec.value), "rate": round1(r)}
     if lower:
@@ -240,8 +241,9 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     if in_scope and all(t.status is None and t.progress is None for t in in_scope):
         return Rate(Method.tasks, NOT_APPLICABLE, reason=Text("no results recorded yet (not evaluated)"))
     means: list[tuple[int, float]] = []
-    explain: list[Text] = []
+    explain: list[Text | tuple[str, str]] = []
     if len(years) < len(plan.fiscal_years):
+        assert plan.evaluation_date is not None, "scored_years leaves years out only before an evaluation date"
         explain.append(Text("years evaluated: up to {last_year} (evaluation date {evaluation_date})", last_year=FiscalYearText(years[-1], style), evaluation_date=plan.evaluation_date.isoformat()))
     missing: list[Text] = []
     for fy in years:
@@ -321,6 +323,7 @@ def score_action(action: Action, plan: Plan, index: PlanIndex | None = None) -> 
     for method in order:
         if refs[method].status is OK:
             rate = refs[method]
+            assert rate.value is not None, "a rate with status ok has a value"
             return ActionScore(action.id, action.title, method, rate, plan_label(rate.value, plan), refs, inds)
     return ActionScore(action.id, action.title, None, None, NOT_EVALUATED_LABEL, refs, inds)
 

@@ -138,6 +138,12 @@ def score_indicator(ind: Indicator, plan: Plan) -> IndicatorScore:
     return IndicatorScore(ind, years, _overall(ind, plan, years, base, lower, explain), {g.fiscal_year: g.grade for g in ind.grades})
 
 
+def _ok_value(rate: float | None) -> float:
+    """The rate of a year or an indicator whose status is ok, which always has one."""
+    assert rate is not None, "a rate with status ok has a value"
+    return rate
+
+
 def _overall(ind: Indicator, plan: Plan, years: list[YearRate], base: float | None, lower: bool, explain: list) -> Rate:
     style = plan.fiscal_year_style
     unit = ind.unit or ""
@@ -150,15 +156,16 @@ def _overall(ind: Indicator, plan: Plan, years: list[YearRate], base: float | No
             return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=Text(N_("no numeric target")))
         return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=Text(N_("no actual yet")))
     deadline = ind.final_deadline
+    value: float | None  # None only when the target equals the baseline, which returns early
     if ind.accumulation == "per_year":
         rated = [y for y in years if y.status is OK]
         if not rated:
             return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text(N_("no year has both a target and an actual")))
-        value = fmean(y.rate for y in rated)
+        value = fmean(_ok_value(y.rate) for y in rated)
         last = rated[-1].fiscal_year
         due = deadline
         interim = due is not None and last < due
-        parts = " + ".join(f"{round1(y.rate)}" for y in rated)
+        parts = " + ".join(f"{round1(_ok_value(y.rate))}" for y in rated)
         explain.append(Text(N_("mean over years: ({parts}) / {n} = {rate}%"), parts=parts, n=len(rated), rate=round1(value)))
     else:
         latest = max(ind.actuals, key=lambda a: (a.fiscal_year, a.kind == "actual"))
@@ -169,6 +176,7 @@ def _overall(ind: Indicator, plan: Plan, years: list[YearRate], base: float | No
             if not valued:
                 return Rate(Method.target, NOT_APPLICABLE, explain=explain, reason=Text(N_("no numeric target")))
             final = max(valued, key=lambda t: t.fiscal_year)
+            assert final.value is not None, "valued holds targets with a value only"
             target, due = final.value, final.fiscal_year
         value = ratio(latest.value, base, target, lower)
         if value is None:
@@ -181,6 +189,7 @@ def _overall(ind: Indicator, plan: Plan, years: list[YearRate], base: float | No
             formula=_formula(latest.value, base, target, lower), rate=round1(value),
         ))
     if interim:
+        assert due is not None, "interim means measured before a due year"
         explain.append(Text(N_("interim: the target is due in {due}"), due=FiscalYearText(due, style)))
     return Rate(Method.target, OK, value, explain, interim=interim)
 
@@ -225,14 +234,14 @@ def indicators_rate(scores: list[IndicatorScore], plan: Plan) -> Rate:
     if combine is None:
         return Rate(Method.target, INSUFFICIENT, explain=explain,
                     reason=Text(N_("{n} indicators have a rate and the plan declares no way to combine them (scoring.combine)"), n=len(rated)))
-    values = [s.overall.value for s in rated]
+    values = [_ok_value(s.overall.value) for s in rated]
     if combine == "mean":
         value = fmean(values)
         parts = " + ".join(f"{s.overall.shown}" for s in rated)
         explain.append(Text(N_("mean of indicators: ({parts}) / {n} = {rate}%"), parts=parts, n=len(rated), rate=round1(value)))
     else:
-        weakest = min(rated, key=lambda s: s.overall.value)
-        value = weakest.overall.value
+        weakest = min(rated, key=lambda s: _ok_value(s.overall.value))
+        value = _ok_value(weakest.overall.value)
         explain.append(Text(N_("weakest indicator {id}: {rate}%"), id=weakest.id, rate=weakest.overall.shown))
     return Rate(Method.target, OK, value, explain, interim=interim)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: boo
         _edit_list(inds[i], name, group, _INDICATOR_FIELDS, rt, gone)
 
 
-def _edit_list(owner: dict, name: str, group: list[EntryEdit], order_of: list[str], rt: bool, gone: Text) -> None:
+def _edit_list(owner: dict, name: str, group: Sequence[EntryEdit], order_of: list[str], rt: bool, gone: Text) -> None:
     """Apply ``group`` (edits of one list) to ``owner[name]``, adding the list (in ``order_of``) when missing; raises ApplyError(``gone``)."""
     if name not in owner:
         _set(owner, name, CommentedSeq() if rt else [], order_of)
@@ -250,6 +251,7 @@ def describe(loaded: LoadedPlan, changes: list[FileChange], lang: str) -> list[s
             after.actions.append(la)
             continue
         doc, _ = read_document(la.doc.path, text=text, fast=True)
+        assert doc is not None, "plan_changes made sure every new text reads back"
         action, _ = validate(doc, Action)
         after.actions.append(LoadedAction(action, doc))
     result = DiffResult(Side("HEAD"), Side("sheet"), [diff_plan(loaded, after)])

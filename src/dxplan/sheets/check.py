@@ -126,6 +126,8 @@ def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
 
 class _Checker:
     def __init__(self, loaded: LoadedPlan) -> None:
+        if loaded.plan is None:
+            raise ValueError(f"{loaded.root}: plan.yaml did not load")
         self.loaded = loaded
         self.plan = loaded.plan
         self.index = loaded.index
@@ -211,7 +213,7 @@ class _Checker:
                                  Text("a task row has no value in this column; leave it empty") if is_task
                                  else Text("an action grade row has no value in this column; leave it empty") if is_grade
                                  else Text("an indicator row has no value in this column; leave it empty"))
-            elif col.editable and is_task:
+            elif col.editable and isinstance(row, SheetRow):
                 self.editable(table, number, i, col, row, value)
             elif col.editable:
                 own_cells[col.field] = value
@@ -222,7 +224,7 @@ class _Checker:
                     Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
                          expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
                 )
-        if is_grade:
+        if isinstance(row, GradeRow):
             if "grade" in where:
                 i, col = where["grade"]
                 edit, message = check_grade_cell(self.plan, row, own_cells["grade"], table.name, number)
@@ -230,7 +232,7 @@ class _Checker:
                     self.problem(table, number, i, col.header, message)
                 if edit is not None:
                     self.result.grade_edits.append(edit)
-        elif not is_task:
+        elif isinstance(row, IndicatorRow):
             edits, problems = check_indicator_cells(self.plan, row, own_cells, table.name, number)
             for name, message in problems:
                 i, col = where.get(name) or next(iter(where.values()))
@@ -254,11 +256,13 @@ class _Checker:
     def editable(self, table: Table, number: int, i: int, col: Column, row: SheetRow, value: Any) -> None:
         """An editable task cell read by its column's cell type: a problem, nothing (equal to the plan) or a :class:`FieldEdit`."""
         before = row.values.get(col.field)
-        after, error = col.cell.read(value, self.plan, self.index)
+        cell = col.cell
+        assert cell is not None, "an editable column has a cell type"
+        after, error = cell.read(value, self.plan, self.index)
         if error is not None:
             self.problem(table, number, i, col.header, error)
             return
-        if not col.cell.same(before, after):
+        if not cell.same(before, after):
             self.result.edits.append(FieldEdit(row, col.field, before, after, table.name, number))
 
     def missing(self, sheet_of: Callable[[int, str], str]) -> None:
@@ -302,7 +306,7 @@ def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
     names = {t.name for t in tables}
     fallback = tables[0].name if tables else ""
     def title_of(fy: int, kind: str) -> str:
-        title = {"task": sheet_title, "indicator": indicators_title, "grade": grades_title}[kind](loaded.plan, fy)
+        title = {"task": sheet_title, "indicator": indicators_title, "grade": grades_title}[kind](checker.plan, fy)
         return title if title in names else fallback
 
     checker.missing(title_of)

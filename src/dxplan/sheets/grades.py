@@ -150,6 +150,7 @@ def check_grade_cell(plan: Plan, row: GradeRow, cell: Any, sheet: str, sheet_row
         if entry is None:
             return None, None
         return GradeEdit(row, row.grade_index, {}, entry.model_dump(exclude_defaults=True), sheet, sheet_row, remove=True), None
+    assert scale is not None, "grade rows exist only where the plan's grade scale applies to actions"
     grade = scale.lookup(written) or scale.lookup(nfkc(written))
     if grade is None:
         return None, Text("grade '{word}' is not one of the plan's grades ({words}).{hint}",

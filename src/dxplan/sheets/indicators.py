@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import N_, Text
@@ -35,7 +35,7 @@ from .rows import Column, action_number, cell_number, cell_text, columns, owner_
 
 #: How the sheet writes an actual's kind, and the spellings import accepts for each.
 KIND_WORDS = {"actual": "実績", "forecast": "見込"}
-_KIND_READ = {"実績": "actual", "見込": "forecast", "見込み": "forecast", "actual": "actual", "forecast": "forecast"}
+_KIND_READ: dict[str, Literal["actual", "forecast"]] = {"実績": "actual", "見込": "forecast", "見込み": "forecast", "actual": "actual", "forecast": "forecast"}
 
 #: Columns a task row and an indicator row share (the rest belong to one kind of row only).
 SHARED = ("key", "number", "title", "category_top", "category", "fiscal_year", "department", "joint")
@@ -323,6 +323,7 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
 def _check_grade(plan: Plan, row: IndicatorRow, ind: Indicator, cell: Any, sheet: str, sheet_row: int,
                  edits: list[IndicatorEdit], problems: list[tuple[str, Text]]) -> None:
     scale = plan.grade_scale
+    assert scale is not None, "the caller checks that the plan has a grade scale"
     entry = row.grade
     written = cell_text(cell)
     if written is None:

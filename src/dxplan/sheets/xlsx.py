@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -105,7 +105,7 @@ def _validate(ws: Any, rule: Choice | Between, column: str, last: int) -> None:
     ws.add_data_validation(dv)
 
 
-def _year_sheets(wb: Any, cols: list[Column], rows: list[Any], title: Callable[[int], str], scope: Scope,
+def _year_sheets(wb: Any, cols: list[Column], rows: Sequence[SheetRow | IndicatorRow | GradeRow], title: Callable[[int], str], scope: Scope,
                  rules: list[tuple[str, Choice | Between | None]]) -> None:
     """A sheet per fiscal year of ``scope.years``, titled ``title(fy)``, holding the ``rows`` of that year, with a
     data validation per ``(column field, rule)`` of ``rules`` (None: none for that column)."""
@@ -127,7 +127,9 @@ def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: l
     The drop-downs' error messages are worded in ``lang``; headers stay the plan's own (Japanese).
     """
     wb = Workbook()
-    wb.remove(wb.active)
+    first = wb.active
+    assert first is not None, "a new workbook holds one empty sheet"
+    wb.remove(first)
     if rows or not (indicator_rows or grade_rows):
         cols = columns(plan)
         rules = [(c.field, c.cell.rule(plan, lang)) for c in cols if c.cell is not None]

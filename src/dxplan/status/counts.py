@@ -139,9 +139,9 @@ def status_table(
     total = Counts()
     groups: dict[str, GroupCounts] = {}
     if by == "category":
-        for ref in index.category_nodes():
-            if not ref.node.children:
-                groups[ref.node.id] = GroupCounts(key=ref.node.id, label=f"{ref.node.id} {ref.node.name}")
+        for node_ref in index.category_nodes():
+            if not node_ref.node.children:
+                groups[node_ref.node.id] = GroupCounts(key=node_ref.node.id, label=f"{node_ref.node.id} {node_ref.node.name}")
     elif by == "department":
         for d in plan.departments:
             if d.kind != "division":
@@ -292,7 +292,8 @@ def data_years(plan: Plan, actions: list[Action]) -> set[int]:
     (the plan's and the actions'); grades entered per indicator or action."""
     years = {t.fiscal_year for a in actions for t in a.tasks if t.status or t.result or t.progress is not None}
     indicators = [*plan.indicators, *(i for a in actions for i in a.all_indicators)]
-    years.update(x.fiscal_year for i in indicators for x in (*i.actuals, *i.grades))
+    years.update(x.fiscal_year for i in indicators for x in i.actuals)
+    years.update(x.fiscal_year for i in indicators for x in i.grades)
     years.update(g.fiscal_year for a in actions for g in a.grades)
     return years
 
@@ -439,6 +440,7 @@ def grade_table(
     groups: dict[str, GradeCounts] = {}
     for action in actions:
         rows = grade_rows(plan, action, fiscal_year)
+        keys: list[tuple[str, str | None]]
         if by == "action":
             keys = [(action.id, f"{action.id} {action.title}")]
         elif by == "category":

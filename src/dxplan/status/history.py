@@ -234,6 +234,7 @@ def plans_as_of(paths: list[Path], when: str) -> list[LoadedPlan]:
     for root, _ in discover(paths):
         repo = gitio.repo_root(root)
         day = parse_day(when)
+        commit: str | None
         if day is None:
             commit = gitio.resolve(when, repo)
         else:
