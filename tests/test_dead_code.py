@@ -27,6 +27,9 @@ USED_ELSEWHERE = {
     ("cli/office.py", "export_cmd"),
     ("cli/office.py", "import_cmd"),
     ("cli/office.py", "history_cmd"),
+    # ruamel.yaml's pure-Python parser reads them from the loader object it is handed
+    ("yamlread.py", "scanner"),
+    ("yamlread.py", "comment_handling"),
     # rich calls it when the reader closes the pipe
     ("cli/common.py", "on_broken_pipe"),
     # pybabel: the messages marked for extraction, and the extractor babel.cfg names
