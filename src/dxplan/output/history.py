@@ -18,6 +18,7 @@ from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import t
 from dxplan.model.schema import STATE_ORDER
 from dxplan.model.index import PlanIndex
+from .jsonout import json_number
 
 
 def _state_words(history: History) -> dict[str, str]:
@@ -93,7 +94,11 @@ def render_markdown(history: History, lang: str) -> str:
 
 
 def history_dict(history: History, lang: str) -> dict[str, Any]:
-    """The history as JSON-ready data: one entry per column with counts and shares by canonical state."""
+    """The history as JSON-ready data: one entry per column with counts and shares by canonical state.
+
+    Shares are percents (0–100) of the rows with a status, two decimals half-up as the table prints them
+    (:func:`dxplan.output.jsonout.json_number`); None when no row has a status.
+    """
 
     def point(p: HistoryPoint) -> dict[str, Any]:
         return {
@@ -103,7 +108,7 @@ def history_dict(history: History, lang: str) -> dict[str, Any]:
             "subject": p.subject,
             "fiscal_year": p.fiscal_year,
             "counts": {s.value: p.counts.states[s] for s in STATE_ORDER},
-            "shares": {s.value: None if p.counts.share(s) is None else round(p.counts.share(s), 2) for s in STATE_ORDER},
+            "shares": {s.value: json_number(p.counts.share(s)) for s in STATE_ORDER},
             "total": p.counts.with_status,
             "no_status": p.counts.no_status,
             "unknown_status": p.counts.unknown,
