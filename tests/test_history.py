@@ -198,3 +198,18 @@ def test_history_json_rounds_shares_half_up_as_its_table_and_status_do(small_rep
     code, out, _ = run("history", plan, "--format", "markdown")
     assert code == 0
     assert re.search(r"^\| 完了\(割合\) \| 3\.13% \|$", out, re.M)
+
+
+def test_history_markdown_escapes_plan_text_as_status_markdown_does(small_repo):
+    plan = str(small_repo / "plans" / "mini")
+    code, status_md, _ = run("status", plan, "--format", "markdown", "--lang", "en")
+    assert code == 0
+    heading = next(line for line in status_md.splitlines() if line.startswith("# "))
+    escaped = heading.removeprefix("# ")  # municipality and title as status Markdown writes them
+    assert escaped == "例市 例市&lt;img src=x onerror=alert(1)&gt;計画"
+    code, out, _ = run("history", plan, "--format", "markdown", "--lang", "en")
+    assert code == 0
+    assert out.splitlines()[0] == f"## {escaped}: status over time (plans/mini)"
+    assert "<img" not in out and HTML_TITLE not in out
+    code, out, _ = run("history", plan, "--lang", "en")  # the terminal table shows the title as written
+    assert code == 0 and "<img src=x onerror=alert(1)>" in out

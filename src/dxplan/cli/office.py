@@ -193,8 +193,9 @@ def history_cmd(
     from dxplan.files import gitio
     from dxplan.fiscal import FiscalYearError, parse_fiscal_year
     from dxplan.status.history import build_history
-    from dxplan.output.history import history_dict, print_history, render_markdown
+    from dxplan.output.history import history_dict, history_markdown, print_history
     from dxplan.output.jsonout import dumps
+    from dxplan.output.render import RenderError
     from dxplan.files.layout import PlanNotFound, discover
 
     lg = resolve_lang(lang)
@@ -220,7 +221,10 @@ def history_cmd(
         data = [history_dict(h, lg) for h in histories]
         typer.echo(dumps(data[0] if len(data) == 1 else data))
     elif format is HistoryFormat.markdown:
-        typer.echo("\n\n".join(render_markdown(h, lg) for h in histories))
+        try:
+            typer.echo(history_markdown(histories, lg), nl=False)
+        except RenderError as exc:
+            fail(str(exc), EXIT_PROBLEMS)
     else:
         console = make_console()
         for h in histories:
