@@ -11,7 +11,7 @@ half-up (``shown``). Labels and sentences follow ``lang`` through
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, overload
 
 from dxplan.status.counts import Counts, GradeCounts, GradeTable, PlanOverview, StatusResult, YearStatus, round_share
 from dxplan.status.effects import UNITS, EffectSums, EffectSummary
@@ -30,6 +30,12 @@ RATE_PLACES = 4
 """Decimals of a raw achievement rate (percent, uncapped) in JSON; the text shown has one."""
 
 
+@overload
+def json_number(value: float, places: int = SHARE_PLACES) -> float: ...
+@overload
+def json_number(value: None, places: int = SHARE_PLACES) -> None: ...
+@overload
+def json_number(value: float | None, places: int = SHARE_PLACES) -> float | None: ...
 def json_number(value: float | None, places: int = SHARE_PLACES) -> float | None:
     """A figure as JSON carries it: rounded half-up to ``places`` decimals, as a float (50.0, 3.13); None stays None.
 

@@ -54,7 +54,7 @@ METHOD_WORDS: dict[Method, MethodWords] = {
     Method.summary: MethodWords(
         NP_("method", "summary evaluation"), NP_("method column", "summary"), NP_("diff method", "summary evaluation")),
 }
-"""The one table of the scoring methods' words, one entry per :class:`Method`, for every writer (terminal, JSON, report, diff)."""
+"""The one table of the scoring methods' words, one entry per :class:`Method`, for every writer (terminal, report, diff)."""
 
 
 def target_word(plan: Plan | None, lang: str) -> str:
