@@ -19,7 +19,7 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from conftest import GIT_ENV, PLANS, git
+from conftest import FIXTURES, GIT_ENV, PLANS, git
 from dxplan.cli import app
 
 #: 000's summary table: date → (未着手, 検討中, 進捗中, 完了) of the 151 R6 rows with a status.
@@ -159,3 +159,57 @@ def test_status_and_score_as_of_a_date_between_two_commits_give_the_earlier(kama
     assert code == 0 and json.loads(out)["actions"][0]["id"] == "1"
     code, _, err = run("status", plan, "--as-of", "2020-01-01")
     assert code == 2 and "2020-01-01" in err
+
+
+#: A title with HTML in it, as a hostile or careless plan may carry.
+HTML_TITLE = "例市<img src=x onerror=alert(1)>計画"
+
+
+@pytest.fixture
+def small_repo(tmp_path) -> Path:
+    """tests/fixtures/mini as plans/mini of a new repository, one commit: 32 task rows of 令和6年度 with a
+    status, one 完了 (a share of 3.125 %, where half-up and half-even rounding part), and :data:`HTML_TITLE`."""
+    repo = tmp_path / "repo"
+    plan = repo / "plans" / "mini"
+    shutil.copytree(FIXTURES / "mini", plan)
+    text = (plan / "plan.yaml").read_text(encoding="utf-8").replace("title: 例市DX計画", f"title: '{HTML_TITLE}'")
+    (plan / "plan.yaml").write_text(text + "evaluation_date: 2025-02-10\n", encoding="utf-8")
+    rows = ["  - {fiscal_year: 令和6年度, plan: 準備, status: 完了}"] + ["  - {fiscal_year: 令和6年度, plan: 実施, status: 進捗中}"] * 31
+    (plan / "actions").mkdir(exist_ok=True)
+    (plan / "actions" / "01.yaml").write_text(
+        "id: '1'\ntitle: 例\ncategory: A-1\nowners: [総務課]\ntasks:\n" + "\n".join(rows) + "\nsources: [{file: s, location: l}]\n",
+        encoding="utf-8")
+    git(repo, "init", "-q")
+    commit_at(repo, "2025-02-10", "evaluation")
+    return repo
+
+
+def test_history_json_rounds_shares_half_up_as_its_table_and_status_do(small_repo):
+    plan = str(small_repo / "plans" / "mini")
+    code, out, _ = run("history", plan, "--format", "json")
+    assert code == 0
+    point = json.loads(out)["points"][0]
+    assert point["counts"]["done"] == 1 and point["total"] == 32
+    assert round(1 / 32 * 100, 2) == 3.12  # Python's round is half-even: the value the JSON must not give
+    assert point["shares"]["done"] == 3.13
+    code, out, _ = run("status", plan, "--year", "R6", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["years"][0]["total"]["shares"]["done"] == point["shares"]["done"]
+    code, out, _ = run("history", plan, "--format", "markdown")
+    assert code == 0
+    assert re.search(r"^\| 完了\(割合\) \| 3\.13% \|$", out, re.M)
+
+
+def test_history_markdown_escapes_plan_text_as_status_markdown_does(small_repo):
+    plan = str(small_repo / "plans" / "mini")
+    code, status_md, _ = run("status", plan, "--format", "markdown", "--lang", "en")
+    assert code == 0
+    heading = next(line for line in status_md.splitlines() if line.startswith("# "))
+    escaped = heading.removeprefix("# ")  # municipality and title as status Markdown writes them
+    assert escaped == "例市 例市&lt;img src=x onerror=alert(1)&gt;計画"
+    code, out, _ = run("history", plan, "--format", "markdown", "--lang", "en")
+    assert code == 0
+    assert out.splitlines()[0] == f"## {escaped}: status over time (plans/mini)"
+    assert "<img" not in out and HTML_TITLE not in out
+    code, out, _ = run("history", plan, "--lang", "en")  # the terminal table shows the title as written
+    assert code == 0 and "<img src=x onerror=alert(1)>" in out

@@ -3,7 +3,7 @@ script, a Markdown link or image, or Jinja syntax in a report or PR comment; no 
 leaves the output folder.
 
 Every string of every plan and action file of a copy of 嘉麻市's plan that the schema lets be free
-text (2,000+ fields) is prefixed with a payload; the Markdown outputs (report, status, the
+text (2,000+ fields) is prefixed with a payload; the Markdown outputs (report, status, history, the
 ``diff --format markdown`` PR comment) and the HTML report are checked as text, and — where
 Debian's chromium is installed — opened in headless Chromium (Markdown rendered with raw HTML
 allowed, as the worst case of a Markdown viewer) to check that no payload ran.
@@ -112,13 +112,18 @@ def outputs(tmp_path_factory) -> dict[str, str]:
     r = run("diff", "HEAD", "kama", "--format", "markdown", cwd=repo)
     assert r.exit_code == 0, r.output
     out["diff.md"] = r.stdout
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "hostile")
+    r = run("history", "kama", "--format", "markdown", cwd=repo)
+    assert r.exit_code == 0, r.output
+    out["history.md"] = r.stdout
     r = run("report", "kama", "--format", "html", "-o", repo / "report.html", cwd=repo)
     assert r.exit_code == 0, r.output
     out["report.html"] = (repo / "report.html").read_text(encoding="utf-8")
     return out
 
 
-MARKDOWN = ["report.md", "status.md", "diff.md"]
+MARKDOWN = ["report.md", "status.md", "diff.md", "history.md"]
 
 
 @pytest.mark.parametrize("name", MARKDOWN)

@@ -207,3 +207,20 @@ def test_tally_counts_labels_and_unevaluated_states_apart():
 def test_attention_labels_are_the_two_lowest_bands():
     assert band_order(DEFAULT_RATING_SCALE)[0] == "達成"
     assert attention_labels(DEFAULT_RATING_SCALE) == ["やや未達", "課題あり"]
+
+
+def test_every_method_has_one_rule_and_one_set_of_words():
+    """A method is registered once (methods.METHOD_RULES) and worded once (wording.METHOD_WORDS), for every writer."""
+    from dxplan.model.schema import ScoringConfig
+    from dxplan.output.wording import METHOD_WORDS, method_change_word, method_heading, method_label
+    from dxplan.score.methods import METHOD_RULES, deciding_order
+
+    assert list(METHOD_RULES) == list(Method) == list(METHOD_WORDS)
+    for m in Method:
+        for lang in ("ja", "en"):
+            assert method_label(m, lang, PLAN) and method_heading(m, lang) and method_change_word(m.value, lang)
+        assert method_change_word(m, "ja") != method_change_word(m, "en")  # the catalogue has its Japanese
+    assert deciding_order(PLAN) == [Method.target, Method.summary, Method.tasks]  # 001's flowchart
+    alone = PLAN.model_copy(update={"scoring": ScoringConfig(method="indicators")})
+    assert deciding_order(alone) == [Method.target]
+    assert [method_change_word(m, "ja") for m in Method] == ["目標値", "タスク平均", "総括評価"]

@@ -5,7 +5,6 @@ Exit codes: 0 ok; 1 files on the new side of the diff did not load, or a templat
 """
 
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -67,6 +66,7 @@ def diff(
     from dxplan.diff import view as diffview
     from dxplan.files import gitio
     from dxplan.diff.compute import diff_sides
+    from dxplan.output.jsonout import dumps
     from dxplan.output.render import RenderError
 
     lg = resolve_lang(lang)
@@ -93,7 +93,7 @@ def diff(
     if not any(result.plans):
         fail(t(lg, "{path}: no plan folder here at either revision", path=str(target)))
     if format is DiffFormat.json:
-        typer.echo(json.dumps(diffview.to_json(result), ensure_ascii=False, indent=2))
+        typer.echo(dumps(diffview.to_json(result)))
     elif format is DiffFormat.markdown:
         try:
             typer.echo(diffview.to_markdown(result, lg, templates), nl=False)

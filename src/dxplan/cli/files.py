@@ -4,7 +4,6 @@ Exit codes: 0 ok; 1 ``fmt --check`` would change files, or a file cannot be form
 """
 
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -64,16 +63,17 @@ def schema(
     Without --output, prints both as one JSON object keyed by file name. Editors validate while typing through a first line ``# yaml-language-server: $schema=../../schemas/plan.schema.json`` (``dxplan fmt`` adds it when the repository has schemas/).
     """
     from dxplan.model.schema import json_schemas
+    from dxplan.output.jsonout import dumps
 
     lg = resolve_lang(lang)
     schemas = json_schemas()
     if output is None:
-        typer.echo(json.dumps(schemas, ensure_ascii=False, indent=2))
+        typer.echo(dumps(schemas))
         raise typer.Exit(EXIT_OK)
     try:
         output.mkdir(parents=True, exist_ok=True)
         for name, data in schemas.items():
-            write_atomic(output / name, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            write_atomic(output / name, dumps(data) + "\n")
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(output), error=exc.strerror or str(exc)), EXIT_USAGE)
     for name in schemas:

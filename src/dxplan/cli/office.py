@@ -7,7 +7,6 @@ nothing is changed then —, a plan with files that do not load, an edit that wo
 
 
 import datetime as dt
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -195,7 +194,9 @@ def history_cmd(
     from dxplan.files import gitio
     from dxplan.fiscal import FiscalYearError, parse_fiscal_year
     from dxplan.status.history import build_history
-    from dxplan.output.history import history_dict, print_history, render_markdown
+    from dxplan.output.history import history_dict, history_markdown, print_history
+    from dxplan.output.jsonout import dumps
+    from dxplan.output.render import RenderError
     from dxplan.files.layout import PlanNotFound, discover
 
     lg = resolve_lang(lang)
@@ -219,9 +220,12 @@ def history_cmd(
         fail(exc.message(lg))
     if format is HistoryFormat.json:
         data = [history_dict(h, lg) for h in histories]
-        typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+        typer.echo(dumps(data[0] if len(data) == 1 else data))
     elif format is HistoryFormat.markdown:
-        typer.echo("\n\n".join(render_markdown(h, lg) for h in histories))
+        try:
+            typer.echo(history_markdown(histories, lg), nl=False)
+        except RenderError as exc:
+            fail(str(exc), EXIT_PROBLEMS)
     else:
         console = make_console()
         for h in histories:

@@ -1,7 +1,6 @@
 """``dxplan status`` and ``dxplan score``: counts per state and achievement rates, in the terminal, JSON or Markdown."""
 
 
-import json
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -75,9 +74,9 @@ def status(
         data = [jsonout.status_dict(r, lg) for r in results]
         if len(data) > 1:
             combined = [jsonout.overview_dict(r.overview, lg) for r in results]
-            typer.echo(json.dumps({"plans": data, "combined": combined}, ensure_ascii=False, indent=2))
+            typer.echo(jsonout.dumps({"plans": data, "combined": combined}))
         else:
-            typer.echo(json.dumps(data[0] if data else {}, ensure_ascii=False, indent=2))
+            typer.echo(jsonout.dumps(data[0] if data else {}))
     elif format is StatusFormat.markdown:
         from dxplan.report.views import status_markdown
 
@@ -124,7 +123,7 @@ def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: st
             terminal.print_indicators(console, lp.plan, focus.fiscal_year, rows, lang, focus)
             console.print()
     if format is StatusFormat.json:
-        typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+        typer.echo(jsonout.dumps(data[0] if len(data) == 1 else data))
 
 
 class ScoreFormat(str, Enum):
@@ -183,7 +182,7 @@ def score(
     if plans == 1 and missing is not None:  # nothing was printed for it: the same usage error as before streaming
         fail(t(lg, "{plan}: no action {id}", plan=missing, id=action))
     if format is ScoreFormat.json:
-        typer.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
+        typer.echo(jsonout.dumps(out[0] if len(out) == 1 else out))
     raise typer.Exit(code)
 
 

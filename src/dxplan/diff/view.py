@@ -26,16 +26,14 @@ from dxplan.model.changes import FieldChange, clip, show_value
 from .compute import ActionDiff, CountsChange, DiffResult, PlanDiff, ScoreView, TaskChange
 from dxplan.fiscal import FiscalYearText
 from dxplan.files.gitio import Side
-from dxplan.i18n import N_, NP_, STATE_EN, pt, t
+from dxplan.i18n import N_, STATE_EN, t
 from dxplan.model.schema import STATE_ORDER
 from dxplan.files.layout import PLAN_FILE
 from dxplan.problems import Problem
 from dxplan.output.render import environment, render_template
+from dxplan.output.wording import method_change_word
 
 _STATES = [s.value for s in STATE_ORDER]
-
-#: How an action's rate was decided (``ScoreView.method``), worded with :func:`dxplan.i18n.t`.
-_METHOD = {"target": NP_("diff method", "target"), "tasks": NP_("diff method", "task mean"), "summary": NP_("diff method", "summary evaluation")}
 
 #: Task row changes counted in an action's summary cell, in this order.
 _ROW_CHANGES = {"added": N_("added {n}"), "removed": N_("removed {n}"), "changed": N_("changed {n}")}
@@ -241,7 +239,7 @@ def action_details(pd: PlanDiff, ad: ActionDiff, lang: str) -> list[str]:
     if ad.score_changed:
         b, a = score_text(ad.score_before, lang), score_text(ad.score_after, lang)
         if ad.score_after and ad.score_after.method:
-            method = pt(lang, *_METHOD[ad.score_after.method])
+            method = method_change_word(ad.score_after.method, lang)
             lines.append(t(lang, "rate and label {before} → {after} ({method})", before=b, after=a, method=method))
         else:
             lines.append(t(lang, "rate and label {before} → {after}", before=b, after=a))

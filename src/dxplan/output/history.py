@@ -1,4 +1,4 @@
-"""Writers for :class:`dxplan.status.history.History`: a terminal table, Markdown and JSON, dates as columns.
+"""Writers for :class:`dxplan.status.history.History`: a terminal table, Markdown (``history.md.j2``) and JSON, dates as columns.
 
 The rows follow 000's summary table: for each state the count (数) and the share (割合, percent
 of the rows with a status, two decimals as 000 prints them), then the total; below, rows without a
@@ -7,6 +7,8 @@ status, the actions per rating label, and whether the plan's own summary column 
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -18,6 +20,8 @@ from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import t
 from dxplan.model.schema import STATE_ORDER
 from dxplan.model.index import PlanIndex
+from .jsonout import json_number
+from .render import render_template, tidy_markdown
 
 
 def _state_words(history: History) -> dict[str, str]:
@@ -82,22 +86,40 @@ def print_history(console: Console, history: History, lang: str) -> None:
         console.print(f"※ {note(lang)}")
 
 
-def render_markdown(history: History, lang: str) -> str:
-    """The history as a Markdown table (column heads on one line), notes as a list below."""
+def history_view(history: History, lang: str) -> dict[str, Any]:
+    """One history as ``history.md.j2`` takes it: ``municipality`` and ``title`` (None when the plan did not
+    load), ``root`` (the plan folder in its repository, ``""`` at the top), ``header`` (the column heads, each
+    on one line), ``rows`` (the cells of :func:`history_rows`) and ``notes`` (sentences in ``lang``). Plain
+    text: the template escapes it."""
     header, rows = history_rows(history, lang)
-    title = f"{history.plan.municipality} {history.plan.title}" if history.plan else history.root
-    out = [f"## {t(lang, '{title}: status over time ({root})', title=title, root=history.root or '.')}", ""]
-    out.append("| " + " | ".join(h.replace("\n", " ") for h in header) + " |")
-    out.append("|" + "---|" + "---:|" * (len(header) - 1))
-    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
-    if history.notes:
-        out.append("")
-        out += [f"- {n(lang)}" for n in history.notes]
-    return "\n".join(out)
+    return {
+        "municipality": history.plan.municipality if history.plan else None,
+        "title": history.plan.title if history.plan else None,
+        "root": history.root,
+        "header": [h.replace("\n", " ") for h in header],
+        "rows": rows,
+        "notes": [n(lang) for n in history.notes],
+    }
+
+
+def history_markdown(histories: list[History], lang: str, templates: Path | None = None) -> str:
+    """``dxplan history --format markdown``: per plan a heading, a GitHub table with the dates as columns
+    (column heads on one line) and its notes as a list, rendered through ``history.md.j2`` (looked up in
+    ``templates`` first), ending with one newline.
+
+    Plan text is escaped as in ``dxplan status --format markdown`` (:mod:`dxplan.output.render`). Raises
+    :class:`dxplan.output.render.RenderError` naming the template file and line on a template problem.
+    """
+    context = {"histories": [history_view(h, lang) for h in histories], "lang": lang, "_": partial(t, lang)}
+    return tidy_markdown(render_template("history.md.j2", context, lang, templates))
 
 
 def history_dict(history: History, lang: str) -> dict[str, Any]:
-    """The history as JSON-ready data: one entry per column with counts and shares by canonical state."""
+    """The history as JSON-ready data: one entry per column with counts and shares by canonical state.
+
+    Shares are percents (0–100) of the rows with a status, two decimals half-up as the table prints them
+    (:func:`dxplan.output.jsonout.json_number`); None when no row has a status.
+    """
 
     def point(p: HistoryPoint) -> dict[str, Any]:
         return {
@@ -107,7 +129,7 @@ def history_dict(history: History, lang: str) -> dict[str, Any]:
             "subject": p.subject,
             "fiscal_year": p.fiscal_year,
             "counts": {s.value: p.counts.states[s] for s in STATE_ORDER},
-            "shares": {s.value: None if (share := p.counts.share(s)) is None else round(share, 2) for s in STATE_ORDER},
+            "shares": {s.value: json_number(p.counts.share(s)) for s in STATE_ORDER},
             "total": p.counts.with_status,
             "no_status": p.counts.no_status,
             "unknown_status": p.counts.unknown,

@@ -1,15 +1,17 @@
-"""JSON for ``dxplan status`` and ``dxplan score``: plain dicts built from the results, in one place.
+"""JSON for ``dxplan status`` and ``dxplan score`` (plain dicts built from the results), and the two helpers
+every JSON writer uses: :func:`json_number` for its figures and :func:`dumps` for its text.
 
 Shares are numbers in 0–100 rounded half-up to two decimals, as the tables and
 the plans print them (:func:`dxplan.status.counts.round_share`). Rates carry the raw
-value rounded to four decimals (``rate``) beside the text shown, one decimal
+value rounded half-up to four decimals (``rate``) beside the text shown, one decimal
 half-up (``shown``). Labels and sentences follow ``lang`` through
 :mod:`dxplan.output.wording`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, overload
 
 from dxplan.status.counts import Counts, GradeCounts, GradeTable, PlanOverview, StatusResult, YearStatus, round_share
 from dxplan.status.effects import UNITS, EffectSums, EffectSummary
@@ -21,18 +23,47 @@ from dxplan.score.indicators import IndicatorRow, IndicatorScore
 from . import wording as w
 from .wording import group_label, total_label
 
+SHARE_PLACES = 2
+"""Decimals of a share (percent 0–100 of the rows with a status) in JSON, as the tables print it."""
+
+RATE_PLACES = 4
+"""Decimals of a raw achievement rate (percent, uncapped) in JSON; the text shown has one."""
+
+
+@overload
+def json_number(value: float, places: int = SHARE_PLACES) -> float: ...
+@overload
+def json_number(value: None, places: int = SHARE_PLACES) -> None: ...
+@overload
+def json_number(value: float | None, places: int = SHARE_PLACES) -> float | None: ...
+def json_number(value: float | None, places: int = SHARE_PLACES) -> float | None:
+    """A figure as JSON carries it: rounded half-up to ``places`` decimals, as a float (50.0, 3.13); None stays None.
+
+    The rounding is :func:`dxplan.status.counts.round_share`, the rule of every table, so JSON and the tables
+    agree (a share of 1 in 32 rows, 3.125 %, is 3.13 in both, where Python's ``round`` gives 3.12). Every JSON
+    writer rounds its shares (``places`` :data:`SHARE_PLACES`), rates (:data:`RATE_PLACES`) and other
+    fractional figures through this.
+    """
+    shown = round_share(value, places)
+    return None if shown is None else float(shown)
+
+
+def dumps(data: Any) -> str:
+    """``data`` as the JSON text every command prints or writes: characters kept as they are (Japanese stays
+    readable), two-space indents, no final newline. Raises TypeError for a value JSON cannot hold."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
 
 def counts_dict(c: Counts, key: str, label: str) -> dict:
     """``{"key", "label", "counts": {state: n}, "shares": {state: pct}, "with_status", "no_status", "unknown", "rows"}``.
 
     ``shares`` are percents (0–100) rounded half-up to two decimals, None when no row has a status.
     """
-    shares = {s.value: round_share(c.share(s)) for s in STATE_ORDER}
     return {
         "key": key,
         "label": label,
         "counts": {s.value: c.states[s] for s in STATE_ORDER},
-        "shares": {k: None if v is None else float(v) for k, v in shares.items()},
+        "shares": {s.value: json_number(c.share(s)) for s in STATE_ORDER},
         "with_status": c.with_status,
         "no_status": c.no_status,
         "unknown": c.unknown,
@@ -96,7 +127,7 @@ def grade_counts_dict(c: GradeCounts, key: str, label: str | None) -> dict:
         "key": key,
         "label": label,
         "counts": dict(c.grades),
-        "shares": {g: None if (v := round_share(c.share(g))) is None else float(v) for g in c.grades},
+        "shares": {g: json_number(c.share(g)) for g in c.grades},
         "graded": c.graded,
         "not_graded": c.not_graded,
         "unknown": c.unknown,
@@ -119,7 +150,8 @@ def grade_table_dict(g: GradeTable, plan: Plan, lang: str = "ja") -> dict:
 
 
 def _num(x: float) -> float | int:
-    return int(x) if float(x).is_integer() else round(x, 4)
+    """An effect sum (hours or 千円) for JSON: an int when whole, else four decimals half-up."""
+    return int(x) if float(x).is_integer() else json_number(x, 4)
 
 
 def effect_sums_dict(e: EffectSums, years: list[int]) -> dict:
@@ -155,7 +187,7 @@ def rate_dict(r: Rate, lang: str = "ja") -> dict:
     return {
         "method": r.method.value,
         "status": r.status.value,
-        "rate": None if r.value is None else round(r.value, 4),
+        "rate": json_number(r.value, RATE_PLACES),
         "shown": r.shown,
         "reason": w.core_text(r.reason, lang) if r.reason else None,
         "explain": [w.core_text(line, lang) for line in r.explain],
@@ -170,13 +202,12 @@ def score_label_text(label: str, lang: str) -> str:
 def score_dict(s: ActionScore, lang: str = "ja") -> dict:
     """JSON for one action's score: deciding method, rate (raw, four decimals), shown, label, state, interim,
     reference rates and each indicator's rates (``indicators``)."""
-    value = None if s.rate is None else s.rate.value  # a deciding rate always has a value
     out: dict[str, Any] = {
         "id": s.action_id,
         "title": s.title,
         "state": s.state.value,
         "deciding": None if s.deciding is None else s.deciding.value,
-        "rate": None if value is None else round(value, 4),
+        "rate": None if s.rate is None else json_number(s.rate.value, RATE_PLACES),
         "shown": None if s.rate is None else s.rate.shown,
         "label": score_label_text(s.label, lang),
         "references": {k.value: rate_dict(v, lang) for k, v in s.references.items()},
@@ -213,7 +244,7 @@ def indicator_dict(s: IndicatorScore, lang: str = "ja") -> dict:
                 "target_text": y.target_text,
                 "actual": None if y.actual is None else y.actual.value,
                 "actual_kind": None if y.actual is None else y.actual.kind,
-                "rate": None if y.rate is None else round(y.rate, 4),
+                "rate": json_number(y.rate, RATE_PLACES),
                 "shown": y.shown,
                 "status": y.status.value,
                 "interim": y.interim,

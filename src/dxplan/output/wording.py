@@ -10,6 +10,7 @@ Japanese in ``locale/ja/LC_MESSAGES/dxplan.po``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from dxplan.status.counts import FOCUS_LATEST_DATA, FOCUS_NO_DATA, Counts, FocusYear, GroupCounts, SnapshotCheck, StatusTable
@@ -32,13 +33,28 @@ def sep(lang: str) -> str:
 
 # --------------------------------------------------------------------------- methods
 
-_METHODS = {
-    # method: (long label, column heading); contexts keep them apart from the diff's shorter words.
-    # {target}: the plan's own word for its target; {n}: the number of fiscal years of the plan's period.
-    Method.target: (NP_("method", "rate against {target}"), NP_("method column", "target")),
-    Method.tasks: (NP_("method", "mean of yearly task progress over {n} years"), NP_("method column", "tasks")),
-    Method.summary: (NP_("method", "summary evaluation"), NP_("method column", "summary")),
+@dataclass(frozen=True)
+class MethodWords:
+    """The words of one scoring method, each a ``(context, msgid)`` pair for :func:`dxplan.i18n.pt` (the contexts
+    keep words that share their English apart): ``label``, the method in full (:func:`method_label`; ``{target}``
+    is the plan's word for its target, ``{n}`` the number of fiscal years of its period); ``heading``, its
+    reference rate's column (:func:`method_heading`); ``change``, the short word of a diff's rate change
+    (:func:`method_change_word`)."""
+
+    label: tuple[str, str]
+    heading: tuple[str, str]
+    change: tuple[str, str]
+
+
+METHOD_WORDS: dict[Method, MethodWords] = {
+    Method.target: MethodWords(
+        NP_("method", "rate against {target}"), NP_("method column", "target"), NP_("diff method", "target")),
+    Method.tasks: MethodWords(
+        NP_("method", "mean of yearly task progress over {n} years"), NP_("method column", "tasks"), NP_("diff method", "task mean")),
+    Method.summary: MethodWords(
+        NP_("method", "summary evaluation"), NP_("method column", "summary"), NP_("diff method", "summary evaluation")),
 }
+"""The one table of the scoring methods' words, one entry per :class:`Method`, for every writer (terminal, report, diff)."""
 
 
 def target_word(plan: Plan | None, lang: str) -> str:
@@ -56,12 +72,18 @@ def method_label(method: Method | None, lang: str, plan: Plan | None = None) -> 
     if method is None:
         return "—"
     n = period_years(plan.period_start, plan.period_end) if plan is not None else 3
-    return pt(lang, *_METHODS[method][0], target=target_word(plan, lang), n=n)
+    return pt(lang, *METHOD_WORDS[method].label, target=target_word(plan, lang), n=n)
 
 
 def method_heading(method: Method, lang: str) -> str:
     """A method as a short column heading for its reference rate (``目標``, ``タスク``, ``総括``)."""
-    return pt(lang, *_METHODS[method][1])
+    return pt(lang, *METHOD_WORDS[method].heading)
+
+
+def method_change_word(method: Method | str, lang: str) -> str:
+    """The short word a diff gives the method behind a rate change (``目標値``, ``タスク平均``, ``総括評価``);
+    ``method`` may be its value (``"tasks"``). Raises ValueError for a name that is no method."""
+    return pt(lang, *METHOD_WORDS[Method(method)].change)
 
 
 # --------------------------------------------------------------------------- rates and labels

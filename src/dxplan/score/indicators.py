@@ -28,8 +28,9 @@ from statistics import fmean
 from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import N_, Text
 from dxplan.model.schema import Action, Indicator, IndicatorActual, Plan
+from .methods import Method
 from .rates import (
-    ACCUMULATION_WORDS, DIRECTION_WORDS, INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Method, Rate, RateStatus, fmt_num, ratio, round1,
+    ACCUMULATION_WORDS, DIRECTION_WORDS, INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Rate, RateStatus, fmt_num, ratio, round1,
 )
 
 

@@ -1,7 +1,8 @@
-"""The building blocks of every rate: methods, rate states, the :class:`Rate` record and the arithmetic.
+"""The building blocks of every rate: rate states, the :class:`Rate` record and the arithmetic.
 
-Shared by :mod:`dxplan.score.actions` (001's flowchart) and :mod:`dxplan.score.indicators` (indicators);
-:mod:`dxplan.score.actions` re-exports every name. Percents are 0–100; raw values are kept unrounded.
+Shared by :mod:`dxplan.score.methods` (the methods of 001's flowchart) and :mod:`dxplan.score.indicators`
+(indicators); :mod:`dxplan.score.actions` re-exports every name. Percents are 0–100; raw values are kept
+unrounded.
 """
 
 from __future__ import annotations
@@ -9,16 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dxplan.i18n import N_, Text
 
-
-class Method(StrEnum):
-    """The three ways to a rate (001, フローチャート), in the order they are shown."""
-
-    target = "target"
-    tasks = "tasks"
-    summary = "summary"
+if TYPE_CHECKING:  # methods imports this module: the name is only needed for the annotation
+    from .methods import Method
 
 
 class RateStatus(StrEnum):

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from dxplan.model.schema import Plan
+from dxplan.output.jsonout import dumps
 from .grades import GradeRow, grade_columns
 from .indicators import SHARED, IndicatorRow, indicator_columns
 from .rows import SCHEMA_VERSION, Column, Scope, SheetRow, columns
@@ -113,4 +113,4 @@ def export_dict(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: 
 def write_json(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
                grade_rows: list[GradeRow] | tuple = ()) -> bytes:
     """The JSON export as UTF-8 bytes (indented, Japanese kept as written)."""
-    return (json.dumps(export_dict(plan, rows, scope, indicator_rows, grade_rows), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (dumps(export_dict(plan, rows, scope, indicator_rows, grade_rows)) + "\n").encode("utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from dxplan.output.jsonout import dumps
 
 from .text_format import _rel
 
@@ -22,4 +22,4 @@ def format(result, lang: str = "ja") -> str:
         ],
         "summary": {"files": result.files, "errors": result.errors, "warnings": result.warnings},
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return dumps(data)

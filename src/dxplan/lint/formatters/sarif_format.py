@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from dxplan import __version__
+from dxplan.output.jsonout import dumps
 from dxplan.rules import load_rules
 from .rule_help import rule_help, summary
 from .text_format import _rel
@@ -52,4 +51,4 @@ def format(result, lang: str = "ja") -> str:
             }
         ],
     }
-    return json.dumps(sarif, ensure_ascii=False, indent=2)
+    return dumps(sarif)
