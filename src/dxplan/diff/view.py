@@ -10,10 +10,14 @@ They only arrange a :class:`dxplan.diff.compute.DiffResult`; nothing is compared
   ``--templates DIR`` holding a ``diff.md.j2`` overrides it; the template words
   its own labels with ``_("English {x}", x=...)`` (:func:`dxplan.i18n.t`);
 - :func:`to_json` is the machine-readable form (field paths, raw values).
+
+:func:`write_text`, :func:`to_markdown` and :func:`write_json` are the writers of ``--format``
+(registered in :mod:`dxplan.diff.formats`): each gives the text printed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import asdict
@@ -449,6 +453,11 @@ def to_text(result: DiffResult, lang: str = "ja") -> str:
     return "\n".join(out)
 
 
+def write_text(result: DiffResult, lang: str = "ja", templates: Path | None = None) -> str:
+    """``--format text`` as printed: :func:`to_text` and its line end (no template)."""
+    return to_text(result, lang) + "\n"
+
+
 def table_cell(value: Any) -> str:
     """Text for one cell of a Markdown table: on one line, ``|`` escaped (the ``cell`` filter of ``diff.md.j2``)."""
     s = " ".join(str(value).split())
@@ -472,6 +481,11 @@ def to_markdown(result: DiffResult, lang: str = "ja", templates: Path | None = N
 
 
 # --------------------------------------------------------------------------- JSON
+
+
+def write_json(result: DiffResult, lang: str = "ja", templates: Path | None = None) -> str:
+    """``--format json`` as printed: :func:`to_json` indented, Japanese kept as written (no words, no template)."""
+    return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
 
 
 def _jsonable(value: Any) -> Any:
