@@ -3,10 +3,15 @@
 The rows follow 000's summary table: for each state the count (数) and the share (割合, percent
 of the rows with a status, two decimals as 000 prints them), then the total; below, rows without a
 status, the actions per rating label, and whether the plan's own summary column for that date agrees.
+
+:func:`write_table`, :func:`write_json` and :func:`write_markdown` are the writers of ``dxplan history``
+(registered as :data:`dxplan.output.formats.HISTORY`).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -123,3 +128,20 @@ def history_dict(history: History, lang: str) -> dict[str, Any]:
         "notes": [n(lang) for n in history.notes],
         "points": [point(p) for p in history.points],
     }
+
+
+def write_table(histories: list[History], lang: str, console: Callable[[], Console]) -> None:
+    """``dxplan history --format table``: :func:`print_history` for each plan folder."""
+    for h in histories:
+        print_history(console(), h, lang)
+
+
+def write_json(histories: list[History], lang: str, console: Callable | None = None) -> str:
+    """``dxplan history --format json``: one plan folder's :func:`history_dict`, or a list of them; indented, Japanese kept."""
+    data = [history_dict(h, lang) for h in histories]
+    return json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_markdown(histories: list[History], lang: str, console: Callable | None = None) -> str:
+    """``dxplan history --format markdown``: :func:`render_markdown` for each plan folder, a blank line between."""
+    return "\n\n".join(render_markdown(h, lang) for h in histories) + "\n"
