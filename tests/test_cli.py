@@ -238,3 +238,56 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
     )
     assert r.stdout.startswith("嘉麻市 第1次嘉麻市デジタル推進計画")
     assert r.stderr == "exit=0\n"
+
+
+def _format_registries():
+    from dxplan.diff.formats import FORMATS as DIFF
+    from dxplan.lint.formatters import FORMATS as LINT
+    from dxplan.output.formats import HISTORY, SCORE
+    from dxplan.report.formats import REPORT, STATUS
+    from dxplan.sheets.formats import FORMATS as EXPORT
+
+    return {"lint": LINT, "status": STATUS, "score": SCORE, "report": REPORT, "diff": DIFF, "export": EXPORT, "history": HISTORY}
+
+
+def test_every_format_option_is_its_registry():
+    """Each command's ``--format`` offers its registry's names, in order, with the registry's help line and default."""
+    import typer.main
+
+    from dxplan.cli.common import help_text
+    from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
+
+    commands = typer.main.get_command(app).commands
+    registries = _format_registries()
+    offered = {name: p for name, cmd in commands.items() for p in cmd.params if "--format" in p.opts}
+    assert offered.keys() == registries.keys()
+    for name, formats in registries.items():
+        option = offered[name]
+        assert option.type_descriptor.choices == formats.names, name
+        assert option.help == help_text(formats.help), name
+        assert option.default == (None if name == "lint" else formats.default), name  # lint: GITHUB_ACTIONS decides
+    assert set(STATUS_BY_INDICATOR.names) <= set(STATUS.names)  # --by indicator takes some of status's formats
+
+
+def test_a_format_added_to_a_registry_is_offered_and_written_without_a_command_edit():
+    """The registry is the one list: a new entry appears in ``--help`` and its writer is the one called."""
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from dxplan.output import formats\n"
+        "formats.HISTORY = formats.Formats(*formats.HISTORY, formats.Format('plain', 'dxplan.output.history:write_markdown', 'a test'))\n"
+        "from dxplan.cli import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "COLUMNS": "200", "DXPLAN_LANG": "en", "DXPLAN_NO_CACHE": "1"}
+
+    def dxplan(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+
+    page = dxplan("history", "--help")
+    assert page.returncode == 0, page.stderr
+    assert "<table|json|markdown|plain>" in page.stdout and "table | json | markdown | plain (a test)" in page.stdout
+    plain, markdown = dxplan("history", "plans/kama", "-f", "plain"), dxplan("history", "plans/kama", "-f", "markdown")
+    assert plain.returncode == markdown.returncode == 0, plain.stderr
+    assert plain.stdout == markdown.stdout and plain.stdout.startswith("## ")
