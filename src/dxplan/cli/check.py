@@ -8,10 +8,10 @@ import typer
 from dxplan.i18n import t
 from dxplan.lint.formatters import FORMATS, default_format
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
-from .common import help_text, JobsOpt, LangOpt, PathsArg, app, check_jobs, fail, format_option, resolve_lang
+from .common import help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, resolve_lang
 
 
-@app.command(help=help_text("Validate plan files: file:line:column: severity rule-id message.\n\nExit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when there are errors, 2 on a usage error."), short_help=help_text("Validate plan files: file:line:column: severity rule-id message."))
+@command()
 def lint(
     paths: PathsArg,
     format: format_option(FORMATS, optional=True) = None,
@@ -46,7 +46,7 @@ def lint(
     raise typer.Exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
 
 
-@app.command("rules", help=help_text("Lint rules: what each checks, why, how to fix, examples."), short_help=help_text("Lint rules: what each checks, why, how to fix, examples."))
+@command("rules")
 def rules_command(
     rule_id: Annotated[Optional[str], typer.Argument(metavar="ID", help=help_text("a rule id (omit for the list)"))] = None,
     lang: LangOpt = None,

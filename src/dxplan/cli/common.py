@@ -9,6 +9,7 @@ is not available).
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 from dataclasses import dataclass
 import shutil
@@ -110,6 +111,21 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated function as the dxplan command ``name`` (default: the function's name).
+
+    The help is written once, as the function's docstring, one line per paragraph: ``--help`` shows its
+    translation (:func:`help_text`), the list of commands the translation of its first paragraph.
+    ``make messages`` extracts both from the docstring (:func:`dxplan.i18n.extract_command_help`).
+    """
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        return app.command(name, help=help_text(doc), short_help=help_text(doc.split("\n\n", 1)[0]))(fn)
+
+    return register
 
 
 class Lang(str, Enum):

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, LangOpt, app, default_plan_paths, echo_output, fail, format_option, resolve_lang, run_writer
+from .common import help_text, command, LangOpt, default_plan_paths, echo_output, fail, format_option, resolve_lang, run_writer
 from dxplan.diff.formats import FORMATS
 from dxplan.i18n import LocalizedError, Text, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
@@ -41,7 +41,7 @@ def split_diff_args(args: list[str]) -> tuple[list[str], str | None]:
     return revs, path
 
 
-@app.command(help=help_text("What changed between two versions of the plans, in plain words.\n\nBASE defaults to the merge-base of the default branch (origin/HEAD, main or master; origin/$GITHUB_BASE_REF in a pull request) and HEAD; HEAD defaults to the working tree. PATH defaults to plans/ (or the current folder). Reports actions and task rows added, removed or changed, status transitions with counts, progress, goalpost changes (target, baseline, deadline, rating scale), rate and label changes, and text edits.\n\nExit 0; 1 when files on the new side did not load (they are left out) or the template fails; 2 when a revision is not available (the message says what to fetch) or --templates is not a folder."), short_help=help_text("What changed between two versions of the plans, in plain words."))
+@command()
 def diff(
     args: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [PATH]", help=help_text("base and head revisions and a plan path"))] = None,
     format: format_option(FORMATS) = FORMATS.default,

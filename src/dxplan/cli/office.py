@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .common import LangOpt, app, console_when_asked, echo_output, fail, format_option, help_text, parse_years, resolve_lang, run_writer
+from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, resolve_lang, run_writer
 from dxplan.files.atomic import write_atomic
 from dxplan.i18n import N_, pt, t
 from dxplan.output.formats import HISTORY
@@ -44,7 +44,7 @@ def _one_plan(path: Path, lang: str) -> "LoadedPlan":
     return loaded
 
 
-@app.command("export", help=help_text("Write the task rows as a sheet for departments to fill in.\n\nOne row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. Where the plan grades actions (grade_scale applies_to: action), one row per action and fiscal year follows (xlsx: sheets 評価 <year>) with the grade to fill in. `dxplan import` takes the sheet back."), short_help=help_text("Write the task rows as a sheet for departments to fill in."))
+@command("export")
 def export_cmd(
     path: PlanArg,
     format: format_option(EXPORT) = EXPORT.default,
@@ -100,7 +100,7 @@ def _written(lang: str, file: str, tasks: int, indicators: int, grades: int) -> 
     return t(lang, "{file}: {rows} written", file=file, rows=rows)
 
 
-@app.command("import", help=help_text("Take a filled-in sheet back into the YAML files.\n\nAll or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file."), short_help=help_text("Take a filled-in sheet back into the YAML files."))
+@command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=help_text("the filled-in sheet (xlsx or csv)"))],
     path: PlanArg,
@@ -158,7 +158,7 @@ def _day(value: str | None, lang: str) -> dt.date | None:
         fail(t(lang, "{value}: not a date (YYYY-MM-DD)", value=value))
 
 
-@app.command("history", help=help_text("Status counts over time, from git history (dates as columns).\n\nOne column per commit that changed the plan (or per --at revision or date); the date is the plan's evaluation_date where that commit changed it, else the commit date."), short_help=help_text("Status counts over time, from git history (dates as columns)."))
+@command("history")
 def history_cmd(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders in a git repository"))],
     since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=help_text("from this date (YYYY-MM-DD)"))] = None,

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, echo_output, exit_for, fail, format_option, load_all, parse_years, resolve_lang, run_writer
+from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, load_all, parse_years, resolve_lang, run_writer
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_PROBLEMS
@@ -62,7 +62,7 @@ def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
     return chosen
 
 
-@app.command(help=help_text("Write the plan report (Markdown, HTML or PDF) from the Jinja templates.\n\nThe council report: a cover, contents, a one-page summary (status per fiscal year, the label split, what needs attention and why), the status tables beside the source's own, the actions by category, one page per department and one compact sheet per action. Source fields only; ``--audit`` adds an appendix with transcription notes, source files and lint findings. Exit 0 ok, 1 template or PDF error or plan load errors, 2 usage error."), short_help=help_text("Write the plan report (Markdown, HTML or PDF) from the Jinja templates."))
+@command()
 def report(
     paths: PathsArg,
     format: format_option(REPORT) = REPORT.default,

@@ -11,7 +11,7 @@ from dxplan.output.formats import SCORE
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
 from .common import (
-    help_text, AsOfOpt, JobsOpt, LangOpt, OutsidePeriod, PathsArg, PlanStream, app, console_when_asked, echo_output, exit_for, fail,
+    help_text, command, AsOfOpt, JobsOpt, LangOpt, OutsidePeriod, PathsArg, PlanStream, console_when_asked, echo_output, exit_for, fail,
     format_option, load_all, outside_period, parse_year, parse_years, resolve_lang, run_writer, check_jobs,
 )
 
@@ -29,7 +29,7 @@ class By(str, Enum):
     indicator = "indicator"
 
 
-@app.command(help=help_text("Count task rows per state and fiscal year.\n\nShares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view. Grades (a plan with a grade scale) and effect sums (a plan with effects) follow. --by indicator lists every indicator's target, actual and rate for one fiscal year (--year, default the plan's current year)."), short_help=help_text("Count task rows per state and fiscal year."))
+@command()
 def status(
     paths: PathsArg,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
@@ -41,11 +41,7 @@ def status(
 ) -> None:
     """Count task rows per state and fiscal year.
 
-    Shares are of the rows that carry a status; rows without one are shown apart.
-    With several plans, one block per plan and a combined view. Grades (a plan with a
-    grade scale) and effect sums (a plan with effects) follow. ``--by indicator``
-    lists every indicator's target, actual and rate for one fiscal year (--year, default
-    the plan's current year).
+    Shares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view. Grades (a plan with a grade scale) and effect sums (a plan with effects) follow. --by indicator lists every indicator's target, actual and rate for one fiscal year (--year, default the plan's current year).
     """
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
@@ -93,7 +89,7 @@ def _indicators_of(plans: "list[LoadedPlan]", year: Optional[str], lang: str) ->
         yield PlanIndicators(lp.plan, focus, indicator_progress(lp.plan, actions, focus.fiscal_year))
 
 
-@app.command(help=help_text("Apply the plan's evaluation rules to every action.\n\nShows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates."), short_help=help_text("Apply the plan's evaluation rules to every action."))
+@command()
 def score(
     paths: PathsArg,
     action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("action id"))] = None,
