@@ -202,7 +202,10 @@ def extract_command_help(fileobj, keywords, comment_tags, options):
     yield from extract_python(fileobj, keywords, comment_tags, options)
     text = source.decode("utf-8") if isinstance(source, bytes) else source
     for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.FunctionDef) and any(_is_command(d) for d in node.decorator_list) and (doc := ast.get_docstring(node)):
+        if not isinstance(node, ast.FunctionDef) or not any(_is_command(d) for d in node.decorator_list):
+            continue
+        doc = ast.get_docstring(node)  # cleaned as inspect.cleandoc cleans the function's __doc__
+        if doc:
             for msgid in dict.fromkeys((doc, doc.split("\n\n", 1)[0])):
                 yield node.lineno, "_", msgid, []
 

@@ -17,11 +17,13 @@ layers, so that no registry names a module above its own layer):
 - ``dxplan export``: :data:`dxplan.sheets.formats.FORMATS`
 
 Adding a format: its writer (a function with the family's signature), a :class:`Format` line in
-the registry, and a template where the writer renders one. The command line takes it from there.
+the registry, and a template where the writer renders one (new words go through the catalogue, as
+everywhere). The command line takes it from there.
 
-A writer that cannot write its format raises :class:`WriterError`. Families that can print rich tables pass their writers ``console``: a function without arguments
-giving the console to print on (made when first asked for, so a writer of plain text never imports
-rich). Such a writer returns the text to print exactly as it is, or None when it printed on the console.
+A writer that cannot write its format raises :class:`WriterError`. Families that can print rich
+tables pass their writers ``console``: a function without arguments giving the console to print on
+(made when first asked for, so a writer of plain text never imports rich). Such a writer returns the
+text to print exactly as it is, or None when it printed on the console.
 """
 
 from __future__ import annotations
