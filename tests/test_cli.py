@@ -228,6 +228,60 @@ def test_output_fits_an_80_column_terminal(args):
         assert "<bool>" not in r.stdout and "…" not in r.stdout
 
 
+def _squeezed(text: str) -> str:
+    """A rendered help page without spaces, line ends and box lines: a help text folded over several
+    lines of its cell reads whole again, one cut with "…" does not."""
+    import re
+
+    return re.sub(r"[\s│╭╮╰╯─]", "", text)
+
+
+@pytest.mark.parametrize(("lang", "args", "env_lang"), [("ja", [], None), ("en", ["--lang", "en"], None), ("en", [], "en")],
+                         ids=["ja", "en-option", "en-env"])
+def test_help_pages_show_the_typer_help_fixes_in_both_languages(lang, args, env_lang):
+    """What cli.common._typer_help_fixes changes in typer's help pages, as rendered: flags show no ``<bool>`` type, and a help
+    text longer than its column folds onto the next lines instead of being cut with "…" (Japanese has no
+    spaces to wrap at). Checked on ``dxplan --help`` and ``dxplan lint --help`` at 60 columns, where both show."""
+    import inspect
+    import subprocess
+
+    import typer.main
+
+    from dxplan.i18n import t
+    from dxplan.lint.formatters import FORMATS
+
+    env = {k: v for k, v in os.environ.items() if k != "DXPLAN_LANG"} | {"COLUMNS": "60", "NO_COLOR": "1"}
+    if env_lang:
+        env["DXPLAN_LANG"] = env_lang
+
+    def page(*argv: str) -> str:
+        r = subprocess.run([sys.executable, "-m", "dxplan", *args, *argv, "--help"], capture_output=True, text=True, env=env, cwd=ROOT)
+        assert r.returncode == 0, r.stderr
+        assert "<bool>" not in r.stdout  # a flag takes no value
+        assert "…" not in r.stdout  # no help text cut short
+        return r.stdout
+
+    def whole(*parts: str) -> str:
+        return _squeezed("".join(parts))
+
+    main = page()
+    for panel in ("Options", "Commands"):  # typer's headings, in the language asked for
+        assert f"╭─ {t(lang, panel)} ─" in main
+    squeezed = _squeezed(main)
+    assert whole("--version", t(lang, "show the version")) in squeezed  # no type column for a flag
+    assert whole("--help", "-h", "Show this message and exit.") in squeezed
+    for name, cmd in typer.main.get_command(app).commands.items():  # each command's line whole
+        assert whole(name, t(lang, inspect.cleandoc(cmd.callback.__doc__).split("\n\n", 1)[0])) in squeezed, name
+
+    lint = page("lint")
+    for panel in ("Arguments", "Options"):
+        assert f"╭─ {t(lang, panel)} ─" in lint
+    squeezed = _squeezed(lint)
+    assert whole(FORMATS.help.split("github ", 1)[1]) in squeezed  # "(annotations; … GITHUB_ACTIONS=true) | sarif"
+    assert whole("--strict", t(lang, "treat warnings as errors"), "--base", "REV", t(lang, "fail on goalpost changes since REV without a recorded reason")) in squeezed
+    assert whole("--jobs", "-j", "N", t(lang, "worker processes (default: DXPLAN_JOBS or one per CPU)")) in squeezed
+
+
 def test_a_reader_that_stops_early_ends_the_command_quietly():
     """``dxplan status plans/kama | head -1``: exit 0, nothing on stderr, the first line delivered."""
     import subprocess
@@ -238,3 +292,56 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
     )
     assert r.stdout.startswith("嘉麻市 第1次嘉麻市デジタル推進計画")
     assert r.stderr == "exit=0\n"
+
+
+def _format_registries():
+    from dxplan.diff.formats import FORMATS as DIFF
+    from dxplan.lint.formatters import FORMATS as LINT
+    from dxplan.output.formats import HISTORY, SCORE
+    from dxplan.report.formats import REPORT, STATUS
+    from dxplan.sheets.formats import FORMATS as EXPORT
+
+    return {"lint": LINT, "status": STATUS, "score": SCORE, "report": REPORT, "diff": DIFF, "export": EXPORT, "history": HISTORY}
+
+
+def test_every_format_option_is_its_registry():
+    """Each command's ``--format`` offers its registry's names, in order, with the registry's help line and default."""
+    import typer.main
+
+    from dxplan.cli.common import help_text
+    from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
+
+    commands = typer.main.get_command(app).commands
+    registries = _format_registries()
+    offered = {name: p for name, cmd in commands.items() for p in cmd.params if "--format" in p.opts}
+    assert offered.keys() == registries.keys()
+    for name, formats in registries.items():
+        option = offered[name]
+        assert option.type_descriptor.choices == formats.names, name
+        assert option.help == help_text(formats.help), name
+        assert option.default == (None if name == "lint" else formats.default), name  # lint: GITHUB_ACTIONS decides
+    assert set(STATUS_BY_INDICATOR.names) <= set(STATUS.names)  # --by indicator takes some of status's formats
+
+
+def test_a_format_added_to_a_registry_is_offered_and_written_without_a_command_edit():
+    """The registry is the one list: a new entry appears in ``--help`` and its writer is the one called."""
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from dxplan.output import formats\n"
+        "formats.HISTORY = formats.Formats(*formats.HISTORY, formats.Format('plain', 'dxplan.output.history:write_markdown', 'a test'))\n"
+        "from dxplan.cli import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "COLUMNS": "200", "DXPLAN_LANG": "en", "DXPLAN_NO_CACHE": "1"}
+
+    def dxplan(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+
+    page = dxplan("history", "--help")
+    assert page.returncode == 0, page.stderr
+    assert "<table|json|markdown|plain>" in page.stdout and "table | json | markdown | plain (a test)" in page.stdout
+    plain, markdown = dxplan("history", "plans/kama", "-f", "plain"), dxplan("history", "plans/kama", "-f", "markdown")
+    assert plain.returncode == markdown.returncode == 0, plain.stderr
+    assert plain.stdout == markdown.stdout and plain.stdout.startswith("## ")

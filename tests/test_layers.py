@@ -144,3 +144,35 @@ def test_the_readme_lists_the_layers_in_order():
 def test_each_package_says_what_it_owns_and_may_import(package):
     doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8"))) or ""
     assert "May import" in doc, f"{package.name}/__init__.py says nothing of what it may import"
+
+
+def registries() -> list[tuple[str, str, object]]:
+    """(registry module, name, :class:`dxplan.output.formats.Formats`) for every ``--format`` registry in the package."""
+    import importlib
+
+    from dxplan.output.formats import Formats
+
+    out = []
+    for name, path in sorted(module_names(PACKAGE).items()):
+        if "Formats(" in path.read_text(encoding="utf-8") and not name.startswith("dxplan.cli"):
+            module = importlib.import_module(name)
+            out += [(name, attr, value) for attr, value in vars(module).items() if isinstance(value, Formats)]
+    return out
+
+
+def test_every_registered_writer_exists_below_its_registry():
+    """A registry names its writers as strings; they must exist, and (as an import would) keep the layers."""
+    import importlib
+
+    level = {name: i for i, layer in enumerate(dxplan.LAYERS) for name in layer}
+    found = registries()
+    assert {f"{m}.{a}" for m, a, _ in found} >= {
+        "dxplan.lint.formatters.FORMATS", "dxplan.diff.formats.FORMATS", "dxplan.report.formats.STATUS",
+        "dxplan.report.formats.STATUS_BY_INDICATOR", "dxplan.report.formats.REPORT", "dxplan.output.formats.SCORE",
+        "dxplan.output.formats.HISTORY", "dxplan.sheets.formats.FORMATS",
+    }
+    for registry, attr, formats in found:
+        for f in formats:
+            module, _, function = f.writer.partition(":")
+            assert callable(getattr(importlib.import_module(module), function, None)), f"{registry}.{attr}: {f.writer}"
+            assert level[unit(module, "dxplan")] <= level[unit(registry, "dxplan")], f"{registry}.{attr}: {f.writer} is above it"

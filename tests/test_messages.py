@@ -40,8 +40,8 @@ def test_text_is_worded_per_language_with_nested_parameters():
     assert t("ja", "unknown key '{key}'{where}.{hint}", key="categry", where="", hint=hint) == "未知のキー「categry」。もしかして「進捗中」？"
 
 
-def test_every_message_in_the_code_has_a_japanese_translation(tmp_path):
-    """Extract the messages as `make messages` does; each must be translated (Japanese is the default language)."""
+def _extracted(tmp_path: Path) -> set[str]:
+    """The messages `make messages` extracts (same configuration and keywords), as catalogue keys."""
     from babel.messages.frontend import CommandLineInterface
 
     root = Path(__file__).resolve().parents[1]
@@ -52,7 +52,33 @@ def test_every_message_in_the_code_has_a_japanese_translation(tmp_path):
         args += ["-k", k]
     CommandLineInterface().run([*args, str(root)])
     with pot.open("rb") as f:
-        wanted = {(f"{m.context}\x04{m.id}" if m.context else m.id) for m in read_po(f) if m.id}
+        return {(f"{m.context}\x04{m.id}" if m.context else m.id) for m in read_po(f) if m.id}
+
+
+def test_every_message_in_the_code_has_a_japanese_translation(tmp_path):
+    """Extract the messages as `make messages` does; each must be translated (Japanese is the default language)."""
+    wanted = _extracted(tmp_path)
     assert len(wanted) > 600  # rule messages, rule docs, help texts, report and diff words
     missing = sorted(k for k in wanted if isinstance(k, str) and k not in _po())
     assert missing == []
+
+
+def test_each_command_help_is_its_docstring_extracted_and_translated(tmp_path):
+    """A command's help is written once, as its docstring: `make messages` extracts it and its first
+    paragraph (the line in the list of commands), and `--help` shows their translations."""
+    import inspect
+
+    import typer.main
+
+    from dxplan.cli import app
+    from dxplan.cli.common import help_text
+
+    wanted = _extracted(tmp_path)
+    commands = typer.main.get_command(app).commands
+    assert len(commands) == 13
+    for name, cmd in commands.items():
+        doc = inspect.cleandoc(cmd.callback.__doc__)
+        first = doc.split("\n\n", 1)[0]
+        assert {doc, first} <= wanted, name
+        assert t("ja", doc) != doc and t("ja", first) != first, name
+        assert cmd.help == help_text(doc) and cmd.short_help == help_text(first), name

@@ -49,6 +49,11 @@ def test_help_loads_no_models_no_yaml_reader_no_templates(env: dict[str, str]) -
     assert "typer.rich_utils" in modules  # the help page itself is typer's rich renderer
     assert _reached(modules, ("pydantic", "pydantic_core", "ruamel", *NEVER)) == []
     assert not {"dxplan.model.schema", "dxplan.files.load", "dxplan.lint.engine", "dxplan.rules", "dxplan.status.counts", "dxplan.files.result_cache"} & modules
+    # each --format choice comes from its writers' registry, which imports none of them
+    assert {"dxplan.output.formats", "dxplan.lint.formatters", "dxplan.diff.formats", "dxplan.report.formats", "dxplan.sheets.formats"} <= modules
+    writers = {"dxplan.lint.formatters.text_format", "dxplan.output.terminal", "dxplan.output.jsonout", "dxplan.output.history",
+               "dxplan.diff.view", "dxplan.report.views", "dxplan.report.pdf", "dxplan.sheets.xlsx", "dxplan.sheets.flat"}
+    assert not writers & modules
 
 
 def test_a_command_help_page_loads_no_models(env: dict[str, str]) -> None:

@@ -9,6 +9,8 @@ the language of the plans, in ``locale/ja/LC_MESSAGES/dxplan.po``. Japanese is t
   ``Text`` (or plain numbers), writers call ``text(lang)``.
 - :func:`N_` marks a module-level message so ``pybabel extract`` finds it (it returns its
   argument unchanged).
+- A command's help is its function's docstring (``dxplan.cli.common.command``), which
+  :func:`extract_command_help` extracts.
 
 Catalogue upkeep (``make messages``)::
 
@@ -176,3 +178,35 @@ STATE_EN = {"not_started": "not started", "considering": "considering", "in_prog
 
 #: DOMAIN.md's Japanese words for the canonical states, used where a plan declares none.
 STATE_JA = {"not_started": "未着手", "considering": "検討中", "in_progress": "進捗中", "done": "完了"}
+
+
+def extract_command_help(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the command modules (``babel.cfg``): their Python messages, plus each command's help.
+
+    A command's help is the docstring of a function decorated with ``@command(...)``
+    (``dxplan.cli.common.command``), cleaned as :func:`inspect.cleandoc` cleans it: extracted whole
+    (the command's ``--help`` page) and its first paragraph (its line in the list of commands).
+    """
+    import ast
+
+    from babel.messages.extract import extract_python
+
+    source = fileobj.read()
+    fileobj.seek(0)
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    text = source.decode("utf-8") if isinstance(source, bytes) else source
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, ast.FunctionDef) or not any(_is_command(d) for d in node.decorator_list):
+            continue
+        doc = ast.get_docstring(node)  # cleaned as inspect.cleandoc cleans the function's __doc__
+        if doc:
+            for msgid in dict.fromkeys((doc, doc.split("\n\n", 1)[0])):
+                yield node.lineno, "_", msgid, []
+
+
+def _is_command(decorator: Any) -> bool:
+    """Whether a decorator (an AST node) is ``@command(...)`` or ``@command``."""
+    import ast
+
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(target, ast.Name) and target.id == "command"

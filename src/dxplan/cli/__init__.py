@@ -1,7 +1,9 @@
 """The ``dxplan`` command line: a thin typer layer (parse options, call the core, pick a writer, exit).
 
 One module per group of commands; :mod:`.common` holds the app, the shared options and helpers.
-Importing this package registers every command on :data:`app`.
+Importing this package registers every command on :data:`app`, each through :func:`.common.command`:
+a command's help is its docstring, translated (``make messages`` extracts it), written nowhere else.
+A ``--format`` option is :func:`.common.format_option` of its writers' registry (:mod:`dxplan.output.formats`).
 
 May import: every layer; nothing imports it but ``dxplan.__main__``.
 

@@ -1,28 +1,20 @@
 """``dxplan lint`` and ``dxplan rules``: checking plan files, and what each check means."""
 
 
-import os
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from dxplan.i18n import t
+from dxplan.lint.formatters import FORMATS, default_format
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
-from .common import help_text, JobsOpt, LangOpt, PathsArg, app, check_jobs, fail, resolve_lang
+from .common import help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, resolve_lang
 
 
-class LintFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-
-
-@app.command(help=help_text("Validate plan files: file:line:column: severity rule-id message.\n\nExit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when there are errors, 2 on a usage error."), short_help=help_text("Validate plan files: file:line:column: severity rule-id message."))
+@command()
 def lint(
     paths: PathsArg,
-    format: Annotated[Optional[LintFormat], typer.Option("--format", "-f", help="text | json | github (annotations; default when GITHUB_ACTIONS=true) | sarif")] = None,
+    format: format_option(FORMATS, optional=True) = None,
     strict: Annotated[bool, typer.Option("--strict", help=help_text("treat warnings as errors"))] = False,
     base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help=help_text("lint only files changed since REV"))] = None,
@@ -40,7 +32,7 @@ def lint(
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
-    fmt = format.value if format else ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    fmt = format or default_format()
     try:
         only = changed_files(changed_since, paths) if changed_since is not None else None
         result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs)
@@ -54,7 +46,7 @@ def lint(
     raise typer.Exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
 
 
-@app.command("rules", help=help_text("Lint rules: what each checks, why, how to fix, examples."), short_help=help_text("Lint rules: what each checks, why, how to fix, examples."))
+@command("rules")
 def rules_command(
     rule_id: Annotated[Optional[str], typer.Argument(metavar="ID", help=help_text("a rule id (omit for the list)"))] = None,
     lang: LangOpt = None,

@@ -9,13 +9,14 @@ is not available).
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 from dataclasses import dataclass
 import shutil
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, Optional
 from collections.abc import Callable, Iterable, Iterator
 
 import typer
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no lo
 
     from dxplan.files.load import LoadedPlan
     from dxplan.files.pool import PlanOutcome
+    from dxplan.output.formats import Formats
 
 
 HELP_LANG = requested_lang(sys.argv[1:])
@@ -111,6 +113,21 @@ app = typer.Typer(
 )
 
 
+def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated function as the dxplan command ``name`` (default: the function's name).
+
+    The help is written once, as the function's docstring, one line per paragraph: ``--help`` shows its
+    translation (:func:`help_text`), the list of commands the translation of its first paragraph.
+    ``make messages`` extracts both from the docstring (:func:`dxplan.i18n.extract_command_help`).
+    """
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        return app.command(name, help=help_text(doc), short_help=help_text(doc.split("\n\n", 1)[0]))(fn)
+
+    return register
+
+
 class Lang(str, Enum):
     ja = "ja"
     en = "en"
@@ -160,6 +177,45 @@ def _console_class() -> type[Console]:
             raise SystemExit(0)
 
     return _Console
+
+
+def console_when_asked() -> Callable[[], Console]:
+    """:func:`make_console` as the writers of :mod:`dxplan.output.formats` take it: made at the first call, the same one after."""
+    return functools.cache(make_console)
+
+
+def format_option(formats: Formats, *, optional: bool = False) -> Any:
+    """The ``--format``/``-f`` option choosing one of ``formats`` (a registry of :mod:`dxplan.output.formats`).
+
+    The choice is the registry's names and the help its help line, read when the command is declared:
+    a format added to the registry is offered without touching the command. The default is the
+    command's (``= formats.default``); ``optional``: None when not given, the command then chooses.
+    """
+    choice = Literal[formats.names]  # type: ignore[valid-type,name-defined]  # the names are known at run time only
+    return Annotated[Optional[choice] if optional else choice, typer.Option("--format", "-f", help=help_text(formats.help))]
+
+
+def run_writer(formats: Formats, name: str, *args: Any, **kwargs: Any) -> Any:
+    """What format ``name`` of ``formats`` writes: its writer called with ``args`` and ``kwargs`` (imported now).
+
+    A :class:`dxplan.output.formats.WriterError` (a template error, a PDF not printed) ends the command
+    with exit 1 and its message on stderr.
+    """
+    from dxplan.output.formats import WriterError
+
+    try:
+        return formats.writer(name)(*args, **kwargs)
+    except WriterError as exc:
+        fail(str(exc), EXIT_PROBLEMS)
+
+
+def echo_output(out: str | bytes | None) -> None:
+    """Print what a writer returned, exactly: text, bytes (a binary format), or nothing (it printed on the console)."""
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    elif out:
+        typer.echo(out, nl=False)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

@@ -5,24 +5,15 @@ Exit codes: 0 ok; 1 files on the new side of the diff did not load, or a templat
 """
 
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang
+from .common import help_text, command, LangOpt, default_plan_paths, echo_output, fail, format_option, resolve_lang, run_writer
+from dxplan.diff.formats import FORMATS
 from dxplan.i18n import LocalizedError, Text, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
-
-
-# --------------------------------------------------------------------------- diff
-
-
-class DiffFormat(str, Enum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
 
 
 class DiffArgsError(LocalizedError):
@@ -50,10 +41,10 @@ def split_diff_args(args: list[str]) -> tuple[list[str], str | None]:
     return revs, path
 
 
-@app.command(help=help_text("What changed between two versions of the plans, in plain words.\n\nBASE defaults to the merge-base of the default branch (origin/HEAD, main or master; origin/$GITHUB_BASE_REF in a pull request) and HEAD; HEAD defaults to the working tree. PATH defaults to plans/ (or the current folder). Reports actions and task rows added, removed or changed, status transitions with counts, progress, goalpost changes (target, baseline, deadline, rating scale), rate and label changes, and text edits.\n\nExit 0; 1 when files on the new side did not load (they are left out) or the template fails; 2 when a revision is not available (the message says what to fetch) or --templates is not a folder."), short_help=help_text("What changed between two versions of the plans, in plain words."))
+@command()
 def diff(
     args: Annotated[Optional[list[str]], typer.Argument(metavar="[BASE [HEAD]] [PATH]", help=help_text("base and head revisions and a plan path"))] = None,
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="text | markdown (PR comment) | json")] = DiffFormat.text,
+    format: format_option(FORMATS) = FORMATS.default,
     templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help=help_text("folder whose diff.md.j2 overrides the default"))] = None,
     lang: LangOpt = None,
 ) -> None:
@@ -63,11 +54,8 @@ def diff(
 
     Exit 0; 1 when files on the new side did not load (they are left out) or the template fails; 2 when a revision is not available (the message says what to fetch) or --templates is not a folder.
     """
-    from dxplan.diff import view as diffview
     from dxplan.files import gitio
     from dxplan.diff.compute import diff_sides
-    from dxplan.output.jsonout import dumps
-    from dxplan.output.render import RenderError
 
     lg = resolve_lang(lang)
     argv = list(args or [])
@@ -92,13 +80,5 @@ def diff(
         fail(t(lg, "{path}: outside the git repository", path=str(target)))
     if not any(result.plans):
         fail(t(lg, "{path}: no plan folder here at either revision", path=str(target)))
-    if format is DiffFormat.json:
-        typer.echo(dumps(diffview.to_json(result)))
-    elif format is DiffFormat.markdown:
-        try:
-            typer.echo(diffview.to_markdown(result, lg, templates), nl=False)
-        except RenderError as exc:
-            fail(str(exc), EXIT_PROBLEMS)
-    else:
-        typer.echo(diffview.to_text(result, lg))
+    echo_output(run_writer(FORMATS, format, result, lg, templates))
     raise typer.Exit(EXIT_PROBLEMS if result.load_errors else EXIT_OK)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang
+from .common import help_text, command, LangOpt, default_plan_paths, fail, resolve_lang
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_OK, EXIT_USAGE
@@ -18,7 +18,7 @@ from dxplan.problems import EXIT_OK, EXIT_USAGE
 # --------------------------------------------------------------------------- fmt
 
 
-@app.command(help=help_text("Rewrite plan files in the canonical layout.\n\nKey order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely."), short_help=help_text("Rewrite plan files in the canonical layout."))
+@command()
 def fmt(
     paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help=help_text("plan folders, a folder of plans, or files (default: plans)"))] = None,
     check: Annotated[bool, typer.Option("--check", help=help_text("list files that would change, write nothing"))] = False,
@@ -53,7 +53,7 @@ def fmt(
 # --------------------------------------------------------------------------- schema
 
 
-@app.command(help=help_text("Write JSON Schemas for plan.yaml and action files.\n\nWithout --output, prints both as one JSON object keyed by file name. Editors validate while typing through a first line ``# yaml-language-server: $schema=../../schemas/plan.schema.json`` (``dxplan fmt`` adds it when the repository has schemas/)."), short_help=help_text("Write JSON Schemas for plan.yaml and action files."))
+@command()
 def schema(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("write both schemas into this folder"))] = None,
     lang: LangOpt = None,

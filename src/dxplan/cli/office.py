@@ -7,17 +7,17 @@ nothing is changed then —, a plan with files that do not load, an edit that wo
 
 
 import datetime as dt
-import sys
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .common import LangOpt, app, fail, help_text, make_console, parse_years, resolve_lang
+from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, resolve_lang, run_writer
 from dxplan.files.atomic import write_atomic
 from dxplan.i18n import N_, pt, t
+from dxplan.output.formats import HISTORY
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
+from dxplan.sheets.formats import FORMATS as EXPORT
 
 if TYPE_CHECKING:
     from dxplan.files.load import LoadedPlan
@@ -44,16 +44,10 @@ def _one_plan(path: Path, lang: str) -> "LoadedPlan":
     return loaded
 
 
-class ExportFormat(str, Enum):
-    xlsx = "xlsx"
-    csv = "csv"
-    json = "json"
-
-
-@app.command("export", help=help_text("Write the task rows as a sheet for departments to fill in.\n\nOne row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. Where the plan grades actions (grade_scale applies_to: action), one row per action and fiscal year follows (xlsx: sheets 評価 <year>) with the grade to fill in. `dxplan import` takes the sheet back."), short_help=help_text("Write the task rows as a sheet for departments to fill in."))
+@command("export")
 def export_cmd(
     path: PlanArg,
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx | csv (UTF-8 BOM) | json")] = ExportFormat.xlsx,
+    format: format_option(EXPORT) = EXPORT.default,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
     department: Annotated[Optional[str], typer.Option("--department", "-d", metavar="NAME", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
@@ -63,8 +57,6 @@ def export_cmd(
 
     One row per task row with a hidden row key; result, status and progress are the cells to fill in, every other column is read-only. Where actions have indicators, one row per indicator and fiscal year follows (xlsx: sheets 指標 <year>): the target read-only, the actual, its kind (実績/見込), its source and the grade to fill in. Where the plan grades actions (grade_scale applies_to: action), one row per action and fiscal year follows (xlsx: sheets 評価 <year>) with the grade to fill in. `dxplan import` takes the sheet back.
     """
-    from dxplan.sheets.flat import write_csv, write_json
-    from dxplan.sheets.xlsx import write_xlsx
     from dxplan.sheets.grades import build_grade_rows
     from dxplan.sheets.indicators import build_indicator_rows
     from dxplan.sheets.rows import Scope, UnknownDepartment, build_rows, find_department, sheet_years
@@ -85,15 +77,11 @@ def export_cmd(
     indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
     grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
     scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows, *grade_rows], years))
-    if format is ExportFormat.xlsx:
-        data = write_xlsx(plan, rows, scope, indicator_rows, lang=lg, grade_rows=grade_rows)
-    else:
-        data = {"csv": write_csv, "json": write_json}[format.value](plan, rows, scope, indicator_rows, grade_rows)
-    if output is None and format is ExportFormat.xlsx:
-        output = Path(f"{plan.id}-{dept.name}.xlsx" if dept else f"{plan.id}.xlsx")
+    data = run_writer(EXPORT, format, plan, rows, scope, indicator_rows=indicator_rows, grade_rows=grade_rows, lang=lg)
+    if output is None and EXPORT[format].to_file:
+        output = Path(f"{plan.id}-{dept.name}.{format}" if dept else f"{plan.id}.{format}")
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        echo_output(data)
         raise typer.Exit(EXIT_OK)
     try:
         write_atomic(output, data)
@@ -113,7 +101,7 @@ def _written(lang: str, file: str, tasks: int, indicators: int, grades: int) -> 
     return t(lang, "{file}: {rows} written", file=file, rows=rows)
 
 
-@app.command("import", help=help_text("Take a filled-in sheet back into the YAML files.\n\nAll or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file."), short_help=help_text("Take a filled-in sheet back into the YAML files."))
+@command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=help_text("the filled-in sheet (xlsx or csv)"))],
     path: PlanArg,
@@ -162,12 +150,6 @@ def import_cmd(
     raise typer.Exit(EXIT_OK)
 
 
-class HistoryFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-
-
 def _day(value: str | None, lang: str) -> dt.date | None:
     if value is None:
         return None
@@ -177,14 +159,14 @@ def _day(value: str | None, lang: str) -> dt.date | None:
         fail(t(lang, "{value}: not a date (YYYY-MM-DD)", value=value))
 
 
-@app.command("history", help=help_text("Status counts over time, from git history (dates as columns).\n\nOne column per commit that changed the plan (or per --at revision or date); the date is the plan's evaluation_date where that commit changed it, else the commit date."), short_help=help_text("Status counts over time, from git history (dates as columns)."))
+@command("history")
 def history_cmd(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders in a git repository"))],
     since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=help_text("from this date (YYYY-MM-DD)"))] = None,
     until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=help_text("up to this date (YYYY-MM-DD)"))] = None,
     at: Annotated[Optional[list[str]], typer.Option("--at", metavar="REV|DATE", help=help_text("at this revision or date (repeatable)"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year to count (default: that of each evaluation date)"))] = None,
-    format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="table | json | markdown")] = HistoryFormat.table,
+    format: format_option(HISTORY) = HISTORY.default,
     lang: LangOpt = None,
 ) -> None:
     """Status counts over time, from git history (dates as columns).
@@ -194,9 +176,6 @@ def history_cmd(
     from dxplan.files import gitio
     from dxplan.fiscal import FiscalYearError, parse_fiscal_year
     from dxplan.status.history import build_history
-    from dxplan.output.history import history_dict, history_markdown, print_history
-    from dxplan.output.jsonout import dumps
-    from dxplan.output.render import RenderError
     from dxplan.files.layout import PlanNotFound, discover
 
     lg = resolve_lang(lang)
@@ -218,16 +197,5 @@ def history_cmd(
             histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
     except gitio.GitError as exc:
         fail(exc.message(lg))
-    if format is HistoryFormat.json:
-        data = [history_dict(h, lg) for h in histories]
-        typer.echo(dumps(data[0] if len(data) == 1 else data))
-    elif format is HistoryFormat.markdown:
-        try:
-            typer.echo(history_markdown(histories, lg), nl=False)
-        except RenderError as exc:
-            fail(str(exc), EXIT_PROBLEMS)
-    else:
-        console = make_console()
-        for h in histories:
-            print_history(console, h, lg)
+    echo_output(run_writer(HISTORY, format, histories, lg, console_when_asked()))
     raise typer.Exit(EXIT_OK)

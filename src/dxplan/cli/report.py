@@ -9,22 +9,16 @@ cannot be written).
 
 import datetime as dt
 import re
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, AsOfOpt, LangOpt, PathsArg, app, exit_for, fail, load_all, parse_years, resolve_lang
+from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, load_all, parse_years, resolve_lang, run_writer
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_PROBLEMS
-
-
-class ReportFormat(str, Enum):
-    md = "md"
-    html = "html"
-    pdf = "pdf"
+from dxplan.report.formats import REPORT
 
 
 def safe_stem(text: str) -> str:
@@ -37,7 +31,7 @@ def safe_stem(text: str) -> str:
 
 
 def default_output(plan_id: str, fmt: str, action: str | None = None) -> Path:
-    """The file an HTML or PDF report goes to without ``-o``: ``<plan>-report.<fmt>`` (``<plan>-action-<id>.<fmt>`` with --action), in the current folder.
+    """The file a report goes to without ``-o`` (an HTML or PDF one) or with ``-o`` naming a folder: ``<plan>-report.<fmt>`` (``<plan>-action-<id>.<fmt>`` with --action), in the current folder.
 
     The name is made safe (:func:`safe_stem`): whatever the ids hold, the file is in the current folder.
     """
@@ -46,9 +40,9 @@ def default_output(plan_id: str, fmt: str, action: str | None = None) -> Path:
 
 
 def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None, lang: str) -> list[Path | None]:
-    """Where each plan's report goes: None = standard output (Markdown without -o)."""
+    """Where each plan's report goes: None = standard output (a format not written to a file without -o: Markdown)."""
     if out is None:
-        return [None if fmt == "md" else default_output(pid, fmt, action) for pid in plan_ids]
+        return [default_output(pid, fmt, action) if REPORT[fmt].to_file else None for pid in plan_ids]
     if len(plan_ids) == 1 and not out.is_dir():
         return [out]
     if out.exists() and not out.is_dir():
@@ -68,10 +62,10 @@ def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
     return chosen
 
 
-@app.command(help=help_text("Write the plan report (Markdown, HTML or PDF) from the Jinja templates.\n\nThe council report: a cover, contents, a one-page summary (status per fiscal year, the label split, what needs attention and why), the status tables beside the source's own, the actions by category, one page per department and one compact sheet per action. Source fields only; ``--audit`` adds an appendix with transcription notes, source files and lint findings. Exit 0 ok, 1 template or PDF error or plan load errors, 2 usage error."), short_help=help_text("Write the plan report (Markdown, HTML or PDF) from the Jinja templates."))
+@command()
 def report(
     paths: PathsArg,
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help=help_text("md (default), html (one self-contained file) or pdf (A4)"))] = ReportFormat.md,
+    format: format_option(REPORT) = REPORT.default,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (a folder for several plans); default: stdout for md, <plan>-report.<fmt> for html and pdf"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("limit status and task tables to one fiscal year"))] = None,
     action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("only this action's sheet"))] = None,
@@ -89,13 +83,11 @@ def report(
     from dxplan.report.figures import report_figures
     from dxplan.report.history_figures import report_history
     from dxplan.lint.engine import lint_plan
-    from dxplan.report.pdf import PdfError, write_pdf
-    from dxplan.output.render import RenderError, environment
-    from dxplan.report.views import render_report
+    from dxplan.output.render import environment
     from dxplan.score.actions import score_plan
 
     lg = resolve_lang(lang)
-    fmt = format.value
+    fmt = format
     chosen = _parse_sections(sections, lg)
     if templates is not None and not templates.is_dir():
         fail(t(lg, "{templates}: no such template folder", templates=templates))
@@ -116,21 +108,13 @@ def report(
         scores = score_plan(plan, [la.action for la in lp.actions], lp.index)
         figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
         past = report_history(lp.root, as_of) if history and figures.full else None
-        try:
-            text = render_report(figures, fmt, lg, templates, env, audit=audit, sections=chosen, history=past)
-        except RenderError as exc:
-            fail(str(exc), EXIT_PROBLEMS)
+        out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past)
         if target is None:
-            typer.echo(text, nl=False)
+            echo_output(out)
             continue
         try:
-            if fmt == "pdf":
-                write_pdf(text, target, lg)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, text)
-        except PdfError as exc:
-            fail(str(exc), EXIT_PROBLEMS)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, out)
         except OSError as exc:
             fail(t(lg, "{target}: cannot write ({error})", target=target, error=exc.strerror or exc))
         typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)

@@ -1,30 +1,25 @@
 """``dxplan status`` and ``dxplan score``: counts per state and achievement rates, in the terminal, JSON or Markdown."""
 
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from dxplan.i18n import t
+from dxplan.output.formats import SCORE
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
+from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
 from .common import (
-    help_text, AsOfOpt, JobsOpt, LangOpt, OutsidePeriod, PathsArg, PlanStream, app, exit_for, fail, load_all, make_console, outside_period, parse_year,
-    parse_years, resolve_lang, check_jobs,
+    help_text, command, AsOfOpt, JobsOpt, LangOpt, OutsidePeriod, PathsArg, PlanStream, console_when_asked, echo_output, exit_for, fail,
+    format_option, load_all, outside_period, parse_year, parse_years, resolve_lang, run_writer, check_jobs,
 )
 
 if TYPE_CHECKING:  # imported where used: the models are not needed for --help
-    from dxplan.status.counts import GradeTable, StatusResult
+    from collections.abc import Iterator
+
+    from dxplan.status.counts import PlanIndicators, PlanScores, StatusResult
     from dxplan.files.load import LoadedPlan
-    from dxplan.model.schema import Plan
-    from dxplan.score.actions import ActionScore
-
-
-class StatusFormat(str, Enum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
 
 
 class By(str, Enum):
@@ -34,31 +29,27 @@ class By(str, Enum):
     indicator = "indicator"
 
 
-@app.command(help=help_text("Count task rows per state and fiscal year.\n\nShares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view. Grades (a plan with a grade scale) and effect sums (a plan with effects) follow. --by indicator lists every indicator's target, actual and rate for one fiscal year (--year, default the plan's current year)."), short_help=help_text("Count task rows per state and fiscal year."))
+@command()
 def status(
     paths: PathsArg,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
     by: Annotated[Optional[By], typer.Option("--by", help="category | department | action | indicator")] = None,
-    format: Annotated[StatusFormat, typer.Option("--format", "-f", help="table | json | markdown")] = StatusFormat.table,
+    format: format_option(STATUS) = STATUS.default,
     as_of: AsOfOpt = None,
     jobs: JobsOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Count task rows per state and fiscal year.
 
-    Shares are of the rows that carry a status; rows without one are shown apart.
-    With several plans, one block per plan and a combined view. Grades (a plan with a
-    grade scale) and effect sums (a plan with effects) follow. ``--by indicator``
-    lists every indicator's target, actual and rate for one fiscal year (--year, default
-    the plan's current year).
+    Shares are of the rows that carry a status; rows without one are shown apart. With several plans, one block per plan and a combined view. Grades (a plan with a grade scale) and effect sums (a plan with effects) follow. --by indicator lists every indicator's target, actual and rate for one fiscal year (--year, default the plan's current year).
     """
-    from dxplan.output import jsonout, terminal
-
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
     if by is By.indicator:
         plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
-        _status_by_indicator(plans, year, format, lg)
+        if format not in STATUS_BY_INDICATOR:
+            fail(t(lg, "--by indicator: use --format table or json"))
+        echo_output(run_writer(STATUS_BY_INDICATOR, format, _indicators_of(plans, year, lg), lg, console_when_asked()))
         raise typer.Exit(exit_for(plans))
     code = EXIT_OK
     results = []
@@ -70,24 +61,7 @@ def status(
             outcome.value.fail(lg)
         if outcome.value is not None:
             results.append(outcome.value)
-    if format is StatusFormat.json:
-        data = [jsonout.status_dict(r, lg) for r in results]
-        if len(data) > 1:
-            combined = [jsonout.overview_dict(r.overview, lg) for r in results]
-            typer.echo(jsonout.dumps({"plans": data, "combined": combined}))
-        else:
-            typer.echo(jsonout.dumps(data[0] if data else {}))
-    elif format is StatusFormat.markdown:
-        from dxplan.report.views import status_markdown
-
-        typer.echo(status_markdown(results, lg))
-    else:
-        console = make_console()
-        for r in results:
-            terminal.print_status(console, r, lg)
-            console.print()
-        if len(results) > 1:
-            terminal.print_overview(console, [r.overview for r in results], lg)
+    echo_output(run_writer(STATUS, format, results, lg, console_when_asked()))
     raise typer.Exit(code)
 
 
@@ -103,40 +77,27 @@ def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Opt
     return status_result(lp.plan, [la.action for la in lp.actions], [fy] if fy is not None else None, by, lp.index)
 
 
-def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: str) -> None:
-    from dxplan.output import jsonout, terminal
-    from dxplan.status.counts import FOCUS_ASKED, FocusYear, focus_year
+def _indicators_of(plans: "list[LoadedPlan]", year: Optional[str], lang: str) -> "Iterator[PlanIndicators]":
+    """What ``status --by indicator`` shows, plan by plan as the writer asks for them: the fiscal year
+    ``--year`` names (exit 2 when outside a plan's period), else the plan's focus year."""
     from dxplan.score.indicators import indicator_progress
+    from dxplan.status.counts import FOCUS_ASKED, FocusYear, PlanIndicators, focus_year
 
-    if format is StatusFormat.markdown:
-        fail(t(lang, "--by indicator: use --format table or json"))
-    data = []
-    console = make_console()
     for lp in plans:
+        plan = lp.plan
+        assert plan is not None, "status --by indicator keeps the plans that loaded"
         years = parse_years(year, lp, lang)
         actions = [la.action for la in lp.actions]
-        focus = FocusYear(years[0], FOCUS_ASKED) if years else focus_year(lp.plan, actions)
-        rows = indicator_progress(lp.plan, actions, focus.fiscal_year)
-        if format is StatusFormat.json:
-            data.append(jsonout.indicator_rows_dict(lp.plan, focus.fiscal_year, rows, lang) | {"year_chosen_by": focus.reason})
-        else:
-            terminal.print_indicators(console, lp.plan, focus.fiscal_year, rows, lang, focus)
-            console.print()
-    if format is StatusFormat.json:
-        typer.echo(jsonout.dumps(data[0] if len(data) == 1 else data))
+        focus = FocusYear(years[0], FOCUS_ASKED) if years else focus_year(plan, actions)
+        yield PlanIndicators(plan, focus, indicator_progress(plan, actions, focus.fiscal_year))
 
 
-class ScoreFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-@app.command(help=help_text("Apply the plan's evaluation rules to every action.\n\nShows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates."), short_help=help_text("Apply the plan's evaluation rules to every action."))
+@command()
 def score(
     paths: PathsArg,
     action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("action id"))] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help=help_text("show inputs, formula and label"))] = False,
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="text | json")] = ScoreFormat.text,
+    format: format_option(SCORE) = SCORE.default,
     as_of: AsOfOpt = None,
     jobs: JobsOpt = None,
     lang: LangOpt = None,
@@ -145,61 +106,36 @@ def score(
 
     Shows each action's deciding rate (target, summary evaluation or task average), its label from the plan's scale, and the reference rates.
     """
-    from dxplan.output import jsonout, terminal
-
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
     code = EXIT_OK
-    plans = 0  # plans whose plan.yaml loaded
-    missing: str | None = None  # the plan lacking --action, when it is the only plan
-    out = []
-    console = make_console()
-    # plans loaded and scored by worker processes; printed here, in the plans' order, as they come
-    for outcome in PlanStream(paths, lg, as_of).map(_scores_of, action, jobs=jobs):
-        code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
-        if outcome.value is None:
-            continue
-        plans += 1
-        plan, scores, grades = outcome.value.plan, outcome.value.scores, outcome.value.grades
-        if outcome.value.missing:
-            missing = plan.id
-            continue
-        if format is ScoreFormat.json:
-            entry = {"plan": plan.id, "municipality": plan.municipality, "actions": [jsonout.score_dict(s, lg) for s in scores]}
-            if plan.grade_scale is not None:  # the grade split per year, as `status` gives it
-                entry["grades"] = [jsonout.grade_table_dict(g, plan, lg) for g in grades]
-            out.append(entry)
-        elif explain:
-            terminal.plan_heading(console, plan, lg)
-            for s in scores:
-                terminal.print_explain(console, plan, s, lg)
-                console.print()
-        else:
-            terminal.print_scores(console, plan, scores, lg)
-            for g in grades:
-                terminal.print_grades(console, plan, g, lg)
-            console.print()
-    if plans == 1 and missing is not None:  # nothing was printed for it: the same usage error as before streaming
+    loaded = 0  # plans whose plan.yaml loaded
+    missing: str | None = None  # the plan lacking --action, left out of the output
+    stream = PlanStream(paths, lg, as_of)
+
+    def plans() -> "Iterator[PlanScores]":
+        """Each plan's scores, loaded and scored by worker processes, as the writer takes them (in the plans' order)."""
+        nonlocal code, loaded, missing
+        for outcome in stream.map(_scores_of, action, jobs=jobs):
+            code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
+            if outcome.value is None:
+                continue
+            loaded += 1
+            if outcome.value.missing:
+                missing = outcome.value.plan.id
+                continue
+            yield outcome.value
+
+    out = run_writer(SCORE, format, plans(), lg, console_when_asked(), explain=explain)
+    if loaded == 1 and missing is not None:  # nothing was written for the only plan: a usage error
         fail(t(lg, "{plan}: no action {id}", plan=missing, id=action))
-    if format is ScoreFormat.json:
-        typer.echo(jsonout.dumps(out[0] if len(out) == 1 else out))
+    echo_output(out)
     raise typer.Exit(code)
 
 
-@dataclass
-class PlanScores:
-    """What ``score`` prints for one plan: its scores (of ``--action`` only, when given), the grade
-    split per fiscal year (a plan with a grade scale; else none), and whether ``--action`` is missing from it."""
-
-    plan: "Plan"
-    scores: "list[ActionScore]"
-    grades: "list[GradeTable]"
-    missing: bool = False
-
-
-def _scores_of(lp: "LoadedPlan", action: Optional[str]) -> PlanScores:
-    """:class:`PlanScores` of one loaded plan (run in a worker); ``action``: one action id, or None for all."""
-    from dxplan.status.counts import grade_table
+def _scores_of(lp: "LoadedPlan", action: Optional[str]) -> "PlanScores":
+    """:class:`dxplan.status.counts.PlanScores` of one loaded plan (run in a worker); ``action``: one action id, or None for all."""
+    from dxplan.status.counts import PlanScores, grade_table
     from dxplan.score.actions import score_plan
 
     plan = lp.plan

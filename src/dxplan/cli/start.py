@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
-from .common import help_text, LangOpt, app, fail, resolve_lang
+from .common import help_text, command, LangOpt, fail, resolve_lang
 
 
 class Preset(str, Enum):
@@ -17,7 +17,7 @@ class Preset(str, Enum):
     grades = "grades"
 
 
-@app.command(help=help_text("Start a plans repository: plan.yaml, actions/, schemas, CI, README.\n\nValues not given are asked when stdin is a terminal, else written as （要記入） placeholders, listed at the end. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist."), short_help=help_text("Start a plans repository: plan.yaml, actions/, schemas, CI, README."))
+@command()
 def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help=help_text("folder of the new plans repository"))],
     municipality: Annotated[Optional[str], typer.Option("--municipality", "-m", metavar="NAME", help=help_text("municipality, e.g. 嘉麻市"))] = None,
@@ -75,7 +75,7 @@ def init(
     raise typer.Exit(EXIT_OK)
 
 
-@app.command(help=help_text("Create the next action file (lowest free id).\n\nTask rows for every fiscal year of the plan; the plan's required fields hold （要記入） placeholders, so the file lints clean at once. Exit 0 created; 1 the plan does not load; 2 usage error (unknown category or department)."), short_help=help_text("Create the next action file (lowest free id)."))
+@command()
 def new(
     path: Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("plan folder"))] = Path("."),
     title: Annotated[Optional[str], typer.Option("--title", "-t", metavar="TEXT", help=help_text("action title"))] = None,

@@ -10,6 +10,9 @@ They only arrange a :class:`dxplan.diff.compute.DiffResult`; nothing is compared
   ``--templates DIR`` holding a ``diff.md.j2`` overrides it; the template words
   its own labels with ``_("English {x}", x=...)`` (:func:`dxplan.i18n.t`);
 - :func:`to_json` is the machine-readable form (field paths, raw values).
+
+:func:`write_text`, :func:`to_markdown` and :func:`write_json` are the writers of ``--format``
+(registered in :mod:`dxplan.diff.formats`): each gives the text printed.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from dxplan.i18n import N_, STATE_EN, t
 from dxplan.model.schema import STATE_ORDER
 from dxplan.files.layout import PLAN_FILE
 from dxplan.problems import Problem
+from dxplan.output.jsonout import dumps_line
 from dxplan.output.render import environment, render_template
 from dxplan.output.wording import method_change_word
 
@@ -447,6 +451,11 @@ def to_text(result: DiffResult, lang: str = "ja") -> str:
     return "\n".join(out)
 
 
+def write_text(result: DiffResult, lang: str = "ja", templates: Path | None = None) -> str:
+    """``--format text`` as printed: :func:`to_text` and its line end (no template)."""
+    return to_text(result, lang) + "\n"
+
+
 def table_cell(value: Any) -> str:
     """Text for one cell of a Markdown table: on one line, ``|`` escaped (the ``cell`` filter of ``diff.md.j2``)."""
     s = " ".join(str(value).split())
@@ -470,6 +479,11 @@ def to_markdown(result: DiffResult, lang: str = "ja", templates: Path | None = N
 
 
 # --------------------------------------------------------------------------- JSON
+
+
+def write_json(result: DiffResult, lang: str = "ja", templates: Path | None = None) -> str:
+    """``--format json`` as printed: :func:`to_json` indented, Japanese kept as written (no words, no template)."""
+    return dumps_line(to_json(result))
 
 
 def _jsonable(value: Any) -> Any:

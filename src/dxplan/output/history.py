@@ -3,10 +3,14 @@
 The rows follow 000's summary table: for each state the count (数) and the share (割合, percent
 of the rows with a status, two decimals as 000 prints them), then the total; below, rows without a
 status, the actions per rating label, and whether the plan's own summary column for that date agrees.
+
+:func:`write_table`, :func:`write_json` and :func:`write_markdown` are the writers of ``dxplan history``
+(registered as :data:`dxplan.output.formats.HISTORY`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,7 +24,7 @@ from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import t
 from dxplan.model.schema import STATE_ORDER
 from dxplan.model.index import PlanIndex
-from .jsonout import json_number
+from .jsonout import dumps_line, json_number
 from .render import render_template, tidy_markdown
 
 
@@ -149,3 +153,20 @@ def history_dict(history: History, lang: str) -> dict[str, Any]:
         "notes": [n(lang) for n in history.notes],
         "points": [point(p) for p in history.points],
     }
+
+
+def write_table(histories: list[History], lang: str, console: Callable[[], Console]) -> None:
+    """``dxplan history --format table``: :func:`print_history` for each plan folder."""
+    for h in histories:
+        print_history(console(), h, lang)
+
+
+def write_json(histories: list[History], lang: str, console: Callable | None = None) -> str:
+    """``dxplan history --format json``: one plan folder's :func:`history_dict`, or a list of them; indented, Japanese kept."""
+    data = [history_dict(h, lang) for h in histories]
+    return dumps_line(data[0] if len(data) == 1 else data)
+
+
+def write_markdown(histories: list[History], lang: str, console: Callable | None = None) -> str:
+    """``dxplan history --format markdown``: :func:`history_markdown` of the plan folders."""
+    return history_markdown(histories, lang)

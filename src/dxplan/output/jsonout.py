@@ -6,14 +6,21 @@ the plans print them (:func:`dxplan.status.counts.round_share`). Rates carry the
 value rounded half-up to four decimals (``rate``) beside the text shown, one decimal
 half-up (``shown``). Labels and sentences follow ``lang`` through
 :mod:`dxplan.output.wording`.
+
+:func:`write_status`, :func:`write_indicators` and :func:`write_scores` are the JSON writers of
+``dxplan status``, ``status --by indicator`` and ``dxplan score`` (registered in
+:mod:`dxplan.report.formats` and :mod:`dxplan.output.formats`): indented, Japanese kept as written.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from typing import Any, overload
 
-from dxplan.status.counts import Counts, GradeCounts, GradeTable, PlanOverview, StatusResult, YearStatus, round_share
+from dxplan.status.counts import (
+    Counts, GradeCounts, GradeTable, PlanIndicators, PlanOverview, PlanScores, StatusResult, YearStatus, round_share,
+)
 from dxplan.status.effects import UNITS, EffectSums, EffectSummary
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import t
@@ -52,6 +59,11 @@ def dumps(data: Any) -> str:
     """``data`` as the JSON text every command prints or writes: characters kept as they are (Japanese stays
     readable), two-space indents, no final newline. Raises TypeError for a value JSON cannot hold."""
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def dumps_line(data: Any) -> str:
+    """:func:`dumps` and its line end: what a command prints."""
+    return dumps(data) + "\n"
 
 
 def counts_dict(c: Counts, key: str, label: str) -> dict:
@@ -263,3 +275,31 @@ def indicator_rows_dict(plan: Plan, fiscal_year: int, rows: list[IndicatorRow], 
         "fiscal_year_label": format_fiscal_year(fiscal_year, plan.fiscal_year_style),
         "indicators": [{"action": r.action_id, **indicator_dict(r.score, lang)} for r in rows],
     }
+
+
+def write_status(results: list[StatusResult], lang: str, console: Callable | None = None) -> str:
+    """``dxplan status --format json``: one plan's status, or with several ``{"plans": [...], "combined": [...]}``."""
+    data = [status_dict(r, lang) for r in results]
+    if len(data) > 1:
+        return dumps_line({"plans": data, "combined": [overview_dict(r.overview, lang) for r in results]})
+    return dumps_line(data[0] if data else {})
+
+
+def write_indicators(plans: Iterable[PlanIndicators], lang: str, console: Callable | None = None) -> str:
+    """``dxplan status --by indicator --format json``: one plan's indicator rows (and why that year), or a list of them."""
+    data = [indicator_rows_dict(p.plan, p.focus.fiscal_year, p.rows, lang) | {"year_chosen_by": p.focus.reason} for p in plans]
+    return dumps_line(data[0] if len(data) == 1 else data)
+
+
+def write_scores(plans: Iterable[PlanScores], lang: str, console: Callable | None = None, *, explain: bool = False) -> str:
+    """``dxplan score --format json``: one plan's scores (and its grade split where it has a grade scale), or a list of them.
+
+    ``explain`` changes nothing: every entry carries its inputs and formula.
+    """
+    out = []
+    for p in plans:
+        entry: dict[str, Any] = {"plan": p.plan.id, "municipality": p.plan.municipality, "actions": [score_dict(s, lang) for s in p.scores]}
+        if p.plan.grade_scale is not None:  # the grade split per year, as `status` gives it
+            entry["grades"] = [grade_table_dict(g, p.plan, lang) for g in p.grades]
+        out.append(entry)
+    return dumps_line(out[0] if len(out) == 1 else out)

@@ -40,6 +40,7 @@ from markupsafe import Markup, escape
 
 from dxplan import shipped
 from dxplan.i18n import t
+from .formats import WriterError
 
 
 def templates_dir() -> Path:
@@ -55,7 +56,7 @@ TEMPLATES_DIR = templates_dir()
 _AUTOESCAPE_EXT = ("html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.j2", "svg.j2")
 
 
-class RenderError(Exception):
+class RenderError(WriterError):
     """A template could not be found, parsed or rendered. ``str()`` is a message naming the file and line."""
 
 

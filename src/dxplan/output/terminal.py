@@ -1,5 +1,9 @@
 """Terminal output through rich: status tables, score tables, explanations.
 
+:func:`write_status`, :func:`write_indicators` and :func:`write_scores` are the table writers of
+``dxplan status``, ``status --by indicator`` and ``dxplan score`` (registered in
+:mod:`dxplan.report.formats` and :mod:`dxplan.output.formats`).
+
 Arranges results computed elsewhere — :class:`dxplan.status.counts.StatusResult`,
 :class:`dxplan.score.actions.ActionScore`, :func:`dxplan.score.actions.tally_labels` — and words
 them through :mod:`dxplan.output.wording`. Labels are in the plan's own words (its
@@ -8,11 +12,15 @@ status words, its rating scale) with English headers when ``lang == "en"``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
-from dxplan.status.counts import FocusYear, GradeTable, PlanOverview, StatusResult, StatusTable, YearStatus, share_text
+from dxplan.status.counts import (
+    FocusYear, GradeTable, PlanIndicators, PlanOverview, PlanScores, StatusResult, StatusTable, YearStatus, share_text,
+)
 from dxplan.status.effects import EffectSums, EffectSummary
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import N_, STATE_EN, STATE_JA, pt, t
@@ -308,3 +316,35 @@ def print_overview(console: Console, overviews: list[PlanOverview], lang: str = 
         fy = format_fiscal_year(o.fiscal_year, o.plan.fiscal_year_style)
         if (line := w.focus_line(FocusYear(o.fiscal_year, o.focus), fy, lang)) is not None:
             console.print(f"  {o.plan.municipality}: {line}", style="dim")
+
+
+def write_status(results: list[StatusResult], lang: str, console: Callable[[], Console]) -> None:
+    """``dxplan status --format table``: each plan's tables, then the combined view when there are several plans."""
+    for r in results:
+        print_status(console(), r, lang)
+        console().print()
+    if len(results) > 1:
+        print_overview(console(), [r.overview for r in results], lang)
+
+
+def write_indicators(plans: Iterable[PlanIndicators], lang: str, console: Callable[[], Console]) -> None:
+    """``dxplan status --by indicator --format table``: each plan's indicator table, printed as the plan comes."""
+    for p in plans:
+        print_indicators(console(), p.plan, p.focus.fiscal_year, p.rows, lang, p.focus)
+        console().print()
+
+
+def write_scores(plans: Iterable[PlanScores], lang: str, console: Callable[[], Console], *, explain: bool = False) -> None:
+    """``dxplan score --format text``: each plan's score table and grade split, or with ``explain`` each action's
+    inputs, formula and label; printed as the plan comes."""
+    for p in plans:
+        if explain:
+            plan_heading(console(), p.plan, lang)
+            for s in p.scores:
+                print_explain(console(), p.plan, s, lang)
+                console().print()
+            continue
+        print_scores(console(), p.plan, p.scores, lang)
+        for g in p.grades:
+            print_grades(console(), p.plan, g, lang)
+        console().print()

@@ -10,12 +10,16 @@ WeasyPrint needs the system libraries Pango and HarfBuzz (Debian: ``libpango-1.0
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from dxplan.files.atomic import write_atomic
 from dxplan.i18n import t
+from dxplan.output.formats import WriterError
+from .figures import ReportFigures
+from .views import render_report
 
 
-class PdfError(Exception):
+class PdfError(WriterError):
     """WeasyPrint is missing (or its system libraries are) or could not write the PDF; ``str()`` says which."""
 
 
@@ -41,3 +45,12 @@ def write_pdf(html: str, target: Path, lang: str = "ja") -> None:
     data = html_to_pdf(html, lang)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data)
+
+
+def write_report_pdf(figures: ReportFigures, lang: str = "ja", **options: Any) -> bytes:
+    """``dxplan report --format pdf`` (:data:`dxplan.report.formats.REPORT`): the HTML report printed to A4 PDF.
+
+    ``options``: those of :func:`dxplan.report.views.render_report`. Raises :class:`PdfError` or
+    :class:`dxplan.output.render.RenderError`.
+    """
+    return html_to_pdf(render_report(figures, "pdf", lang, **options), lang)

@@ -13,7 +13,9 @@ neither scores, nor lints, nor counts, nor reads the clock; it picks texts throu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
@@ -32,13 +34,13 @@ from .common import (
 )
 from dxplan.output import wording as w
 
-FORMATS = {"md": "report.md.j2", "html": "report.html.j2", "pdf": "report.html.j2"}
-"""Report formats and their top-level templates (PDF is the HTML through WeasyPrint's print CSS)."""
+TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2", "pdf": "report.html.j2"}
+"""The top-level template of each form :func:`render_report` renders (PDF is the HTML through WeasyPrint's print CSS)."""
 
 SECTIONS = ("cover", "contents", "summary", "status", "categories", "departments", "sheets")
 """The parts of the report, in order (``--sections`` picks some); the ``--audit`` appendix comes last."""
 
-__all__ = ["FORMATS", "SECTIONS", "fy_label", "counts_view", "state_views", "check_view", "status_markdown", "report_view", "render_report"]
+__all__ = ["TEMPLATES", "SECTIONS", "fy_label", "counts_view", "state_views", "check_view", "status_markdown", "report_view", "render_report"]
 
 
 # --------------------------------------------------------------------------- status views
@@ -98,6 +100,11 @@ def status_markdown(results: list[StatusResult], lang: str, templates: Path | No
     through ``status.md.j2``. Raises :class:`dxplan.output.render.RenderError` on a template problem.
     """
     return tidy_markdown(render_template("status.md.j2", status_view(results, lang), lang, templates))
+
+
+def write_status_markdown(results: list[StatusResult], lang: str, console: Callable | None = None) -> str:
+    """``dxplan status --format markdown`` (:data:`dxplan.report.formats.STATUS`): :func:`status_markdown` as printed."""
+    return status_markdown(results, lang) + "\n"
 
 
 
@@ -274,9 +281,20 @@ def render_report(
     Raises :class:`dxplan.output.render.RenderError` on a template problem and ValueError for an unknown
     format or section.
     """
-    if fmt not in FORMATS:
+    if fmt not in TEMPLATES:
         raise ValueError(f"unknown format {fmt!r} (md, html or pdf)")
     view = report_view(figures, lang, audit=audit, sections=sections, history=history)
     view["pdf"] = fmt == "pdf"
-    out = render_template(FORMATS[fmt], view, lang, templates, env)
+    out = render_template(TEMPLATES[fmt], view, lang, templates, env)
     return tidy_markdown(out) if fmt == "md" else out
+
+
+def write_report_markdown(figures: ReportFigures, lang: str = "ja", **options: Any) -> str:
+    """``dxplan report --format md`` (:data:`dxplan.report.formats.REPORT`): the report as Markdown; ``options``
+    those of :func:`render_report`."""
+    return render_report(figures, "md", lang, **options)
+
+
+def write_report_html(figures: ReportFigures, lang: str = "ja", **options: Any) -> str:
+    """``dxplan report --format html``: the report as one self-contained HTML file; ``options`` those of :func:`render_report`."""
+    return render_report(figures, "html", lang, **options)

@@ -57,8 +57,10 @@ def flat_columns(plan: Plan, tasks: bool, indicators: bool, grades: bool = False
 
 
 def write_csv(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
-              grade_rows: list[GradeRow] | tuple = ()) -> bytes:
-    """The CSV file as bytes: UTF-8 with a BOM, CRLF line ends, every field quoted where needed; task rows, then indicator rows, then grade rows."""
+              grade_rows: list[GradeRow] | tuple = (), lang: str = "ja") -> bytes:
+    """The CSV file as bytes: UTF-8 with a BOM, CRLF line ends, every field quoted where needed; task rows, then indicator rows, then grade rows.
+
+    The headers are the plan's own (Japanese) whatever ``lang``."""
     cols = flat_columns(plan, bool(rows), bool(indicator_rows), bool(grade_rows))
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
@@ -111,6 +113,6 @@ def export_dict(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: 
 
 
 def write_json(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
-               grade_rows: list[GradeRow] | tuple = ()) -> bytes:
-    """The JSON export as UTF-8 bytes (indented, Japanese kept as written)."""
+               grade_rows: list[GradeRow] | tuple = (), lang: str = "ja") -> bytes:
+    """The JSON export as UTF-8 bytes (indented, Japanese kept as written); field names as keys whatever ``lang``."""
     return (dumps(export_dict(plan, rows, scope, indicator_rows, grade_rows)) + "\n").encode("utf-8")

@@ -117,8 +117,8 @@ def _year_sheets(wb: Any, cols: list[Column], rows: Sequence[SheetRow | Indicato
                 _validate(ws, rule, _letter(cols, field_name), last)
 
 
-def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (), lang: str = "ja",
-               grade_rows: list[GradeRow] | tuple = ()) -> bytes:
+def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
+               grade_rows: list[GradeRow] | tuple = (), lang: str = "ja") -> bytes:
     """The workbook as bytes: a sheet per fiscal year of ``scope.years`` with that year's task ``rows``,
     then (where there are ``indicator_rows``) a sheet per fiscal year with its indicator rows (``指標 令和6年度``),
     then (where there are ``grade_rows``) a sheet per fiscal year with its action grade rows (``評価 令和6年度``).

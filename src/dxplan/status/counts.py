@@ -17,11 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from dxplan.fiscal import fiscal_year_of
 from .effects import EffectSummary, effect_summary
 from dxplan.model.schema import STATE_ORDER, Action, Plan, State, StatusSnapshot
 from dxplan.model.index import PlanIndex
+
+if TYPE_CHECKING:
+    from dxplan.score.actions import ActionScore
+    from dxplan.score.indicators import IndicatorRow
 
 BY_CHOICES = ("category", "department", "action")
 
@@ -495,3 +500,25 @@ def status_result(
         plan, {s: index.state_word(s) for s in STATE_ORDER}, entries, overview(plan, actions, index=index),
         grades, None if effects.total.empty else effects,
     )
+
+
+@dataclass
+class PlanScores:
+    """What ``dxplan score`` shows for one plan: its action scores (of ``--action`` only, when given),
+    the grade split per fiscal year (a plan with a grade scale; else none), and whether ``--action``
+    names no action of this plan (``missing``: nothing to show)."""
+
+    plan: Plan
+    scores: list[ActionScore]
+    grades: list[GradeTable]
+    missing: bool = False
+
+
+@dataclass
+class PlanIndicators:
+    """What ``dxplan status --by indicator`` shows for one plan: every indicator's target, actual and
+    rate (``rows``) in the fiscal year ``focus`` names, and why that year."""
+
+    plan: Plan
+    focus: FocusYear
+    rows: list[IndicatorRow]
