@@ -31,13 +31,9 @@ def fmt(
     Key order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely.
     """
     from dxplan.files.fmt import format_paths
-    from dxplan.files.layout import PlanNotFound
 
     lg = resolve_lang(lang)
-    try:
-        report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
-    except PlanNotFound as exc:
-        fail(exc.message(lg))
+    report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
     for entry in report.entries:
         if entry.error is not None:
             typer.echo(f"dxplan: {entry.error.message(lg)}", err=True)

@@ -27,14 +27,14 @@ PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan 
 
 
 def _one_plan(path: Path, lang: str) -> "LoadedPlan":
-    """The one plan folder ``path`` names, loaded; exit 2 when it is not one, 1 when files do not load."""
-    from dxplan.files.load import load_plan
-    from dxplan.files.layout import PlanNotFound, discover
+    """The one plan folder ``path`` names, loaded; exit 1 when files do not load, 2 when it names several.
 
-    try:
-        found = discover([path])
-    except PlanNotFound as exc:
-        fail(exc.message(lang))
+    Raises :class:`dxplan.files.layout.PlanNotFound` (exit 2) when it names none.
+    """
+    from dxplan.files.load import load_plan
+    from dxplan.files.layout import discover
+
+    found = discover([path])
     if len(found) != 1:
         fail(t(lang, "{path}: give one plan folder", path=str(path)))
     loaded = load_plan(found[0][0], positions=False)
@@ -80,7 +80,7 @@ def export_cmd(
         except UnknownDepartment as exc:
             hint = t(lg, " Did you mean '{word}'?", word=exc.suggestion) if exc.suggestion else ""
             fail(t(lg, "no department '{name}' in {plan}.{hint}", name=department, plan=plan.id, hint=hint))
-    years = parse_years(year, loaded, lg)
+    years = parse_years(year, loaded)
     rows = build_rows(loaded, dept, years)
     indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
     grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
@@ -192,30 +192,19 @@ def history_cmd(
     One column per commit that changed the plan (or per --at revision or date); the date is the plan's evaluation_date where that commit changed it, else the commit date.
     """
     from dxplan.files import gitio
-    from dxplan.fiscal import FiscalYearError, parse_fiscal_year
+    from dxplan.fiscal import parse_fiscal_year
     from dxplan.status.history import build_history
     from dxplan.output.history import history_dict, print_history, render_markdown
-    from dxplan.files.layout import PlanNotFound, discover
+    from dxplan.files.layout import discover
 
     lg = resolve_lang(lang)
-    try:
-        found = discover(paths)
-    except PlanNotFound as exc:
-        fail(exc.message(lg))
-    fy = None
-    if year is not None:
-        try:
-            fy = parse_fiscal_year(year)
-        except FiscalYearError as exc:
-            fail(exc.message(lg))
+    found = discover(paths)
+    fy = None if year is None else parse_fiscal_year(year)
     histories = []
-    try:
-        for root, _ in found:
-            repo = gitio.repo_root(root)
-            rel = root.resolve().relative_to(repo).as_posix()
-            histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
-    except gitio.GitError as exc:
-        fail(exc.message(lg))
+    for root, _ in found:
+        repo = gitio.repo_root(root)
+        rel = root.resolve().relative_to(repo).as_posix()
+        histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
     if format is HistoryFormat.json:
         data = [history_dict(h, lg) for h in histories]
         typer.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))

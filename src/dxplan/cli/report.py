@@ -108,7 +108,7 @@ def report(
     env = environment(templates)
     today = dt.date.today()
     for lp, target in zip(plans, targets, strict=True):
-        years = parse_years(year, lp, lg)
+        years = parse_years(year, lp)
         if action is not None and lp.find_action(action) is None:
             fail(t(lg, "{plan}: no action {action}", plan=lp.plan.id, action=action))
         scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dxplan.i18n import t
+from dxplan.i18n import UserError, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from .common import (
-    help_text, AsOfOpt, JobsOpt, LangOpt, OutsidePeriod, PathsArg, PlanStream, app, exit_for, fail, load_all, make_console, outside_period, parse_year,
+    help_text, AsOfOpt, JobsOpt, LangOpt, PathsArg, PlanStream, app, exit_for, fail, load_all, make_console, outside_period, parse_year,
     parse_years, resolve_lang, check_jobs,
 )
 
@@ -63,12 +63,12 @@ def status(
         raise typer.Exit(exit_for(plans))
     code = EXIT_OK
     results = []
-    fy = parse_year(year, lg)
+    fy = parse_year(year)
     # plans loaded and counted by worker processes, one at a time each: only their (small) results come back
     for outcome in PlanStream(paths, lg, as_of).map(_status_of, year, fy, by.value if by else None, jobs=jobs):
         code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
-        if isinstance(outcome.value, OutsidePeriod):
-            outcome.value.fail(lg)
+        if isinstance(outcome.value, UserError):  # the year is outside this plan's period
+            raise outcome.value
         if outcome.value is not None:
             results.append(outcome.value)
     if format is StatusFormat.json:
@@ -92,9 +92,10 @@ def status(
     raise typer.Exit(code)
 
 
-def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str]) -> "StatusResult | OutsidePeriod":
+def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str]) -> "StatusResult | UserError":
     """What ``status`` shows for one loaded plan (run in a worker): its :class:`dxplan.status.counts.StatusResult`
-    for fiscal year ``fy`` (None: every year) grouped ``by``, or :class:`OutsidePeriod` when ``fy`` is outside its period."""
+    for fiscal year ``fy`` (None: every year) grouped ``by``, or the usage error to raise when ``fy`` is outside
+    its period (:func:`dxplan.cli.common.outside_period`)."""
     from dxplan.status.counts import status_result
 
     outside = outside_period(year, fy, lp)
@@ -113,7 +114,7 @@ def _status_by_indicator(plans, year: str | None, format: StatusFormat, lang: st
     data = []
     console = make_console()
     for lp in plans:
-        years = parse_years(year, lp, lang)
+        years = parse_years(year, lp)
         actions = [la.action for la in lp.actions]
         focus = FocusYear(years[0], FOCUS_ASKED) if years else focus_year(lp.plan, actions)
         rows = indicator_progress(lp.plan, actions, focus.fiscal_year)
