@@ -124,25 +124,19 @@ def import_cmd(
 
     All or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file.
     """
-    from dxplan.sheets.apply import ApplyError, describe, plan_changes, write_changes
+    from dxplan.sheets.apply import describe, plan_changes, write_changes
     from dxplan.sheets.check import check_sheet
-    from dxplan.sheets.read import SheetReadError, read_tables
+    from dxplan.sheets.read import read_tables
 
     lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
-    try:
-        tables = read_tables(file)
-    except SheetReadError as exc:
-        fail(exc.text(lg))
+    tables = read_tables(file)
     check = check_sheet(loaded, tables)
     if not check.ok:
         for p in check.problems:
             typer.echo(f"{file}: {p.text(lg)}", err=True)
         fail(t(lg, "{n} problem(s) in the sheet; nothing was changed", n=len(check.problems)), EXIT_PROBLEMS)
-    try:
-        changes = plan_changes(check.edits, check.indicator_edits, check.grade_edits)
-    except ApplyError as exc:
-        fail(exc.text(lg), EXIT_PROBLEMS)
+    changes = plan_changes(check.edits, check.indicator_edits, check.grade_edits)
     if not changes:
         typer.echo(t(lg, "{file}: {n} row(s) read; the sheet matches the plan, nothing to change", file=str(file), n=check.rows_read))
         raise typer.Exit(EXIT_OK)
@@ -153,8 +147,8 @@ def import_cmd(
     else:
         try:
             write_changes(changes)
-        except (ApplyError, OSError) as exc:
-            fail(exc.text(lg) if isinstance(exc, ApplyError) else str(exc), EXIT_PROBLEMS)
+        except OSError as exc:
+            fail(str(exc), EXIT_PROBLEMS)
         typer.echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",
                      file=str(file), root=str(loaded.root), fields=check.field_count, files=len(changes)))
     for line in lines:
