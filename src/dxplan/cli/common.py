@@ -181,9 +181,14 @@ def _console_class() -> type[Console]:
     return _Console
 
 
+def say(message: str) -> None:
+    """Print ``dxplan: message`` (already worded) on stderr: an error the command goes on after."""
+    typer.echo(f"dxplan: {message}", err=True)
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``dxplan: message`` (already worded) on stderr and exit with ``code`` (2, usage, unless given)."""
-    typer.echo(f"dxplan: {message}", err=True)
+    say(message)
     raise typer.Exit(code)
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang
+from .common import help_text, LangOpt, app, default_plan_paths, fail, resolve_lang, say
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_OK, EXIT_USAGE
@@ -36,7 +36,7 @@ def fmt(
     report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
     for entry in report.entries:
         if entry.error is not None:
-            typer.echo(f"dxplan: {entry.error.message(lg)}", err=True)
+            say(entry.error.message(lg))  # a file that cannot be formatted: the others go on
         elif entry.outcome == "would_change":
             typer.echo(str(entry.path))
         elif entry.outcome == "formatted":
