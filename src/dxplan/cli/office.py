@@ -68,18 +68,12 @@ def export_cmd(
     from dxplan.sheets.xlsx import write_xlsx
     from dxplan.sheets.grades import build_grade_rows
     from dxplan.sheets.indicators import build_indicator_rows
-    from dxplan.sheets.rows import Scope, UnknownDepartment, build_rows, find_department, sheet_years
+    from dxplan.sheets.rows import Scope, build_rows, find_department, sheet_years
 
     lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
     plan = loaded.plan
-    dept = None
-    if department is not None:
-        try:
-            dept = find_department(loaded.index, department)
-        except UnknownDepartment as exc:
-            hint = t(lg, " Did you mean '{word}'?", word=exc.suggestion) if exc.suggestion else ""
-            fail(t(lg, "no department '{name}' in {plan}.{hint}", name=department, plan=plan.id, hint=hint))
+    dept = None if department is None else find_department(loaded.index, department)
     years = parse_years(year, loaded)
     rows = build_rows(loaded, dept, years)
     indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
