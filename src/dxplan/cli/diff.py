@@ -63,7 +63,6 @@ def diff(
     from dxplan.diff import view as diffview
     from dxplan.files import gitio
     from dxplan.diff.compute import diff_sides
-    from dxplan.output.render import RenderError
 
     lg = resolve_lang(lang)
     argv = list(args or [])
@@ -86,10 +85,7 @@ def diff(
     if format is DiffFormat.json:
         typer.echo(json.dumps(diffview.to_json(result), ensure_ascii=False, indent=2))
     elif format is DiffFormat.markdown:
-        try:
-            typer.echo(diffview.to_markdown(result, lg, templates), nl=False)
-        except RenderError as exc:
-            fail(str(exc), EXIT_PROBLEMS)
+        typer.echo(diffview.to_markdown(result, lg, templates), nl=False)
     else:
         typer.echo(diffview.to_text(result, lg))
     raise typer.Exit(EXIT_PROBLEMS if result.load_errors else EXIT_OK)

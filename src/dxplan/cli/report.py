@@ -89,8 +89,8 @@ def report(
     from dxplan.report.figures import report_figures
     from dxplan.report.history_figures import report_history
     from dxplan.lint.engine import lint_plan
-    from dxplan.report.pdf import PdfError, write_pdf
-    from dxplan.output.render import RenderError, environment
+    from dxplan.report.pdf import write_pdf
+    from dxplan.output.render import environment
     from dxplan.report.views import render_report
     from dxplan.score.actions import score_plan
 
@@ -114,21 +114,16 @@ def report(
         scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
         figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
         past = report_history(lp.root, as_of) if history and figures.full else None
-        try:
-            text = render_report(figures, fmt, lg, templates, env, audit=audit, sections=chosen, history=past)
-        except RenderError as exc:
-            fail(str(exc), EXIT_PROBLEMS)
+        text = render_report(figures, fmt, lg, templates, env, audit=audit, sections=chosen, history=past)
         if target is None:
             typer.echo(text, nl=False)
             continue
         try:
             if fmt == "pdf":
-                write_pdf(text, target, lg)
+                write_pdf(text, target)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(target, text)
-        except PdfError as exc:
-            fail(str(exc), EXIT_PROBLEMS)
         except OSError as exc:
             fail(t(lg, "{target}: cannot write ({error})", target=target, error=exc.strerror or exc))
         typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)

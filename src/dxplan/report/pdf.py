@@ -12,14 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from dxplan.files.atomic import write_atomic
-from dxplan.i18n import t
+from dxplan.i18n import N_, UserError
+from dxplan.problems import EXIT_PROBLEMS
 
 
-class PdfError(Exception):
-    """WeasyPrint is missing (or its system libraries are) or could not write the PDF; ``str()`` says which."""
+class PdfError(UserError):
+    """WeasyPrint is missing (or its system libraries are) or could not write the PDF (exit 1); the message says which."""
+
+    exit_code = EXIT_PROBLEMS
 
 
-def html_to_pdf(html: str, lang: str = "ja") -> bytes:
+def html_to_pdf(html: str) -> bytes:
     """The PDF bytes of ``html`` (a self-contained document: no external resources are fetched).
 
     Raises :class:`PdfError` when WeasyPrint or its system libraries cannot be loaded.
@@ -27,7 +30,7 @@ def html_to_pdf(html: str, lang: str = "ja") -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: a missing shared library (libpango, libharfbuzz)
-        raise PdfError(t(lang, "PDF output needs WeasyPrint and its system libraries (Pango, HarfBuzz): {error}", error=exc)) from None
+        raise PdfError(N_("PDF output needs WeasyPrint and its system libraries (Pango, HarfBuzz): {error}"), {"error": str(exc)}) from None
 
     def refuse(url: str, *args, **kwargs):
         raise ValueError(f"external resource refused: {url}")
@@ -35,9 +38,9 @@ def html_to_pdf(html: str, lang: str = "ja") -> bytes:
     return HTML(string=html, url_fetcher=refuse, base_url=".").write_pdf()
 
 
-def write_pdf(html: str, target: Path, lang: str = "ja") -> None:
+def write_pdf(html: str, target: Path) -> None:
     """Print ``html`` to ``target`` through the one atomic writer (:func:`dxplan.files.atomic.write_atomic`),
     so a failed run never leaves a half-written PDF. Raises :class:`PdfError` or OSError."""
-    data = html_to_pdf(html, lang)
+    data = html_to_pdf(html)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data)
