@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dxplan.i18n import LocalizedError, Text, t
+from dxplan.i18n import N_, UserError, t
 
 ERAS = {"令和": 2018, "平成": 1988, "R": 2018, "H": 1988}
 
@@ -24,8 +24,10 @@ _FY_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
-class FiscalYearError(LocalizedError, ValueError):
-    """Raised when a text is not a fiscal year in one of the accepted forms."""
+class FiscalYearError(UserError, ValueError):
+    """A text that is not a fiscal year in one of the accepted forms (a usage error on the command line).
+
+    Also a ``ValueError``, so that a pydantic validator may raise it."""
 
 
 def parse_fiscal_year(value: object) -> int:
@@ -36,13 +38,13 @@ def parse_fiscal_year(value: object) -> int:
     accepted (NFKC). Raises :class:`FiscalYearError` for anything else.
     """
     if isinstance(value, bool):
-        raise FiscalYearError(Text("not a fiscal year: {value}", value=repr(value)))
+        raise FiscalYearError(N_("not a fiscal year: {value}"), {"value": repr(value)})
     if isinstance(value, int):
         if 1900 <= value <= 2200:
             return value
-        raise FiscalYearError(Text("fiscal year out of range: {value}", value=value))
+        raise FiscalYearError(N_("fiscal year out of range: {value}"), {"value": value})
     if not isinstance(value, str):
-        raise FiscalYearError(Text("not a fiscal year: {value}", value=repr(value)))
+        raise FiscalYearError(N_("not a fiscal year: {value}"), {"value": repr(value)})
     return _fiscal_year_text(value)
 
 
@@ -52,7 +54,7 @@ def _fiscal_year_text(value: str) -> int:
     text = unicodedata.normalize("NFKC", value)
     m = _FY_PATTERN.match(text)
     if not m:
-        raise FiscalYearError(Text("not a fiscal year: {value} (use 2024, R6 or 令和6年度)", value=repr(value)))
+        raise FiscalYearError(N_("not a fiscal year: {value} (use 2024, R6 or 令和6年度)"), {"value": repr(value)})
     if m.group("western"):
         return int(m.group("western"))
     era = m.group("era").upper() if m.group("era") in ("r", "h") else m.group("era")

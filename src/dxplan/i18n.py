@@ -11,6 +11,8 @@ the language of the plans, in ``locale/ja/LC_MESSAGES/dxplan.po``. Japanese is t
   argument unchanged).
 - A command's help is its function's docstring (``dxplan.cli.common.command``), which
   :func:`extract_command_help` extracts.
+- :class:`UserError` is the one error a person reads: a message key, its parameters and an
+  optional file position, worded by the command line.
 
 Catalogue upkeep (``make messages``)::
 
@@ -27,10 +29,13 @@ catalogue matches its ``.po`` source.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
+
+from dxplan.problems import EXIT_USAGE
 
 #: gettext domain and where the compiled catalogues live (inside the package).
 DOMAIN = "dxplan"
@@ -132,19 +137,51 @@ class Text:
         return hash((self.msgid, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
 
 
-class LocalizedError(Exception):
-    """An error for a person, worded in their language: carries a :class:`Text`.
+class UserError(Exception):
+    """The one error a person reads: a message key, its parameters and, optionally, where in a file.
 
-    ``str(exc)`` is the English wording (logs, tracebacks); ``exc.message(lang)`` the one to show.
+    Every module raises it (or a subclass, where a caller must catch one kind: ``except GitError``)
+    for what a person must act on; nothing words it but :meth:`message`, and the command line
+    (:mod:`dxplan.cli.common`) is the one place that catches it, prints ``dxplan: <message>`` on
+    stderr in the command's language and exits with :attr:`exit_code`. Subclasses add no wording.
+
+    ``UserError(N_("{path}: no such file or folder"), {"path": "nosuch"})``:
+
+    - ``msgid``: the message in English, marked for extraction (``N_``); translated by :func:`t`.
+    - ``params``: values for its placeholders; a :class:`Text` or ``callable(lang)`` value (another
+      error's :meth:`message`, a :class:`Listed`) is worded in the same language.
+    - ``path``, ``line``, ``column`` (1-based): where in a file, when the message is about one place;
+      :meth:`message` puts what is given first: ``path:line:column: message``.
+
+    ``str(exc)`` is the English wording (logs, tracebacks, a ``ValueError`` for pydantic). The
+    arguments are kept in ``args`` as given, so the error crosses to and from worker processes
+    (pickle) unchanged.
     """
 
-    def __init__(self, text: Text) -> None:
-        super().__init__(text("en"))
-        self.text = text
+    #: The exit code of a command that ends with this error: usage (2), unless a subclass for
+    #: problems found says 1 (:data:`dxplan.problems.EXIT_PROBLEMS`).
+    exit_code: ClassVar[int] = EXIT_USAGE
+
+    def __init__(self, msgid: str, params: Mapping[str, Any] | None = None, path: str | PurePath | None = None,
+                 line: int | None = None, column: int | None = None) -> None:
+        super().__init__(msgid, params, path, line, column)
+        self.msgid = msgid
+        self.params: dict[str, Any] = dict(params or {})
+        self.path = path
+        self.line = line
+        self.column = column
 
     def message(self, lang: str) -> str:
-        """The message in ``lang``."""
-        return self.text(lang)
+        """The message in ``lang`` (``ja`` or ``en``), after its position when it has one:
+        ``path:line:column: message``, ``path:line: message``, ``path: message`` (what is given)."""
+        text = t(lang, self.msgid, **self.params)
+        where = [] if self.path is None else [str(self.path)]
+        if self.line is not None:
+            where += [str(self.line)] if self.column is None else [str(self.line), str(self.column)]
+        return f"{':'.join(where)}: {text}" if where else text
+
+    def __str__(self) -> str:
+        return self.message("en")
 
 
 @dataclass(frozen=True)

@@ -26,20 +26,14 @@ def lint(
     Exit 0 when there are no errors (warnings alone exit 0 unless --strict), 1 when there are errors, 2 on a usage error.
     """
     from dxplan.lint.formatters import render as render_problems
-    from dxplan.files.gitio import GitError, changed_files
+    from dxplan.files.gitio import changed_files
     from dxplan.lint.engine import lint_paths
-    from dxplan.files.layout import PlanNotFound
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
     fmt = format or default_format()
-    try:
-        only = changed_files(changed_since, paths) if changed_since is not None else None
-        result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs)
-    except GitError as exc:
-        fail(exc.message(lg))
-    except PlanNotFound as exc:
-        fail(exc.message(lg))
+    only = changed_files(changed_since, paths) if changed_since is not None else None
+    result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs)
     out = render_problems(fmt, result, lg)
     if out:
         typer.echo(out)

@@ -4,6 +4,10 @@ Exit codes (every command, also in README): 0 success / clean; 1 problems found 
 files that did not load, ``fmt --check`` would change files, a template error); 2 usage error
 (bad option, a path that is not a plan, an unknown fiscal year or action id, a git revision that
 is not available).
+
+Errors for a person: the core raises :class:`dxplan.i18n.UserError` (a message key, its
+parameters, a file position); :class:`DxplanGroup` is the one place that catches it, for every
+command, and :func:`fail` prints it in the command's language and exits with its code.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-from dataclasses import dataclass
 import shutil
 import sys
 from enum import Enum
@@ -20,9 +23,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, Optional
 from collections.abc import Callable, Iterable, Iterator
 
 import typer
+from typer.core import TyperGroup
 
 from dxplan import __version__
-from dxplan.i18n import requested_lang, set_command_lang, t
+from dxplan.i18n import N_, UserError, command_lang, requested_lang, set_command_lang, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
 if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
@@ -100,7 +104,22 @@ def _fold_help_texts() -> None:
 
 _typer_help_fixes()
 
+
+class DxplanGroup(TyperGroup):
+    """The ``dxplan`` command group: runs a command as typer does, and is the one place where a
+    :class:`dxplan.i18n.UserError` raised by any command (or the core under it) ends the command:
+    ``dxplan: <message>`` on stderr, worded in the command's language (``--lang``, recorded by
+    :func:`resolve_lang`), and the error's exit code (2 usage, 1 problems found)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            fail(exc.message(command_lang(default_lang())), exc.exit_code)
+
+
 app = typer.Typer(
+    cls=DxplanGroup,
     name="dxplan",
     help=help_text(
         "Municipal DX plans kept as YAML: lint, status counts, scoring, review diffs and reports.\n\n"
@@ -198,15 +217,10 @@ def format_option(formats: Formats, *, optional: bool = False) -> Any:
 def run_writer(formats: Formats, name: str, *args: Any, **kwargs: Any) -> Any:
     """What format ``name`` of ``formats`` writes: its writer called with ``args`` and ``kwargs`` (imported now).
 
-    A :class:`dxplan.output.formats.WriterError` (a template error, a PDF not printed) ends the command
-    with exit 1 and its message on stderr.
+    A writer that cannot write (a template error, a PDF not printed) raises a
+    :class:`dxplan.i18n.UserError`, which ends the command like any other (exit 1).
     """
-    from dxplan.output.formats import WriterError
-
-    try:
-        return formats.writer(name)(*args, **kwargs)
-    except WriterError as exc:
-        fail(str(exc), EXIT_PROBLEMS)
+    return formats.writer(name)(*args, **kwargs)
 
 
 def echo_output(out: str | bytes | None) -> None:
@@ -218,9 +232,14 @@ def echo_output(out: str | bytes | None) -> None:
         typer.echo(out, nl=False)
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print ``dxplan: message`` on stderr and exit with ``code`` (2, usage, unless given)."""
+def say(message: str) -> None:
+    """Print ``dxplan: message`` (already worded) on stderr: an error the command goes on after."""
     typer.echo(f"dxplan: {message}", err=True)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``dxplan: message`` (already worded) on stderr and exit with ``code`` (2, usage, unless given)."""
+    say(message)
     raise typer.Exit(code)
 
 
@@ -242,31 +261,23 @@ class PlanStream:
     Iterating loads each plan folder when its turn comes and reports its load errors on
     stderr (positioned, as lint shows them, then a one-line summary), so a command that
     handles each plan and lets it go keeps the memory of one plan, whatever the number of
-    plans. ``len()`` is the number of plan folders. Exits 2 (usage) for a path
-    that is not a plan or a revision git cannot read.
+    plans. ``len()`` is the number of plan folders. Raises
+    :class:`dxplan.files.layout.PlanNotFound` for a path that is not a plan and
+    :class:`dxplan.files.gitio.GitError` for a revision git cannot read (usage errors, exit 2).
     """
 
     def __init__(self, paths: list[Path], lang: str, as_of: str | None = None) -> None:
-        from dxplan.files.layout import PlanNotFound, discover
+        from dxplan.files.layout import discover
 
         self.lang = lang
         self._loaded: list[LoadedPlan] | None = None
         self._roots: list[Path] = []
         if as_of is not None:
-            from dxplan.files.gitio import GitError
             from dxplan.status.history import plans_as_of
 
-            try:
-                self._loaded = plans_as_of(paths, as_of)
-            except PlanNotFound as exc:
-                fail(exc.message(lang))
-            except GitError as exc:
-                fail(exc.message(lang))
+            self._loaded = plans_as_of(paths, as_of)
             return
-        try:
-            self._roots = [root for root, _ in discover(paths)]
-        except PlanNotFound as exc:
-            fail(exc.message(lang))
+        self._roots = [root for root, _ in discover(paths)]
 
     def __len__(self) -> int:
         return len(self._loaded) if self._loaded is not None else len(self._roots)
@@ -329,51 +340,42 @@ def exit_for(plans: Iterable[LoadedPlan]) -> int:
     return EXIT_PROBLEMS if any(lp.plan is None or any(p.severity == "error" for p in lp.problems) for lp in plans) else EXIT_OK
 
 
-def parse_year(value: str | None, lang: str) -> int | None:
-    """``--year`` as a fiscal year (Western start year; 令和6年度 → 2024), None when not given; exit 2 for a text that is not one."""
-    from dxplan.fiscal import FiscalYearError, parse_fiscal_year
+def parse_year(value: str | None) -> int | None:
+    """``--year`` as a fiscal year (Western start year; 令和6年度 → 2024), None when not given.
 
-    if value is None:
-        return None
-    try:
-        return parse_fiscal_year(value)
-    except FiscalYearError as exc:
-        fail(exc.message(lang))
+    Raises :class:`dxplan.fiscal.FiscalYearError` (usage error, exit 2) for a text that is not one.
+    """
+    from dxplan.fiscal import parse_fiscal_year
+
+    return None if value is None else parse_fiscal_year(value)
 
 
-@dataclass(frozen=True)
-class OutsidePeriod:
-    """A fiscal year asked for (``--year``) that is outside plan ``plan``'s period ``start``–``end`` (fiscal years)."""
+def outside_period(value: str | None, fy: int | None, loaded: LoadedPlan) -> UserError | None:
+    """The usage error to raise when fiscal year ``fy`` (from ``--year`` text ``value``) is outside the loaded plan's period, else None.
 
-    value: str
-    plan: str
-    start: int
-    end: int
-
-    def fail(self, lang: str) -> NoReturn:
-        """Exit 2 with the message saying so."""
-        fail(t(lang, "{value}: outside the plan period of {plan} ({start}–{end})", value=self.value, plan=self.plan, start=self.start, end=self.end))
-
-
-def outside_period(value: str | None, fy: int | None, loaded: LoadedPlan) -> OutsidePeriod | None:
-    """:class:`OutsidePeriod` when fiscal year ``fy`` (from ``--year`` text ``value``) is outside the loaded plan's period, else None."""
+    Returned, not raised, by the workers that count plans, so the command raises it in its own process.
+    """
     plan = loaded.plan
     if fy is None or value is None:
         return None
     assert plan is not None, "a year is checked against a plan that loaded"
     if plan.period_start <= fy <= plan.period_end:
         return None
-    return OutsidePeriod(value, plan.id, plan.period_start, plan.period_end)
+    params = {"value": value, "plan": plan.id, "start": plan.period_start, "end": plan.period_end}
+    return UserError(N_("{value}: outside the plan period of {plan} ({start}–{end})"), params)
 
 
-def parse_years(value: str | None, loaded: LoadedPlan, lang: str) -> list[int] | None:
-    """``--year`` as a one-element list of fiscal years (Western start year); None for all; exit 2 when not a year or outside the plan."""
-    fy = parse_year(value, lang)
+def parse_years(value: str | None, loaded: LoadedPlan) -> list[int] | None:
+    """``--year`` as a one-element list of fiscal years (Western start year); None for all.
+
+    Raises :class:`dxplan.i18n.UserError` (usage error, exit 2) when it is not a fiscal year or is outside the plan.
+    """
+    fy = parse_year(value)
     if fy is None:
         return None
     outside = outside_period(value, fy, loaded)
     if outside is not None:
-        outside.fail(lang)
+        raise outside
     return [fy]
 
 

@@ -12,32 +12,28 @@ import typer
 
 from .common import help_text, command, LangOpt, default_plan_paths, echo_output, fail, format_option, resolve_lang, run_writer
 from dxplan.diff.formats import FORMATS
-from dxplan.i18n import LocalizedError, Text, t
+from dxplan.i18n import N_, UserError, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
-
-
-class DiffArgsError(LocalizedError):
-    """The arguments of ``dxplan diff`` are not ``[BASE [HEAD]] [PATH]``."""
 
 
 def split_diff_args(args: list[str]) -> tuple[list[str], str | None]:
     """``[BASE [HEAD]] [PATH]`` → (revisions, path). An argument naming an existing file or folder is the path.
 
-    Raises :class:`DiffArgsError` (worded per language) for more than two revisions, or a path that is not last.
+    Raises :class:`dxplan.i18n.UserError` (usage error) for more than two revisions, or a path that is not last.
     """
     revs: list[str] = []
     path: str | None = None
     for i, arg in enumerate(args):
         if Path(arg).exists() and (i == len(args) - 1 or arg in (".", "..") or "/" in arg):
             if i != len(args) - 1:
-                raise DiffArgsError(Text("the path must come last: {path}", path=arg))
+                raise UserError(N_("the path must come last: {path}"), {"path": arg})
             path = arg
         else:
             if path is not None:
-                raise DiffArgsError(Text("the path must come last: {path}", path=path))
+                raise UserError(N_("the path must come last: {path}"), {"path": path})
             revs.append(arg)
     if len(revs) > 2:
-        raise DiffArgsError(Text("at most two revisions (BASE HEAD), got {n}: {revs}", n=len(revs), revs=" ".join(revs)))
+        raise UserError(N_("at most two revisions (BASE HEAD), got {n}: {revs}"), {"n": len(revs), "revs": " ".join(revs)})
     return revs, path
 
 
@@ -59,10 +55,7 @@ def diff(
 
     lg = resolve_lang(lang)
     argv = list(args or [])
-    try:
-        revs, path = split_diff_args(argv)
-    except DiffArgsError as exc:
-        fail(exc.message(lg))
+    revs, path = split_diff_args(argv)
     if templates is not None and not templates.is_dir():
         fail(t(lg, "{path}: no such template folder", path=str(templates)))
     target = Path(path) if path else default_plan_paths()[0]
@@ -74,8 +67,6 @@ def diff(
         base = gitio.revision_side(revs[0], repo, maybe_path=last == 0) if revs else gitio.default_base_side(repo)
         head = gitio.revision_side(revs[1], repo, maybe_path=last == 1) if len(revs) == 2 else gitio.WORKTREE
         result = diff_sides(repo, base, head, scope)
-    except gitio.GitError as exc:
-        fail(exc.message(lg))
     except ValueError:  # the path is outside the repository
         fail(t(lg, "{path}: outside the git repository", path=str(target)))
     if not any(result.plans):

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, command, LangOpt, default_plan_paths, fail, resolve_lang
+from .common import help_text, command, LangOpt, default_plan_paths, fail, resolve_lang, say
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_OK, EXIT_USAGE
@@ -30,16 +30,12 @@ def fmt(
     Key order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely.
     """
     from dxplan.files.fmt import format_paths
-    from dxplan.files.layout import PlanNotFound
 
     lg = resolve_lang(lang)
-    try:
-        report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
-    except PlanNotFound as exc:
-        fail(exc.message(lg))
+    report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
     for entry in report.entries:
         if entry.error is not None:
-            typer.echo(f"dxplan: {entry.error.message(lg)}", err=True)
+            say(entry.error.message(lg))  # a file that cannot be formatted: the others go on
         elif entry.outcome == "would_change":
             typer.echo(str(entry.path))
         elif entry.outcome == "formatted":

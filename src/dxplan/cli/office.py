@@ -26,14 +26,14 @@ PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan 
 
 
 def _one_plan(path: Path, lang: str) -> "LoadedPlan":
-    """The one plan folder ``path`` names, loaded; exit 2 when it is not one, 1 when files do not load."""
-    from dxplan.files.load import load_plan
-    from dxplan.files.layout import PlanNotFound, discover
+    """The one plan folder ``path`` names, loaded; exit 1 when files do not load, 2 when it names several.
 
-    try:
-        found = discover([path])
-    except PlanNotFound as exc:
-        fail(exc.message(lang))
+    Raises :class:`dxplan.files.layout.PlanNotFound` (exit 2) when it names none.
+    """
+    from dxplan.files.load import load_plan
+    from dxplan.files.layout import discover
+
+    found = discover([path])
     if len(found) != 1:
         fail(t(lang, "{path}: give one plan folder", path=str(path)))
     loaded = load_plan(found[0][0], positions=False)
@@ -59,20 +59,14 @@ def export_cmd(
     """
     from dxplan.sheets.grades import build_grade_rows
     from dxplan.sheets.indicators import build_indicator_rows
-    from dxplan.sheets.rows import Scope, UnknownDepartment, build_rows, find_department, sheet_years
+    from dxplan.sheets.rows import Scope, build_rows, find_department, sheet_years
 
     lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
     plan = loaded.plan
     assert plan is not None, "_one_plan exits when the plan did not load"
-    dept = None
-    if department is not None:
-        try:
-            dept = find_department(loaded.index, department)
-        except UnknownDepartment as exc:
-            hint = t(lg, " Did you mean '{word}'?", word=exc.suggestion) if exc.suggestion else ""
-            fail(t(lg, "no department '{name}' in {plan}.{hint}", name=department, plan=plan.id, hint=hint))
-    years = parse_years(year, loaded, lg)
+    dept = None if department is None else find_department(loaded.index, department)
+    years = parse_years(year, loaded)
     rows = build_rows(loaded, dept, years)
     indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
     grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
@@ -112,25 +106,19 @@ def import_cmd(
 
     All or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file.
     """
-    from dxplan.sheets.apply import ApplyError, describe, plan_changes, write_changes
+    from dxplan.sheets.apply import describe, plan_changes, write_changes
     from dxplan.sheets.check import check_sheet
-    from dxplan.sheets.read import SheetReadError, read_tables
+    from dxplan.sheets.read import read_tables
 
     lg = resolve_lang(lang)
     loaded = _one_plan(path, lg)
-    try:
-        tables = read_tables(file)
-    except SheetReadError as exc:
-        fail(exc.text(lg))
+    tables = read_tables(file)
     check = check_sheet(loaded, tables)
     if not check.ok:
         for p in check.problems:
             typer.echo(f"{file}: {p.text(lg)}", err=True)
         fail(t(lg, "{n} problem(s) in the sheet; nothing was changed", n=len(check.problems)), EXIT_PROBLEMS)
-    try:
-        changes = plan_changes(check.edits, check.indicator_edits, check.grade_edits)
-    except ApplyError as exc:
-        fail(exc.text(lg), EXIT_PROBLEMS)
+    changes = plan_changes(check.edits, check.indicator_edits, check.grade_edits)
     if not changes:
         typer.echo(t(lg, "{file}: {n} row(s) read; the sheet matches the plan, nothing to change", file=str(file), n=check.rows_read))
         raise typer.Exit(EXIT_OK)
@@ -141,8 +129,8 @@ def import_cmd(
     else:
         try:
             write_changes(changes)
-        except (ApplyError, OSError) as exc:
-            fail(exc.text(lg) if isinstance(exc, ApplyError) else str(exc), EXIT_PROBLEMS)
+        except OSError as exc:
+            fail(str(exc), EXIT_PROBLEMS)
         typer.echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",
                      file=str(file), root=str(loaded.root), fields=check.field_count, files=len(changes)))
     for line in lines:
@@ -174,28 +162,17 @@ def history_cmd(
     One column per commit that changed the plan (or per --at revision or date); the date is the plan's evaluation_date where that commit changed it, else the commit date.
     """
     from dxplan.files import gitio
-    from dxplan.fiscal import FiscalYearError, parse_fiscal_year
+    from dxplan.fiscal import parse_fiscal_year
     from dxplan.status.history import build_history
-    from dxplan.files.layout import PlanNotFound, discover
+    from dxplan.files.layout import discover
 
     lg = resolve_lang(lang)
-    try:
-        found = discover(paths)
-    except PlanNotFound as exc:
-        fail(exc.message(lg))
-    fy = None
-    if year is not None:
-        try:
-            fy = parse_fiscal_year(year)
-        except FiscalYearError as exc:
-            fail(exc.message(lg))
+    found = discover(paths)
+    fy = None if year is None else parse_fiscal_year(year)
     histories = []
-    try:
-        for root, _ in found:
-            repo = gitio.repo_root(root)
-            rel = root.resolve().relative_to(repo).as_posix()
-            histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
-    except gitio.GitError as exc:
-        fail(exc.message(lg))
+    for root, _ in found:
+        repo = gitio.repo_root(root)
+        rel = root.resolve().relative_to(repo).as_posix()
+        histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
     echo_output(run_writer(HISTORY, format, histories, lg, console_when_asked()))
     raise typer.Exit(EXIT_OK)

@@ -102,7 +102,7 @@ def report(
     for lp, target in zip(plans, targets, strict=True):
         plan = lp.plan
         assert plan is not None, "plans holds the plans that loaded"
-        years = parse_years(year, lp, lg)
+        years = parse_years(year, lp)
         if action is not None and lp.find_action(action) is None:
             fail(t(lg, "{plan}: no action {action}", plan=plan.id, action=action))
         scores = score_plan(plan, [la.action for la in lp.actions], lp.index)

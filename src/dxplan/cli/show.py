@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dxplan.i18n import t
+from dxplan.i18n import UserError, t
 from dxplan.output.formats import SCORE
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
 from .common import (
-    help_text, command, AsOfOpt, JobsOpt, LangOpt, OutsidePeriod, PathsArg, PlanStream, console_when_asked, echo_output, exit_for, fail,
+    help_text, command, AsOfOpt, JobsOpt, LangOpt, PathsArg, PlanStream, console_when_asked, echo_output, exit_for, fail,
     format_option, load_all, outside_period, parse_year, parse_years, resolve_lang, run_writer, check_jobs,
 )
 
@@ -53,21 +53,22 @@ def status(
         raise typer.Exit(exit_for(plans))
     code = EXIT_OK
     results = []
-    fy = parse_year(year, lg)
+    fy = parse_year(year)
     # plans loaded and counted by worker processes, one at a time each: only their (small) results come back
     for outcome in PlanStream(paths, lg, as_of).map(_status_of, year, fy, by.value if by else None, jobs=jobs):
         code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
-        if isinstance(outcome.value, OutsidePeriod):
-            outcome.value.fail(lg)
+        if isinstance(outcome.value, UserError):  # the year is outside this plan's period
+            raise outcome.value
         if outcome.value is not None:
             results.append(outcome.value)
     echo_output(run_writer(STATUS, format, results, lg, console_when_asked()))
     raise typer.Exit(code)
 
 
-def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str]) -> "StatusResult | OutsidePeriod":
+def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str]) -> "StatusResult | UserError":
     """What ``status`` shows for one loaded plan (run in a worker): its :class:`dxplan.status.counts.StatusResult`
-    for fiscal year ``fy`` (None: every year) grouped ``by``, or :class:`OutsidePeriod` when ``fy`` is outside its period."""
+    for fiscal year ``fy`` (None: every year) grouped ``by``, or the usage error to raise when ``fy`` is outside
+    its period (:func:`dxplan.cli.common.outside_period`)."""
     from dxplan.status.counts import status_result
 
     assert lp.plan is not None, "map_plans calls this for a plan that loaded only"
@@ -86,7 +87,7 @@ def _indicators_of(plans: "list[LoadedPlan]", year: Optional[str], lang: str) ->
     for lp in plans:
         plan = lp.plan
         assert plan is not None, "status --by indicator keeps the plans that loaded"
-        years = parse_years(year, lp, lang)
+        years = parse_years(year, lp)
         actions = [la.action for la in lp.actions]
         focus = FocusYear(years[0], FOCUS_ASKED) if years else focus_year(plan, actions)
         yield PlanIndicators(plan, focus, indicator_progress(plan, actions, focus.fiscal_year))

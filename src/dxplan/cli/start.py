@@ -61,10 +61,6 @@ def init(
             spec = scaffold.ask(spec, lambda q, d: typer.prompt(q, default=d, show_default=bool(d)), lg, given)
         result = scaffold.init_files(folder, spec, scaffold.installed_pin(dxplan_repo, dxplan_rev))
         written = scaffold.write_files(folder, result.files, force=force)
-    except scaffold.ScaffoldError as exc:
-        fail(t(lg, exc.msgid, **exc.params))
-    except scaffold.FilesExist as exc:
-        fail(t(lg, "{folder} already has {files}; nothing was written (--force overwrites them)", folder=str(folder), files=", ".join(exc.paths)))
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(exc.filename or folder), error=exc.strerror or str(exc)))
     for path in written:
@@ -101,8 +97,6 @@ def new(
         fail(t(lg, "{path}/plan.yaml does not load; run dxplan lint {path}", path=str(path)), EXIT_PROBLEMS)
     try:
         created, new_action = create_action(path, loaded.plan, title=title, category=category, departments=list(department or []))
-    except scaffold.ScaffoldError as exc:
-        fail(t(lg, exc.msgid, **exc.params))
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(exc.filename or path), error=exc.strerror or str(exc)))
     typer.echo(t(lg, "created {path} (action {id})", path=str(created), id=new_action.new_id.id))

@@ -475,7 +475,7 @@ def to_markdown(result: DiffResult, lang: str = "ja", templates: Path | None = N
     env = environment(templates)
     env.filters["cell"] = table_cell
     context = {**diff_view(result, lang), "_": partial(t, lang)}
-    return render_template("diff.md.j2", context, lang, templates, env).rstrip() + "\n"
+    return render_template("diff.md.j2", context, templates, env).rstrip() + "\n"
 
 
 # --------------------------------------------------------------------------- JSON

@@ -52,7 +52,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from .atomic import remove_stale, write_atomic
-from dxplan.i18n import Text, t
+from dxplan.i18n import N_, Text, UserError, t
 from .load import read_bytes, read_document, read_roundtrip, validate
 from dxplan.model.schema import Action, Plan
 from dxplan.model.schema import split_annotated as _split
@@ -65,23 +65,15 @@ MODELINE = "# yaml-language-server: $schema="
 SCHEMA_FILES = {"plan": "plan.schema.json", "action": "action.schema.json"}
 
 
-class FmtError(Exception):
+class FmtError(UserError):
     """A file that cannot be formatted safely: it does not load, or the new text would change its data.
 
-    ``reason``: why, as a :class:`~dxplan.i18n.Text` (for a file that does not load, with its first problem).
-    ``line``/``column``: where in the file (1-based), when the reason has a place.
+    Its position is the file (``path``), so :meth:`~dxplan.i18n.UserError.message` reads ``path: why``;
+    for a file that does not load, why ends with its first problem, ``(line:column rule: message)``.
+    ``dxplan fmt`` reports it and goes on with the other files (exit 1 at the end).
     """
 
-    def __init__(self, path: Path, reason: Text, line: int | None = None, column: int | None = None) -> None:
-        self.path = Path(path)
-        self.reason = reason
-        self.line = line
-        self.column = column
-        super().__init__(f"{path}: {reason('en')}")
-
-    def message(self, lang: str = "ja") -> str:
-        """``path: reason`` in ``lang`` (the reason of a file that does not load ends with ``(line:column rule: message)``)."""
-        return f"{self.path}: {self.reason(lang)}"
+    exit_code = EXIT_PROBLEMS
 
 
 @dataclass
@@ -311,9 +303,9 @@ def _dump(tree: Any) -> str:
 def _load_errors(path: Path, problems: list[Problem], what: Text) -> FmtError:
     first = problems[0] if problems else None
     if first is None:
-        return FmtError(path, what)
-    reason = Text("{what} ({line}:{column} {rule}: {message})", what=what, line=first.line, column=first.column, rule=first.rule, message=first.message)
-    return FmtError(path, reason, first.line, first.column)
+        return FmtError(what.msgid, what.params, path=path)
+    params = {"what": what, "line": first.line, "column": first.column, "rule": first.rule, "message": first.message}
+    return FmtError(N_("{what} ({line}:{column} {rule}: {message})"), params, path=path)
 
 
 def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
@@ -330,14 +322,14 @@ def format_text(text: str, path: Path, *, modeline: bool = True) -> FmtResult:
     path = Path(path)
     model = model_for(path)
     if model is None:
-        raise FmtError(path, Text("not a plan file (plan.yaml or actions/*.yaml)"))
+        raise FmtError(N_("not a plan file (plan.yaml or actions/*.yaml)"), path=path)
     if text.startswith("\ufeff"):
         text = text[1:]
     new, expected, numbers = _format_once(text, path, model, modeline)
     _verify(path, model, expected, new)
     # a second pass over the same text gives the same result, so it is only run on changed text
     if new != text and _format_once(new, path, model, modeline)[0] != new:
-        raise FmtError(path, Text("formatting is not stable (a second pass changes it); not written"))
+        raise FmtError(N_("formatting is not stable (a second pass changes it); not written"), path=path)
     return FmtResult(path, text, new, numbers)
 
 
@@ -358,7 +350,7 @@ def _format_once(text: str, path: Path, model: type[BaseModel], modeline: bool) 
         lost = lost_comments(text, new)
     if lost:
         line, comment = lost[0]
-        raise FmtError(path, Text("line {line}: the comment '{comment}' would be lost; not formatted", line=line, comment=comment), line, 1)
+        raise FmtError(N_("line {line}: the comment '{comment}' would be lost; not formatted"), {"line": line, "comment": comment}, path=path)
     if modeline and not has_modeline(new):
         ref = schema_ref(path, "plan" if model is Plan else "action")
         if ref is not None:
@@ -433,7 +425,7 @@ def _verify(path: Path, model: type[Plan] | type[Action], expected: Any, new: st
     if ndoc is None:
         raise _load_errors(path, problems, Text("the formatted text would not load; not written"))
     if to_plain(ndoc.tree) != expected:
-        raise FmtError(path, Text("formatting would change the data; not written"))
+        raise FmtError(N_("formatting would change the data; not written"), path=path)
     try:
         before = model.model_validate(copy.deepcopy(expected)).model_dump()
     except Exception:  # noqa: BLE001 - any validation failure means: do not format
@@ -441,7 +433,7 @@ def _verify(path: Path, model: type[Plan] | type[Action], expected: Any, new: st
         raise _load_errors(path, vproblems, Text("does not pass the schema; run dxplan lint first")) from None
     after, vproblems = validate(ndoc, model)
     if after is None or after.model_dump() != before:
-        raise FmtError(path, Text("formatting would change the data; not written"))
+        raise FmtError(N_("formatting would change the data; not written"), path=path)
 
 
 def format_file(path: Path, *, modeline: bool = True) -> FmtResult:
@@ -454,7 +446,7 @@ def format_file(path: Path, *, modeline: bool = True) -> FmtResult:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FmtError(path, Text("not UTF-8")) from None
+        raise FmtError(N_("not UTF-8"), path=path) from None
     return format_text(text, path, modeline=modeline)
 
 
@@ -558,5 +550,5 @@ def _format_one(path: Path, check: bool, modeline: bool) -> FmtEntry:
         write_atomic(path, res.new)
     except OSError as exc:
         reason = exc.strerror or exc
-        return FmtEntry(path, "failed", FmtError(path, Text("cannot write ({reason})", reason=reason)))
+        return FmtEntry(path, "failed", FmtError(N_("cannot write ({reason})"), {"reason": reason}, path=path))
     return FmtEntry(path, "formatted")

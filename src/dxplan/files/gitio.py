@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import layout as planfiles
-from dxplan.i18n import LocalizedError, Text
+from dxplan.i18n import N_, Text, UserError
 
 
-class GitError(LocalizedError):
-    """A git command failed or a revision is not available; ``message(lang)`` words it (see
-    :class:`dxplan.i18n.LocalizedError`), often with what to fetch."""
+class GitError(UserError):
+    """A git command failed or a revision is not available (a usage error, exit 2); the message
+    (see :class:`dxplan.i18n.UserError`) often says what to fetch."""
 
 
 def _env() -> dict[str, str]:
@@ -50,14 +50,14 @@ def run_git(args: list[str], cwd: Path | str, *, input: bytes | None = None, che
         proc = subprocess.run(cmd, cwd=str(cwd), input=input, capture_output=True, env=_env(), check=False)
     except FileNotFoundError as exc:
         if not Path(cwd).exists():
-            raise GitError(Text("no such folder: {cwd}", cwd=cwd)) from None
-        raise GitError(Text("the git command was not found; install git.")) from exc
+            raise GitError(N_("no such folder: {cwd}"), {"cwd": cwd}) from None
+        raise GitError(N_("the git command was not found; install git.")) from exc
     except OSError as exc:
-        raise GitError(Text("cannot run git: {exc}", exc=exc)) from None
+        raise GitError(N_("cannot run git: {exc}"), {"exc": exc}) from None
     if check and proc.returncode != 0:
         err = proc.stderr.decode("utf-8", "replace").strip() or f"exit {proc.returncode}"
         shown = " ".join(cmd)
-        raise GitError(Text("git command failed ({shown}): {err}", shown=shown, err=err))
+        raise GitError(N_("git command failed ({shown}): {err}"), {"shown": shown, "err": err})
     return proc
 
 
@@ -76,7 +76,7 @@ def repo_root(path: Path | str = ".") -> Path:
         cwd = cwd.parent
     proc = run_git(["rev-parse", "--show-toplevel"], cwd, check=False)
     if proc.returncode != 0:
-        raise GitError(Text("{path} is not inside a git repository; run this inside one (git init / git clone).", path=path))
+        raise GitError(N_("{path} is not inside a git repository; run this inside one (git init / git clone)."), {"path": path})
     return Path(proc.stdout.decode("utf-8", "replace").strip()).resolve()
 
 
@@ -124,11 +124,11 @@ def resolve(rev: str, repo: Path) -> str:
     not available (unknown name, or outside the history of a shallow clone).
     """
     if not rev or rev.startswith("-"):
-        raise GitError(Text("not a revision: {rev!r}", rev=rev))
+        raise GitError(N_("not a revision: {rev!r}"), {"rev": rev})
     proc = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], repo, check=False)
     if proc.returncode == 0:
         return proc.stdout.decode().strip()
-    raise GitError(Text("revision {rev} is not available in this repository; {hint}", rev=rev, hint=fetch_hint(rev, repo)))
+    raise GitError(N_("revision {rev} is not available in this repository; {hint}"), {"rev": rev, "hint": fetch_hint(rev, repo)})
 
 
 def short(commit: str, repo: Path) -> str:
@@ -171,8 +171,8 @@ def merge_base(a: str, b: str, repo: Path) -> str:
     if proc.returncode == 0:
         return proc.stdout.decode().strip()
     if is_shallow(repo):
-        raise GitError(Text("no common ancestor of {a} and {b} in this shallow clone; fetch more history: git fetch --deepen=100 (or all: git fetch --unshallow; in GitHub Actions fetch-depth: 0), or give BASE explicitly.", a=a, b=b))
-    raise GitError(Text("{a} and {b} have no common ancestor; give BASE explicitly.", a=a, b=b))
+        raise GitError(N_("no common ancestor of {a} and {b} in this shallow clone; fetch more history: git fetch --deepen=100 (or all: git fetch --unshallow; in GitHub Actions fetch-depth: 0), or give BASE explicitly."), {"a": a, "b": b})
+    raise GitError(N_("{a} and {b} have no common ancestor; give BASE explicitly."), {"a": a, "b": b})
 
 
 def default_base(repo: Path) -> tuple[str, str]:
@@ -183,7 +183,7 @@ def default_base(repo: Path) -> tuple[str, str]:
     """
     branch = default_branch(repo)
     if branch is None:
-        raise GitError(Text("no default branch found (origin/HEAD, main, master); give BASE (e.g. dxplan diff HEAD~1)."))
+        raise GitError(N_("no default branch found (origin/HEAD, main, master); give BASE (e.g. dxplan diff HEAD~1)."))
     return f"merge-base({branch}, HEAD)", merge_base(branch, "HEAD", repo)
 
 
@@ -239,7 +239,7 @@ def _object_ids(ids: list[str]) -> list[str]:
     wanted = list(dict.fromkeys(ids))
     for oid in wanted:
         if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
-            raise GitError(Text("not an object id: {oid!r}", oid=oid))
+            raise GitError(N_("not an object id: {oid!r}"), {"oid": oid})
     return wanted
 
 
@@ -291,7 +291,7 @@ def changed_files(rev: str, paths: list[Path]) -> set[Path]:
         try:
             rel = p.resolve().relative_to(repo).as_posix()
         except ValueError:
-            raise GitError(Text("{p} is outside the repository {repo}.", p=p, repo=repo)) from None
+            raise GitError(N_("{p} is outside the repository {repo}."), {"p": p, "repo": repo}) from None
         rels.append(rel if rel != "." else "")
     scope = [r for r in rels if r] if all(rels) else None
     result: set[Path] = set()
@@ -339,7 +339,7 @@ def revision_side(rev: str, repo: Path, *, maybe_path: bool = False) -> Side:
         commit = resolve(rev, repo)
     except GitError as exc:
         if maybe_path and ("/" in rev or planfiles.is_yaml(rev)):
-            raise GitError(Text("{message} (if it is a path: {rev} does not exist)", message=exc.text, rev=rev)) from None
+            raise GitError(N_("{message} (if it is a path: {rev} does not exist)"), {"message": exc.message, "rev": rev}) from None
         raise
     return Side(rev, commit, short(commit, repo))
 

@@ -23,7 +23,7 @@ import os
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Literal
 
-from dxplan.i18n import LocalizedError, Text
+from dxplan.i18n import N_, UserError
 from dxplan.model.schema import Action, Plan
 
 PLAN_FILE = "plan.yaml"
@@ -36,8 +36,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 Kind = Literal["plan", "action"]
 
 
-class PlanNotFound(LocalizedError):
-    """A command-line path that is neither a plan folder, a folder of plans, nor a file in one."""
+class PlanNotFound(UserError):
+    """A command-line path that is neither a plan folder, a folder of plans, nor a file in one (a usage error, exit 2)."""
 
 
 def is_yaml(path: PurePath | str) -> bool:
@@ -130,20 +130,20 @@ def discover(paths: list[Path]) -> list[tuple[Path, set[Path] | None]]:
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise PlanNotFound(Text("{path}: no such file or folder", path=str(raw)))
+            raise PlanNotFound(N_("{path}: no such file or folder"), {"path": str(raw)})
         if path.is_dir():
             if (path / PLAN_FILE).is_file():
                 result[path] = None
                 continue
             found = sorted(p.parent for p in path.glob(f"*/{PLAN_FILE}"))
             if not found:
-                raise PlanNotFound(Text("{path}: no {plan_file} here or in its sub-folders", path=str(raw), plan_file=PLAN_FILE))
+                raise PlanNotFound(N_("{path}: no {plan_file} here or in its sub-folders"), {"path": str(raw), "plan_file": PLAN_FILE})
             for p in found:
                 result[p] = None
             continue
         root = plan_root_of(path)
         if root is None:
-            raise PlanNotFound(Text("{path}: not inside a plan folder (no {plan_file} next to it or one level up)", path=str(raw), plan_file=PLAN_FILE))
+            raise PlanNotFound(N_("{path}: not inside a plan folder (no {plan_file} next to it or one level up)"), {"path": str(raw), "plan_file": PLAN_FILE})
         key = next((k for k in result if k.resolve() == root), root)
         files = result.setdefault(key, set())
         if files is None:  # the whole plan is already asked for

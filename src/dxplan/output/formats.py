@@ -20,7 +20,8 @@ Adding a format: its writer (a function with the family's signature), a :class:`
 the registry, and a template where the writer renders one (new words go through the catalogue, as
 everywhere). The command line takes it from there.
 
-A writer that cannot write its format raises :class:`WriterError`. Families that can print rich
+A writer that cannot write its format raises a :class:`dxplan.i18n.UserError` (exit 1), which the
+command line words like every other. Families that can print rich
 tables pass their writers ``console``: a function without arguments giving the console to print on
 (made when first asked for, so a writer of plain text never imports rich). Such a writer returns the
 text to print exactly as it is, or None when it printed on the console.
@@ -51,11 +52,6 @@ class Format:
     def label(self) -> str:
         """The name with its note, as ``--help`` lists it."""
         return f"{self.name} ({self.note})" if self.note else self.name
-
-
-class WriterError(Exception):
-    """A writer could not write its format (a template error, a PDF that could not be printed); ``str()``
-    is the message the command prints before it exits 1."""
 
 
 class Formats:

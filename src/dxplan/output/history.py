@@ -115,7 +115,7 @@ def history_markdown(histories: list[History], lang: str, templates: Path | None
     :class:`dxplan.output.render.RenderError` naming the template file and line on a template problem.
     """
     context = {"histories": [history_view(h, lang) for h in histories], "lang": lang, "_": partial(t, lang)}
-    return tidy_markdown(render_template("history.md.j2", context, lang, templates))
+    return tidy_markdown(render_template("history.md.j2", context, templates))
 
 
 def history_dict(history: History, lang: str) -> dict[str, Any]:

@@ -39,8 +39,8 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from dxplan import shipped
-from dxplan.i18n import t
-from .formats import WriterError
+from dxplan.i18n import N_, UserError
+from dxplan.problems import EXIT_PROBLEMS
 
 
 def templates_dir() -> Path:
@@ -56,8 +56,10 @@ TEMPLATES_DIR = templates_dir()
 _AUTOESCAPE_EXT = ("html", "htm", "xml", "svg", "html.j2", "htm.j2", "xml.j2", "svg.j2")
 
 
-class RenderError(WriterError):
-    """A template could not be found, parsed or rendered. ``str()`` is a message naming the file and line."""
+class RenderError(UserError):
+    """A template could not be found, parsed or rendered (exit 1); the message names the template file and line."""
+
+    exit_code = EXIT_PROBLEMS
 
 
 # --------------------------------------------------------------------------- environment
@@ -172,35 +174,37 @@ def _template_frame(exc: BaseException, env: Environment) -> tuple[str, int] | N
     return found
 
 
-def render_template(name: str, context: dict[str, Any], lang: str = "ja", templates: Path | None = None, env: Environment | None = None) -> str:
-    """Render template ``name`` with ``context``; any template problem becomes a :class:`RenderError`.
-
-    The message names the template file and line, in ``lang`` (ja/en).
-    """
+def render_template(name: str, context: dict[str, Any], templates: Path | None = None, env: Environment | None = None) -> str:
+    """Render template ``name`` with ``context``; any template problem becomes a :class:`RenderError`
+    whose message names the template file and line."""
     env = env or environment(templates)
     try:
         template = env.get_template(name)
     except TemplateSyntaxError as exc:
-        where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise RenderError(t(lang, "template syntax error {where}: {message}", where=where, message=exc.message)) from None
+        raise _syntax_error(exc) from None
     except TemplateNotFound as exc:
         dirs = ", ".join(env.loader.searchpath) if isinstance(env.loader, FileSystemLoader) else ""
-        raise RenderError(t(lang, "template {name} not found (searched: {dirs})", name=exc.name, dirs=dirs)) from None
+        raise RenderError(N_("template {name} not found (searched: {dirs})"), {"name": exc.name, "dirs": dirs}) from None
     try:
         return template.render(**context)
     except TemplateSyntaxError as exc:  # in an included/imported template
-        where = f"{exc.filename or exc.name}:{exc.lineno}"
-        raise RenderError(t(lang, "template syntax error {where}: {message}", where=where, message=exc.message)) from None
+        raise _syntax_error(exc) from None
     except TemplateNotFound as exc:
         frame = _template_frame(exc, env)
         where = f" ({frame[0]}:{frame[1]})" if frame else ""
-        raise RenderError(t(lang, "template {name} not found{where}", name=exc.name, where=where)) from None
+        raise RenderError(N_("template {name} not found{where}"), {"name": exc.name, "where": where}) from None
     except (TemplateError, TypeError, ValueError, AttributeError, KeyError, ZeroDivisionError, LookupError) as exc:
         frame = _template_frame(exc, env)
         if frame is None:
             raise
         where = f"{frame[0]}:{frame[1]}"
-        raise RenderError(t(lang, "template error {where}: {error}", where=where, error=exc)) from None
+        raise RenderError(N_("template error {where}: {error}"), {"where": where, "error": str(exc)}) from None
+
+
+def _syntax_error(exc: TemplateSyntaxError) -> RenderError:
+    """The :class:`RenderError` for a template that does not parse (its message says where)."""
+    where = f"{exc.filename or exc.name}:{exc.lineno}"
+    return RenderError(N_("template syntax error {where}: {message}"), {"where": where, "message": exc.message})
 
 
 def tidy_markdown(text: str) -> str:

@@ -13,17 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from dxplan.files.atomic import write_atomic
-from dxplan.i18n import t
-from dxplan.output.formats import WriterError
+from dxplan.i18n import N_, UserError
+from dxplan.problems import EXIT_PROBLEMS
+
 from .figures import ReportFigures
 from .views import render_report
 
 
-class PdfError(WriterError):
-    """WeasyPrint is missing (or its system libraries are) or could not write the PDF; ``str()`` says which."""
+class PdfError(UserError):
+    """WeasyPrint is missing (or its system libraries are) or could not write the PDF (exit 1); the message says which."""
+
+    exit_code = EXIT_PROBLEMS
 
 
-def html_to_pdf(html: str, lang: str = "ja") -> bytes:
+def html_to_pdf(html: str) -> bytes:
     """The PDF bytes of ``html`` (a self-contained document: no external resources are fetched).
 
     Raises :class:`PdfError` when WeasyPrint or its system libraries cannot be loaded.
@@ -31,7 +34,7 @@ def html_to_pdf(html: str, lang: str = "ja") -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: a missing shared library (libpango, libharfbuzz)
-        raise PdfError(t(lang, "PDF output needs WeasyPrint and its system libraries (Pango, HarfBuzz): {error}", error=exc)) from None
+        raise PdfError(N_("PDF output needs WeasyPrint and its system libraries (Pango, HarfBuzz): {error}"), {"error": str(exc)}) from None
 
     def refuse(url: str, *args, **kwargs):
         raise ValueError(f"external resource refused: {url}")
@@ -39,10 +42,10 @@ def html_to_pdf(html: str, lang: str = "ja") -> bytes:
     return HTML(string=html, url_fetcher=refuse, base_url=".").write_pdf()
 
 
-def write_pdf(html: str, target: Path, lang: str = "ja") -> None:
+def write_pdf(html: str, target: Path) -> None:
     """Print ``html`` to ``target`` through the one atomic writer (:func:`dxplan.files.atomic.write_atomic`),
     so a failed run never leaves a half-written PDF. Raises :class:`PdfError` or OSError."""
-    data = html_to_pdf(html, lang)
+    data = html_to_pdf(html)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data)
 
@@ -53,4 +56,4 @@ def write_report_pdf(figures: ReportFigures, lang: str = "ja", **options: Any) -
     ``options``: those of :func:`dxplan.report.views.render_report`. Raises :class:`PdfError` or
     :class:`dxplan.output.render.RenderError`.
     """
-    return html_to_pdf(render_report(figures, "pdf", lang, **options), lang)
+    return html_to_pdf(render_report(figures, "pdf", lang, **options))

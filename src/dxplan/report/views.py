@@ -99,7 +99,7 @@ def status_markdown(results: list[StatusResult], lang: str, templates: Path | No
     and the comparison with the source's own summary table follows. Rendered
     through ``status.md.j2``. Raises :class:`dxplan.output.render.RenderError` on a template problem.
     """
-    return tidy_markdown(render_template("status.md.j2", status_view(results, lang), lang, templates))
+    return tidy_markdown(render_template("status.md.j2", status_view(results, lang), templates))
 
 
 def write_status_markdown(results: list[StatusResult], lang: str, console: Callable | None = None) -> str:
@@ -285,7 +285,7 @@ def render_report(
         raise ValueError(f"unknown format {fmt!r} (md, html or pdf)")
     view = report_view(figures, lang, audit=audit, sections=sections, history=history)
     view["pdf"] = fmt == "pdf"
-    out = render_template(TEMPLATES[fmt], view, lang, templates, env)
+    out = render_template(TEMPLATES[fmt], view, templates, env)
     return tidy_markdown(out) if fmt == "md" else out
 
 

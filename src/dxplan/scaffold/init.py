@@ -34,7 +34,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from dxplan import __version__, shipped
 from dxplan.fiscal import FiscalYearError, fiscal_year_of, format_fiscal_year, parse_fiscal_year
-from dxplan.i18n import N_
+from dxplan.i18n import N_, UserError
 from dxplan.files.atomic import write_atomic
 from dxplan.files.atomic import create_exclusive as _create_exclusive
 from dxplan.files.fmt import MODELINE, SCHEMA_FILES, format_text
@@ -53,24 +53,12 @@ STARTER_DIR = Path(__file__).resolve().parent / "starter"
 PresetName = Literal["kama", "grades"]
 
 
-class ScaffoldError(ValueError):
-    """A value given to init or new that cannot make a valid plan or action (usage error, exit 2).
-
-    ``msgid`` and ``params`` are the message for :func:`dxplan.i18n.t`.
-    """
-
-    def __init__(self, msgid: str, **params: Any) -> None:
-        super().__init__(msgid.format(**params))
-        self.msgid = msgid
-        self.params = params
+class ScaffoldError(UserError, ValueError):
+    """A value given to init or new that cannot make a valid plan or action (usage error, exit 2)."""
 
 
-class FilesExist(Exception):
-    """Files that would be overwritten; nothing was written. ``paths`` are relative to the folder."""
-
-    def __init__(self, paths: list[str]) -> None:
-        super().__init__(", ".join(paths))
-        self.paths = paths
+class FilesExist(UserError):
+    """Files that would be overwritten, named relative to their folder; nothing was written (usage error, exit 2)."""
 
 
 # --------------------------------------------------------------------------- presets
@@ -173,9 +161,9 @@ def parse_categories(values: list[str]) -> list[CategorySpec]:
             cid, sep, name = item.partition("=")
             cid, name = (cid.strip(), name.strip()) if sep else (str(sum(1 for c in out if c.parent is None) + 1), cid.strip())
             if not cid or not name:
-                raise ScaffoldError(N_("category '{item}': write ID=NAME or NAME"), item=item)
+                raise ScaffoldError(N_("category '{item}': write ID=NAME or NAME"), {"item": item})
             if cid in seen:
-                raise ScaffoldError(N_("category id '{id}' is given twice"), id=cid)
+                raise ScaffoldError(N_("category id '{id}' is given twice"), {"id": cid})
             parents = [c.id for c in out if cid.startswith(c.id + "-")]
             out.append(CategorySpec(cid, name, max(parents, key=len) if parents else None))
             seen.add(cid)
@@ -200,7 +188,7 @@ def parse_statuses(value: str) -> list[StatusWord]:
         for item in items:
             word, _, state = (s.strip() for s in item.partition("="))
             if state not in states:
-                raise ScaffoldError(N_("status '{item}': the state must be one of {states}"), item=item, states=", ".join(states))
+                raise ScaffoldError(N_("status '{item}': the state must be one of {states}"), {"item": item, "states": ", ".join(states)})
             pairs.append((word, state))
     progress = {"not_started": 0, "done": 100}
     return [StatusWord(word=w, state=State(s), progress=progress.get(s)) for w, s in pairs]
@@ -218,7 +206,7 @@ def parse_rating(value: str) -> list[RatingBand]:
         try:
             out.append(RatingBand(label=label, min=float(bound) if bound else None))
         except (ValueError, ValidationError):
-            raise ScaffoldError(N_("rating band '{item}': write LABEL=PERCENT (the lowest band may be LABEL alone)"), item=item) from None
+            raise ScaffoldError(N_("rating band '{item}': write LABEL=PERCENT (the lowest band may be LABEL alone)"), {"item": item}) from None
     return out
 
 
@@ -229,7 +217,7 @@ def fiscal_year_option(value: str | None) -> int | None:
     try:
         return parse_fiscal_year(str(value).strip())
     except FiscalYearError as exc:
-        raise ScaffoldError(N_("{error}"), error=str(exc)) from None
+        raise ScaffoldError(N_("{error}"), {"error": str(exc)}) from None
 
 
 def date_option(value: str | None) -> dt.date | None:
@@ -239,7 +227,7 @@ def date_option(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ScaffoldError(N_("not a date: '{value}' (write YYYY-MM-DD)"), value=value) from None
+        raise ScaffoldError(N_("not a date: '{value}' (write YYYY-MM-DD)"), {"value": value}) from None
 
 
 def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, Any], list[str]]:
@@ -294,7 +282,7 @@ def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, A
         Plan.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise ScaffoldError(N_("the plan would not be valid: {error}"), error=f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise ScaffoldError(N_("the plan would not be valid: {error}"), {"error": f"{'.'.join(map(str, first['loc']))}: {first['msg']}"}) from None
     return data, to_edit
 
 
@@ -474,7 +462,8 @@ def write_files(folder: Path, files: dict[str, str], *, force: bool = False) -> 
     folder = Path(folder)
     existing = [rel for rel in files if (folder / rel).exists() or (folder / rel).is_symlink()]
     if existing and not force:
-        raise FilesExist(existing)
+        params = {"folder": str(folder), "files": ", ".join(existing)}
+        raise FilesExist(N_("{folder} already has {files}; nothing was written (--force overwrites them)"), params)
     written = []
     for rel, text in files.items():
         path = folder / rel
@@ -516,6 +505,6 @@ def ask(spec: PlanSpec, prompt: Callable[[str, str], str], lang: str, given: set
     if "preset" not in given:
         answer = prompt(t(lang, "Style: kama (達成/ほぼ達成/…) or grades (A–D)"), spec.preset).strip()
         if answer not in PRESETS:
-            raise ScaffoldError(N_("unknown preset '{name}' (kama or grades)"), name=answer)
+            raise ScaffoldError(N_("unknown preset '{name}' (kama or grades)"), {"name": answer})
         spec.preset = answer  # type: ignore[assignment]
     return spec

@@ -112,7 +112,7 @@ def action_data(plan: Plan, new_id: NewId, *, title: str | None = None, category
     if category is not None:
         ref = index.category(category)
         if ref is None:
-            raise ScaffoldError(N_("no category '{name}' in the plan (known: {known})"), name=category, known=", ".join(n.node.id for n in index.category_nodes()))
+            raise ScaffoldError(N_("no category '{name}' in the plan (known: {known})"), {"name": category, "known": ", ".join(n.node.id for n in index.category_nodes())})
         category_id = ref.node.id
     else:
         leaves = [n.node for n in index.category_nodes() if not n.node.children]
@@ -123,7 +123,7 @@ def action_data(plan: Plan, new_id: NewId, *, title: str | None = None, category
     owners: list[str] = []
     for name in departments or []:
         if index.department(name) is None and index.departments(name) is None:
-            raise ScaffoldError(N_("no department '{name}' in the plan (known: {known})"), name=name, known=", ".join(d.name for d in plan.departments))
+            raise ScaffoldError(N_("no department '{name}' in the plan (known: {known})"), {"name": name, "known": ", ".join(d.name for d in plan.departments)})
         owners.append(name)
     if not owners:
         first = next((d for d in plan.departments if d.kind != "generic"), None)
@@ -189,4 +189,4 @@ def create_action(root: Path, plan: Plan, **kwargs: Any) -> tuple[Path, NewActio
         except FileExistsError:
             continue
         return path, new
-    raise ScaffoldError(N_("could not find a free action file name in {folder}"), folder=str(folder))
+    raise ScaffoldError(N_("could not find a free action file name in {folder}"), {"folder": str(folder)})

@@ -34,9 +34,10 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from dxplan.files.atomic import write_atomic
 from dxplan.files.fmt import to_plain
-from dxplan.i18n import Text
+from dxplan.i18n import N_, UserError
 from dxplan.files.load import LoadedAction, LoadedPlan, read_document, validate
 from dxplan.model.schema import Action, GradeEntry, Indicator, IndicatorActual, Task
+from dxplan.problems import EXIT_PROBLEMS
 from .grades import GradeEdit
 from .check import FieldEdit
 from .indicators import EntryEdit, IndicatorEdit
@@ -47,12 +48,10 @@ _INDICATOR_FIELDS = list(Indicator.model_fields)
 _ACTION_FIELDS = list(Action.model_fields)
 
 
-class ApplyError(Exception):
-    """An edit could not be applied safely; ``text`` says which file and why. Nothing was written."""
+class ApplyError(UserError):
+    """An edit could not be applied safely; the message says which file and why. Nothing was written (exit 1)."""
 
-    def __init__(self, text: Text) -> None:
-        self.text = text
-        super().__init__(text("en"))
+    exit_code = EXIT_PROBLEMS
 
 
 @dataclass
@@ -116,25 +115,25 @@ def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: boo
         by_list.setdefault((e.row.indicator_index, e.list_name), []).append(e)
     for (i, name), group in by_list.items():
         if not isinstance(inds, list) or i >= len(inds) or not isinstance(inds[i], dict):
-            raise ApplyError(Text("{file}: indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
-        gone = Text("{file}: an entry of indicator {n} is not there any more; export the sheet again", file=str(path), n=i + 1)
+            raise ApplyError(N_("{file}: indicator {n} is not there any more; export the sheet again"), {"file": str(path), "n": i + 1})
+        gone = ApplyError(N_("{file}: an entry of indicator {n} is not there any more; export the sheet again"), {"file": str(path), "n": i + 1})
         _edit_list(inds[i], name, group, _INDICATOR_FIELDS, rt, gone)
 
 
-def _edit_list(owner: dict, name: str, group: Sequence[EntryEdit], order_of: list[str], rt: bool, gone: Text) -> None:
-    """Apply ``group`` (edits of one list) to ``owner[name]``, adding the list (in ``order_of``) when missing; raises ApplyError(``gone``)."""
+def _edit_list(owner: dict, name: str, group: Sequence[EntryEdit], order_of: list[str], rt: bool, gone: ApplyError) -> None:
+    """Apply ``group`` (edits of one list) to ``owner[name]``, adding the list (in ``order_of``) when missing; raises ``gone`` when an entry is not there."""
     if name not in owner:
         _set(owner, name, CommentedSeq() if rt else [], order_of)
     entries = owner[name]
     if not isinstance(entries, list):
-        raise ApplyError(gone)
+        raise gone
     flow = _flow_like(owner, name)
     # positions of the file as read: work from the last one down so earlier positions stay valid
     for e in sorted(group, key=lambda e: (e.index if e.index is not None else e.anchor + 0.5, e.row.fiscal_year), reverse=True):
         if e.index is None:
             entries.insert(e.anchor + 1, _entry(e.changes, flow, rt))
         elif e.index >= len(entries) or not isinstance(entries[e.index], dict):
-            raise ApplyError(gone)
+            raise gone
         elif e.remove:
             del entries[e.index]
         else:
@@ -147,8 +146,8 @@ def _edit_list(owner: dict, name: str, group: Sequence[EntryEdit], order_of: lis
 def _edit_action_grades(tree: dict, edits: list[GradeEdit], path: Path, rt: bool) -> None:
     """Apply action grade ``edits`` to ``tree``'s ``grades`` (round-trip data when ``rt``, else plain data); raises ApplyError."""
     if not isinstance(tree, dict):
-        raise ApplyError(Text("{file}: the action is not a mapping any more; export the sheet again", file=str(path)))
-    gone = Text("{file}: an entry of the action's grades is not there any more; export the sheet again", file=str(path))
+        raise ApplyError(N_("{file}: the action is not a mapping any more; export the sheet again"), {"file": str(path)})
+    gone = ApplyError(N_("{file}: an entry of the action's grades is not there any more; export the sheet again"), {"file": str(path)})
     _edit_list(tree, "grades", edits, _ACTION_FIELDS, rt, gone)
 
 
@@ -157,7 +156,7 @@ def _edit_tree(tree: dict, edits: list[FieldEdit], path: Path) -> None:
     for e in edits:
         i = e.row.task_index
         if not isinstance(tasks, list) or i >= len(tasks) or not isinstance(tasks[i], dict):
-            raise ApplyError(Text("{file}: task row {n} is not there any more; export the sheet again", file=str(path), n=i + 1))
+            raise ApplyError(N_("{file}: task row {n} is not there any more; export the sheet again"), {"file": str(path), "n": i + 1})
         value = LiteralScalarString(e.after) if isinstance(e.after, str) and "\n" in e.after else e.after
         _set(tasks[i], e.field, value)
 
@@ -210,13 +209,12 @@ def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | 
 def _verify(path: Path, new: str, expected: object) -> None:
     doc, problems = read_document(path, text=new)
     if doc is None or problems:
-        raise ApplyError(Text("{file}: the edited text does not read back as YAML; nothing was written", file=str(path)))
+        raise ApplyError(N_("{file}: the edited text does not read back as YAML; nothing was written"), {"file": str(path)})
     _, problems = validate(doc, Action)
     if problems:
-        raise ApplyError(Text("{file}: the edited file would not validate ({reason}); nothing was written",
-                              file=str(path), reason=problems[0].message_en))
+        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": problems[0].message_en})
     if to_plain(doc.tree) != expected:
-        raise ApplyError(Text("{file}: the edited file would change more than the sheet's fields; nothing was written", file=str(path)))
+        raise ApplyError(N_("{file}: the edited file would change more than the sheet's fields; nothing was written"), {"file": str(path)})
 
 
 def write_changes(changes: list[FileChange]) -> None:
@@ -226,12 +224,12 @@ def write_changes(changes: list[FileChange]) -> None:
     """
     for c in changes:
         if c.path.read_text(encoding="utf-8") != c.old:
-            raise ApplyError(Text("{file} changed while importing; nothing was written, run the import again", file=str(c.path)))
+            raise ApplyError(N_("{file} changed while importing; nothing was written, run the import again"), {"file": str(c.path)})
     for c in changes:
         write_atomic(c.path, c.new)
     for c in changes:
         if c.path.read_text(encoding="utf-8") != c.new:  # pragma: no cover - a disk or a concurrent writer
-            raise ApplyError(Text("{file}: the written text differs from the intended one", file=str(c.path)))
+            raise ApplyError(N_("{file}: the written text differs from the intended one"), {"file": str(c.path)})
 
 
 def describe(loaded: LoadedPlan, changes: list[FileChange], lang: str) -> list[str]:

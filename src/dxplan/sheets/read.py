@@ -14,15 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxplan.i18n import Text
+from dxplan.i18n import N_, UserError
 
 
-class SheetReadError(Exception):
-    """The file is not a sheet dxplan can read (missing, not xlsx/csv, not decodable). ``text`` says why."""
-
-    def __init__(self, text: Text) -> None:
-        self.text = text
-        super().__init__(text("en"))
+class SheetReadError(UserError):
+    """The file is not a sheet dxplan can read (missing, not xlsx/csv, not decodable): a usage error (exit 2); the message says why."""
 
 
 @dataclass
@@ -51,7 +47,7 @@ def read_xlsx(path: Path) -> list[Table]:
     try:
         wb = load_workbook(path, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise SheetReadError(Text("{file}: not an Excel workbook dxplan can read ({reason})", file=str(path), reason=str(exc))) from None
+        raise SheetReadError(N_("{file}: not an Excel workbook dxplan can read ({reason})"), {"file": str(path), "reason": str(exc)}) from None
     tables = []
     for ws in wb.worksheets:
         values = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -71,7 +67,7 @@ def _decode(raw: bytes) -> tuple[str, str]:
             return raw.decode(enc), "cp932" if enc == "cp932" else "utf-8"
         except UnicodeDecodeError:
             continue
-    raise SheetReadError(Text("the CSV file is neither UTF-8 nor Shift_JIS (cp932)"))
+    raise SheetReadError(N_("the CSV file is neither UTF-8 nor Shift_JIS (cp932)"))
 
 
 def read_csv(path: Path) -> list[Table]:
@@ -79,7 +75,7 @@ def read_csv(path: Path) -> list[Table]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SheetReadError(Text("{file}: cannot read ({reason})", file=str(path), reason=exc.strerror or str(exc))) from None
+        raise SheetReadError(N_("{file}: cannot read ({reason})"), {"file": str(path), "reason": exc.strerror or str(exc)}) from None
     text, encoding = _decode(raw)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
@@ -98,10 +94,10 @@ def read_tables(path: Path) -> list[Table]:
     """
     path = Path(path)
     if not path.is_file():
-        raise SheetReadError(Text("{file}: no such file", file=str(path)))
+        raise SheetReadError(N_("{file}: no such file"), {"file": str(path)})
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return read_xlsx(path)
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(path)
-    raise SheetReadError(Text("{file}: give an .xlsx or .csv file exported by dxplan export", file=str(path)))
+    raise SheetReadError(N_("{file}: give an .xlsx or .csv file exported by dxplan export"), {"file": str(path)})

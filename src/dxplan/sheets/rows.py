@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from dxplan.fiscal import format_fiscal_year
 from dxplan.files.fmt import parse_number
-from dxplan.i18n import N_, Text, t
+from dxplan.i18n import N_, Text, UserError, t
 from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import Action, Department, Plan, PlanLabels, Task
 from dxplan.model.index import PlanIndex
@@ -290,13 +290,9 @@ def row_key(plan_id: str, action_id: str, task_index: int, fiscal_year: int, dep
     return f"{plan_id}/{action_id}#{task_index + 1}|{fiscal_year}|{department or ''}"
 
 
-class UnknownDepartment(ValueError):
-    """``--department`` names no department of the plan; ``suggestion`` is the closest name, if any."""
-
-    def __init__(self, name: str, suggestion: str | None) -> None:
-        self.name = name
-        self.suggestion = suggestion
-        super().__init__(name)
+class UnknownDepartment(UserError, ValueError):
+    """A department name (``--department``, a sheet's scope) that is none of the plan's (usage error, exit 2);
+    the message suggests the closest name, if any."""
 
 
 def find_department(index: PlanIndex, name: str) -> Department:
@@ -304,7 +300,8 @@ def find_department(index: PlanIndex, name: str) -> Department:
     dept = index.department(name)
     if dept is None:
         close = get_close_matches(name, index.department_names(), n=1, cutoff=0.5)
-        raise UnknownDepartment(name, close[0] if close else None)
+        hint = Text(" Did you mean '{word}'?", word=close[0]) if close else ""
+        raise UnknownDepartment(N_("no department '{name}' in {plan}.{hint}"), {"name": name, "plan": index.plan.id, "hint": hint})
     return dept
 
 

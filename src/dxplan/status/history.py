@@ -25,7 +25,7 @@ from pathlib import Path
 
 from dxplan.files import gitio
 from .counts import Counts, action_state, current_year, status_table
-from dxplan.i18n import Text
+from dxplan.i18n import N_, Text
 from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import STATE_ORDER, Plan, State, StatusSnapshot
 from dxplan.score.actions import ScoreState, score_plan
@@ -241,7 +241,7 @@ def plans_as_of(paths: list[Path], when: str) -> list[LoadedPlan]:
             commit = commit_on_or_before(repo, day)
             if commit is None:
                 hint = gitio.fetch_hint("HEAD~1", repo) if gitio.is_shallow(repo) else ""
-                raise gitio.GitError(Text("no commit on or before {when}. {hint}", when=when, hint=hint))
+                raise gitio.GitError(N_("no commit on or before {when}. {hint}"), {"when": when, "hint": hint})
         rel = root.resolve().relative_to(repo).as_posix()
         plans.append(load_at(repo, commit, "" if rel == "." else rel))
     return plans
