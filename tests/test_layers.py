@@ -91,6 +91,73 @@ def test_the_package_keeps_its_layers():
     assert violations(PACKAGE, dxplan.LAYERS) == []
 
 
+def import_cycles(package_dir: Path) -> list[list[str]]:
+    """The import cycles among the modules under ``package_dir`` (each a sorted list of module names),
+    counting every import, also those under ``if TYPE_CHECKING`` and inside functions."""
+    known = module_names(package_dir)
+    graph: dict[str, set[str]] = {}
+    for name, path in known.items():
+        graph[name] = set()
+        for _, target in imports_of(name, path):
+            while target not in known and "." in target:
+                target = target.rsplit(".", 1)[0]
+            if target in known and target != name:
+                graph[name].add(target)
+    # Tarjan's strongly connected components, iteratively
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    cycles.append(sorted(component))
+    return cycles
+
+
+def test_no_import_cycle():
+    assert import_cycles(PACKAGE) == []
+
+
+def test_a_cycle_through_a_type_checking_import_is_found(tmp_path):
+    pkg = _tree(tmp_path, {
+        "__init__.py": "", "score/__init__.py": "",
+        "score/rates.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .methods import Method\n",
+        "score/methods.py": "from .rates import Rate\n",
+        "score/actions.py": "from .methods import Method\n",
+    })
+    assert import_cycles(pkg) == [["dxplan.score.methods", "dxplan.score.rates"]]
+
+
 def test_every_top_level_module_and_package_has_a_layer():
     top = {p.stem for p in PACKAGE.glob("*.py")} | {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     declared = {name for layer in dxplan.LAYERS for name in layer}

@@ -18,23 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from statistics import fmean
 
 from dxplan.fiscal import FiscalYearText, fiscal_year_of
 from dxplan.model.schema import Action, Measurement, Plan, TargetKind, TargetSpec
 from dxplan.model.index import PlanIndex
 from dxplan.i18n import N_, Listed, Text
-from .rates import INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Rate, fmt_num as _fmt, ratio as _ratio, round1
-
-
-class Method(StrEnum):
-    """The ways to a rate, in the order they are shown (columns, reference rates); each has a
-    :class:`MethodRule` in :data:`METHOD_RULES`."""
-
-    target = "target"
-    tasks = "tasks"
-    summary = "summary"
+from .rates import Method, INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Rate, fmt_num as _fmt, ratio as _ratio, round1
 
 
 #: How a measurement was taken, as worded in explanations (Measurement.kind).

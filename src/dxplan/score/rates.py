@@ -10,12 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from dxplan.i18n import N_, Text
 
-if TYPE_CHECKING:  # methods imports this module: the name is only needed for the annotation
-    from .methods import Method
 
 
 class RateStatus(StrEnum):
@@ -68,6 +65,15 @@ def round1(value: float) -> Decimal:
     """Round half-up to one decimal (54.1666… → 54.2; 89.96 → 90.0). Python's round() is half-even."""
     return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
+
+
+class Method(StrEnum):
+    """The ways to a rate, in the order they are shown (columns, reference rates); each has a
+    :class:`dxplan.score.methods.MethodRule` in :data:`dxplan.score.methods.METHOD_RULES`."""
+
+    target = "target"
+    tasks = "tasks"
+    summary = "summary"
 
 @dataclass
 class Rate:

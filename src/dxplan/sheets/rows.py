@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from dxplan.fiscal import format_fiscal_year
 from dxplan.files.fmt import parse_number
@@ -39,9 +39,12 @@ from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import Action, Department, Plan, PlanLabels, Task
 from dxplan.model.index import PlanIndex
 
-if TYPE_CHECKING:
-    from .grades import GradeRow
-    from .indicators import IndicatorRow
+
+class HasFiscalYear(Protocol):
+    """A sheet row of any kind: task, indicator or grade row."""
+
+    @property
+    def fiscal_year(self) -> int: ...
 
 #: Version of the sheet layout and of the JSON export (``schema_version``). 2: indicator rows
 #: (targets, actuals and grades per fiscal year, :mod:`dxplan.sheets.indicators`) beside the task rows;
@@ -412,7 +415,7 @@ def status_words(plan: Plan) -> list[str]:
     return [sw.word for sw in plan.statuses]
 
 
-def sheet_years(plan: Plan, rows: Sequence[SheetRow | IndicatorRow | GradeRow], years: list[int] | None) -> list[int]:
+def sheet_years(plan: Plan, rows: Sequence[HasFiscalYear], years: list[int] | None) -> list[int]:
     """The fiscal years an export has a sheet for: ``years`` when given, else every plan year with rows."""
     if years is not None:
         return years
