@@ -35,6 +35,7 @@ USED_ELSEWHERE = {
     # pybabel: the messages marked for extraction, and the extractor babel.cfg names
     ("cli/library_messages.py", "MESSAGES"),
     ("rules/__init__.py", "extract_messages"),
+    ("i18n.py", "extract_command_help"),
     # pydantic: configuration, fields read only from plan files, validators
     ("model/base.py", "model_config"),
     ("model/schema.py", "definition"),
@@ -53,12 +54,16 @@ _TEMPLATE_SUFFIXES = (".j2",)
 
 
 def _template_names() -> str:
-    """A Python text naming every identifier the Jinja templates use, as attributes of ``_``."""
+    """A Python text naming every identifier the Jinja templates use and every writer the ``--format``
+    registries name, as attributes of ``_``."""
     words: set[str] = set()
     for folder in (ROOT / "templates", SRC):
         for path in folder.rglob("*"):
             if path.suffix in _TEMPLATE_SUFFIXES:
                 words |= set(re.findall(r"[A-Za-z_]\w*", path.read_text(encoding="utf-8")))
+    # the --format registries name their writers as "module:function" strings, imported when chosen
+    for path in SRC.rglob("*.py"):
+        words |= set(re.findall(r"\"dxplan(?:\.\w+)+:(\w+)\"", path.read_text(encoding="utf-8")))
     return "".join(f"_.{w}\n" for w in sorted(words) if not keyword.iskeyword(w))
 
 
