@@ -1,4 +1,4 @@
-"""Scoring by the plan's own evaluation rules: achievement rates and labels (001, made exact in docs/).
+"""Scoring by the plan's own evaluation rules: achievement rates and labels (001, made exact in docs/domain.md).
 
 Owns: ``rates`` (rate states, the Rate record and its arithmetic), ``methods`` (the ways to an action's
 rate — target, tasks, summary — each with its computation and place in the decision, in one table),
