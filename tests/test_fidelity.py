@@ -158,7 +158,7 @@ def test_kurate_parts_where_a_reader_expects_them(tmp):
     assert md.index("## 推進体制") < md.index("## アクションシート") < md.index("## 用語集")
     page = report("kurate", "html", tmp)
     assert '<h2 id="glossary-h">用語集</h2>' in page
-    assert "<dt>CDO（最高デジタル責任者）</dt>" in page
+    assert "<strong>CDO（最高デジタル責任者）</strong>: 町長をCDO（最高デジタル責任者）…に位置付け" in page
 
 
 @pytest.mark.parametrize("plan", ["kashima", "kurate"])
