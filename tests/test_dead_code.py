@@ -38,12 +38,7 @@ USED_ELSEWHERE = {
     ("i18n.py", "extract_command_help"),
     # pydantic: configuration, fields read only from plan files, validators
     ("model/base.py", "model_config"),
-    ("model/schema.py", "definition"),
     ("model/schema.py", "increase"),
-    ("model/schema.py", "title_variants"),
-    ("model/schema.py", "related_departments"),
-    ("model/schema.py", "priority"),
-    ("model/schema.py", "tags"),
     ("model/schema.py", "_period_order"),
     ("model/schema.py", "_direction"),
     ("model/schema.py", "_id_text"),

@@ -6,9 +6,10 @@ import cycle; :mod:`dxplan.model.schema` re-exports every name here.
 
 from __future__ import annotations
 
+import enum
 import types
 import typing
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -51,14 +52,63 @@ Percent = Annotated[float, Field(ge=0, le=100, description="percent, 0–100")]
 Text = Annotated[str, Field(min_length=1)]
 
 
-def empty_list(description: str | None = None) -> Any:
+PROVENANCE_KEY = "x-provenance"
+"""The JSON Schema keyword (and ``json_schema_extra`` key) that declares where a field's words come from."""
+
+Provenance = Literal["source", "computed", "annotation", "label"]
+"""Where a field's value comes from, declared once per field:
+
+- ``source`` (the default): the municipality's words, transcribed verbatim; reports show all of them;
+- ``computed``: a value we computed or normalised (ids, references to other nodes, units, numeric specs,
+  settings, look-up spellings); reports show it marked as ours or use it without printing it;
+- ``annotation``: the transcriber's commentary and provenance (seed files, locations, notes in our words);
+  reports never print it outside ``--audit``;
+- ``label``: the plan's own heading for another field (``Plan.labels``); shown as that field's heading
+  wherever the field is shown.
+"""
+
+
+def empty_list(description: str | None = None, provenance: Provenance | None = None) -> Any:
     """A list field's default: a new empty list for every object, shown as ``"default": []`` in the JSON Schema.
 
     ``= []`` would do the same, but pydantic deep-copies a mutable default each time an
     object is validated without the field (about 5 % of loading a large corpus);
     ``list()`` builds it directly. A field left out is still absent from ``model_fields_set``.
+    ``provenance``: the field's :data:`Provenance` when it is not ``source``.
     """
-    return Field(default_factory=list, description=description, json_schema_extra={"default": []})
+    extra: dict[str, Any] = {"default": []}
+    if provenance is not None:
+        extra[PROVENANCE_KEY] = provenance
+    return Field(default_factory=list, description=description, json_schema_extra=extra)
+
+
+def computed(default: Any = None, description: str | None = None) -> Any:
+    """A field whose value is ours, computed or normalised (an id, a reference, a unit, a setting): ``Field`` with that provenance."""
+    return Field(default=default, description=description, json_schema_extra={PROVENANCE_KEY: "computed"})
+
+
+def annotation(default: Any = None, description: str | None = None) -> Any:
+    """A field holding the transcriber's annotation (never printed outside ``--audit``): ``Field`` with that provenance."""
+    return Field(default=default, description=description, json_schema_extra={PROVENANCE_KEY: "annotation"})
+
+
+def provenance_of(model: type[BaseModel], name: str) -> Provenance:
+    """The declared :data:`Provenance` of field ``name`` of ``model``.
+
+    Undeclared fields are ``source``, except those typed as a ``Literal`` or an ``Enum`` (the schema's own
+    vocabulary, e.g. ``kind``, ``state``), which are ``computed``. Raises KeyError for an unknown field.
+    """
+    info = model.model_fields[name]
+    extra = info.json_schema_extra
+    if isinstance(extra, dict) and PROVENANCE_KEY in extra:
+        return typing.cast(Provenance, extra[PROVENANCE_KEY])
+    ann, _ = split_annotated(info.annotation)
+    for opt in union_options(ann):
+        opt, _ = split_annotated(opt)
+        inner = typing.get_args(opt)[0] if typing.get_origin(opt) is list and typing.get_args(opt) else opt
+        if typing.get_origin(inner) is Literal or (isinstance(inner, type) and issubclass(inner, enum.Enum)):
+            return "computed"
+    return "source"
 
 
 class Strict(BaseModel):

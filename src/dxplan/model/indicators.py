@@ -27,14 +27,14 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .base import FiscalYear, Strict, Text, empty_list
+from .base import FiscalYear, Strict, Text, annotation, computed, empty_list
 
 
 class Baseline(Strict):
     """A measured starting value of an indicator (基準値), in the indicator's unit."""
 
     value: float
-    unit: str | None = None
+    unit: str | None = computed(description="the unit, normalised")
     fiscal_year: FiscalYear | None = None
     date: dt.date | None = None
     note: str | None = None
@@ -66,7 +66,7 @@ class IndicatorActual(Strict):
     value: float
     kind: Literal["actual", "forecast"] = "actual"
     date: dt.date | None = None
-    source: str | None = None
+    source: str | None = annotation(description="where the value was read (document, page or line); an annotation")
     note: str | None = None
 
 
@@ -95,10 +95,10 @@ class Indicator(Strict):
     - ``deciding``: this indicator decides the action's rate where the plan scores by the deciding indicator.
     """
 
-    id: Text
+    id: Text = computed(...)
     name: Text
     kind: Literal["outcome", "activity"] | None = None
-    unit: str | None = None
+    unit: str | None = computed(description="the unit, normalised (%, 人, 件／年間)")
     measure: Literal["count", "level", "increase", "multiple"] = "level"
     accumulation: Literal["cumulative", "per_year"] = "cumulative"
     baseline: Baseline | None = None
@@ -110,8 +110,9 @@ class Indicator(Strict):
     actuals: list[IndicatorActual] = empty_list()
     grades: list[GradeEntry] = empty_list()
     deciding: bool = False
-    source: str | None = None
-    note: str | None = None
+    source: str | None = annotation(description="where the indicator was read (document, page or lines); an annotation")
+    note: str | None = Field(default=None, description="the source's own note on the indicator, verbatim; reports show it")
+    transcription_note: str | None = annotation(description="the transcriber's commentary on the indicator; an annotation, not shown in reports")
 
     def target_for(self, fiscal_year: int) -> IndicatorTarget | None:
         """The target of ``fiscal_year`` with a value, else None."""
@@ -160,7 +161,7 @@ class Grade(Strict):
 
     grade: Text
     meaning: str | None = None
-    aliases: list[Text] = empty_list()
+    aliases: list[Text] = empty_list(provenance="computed")
 
 
 class GradeScale(Strict):

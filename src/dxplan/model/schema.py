@@ -40,6 +40,8 @@ from .base import (  # noqa: F401 - re-exported: the schema's building blocks
     Percent,
     Strict,
     Text,
+    annotation,
+    computed,
     empty_list,
     field_model,
     split_annotated,
@@ -84,15 +86,15 @@ class StatusWord(Strict):
     word: Text
     state: State
     progress: Percent | None = None
-    aliases: list[Text] = empty_list()
+    aliases: list[Text] = empty_list(provenance="computed")
 
 
 class Category(Strict):
     """A node of the plan's category tree (大区分 → 中区分, 柱 → 区分, 大分類 → 小分類)."""
 
-    id: Text
+    id: Text = computed(...)
     name: Text
-    aliases: list[Text] = empty_list()
+    aliases: list[Text] = empty_list("other spellings the loader matches to this category", provenance="computed")
     description: str | None = None
     children: list[Category] = empty_list()
 
@@ -100,15 +102,17 @@ class Category(Strict):
 class Department(Strict):
     """A department (課) or other owning body; ``parent`` is the key of its 部 where the plan has one.
 
-    ``id`` defaults to ``name``; ``kind: generic`` marks pseudo-owners such as 関係各課.
+    ``id`` defaults to ``name``; ``kind: generic`` marks pseudo-owners such as 関係各課. ``role``: what the
+    source says the body is or does (鞍手町 推進体制), verbatim; ``note``: the transcriber's annotation.
     """
 
-    id: str | None = None
+    id: str | None = computed()
     name: Text
-    aliases: list[Text] = empty_list()
-    parent: str | None = None
+    aliases: list[Text] = empty_list("other spellings the loader matches to this department", provenance="computed")
+    parent: str | None = computed(description="the key of the department's 部")
     kind: Literal["department", "division", "office", "generic"] = "department"
-    note: str | None = None
+    role: str | None = Field(default=None, description="the body's role as the source writes it (推進体制); reports show it")
+    note: str | None = annotation(description="the transcriber's note on the department; an annotation, not shown in reports")
 
     @property
     def key(self) -> str:
@@ -124,12 +128,16 @@ class DepartmentGroup(Strict):
 
 
 class SourceDocument(Strict):
-    """A source document of the plan: a seed file and what it is."""
+    """A source document of the plan: a seed file and what it is.
 
-    file: Text
+    ``title`` and ``date`` are the municipality's (shown on the cover); ``file`` and ``note`` are provenance
+    (annotations, shown only with ``--audit``).
+    """
+
+    file: Text = annotation(...)
     title: str | None = None
     date: dt.date | None = None
-    note: str | None = None
+    note: str | None = annotation()
 
 
 class StatusCounts(Strict):
@@ -164,47 +172,47 @@ class GlossaryEntry(Strict):
     term: Text
     aliases: list[Text] = empty_list()
     definition: Text
-    note: str | None = None
+    note: str | None = annotation(description="the transcriber's note on the entry; an annotation")
 
 
 class PredecessorResult(Strict):
     """One result item of a predecessor plan (e.g. 鞍手町 第1期 実績)."""
 
-    id: Text
+    id: Text = computed(...)
     title: Text
     category: str | None = None
     measure: str | None = None
     description: str | None = None
     status: str | None = None
-    source: str | None = None
-    note: str | None = None
+    source: str | None = annotation(description="where the result was read; an annotation")
+    note: str | None = annotation(description="the transcriber's note on the result; an annotation")
 
 
 class PredecessorPlan(Strict):
     """A previous plan of the same municipality, with the results it reported."""
 
-    id: Text
+    id: Text = computed(...)
     title: Text
     period_start: FiscalYear
     period_end: FiscalYear
     results: list[PredecessorResult] = empty_list()
-    source: str | None = None
-    note: str | None = None
+    source: str | None = annotation(description="where the plan's results were read; an annotation")
+    note: str | None = annotation(description="the transcriber's note on the plan; an annotation")
 
 
 class Vision(Strict):
     """A vision (目指す姿) of the plan, referenced by actions (鹿島市: pillar + ①–④)."""
 
-    id: Text
+    id: Text = computed(...)
     text: Text
-    category: str | None = None
+    category: str | None = computed(description="the id of the category (柱) the vision belongs to")
 
 
 class ChangeRecord(Strict):
     """Why a target, baseline, deadline or rating scale was changed (the goalpost guard)."""
 
     date: dt.date
-    field: Text
+    field: Text = computed(...)
     reason: Text
     by: str | None = None
 
@@ -242,6 +250,18 @@ class PlanLabels(Strict):
     activities: str = "取り組んだこと"
     issues: str = "課題"
     rate: str = "目標達成率"
+    item: str | None = Field(default=None, description="the heading of a task row's 項目 (飯塚市); null = the catalogue's word")
+    examples: str | None = Field(default=None, description="the heading of the actions' examples (鞍手町 具体的な取組み例)")
+    references: str | None = Field(default=None, description="the heading of the actions' reference cases (飯塚市 参考事例等)")
+    related_departments: str | None = Field(default=None, description="the heading of the related departments (飯塚市 関係部署)")
+    priority: str | None = Field(default=None, description="the heading of the priority (飯塚市 優先順位)")
+    division: str | None = Field(default=None, description="the heading of the 部 an action is filed under (飯塚市 部局名)")
+    tags: str | None = Field(default=None, description="the heading of the actions' tags (飯塚市 備考 of the priority list)")
+    visions: str | None = Field(default=None, description="the heading of the plan's visions (鹿島市 目指す姿)")
+    secondary_categories: str | None = Field(default=None, description="the heading of an action's further listings (鹿島市 再掲)")
+    glossary: str | None = Field(default=None, description="the heading of the glossary (鞍手町 用語集)")
+    organisation: str | None = Field(default=None, description="the heading of the departments and their roles (鞍手町 推進体制)")
+    predecessors: str | None = Field(default=None, description="the heading of the predecessor plans' results (鞍手町 …の実績)")
 
 
 class Plan(Strict):
@@ -255,7 +275,7 @@ class Plan(Strict):
     ``discrepancies``/``transcription_notes``: annotations (not shown).
     """
 
-    id: Text
+    id: Text = computed(...)
     municipality: Text
     prefecture: str | None = None
     title: Text
@@ -266,27 +286,27 @@ class Plan(Strict):
     evaluation_date: dt.date | None = None
     published: str | None = None
     sources: list[SourceDocument]
-    labels: PlanLabels = PlanLabels()
+    labels: PlanLabels = Field(default=PlanLabels(), json_schema_extra={"x-provenance": "label"})
     categories: list[Category] = empty_list()
     departments: list[Department] = empty_list()
-    department_groups: list[DepartmentGroup] = empty_list()
-    department_separators: list[str] = Field(default=["・"], description="separators splitting a joint department cell")
+    department_groups: list[DepartmentGroup] = empty_list("written forms naming several departments, for look-up", provenance="computed")
+    department_separators: list[str] = Field(default=["・"], description="separators splitting a joint department cell", json_schema_extra={"x-provenance": "computed"})
     statuses: list[StatusWord] = empty_list()
     rating_scale: list[RatingBand] = empty_list(
         description="percent bands labelling computed rates, highest first; omitted = not declared (lint: no-rating-scale); [] = the source defines none",
     )
     grade_scale: GradeScale | None = Field(default=None, description="an ordinal scale of entered grades (A–D, S/A/B/C, ◎○△×), best first")
-    scoring: ScoringConfig = ScoringConfig()
+    scoring: ScoringConfig = Field(default=ScoringConfig(), json_schema_extra={"x-provenance": "computed"})
     status_snapshots: list[StatusSnapshot] = empty_list()
     indicators: list[Indicator] = empty_list()
     visions: list[Vision] = empty_list()
     glossary: list[GlossaryEntry] = empty_list()
     predecessors: list[PredecessorPlan] = empty_list()
-    lint: LintConfig = LintConfig()
+    lint: LintConfig = Field(default=LintConfig(), json_schema_extra={"x-provenance": "computed"})
     history: list[ChangeRecord] = empty_list(description="reasons for changes to the rating scale or indicators")
     notes: list[str] = empty_list(description=NOTES_DOC)
-    discrepancies: list[str] = empty_list(description=DISCREPANCIES_DOC)
-    transcription_notes: list[str] = empty_list(description=TRANSCRIPTION_NOTES_DOC)
+    discrepancies: list[str] = empty_list(DISCREPANCIES_DOC, provenance="annotation")
+    transcription_notes: list[str] = empty_list(TRANSCRIPTION_NOTES_DOC, provenance="annotation")
 
     @model_validator(mode="after")
     def _period_order(self) -> Plan:
@@ -341,7 +361,7 @@ class Measurement(Strict):
     date: dt.date | None = None
     fiscal_year: FiscalYear | None = None
     kind: Literal["actual", "forecast", "assumed"] = "actual"
-    source: str | None = None
+    source: str | None = annotation(description="where the value was read; an annotation")
     note: str | None = None
 
 
@@ -374,7 +394,7 @@ class Target(Strict):
 
     text: Text
     panel: str | None = Field(default=None, description="the target panel's restatement, as written")
-    spec: TargetSpec | None = None
+    spec: TargetSpec | None = computed(description="our reading of the target as a number")
     measurements: list[Measurement] = empty_list()
     history: list[ChangeRecord] = empty_list()
 
@@ -384,7 +404,7 @@ class YearlyTarget(Strict):
 
     fiscal_year: FiscalYear
     text: Text
-    spec: TargetSpec | None = None
+    spec: TargetSpec | None = computed(description="our reading of the target as a number")
 
 
 class Effect(Strict):
@@ -401,7 +421,7 @@ class Effect(Strict):
     value: float | None = None
     unit: Literal["時間", "千円"] | None = None
     meaning: Literal["saving", "extra_workload", "cost", "revenue", "reduction", "unknown"] | None = None
-    note: str | None = None
+    note: str | None = annotation(description="the transcriber's note on the cell; an annotation")
 
 
 class Task(Strict):
@@ -409,11 +429,14 @@ class Task(Strict):
 
     ``department`` is written as the source writes it (a name, alias or joint form
     the plan declares); ``progress`` is an explicit percent 0–100; ``result_kind``
-    tells whether ``result`` is an actual, a forecast (見込) or planned (予定/想定).
+    tells whether ``result`` is an actual, a forecast (見込) or planned (予定/想定). ``item`` is the row's
+    項目 where the sheet names one (飯塚市), ``note`` the row's own 備考, both verbatim;
+    ``transcription_note`` is the transcriber's comment on the row (an annotation, not shown in reports).
     """
 
     fiscal_year: FiscalYear
     department: str | None = None
+    item: str | None = None
     plan: str | None = None
     result: str | None = None
     result_kind: Literal["actual", "forecast", "planned"] | None = None
@@ -421,6 +444,7 @@ class Task(Strict):
     progress: Percent | None = None
     timing: str | None = None
     note: str | None = None
+    transcription_note: str | None = annotation(description="the transcriber's comment on the row; an annotation, not shown in reports")
 
 
 class ScheduleEntry(Strict):
@@ -451,9 +475,9 @@ class FinalReport(Strict):
 class Source(Strict):
     """Where an action was transcribed from: seed file and location (sheet, page or lines)."""
 
-    file: Text
-    location: Text
-    note: str | None = None
+    file: Text = annotation(...)
+    location: Text = annotation(...)
+    note: str | None = annotation()
 
 
 class Action(Strict):
@@ -468,13 +492,13 @@ class Action(Strict):
     ``discrepancies``/``transcription_notes``: annotations (not shown).
     """
 
-    id: Text
+    id: Text = computed(...)
     number: int | None = None
     title: Text
     title_variants: list[Text] = empty_list()
-    category: Text
-    secondary_categories: list[Text] = empty_list()
-    visions: list[Text] = empty_list()
+    category: Text = computed(..., description="the id, name or alias of the action's category")
+    secondary_categories: list[Text] = empty_list("further categories the action is listed under (再掲), by id, name or alias", provenance="computed")
+    visions: list[Text] = empty_list("the ids of the plan's visions (目指す姿) the action serves", provenance="computed")
     aim: str | None = None
     approach: str | None = None
     background: str | None = None
@@ -496,10 +520,10 @@ class Action(Strict):
     notes: list[str] = empty_list(description=NOTES_DOC)
     summary_evaluation: SummaryEvaluation | None = None
     final_report: FinalReport | None = None
-    predecessors: list[Text] = empty_list()
-    sources: list[Source] = Field(min_length=1)
-    discrepancies: list[str] = empty_list(description=DISCREPANCIES_DOC)
-    transcription_notes: list[str] = empty_list(description=TRANSCRIPTION_NOTES_DOC)
+    predecessors: list[Text] = empty_list("the ids of the predecessor plans' results the action continues", provenance="computed")
+    sources: list[Source] = Field(min_length=1, json_schema_extra={"x-provenance": "annotation"})
+    discrepancies: list[str] = empty_list(DISCREPANCIES_DOC, provenance="annotation")
+    transcription_notes: list[str] = empty_list(TRANSCRIPTION_NOTES_DOC, provenance="annotation")
 
     @property
     def all_indicators(self) -> list[Indicator]:

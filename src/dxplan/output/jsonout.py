@@ -116,13 +116,19 @@ def _year_dict(y: YearStatus, style: str, lang: str) -> dict:
 
 def status_dict(result: StatusResult, lang: str = "ja") -> dict:
     """JSON for ``dxplan status``: one entry per fiscal year, with the source's own table beside it;
-    ``grades`` (per year, when the plan declares a grade scale) and ``effects`` (when actions have any)."""
+    ``grades`` (per year, when the plan declares a grade scale) and ``effects`` (when actions have any).
+
+    ``state_words`` holds the plan's own word for each canonical state, null where the plan declares none
+    (鹿島市 and 鞍手町 declare ``statuses: []``); ``state_words_declared`` says whether the plan declares any.
+    """
     plan = result.plan
+    declared = {sw.state for sw in plan.statuses}
     out = {
         "plan": plan.id,
         "municipality": plan.municipality,
         "title": plan.title,
-        "state_words": {s.value: result.state_words[s] for s in STATE_ORDER},
+        "state_words": {s.value: result.state_words[s] if s in declared else None for s in STATE_ORDER},
+        "state_words_declared": bool(declared),
         "years": [_year_dict(y, plan.fiscal_year_style, lang) for y in result.years],
     }
     if result.grades:

@@ -291,6 +291,11 @@ _REPORT_WORDS = {
     "count_of_actions": N_("number of actions"),
     "share_of_actions": N_("share"),
     "overview": N_("overview"),
+    "basic_policy": N_("basic policy"),
+    "other_annotations": N_("other annotations"),
+    "idle_departments": N_("departments of the plan that no action names"),
+    "measure_name": N_("measure"),
+    "project_description": N_("project description"),
     "tasks": N_("tasks"),
     "progress": N_("progress"),
     "explain": N_("how the rate was computed"),
@@ -340,10 +345,19 @@ def report_labels(plan: Plan, lang: str) -> dict[str, str]:
         "activities": (pl.activities, N_("activities")), "issues": (pl.issues, N_("issues")), "rate_heading": (pl.rate, N_("achievement rate")),
         "budget": (pl.budget, N_("budget")), "plan_notes": (pl.notes, N_("notes")),
     }
+    optional = {
+        "item": (pl.item, N_("task item")), "examples": (pl.examples, N_("examples")), "reference_cases": (pl.references, N_("reference cases")),
+        "related_departments": (pl.related_departments, N_("related departments")), "priority": (pl.priority, N_("priority")),
+        "division": (pl.division, N_("division")), "tags": (pl.tags, N_("tags")), "visions": (pl.visions, N_("visions")),
+        "secondary_categories": (pl.secondary_categories, N_("also listed under")), "glossary": (pl.glossary, N_("glossary")),
+        "organisation": (pl.organisation, N_("organisation")), "predecessors": (pl.predecessors, N_("results of the previous plan")),
+        "title_variants": (None, N_("title as also written")),
+    }
     return (
         status_labels(lang)
         | {k: t(lang, v) for k, v in _REPORT_WORDS.items()}
         | {k: (f"{t(lang, en)} ({word})" if lang == "en" else word) for k, (word, en) in fields.items()}
+        | {k: (word if word and lang != "en" else f"{t(lang, en)} ({word})" if word else t(lang, en)) for k, (word, en) in optional.items()}
         | {"no": "No", "none": "—", "scale": scale_heading(lang), "sep": sep(lang)}
     )
 

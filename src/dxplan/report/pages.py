@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from dxplan.status.counts import share_text
 from .figures import Attention, DepartmentFigures, ReportFigures
 from dxplan.i18n import t
 from .indicators import indicator_summary, sheet_indicators
+from dxplan.model.provenance import annotation_strings
 from dxplan.model.schema import STATE_ORDER, Action, Task
 from dxplan.problems import Problem
-from .common import date_label, fy_label, label_class, stacked_chart, states_line
+from .common import date_label, fy_label, label_class, paren, stacked_chart, states_line
 from dxplan.score.actions import Method, RateStatus, ScoreState
 from dxplan.output import wording as w
 
@@ -108,14 +111,17 @@ def _action_ref(f: ReportFigures, a: Action, anchors: dict[str, str], lang: str)
 
 def category_sections(f: ReportFigures, anchors: dict[str, str], lang: str) -> list[dict]:
     """One section per top-level category, in the plan's order: ``{"id", "name", "anchor", "description",
-    "actions": [row]}``; each row ``{"id", "title", "anchor", "sub", "rate", "label", "label_class", "method",
+    "children": [{"id", "name", "description"}] (the sub-categories with a description), "actions": [row]}``; each row ``{"id", "title", "anchor", "sub", "rate", "label", "label_class", "method",
     "references", "target", "years"}``. Actions whose category the plan does not declare come last."""
     tops: dict[str, dict] = {}
     for node_ref in f.index.category_nodes():
         if node_ref.top is None or node_ref.top is node_ref.node:
             node = node_ref.node
-            tops[node.id] = {"id": node.id, "name": node.name, "anchor": f"cat-{len(tops) + 1}", "description": node.description, "actions": []}
-    other: dict[str, Any] = {"id": "", "name": t(lang, "(no category)"), "anchor": "cat-other", "description": None, "actions": []}
+            tops[node.id] = {
+                "id": node.id, "name": node.name, "anchor": f"cat-{len(tops) + 1}", "description": node.description, "actions": [],
+                "children": [{"id": c.id, "name": c.name, "description": c.description} for c in node.children if c.description],
+            }
+    other: dict[str, Any] = {"id": "", "name": t(lang, "(no category)"), "anchor": "cat-other", "description": None, "children": [], "actions": []}
     for a in f.actions:
         ref = f.index.category(a.category)
         top = tops.get((ref.top or ref.node).id) if ref else None
@@ -180,6 +186,14 @@ def department_pages(f: ReportFigures, anchors: dict[str, str], lang: str) -> li
     return pages
 
 
+def departments_without_actions(f: ReportFigures) -> list[str]:
+    """The names of the plan's departments and offices (not its 部 or generic owners such as 関係各課) that have no
+    page (no action or task row names them) and no role shown in the organisation part, in the plan's order
+    (飯塚市's 組織一覧 lists 課 that propose no action)."""
+    paged = {d.key for d in f.departments}
+    return [d.name for d in f.plan.departments if d.key not in paged and not d.role and d.kind in ("department", "office")]
+
+
 def _dept_summary(f: ReportFigures, d: DepartmentFigures, lang: str) -> str:
     owned = sum(1 for da in d.actions if da.owner)
     rows = sum(da.rows for da in d.actions)
@@ -199,7 +213,7 @@ def _task_groups(f: ReportFigures, a: Action, lang: str) -> list[dict]:
         if not rows:
             continue
         bare = all(not (x.result or x.status or x.progress is not None) for x in rows)
-        key = [(x.department, x.plan, x.timing, x.note) for x in rows]
+        key = [(x.department, x.item, x.plan, x.timing, x.note) for x in rows]
         last = groups[-1] if groups else None
         if bare and last and last["bare"] and last["key"] == key:
             last["years"].append(fy)
@@ -217,7 +231,7 @@ def _task_rows(rows: list[Task], lang: str) -> list[dict]:
     for x in rows:
         kind = _result_kind(x.result_kind, lang)
         row = {
-            "department": x.department, "plan": x.plan, "timing": x.timing, "note": x.note,
+            "department": x.department, "item": x.item, "plan": x.plan, "timing": x.timing, "note": x.note,
             "result": x.result, "result_kind": kind,
             "status": x.status, "progress": None if x.progress is None else f"{x.progress:g}%", "span": 1,
         }
@@ -248,6 +262,16 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year, lang)}: {y.text}" for y in a.yearly_targets]},
         {"heading": L["schedule"], "entries": [(f"{fy_label(f.plan, e.fiscal_year, lang)}: " if e.fiscal_year else "") + e.text for e in a.schedule]},
         {"heading": L["budget"], "text": a.budget},
+        {"heading": L["title_variants"], "entries": list(a.title_variants)},
+        {"heading": L["division"], "text": a.division},
+        {"heading": L["related_departments"], "text": w.sep(lang).join(a.related_departments)},
+        {"heading": L["priority"], "text": None if a.priority is None else str(a.priority)},
+        {"heading": L["tags"], "text": w.sep(lang).join(a.tags)},
+        {"heading": L["examples"], "text": w.sep(lang).join(a.examples)},
+        {"heading": L["reference_cases"], "text": a.references},
+        {"heading": L["visions"], "entries": [v.text for v in f.plan.visions if v.id in a.visions]},
+        {"heading": L["secondary_categories"], "entries": [_category_path(f, c) for c in a.secondary_categories]},
+        {"heading": L["predecessors"], "entries": [r.title for p in f.plan.predecessors for r in p.results if r.id in a.predecessors]},
     ]
     fr = a.final_report
     activities = (list(fr.activities) + ([fr.activities_text] if fr.activities_text else [])) if fr else []
@@ -300,12 +324,72 @@ def _category_path(f: ReportFigures, written: str) -> str:
     return f"{ref.top.id} {ref.top.name} / {ref.node.id} {ref.node.name}"
 
 
+# --------------------------------------------------------------------------- the plan's own parts
+
+
+def plan_parts(f: ReportFigures, L: dict, lang: str) -> list[dict]:
+    """What plan.yaml holds beside its actions, each part only where the plan has it, headed by the plan's own
+    label where it declares one: its visions (目指す姿), its organisation (推進体制: the departments with a role
+    as written) and the results of its predecessor plans. ``[{"anchor", "heading", "rows": [{"term", "text",
+    "lines": [str]}]}]``; ``term`` and ``text`` may be None."""
+    plan = f.plan
+    parts = []
+    if plan.visions:
+        names = {ref.node.id: ref.node.name for ref in f.index.category_nodes()}
+        parts.append({"anchor": "visions", "heading": L["visions"], "rows": [
+            {"term": names.get(v.category or ""), "text": v.text, "lines": []} for v in plan.visions
+        ]})
+    roles = [d for d in plan.departments if d.role]
+    if roles:
+        parts.append({"anchor": "organisation", "heading": L["organisation"], "rows": [
+            {"term": d.name, "text": d.role, "lines": []} for d in roles
+        ]})
+    for i, p in enumerate(plan.predecessors, 1):
+        items = []
+        for r in p.results:
+            lines = [f"{heading}: {value}" for heading, value in (
+                (L["basic_policy"], r.category), (L["measure_name"], r.measure), (L["project_description"], r.description), (L["status"], r.status),
+            ) if value]
+            items.append({"term": r.title, "text": None, "lines": lines})
+        span = t(lang, "{start} to {end}", start=fy_label(plan, p.period_start, lang), end=fy_label(plan, p.period_end, lang))
+        parts.append({"anchor": f"predecessor-{i}", "heading": f"{L['predecessors']}: {p.title}{paren(span, lang)}", "rows": items})
+    return parts
+
+
+def glossary_view(f: ReportFigures, L: dict) -> dict | None:
+    """The plan's glossary (用語集) as an appendix, in the plan's order: ``{"heading", "rows": [{"term", "aliases", "text"}]}``,
+    or None when the plan has none."""
+    if not f.plan.glossary:
+        return None
+    return {"heading": L["glossary"], "rows": [
+        {"term": g.term, "aliases": list(g.aliases), "text": g.definition} for g in f.plan.glossary
+    ]}
+
+
 # --------------------------------------------------------------------------- audit appendix
+
+
+_LISTED_ANNOTATIONS = ("sources", "transcription_notes", "discrepancies")
+"""Annotation fields the appendix lists under their own headings; every other annotation is listed by its path."""
+
+
+def other_annotations(model: BaseModel) -> list[str]:
+    """The annotation strings of ``model`` outside :data:`_LISTED_ANNOTATIONS`, read from the schema's provenance
+    declaration (a task's ``transcription_note``, a department's or glossary entry's ``note`` …), each as
+    ``path: text`` with the path in the YAML's keys and 1-based list positions (``tasks[3].transcription_note``)."""
+    out = []
+    for path, text in annotation_strings(model):
+        if path[0] in _LISTED_ANNOTATIONS:
+            continue
+        where = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+        out.append(f"{where}: {text}")
+    return out
 
 
 def appendix_view(f: ReportFigures, anchors: dict[str, str], lang: str) -> dict:
     """The ``--audit`` appendix: the plan's source files, its annotations and lint findings, then per action
-    (those with any) its sources (file and location), transcription notes, discrepancies and lint findings."""
+    (those with any) its sources (file and location), transcription notes, discrepancies, its other annotations
+    (:func:`other_annotations`) and lint findings."""
     plan = f.plan
     actions = []
     for a in f.actions:
@@ -315,12 +399,14 @@ def appendix_view(f: ReportFigures, anchors: dict[str, str], lang: str) -> dict:
             "sources": [{"file": s.file, "location": s.location, "note": s.note} for s in a.sources],
             "transcription_notes": list(a.transcription_notes),
             "discrepancies": list(a.discrepancies),
+            "annotations": other_annotations(a),
             "problems": problems,
         })
     return {
         "sources": [{"file": s.file, "title": s.title, "date": date_label(plan, s.date, lang), "note": s.note} for s in plan.sources],
         "transcription_notes": list(plan.transcription_notes),
         "discrepancies": list(plan.discrepancies),
+        "annotations": other_annotations(plan),
         "problems": [problem_line(p, lang) for p in f.plan_problems],
         "actions": actions,
     }
