@@ -53,6 +53,7 @@ from .indicators import (  # noqa: F401 - re-exported: indicators, grades and sc
     GradeScale,
     Indicator,
     IndicatorActual,
+    IndicatorSeries,
     IndicatorTarget,
     RatingBand,
     ScoringConfig,

@@ -129,7 +129,7 @@ def _category_row(f: ReportFigures, a: Action, anchors: dict[str, str], sub: str
     row = _action_ref(f, a, anchors, lang)
     row |= {
         "sub": sub,
-        "rate": w.rate_text(s.rate),
+        "rate": w.rate_text(s.rate, lang),
         "method": w.method_label(s.deciding, lang, f.plan),
         "references": [{"heading": w.method_heading(m, lang), "text": w.reference_cell(s.references[m], lang)} for m in Method],
         "target": target_cell(f, a, lang),

@@ -84,6 +84,8 @@ class Rate:
     explain: list[Text | tuple[str, str]] = field(default_factory=list)  # a (ja, en) pair only for bare formulas
     reason: Text | None = None
     interim: bool = False
+    range_note: Text | None = None
+    """Why an indicator rate lies outside 0–100 % (:func:`range_note`), shown beside it; None inside the range."""
 
     @property
     def shown(self) -> str | None:
@@ -106,3 +108,42 @@ def ratio(actual: float, baseline: float, target: float, lower: bool) -> float |
     return num / denom * 100
 
 
+
+
+def read_rate(actual: float, baseline: float, target: float, lower: bool, reading: str = "progress") -> float | None:
+    """A rate in percent as the plan reads it (``Plan.scoring.rate``).
+
+    ``progress`` (001, DOMAIN.md rule 1): progress from the baseline, :func:`ratio`. ``ratio``: the
+    actual as a share of the target, ``actual ÷ target × 100`` (lower is better: ``target ÷ actual × 100``);
+    the baseline is not used. None when the divisor is 0.
+    """
+    if reading == "ratio":
+        divisor = actual if lower else target
+        if divisor == 0:
+            return None
+        return (target / actual if lower else actual / target) * 100
+    return ratio(actual, baseline, target, lower)
+
+
+def formula_text(actual: float, base: float, target: float, lower: bool, reading: str = "progress") -> str:
+    """The arithmetic of :func:`read_rate` with its numbers, e.g. ``(8 − 0) / (10 − 0)`` or ``92.9 / 100``."""
+    if reading == "ratio":
+        return f"{fmt_num(target)} / {fmt_num(actual)}" if lower else f"{fmt_num(actual)} / {fmt_num(target)}"
+    if lower:
+        return f"({fmt_num(base)} − {fmt_num(actual)}) / ({fmt_num(base)} − {fmt_num(target)})"
+    return f"({fmt_num(actual)} − {fmt_num(base)}) / ({fmt_num(target)} − {fmt_num(base)})"
+
+
+def range_note(value: float | None, lower: bool, reading: str = "progress") -> Text | None:
+    """Why a rate (percent) as shown lies outside 0–100: beyond the target (above 100), or, below 0, the
+    actual on the wrong side of the baseline (``progress``) or a negative actual (``ratio``). None inside 0–100."""
+    if value is None:
+        return None
+    shown = round1(value)
+    if shown > 100:
+        return Text(N_("beyond the target"))
+    if shown < 0:
+        if reading == "ratio":
+            return Text(N_("negative actual or target"))
+        return Text(N_("actual above the baseline")) if lower else Text(N_("actual below the baseline"))
+    return None
