@@ -133,3 +133,50 @@ def test_not_evaluated_flag_on_the_scale():
     scale = LOADED.plan.grade_scale
     assert isinstance(scale, GradeScale)
     assert [g.grade for g in scale.evaluated] == ["A", "B", "C", "D"] and [g.grade for g in scale.apart] == ["－"]
+
+
+# --------------------------------------------------------------------------- graded per action
+
+PUBA = FIXTURES / "published_actions"
+
+
+def test_action_grades_fixture_lints_clean_and_splits_as_its_source():
+    assert [(p.rule, p.path.name) for p in lint_paths([PUBA]).problems] == []
+    loaded = load_plan(PUBA)
+    g = grade_table(loaded.plan, [la.action for la in loaded.actions], 2024)
+    # README.md: A 1件（50.0％）、B 1件（50.0％）、計2件; －（対象外）1件 outside
+    assert (g.applies_to, g.total.grades, g.total.apart) == ("action", {"A": 1, "B": 1, "C": 0, "D": 0}, {"－": 1})
+
+
+def test_action_grade_is_the_label_in_score_and_on_the_report_sheet():
+    code, out = run("score", str(PUBA), "-f", "json")
+    labels = {a["id"]: (a["label"], a["state"]) for a in json.loads(out)["actions"]}
+    # no percent scale declared: a graded action carries its grade; 対象外 (－) is no grade
+    assert labels == {"1": ("B", "evaluated"), "2": ("A", "evaluated"), "3": ("評価尺度なし", "evaluated")}
+    code, md = run("report", str(PUBA))
+    assert "アクションの評価: 令和6年度 B（概ね順調）" in md
+    assert "**評価 B（令和6年度、計画がアクションごとに付ける評価）**" in md
+
+
+def test_graded_action_without_a_rate_is_not_unevaluated_nor_needs_attention(tmp_path: Path):
+    plan = tmp_path / "published_actions"
+    shutil.copytree(PUBA, plan)
+    for n in ("2", "3"):  # without indicators: no rate; 2 graded A, 3 graded － (not evaluated)
+        f = plan / "actions" / f"{n}.yaml"
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text[: text.index("indicators:")] + text[text.index("grades:"):], encoding="utf-8")
+    code, out = run("score", str(plan), "-f", "json")
+    labels = {a["id"]: (a["label"], a["state"]) for a in json.loads(out)["actions"]}
+    assert labels["2"] == ("A", "evaluated") and labels["3"] == ("未評価", "not_evaluated")
+    code, md = run("report", str(plan))
+    attention = md[md.index("### 要確認のアクション"):].split("###")[1]
+    assert "窓口のデジタル化" in attention and "学校のICT活用" not in attention
+
+
+def test_indicator_grades_in_a_plan_graded_per_action_are_warned_where_they_stand(tmp_path: Path):
+    plan = tmp_path / "published"
+    shutil.copytree(PUB, plan)
+    text = (plan / "plan.yaml").read_text(encoding="utf-8")
+    (plan / "plan.yaml").write_text(text.replace("applies_to: indicator", "applies_to: action"), encoding="utf-8")
+    found = [(p.rule, p.severity, p.path.name, p.line, p.column) for p in lint_paths([plan]).problems]
+    assert len(found) == 9 and found[0] == ("grade-ignored", "warning", "1.yaml", 14, 37)

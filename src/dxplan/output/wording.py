@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dxplan.status.counts import FOCUS_LATEST_DATA, FOCUS_NO_DATA, Counts, FocusYear, GradeCounts, GroupCounts, SnapshotCheck, StatusTable
-from dxplan.fiscal import period_years
+from dxplan.fiscal import FiscalYearText, period_years
 from dxplan.i18n import N_, NP_, STATE_EN, pt, resolve, t
 from dxplan.model.schema import STATE_ORDER, IndicatorActual, Plan, RatingBand, State
 from dxplan.score.actions import NO_SCALE_LABEL, ActionScore, Method, Rate, RateStatus, ScoreState
@@ -157,6 +157,9 @@ def tally_key(key: str | ScoreState, lang: str) -> str:
 def decision_line(s: ActionScore, lang: str, plan: Plan | None = None) -> str:
     """How the label was decided: method (in ``plan``'s words, :func:`method_label`), rate (noting the 100 % cap
     the label uses) and label; "no scale declared" when the plan has no percent scale; or why there is none."""
+    if s.grade is not None and s.grade_year is not None and s.label == s.grade:
+        return t(lang, "graded {grade} ({fy}), the grade the plan enters per action", grade=s.grade,
+                 fy=FiscalYearText(s.grade_year, plan.fiscal_year_style if plan else "reiwa"))
     if s.rate is not None and s.deciding is not None:
         method = method_label(s.deciding, lang, plan)
         if s.label == NO_SCALE_LABEL:
@@ -350,6 +353,7 @@ _REPORT_WORDS = {
     "graded": N_("graded"),
     "not_graded": N_("not graded"),
     "grade_shares_note": N_("Shares are of the graded rows; rows not graded (and, in brackets, grades not in the scale) are counted apart."),
+    "action_grades": N_("grade of the action"),
     "grade_not_evaluated_note": N_("Grades the plan declares as not evaluated are counted apart, outside the shares."),
 }
 
