@@ -180,3 +180,13 @@ def test_indicator_grades_in_a_plan_graded_per_action_are_warned_where_they_stan
     (plan / "plan.yaml").write_text(text.replace("applies_to: indicator", "applies_to: action"), encoding="utf-8")
     found = [(p.rule, p.severity, p.path.name, p.line, p.column) for p in lint_paths([plan]).problems]
     assert len(found) == 9 and found[0] == ("grade-ignored", "warning", "1.yaml", 14, 37)
+
+
+def test_final_target_counts_in_its_deadline_year():
+    # tests/fixtures/kpi K5: target_text 申請数2倍, target_value 2, deadline 令和7年度, actual R7 1.8 (baseline 1)
+    kpi = load_plan(FIXTURES / "kpi")
+    k5 = next(i for la in kpi.actions for i in la.action.indicators if i.id == "K5")
+    years = {y.fiscal_year: (y.target, y.status.value, y.shown) for y in score_indicator(k5, kpi.plan).years}
+    assert years == {2024: (None, "not_applicable", None), 2025: (2.0, "ok", "80.0"), 2026: (None, "not_applicable", None)}
+    code, md = run("report", str(FIXTURES / "kpi"))
+    assert "| 目標 | — | 2倍 申請数2倍 | — | \n| 実績 | — | 1.8倍 | — | \n| 達成率 | — | 80.0% | — | " in md

@@ -9,8 +9,9 @@ follows DOMAIN.md's rule 1. A rate outside 0–100 % carries a short reason (``r
   scores ``(baseline − actual) / (baseline − target)`` and needs a baseline.
 - **Text actuals** (「完了」, 「－」 without a number) are shown as written and not measurable: their
   year has no rate (not applicable) and the overall rate uses the actuals with a number.
-- **Per year**: each fiscal year with a target value (``targets``, for ``per_year`` indicators
-  else the final ``target_value``) and an actual is rated; a year with a target and no actual is
+- **Per year**: each fiscal year with a target value (``targets``; for ``per_year`` indicators
+  else the final ``target_value``; for the ``deadline`` year of a final ``target_value``, that
+  target) and an actual is rated; a year with a target and no actual is
   "no actual yet" — apart from 0 %, never counted as 0.
 - **Overall**: ``per_year`` indicators take the mean of their yearly rates (rule 1, 30件/年);
   ``cumulative`` ones compare the latest actual with the final target (``target_value``, else the
@@ -92,6 +93,8 @@ def _year_target(ind: Indicator, fy: int) -> tuple[float | None, str | None]:
         return t.value, t.text
     if ind.accumulation == "per_year" and ind.target_value is not None:
         return ind.target_value, ind.target_text
+    if ind.target_value is not None and ind.deadline == fy:  # the final target is that year's target
+        return ind.target_value, ind.target_text
     texts = [x.text for x in ind.targets if x.fiscal_year == fy and x.text]
     return None, texts[0] if texts else None
 
@@ -100,6 +103,8 @@ def _years(ind: Indicator, plan: Plan) -> list[int]:
     years = set(plan.fiscal_years)
     years.update(t.fiscal_year for t in ind.targets)
     years.update(a.fiscal_year for a in ind.actuals)
+    if ind.target_value is not None and ind.deadline is not None:
+        years.add(ind.deadline)
     return sorted(years)
 
 
