@@ -44,6 +44,7 @@ USED_ELSEWHERE = {
     ("model/schema.py", "priority"),
     ("model/schema.py", "tags"),
     ("model/schema.py", "_period_order"),
+    ("model/schema.py", "_period_by_month"),
     ("model/schema.py", "_direction"),
     ("model/schema.py", "_id_text"),
     ("model/indicators.py", "_something"),

@@ -99,11 +99,13 @@ def test_text_actuals_are_shown_as_written_and_give_no_rate():
     assert (year.actual.text, year.actual.value, year.rate) == ("検討中（令和7年度に試行予定）", None, None)
     assert s.overall.status is NOT_APPLICABLE
     code, md = run("report", str(PUB))
-    assert "| 実績 | 検討中（令和7年度に試行予定） |" in md
-    assert "| 実績 | 完了 |" in md
+    # columns 令和4年度, 令和5年度, 令和6年度 (the period 2023年1月〜2025年3月)
+    assert "| 実績 | — | — | 検討中（令和7年度に試行予定） |" in md
+    assert "| 実績 | — | — | 完了 |" in md
     code, out = run("score", str(PUB), "-f", "json")
     ind = next(i for a in json.loads(out)["actions"] if a["id"] == "1" for i in a["indicators"] if i["id"] == "K2")
-    assert (ind["years"][0]["actual"], ind["years"][0]["actual_text"], ind["years"][0]["rate"]) == (None, "完了", None)
+    r6 = next(y for y in ind["years"] if y["fiscal_year"] == 2024)
+    assert (r6["actual"], r6["actual_text"], r6["rate"], r6["status"]) == (None, "完了", None, "not_applicable")
 
 
 def test_text_actuals_go_out_to_the_sheet_and_come_back_unchanged(tmp_path: Path):
@@ -190,3 +192,30 @@ def test_final_target_counts_in_its_deadline_year():
     assert years == {2024: (None, "not_applicable", None), 2025: (2.0, "ok", "80.0"), 2026: (None, "not_applicable", None)}
     code, md = run("report", str(FIXTURES / "kpi"))
     assert "| 目標 | — | 2倍 申請数2倍 | — | \n| 実績 | — | 1.8倍 | — | \n| 達成率 | — | 80.0% | — | " in md
+
+
+def test_period_by_month_and_era_evaluation_date():
+    # README.md: 計画期間 2023年1月〜2025年3月 → 令和4年度〜令和6年度; 令和7年2月10日現在
+    import datetime as dt
+    plan = LOADED.plan
+    assert (plan.period.start, plan.period.end, plan.period_start, plan.period_end) == ("2023-01", "2025-03", 2022, 2024)
+    assert plan.evaluation_date == dt.date(2025, 2, 10)
+    code, out = run("status", str(PUB))
+    assert code == 0 and "令和4年度〜令和6年度  評価日 2025-02-10" in out
+
+
+def test_month_and_era_forms_and_a_web_source(tmp_path: Path):
+    plan = tmp_path / "published"
+    shutil.copytree(PUB, plan)
+    text = (plan / "plan.yaml").read_text(encoding="utf-8")
+    text = text.replace("period: {start: 2023-01, end: 2025-03}", "period: {start: 令和5年4月, end: 2026年3月}")
+    text = text.replace("sources: [{file: README.md,", "sources: [{file: README.md, url: 'https://www.example.jp/dx/plan.html',")
+    (plan / "plan.yaml").write_text(text, encoding="utf-8")
+    loaded = load_plan(plan)
+    assert loaded.problems == []
+    assert (loaded.plan.period_start, loaded.plan.period_end) == (2023, 2025)
+    assert loaded.plan.sources[0].url == "https://www.example.jp/dx/plan.html"
+    (plan / "plan.yaml").write_text(text.replace("evaluation_date: 令和7年2月10日", "evaluation_date: 令和7年2月30日"), encoding="utf-8")
+    line = 1 + text.splitlines().index("evaluation_date: 令和7年2月10日")
+    found = [(p.rule, p.line) for p in lint_paths([plan]).problems]
+    assert found == [("invalid-value", line)]  # the impossible day is reported on its line

@@ -81,11 +81,6 @@ class IndicatorActual(Strict):
             raise ValueError("an actual needs a value or a text")
         return self
 
-    @property
-    def measured(self) -> bool:
-        """Whether the actual has a number a rate can be formed from."""
-        return self.value is not None
-
 
 class GradeEntry(Strict):
     """A grade entered for one fiscal year (評価 A/B/C/D …), a word of the plan's ``grade_scale``."""
