@@ -219,3 +219,13 @@ def test_month_and_era_forms_and_a_web_source(tmp_path: Path):
     line = 1 + text.splitlines().index("evaluation_date: 令和7年2月10日")
     found = [(p.rule, p.line) for p in lint_paths([plan]).problems]
     assert found == [("invalid-value", line)]  # the impossible day is reported on its line
+
+
+def test_actual_written_with_a_decimal_prints_as_written():
+    # 1/K3 マイナンバーカード交付率: the source writes 85.0 (decimals: 1); other indicators print as the number needs
+    code, md = run("report", str(PUB))
+    assert "| 実績 | — | — | 85.0％ |" in md
+    assert "令和6年度: 85.0 / 90 × 100 = 94.4%（実績 85.0％、目標 90％）" in md
+    assert "| 実績 | — | — | 110件 |" in md  # no decimals declared: 110, not 110.0
+    code, out = run("status", str(PUB), "--year", "R6", "--by", "indicator")
+    assert "85.0％" in out and "85％" not in out

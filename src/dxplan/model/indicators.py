@@ -121,6 +121,8 @@ class Indicator(Strict):
     - ``targets``: per fiscal year; ``target_value``/``target_text``/``deadline``: the final target.
     - ``actuals``: per fiscal year; ``grades``: entered grades per fiscal year.
     - ``deciding``: this indicator decides the action's rate where the plan scores by the deciding indicator.
+    - ``decimals``: how many decimals the source writes the actuals with (85.0 → 1), so they print as
+      written; None: as the number needs (85 → 85, 92.9 → 92.9). Targets keep their own ``text``.
     - ``series``: one row of the source with several series of values (小学校・中学校) and one grade: each
       series has its own targets and actuals (:meth:`series_indicators`); the grades stay on the
       indicator, so a grade split counts the row once, as the source does.
@@ -142,6 +144,10 @@ class Indicator(Strict):
     grades: list[GradeEntry] = empty_list()
     deciding: bool = False
     series: list[IndicatorSeries] = empty_list()
+    decimals: int | None = Field(
+        default=None, ge=0, le=6,
+        description="decimals the source writes this indicator's actuals with (85.0 → 1); null: as the number needs",
+    )
     source: str | None = None
     note: str | None = None
 
@@ -154,7 +160,7 @@ class Indicator(Strict):
                 id=f"{self.id}（{x.name}）", name=f"{self.name}（{x.name}）", kind=self.kind, unit=x.unit or self.unit,
                 measure=self.measure, accumulation=self.accumulation, direction=self.direction,
                 baseline=x.baseline or self.baseline, targets=x.targets, target_text=x.target_text, target_value=x.target_value,
-                deadline=x.deadline, actuals=x.actuals,
+                deadline=x.deadline, actuals=x.actuals, decimals=self.decimals,
             )
             for x in self.series
         ]

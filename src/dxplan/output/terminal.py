@@ -8,6 +8,8 @@ status words, its rating scale) with English headers when ``lang == "en"``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
@@ -150,7 +152,9 @@ def print_grades(console: Console, plan: Plan, g: GradeTable, lang: str = "ja") 
         console.print("  " + t(lang, "grades not in the scale: {n} (not in the shares; see dxplan lint)", n=g.total.unknown), style="yellow")
 
 
-def _num(x: float) -> str:
+def _num(x: float, decimals: int | None = None) -> str:
+    if decimals is not None:
+        return w.with_decimals(x, decimals)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
 
 
@@ -218,7 +222,7 @@ def print_indicators(console: Console, plan: Plan, fiscal_year: int, rows: list[
         target = "—" if y is None or y.target is None else f"{_num(y.target)}{unit}"
         if target == "—" and ind.target_text and ind.target_value is None:
             target = ind.target_text
-        actual = w.actual_text(None if y is None else y.actual, unit, lang, _num)
+        actual = w.actual_text(None if y is None else y.actual, unit, lang, partial(_num, decimals=ind.decimals))
         if y is None or y.status is RateStatus.not_applicable:
             rate = "—"
         elif y.status is RateStatus.insufficient_data:

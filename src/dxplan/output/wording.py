@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dxplan.status.counts import FOCUS_LATEST_DATA, FOCUS_NO_DATA, Counts, FocusYear, GradeCounts, GroupCounts, SnapshotCheck, StatusTable
@@ -94,6 +95,12 @@ def rate_text(rate: Rate | None, lang: str = "ja") -> str:
     """A rate as shown: one decimal with a percent sign (``54.2%``), with the reason beside a rate outside
     0–100 % (``-20.0%（基準値を下回る実績）``); ``—`` when there is none."""
     return "—" if rate is None or rate.value is None else percent_with_note(rate.shown, rate.range_note, lang)
+
+
+def with_decimals(x: float, decimals: int) -> str:
+    """``x`` with exactly ``decimals`` decimals, half-up, and thousands separators: ``85.0``, ``6,120.0``."""
+    q = Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{q:,.{decimals}f}"
 
 
 def actual_text(actual: IndicatorActual | None, unit: str, lang: str, num: Callable[[float], str]) -> str:

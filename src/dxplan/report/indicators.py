@@ -9,10 +9,12 @@ with a target and no actual reads "no actual yet", never 0 %.
 
 from __future__ import annotations
 
+from functools import partial
+
 from dxplan.status.effects import EffectSums
 from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import N_, t
-from dxplan.output.wording import EFFECT_KINDS, actual_text, core_text, effect_unit, percent_with_note
+from dxplan.output.wording import EFFECT_KINDS, actual_text, core_text, effect_unit, percent_with_note, with_decimals
 from dxplan.model.schema import Action, Indicator, Plan
 from dxplan.score.rates import RateStatus
 from dxplan.score.actions import ActionScore
@@ -25,9 +27,11 @@ _MEANING = {
 _KIND = EFFECT_KINDS
 
 
-def _num(x: float | None) -> str:
+def _num(x: float | None, decimals: int | None = None) -> str:
     if x is None:
         return "—"
+    if decimals is not None:
+        return with_decimals(x, decimals)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
@@ -51,7 +55,7 @@ def indicator_entry(plan: Plan, s: IndicatorScore, lang: str = "ja") -> dict:
             rate = t(lang, "no actual yet")
         else:
             rate = "—"
-        actual = actual_text(y.actual, unit, lang, _num)
+        actual = actual_text(y.actual, unit, lang, partial(_num, decimals=ind.decimals))
         target = "—" if y.target is None else f"{_num(y.target)}{unit}"
         cells.append({
             "target": target,

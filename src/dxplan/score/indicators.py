@@ -144,8 +144,8 @@ def score_indicator(ind: Indicator, plan: Plan) -> IndicatorScore:
             msg = (N_("{fy}: {formula} × 100 = {rate}% (actual {actual}{unit}, target {target}{unit})") if actual.kind == "actual"
                    else N_("{fy}: {formula} × 100 = {rate}% (forecast {actual}{unit}, target {target}{unit})"))
             explain.append(Text(
-                msg, fy=FiscalYearText(fy, style), formula=formula_text(actual.value, base, target, lower, reading), rate=round1(r),
-                actual=fmt_num(actual.value), unit=unit, target=fmt_num(target),
+                msg, fy=FiscalYearText(fy, style), formula=formula_text(actual.value, base, target, lower, reading, ind.decimals), rate=round1(r),
+                actual=fmt_num(actual.value, ind.decimals), unit=unit, target=fmt_num(target),
             ))
     return IndicatorScore(ind, years, _overall(ind, plan, years, base, lower, explain), {g.fiscal_year: g.grade for g in ind.grades})
 
@@ -204,9 +204,10 @@ def _overall(ind: Indicator, plan: Plan, years: list[YearRate], base: float | No
         interim = due is not None and latest.fiscal_year < due
         explain.append(Text(
             N_("overall: latest actual {actual}{unit} ({fy}) against the final target {target}{unit}{due}: {formula} × 100 = {rate}%"),
-            actual=fmt_num(latest.value), unit=unit, fy=FiscalYearText(latest.fiscal_year, style), target=fmt_num(target),
+            actual=fmt_num(latest.value, ind.decimals), unit=unit, fy=FiscalYearText(latest.fiscal_year, style),
+            target=fmt_num(target),
             due="" if due is None else Text(N_(" ({due})"), due=FiscalYearText(due, style)),
-            formula=formula_text(latest.value, base, target, lower, reading), rate=round1(value),
+            formula=formula_text(latest.value, base, target, lower, reading, ind.decimals), rate=round1(value),
         ))
     if interim:
         assert due is not None, "interim means measured before a due year"

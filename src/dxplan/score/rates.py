@@ -93,8 +93,11 @@ class Rate:
         return None if self.value is None else f"{round1(self.value)}"
 
 
-def fmt_num(x: float) -> str:
-    """A number as written in explanations: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``)."""
+def fmt_num(x: float, decimals: int | None = None) -> str:
+    """A number as written in explanations: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``); with ``decimals``
+    (an indicator's declared precision) exactly that many, half-up: ``85.0``."""
+    if decimals is not None:
+        return f"{Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)}"
     return f"{x:g}" if abs(x - round(x)) > 1e-9 else f"{int(round(x))}"
 
 
@@ -125,13 +128,15 @@ def read_rate(actual: float, baseline: float, target: float, lower: bool, readin
     return ratio(actual, baseline, target, lower)
 
 
-def formula_text(actual: float, base: float, target: float, lower: bool, reading: str = "progress") -> str:
-    """The arithmetic of :func:`read_rate` with its numbers, e.g. ``(8 − 0) / (10 − 0)`` or ``92.9 / 100``."""
+def formula_text(actual: float, base: float, target: float, lower: bool, reading: str = "progress", decimals: int | None = None) -> str:
+    """The arithmetic of :func:`read_rate` with its numbers, e.g. ``(8 − 0) / (10 − 0)`` or ``92.9 / 100``;
+    ``decimals``: the precision the source writes the actual with (:func:`fmt_num`)."""
+    a = fmt_num(actual, decimals)
     if reading == "ratio":
-        return f"{fmt_num(target)} / {fmt_num(actual)}" if lower else f"{fmt_num(actual)} / {fmt_num(target)}"
+        return f"{fmt_num(target)} / {a}" if lower else f"{a} / {fmt_num(target)}"
     if lower:
-        return f"({fmt_num(base)} − {fmt_num(actual)}) / ({fmt_num(base)} − {fmt_num(target)})"
-    return f"({fmt_num(actual)} − {fmt_num(base)}) / ({fmt_num(target)} − {fmt_num(base)})"
+        return f"({fmt_num(base)} − {a}) / ({fmt_num(base)} − {fmt_num(target)})"
+    return f"({a} − {fmt_num(base)}) / ({fmt_num(target)} − {fmt_num(base)})"
 
 
 def range_note(value: float | None, lower: bool, reading: str = "progress") -> Text | None:
