@@ -40,6 +40,7 @@ USED_ELSEWHERE = {
     ("model/base.py", "model_config"),
     ("model/schema.py", "increase"),
     ("model/schema.py", "_period_order"),
+    ("model/schema.py", "_period_by_month"),
     ("model/schema.py", "_direction"),
     ("model/schema.py", "_id_text"),
     ("model/indicators.py", "_something"),

@@ -117,7 +117,7 @@ def test_status_and_score_json_show_grades_and_indicators():
     assert [i["overall"]["shown"] for i in a1["indicators"]] == ["51.4", "95.0"]
     rows = json.loads(runner.invoke(app, ["status", str(FIXTURES / "kpi"), "--by", "indicator", "--year", "R7", "--format", "json"]).output)
     assert [(r["id"], r["years"][1]["shown"], r["years"][1]["grade"]) for r in rows["indicators"]] == [
-        ("K1", "90.0", "C"), ("K2", "110.0", "A"), ("K3", None, "B"), ("K4", None, "D"), ("K5", None, "A"), ("K6", None, "D")]
+        ("K1", "90.0", "C"), ("K2", "110.0", "A"), ("K3", None, "B"), ("K4", None, "D"), ("K5", "80.0", "A"), ("K6", None, "D")]
 
 
 def test_iizuka_effect_totals_equal_an_independent_sum_over_the_yaml():

@@ -204,7 +204,7 @@ def test_new_actual_forecast_emptied_grade_and_new_actuals_list(kashima, kpi, tm
     wb.save(sheet)
     assert run("import", sheet, kpi)[0] == 0
     got = indicators(kpi)
-    assert got["1.yaml"][0]["actuals"][2] == {"fiscal_year": 2026, "value": 61.0, "kind": "forecast", "date": None, "source": None, "note": None}
+    assert got["1.yaml"][0]["actuals"][2] == {"fiscal_year": 2026, "value": 61.0, "text": None, "kind": "forecast", "date": None, "source": None, "note": None}
     assert got["3.yaml"][1]["grades"] == []
     assert numstat(kpi) == {"kpi/actions/1.yaml": (1, 0), "kpi/actions/3.yaml": (0, 2)}
     assert "      - {fiscal_year: 令和8年度, value: 61, kind: forecast}\n    grades:" in (kpi / "actions/1.yaml").read_text(encoding="utf-8")

@@ -100,6 +100,46 @@ class FiscalYearText:
         return t(lang, "FY{year}", year=self.fy) if lang == "en" else format_fiscal_year(self.fy, self.style)
 
 
+_ERA_DATE = re.compile(r"^\s*(?P<era>令和|平成)\s*(?P<y>\d{1,2}|元)\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日\s*$")
+_YEAR_MONTH = re.compile(
+    r"^\s*(?:(?P<western>\d{4})\s*(?:[-/.]|年)\s*(?P<wm>\d{1,2})\s*月?|(?P<era>令和|平成)\s*(?P<n>\d{1,2}|元)\s*年\s*(?P<em>\d{1,2})\s*月)\s*$"
+)
+
+
+def parse_era_date(value: str) -> dt.date:
+    """The date of ``令和7年2月10日`` (``令和元年5月1日``, 平成; full-width digits accepted), as :func:`era_date`
+    writes it (令和N年 = 2018+N, 平成N年 = 1988+N). Raises ValueError for anything else or a day that does not exist."""
+    m = _ERA_DATE.match(unicodedata.normalize("NFKC", value))
+    if not m:
+        raise ValueError(f"not an era date: {value!r} (write 令和7年2月10日 or 2025-02-10)")
+    n = 1 if m.group("y") == "元" else int(m.group("y"))
+    return dt.date(ERAS[m.group("era")] + n, int(m.group("m")), int(m.group("d")))
+
+
+def parse_year_month(value: object) -> tuple[int, int]:
+    """(year, month) of a month as plans write a period's ends: ``2023-01``, ``2023/1``, ``2023年1月``,
+    ``令和5年1月`` (or a date: its month). Raises ValueError for anything else or a month outside 1–12."""
+    if isinstance(value, dt.date):
+        return value.year, value.month
+    if not isinstance(value, str):
+        raise ValueError(f"not a month: {value!r} (write 2023-01 or 令和5年1月)")
+    m = _YEAR_MONTH.match(unicodedata.normalize("NFKC", value))
+    if not m:
+        raise ValueError(f"not a month: {value!r} (write 2023-01 or 令和5年1月)")
+    if m.group("western"):
+        year, month = int(m.group("western")), int(m.group("wm"))
+    else:
+        year, month = ERAS[m.group("era")] + (1 if m.group("n") == "元" else int(m.group("n"))), int(m.group("em"))
+    if not 1 <= month <= 12:
+        raise ValueError(f"not a month: {value!r}")
+    return year, month
+
+
+def fiscal_year_of_month(year: int, month: int) -> int:
+    """The fiscal year holding a month: 2023-01 → 2022 (令和4年度), 2023-04 → 2023."""
+    return year if month >= 4 else year - 1
+
+
 def fiscal_year_of(day: dt.date) -> int:
     """Fiscal year containing ``day``: April–December → same year, January–March → previous."""
     return day.year if day.month >= 4 else day.year - 1

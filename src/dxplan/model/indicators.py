@@ -60,14 +60,26 @@ class IndicatorTarget(Strict):
 
 
 class IndicatorActual(Strict):
-    """A measured value (実績) for one fiscal year: an actual or a forecast (見込), with its source."""
+    """A measured value (実績) for one fiscal year: an actual or a forecast (見込), with its source.
+
+    ``text``: the actual as the source writes it where that is not a bare number (「完了」, 「－」, a
+    sentence, 「92.9%（速報値）」); ``value`` its number, if it has one. Either is given. An actual with
+    text only is shown as written and is not measurable: it gives no rate.
+    """
 
     fiscal_year: FiscalYear
-    value: float
+    value: float | None = None
+    text: str | None = Field(default=None, description="the actual as written where it is not a bare number (完了, －, a sentence)")
     kind: Literal["actual", "forecast"] = "actual"
     date: dt.date | None = None
     source: str | None = annotation(description="where the value was read (document, page or line); an annotation")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> IndicatorActual:
+        if self.value is None and not self.text:
+            raise ValueError("an actual needs a value or a text")
+        return self
 
 
 class GradeEntry(Strict):
@@ -78,6 +90,22 @@ class GradeEntry(Strict):
     by: str | None = None
     date: dt.date | None = None
     reason: str | None = None
+    note: str | None = None
+
+
+class IndicatorSeries(Strict):
+    """One series of an indicator row that publishes several values under one grade (小学校 and 中学校):
+    its name as the source writes it, and its own baseline, targets and actuals in the indicator's unit
+    unless ``unit`` says otherwise. The indicator's measure, accumulation and direction apply."""
+
+    name: Text
+    unit: str | None = None
+    baseline: Baseline | None = None
+    targets: list[IndicatorTarget] = empty_list()
+    target_text: str | None = None
+    target_value: float | None = None
+    deadline: FiscalYear | None = None
+    actuals: list[IndicatorActual] = empty_list()
     note: str | None = None
 
 
@@ -93,6 +121,11 @@ class Indicator(Strict):
     - ``targets``: per fiscal year; ``target_value``/``target_text``/``deadline``: the final target.
     - ``actuals``: per fiscal year; ``grades``: entered grades per fiscal year.
     - ``deciding``: this indicator decides the action's rate where the plan scores by the deciding indicator.
+    - ``decimals``: how many decimals the source writes the actuals with (85.0 → 1), so they print as
+      written; None: as the number needs (85 → 85, 92.9 → 92.9). Targets keep their own ``text``.
+    - ``series``: one row of the source with several series of values (小学校・中学校) and one grade: each
+      series has its own targets and actuals (:meth:`series_indicators`); the grades stay on the
+      indicator, so a grade split counts the row once, as the source does.
     """
 
     id: Text = computed(...)
@@ -110,9 +143,28 @@ class Indicator(Strict):
     actuals: list[IndicatorActual] = empty_list()
     grades: list[GradeEntry] = empty_list()
     deciding: bool = False
+    series: list[IndicatorSeries] = empty_list()
+    decimals: int | None = Field(
+        default=None, ge=0, le=6,
+        description="decimals the source writes this indicator's actuals with (85.0 → 1); null: as the number needs",
+    )
     source: str | None = annotation(description="where the indicator was read (document, page or lines); an annotation")
     note: str | None = Field(default=None, description="the source's own note on the indicator, verbatim; reports show it")
     transcription_note: str | None = annotation(description="the transcriber's commentary on the indicator; an annotation, not shown in reports")
+
+    def series_indicators(self) -> list[Indicator]:
+        """Each series as an indicator of its own (id ``K1（小学校）``, name ``name（小学校）``) carrying this
+        indicator's measure, accumulation and direction, for scoring; without grades (the row's grade is this
+        indicator's). Empty without ``series``."""
+        return [
+            Indicator(
+                id=f"{self.id}（{x.name}）", name=f"{self.name}（{x.name}）", kind=self.kind, unit=x.unit or self.unit,
+                measure=self.measure, accumulation=self.accumulation, direction=self.direction,
+                baseline=x.baseline or self.baseline, targets=x.targets, target_text=x.target_text, target_value=x.target_value,
+                deadline=x.deadline, actuals=x.actuals, decimals=self.decimals,
+            )
+            for x in self.series
+        ]
 
     def target_for(self, fiscal_year: int) -> IndicatorTarget | None:
         """The target of ``fiscal_year`` with a value, else None."""
@@ -157,11 +209,16 @@ DEFAULT_RATING_SCALE = [
 
 
 class Grade(Strict):
-    """One grade of an ordinal scale: the word (A, ◎), what it means as the plan writes it, and aliases."""
+    """One grade of an ordinal scale: the word (A, ◎), what it means as the plan writes it, and aliases.
+
+    ``not_evaluated``: the grade says the row was not evaluated (「評価できない」, 「－ 対象外」): it is
+    shown and counted, apart from the evaluated grades and never in their shares, like a row without a grade.
+    """
 
     grade: Text
     meaning: str | None = None
     aliases: list[Text] = empty_list(provenance="computed")
+    not_evaluated: bool = Field(default=False, description="a grade that means 'not evaluated' (評価できない, 対象外): counted apart, outside the shares")
 
 
 class GradeScale(Strict):
@@ -185,6 +242,16 @@ class GradeScale(Strict):
         """Every accepted spelling: the grades and their aliases."""
         return [w for g in self.grades for w in (g.grade, *g.aliases)]
 
+    @property
+    def evaluated(self) -> list[Grade]:
+        """The grades that evaluate (best first): the columns of a grade split and the shares' denominator."""
+        return [g for g in self.grades if not g.not_evaluated]
+
+    @property
+    def apart(self) -> list[Grade]:
+        """The grades declared ``not_evaluated``, in scale order: counted apart, outside the shares."""
+        return [g for g in self.grades if g.not_evaluated]
+
 
 class ScoringConfig(Strict):
     """How the plan forms an action's rate (declared by the plan).
@@ -194,10 +261,16 @@ class ScoringConfig(Strict):
     ``combine``: how several indicators with a rate make one: ``deciding`` (the indicator marked
     ``deciding: true``), ``mean`` (arithmetic mean of the indicator rates) or ``weakest`` (the
     lowest). None: not declared — an action with several rated indicators then has no combined rate.
+    ``rate``: how an indicator's rate is read: ``progress`` from the baseline,
+    (actual − baseline) / (target − baseline) (001, the default), or ``ratio``, actual ÷ target
+    (a plan that publishes 達成率 = 実績値 ÷ 目標値; lower is better: target ÷ actual).
     """
 
     method: Literal["flowchart", "indicators"] = "flowchart"
     combine: Literal["deciding", "mean", "weakest"] | None = None
+    rate: Literal["progress", "ratio"] = Field(
+        default="progress", description="how an indicator's rate is read: progress from the baseline (001) or actual ÷ target",
+    )
 
 
 _ERA_IN_METRIC = re.compile(r"(令和|R)\s*\d{1,2}\s*年度")

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from dxplan.fiscal import fiscal_year_of_month, parse_era_date, parse_year_month
 
 from .base import (  # noqa: F401 - re-exported: the schema's building blocks
     DISCREPANCIES_DOC,
@@ -55,6 +57,7 @@ from .indicators import (  # noqa: F401 - re-exported: indicators, grades and sc
     GradeScale,
     Indicator,
     IndicatorActual,
+    IndicatorSeries,
     IndicatorTarget,
     RatingBand,
     ScoringConfig,
@@ -127,14 +130,47 @@ class DepartmentGroup(Strict):
     members: list[Text]
 
 
+def _era_or_date(value: object) -> object:
+    """A date written in era form (令和7年2月10日) read as its date; anything else left to the date type."""
+    return parse_era_date(value) if isinstance(value, str) and value.lstrip()[:2] in ("令和", "平成") else value
+
+
+EraDate = Annotated[dt.date, BeforeValidator(_era_or_date)]
+"""A date as ``2025-02-10`` or in era form as the plans write it, ``令和7年2月10日`` (:func:`dxplan.fiscal.parse_era_date`)."""
+
+
+def _month(value: object) -> str:
+    year, month = parse_year_month(value)
+    return f"{year:04d}-{month:02d}"
+
+
+YearMonth = Annotated[str, BeforeValidator(_month)]
+"""A month, ``2023-01`` (also ``2023年1月``, ``令和5年1月``), held as ``YYYY-MM``."""
+
+
+class PlanPeriod(Strict):
+    """A plan period by month as the source writes it (2023年1月〜2025年3月): ``start`` and ``end`` months,
+    inclusive. The plan's fiscal years are those holding them (2023-01 → 令和4年度, 2025-03 → 令和6年度)."""
+
+    start: YearMonth
+    end: YearMonth
+
+    @property
+    def fiscal_years(self) -> tuple[int, int]:
+        """(first, last) fiscal year of the period."""
+        (ys, ms), (ye, me) = parse_year_month(self.start), parse_year_month(self.end)
+        return fiscal_year_of_month(ys, ms), fiscal_year_of_month(ye, me)
+
+
 class SourceDocument(Strict):
     """A source document of the plan: a seed file and what it is.
 
-    ``title`` and ``date`` are the municipality's (shown on the cover); ``file`` and ``note`` are provenance
-    (annotations, shown only with ``--audit``).
+    ``title`` and ``date`` are the municipality's (shown on the cover); ``file``, ``url`` (its address
+    where it is a web page) and ``note`` are provenance (annotations, shown only with ``--audit``).
     """
 
     file: Text = annotation(...)
+    url: str | None = annotation(description="the address of a source that is a web page")
     title: str | None = None
     date: dt.date | None = None
     note: str | None = annotation()
@@ -267,9 +303,10 @@ class PlanLabels(Strict):
 class Plan(Strict):
     """``plan.yaml``: one municipality's plan for one period.
 
-    ``period_start``/``period_end`` are fiscal years (inclusive). ``evaluation_date``
-    is the date the current results describe (Kama: 令和7年2月10日); the task rate
-    uses the fiscal years up to the one containing it.
+    ``period_start``/``period_end`` are fiscal years (inclusive); a plan whose source states its period
+    by month gives ``period`` (start and end months) instead, and the fiscal years are those holding
+    them. ``evaluation_date`` is the date the current results describe (Kama: 令和7年2月10日, written
+    as a date or in era form); the task rate uses the fiscal years up to the one containing it.
 
     ``notes``: the source's plan-level 備考, verbatim (shown in reports);
     ``discrepancies``/``transcription_notes``: annotations (not shown).
@@ -282,8 +319,9 @@ class Plan(Strict):
     stage: str | None = Field(default=None, description="e.g. 案, 素案; null = adopted")
     period_start: FiscalYear
     period_end: FiscalYear
+    period: PlanPeriod | None = Field(default=None, description="the period by month (2023-01 … 2025-03); gives period_start/period_end when they are left out")
     fiscal_year_style: Literal["reiwa", "r", "western"] = "reiwa"
-    evaluation_date: dt.date | None = None
+    evaluation_date: EraDate | None = None
     published: str | None = None
     sources: list[SourceDocument]
     labels: PlanLabels = Field(default=PlanLabels(), json_schema_extra={"x-provenance": "label"})
@@ -307,6 +345,21 @@ class Plan(Strict):
     notes: list[str] = empty_list(description=NOTES_DOC)
     discrepancies: list[str] = empty_list(DISCREPANCIES_DOC, provenance="annotation")
     transcription_notes: list[str] = empty_list(TRANSCRIPTION_NOTES_DOC, provenance="annotation")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _period_by_month(cls, data: Any) -> Any:
+        """Fill ``period_start``/``period_end`` from ``period`` (by month) where they are left out."""
+        if not isinstance(data, dict) or not isinstance(data.get("period"), dict):
+            return data
+        try:
+            first, last = PlanPeriod.model_validate(dict(data["period"])).fiscal_years
+        except ValueError:
+            return data  # the field's own validation reports it, positioned
+        filled = dict(data)
+        filled.setdefault("period_start", first)
+        filled.setdefault("period_end", last)
+        return filled
 
     @model_validator(mode="after")
     def _period_order(self) -> Plan:

@@ -139,14 +139,16 @@ def status_dict(result: StatusResult, lang: str = "ja") -> dict:
 
 
 def grade_counts_dict(c: GradeCounts, key: str, label: str | None) -> dict:
-    """``{"key", "label", "counts": {grade: n}, "shares": {grade: pct}, "graded", "not_graded", "unknown", "rows"}``;
-    shares are percents (0–100) of the graded rows, half-up to two decimals, None when none is graded."""
+    """``{"key", "label", "counts": {grade: n}, "shares": {grade: pct}, "graded", "not_evaluated": {grade: n}, "not_graded",
+    "unknown", "rows"}``; shares are percents (0–100) of the graded rows, half-up to two decimals, None when none is
+    graded; ``not_evaluated`` counts the grades the scale declares not evaluated (outside the shares)."""
     return {
         "key": key,
         "label": label,
         "counts": dict(c.grades),
         "shares": {g: json_number(c.share(g)) for g in c.grades},
         "graded": c.graded,
+        "not_evaluated": dict(c.apart),
         "not_graded": c.not_graded,
         "unknown": c.unknown,
         "rows": c.rows,
@@ -239,7 +241,8 @@ def score_dict(s: ActionScore, lang: str = "ja") -> dict:
 
 def indicator_dict(s: IndicatorScore, lang: str = "ja") -> dict:
     """JSON for one indicator: its shape, overall rate (:func:`rate_dict` plus ``interim``), and per fiscal year the
-    target, actual (with kind), rate (raw, four decimals; None = no actual yet or no target), status and grade."""
+    target, actual (with kind; ``actual_text`` added where the source writes the actual as text, 「完了」), rate (raw,
+    four decimals; None = no actual yet, no target or a text-only actual), status and grade."""
     ind = s.indicator
     overall = rate_dict(s.overall, lang)
     overall["interim"] = s.overall.interim
@@ -267,7 +270,7 @@ def indicator_dict(s: IndicatorScore, lang: str = "ja") -> dict:
                 "status": y.status.value,
                 "interim": y.interim,
                 "grade": s.grades.get(y.fiscal_year),
-            }
+            } | ({"actual_text": y.actual.text} if y.actual is not None and y.actual.text else {})
             for y in s.years
         ],
     }

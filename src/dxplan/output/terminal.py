@@ -13,6 +13,7 @@ status words, its rating scale) with English headers when ``lang == "en"``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from rich.console import Console, JustifyMethod
 from rich.table import Table
@@ -135,25 +136,32 @@ def print_grades(console: Console, plan: Plan, g: GradeTable, lang: str = "ja") 
             table.add_row(grade, meanings.get(grade) or "", str(n), share_text(g.total.share(grade)))
         table.add_section()
         table.add_row(t(lang, "graded"), "", str(g.total.graded), "100%" if g.total.graded else "—", style="bold")
+        for grade, n in g.total.apart.items():
+            table.add_row(grade, meanings.get(grade) or "", str(n), "—")
     else:
         table.add_column(w.by_label(g.by, lang))
-        for grade in g.total.grades:
+        for grade in (*g.total.grades, *g.total.apart):
             table.add_column(grade, justify="right")
         table.add_column(t(lang, "not graded"), justify="right")
         table.add_column(t(lang, "rows"), justify="right")
         for c in g.groups:
-            table.add_row(c.label or t(lang, "(no department)"), *[str(n) for n in c.grades.values()], str(c.not_graded + c.unknown), str(c.rows))
+            table.add_row(c.label or t(lang, "(no department)"), *[str(n) for n in (*c.grades.values(), *c.apart.values())],
+                          str(c.not_graded + c.unknown), str(c.rows))
         table.add_section()
         tot = g.total
         table.add_row(t(lang, "total"), *[f"{n} ({share_text(tot.share(k))})" for k, n in tot.grades.items()],
-                      str(tot.not_graded + tot.unknown), str(tot.rows), style="bold")
+                      *[str(n) for n in tot.apart.values()], str(tot.not_graded + tot.unknown), str(tot.rows), style="bold")
     console.print(table)
+    if g.total.apart:
+        console.print("  " + w.not_evaluated_line(g.total, lang))
     console.print("  " + t(lang, "not graded: {n} (not in the shares)", n=g.total.not_graded))
     if g.total.unknown:
         console.print("  " + t(lang, "grades not in the scale: {n} (not in the shares; see dxplan lint)", n=g.total.unknown), style="yellow")
 
 
-def _num(x: float) -> str:
+def _num(x: float, decimals: int | None = None) -> str:
+    if decimals is not None:
+        return w.with_decimals(x, decimals)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
 
 
@@ -221,13 +229,13 @@ def print_indicators(console: Console, plan: Plan, fiscal_year: int, rows: list[
         target = "—" if y is None or y.target is None else f"{_num(y.target)}{unit}"
         if target == "—" and ind.target_text and ind.target_value is None:
             target = ind.target_text
-        actual = "—" if y is None or y.actual is None else f"{_num(y.actual.value)}{unit}" + (t(lang, " (forecast)") if y.actual.kind == "forecast" else "")
+        actual = w.actual_text(None if y is None else y.actual, unit, lang, partial(_num, decimals=ind.decimals))
         if y is None or y.status is RateStatus.not_applicable:
             rate = "—"
         elif y.status is RateStatus.insufficient_data:
             rate = t(lang, "no actual yet")
         else:
-            rate = f"{y.shown}%"
+            rate = w.percent_with_note(y.shown, y.range_note, lang)
         tb.add_row(r.action_id or t(lang, "plan"), f"{r.score.id} {r.score.indicator.name}", target, actual, rate,
                    indicator_overall(r.score, lang), r.grade or "")
     console.print(tb)
@@ -237,7 +245,7 @@ def indicator_overall(s: IndicatorScore, lang: str) -> str:
     """An indicator's overall rate as shown: ``80.0%`` (``80.0%（途中）`` when interim), else why there is none."""
     o = s.overall
     if o.status is RateStatus.ok:
-        return f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")
+        return w.percent_with_note(o.shown, o.range_note, lang) + (t(lang, " (interim)") if o.interim else "")
     return w.core_text(o.reason, lang) if o.reason else "—"
 
 
@@ -256,7 +264,7 @@ def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: 
         tb.add_row(
             s.action_id,
             s.title,
-            w.rate_text(s.rate) + (t(lang, " (interim)") if s.rate is not None and s.rate.interim else ""),
+            w.rate_text(s.rate, lang) + (t(lang, " (interim)") if s.rate is not None and s.rate.interim else ""),
             Text(w.score_label(s, lang), style=LABEL_STYLES.get(s.label, "dim")),
             w.method_label(s.deciding, lang, plan),
             *[w.reference_cell(r, lang) for r in s.references.values()],

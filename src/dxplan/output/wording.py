@@ -10,13 +10,15 @@ Japanese in ``locale/ja/LC_MESSAGES/dxplan.po``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from dxplan.status.counts import FOCUS_LATEST_DATA, FOCUS_NO_DATA, Counts, FocusYear, GroupCounts, SnapshotCheck, StatusTable
-from dxplan.fiscal import period_years
+from dxplan.status.counts import FOCUS_LATEST_DATA, FOCUS_NO_DATA, Counts, FocusYear, GradeCounts, GroupCounts, SnapshotCheck, StatusTable
+from dxplan.fiscal import FiscalYearText, period_years
 from dxplan.i18n import N_, NP_, STATE_EN, pt, resolve, t
-from dxplan.model.schema import STATE_ORDER, Plan, RatingBand, State
+from dxplan.model.schema import STATE_ORDER, IndicatorActual, Plan, RatingBand, State
 from dxplan.score.actions import NO_SCALE_LABEL, ActionScore, Method, Rate, RateStatus, ScoreState
 
 
@@ -89,9 +91,32 @@ def method_change_word(method: Method | str, lang: str) -> str:
 # --------------------------------------------------------------------------- rates and labels
 
 
-def rate_text(rate: Rate | None) -> str:
-    """A rate as shown: one decimal with a percent sign (``54.2%``); ``—`` when there is none."""
-    return "—" if rate is None or rate.value is None else f"{rate.shown}%"
+def rate_text(rate: Rate | None, lang: str = "ja") -> str:
+    """A rate as shown: one decimal with a percent sign (``54.2%``), with the reason beside a rate outside
+    0–100 % (``-20.0%（基準値を下回る実績）``); ``—`` when there is none."""
+    return "—" if rate is None or rate.value is None else percent_with_note(rate.shown, rate.range_note, lang)
+
+
+def with_decimals(x: float, decimals: int) -> str:
+    """``x`` with exactly ``decimals`` decimals, half-up, and thousands separators: ``85.0``, ``6,120.0``."""
+    q = Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{q:,.{decimals}f}"
+
+
+def actual_text(actual: IndicatorActual | None, unit: str, lang: str, num: Callable[[float], str]) -> str:
+    """An indicator's actual as shown: the source's text where it is written as text (「完了」, 「－」, a
+    sentence), else the number (``num``-formatted) with ``unit``; （見込） after a forecast; ``—`` for none."""
+    if actual is None:
+        return "—"
+    shown = actual.text if actual.text else f"{num(actual.value)}{unit}" if actual.value is not None else "—"
+    return shown + (t(lang, " (forecast)") if actual.kind == "forecast" else "")
+
+
+def percent_with_note(shown: str | None, note: Any, lang: str) -> str:
+    """A percent as shown (``shown``: one decimal, e.g. ``"92.9"``) with its range note beside it when there is
+    one (:func:`dxplan.score.rates.range_note`): ``120.0%（目標超過）``."""
+    out = f"{shown}%"
+    return out + t(lang, " ({text})", text=core_text(note, lang)) if note is not None else out
 
 
 def reference_cell(rate: Rate, lang: str) -> str:
@@ -139,6 +164,9 @@ def tally_key(key: str | ScoreState, lang: str) -> str:
 def decision_line(s: ActionScore, lang: str, plan: Plan | None = None) -> str:
     """How the label was decided: method (in ``plan``'s words, :func:`method_label`), rate (noting the 100 % cap
     the label uses) and label; "no scale declared" when the plan has no percent scale; or why there is none."""
+    if s.grade is not None and s.grade_year is not None and s.label == s.grade:
+        return t(lang, "graded {grade} ({fy}), the grade the plan enters per action", grade=s.grade,
+                 fy=FiscalYearText(s.grade_year, plan.fiscal_year_style if plan else "reiwa"))
     if s.rate is not None and s.deciding is not None:
         method = method_label(s.deciding, lang, plan)
         if s.label == NO_SCALE_LABEL:
@@ -232,6 +260,13 @@ def without_status_line(c: Counts, lang: str) -> str | None:
     if c.unknown:
         return t(lang, "rows without a status: {n}, with an undeclared word: {unknown} (not in the shares' denominator)", n=c.no_status, unknown=c.unknown)
     return t(lang, "rows without a status: {n} (not in the shares' denominator)", n=c.no_status)
+
+
+def not_evaluated_line(c: GradeCounts, lang: str) -> str:
+    """The rows with a grade the scale declares not evaluated, each grade with its count, in a sentence
+    (「評価できない 1, 対象外 2 (shares leave them out)」)."""
+    parts = sep(lang).join(t(lang, "{word} {n}", word=k, n=n) for k, n in c.apart.items())
+    return t(lang, "not evaluated: {grades} (not in the shares)", grades=parts)
 
 
 def snapshot_check_line(check: SnapshotCheck, state_words: dict[State, str], lang: str) -> str:
@@ -330,6 +365,8 @@ _REPORT_WORDS = {
     "graded": N_("graded"),
     "not_graded": N_("not graded"),
     "grade_shares_note": N_("Shares are of the graded rows; rows not graded (and, in brackets, grades not in the scale) are counted apart."),
+    "action_grades": N_("grade of the action"),
+    "grade_not_evaluated_note": N_("Grades the plan declares as not evaluated are counted apart, outside the shares."),
 }
 
 

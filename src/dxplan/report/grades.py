@@ -3,8 +3,9 @@
 
 Pure arrangement of :class:`dxplan.status.counts.GradeTable` (computed once by
 :func:`dxplan.status.counts.status_result`, the same tables ``dxplan status`` and ``dxplan score`` print):
-each grade of the plan's scale, best first, with its meaning, count and share of the graded rows; rows
-not graded and grades the scale does not hold counted apart, never in the shares. Shares are percents
+each evaluating grade of the plan's scale, best first, with its meaning, count and share of the graded rows; grades
+the scale declares not evaluated (評価できない, 対象外), rows not graded and grades the scale does not hold counted
+apart, never in the shares. Shares are percents
 (0–100) shown to two decimals, half-up (:func:`dxplan.status.counts.share_text`). Chart geometry is given in
 percent of the bar (x, width, mid), as the status charts' (:func:`dxplan.report.common.stacked_chart`).
 """
@@ -41,6 +42,8 @@ def _segments(c: GradeCounts) -> list[dict]:
 
 def _apart_line(c: GradeCounts, lang: str) -> str:
     line = t(lang, "not graded: {n} (not in the shares)", n=c.not_graded)
+    if c.apart:
+        line = w.not_evaluated_line(c, lang) + w.sep(lang) + line
     if c.unknown:
         line += w.sep(lang) + t(lang, "grades not in the scale: {n} (not in the shares; see dxplan lint)", n=c.unknown)
     return line
@@ -49,23 +52,26 @@ def _apart_line(c: GradeCounts, lang: str) -> str:
 def grade_summary_view(plan: Plan, tables: list[GradeTable], lang: str) -> dict | None:
     """The grade split per fiscal year for the report's summary; None when the plan declares no grade scale.
 
-    ``{"title", "grades": [{"grade", "meaning", "fill"}], "years": [{"fiscal_year", "label", "cells": [{"count",
-    "share"}], "graded", "not_graded", "unknown", "rows", "apart" (sentence), "empty"}], "chart": {"id", "title",
+    ``{"title", "grades": [{"grade", "meaning", "fill"}] (the evaluating grades), "not_evaluated": [{"grade", "meaning"}]
+    (grades declared not evaluated, counted apart), "years": [{"fiscal_year", "label", "cells": [{"count", "share"}],
+    "apart": [count per not-evaluated grade], "graded", "not_graded", "unknown", "rows", "apart_line" (sentence),
+    "empty"}], "chart": {"id", "title",
     "desc", "height", "bars": [{"label", "text_y", "bar_y", "segments", "summary", "empty"}]}}``.
     """
     scale = plan.grade_scale
     if scale is None or not tables:
         return None
     what = t(lang, "indicators") if scale.applies_to == "indicator" else t(lang, "actions")
-    grades = [{"grade": g.grade, "meaning": g.meaning or "", "fill": _fill(i)} for i, g in enumerate(scale.grades)]
+    grades = [{"grade": g.grade, "meaning": g.meaning or "", "fill": _fill(i)} for i, g in enumerate(scale.evaluated)]
+    apart = [{"grade": g.grade, "meaning": g.meaning or ""} for g in scale.apart]
     years, bars = [], []
     for i, g in enumerate(tables):
         c = g.total
         label = fy_label(plan, g.fiscal_year, lang)
         cells = [{"count": n, "share": share_text(c.share(k))} for k, n in c.grades.items()]
         years.append({
-            "fiscal_year": g.fiscal_year, "label": label, "cells": cells, "graded": c.graded, "not_graded": c.not_graded,
-            "unknown": c.unknown, "rows": c.rows, "apart": _apart_line(c, lang), "empty": c.graded == 0,
+            "fiscal_year": g.fiscal_year, "label": label, "cells": cells, "apart": list(c.apart.values()), "graded": c.graded, "not_graded": c.not_graded,
+            "unknown": c.unknown, "rows": c.rows, "apart_line": _apart_line(c, lang), "empty": c.graded == 0,
         })
         summary = (w.sep(lang).join(t(lang, "{word} {n} {share}", word=k, n=n, share=share_text(c.share(k))) for k, n in c.grades.items())
                    if c.graded else t(lang, "nothing graded"))
@@ -79,4 +85,4 @@ def grade_summary_view(plan: Plan, tables: list[GradeTable], lang: str) -> dict 
         "id": "chart-grades", "title": title, "desc": "; ".join(f"{b['label']}: {b['summary']}" for b in bars),
         "height": 8 + len(bars) * 46 + 4, "bars": bars,
     }
-    return {"title": title, "grades": grades, "years": years, "chart": chart}
+    return {"title": title, "grades": grades, "not_evaluated": apart, "years": years, "chart": chart}

@@ -9,10 +9,12 @@ with a target and no actual reads "no actual yet", never 0 %.
 
 from __future__ import annotations
 
+from functools import partial
+
 from dxplan.status.effects import EffectSums
 from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import N_, t
-from dxplan.output.wording import EFFECT_KINDS, core_text, effect_unit
+from dxplan.output.wording import EFFECT_KINDS, actual_text, core_text, effect_unit, percent_with_note, with_decimals
 from dxplan.model.schema import Action, Indicator, Plan
 from dxplan.score.rates import RateStatus
 from dxplan.score.actions import ActionScore
@@ -25,9 +27,11 @@ _MEANING = {
 _KIND = EFFECT_KINDS
 
 
-def _num(x: float | None) -> str:
+def _num(x: float | None, decimals: int | None = None) -> str:
     if x is None:
         return "—"
+    if decimals is not None:
+        return with_decimals(x, decimals)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
@@ -46,12 +50,12 @@ def indicator_entry(plan: Plan, s: IndicatorScore, lang: str = "ja") -> dict:
             cells.append({"target": "—", "target_text": None, "actual": "—", "rate": "—", "bar": 0, "grade": s.grades.get(fy)})
             continue
         if y.status is RateStatus.ok:
-            rate = f"{y.shown}%"
+            rate = percent_with_note(y.shown, y.range_note, lang)
         elif y.status is RateStatus.insufficient_data:
             rate = t(lang, "no actual yet")
         else:
             rate = "—"
-        actual = "—" if y.actual is None else f"{_num(y.actual.value)}{unit}" + (t(lang, " (forecast)") if y.actual.kind == "forecast" else "")
+        actual = actual_text(y.actual, unit, lang, partial(_num, decimals=ind.decimals))
         target = "—" if y.target is None else f"{_num(y.target)}{unit}"
         cells.append({
             "target": target,
@@ -62,7 +66,7 @@ def indicator_entry(plan: Plan, s: IndicatorScore, lang: str = "ja") -> dict:
             "grade": s.grades.get(fy),
         })
     o = s.overall
-    overall = (f"{o.shown}%" + (t(lang, " (interim)") if o.interim else "")) if o.status is RateStatus.ok else (core_text(o.reason, lang) if o.reason else "—")
+    overall = (percent_with_note(o.shown, o.range_note, lang) + (t(lang, " (interim)") if o.interim else "")) if o.status is RateStatus.ok else (core_text(o.reason, lang) if o.reason else "—")
     final = None
     if ind.target_value is not None or ind.target_text:
         final = ind.target_text or f"{_num(ind.target_value)}{unit}"

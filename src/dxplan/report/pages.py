@@ -135,7 +135,7 @@ def _category_row(f: ReportFigures, a: Action, anchors: dict[str, str], sub: str
     row = _action_ref(f, a, anchors, lang)
     row |= {
         "sub": sub,
-        "rate": w.rate_text(s.rate),
+        "rate": w.rate_text(s.rate, lang),
         "method": w.method_label(s.deciding, lang, f.plan),
         "references": [{"heading": w.method_heading(m, lang), "text": w.reference_cell(s.references[m], lang)} for m in Method],
         "target": target_cell(f, a, lang),
@@ -312,7 +312,23 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         "decision": w.decision_line(s, lang, f.plan),
         "notes": list(a.notes),
         "indicators": sheet_indicators(f.plan, a, s, lang),
+        "grades": _action_grades(f, a, lang),
     }
+
+
+def _action_grades(f: ReportFigures, a: Action, lang: str) -> list[dict]:
+    """The action's own grades per fiscal year, where the plan's grade scale applies to actions:
+    ``[{"label" (fiscal year), "grade", "meaning"}]``, oldest first; empty otherwise."""
+    scale = f.plan.grade_scale
+    if scale is None or scale.applies_to != "action":
+        return []
+    out = []
+    for fy in sorted({g.fiscal_year for g in a.grades}):
+        entry = a.grade_for(fy)
+        assert entry is not None, "a year taken from the action's grades has one"
+        found = scale.lookup(entry.grade)
+        out.append({"label": fy_label(f.plan, fy, lang), "grade": entry.grade, "meaning": found.meaning if found and found.meaning else None})
+    return out
 
 
 def _category_path(f: ReportFigures, written: str) -> str:

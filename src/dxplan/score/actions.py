@@ -97,11 +97,15 @@ class ActionScore:
     label: str
     references: dict[Method, Rate]
     indicators: list[IndicatorScore] = field(default_factory=list)
+    grade: str | None = None
+    """The action's own grade for the year evaluated (:func:`action_grade`), where the plan grades actions."""
+    grade_year: int | None = None
 
     @property
     def state(self) -> ScoreState:
-        """Evaluated (a deciding rate), insufficient data (some rate has incomplete inputs) or not evaluated."""
-        if self.rate is not None:
+        """Evaluated (a deciding rate, or a grade of the plan's action grade scale), insufficient data (some
+        rate has incomplete inputs) or not evaluated."""
+        if self.rate is not None or self.grade is not None:
             return ScoreState.evaluated
         if any(r.status is INSUFFICIENT for r in self.references.values()):
             return ScoreState.insufficient_data
@@ -111,6 +115,22 @@ class ActionScore:
 # --------------------------------------------------------------------------- action
 
 
+def action_grade(action: Action, plan: Plan) -> tuple[str, int] | None:
+    """The action's own grade and its fiscal year, where the plan's ``grade_scale`` applies to actions: the
+    grade entered for the last year evaluated (:func:`~dxplan.score.methods.scored_years`), as the scale
+    writes it. None when the plan grades indicators, when no grade is entered that year, or when the grade
+    is one the scale declares not evaluated (対象外)."""
+    scale = plan.grade_scale
+    if scale is None or scale.applies_to != "action":
+        return None
+    year = scored_years(plan)[-1]
+    entry = action.grade_for(year)
+    found = scale.lookup(entry.grade) if entry else None
+    if found is None or found.not_evaluated:
+        return None
+    return found.grade, year
+
+
 def score_action(action: Action, plan: Plan, index: PlanIndex | None = None) -> ActionScore:
     """Rule 4 (001, フローチャート): which rate decides, its label, and the reference rates.
 
@@ -118,18 +138,23 @@ def score_action(action: Action, plan: Plan, index: PlanIndex | None = None) -> 
     target or indicators with a measurement decide, else the summary evaluation, else the task
     rate) or ``indicators`` (only the indicators' combined rate decides; the others stay
     reference rates). The label comes from the plan's own percent scale, else :data:`NO_SCALE_LABEL`.
+    An action graded on the plan's action grade scale (:func:`action_grade`) is evaluated and labelled with
+    its grade (B) when it has no deciding rate or the plan declares no percent scale — never 未評価.
 
     ``index``: the plan's look-ups (``LoadedPlan.index``); built when not given.
     """
     index = index or PlanIndex(plan)
     inds = score_indicators(action, plan)
     refs = method_rates(RateInputs(action, plan, index, indicators_rate(inds, plan) if inds else None))
+    graded = action_grade(action, plan)
+    grade, grade_year = graded if graded else (None, None)
     for method in deciding_order(plan):
         if refs[method].status is OK:
             rate = refs[method]
             assert rate.value is not None, "a rate with status ok has a value"
-            return ActionScore(action.id, action.title, method, rate, plan_label(rate.value, plan), refs, inds)
-    return ActionScore(action.id, action.title, None, None, NOT_EVALUATED_LABEL, refs, inds)
+            label = grade if grade is not None and not plan.rating_scale else plan_label(rate.value, plan)
+            return ActionScore(action.id, action.title, method, rate, label, refs, inds, grade, grade_year)
+    return ActionScore(action.id, action.title, None, None, grade or NOT_EVALUATED_LABEL, refs, inds, grade, grade_year)
 
 
 def score_plan(plan: Plan, actions: list[Action], index: PlanIndex | None = None) -> list[ActionScore]:

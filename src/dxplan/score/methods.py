@@ -24,7 +24,7 @@ from dxplan.fiscal import FiscalYearText, fiscal_year_of
 from dxplan.model.schema import Action, Measurement, Plan, TargetKind, TargetSpec
 from dxplan.model.index import PlanIndex
 from dxplan.i18n import N_, Listed, Text
-from .rates import Method, INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Rate, fmt_num as _fmt, ratio as _ratio, round1
+from .rates import INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Method, Rate, fmt_num as _fmt, formula_text, read_rate, round1
 
 
 #: How a measurement was taken, as worded in explanations (Measurement.kind).
@@ -64,11 +64,15 @@ def target_rate(action: Action, plan: Plan, indicator_rate: Rate | None = None) 
     - lower_is_better: (baseline − actual) / (baseline − target); needs a baseline.
     - per_year: a rate per fiscal year measured, then their mean.
 
+    A plan that reads rates as ``ratio`` (``Plan.scoring.rate``) gets actual ÷ target instead
+    (:func:`dxplan.score.rates.read_rate`).
+
     The raw rate may exceed 100 (001, 例②: 2.3倍 → 130 %); labels cap it.
     Status ``not_applicable`` for a text target, ``insufficient_data`` when a
     measurement or baseline is missing or target equals baseline.
     """
     t = action.target
+    reading = plan.scoring.rate
     if (t is None or t.spec is None) and indicator_rate is not None:
         return indicator_rate
     if t is None or t.spec is None:
@@ -79,6 +83,8 @@ def target_rate(action: Action, plan: Plan, indicator_rate: Rate | None = None) 
     unit = spec.unit or ""
     if not t.measurements:
         return Rate(Method.target, INSUFFICIENT, reason=Text("no measurement recorded"))
+    if baseline is None and reading == "ratio":
+        baseline = 0.0  # actual ÷ target does not use a baseline
     if baseline is None:
         return Rate(Method.target, INSUFFICIENT, reason=Text("no baseline (lower-is-better target)"))
     explain: list[Text | tuple[str, str]] = [
@@ -96,10 +102,14 @@ def target_rate(action: Action, plan: Plan, indicator_rate: Rate | None = None) 
                 by_year[fy] = m
         rates = []
         for fy in sorted(by_year):
-            r = _ratio(by_year[fy].value, baseline, spec.value, lower)
+            r = read_rate(by_year[fy].value, baseline, spec.value, lower, reading)
             if r is None:
                 return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text("target equals baseline"))
             rates.append(r)
+            if reading == "ratio":
+                explain.append(Text("{year}: {formula} = {rate}%", year=FiscalYearText(fy, style),
+                                    formula=formula_text(by_year[fy].value, baseline, spec.value, lower, reading), rate=round1(r)))
+                continue
             explain.append(Text(
                 "{year}: ({actual} − {baseline}) / ({target} − {baseline}) = {rate}%",
                 year=FiscalYearText(fy, style), actual=_fmt(by_year[fy].value), baseline=_fmt(baseline), target=_fmt(spec.value), rate=round1(r),
@@ -109,14 +119,16 @@ def target_rate(action: Action, plan: Plan, indicator_rate: Rate | None = None) 
         explain.append(Text("mean over years: ({shown}) / {n} = {rate}%", shown=shown, n=len(rates), rate=round1(value)))
         return Rate(Method.target, OK, value, explain)
     latest = max(t.measurements, key=lambda m: (m.date or dt.date.min, _measurement_fy(m) or 0))
-    r = _ratio(latest.value, baseline, spec.value, lower)
+    r = read_rate(latest.value, baseline, spec.value, lower, reading)
     if r is None:
         return Rate(Method.target, INSUFFICIENT, explain=explain, reason=Text("target equals baseline"))
     latest_fy = _measurement_fy(latest)
     when = latest.date.isoformat() if latest.date else (FiscalYearText(latest_fy, style) if latest_fy else "")
     explain.append(Text("measured: {actual}{unit} ({when} {kind})", actual=_fmt(latest.value), unit=unit, when=when, kind=Text(_MEASUREMENT_KIND[latest.kind])))
     figures = {"actual": _fmt(latest.value), "baseline": _fmt(baseline), "target": _fmt(spec.value), "rate": round1(r)}
-    if lower:
+    if reading == "ratio":
+        explain.append(Text("rate = {formula} × 100 = {rate}%", formula=formula_text(latest.value, baseline, spec.value, lower, reading), rate=round1(r)))
+    elif lower:
         explain.append(Text("rate = ({baseline} − {actual}) / ({baseline} − {target}) × 100 = {rate}%", **figures))
     else:
         explain.append(Text("rate = ({actual} − {baseline}) / ({target} − {baseline}) × 100 = {rate}%", **figures))

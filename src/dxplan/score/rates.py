@@ -90,6 +90,8 @@ class Rate:
     explain: list[Text | tuple[str, str]] = field(default_factory=list)  # a (ja, en) pair only for bare formulas
     reason: Text | None = None
     interim: bool = False
+    range_note: Text | None = None
+    """Why an indicator rate lies outside 0–100 % (:func:`range_note`), shown beside it; None inside the range."""
 
     @property
     def shown(self) -> str | None:
@@ -97,8 +99,11 @@ class Rate:
         return None if self.value is None else f"{round1(self.value)}"
 
 
-def fmt_num(x: float) -> str:
-    """A number as written in explanations: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``)."""
+def fmt_num(x: float, decimals: int | None = None) -> str:
+    """A number as written in explanations: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``); with ``decimals``
+    (an indicator's declared precision) exactly that many, half-up: ``85.0``."""
+    if decimals is not None:
+        return f"{Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)}"
     return f"{x:g}" if abs(x - round(x)) > 1e-9 else f"{int(round(x))}"
 
 
@@ -112,3 +117,44 @@ def ratio(actual: float, baseline: float, target: float, lower: bool) -> float |
     return num / denom * 100
 
 
+
+
+def read_rate(actual: float, baseline: float, target: float, lower: bool, reading: str = "progress") -> float | None:
+    """A rate in percent as the plan reads it (``Plan.scoring.rate``).
+
+    ``progress`` (001, DOMAIN.md rule 1): progress from the baseline, :func:`ratio`. ``ratio``: the
+    actual as a share of the target, ``actual ÷ target × 100`` (lower is better: ``target ÷ actual × 100``);
+    the baseline is not used. None when the divisor is 0.
+    """
+    if reading == "ratio":
+        divisor = actual if lower else target
+        if divisor == 0:
+            return None
+        return (target / actual if lower else actual / target) * 100
+    return ratio(actual, baseline, target, lower)
+
+
+def formula_text(actual: float, base: float, target: float, lower: bool, reading: str = "progress", decimals: int | None = None) -> str:
+    """The arithmetic of :func:`read_rate` with its numbers, e.g. ``(8 − 0) / (10 − 0)`` or ``92.9 / 100``;
+    ``decimals``: the precision the source writes the actual with (:func:`fmt_num`)."""
+    a = fmt_num(actual, decimals)
+    if reading == "ratio":
+        return f"{fmt_num(target)} / {a}" if lower else f"{a} / {fmt_num(target)}"
+    if lower:
+        return f"({fmt_num(base)} − {a}) / ({fmt_num(base)} − {fmt_num(target)})"
+    return f"({a} − {fmt_num(base)}) / ({fmt_num(target)} − {fmt_num(base)})"
+
+
+def range_note(value: float | None, lower: bool, reading: str = "progress") -> Text | None:
+    """Why a rate (percent) as shown lies outside 0–100: beyond the target (above 100), or, below 0, the
+    actual on the wrong side of the baseline (``progress``) or a negative actual (``ratio``). None inside 0–100."""
+    if value is None:
+        return None
+    shown = round1(value)
+    if shown > 100:
+        return Text(N_("beyond the target"))
+    if shown < 0:
+        if reading == "ratio":
+            return Text(N_("negative actual or target"))
+        return Text(N_("actual above the baseline")) if lower else Text(N_("actual below the baseline"))
+    return None

@@ -176,7 +176,7 @@ def build_indicator_rows(loaded: LoadedPlan, department: Department | None, year
                         "baseline": progress_cell(ind.baseline.value) if ind.baseline else None,
                         "year_target": _target_cell(ind, fy),
                         "final_target": final,
-                        "actual": progress_cell(actual.value) if actual else None,
+                        "actual": _actual_cell(actual),
                         "actual_kind": KIND_WORDS[actual.kind] if actual else None,
                         "actual_source": actual.source if actual else None,
                         "grade": grade.grade if grade else None,
@@ -236,6 +236,13 @@ def entry_anchor(entries: list[Any], fy: int) -> int:
     return found[-1] if found else -1
 
 
+def _actual_cell(actual: IndicatorActual | None) -> int | float | str | None:
+    """An actual's cell: its number, or, for an actual written as text only (完了, －), the text as written."""
+    if actual is None:
+        return None
+    return progress_cell(actual.value) if actual.value is not None else actual.text
+
+
 def _number_cell(value: Any) -> tuple[int | float | None, Text | None]:
     number, problem = cell_number(value, N_("'{value}' is not a number; write the measured value as a number in the indicator's unit"))
     if number is None:
@@ -278,7 +285,14 @@ def check_indicator_cells(plan: Plan, row: IndicatorRow, cells: dict[str, Any], 
 def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str, Any], sheet: str, sheet_row: int,
                   edits: list[IndicatorEdit], problems: list[tuple[str, Text]]) -> None:
     entry = row.actual
-    value, error = _number_cell(cells["actual"]) if "actual" in cells else (progress_cell(entry.value) if entry else None, None)
+    # an actual written as text only (完了, －) comes back unchanged as its text; a new or changed actual is a number
+    text_only = entry is not None and entry.value is None
+    value: int | float | None
+    if "actual" in cells and not (text_only and entry is not None and cell_text(cells["actual"]) == entry.text):
+        value, error = _number_cell(cells["actual"])
+        text_only = False
+    else:
+        value, error = (progress_cell(entry.value) if entry is not None and entry.value is not None else None), None
     if error is not None:
         problems.append(("actual", error))
         return
@@ -293,7 +307,7 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
                 problems.append(("actual_kind", Text("'{word}' is not a kind of actual: write 実績 (actual) or 見込 (forecast).{hint}", word=written, hint=hint)))
                 return
     source = cell_text(cells["actual_source"]) if "actual_source" in cells else (entry.source if entry else None)
-    if value is None:
+    if value is None and not text_only:
         if entry is not None:
             edits.append(IndicatorEdit(row, row.actual_index, {}, entry.model_dump(exclude_defaults=True), sheet, sheet_row, remove=True, list_name="actuals"))
         elif kind is not None or source is not None:
@@ -301,6 +315,7 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
         return
     kind = kind or "actual"
     if entry is None:
+        assert value is not None, "a new actual comes from a number cell"
         new: dict[str, Any] = {"fiscal_year": format_fiscal_year(row.fiscal_year, plan.fiscal_year_style), "value": value}
         if kind != "actual":
             new["kind"] = kind
@@ -309,8 +324,10 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
         edits.append(IndicatorEdit(row, None, new, {}, sheet, sheet_row, anchor=entry_anchor(ind.actuals, row.fiscal_year), list_name="actuals"))
         return
     changes: dict[str, Any] = {}
-    if float(value) != float(entry.value):
+    if value is not None and (entry.value is None or float(value) != float(entry.value)):
         changes["value"] = value
+        if entry.value is None:
+            changes["text"] = None  # the number replaces the text the actual was written as
     if kind != entry.kind:
         changes["kind"] = kind
     if (source or None) != (entry.source or None):

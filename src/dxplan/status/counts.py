@@ -360,9 +360,11 @@ class YearStatus:
 class GradeCounts:
     """Grades entered in one fiscal year, counted like statuses (a published A/B/C/D split).
 
-    ``grades`` maps each grade of the plan's scale (best first) to its count; ``not_graded`` rows
-    carry no grade that year and ``unknown`` rows a word the scale does not hold — both counted
-    apart, never dropped. ``key``/``label`` name the group of a ``--by`` table.
+    ``grades`` maps each evaluating grade of the plan's scale (best first) to its count; ``apart``
+    each grade the scale declares ``not_evaluated`` (評価できない, 対象外) to its count; ``not_graded``
+    rows carry no grade that year and ``unknown`` rows a word the scale does not hold — ``apart``,
+    ``not_graded`` and ``unknown`` are counted outside the shares, never dropped. ``key``/``label``
+    name the group of a ``--by`` table.
     """
 
     grades: dict[str, int]
@@ -370,6 +372,7 @@ class GradeCounts:
     unknown: int = 0
     key: str = ""
     label: str | None = None
+    apart: dict[str, int] = field(default_factory=dict)
 
     @property
     def graded(self) -> int:
@@ -379,7 +382,12 @@ class GradeCounts:
     @property
     def rows(self) -> int:
         """Every row, graded or not."""
-        return self.graded + self.not_graded + self.unknown
+        return self.graded + self.not_evaluated + self.not_graded + self.unknown
+
+    @property
+    def not_evaluated(self) -> int:
+        """Rows with a grade the scale declares ``not_evaluated`` (outside the shares)."""
+        return sum(self.apart.values())
 
     def share(self, grade: str) -> float | None:
         """Share of ``grade`` in percent (0–100, unrounded) of the graded rows; None when none is graded."""
@@ -390,7 +398,10 @@ class GradeCounts:
         if grade is None:
             self.not_graded += 1
         elif (g := scale.lookup(grade)) is not None:
-            self.grades[g.grade] += 1
+            if g.not_evaluated:
+                self.apart[g.grade] += 1
+            else:
+                self.grades[g.grade] += 1
         else:
             self.unknown += 1
 
@@ -439,7 +450,7 @@ def grade_table(
     index = index or PlanIndex(plan)
 
     def fresh(key: str = "", label: str | None = None) -> GradeCounts:
-        return GradeCounts({g.grade: 0 for g in scale.grades}, key=key, label=label)
+        return GradeCounts({g.grade: 0 for g in scale.evaluated}, key=key, label=label, apart={g.grade: 0 for g in scale.apart})
 
     total = fresh()
     groups: dict[str, GradeCounts] = {}
