@@ -14,7 +14,7 @@ from typing import Any
 from dxplan.status.counts import share_text
 from .figures import Attention, DepartmentFigures, ReportFigures
 from dxplan.i18n import t
-from .indicators import indicator_summary, sheet_indicators
+from .indicators import indicator_summary, row_note, sheet_indicators
 from dxplan.model.schema import STATE_ORDER, Action, Task
 from dxplan.problems import Problem
 from .common import date_label, fy_label, label_class, stacked_chart, states_line
@@ -245,7 +245,8 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         {"heading": L["approach"], "text": a.approach},
         {"heading": L["background"], "text": a.background},
         {"heading": L["target"], "text": target},
-        {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year, lang)}: {y.text}" for y in a.yearly_targets]},
+        {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year, lang)}: {y.text}" for y in a.yearly_targets]
+         + ([row_note(L["yearly_targets"], a.row_notes.yearly_targets, lang)] if a.yearly_targets and a.row_notes and a.row_notes.yearly_targets else [])},
         {"heading": L["schedule"], "entries": [(f"{fy_label(f.plan, e.fiscal_year, lang)}: " if e.fiscal_year else "") + e.text for e in a.schedule]},
         {"heading": L["budget"], "text": a.budget},
     ]
