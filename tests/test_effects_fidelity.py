@@ -4,6 +4,7 @@
 - a per-person figure (``per: person``, #74 and #76) is in no sum: status terminal and JSON say how many were left out;
 - the 符号の意味 column is marked as dxplan's reading (heading and a note line);
 - a 備考 written beside a row (``row_notes``) is printed with that row, not in the sheet's 備考 section;
+- department pages of plans whose task rows name no 担当課 say so instead of counting 0 rows.
 """
 
 from __future__ import annotations
@@ -156,3 +157,22 @@ def test_per_person_figures_are_left_out_of_the_status_totals():
     assert "一人当たりの数値（どの合計にも含めない）: 時間 4、金額 0（アクション 74、76）" in text
     assert "符号の意味（dxplanの解釈）" in text
     assert "符号の意味は、各個票の △ と符号についての dxplan の解釈です（計画には書かれていません）" in text
+
+
+def test_department_pages_say_when_task_rows_name_no_department():
+    for name, rows, zero in (("iizuka", 556, 0), ("kashima", 260, 1)):
+        actions = _yaml_actions(name)
+        assert sum(len(a.get("tasks", [])) for a in actions.values()) == rows
+        assert not any(t.get("department") for a in actions.values() for t in a.get("tasks", []))
+        md = _run("report", str(PLANS / name))
+        # a real 0 only where the department's actions have no task row at all (鹿島市 #24 ラムサール条約推進室)
+        assert md.count("タスク 0 行") == zero
+        assert "タスク行に担当課の記載なし（これらのアクション全体で " in md
+    assert "tasks" not in _yaml_actions("kashima")["24"]
+    md = _run("report", str(IIZUKA))
+    # #87 (議会事務局) has 4 task rows, none naming a department
+    assert len(_yaml_actions()["87"]["tasks"]) == 4
+    assert "| 87 | [会議録作成支援システムの活用](#action-87) | 担当課の記載なし（アクション全体で 4 行） |" in md
+    # 嘉麻市's rows name their 担当課: its pages still count them
+    kama = _run("report", str(PLANS / "kama"))
+    assert "担当課の記載なし" not in kama and "タスク行に担当課の記載なし" not in kama

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from dxplan.status.counts import share_text
-from .figures import Attention, DepartmentFigures, ReportFigures
+from .figures import Attention, DepartmentAction, DepartmentFigures, ReportFigures
 from dxplan.i18n import t
 from .indicators import indicator_summary, row_note, sheet_indicators
 from dxplan.model.schema import STATE_ORDER, Action, Task
@@ -170,7 +170,7 @@ def department_pages(f: ReportFigures, anchors: dict[str, str], lang: str) -> li
             "actions": [
                 _action_ref(f, da.action, anchors, lang) | {
                     "owner": da.owner,
-                    "rows": da.rows,
+                    "rows": _rows_cell(da, lang),
                     "statuses": [states_line(da.counts[fy], words, lang) for fy in f.focus_years] if f.has_results else [],
                     "target": target_cell(f, da.action, lang),
                 }
@@ -180,9 +180,27 @@ def department_pages(f: ReportFigures, anchors: dict[str, str], lang: str) -> li
     return pages
 
 
+def _unnamed_rows(a: Action) -> int:
+    """The action's task rows when none of them names a department (鹿島市, 飯塚市), else 0."""
+    return len(a.tasks) if a.tasks and not any(task.department for task in a.tasks) else 0
+
+
+def _rows_cell(da: DepartmentAction, lang: str) -> int | str:
+    """An action's task rows on a department's page: the rows naming the department, or, when the action's
+    rows name no department at all, a phrase saying so with the action's row count (never a bare 0)."""
+    unnamed = _unnamed_rows(da.action)
+    if da.rows or not unnamed:
+        return da.rows
+    return t(lang, "no department named (the action has {n} rows)", n=unnamed)
+
+
 def _dept_summary(f: ReportFigures, d: DepartmentFigures, lang: str) -> str:
     owned = sum(1 for da in d.actions if da.owner)
     rows = sum(da.rows for da in d.actions)
+    unnamed = sum(_unnamed_rows(da.action) for da in d.actions)
+    if not rows and unnamed:
+        return t(lang, "{n} actions ({owned} as owner); their task rows name no department ({rows} rows in these actions)",
+                 n=len(d.actions), owned=owned, rows=unnamed)
     return t(lang, "{n} actions ({owned} as owner), {rows} task rows", n=len(d.actions), owned=owned, rows=rows)
 
 
