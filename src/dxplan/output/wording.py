@@ -364,7 +364,7 @@ def focus_line(focus: FocusYear, fy: str, lang: str) -> str | None:
 EFFECT_KINDS = {"hours": N_("workload"), "money": N_("fiscal effect")}
 """The kinds of effect (:data:`dxplan.status.effects.UNITS`): 業務量 (hours), 財政効果 (千円)."""
 
-SIGN_MEANING_HEADING = N_("sign meaning (dxplan's reading)")
+SIGN_MEANING_HEADING = N_("sign meaning (ours)")
 """The heading of the effect tables' sign-meaning column: the meaning is our reading, not the plan's words."""
 
 SIGN_MEANING_NOTE = N_("sign meaning: dxplan's reading of △ and the sign on each sheet; the plan does not state it")
