@@ -129,7 +129,7 @@ def test_iizuka_effect_totals_equal_an_independent_sum_over_the_yaml():
         raw = yaml.load(path.read_text(encoding="utf-8"))
         bu = lp.index.department(raw["division"]).key
         for e in raw.get("effects", []):
-            if e.get("value") is None:
+            if e.get("value") is None or e.get("per"):  # per-person figures are in no sum
                 continue
             key = (e["kind"], e.get("meaning") or "unspecified", parse_fiscal_year(e["fiscal_year"]))
             expected_total[key] += e["value"]
@@ -147,8 +147,10 @@ def test_iizuka_effect_totals_equal_an_independent_sum_over_the_yaml():
 def test_iizuka_status_json_has_effect_totals_per_year_and_meaning():
     data = json.loads(CliRunner().invoke(app, ["status", str(PLANS / "iizuka"), "--format", "json"]).output)
     hours = data["effects"]["total"]["hours"]
-    assert hours["reduction"] == {"by_year": {"2024": -2884, "2025": -4640, "2026": -3539}, "total": -11063, "cells": 16}
+    # #74 (R7 △24, R8 △24) and #76 (R7 △24, R8 △48) are per person (一人当たり): left out of the sums
+    assert hours["reduction"] == {"by_year": {"2024": -2884, "2025": -4592, "2026": -3467}, "total": -10943, "cells": 12}
     assert data["effects"]["total"]["text_cells"] == {"hours": 24, "money": 90}
+    assert data["effects"]["total"]["per_person_cells"] == {"hours": 4}
     assert {d["key"] for d in data["effects"]["by_division"]} >= {"総務部", "経済部", "議会事務局"}
 
 

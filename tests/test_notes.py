@@ -8,7 +8,8 @@ The counts below were taken when the commentary was moved out of ``notes``
   4 that record a contradiction of the source to discrepancies (actions 02, 14, 19, 27);
 - iizuka: 134 notes (124 actions, 10 plan) → all moved to transcription_notes; 12 of the
   action entries were 「備考 of the <row> row: <cell>」, whose cell text (the sheet's own
-  備考) stays in notes while the whole entry, with its row, moves;
+  備考) stays in notes while the whole entry, with its row, moves; those 12 row 備考 now sit on
+  their row (``row_notes``: hours, money, yearly_targets) and the 12 entries that named the row are gone;
 - kurate: 35 notes (20 actions, 15 plan) → all moved; 004 has no 備考 at all.
 """
 
@@ -52,7 +53,10 @@ def _lists(name):
 
 def test_no_notes_entry_is_free_of_japanese():
     entries = [text for name in PLAN_DIRS for text in _lists(name)[1]["actions", "notes"] + _lists(name)[1]["plan", "notes"]]
-    assert len(entries) == 62  # 50 kama 備考 + 12 iizuka row 備考
+    assert len(entries) == 50  # 50 kama 備考 (iizuka's 12 row 備考 are in row_notes)
+    iizuka = load_plan(PLANS / "iizuka")
+    entries += [t for la in iizuka.actions if (rn := la.action.row_notes) for t in (rn.hours, rn.money, rn.yearly_targets) if t]
+    assert len(entries) == 62
     assert [t for t in entries if not JAPANESE.search(t)] == []
 
 
@@ -61,7 +65,7 @@ def test_no_notes_entry_is_free_of_japanese():
     [
         ("kama", 0, 1, 50, 0),
         ("kashima", 0, 10, 0, 31),
-        ("iizuka", 0, 11, 12, 124),
+        ("iizuka", 0, 11, 0, 112),
         ("kurate", 0, 15, 0, 20),
     ],
 )
@@ -88,18 +92,23 @@ def test_kashima_contradictions_moved_to_discrepancies():
     assert sum(len(a.discrepancies) for a in by_id.values()) == 13  # 9 before the move + 4
 
 
-def test_iizuka_row_bikou_kept_with_its_row_in_transcription_notes():
+def test_iizuka_row_bikou_kept_on_its_row():
     lp, _ = _lists("iizuka")
     row = re.compile(r"^備考 of the (.+?) row: (.*)$")
-    pairs = []
+    triples = []
     for la in lp.actions:
-        located = [m.group(2) for t in la.action.transcription_notes if (m := row.match(t))]
-        assert located == la.action.notes, la.action.id  # each kept 備考 has its row, in the same order
-        pairs += [(la.action.id, n) for n in la.action.notes]
-    assert len(pairs) == 12
-    assert ("5", "視覚障がい者向けボラ団体への報酬（年額360千円）") in pairs
-    assert ("59", "各年度売上目標3%増") in pairs
-    assert Counter(i for i, _ in pairs) == {"59": 2, "68": 2, "5": 1, "37": 1, "38": 1, "41": 1, "57": 1, "61": 1, "74": 1, "79": 1}
+        a = la.action
+        assert a.notes == [], a.id  # every 備考 of 003's sheets stands beside a row
+        assert not any(row.match(t) for t in a.transcription_notes), a.id
+        if a.row_notes:
+            triples += [(a.id, r, text) for r in ("hours", "money", "yearly_targets") if (text := getattr(a.row_notes, r))]
+    assert len(triples) == 12
+    assert ("5", "hours", "視覚障がい者向けボラ団体への報酬（年額360千円）") in triples
+    assert ("59", "money", "各年度売上目標3%増") in triples
+    assert ("38", "hours", "不備に対応する業務時間") in triples
+    assert ("74", "yearly_targets", "職員数を50名とした場合") in triples
+    assert Counter(i for i, _, _ in triples) == {"59": 2, "68": 2, "5": 1, "37": 1, "38": 1, "41": 1, "57": 1, "61": 1, "74": 1, "79": 1}
+    assert Counter(r for _, r, _ in triples) == {"hours": 5, "money": 5, "yearly_targets": 2}
 
 
 def test_kama_13_keeps_its_bikou_paragraph_verbatim():
@@ -124,7 +133,7 @@ def test_the_rule_reads_every_moved_entry_as_commentary_and_no_kept_note():
         _, lists = _lists(name)
         notes += lists["plan", "notes"] + lists["actions", "notes"]
         moved += lists["plan", "transcription_notes"] + lists["actions", "transcription_notes"]
-    assert len(moved) == 212
+    assert len(moved) == 200
     assert [t for t in notes if commentary_reason(t) is not None] == []
     missed = [t for t in moved if commentary_reason(t) is None]
     # the documented limit: an English label before a Japanese quote, with fewer than three lower-case words

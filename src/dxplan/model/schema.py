@@ -466,6 +466,8 @@ class Effect(Strict):
     ``raw`` is the cell as written (△480, ▲100, 不明 …); ``value`` the signed number
     in ``unit`` where the cell holds one; ``meaning`` records what the sign means on
     this sheet, since △/▲ are used both for savings and for extra work or cost.
+    ``per``: ``person`` where the cell gives the figure for one person (「△24時間（一人当たり）」),
+    not for the office; such a figure is never summed with others.
     """
 
     fiscal_year: FiscalYear
@@ -474,7 +476,21 @@ class Effect(Strict):
     value: float | None = None
     unit: Literal["時間", "千円"] | None = None
     meaning: Literal["saving", "extra_workload", "cost", "revenue", "reduction", "unknown"] | None = None
+    per: Literal["person"] | None = Field(
+        default=None, description="person: the value is per person as the cell says (一人当たり); left out of every sum")
     note: str | None = annotation(description="the transcriber's note on the cell; an annotation")
+
+
+class RowNotes(Strict):
+    """The 備考 the source writes beside one row of an action sheet (飯塚市's 備考 column), verbatim.
+
+    ``hours``: beside 業務量削減目標値（時間）; ``money``: beside 財政効果目標額（千円）;
+    ``yearly_targets``: beside 各年度目標. Reports print each with its row.
+    """
+
+    hours: str | None = Field(default=None, description="the 備考 of the 業務量削減目標値（時間） row, verbatim")
+    money: str | None = Field(default=None, description="the 備考 of the 財政効果目標額（千円） row, verbatim")
+    yearly_targets: str | None = Field(default=None, description="the 備考 of the 各年度目標 row, verbatim")
 
 
 class Task(Strict):
@@ -541,7 +557,8 @@ class Action(Strict):
     departments as the source writes them. ``status``-bearing rows live in
     ``tasks``; a plan with no results simply has tasks without a status.
 
-    ``notes``: the sheet's 備考, verbatim (嘉麻市 ≪備考≫; shown in reports);
+    ``notes``: the sheet's 備考, verbatim (嘉麻市 ≪備考≫; shown in reports); a 備考 that
+    the source writes beside one row (effects, yearly targets) is in ``row_notes``;
     ``discrepancies``/``transcription_notes``: annotations (not shown).
     """
 
@@ -562,6 +579,7 @@ class Action(Strict):
     indicators: list[Indicator] = empty_list(description="the action's indicators (成果指標/活動指標/KPI), each with yearly targets and actuals")
     grades: list[GradeEntry] = empty_list(description="grades entered for the action per fiscal year (plan.yaml grade_scale, applies_to: action)")
     effects: list[Effect] = empty_list()
+    row_notes: RowNotes | None = None
     owners: list[Text] = empty_list()
     division: str | None = Field(default=None, description="the 部/局 the plan files the action under, as written (飯塚市 部局名)")
     related_departments: list[Text] = empty_list()

@@ -175,7 +175,8 @@ def _num(x: float) -> float | int:
 
 
 def effect_sums_dict(e: EffectSums, years: list[int]) -> dict:
-    """``{kind: {meaning: {"by_year": {fy: sum}, "total", "cells"}}, "text_cells": {kind: n}}``, never netted across meanings."""
+    """``{kind: {meaning: {"by_year": {fy: sum}, "total", "cells"}}, "text_cells": {kind: n}, "per_person_cells": {kind: n}}``,
+    never netted across meanings; ``per_person_cells`` counts the per-person figures left out of the sums."""
     out: dict = {}
     for kind, meaning in e.pairs():
         per = e.values[(kind, meaning)]
@@ -185,6 +186,7 @@ def effect_sums_dict(e: EffectSums, years: list[int]) -> dict:
             "cells": e.cells[(kind, meaning)],
         }
     out["text_cells"] = dict(sorted(e.text_cells.items()))
+    out["per_person_cells"] = dict(sorted(e.per_cells.items()))
     return out
 
 

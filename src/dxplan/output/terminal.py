@@ -175,13 +175,15 @@ def _effects_rows(table: Table, label: str, sums: EffectSums, years: list[int], 
 
 def print_effects(console: Console, plan: Plan, summary: EffectSummary, lang: str = "ja", by_action: bool = False) -> None:
     """Effect sums per kind and sign meaning (never netted), per fiscal year and in total; then per 部
-    (and per action with ``by_action``). Cells without a number are counted below the table."""
+    (and per action with ``by_action``). Cells without a number, and per-person figures (left out of every
+    sum), are counted below the table with the actions that hold them; a line says that the sign meaning
+    is dxplan's reading."""
     years = summary.years
     style = plan.fiscal_year_style
 
     def table(title: str, first: str) -> Table:
         tb = Table(title=title, title_justify="left")
-        for col in (first, t(lang, "effect"), t(lang, "sign meaning")):
+        for col in (first, t(lang, "effect"), t(lang, w.SIGN_MEANING_HEADING)):
             tb.add_column(col)
         for fy in years:
             tb.add_column(format_fiscal_year(fy, style), justify="right")
@@ -195,6 +197,12 @@ def print_effects(console: Console, plan: Plan, summary: EffectSummary, lang: st
     if cells:
         console.print("  " + t(lang, "cells without a number (not summed): hours {hours}, money {money}",
                                hours=cells.get("hours", 0), money=cells.get("money", 0)))
+    per = summary.total.per_cells
+    if per:
+        ids = [key for key, sums in summary.by_action.items() if sums.per_cells]
+        console.print("  " + t(lang, "per-person figures left out of every sum: hours {hours}, money {money} (actions {ids})",
+                               hours=per.get("hours", 0), money=per.get("money", 0), ids=w.sep(lang).join(ids)))
+    console.print("  " + t(lang, w.SIGN_MEANING_NOTE))
     tb = table(t(lang, "effect targets by division"), t(lang, "division"))
     for key, sums in summary.by_division.items():
         _effects_rows(tb, summary.division_names.get(key) or key or t(lang, "(no division)"), sums, years, lang)

@@ -415,6 +415,12 @@ def focus_line(focus: FocusYear, fy: str, lang: str) -> str | None:
 EFFECT_KINDS = {"hours": N_("workload"), "money": N_("fiscal effect")}
 """The kinds of effect (:data:`dxplan.status.effects.UNITS`): 業務量 (hours), 財政効果 (千円)."""
 
+SIGN_MEANING_HEADING = N_("sign meaning (ours)")
+"""The heading of the effect tables' sign-meaning column: the meaning is our reading, not the plan's words."""
+
+SIGN_MEANING_NOTE = N_("sign meaning: dxplan's reading of △ and the sign on each sheet; the plan does not state it")
+"""The line under an effect table that marks the sign-meaning column as dxplan's interpretation."""
+
 EFFECT_UNITS = {"hours": NP_("unit", "hours"), "money": NP_("unit", "thousand yen")}
 """The unit of each effect kind (:data:`dxplan.status.effects.UNITS`: 時間, 千円) as ``(context, msgid)`` for :func:`pt`."""
 

@@ -2,19 +2,23 @@
 
 Arranges results computed elsewhere (:class:`dxplan.score.actions.ActionScore` with its indicator scores,
 the action's yearly targets and effects) into plain dicts with every word already worded for
-``lang``; no figure is computed here except the sums of one action's effects per fiscal year and
-meaning (:mod:`dxplan.status.effects`, never netted). Rates are shown to one decimal (``80.0%``); a year
-with a target and no actual reads "no actual yet", never 0 %.
+``lang``; no figure is computed here. Effect cells are printed as the sheet writes them (``raw``:
+「△24時間（一人当たり）」, 「3,395（千円）※令和2年度実績」), grouped per kind and sign meaning, the meaning
+marked as dxplan's reading. Rates are shown to one decimal (``80.0%``); a year with a target and no actual
+reads "no actual yet", never 0 %.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from dxplan.status.effects import EffectSums
+from dxplan.status.effects import KINDS, MEANINGS
 from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import N_, t
-from dxplan.output.wording import EFFECT_KINDS, actual_text, core_text, effect_unit, percent_with_note, with_decimals
+from dxplan.output import wording as w
+from dxplan.output.wording import (
+    EFFECT_KINDS, SIGN_MEANING_HEADING, SIGN_MEANING_NOTE, actual_text, core_text, effect_unit, percent_with_note, with_decimals,
+)
 from dxplan.model.schema import Action, Indicator, Plan
 from dxplan.score.rates import RateStatus
 from dxplan.score.actions import ActionScore
@@ -98,7 +102,8 @@ def _labels(lang: str) -> dict[str, str]:
         "grade": t(lang, "grade"),
         "overall": t(lang, "overall"),
         "effects": t(lang, "effect targets"),
-        "meaning": t(lang, "sign meaning"),
+        "meaning": t(lang, SIGN_MEANING_HEADING),
+        "meaning_note": t(lang, SIGN_MEANING_NOTE),
         "effect_kind": t(lang, "kind of effect"),
         "fiscal_year": t(lang, "fiscal year"),
         "text_effects": t(lang, "cells without a number"),
@@ -136,10 +141,22 @@ def indicator_summary(plan: Plan, ind: Indicator, lang: str = "ja") -> str:
     return f"{head}: {target}{due_text}"
 
 
+def row_note(label: str, text: str, lang: str) -> str:
+    """A 備考 the source writes beside one row, with the row it belongs to: ``業務量（時間）の備考: …``."""
+    return t(lang, "remarks on {row}: {text}", row=label, text=text)
+
+
 def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str = "ja") -> dict | None:
-    """``{"labels", "years", "indicators", "effects", "text_effects"}`` for one action sheet; None when the action
-    has no indicator or effect (the block is then left out). The yearly targets as written (年次目標) are in the
-    sheet's overview table (:func:`dxplan.report.pages.sheet_view`), not here."""
+    """``{"labels", "years", "indicators", "target_notes", "effects", "text_effects", "effect_notes"}`` for one
+    action sheet; None when the action has none of them (the block is then left out).
+
+    ``effects``: one row per kind and sign meaning with a number, ``{"what", "meaning", "cells": [per fiscal year of
+    the plan: the cells' ``raw`` text as written, "—" when none]}``; per-person figures are printed like any other
+    cell (their text says 一人当たり) since nothing is summed here. ``text_effects``: the cells without a number.
+    ``effect_notes``: the 備考 of the hours and money rows (``Action.row_notes``), each naming its row;
+    ``target_notes``: the 備考 of the 各年度目標 row when the action has no ``yearly_targets`` (its yearly targets
+    are the indicators' targets); otherwise it is printed with the yearly targets as written (年次目標) in the
+    sheet's overview table (:func:`dxplan.report.pages.sheet_view`)."""
     years = plan.fiscal_years
     style = plan.fiscal_year_style
 
@@ -147,25 +164,34 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         return FiscalYearText(fy, style)(lang)
 
     indicators = [indicator_entry(plan, x, lang) for x in score.indicators]
-    sums = EffectSums()
+    written: dict[tuple[str, str], dict[int, list[str]]] = {}
     for e in action.effects:
-        sums.add(e.kind, e.meaning, e.fiscal_year, e.value)
+        if e.value is not None:
+            written.setdefault((e.kind, e.meaning or "unspecified"), {}).setdefault(e.fiscal_year, []).append(e.raw)
+
+    def what(kind: str) -> str:
+        return t(lang, _KIND[kind]) + t(lang, " ({text})", text=effect_unit(kind, lang))
+
     effects = [
         {
-            "what": t(lang, _KIND[k]) + t(lang, " ({text})", text=effect_unit(k, lang)),
+            "what": what(k),
             "meaning": t(lang, _MEANING[m]),
-            "cells": [_num(sums.values[(k, m)].get(fy)) if fy in sums.values[(k, m)] else "—" for fy in years],
-            "raw": [", ".join(e.raw for e in action.effects if e.kind == k and (e.meaning or "unspecified") == m and e.fiscal_year == fy) for fy in years],
+            "cells": [w.sep(lang).join(written[(k, m)][fy]) if fy in written[(k, m)] else "—" for fy in years],
         }
-        for k, m in sums.pairs()
+        for k in KINDS for m in MEANINGS if (k, m) in written
     ]
     text_effects = [f"{fy_text(e.fiscal_year)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
-    if not (indicators or effects or text_effects):
+    rn = action.row_notes
+    effect_notes = [row_note(what(k), text, lang) for k, text in (("hours", rn.hours if rn else None), ("money", rn.money if rn else None)) if text]
+    target_notes = [row_note(t(lang, "yearly targets"), rn.yearly_targets, lang)] if rn and rn.yearly_targets and not action.yearly_targets else []
+    if not (indicators or effects or text_effects or effect_notes or target_notes):
         return None
     return {
         "labels": _labels(lang),
         "years": [fy_text(fy) for fy in years],
         "indicators": indicators,
+        "target_notes": target_notes,
         "effects": effects,
         "text_effects": text_effects,
+        "effect_notes": effect_notes,
     }

@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from dxplan.status.counts import share_text
-from .figures import Attention, DepartmentFigures, ReportFigures
+from .figures import Attention, DepartmentAction, DepartmentFigures, ReportFigures
 from dxplan.i18n import t
-from .indicators import indicator_summary, sheet_indicators
+from .indicators import indicator_summary, row_note, sheet_indicators
 from dxplan.model.provenance import annotation_strings
 from dxplan.model.schema import STATE_ORDER, Action, Task
 from dxplan.problems import Problem
@@ -176,7 +176,7 @@ def department_pages(f: ReportFigures, anchors: dict[str, str], lang: str) -> li
             "actions": [
                 _action_ref(f, da.action, anchors, lang) | {
                     "owner": da.owner,
-                    "rows": da.rows,
+                    "rows": _rows_cell(da, lang),
                     "statuses": [states_line(da.counts[fy], words, lang) for fy in f.focus_years] if f.has_results else [],
                     "target": target_cell(f, da.action, lang),
                 }
@@ -194,9 +194,27 @@ def departments_without_actions(f: ReportFigures) -> list[str]:
     return [d.name for d in f.plan.departments if d.key not in paged and not d.role and d.kind in ("department", "office")]
 
 
+def _unnamed_rows(a: Action) -> int:
+    """The action's task rows when none of them names a department (鹿島市, 飯塚市), else 0."""
+    return len(a.tasks) if a.tasks and not any(task.department for task in a.tasks) else 0
+
+
+def _rows_cell(da: DepartmentAction, lang: str) -> int | str:
+    """An action's task rows on a department's page: the rows naming the department, or, when the action's
+    rows name no department at all, a phrase saying so with the action's row count (never a bare 0)."""
+    unnamed = _unnamed_rows(da.action)
+    if da.rows or not unnamed:
+        return da.rows
+    return t(lang, "no department named (the action has {n} rows)", n=unnamed)
+
+
 def _dept_summary(f: ReportFigures, d: DepartmentFigures, lang: str) -> str:
     owned = sum(1 for da in d.actions if da.owner)
     rows = sum(da.rows for da in d.actions)
+    unnamed = sum(_unnamed_rows(da.action) for da in d.actions)
+    if not rows and unnamed:
+        return t(lang, "{n} actions ({owned} as owner); their task rows name no department ({rows} rows in these actions)",
+                 n=len(d.actions), owned=owned, rows=unnamed)
     return t(lang, "{n} actions ({owned} as owner), {rows} task rows", n=len(d.actions), owned=owned, rows=rows)
 
 
@@ -259,7 +277,8 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         {"heading": L["approach"], "text": a.approach},
         {"heading": L["background"], "text": a.background},
         {"heading": L["target"], "text": target},
-        {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year, lang)}: {y.text}" for y in a.yearly_targets]},
+        {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year, lang)}: {y.text}" for y in a.yearly_targets]
+         + ([row_note(L["yearly_targets"], a.row_notes.yearly_targets, lang)] if a.yearly_targets and a.row_notes and a.row_notes.yearly_targets else [])},
         {"heading": L["schedule"], "entries": [(f"{fy_label(f.plan, e.fiscal_year, lang)}: " if e.fiscal_year else "") + e.text for e in a.schedule]},
         {"heading": L["budget"], "text": a.budget},
         {"heading": L["title_variants"], "entries": list(a.title_variants)},

@@ -4,7 +4,9 @@ Each effect cell keeps what its sign means on its sheet (``Effect.meaning``): �
 on one sheet and a reduction on another, so sums are kept **per kind and per meaning** and never
 netted: hours saved and extra hours are two totals, a cost is never subtracted from a revenue.
 Cells without a number (不明, (設置運用コスト) …) are counted apart (``text_cells``), and a number
-whose meaning the transcriber left open is summed under ``unspecified``.
+whose meaning the transcriber left open is summed under ``unspecified``. A figure given per person
+(``Effect.per``, 「△24時間（一人当たり）」) is not an amount for the office and adds to no sum: it is
+counted apart (``per_cells``) so that every output can say how many were left out.
 
 Sums are per fiscal year and over the whole period, for the plan, per action and per 部
 (``Action.division`` resolved through the plan's departments). Values are in the effect's unit
@@ -32,17 +34,23 @@ class EffectSums:
     """Sums of effect values per (kind, meaning) and fiscal year, with the cells counted.
 
     ``values[(kind, meaning)][fy]`` is the sum (unit of the kind); ``cells`` counts the numeric
-    cells summed per (kind, meaning); ``text_cells[kind]`` the cells without a number.
+    cells summed per (kind, meaning); ``text_cells[kind]`` the cells without a number;
+    ``per_cells[kind]`` the cells with a per-person figure, left out of the sums.
     """
 
     values: dict[tuple[str, str], dict[int, float]] = field(default_factory=dict)
     cells: dict[tuple[str, str], int] = field(default_factory=dict)
     text_cells: dict[str, int] = field(default_factory=dict)
+    per_cells: dict[str, int] = field(default_factory=dict)
 
-    def add(self, kind: str, meaning: str | None, fy: int, value: float | None) -> None:
-        """Count one cell: summed under (kind, meaning) when it has a number, else as a text cell."""
+    def add(self, kind: str, meaning: str | None, fy: int, value: float | None, per: str | None = None) -> None:
+        """Count one cell: summed under (kind, meaning) when it has a number and is not per person
+        (``per`` set: counted in ``per_cells`` only), else as a text cell."""
         if value is None:
             self.text_cells[kind] = self.text_cells.get(kind, 0) + 1
+            return
+        if per is not None:
+            self.per_cells[kind] = self.per_cells.get(kind, 0) + 1
             return
         key = (kind, meaning or "unspecified")
         years = self.values.setdefault(key, {})
@@ -60,7 +68,7 @@ class EffectSums:
     @property
     def empty(self) -> bool:
         """True when no cell was counted."""
-        return not self.values and not self.text_cells
+        return not self.values and not self.text_cells and not self.per_cells
 
 
 @dataclass
@@ -95,5 +103,5 @@ def effect_summary(plan: Plan, actions: list[Action], index: PlanIndex | None = 
         for e in a.effects:
             years.add(e.fiscal_year)
             for sums in (total, by_action.setdefault(a.id, EffectSums()), by_division.setdefault(dkey, EffectSums())):
-                sums.add(e.kind, e.meaning, e.fiscal_year, e.value)
+                sums.add(e.kind, e.meaning, e.fiscal_year, e.value, e.per)
     return EffectSummary(sorted(years), total, by_action, by_division, names)
