@@ -56,21 +56,26 @@ KAMA_ARGS = [
 ]
 
 
-def test_init_without_options_writes_placeholders_that_lint_clean(tmp_path):
+def test_init_without_options_writes_placeholders_and_no_borrowed_scale(tmp_path):
     folder = tmp_path / "plan-repo"
     r = run("init", folder, "--no-ask")
     assert r.exit_code == 0, r.output
     assert sorted(files_of(folder)) == INIT_FILES
     for rel in INIT_FILES:
         assert f"created {folder / rel}" in r.output
-    assert "Still to fill in: municipality; title; period_start / period_end; categories; departments; DXPLAN_REPO / DXPLAN_REV" in r.output
+    assert "Still to fill in: municipality; title; period_start / period_end; categories; departments; statuses; rating_scale / grade_scale; DXPLAN_REPO / DXPLAN_REV" in r.output
     text = (folder / "plan.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=schemas/plan.schema.json\n")
     data = yaml_of(folder / "plan.yaml")
     assert data["id"] == "plan-repo" and data["municipality"] == PLACEHOLDER
     assert data["categories"] == [{"id": "1", "name": PLACEHOLDER}]
     assert data["lint"] == {"require": ["target", "owners", "tasks"]}
-    assert lint_counts(folder) == (0, 0, [])
+    # no other municipality's words: no status words, no rating bands
+    assert data["statuses"] == [] and "rating_scale" not in data and "grade_scale" not in data
+    assert "未着手" not in text and "課題あり" not in text
+    # each placeholder is a lint warning at its value, and the missing scale one more
+    assert lint_counts(folder) == (0, 5, [f"{folder / 'plan.yaml'}:{n} {rule}" for n, rule in
+                                          ((4, "no-rating-scale"), (5, "placeholder"), (6, "placeholder"), (15, "placeholder"), (17, "placeholder"))])
     assert run("fmt", "--check", folder).exit_code == 0
     # the CI files name the pin to set, not a revision that does not exist
     assert f"DXPLAN_REV: {REV_PLACEHOLDER}" in (folder / ".github/workflows/dxplan.yml").read_text(encoding="utf-8")
@@ -98,14 +103,16 @@ def test_init_kama_preset_from_options(tmp_path):
     assert lint_counts(folder) == (0, 0, [])
 
 
-def test_init_grades_preset_is_an_a_to_d_rating_scale(tmp_path):
+def test_init_grades_preset_is_an_a_to_d_grade_scale(tmp_path):
     folder = tmp_path / "g"
     r = run("init", folder, *KAMA_ARGS, "--preset", "grades")
     assert r.exit_code == 0, r.output
+    assert "Still to fill in: statuses; DXPLAN_REPO" in r.output
     plan = load_plan(folder).plan
-    assert [(b.label, b.min) for b in plan.rating_scale] == [("A", 100), ("B", 80), ("C", 60), ("D", None)]
-    assert [s.word for s in plan.statuses] == ["未着手", "準備中", "実施中", "完了"]
-    assert plan.labels.rate == "評価"
+    assert plan.grade_scale is not None and plan.grade_scale.applies_to == "action"
+    assert [(g.grade, g.meaning) for g in plan.grade_scale.grades] == [("A", ""), ("B", ""), ("C", ""), ("D", "")]
+    assert plan.rating_scale == [] and plan.statuses == []
+    assert "grade_scale:\n  applies_to: action\n  grades:\n    - {grade: A, meaning: ''}\n" in (folder / "plan.yaml").read_text(encoding="utf-8")
     assert lint_counts(folder) == (0, 0, [])
 
 
@@ -165,14 +172,20 @@ def test_init_asks_for_missing_values(tmp_path):
     answers = "\n".join(["例町", "佐賀県", "", "R7", "R9", "2026-03-31", "A=くらし,A-1=窓口,B=しごと", "企画課, 総務課", "grades"]) + "\n"
     r = run("init", folder, "--ask", input=answers)
     assert r.exit_code == 0, r.output
-    assert "Municipality (e.g. 嘉麻市)" in r.output and "Style: kama" in r.output
+    assert "Municipality (e.g. 嘉麻市)" in r.output and "Scale: kama (嘉麻市's 達成/ほぼ達成/… percent bands and status words), grades (A–D grades) or empty" in r.output
     plan = load_plan(folder).plan
     assert (plan.municipality, plan.prefecture, plan.title) == ("例町", "佐賀県", "例町DX推進計画")
     assert (plan.period_start, plan.period_end, str(plan.evaluation_date)) == (2025, 2027, "2026-03-31")
     assert [(c.id, [k.id for k in c.children]) for c in plan.categories] == [("A", ["A-1"]), ("B", [])]
     assert [d.name for d in plan.departments] == ["企画課", "総務課"]
-    assert plan.rating_scale[0].label == "A"
+    assert plan.grade_scale is not None and plan.grade_scale.grades[0].grade == "A"
     assert lint_counts(folder) == (0, 0, [])
+    # an empty answer to the scale question writes none
+    blank = "\n".join(["例町", "", "", "R7", "R9", "", "A=くらし", "企画課", ""]) + "\n"
+    r = run("init", tmp_path / "blank", "--ask", input=blank)
+    assert r.exit_code == 0, r.output
+    data = yaml_of(tmp_path / "blank/plan.yaml")
+    assert data["statuses"] == [] and "rating_scale" not in data and "grade_scale" not in data
 
 
 def test_init_writes_the_schemas_dxplan_schema_writes(tmp_path):
@@ -184,9 +197,9 @@ def test_init_writes_the_schemas_dxplan_schema_writes(tmp_path):
 # --------------------------------------------------------------------------- new
 
 
-def test_new_three_actions_lint_clean(tmp_path):
+def test_new_three_actions_with_empty_fields_and_no_status(tmp_path):
     folder = tmp_path / "rei"
-    assert run("init", folder, *KAMA_ARGS).exit_code == 0
+    assert run("init", folder, *KAMA_ARGS, "--preset", "kama").exit_code == 0
     outputs = [run("new", folder, "--title", t, *extra) for t, extra in (("窓口のオンライン化", ["--category", "窓口"]), ("テレワーク", ["-c", "II", "-d", "総務課"]), ("", []))]
     for i, r in enumerate(outputs, 1):
         assert r.exit_code == 0, r.output
@@ -197,11 +210,18 @@ def test_new_three_actions_lint_clean(tmp_path):
     assert second.startswith("# yaml-language-server: $schema=../schemas/action.schema.json\nid: '2'\ntitle: テレワーク\ncategory: II\n")
     data = yaml_of(folder / "actions/02.yaml")
     assert data["owners"] == ["総務課"]
-    assert data["tasks"] == [{"fiscal_year": fy, "department": "総務課", "plan": PLACEHOLDER, "status": "未着手"} for fy in ("令和6年度", "令和7年度", "令和8年度")]
-    assert data["target"] == {"text": PLACEHOLDER}
+    assert data["tasks"] == [{"fiscal_year": fy, "department": "総務課", "plan": ""} for fy in ("令和6年度", "令和7年度", "令和8年度")]
+    assert (data["aim"], data["approach"], "target" in data) == ("", "", False)
+    assert data["sources"] == [{"file": PLACEHOLDER, "location": PLACEHOLDER}]  # the schema needs one; shown only with --audit
     assert yaml_of(folder / "actions/01.yaml")["category"] == "I-1"
     assert yaml_of(folder / "actions/03.yaml")["title"] == PLACEHOLDER
-    assert lint_counts(folder) == (0, 0, [])
+    # lint names what is left: the target the plan requires, each placeholder (title of 03, sources)
+    errors, warnings, where = lint_counts(folder)
+    assert errors == 0
+    assert sorted(where) == sorted(
+        [f"{folder / 'actions' / f'0{i}.yaml'}:{line} {rule}" for i in (1, 2, 3) for line, rule in ((2 if i < 3 else 2, "required-by-plan"),)]
+        + [f"{folder / 'actions' / f'0{i}.yaml'}:{n} placeholder" for i in (1, 2, 3) for n in (13, 13)]
+        + [f"{folder / 'actions/03.yaml'}:3 placeholder"])
     assert run("fmt", "--check", folder).exit_code == 0
     r = run("status", folder, "--year", "R6", "--format", "json")
     assert r.exit_code == 0, r.output
@@ -240,7 +260,7 @@ def test_new_in_a_bundled_plan_follows_its_style(tmp_path):
     text = (kama / "actions/51.yaml").read_text(encoding="utf-8")
     assert text.startswith("id: '51'\ntitle: 新しい取組\ncategory: III-2\n")  # no schemas/ above this copy: no modeline
     res = lint_paths([kama])
-    assert [p for p in res.problems if p.path.name == "51.yaml"] == []
+    assert [(p.line, p.rule) for p in res.problems if p.path.name == "51.yaml"] == [(1, "required-by-plan"), (12, "placeholder"), (12, "placeholder")]
     assert res.errors == 0
 
 

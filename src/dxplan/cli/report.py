@@ -74,6 +74,7 @@ def report(
     templates: Annotated[Optional[Path], typer.Option("--templates", metavar="DIR", help=help_text("folder whose templates override the defaults by name"))] = None,
     as_of: AsOfOpt = None,
     history: Annotated[bool, typer.Option("--history/--no-history", help=help_text("show the status over time from the plan's git history, where it has some (default)"))] = True,
+    font: Annotated[Optional[str], typer.Option("--font", metavar="NAME", help=help_text("PDF: print in this installed font family (it must cover Japanese); default: the stylesheet's, e.g. Noto Sans CJK JP"))] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write the plan report (Markdown, HTML or PDF) from the Jinja templates.
@@ -89,6 +90,13 @@ def report(
     lg = resolve_lang(lang)
     fmt = format
     chosen = _parse_sections(sections, lg)
+    if font is not None and fmt != "pdf":
+        fail(t(lg, "--font is for --format pdf"))
+    if fmt == "pdf":
+        from dxplan.report.pdf import check_font
+
+        check_font(font)  # before the plans are read: no font, no PDF
+    pdf_options = {"font": font} if fmt == "pdf" else {}
     if templates is not None and not templates.is_dir():
         fail(t(lg, "{templates}: no such template folder", templates=templates))
     plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
@@ -108,7 +116,7 @@ def report(
         scores = score_plan(plan, [la.action for la in lp.actions], lp.index)
         figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
         past = report_history(lp.root, as_of) if history and figures.full else None
-        out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past)
+        out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past, **pdf_options)
         if target is None:
             echo_output(out)
             continue

@@ -31,7 +31,7 @@ def init(
     department: Annotated[Optional[list[str]], typer.Option("--department", "-d", metavar="NAME", help=help_text("department, repeatable"))] = None,
     statuses: Annotated[Optional[str], typer.Option("--statuses", metavar="WORDS", help=help_text("status words"))] = None,
     rating: Annotated[Optional[str], typer.Option("--rating", metavar="SCALE", help=help_text("rating scale"))] = None,
-    preset: Annotated[Optional[Preset], typer.Option("--preset", help="kama（達成/ほぼ達成/…）| grades（A–D）")] = None,
+    preset: Annotated[Optional[Preset], typer.Option("--preset", help=help_text("kama: 嘉麻市's status words and percent bands; grades: an A–D grade scale; none: the plan's own (asked, or left to fill in)"))] = None,
     dxplan_repo: Annotated[Optional[str], typer.Option("--dxplan-repo", metavar="URL", help=help_text("dxplan git URL for CI"))] = None,
     dxplan_rev: Annotated[Optional[str], typer.Option("--dxplan-rev", metavar="REV", help=help_text("its tag or commit"))] = None,
     ask_: Annotated[Optional[bool], typer.Option("--ask/--no-ask", help=help_text("ask for missing values (default: when stdin is a terminal)"))] = None,
@@ -40,7 +40,7 @@ def init(
 ) -> None:
     """Start a plans repository: plan.yaml, actions/, schemas, CI, README.
 
-    Values not given are asked when stdin is a terminal, else written as （要記入） placeholders, listed at the end. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist.
+    Values not given are asked when stdin is a terminal, else written as （要記入） placeholders, listed at the end. Without --preset (or --statuses, --rating) no status word or scale is written: statuses: [] and no rating_scale, listed as still to fill in. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist.
     """
     from dxplan.scaffold import init as scaffold
     from dxplan.i18n import t
@@ -52,7 +52,7 @@ def init(
             period_start=scaffold.fiscal_year_option(period_start), period_end=scaffold.fiscal_year_option(period_end),
             evaluation_date=scaffold.date_option(evaluation_date), categories=scaffold.parse_categories(category or []),
             departments=list(department or []), statuses=scaffold.parse_statuses(statuses) if statuses else [],
-            rating_scale=scaffold.parse_rating(rating) if rating else [], preset=(preset or Preset.kama).value,
+            rating_scale=scaffold.parse_rating(rating) if rating else [], preset=preset.value if preset else None,
         )
         if ask_ if ask_ is not None else sys.stdin.isatty():
             options = {"municipality": municipality, "prefecture": prefecture, "title": title, "period_start": period_start, "period_end": period_end,
@@ -81,9 +81,8 @@ def new(
 ) -> None:
     """Create the next action file (lowest free id).
 
-    Task rows for every fiscal year of the plan; the plan's required fields hold （要記入） placeholders, so the file lints clean at once. Exit 0 created; 1 the plan does not load; 2 usage error (unknown category or department).
+    Task rows for every fiscal year of the plan, without status; text fields are left empty for you to write (lint names the ones the plan requires). Exit 0 created; 1 the plan does not load; 2 usage error (unknown category or department).
     """
-    from dxplan.scaffold import init as scaffold
     from dxplan.i18n import t
     from dxplan.files.load import load_plan
     from dxplan.files.layout import PLAN_FILE
@@ -102,5 +101,5 @@ def new(
     typer.echo(t(lg, "created {path} (action {id})", path=str(created), id=new_action.new_id.id))
     if new_action.defaults:
         typer.echo(t(lg, "Chosen as none was given: {values}", values="; ".join(f"{k} {v}" for k, v in new_action.defaults.items())))
-    typer.echo(t(lg, "Still to fill in (marked {mark}): {fields}", mark=scaffold.PLACEHOLDER, fields="; ".join(new_action.to_edit)))
+    typer.echo(t(lg, "Still to fill in: {fields}", fields="; ".join(new_action.to_edit)))
     raise typer.Exit(EXIT_OK)

@@ -20,10 +20,13 @@ folders from command-line paths live in :mod:`dxplan.files.layout`.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import io
 import os
+import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -105,7 +108,9 @@ def fault_problem(path: Path, fault: YamlFault, text: str) -> Problem:
         return rules["yaml-tag"].problem(path, line, col, tag=p["tag"], reason=reason)
     if fault.rule == "duplicate-key":
         return rules["duplicate-key"].problem(path, line, col, key=p["key"])
-    return rules["yaml-syntax"].problem(path, line, col, detail=p.get("detail", ""))
+    problem = rules["yaml-syntax"].problem(path, line, col, detail=p.get("detail", ""))
+    hint = syntax_hint(text, line, p.get("detail", ""))
+    return with_hint(problem, hint) if hint else problem
 
 
 def read_document(path: Path, text: str | None = None, *, fast: bool = False, limits: Limits | None = None) -> tuple[Document | None, list[Problem]]:
@@ -227,8 +232,66 @@ def _schema_problems(doc: Document, model: type, exc: ValidationError) -> list[P
         if sig in seen:  # union branches repeat the same complaint
             continue
         seen.add(sig)
-        problems.append(rule.problem(doc.path, line, col, **params))
+        problem = rule.problem(doc.path, line, col, **params)
+        hint = schema_hint(doc, err, rule.ID)
+        problems.append(with_hint(problem, hint) if hint else problem)
     return problems
+
+
+# --------------------------------------------------------------------------- hints for newcomers' YAML
+
+_NUMBER_TYPES = ("int_type", "int_parsing", "float_type", "float_parsing", "decimal_type", "decimal_parsing")
+
+
+def with_hint(problem: Problem, hint: Text) -> Problem:
+    """``problem`` with ``hint`` (worded in each language) after its message."""
+    return dataclasses.replace(problem, message_ja=f"{problem.message_ja} {hint('ja')}", message_en=f"{problem.message_en} {hint('en')}")
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def schema_hint(doc: Document, err: Any, rule_id: str) -> Text | None:
+    """The fix for a schema error that a YAML habit caused, or None.
+
+    - an unknown key with no value inside a flow mapping, after a key whose value is a number: the
+      value had an unquoted comma (``{text: 2,000件以上}`` reads as ``text: 2`` and a key
+      ``000件以上``) — quote it;
+    - a string of full-width digits (``１００``) where a number is expected — write ASCII digits.
+    """
+    loc = tuple(err["loc"])
+    if rule_id == "unknown-key" and loc:
+        parent: Any = doc.tree
+        for part in loc[:-1]:
+            parent = parent[part] if isinstance(parent, (dict, list)) else None
+        if isinstance(parent, dict) and parent.get(loc[-1], "") is None:
+            keys = list(parent)
+            i = keys.index(loc[-1])
+            before = keys[i - 1] if i else None
+            line = doc.text.splitlines()[doc.position(loc, key=True)[0] - 1] if doc.text else ""
+            if before is not None and isinstance(parent[before], (int, float)) and "{" in line:
+                value = f"{parent[before]},{loc[-1]}"
+                return Text("A comma inside {{…}} separates entries: quote a value that holds one ({key}: {quoted}).", key=before, quoted=_quoted(value))
+    value = err.get("input")
+    if err.get("type") in _NUMBER_TYPES and isinstance(value, str):
+        ascii_value = unicodedata.normalize("NFKC", value).strip()
+        if ascii_value != value.strip() and re.fullmatch(r"[-+]?\d+(\.\d+)?", ascii_value.replace(",", "")):
+            return Text("— {value} is written with full-width digits; write the number with ASCII digits: {number}.", value=value, number=ascii_value.replace(",", ""))
+    return None
+
+
+def syntax_hint(text: str, line: int, detail: str) -> Text | None:
+    """The fix for a YAML syntax error a newcomer makes, or None: a value holding ``: `` unquoted
+    (``title: 目標: 100件``, "mapping values are not allowed here") — quote the value."""
+    if "mapping values are not allowed" not in detail:
+        return None
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    m = re.match(r"^(\s*(?:-\s+)?)([^:#'\"\s][^:]*?):\s+(.*\S)\s*$", source)
+    if not m:
+        return None
+    return Text("A value that holds ': ' must be quoted: {key}: {quoted}.", key=m.group(2), quoted=_quoted(m.group(3)))
 
 
 def _read_valid(

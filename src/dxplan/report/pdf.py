@@ -5,10 +5,16 @@ A4, page numbers and running header from ``@page`` margin boxes, contents with p
 subsets by WeasyPrint (Noto Sans CJK JP from the system, Debian ``fonts-noto-cjk``), text selectable.
 WeasyPrint needs the system libraries Pango and HarfBuzz (Debian: ``libpango-1.0-0``,
 ``libpangoft2-1.0-0``, ``libharfbuzz-subset0``); ``.ci/run`` installs them.
+
+Plan text is Japanese whatever the report's language, so a PDF is printed only when fontconfig (the
+library WeasyPrint finds its fonts through) lists a font for Japanese (``fc-list :lang=ja``); otherwise
+:class:`PdfError` names the package to install (:data:`FONT_PACKAGE`) instead of a PDF of empty boxes.
+``--font NAME`` prints with that family, which must be installed and cover Japanese.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +26,108 @@ from .figures import ReportFigures
 from .views import render_report
 
 
+#: The Debian/Ubuntu package of the Japanese font the report's stylesheet names (Noto Sans CJK JP).
+FONT_PACKAGE = "fonts-noto-cjk"
+
+_FONTCONFIG_CDEF = """
+typedef unsigned char FcChar8;
+typedef struct _FcPattern FcPattern;
+typedef struct _FcObjectSet FcObjectSet;
+typedef struct _FcFontSet { int nfont; int sfont; FcPattern **fonts; } FcFontSet;
+FcPattern *FcNameParse(const FcChar8 *name);
+FcObjectSet *FcObjectSetCreate(void);
+int FcObjectSetAdd(FcObjectSet *os, const char *object);
+FcFontSet *FcFontList(void *config, FcPattern *p, FcObjectSet *os);
+int FcPatternGetString(const FcPattern *p, const char *object, int n, FcChar8 **s);
+void FcFontSetDestroy(FcFontSet *s);
+void FcPatternDestroy(FcPattern *p);
+void FcObjectSetDestroy(FcObjectSet *os);
+"""
+
+
 class PdfError(UserError):
-    """WeasyPrint is missing (or its system libraries are) or could not write the PDF (exit 1); the message says which."""
+    """WeasyPrint is missing (or its system libraries are), no installed font covers Japanese, or the PDF
+    could not be written (exit 1); the message says which."""
 
     exit_code = EXIT_PROBLEMS
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF bytes of ``html`` (a self-contained document: no external resources are fetched).
+def japanese_fonts(family: str | None = None) -> list[str] | None:
+    """The families fontconfig lists for Japanese text (``fc-list :lang=ja family``), sorted, each once;
+    only those named ``family`` when given (fontconfig compares names ignoring case and spaces).
 
-    Raises :class:`PdfError` when WeasyPrint or its system libraries cannot be loaded.
+    None when the fontconfig library cannot be loaded (then WeasyPrint cannot print either and says so).
+    """
+    try:
+        from cffi import FFI
+    except ImportError:
+        return None
+    ffi = FFI()
+    ffi.cdef(_FONTCONFIG_CDEF)
+    try:
+        fc: Any = ffi.dlopen("libfontconfig.so.1")
+    except OSError:
+        try:
+            fc = ffi.dlopen("fontconfig")
+        except OSError:
+            return None
+    name = "" if family is None else re.sub(r"([\\\-:,])", r"\\\1", family)
+    pattern = fc.FcNameParse(f"{name}:lang=ja".encode())
+    objects = fc.FcObjectSetCreate()
+    fc.FcObjectSetAdd(objects, b"family")
+    found = fc.FcFontList(ffi.NULL, pattern, objects)
+    families: set[str] = set()
+    try:
+        for i in range(found.nfont if found != ffi.NULL else 0):
+            n = 0
+            value = ffi.new("FcChar8 **")
+            while fc.FcPatternGetString(found.fonts[i], b"family", n, value) == 0:
+                families.add(ffi.string(value[0]).decode("utf-8", "replace"))
+                n += 1
+    finally:
+        if found != ffi.NULL:
+            fc.FcFontSetDestroy(found)
+        fc.FcObjectSetDestroy(objects)
+        fc.FcPatternDestroy(pattern)
+    return sorted(families)
+
+
+def check_font(font: str | None) -> None:
+    """Refuse to print a PDF whose Japanese text would have no glyphs.
+
+    ``font`` None: some installed font must cover Japanese; else the family ``font`` must. Raises
+    :class:`PdfError` naming :data:`FONT_PACKAGE` (or the families that would do). Nothing is checked
+    when the fontconfig library cannot be loaded.
+    """
+    if font is None:
+        if japanese_fonts() == []:
+            raise PdfError(N_("PDF output needs a font for Japanese text and none is installed: install {package} (Debian/Ubuntu: apt-get install {package}) or name an installed one with --font"), {"package": FONT_PACKAGE})
+        return
+    if japanese_fonts(font) == []:
+        raise PdfError(N_("--font {font}: no installed font of that name covers Japanese text (installed that do: {fonts}; or install {package})"),
+                       {"font": font, "fonts": ", ".join(japanese_fonts() or []) or "—", "package": FONT_PACKAGE})
+
+
+def font_style(font: str) -> str:
+    """A ``<style>`` element that sets ``font`` (a family name, quoted as a CSS string) before the stylesheet's own list."""
+    quoted = font.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'<style>html {{ font-family: "{quoted}", "Noto Sans CJK JP", sans-serif; }}</style>'
+
+
+def html_to_pdf(html: str, font: str | None = None) -> bytes:
+    """The PDF bytes of ``html`` (a self-contained document: no external resources are fetched), in the
+    family ``font`` when given.
+
+    Raises :class:`PdfError` when WeasyPrint or its system libraries cannot be loaded, or when no font
+    covering Japanese is installed (:func:`check_font`).
     """
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: a missing shared library (libpango, libharfbuzz)
         raise PdfError(N_("PDF output needs WeasyPrint and its system libraries (Pango, HarfBuzz): {error}"), {"error": str(exc)}) from None
+    check_font(font)
+    if font is not None:
+        html = html.replace("</head>", font_style(font) + "</head>", 1)
 
     def refuse(url: str, *args, **kwargs):
         raise ValueError(f"external resource refused: {url}")
@@ -50,10 +143,11 @@ def write_pdf(html: str, target: Path) -> None:
     write_atomic(target, data)
 
 
-def write_report_pdf(figures: ReportFigures, lang: str = "ja", **options: Any) -> bytes:
-    """``dxplan report --format pdf`` (:data:`dxplan.report.formats.REPORT`): the HTML report printed to A4 PDF.
+def write_report_pdf(figures: ReportFigures, lang: str = "ja", font: str | None = None, **options: Any) -> bytes:
+    """``dxplan report --format pdf`` (:data:`dxplan.report.formats.REPORT`): the HTML report printed to A4 PDF
+    (in the family ``font`` when given).
 
     ``options``: those of :func:`dxplan.report.views.render_report`. Raises :class:`PdfError` or
     :class:`dxplan.output.render.RenderError`.
     """
-    return html_to_pdf(render_report(figures, "pdf", lang, **options))
+    return html_to_pdf(render_report(figures, "pdf", lang, **options), font)

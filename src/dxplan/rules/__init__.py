@@ -125,8 +125,52 @@ def load_rules() -> dict[str, Rule]:
     return rules
 
 
+#: Characters that look alike in a Japanese plan's fonts but are different code points: a grade or
+#: status written with one of a group is the plan's word written with another.
+LOOKALIKES: tuple[frozenset[str], ...] = (
+    frozenset("○〇◯⚪"),  # WHITE CIRCLE, IDEOGRAPHIC NUMBER ZERO, LARGE CIRCLE, MEDIUM WHITE CIRCLE
+    frozenset("◎⊚"),
+    frozenset("△▵"),
+    frozenset("×✕✖╳ｘxX"),
+    frozenset("-－ー‐‑−–—―"),
+    frozenset("〜～~"),
+)
+
+
+def _alike(a: str, b: str) -> bool:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", a) == unicodedata.normalize("NFKC", b) or any(a in g and b in g for g in LOOKALIKES)
+
+
+def _code(ch: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".strip()
+
+
+def lookalike(word: str, choices: Iterable[str]) -> Text | str:
+    """A hint naming the characters of ``word`` that only look like those of one of ``choices``
+    (same length, every differing character a look-alike: :data:`LOOKALIKES` or equal under NFKC,
+    e.g. full-width Ａ for A); ``""`` when no choice is written so."""
+    word = str(word)
+    for choice in dict.fromkeys(choices):
+        if len(choice) != len(word) or choice == word:
+            continue
+        pairs = [(a, b) for a, b in zip(word, choice, strict=True) if a != b]
+        if all(_alike(a, b) for a, b in pairs):
+            return Text(" You wrote {written} ({written_code}); the plan's word is {expected}, written with {expected_char} ({expected_code}).",
+                        written=word, written_code=", ".join(_code(a) for a, _ in pairs), expected=choice,
+                        expected_char="".join(b for _, b in pairs), expected_code=", ".join(_code(b) for _, b in pairs))
+    return ""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> Text | str:
-    """A " did you mean …?" hint for ``word`` from ``choices`` (difflib, cutoff 0.5); ``""`` when nothing is close."""
+    """A hint for ``word`` from ``choices``: the look-alike characters it was written with
+    (:func:`lookalike`), else " did you mean …?" (difflib, cutoff 0.5); ``""`` when nothing is close."""
+    alike = lookalike(word, choices)
+    if alike:
+        return alike
     close = difflib.get_close_matches(str(word), list(dict.fromkeys(choices)), n=1, cutoff=0.5)
     if not close:
         return ""

@@ -66,17 +66,18 @@ class FilesExist(UserError):
 
 @dataclass(frozen=True)
 class Preset:
-    """Status words, rating scale and labels of a plan style.
+    """A plan style to start from, chosen by name (``--preset``); without one no scale or status word is written.
 
     ``kama``: 嘉麻市's words (未着手 0 % / 検討中 / 進捗中 / 完了 100 %) and its rating scale
     (達成 ≥ 100, ほぼ達成 ≥ 90, 概ね達成 ≥ 80, やや未達 ≥ 60, 課題あり), source 001 表記方法.
-    ``grades``: an A–D grade scale (A ≥ 100, B ≥ 80, C ≥ 60, D below) with the words
-    未着手 / 準備中 / 実施中 / 完了; the grades are the plan's rating labels.
+    ``grades``: a grade scale A–D given per action and fiscal year (``grade_scale``, best first), the
+    meanings left empty for the office to write; no status words and no percent bands.
     """
 
     statuses: tuple[StatusWord, ...]
     rating_scale: tuple[RatingBand, ...]
-    rate_label: str
+    grades: tuple[str, ...]
+    rate_label: str | None
     comment: str
 
 
@@ -89,24 +90,16 @@ PRESETS: dict[str, Preset] = {
             StatusWord(word="完了", state=State.done, progress=100),
         ),
         rating_scale=tuple(DEFAULT_RATING_SCALE),
+        grades=(),
         rate_label="目標達成率",
         comment="嘉麻市方式: 進捗状況 未着手/検討中/進捗中/完了, 評価 達成・ほぼ達成・概ね達成・やや未達・課題あり",
     ),
     "grades": Preset(
-        statuses=(
-            StatusWord(word="未着手", state=State.not_started, progress=0),
-            StatusWord(word="準備中", state=State.considering),
-            StatusWord(word="実施中", state=State.in_progress),
-            StatusWord(word="完了", state=State.done, progress=100),
-        ),
-        rating_scale=(
-            RatingBand(label="A", min=100),
-            RatingBand(label="B", min=80),
-            RatingBand(label="C", min=60),
-            RatingBand(label="D", min=None),
-        ),
-        rate_label="評価",
-        comment="A–D 評価: A 達成率100%以上, B 80%以上, C 60%以上, D 60%未満",
+        statuses=(),
+        rating_scale=(),
+        grades=("A", "B", "C", "D"),
+        rate_label=None,
+        comment="A–D 評価（grade_scale）: 各評価の意味（meaning）と進捗状況の語（statuses）は計画の定めを記入",
     ),
 }
 
@@ -128,7 +121,8 @@ class PlanSpec:
     """Everything ``dxplan init`` asks for. ``None`` (or an empty list) means: use a placeholder.
 
     Fiscal years are Western start years (2024 = 令和6年度); ``statuses`` and ``rating_scale``
-    default to the preset's.
+    default to the preset's; without a preset and without them, the plan gets ``statuses: []`` and
+    no scale, both listed as still to fill in.
     """
 
     id: str
@@ -142,7 +136,7 @@ class PlanSpec:
     departments: list[str] = field(default_factory=list)
     statuses: list[StatusWord] = field(default_factory=list)
     rating_scale: list[RatingBand] = field(default_factory=list)
-    preset: PresetName = "kama"
+    preset: PresetName | None = None
 
 
 def parse_categories(values: list[str]) -> list[CategorySpec]:
@@ -239,7 +233,7 @@ def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, A
     (e.g. the period ends before it starts).
     """
     today = today or dt.date.today()
-    preset = PRESETS[spec.preset]
+    preset = PRESETS[spec.preset] if spec.preset else None
     to_edit: list[str] = []
     municipality = spec.municipality
     if not municipality:
@@ -259,8 +253,13 @@ def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, A
     departments = spec.departments or [PLACEHOLDER + "課"]
     if not spec.departments:
         to_edit.append("departments")
-    statuses = spec.statuses or list(preset.statuses)
-    rating = spec.rating_scale or list(preset.rating_scale)
+    statuses = spec.statuses or list(preset.statuses if preset else ())
+    rating = spec.rating_scale or list(preset.rating_scale if preset else ())
+    grades = list(preset.grades) if preset and not spec.rating_scale else []
+    if not statuses:
+        to_edit.append("statuses")
+    if not rating and not grades:
+        to_edit.append("rating_scale / grade_scale")
 
     data: dict[str, Any] = {"id": spec.id, "municipality": municipality}
     if spec.prefecture:
@@ -272,11 +271,16 @@ def plan_data(spec: PlanSpec, today: dt.date | None = None) -> tuple[dict[str, A
     if spec.evaluation_date:
         data["evaluation_date"] = spec.evaluation_date
     data["sources"] = []
-    data["labels"] = {"category_levels": ["大区分", "中区分"], "rate": preset.rate_label}
+    data["labels"] = {"category_levels": ["大区分", "中区分"]}
+    if preset and preset.rate_label and not spec.rating_scale:
+        data["labels"]["rate"] = preset.rate_label
     data["categories"] = _category_tree(categories)
     data["departments"] = [{"name": d} for d in departments]
     data["statuses"] = [s.model_dump(exclude_defaults=True, mode="json") for s in statuses]
-    data["rating_scale"] = [b.model_dump(mode="json") for b in rating]
+    if rating:
+        data["rating_scale"] = [b.model_dump(mode="json") for b in rating]
+    if grades:
+        data["grade_scale"] = {"applies_to": "action", "grades": [{"grade": g, "meaning": ""} for g in grades]}
     data["lint"] = {"require": ["target", "owners", "tasks"]}
     try:
         Plan.model_validate(data)
@@ -411,12 +415,12 @@ def init_files(folder: Path, spec: PlanSpec, pin: DxplanPin, today: dt.date | No
     Raises :class:`ScaffoldError` when ``spec`` does not make a valid plan.
     """
     data, to_edit = plan_data(spec, today)
-    preset = PRESETS[spec.preset]
+    style = f"preset {spec.preset}: {PRESETS[spec.preset].comment}" if spec.preset else "preset なし: 進捗状況の語（statuses）と評価の尺度（rating_scale / grade_scale）は計画の定めを記入"
     header = [
-        f"{data['municipality']} {data['title']} (dxplan init, preset {spec.preset}: {preset.comment})",
+        f"{data['municipality']} {data['title']} (dxplan init, {style})",
         f"{PLACEHOLDER} の欄は記入が必要です。確認: dxplan lint .",
     ]
-    plan_text = schema_modeline("plan", 0) + to_yaml(data, Path(folder) / PLAN_FILE, header, ("statuses", "rating_scale"))
+    plan_text = schema_modeline("plan", 0) + to_yaml(data, Path(folder) / PLAN_FILE, header, ("statuses", "rating_scale", "grades"))
     values = {
         "plan": data,
         "version": __version__,
@@ -502,9 +506,9 @@ def ask(spec: PlanSpec, prompt: Callable[[str, str], str], lang: str, given: set
         spec.categories = parse_categories([prompt(t(lang, "Categories, comma-separated (ID=NAME or NAME; I-1 goes under I)"), "")])
     if "departments" not in given:
         spec.departments = [d.strip() for d in prompt(t(lang, "Departments, comma-separated"), "").split(",") if d.strip()]
-    if "preset" not in given:
-        answer = prompt(t(lang, "Style: kama (達成/ほぼ達成/…) or grades (A–D)"), spec.preset).strip()
-        if answer not in PRESETS:
+    if "preset" not in given and not spec.statuses and not spec.rating_scale:
+        answer = prompt(t(lang, "Scale: kama (嘉麻市's 達成/ほぼ達成/… percent bands and status words), grades (A–D grades) or empty (write the plan's own)"), spec.preset or "").strip()
+        if answer and answer not in PRESETS:
             raise ScaffoldError(N_("unknown preset '{name}' (kama or grades)"), {"name": answer})
-        spec.preset = answer  # type: ignore[assignment]
+        spec.preset = answer or None  # type: ignore[assignment]
     return spec

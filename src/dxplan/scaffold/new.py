@@ -4,8 +4,11 @@
 ``1-1, 1-2`` for 鞍手町) and a file name in its file-name style (``01.yaml``, ``001.yaml``,
 ``1-1.yaml``). Two people on two branches may still pick the same id; ``dxplan lint`` reports
 the duplicate (``duplicate-id``) when the branches meet. :func:`action_data` builds the action
-with the plan's required fields filled with :data:`~dxplan.scaffold.init.PLACEHOLDER`, so the new
-file lints clean at once; :func:`create_action` writes it without ever replacing a file.
+with its text fields empty (``''``: nothing a report would print; ``lint`` names each field the
+plan requires until it is written) and no status. Only the values the schema cannot leave empty
+hold :data:`~dxplan.scaffold.init.PLACEHOLDER` (a title not given, the source file and location:
+annotations a report shows only with ``--audit``), each warned about by lint (``placeholder``);
+:func:`create_action` writes it without ever replacing a file.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from dxplan.fiscal import format_fiscal_year
 from dxplan.files.fmt import schema_ref
 from dxplan.i18n import N_
 from dxplan.files.layout import ACTIONS_DIR, action_files
-from dxplan.model.schema import Action, Plan, State
+from dxplan.model.schema import Action, Plan
 from dxplan.model.index import PlanIndex
 from .init import PLACEHOLDER, ScaffoldError, create_exclusive, schema_modeline, to_yaml
 
@@ -103,7 +106,7 @@ def action_data(plan: Plan, new_id: NewId, *, title: str | None = None, category
     ``category`` must name a node of the plan's tree (id, name or alias; default: the first
     category without children); ``departments`` must be declared by the plan (default: its
     first department that is not generic). Tasks: one row per fiscal year of the plan, with the
-    owner as department, a placeholder plan text and the plan's word for not started.
+    owner as department, an empty plan text and no status (a status is recorded when there is one).
     Raises :class:`ScaffoldError` for an unknown category or department.
     """
     index = PlanIndex(plan)
@@ -132,14 +135,12 @@ def action_data(plan: Plan, new_id: NewId, *, title: str | None = None, category
             defaults["owners"] = first.name
     if not title:
         to_edit.append("title")
-    not_started = next((s.word for s in plan.statuses if s.state is State.not_started), None)
     data: dict[str, Any] = {
         "id": new_id.id,
         "title": title or PLACEHOLDER,
         "category": category_id,
-        "aim": PLACEHOLDER,
-        "approach": PLACEHOLDER,
-        "target": {"text": PLACEHOLDER},
+        "aim": "",
+        "approach": "",
     }
     if owners:
         data["owners"] = owners
@@ -148,9 +149,7 @@ def action_data(plan: Plan, new_id: NewId, *, title: str | None = None, category
         row: dict[str, Any] = {"fiscal_year": format_fiscal_year(fy, plan.fiscal_year_style)}
         if owners:
             row["department"] = owners[0]
-        row["plan"] = PLACEHOLDER
-        if not_started:
-            row["status"] = not_started
+        row["plan"] = ""
         tasks.append(row)
     data["tasks"] = tasks
     data["sources"] = [{"file": PLACEHOLDER, "location": PLACEHOLDER}]
@@ -158,7 +157,7 @@ def action_data(plan: Plan, new_id: NewId, *, title: str | None = None, category
     for req in plan.lint.require:
         top = req.split(".")[0]
         if top not in data and top in Action.model_fields and _is_text(top):
-            data[top] = PLACEHOLDER
+            data[top] = ""
             to_edit.append(top)
     Action.model_validate(data)
     return NewAction(data, to_edit, new_id, defaults)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from statistics import fmean
 
 from dxplan.fiscal import FiscalYearText, fiscal_year_of
-from dxplan.model.schema import Action, Measurement, Plan, TargetKind, TargetSpec
+from dxplan.model.schema import Action, Measurement, Plan, TargetKind, TargetSpec, Task
 from dxplan.model.index import PlanIndex
 from dxplan.i18n import N_, Listed, Text
 from .rates import INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Method, Rate, fmt_num as _fmt, formula_text, read_rate, round1
@@ -151,6 +151,14 @@ def scored_years(plan: Plan) -> list[int]:
     return [y for y in years if y <= upto] or years
 
 
+def _task_progress(task: Task, index: PlanIndex) -> float | None:
+    """A task row's percent: its ``progress``, else its status word's declared percent, else None."""
+    if task.progress is not None:
+        return task.progress
+    sw = index.status(task.status) if task.status else None
+    return sw.progress if sw is not None else None
+
+
 def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rate:
     """Rule 2 (method ①, 各年度タスクの3カ年平均進捗率): mean of yearly means.
 
@@ -158,7 +166,8 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     declares for its status word (Kama: 完了 = 100, 未着手 = 0); else unknown, and
     the rate is ``insufficient_data`` — never a guess. When no task of those
     years carries a status or percent at all (a draft plan), the rate is
-    ``not_applicable``: nothing has been reported yet (未評価). Years in
+    ``not_applicable``: nothing has been reported yet (未評価); so is a plan without an evaluation
+    date whose rows all say not started (0 %): no date to be behind at. Years in
     :func:`scored_years` that have task rows are averaged; the mean is not pooled
     (001, action 13: 42.5, 50.0, 70.0 → 54.2 %, where 001 prints 56.5 %).
     """
@@ -170,6 +179,9 @@ def task_rate(action: Action, plan: Plan, index: PlanIndex | None = None) -> Rat
     in_scope = [t for t in action.tasks if t.fiscal_year in years]
     if in_scope and all(t.status is None and t.progress is None for t in in_scope):
         return Rate(Method.tasks, NOT_APPLICABLE, reason=Text("no results recorded yet (not evaluated)"))
+    if plan.evaluation_date is None and in_scope and all(_task_progress(t, index) == 0 for t in in_scope):
+        # no date to be behind at: rows that only say "not started" are a plan not yet under way, not 0 %
+        return Rate(Method.tasks, NOT_APPLICABLE, reason=Text("nothing started and the plan has no evaluation date (not evaluated)"))
     means: list[tuple[int, float]] = []
     explain: list[Text | tuple[str, str]] = []
     if len(years) < len(plan.fiscal_years):
