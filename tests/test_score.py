@@ -1,4 +1,4 @@
-"""Scoring: every worked example of seed 001 with its exact expected value, and the rules DOMAIN.md makes exact."""
+"""Scoring: every worked example of seed 001 with its exact expected value, and the rules docs/domain.md makes exact."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ A Japanese fiscal year runs from April 1 to March 31. 令和N年度 is fiscal ye
 2018+N (令和元年度 = 2019), 平成N年度 is 1988+N. Fiscal years are held as the
 Western year in which they start (``2024`` for 令和6年度 = 2024-04-01 … 2025-03-31).
 
-Source of the rule: DOMAIN.md, "Dates"; kama.md §6.1.
+Source of the rule: docs/domain.md, "Dates".
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "A
 def era_date(day: dt.date) -> str:
     """``day`` as the plans write dates: ``令和7年2月10日`` (``令和元年5月1日``; 平成 before 2019-05-01).
 
-    Source: DOMAIN.md, "Dates" (令和N年 = 2018+N).
+    Source: docs/domain.md, "Dates" (令和N年 = 2018+N).
     """
     if day >= dt.date(2019, 5, 1):
         era, n = "令和", day.year - 2018

@@ -213,7 +213,7 @@ def joined(items: list[Any], empty: str | None = None) -> Listed:
 #: Canonical states in English.
 STATE_EN = {"not_started": "not started", "considering": "considering", "in_progress": "in progress", "done": "done"}
 
-#: DOMAIN.md's Japanese words for the canonical states, used where a plan declares none.
+#: docs/domain.md's Japanese words for the canonical states, used where a plan declares none.
 STATE_JA = {"not_started": "未着手", "considering": "検討中", "in_progress": "進捗中", "done": "完了"}
 
 

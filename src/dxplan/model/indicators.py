@@ -113,7 +113,7 @@ class Indicator(Strict):
     """A measured quantity with baseline, targets, actuals, unit and direction (成果指標/活動指標/KPI).
 
     - ``kind``: ``outcome`` (成果指標) or ``activity`` (活動指標); None where the source does not say.
-    - ``measure``: how a rate is formed (DOMAIN.md rule 1): ``count``/``level`` (baseline 0 unless
+    - ``measure``: how a rate is formed (docs/domain.md rule 1): ``count``/``level`` (baseline 0 unless
       given), ``increase`` (baseline 0: the increase achieved over the increase targeted),
       ``multiple`` (baseline 1). ``direction: lower`` scores (baseline − actual) / (baseline − target).
     - ``accumulation``: ``cumulative`` (a running level: the latest actual is compared with the

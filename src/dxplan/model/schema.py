@@ -5,7 +5,7 @@ Two kinds of file make a plan folder::
     plans/<plan>/plan.yaml            -> Plan
     plans/<plan>/actions/<id>.yaml    -> Action   (one action per file)
 
-Field names follow DOMAIN.md's vocabulary (aim, approach, target, owners, tasks,
+Field names follow docs/domain.md's vocabulary (aim, approach, target, owners, tasks,
 status, summary_evaluation, final_report …); the plan's own Japanese labels live
 in ``Plan.labels`` and in the status words / rating scale the plan declares.
 Unknown keys are rejected everywhere (``extra="forbid"``).
@@ -68,7 +68,7 @@ from .indicators import (  # noqa: F401 - re-exported: indicators, grades and sc
 
 
 class State(str, Enum):
-    """Canonical task states (DOMAIN.md). A plan maps each of its status words to one."""
+    """Canonical task states (docs/domain.md). A plan maps each of its status words to one."""
 
     not_started = "not_started"  # 未着手
     considering = "considering"  # 検討中
@@ -391,7 +391,7 @@ class Plan(Strict):
 
 
 class TargetKind(str, Enum):
-    """How a numeric target is scored (DOMAIN.md, evaluation rule 1)."""
+    """How a numeric target is scored (docs/domain.md, evaluation rule 1)."""
 
     # the member hides str.count on TargetKind values (no code calls it on them); mypy reports
     # that as an incompatible override of str.count

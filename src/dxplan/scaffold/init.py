@@ -168,7 +168,7 @@ def parse_statuses(value: str) -> list[StatusWord]:
     """``"未着手,検討中,進捗中,完了"`` (four words, in the order not_started, considering,
     in_progress, done) or ``"未実施=not_started,実施中=in_progress,完了=done"``.
 
-    The not_started word gets progress 0 and the done word 100 (DOMAIN.md: the safe ones).
+    The not_started word gets progress 0 and the done word 100 (docs/domain.md: the safe ones).
     Raises :class:`ScaffoldError` for an unknown state or four words missing.
     """
     items = [s.strip() for s in value.split(",") if s.strip()]

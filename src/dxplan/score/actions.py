@@ -1,4 +1,4 @@
-"""Scoring: achievement rates and labels by the plan's evaluation rules (001, made exact in DOMAIN.md).
+"""Scoring: achievement rates and labels by the plan's evaluation rules (001, made exact in docs/domain.md).
 
 Pure functions, no I/O. All rates are percents (100.0 = target reached), kept
 raw (uncapped, unrounded) in :attr:`Rate.value`; display and labels use the

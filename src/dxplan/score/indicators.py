@@ -2,7 +2,7 @@
 
 Pure functions, no I/O. Rates are percents (100.0 = target reached), raw and uncapped, read as the
 plan declares (``Plan.scoring.rate``): ``ratio`` reads ``actual ÷ target``; ``progress`` (the default)
-follows DOMAIN.md's rule 1. A rate outside 0–100 % carries a short reason (``range_note``):
+follows docs/domain.md's rule 1. A rate outside 0–100 % carries a short reason (``range_note``):
 
 - ``(actual − baseline) / (target − baseline)``; the baseline is the indicator's ``baseline``
   when given, else 0 (``count``/``level``/``increase``) or 1 (``multiple``). ``direction: lower``

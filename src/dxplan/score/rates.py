@@ -108,7 +108,7 @@ def fmt_num(x: float, decimals: int | None = None) -> str:
 
 
 def ratio(actual: float, baseline: float, target: float, lower: bool) -> float | None:
-    """DOMAIN.md rule 1 in percent: ``(actual − baseline) / (target − baseline) × 100``;
+    """docs/domain.md rule 1 in percent: ``(actual − baseline) / (target − baseline) × 100``;
     lower is better: ``(baseline − actual) / (baseline − target) × 100``. None when target equals baseline."""
     denom = (baseline - target) if lower else (target - baseline)
     if denom == 0:
@@ -122,7 +122,7 @@ def ratio(actual: float, baseline: float, target: float, lower: bool) -> float |
 def read_rate(actual: float, baseline: float, target: float, lower: bool, reading: str = "progress") -> float | None:
     """A rate in percent as the plan reads it (``Plan.scoring.rate``).
 
-    ``progress`` (001, DOMAIN.md rule 1): progress from the baseline, :func:`ratio`. ``ratio``: the
+    ``progress`` (001, docs/domain.md rule 1): progress from the baseline, :func:`ratio`. ``ratio``: the
     actual as a share of the target, ``actual ÷ target × 100`` (lower is better: ``target ÷ actual × 100``);
     the baseline is not used. None when the divisor is 0.
     """

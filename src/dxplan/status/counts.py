@@ -4,7 +4,7 @@ Per fiscal year, the number of task rows in each canonical state and its share.
 Shares are percents (0–100) of the rows that carry a status, rounded half-up to
 two decimals wherever they are shown (:func:`round_share`, as 000 prints them);
 rows without one (``no_status``) and rows whose word the plan does not declare
-(``unknown``) are counted and shown apart, never dropped (DOMAIN.md, rule 6).
+(``unknown``) are counted and shown apart, never dropped (docs/domain.md, rule 6).
 
 :func:`status_result` computes everything ``dxplan status`` shows for one plan
 (tables, the checks against the plan's own summary tables, the combined-view
@@ -482,7 +482,7 @@ class StatusResult:
     """Everything ``dxplan status`` shows for one plan, computed once.
 
     ``state_words`` are the plan's words for the canonical states (its own, else
-    DOMAIN.md's); ``years`` one entry per fiscal year asked for; ``overview`` the
+    docs/domain.md's); ``years`` one entry per fiscal year asked for; ``overview`` the
     plan's line in the combined view; ``grades`` the grade counts of the same years (none without
     a ``grade_scale``); ``effects`` the plan's effect sums (None when no action has effects).
     """
