@@ -6,6 +6,7 @@ import cycle; :mod:`dxplan.model.schema` re-exports every name here.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import types
 import typing
@@ -20,7 +21,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from dxplan.fiscal import FiscalYearError, parse_fiscal_year
+from dxplan.fiscal import FiscalYearError, fiscal_year_of_month, parse_era_date, parse_fiscal_year, parse_year_month
 
 
 def _fy(value: object) -> int:
@@ -149,3 +150,35 @@ def field_model(ann: Any) -> type[BaseModel] | None:
 NOTES_DOC = "the source's own notes (備考), verbatim as the source writes them; reports show these"
 DISCREPANCIES_DOC = "where the source contradicts itself or a figure does not add up, in the transcriber's words; an annotation, not shown in reports"
 TRANSCRIPTION_NOTES_DOC = "the transcriber's commentary (how a cell was read, what was left out and why, cross-references); an annotation, not shown in reports"
+
+
+def _era_or_date(value: object) -> object:
+    """A date written in era form (令和7年2月10日) read as its date; anything else left to the date type."""
+    return parse_era_date(value) if isinstance(value, str) and value.lstrip()[:2] in ("令和", "平成") else value
+
+
+EraDate = Annotated[dt.date, BeforeValidator(_era_or_date)]
+"""A date as ``2025-02-10`` or in era form as the plans write it, ``令和7年2月10日`` (:func:`dxplan.fiscal.parse_era_date`)."""
+
+
+def _month(value: object) -> str:
+    year, month = parse_year_month(value)
+    return f"{year:04d}-{month:02d}"
+
+
+YearMonth = Annotated[str, BeforeValidator(_month)]
+"""A month, ``2023-01`` (also ``2023年1月``, ``令和5年1月``), held as ``YYYY-MM``."""
+
+
+class PlanPeriod(Strict):
+    """A plan period by month as the source writes it (2023年1月〜2025年3月): ``start`` and ``end`` months,
+    inclusive. The plan's fiscal years are those holding them (2023-01 → 令和4年度, 2025-03 → 令和6年度)."""
+
+    start: YearMonth
+    end: YearMonth
+
+    @property
+    def fiscal_years(self) -> tuple[int, int]:
+        """(first, last) fiscal year of the period."""
+        (ys, ms), (ye, me) = parse_year_month(self.start), parse_year_month(self.end)
+        return fiscal_year_of_month(ys, ms), fiscal_year_of_month(ye, me)

@@ -28,11 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from dxplan.fiscal import fiscal_year_of_month, parse_era_date, parse_year_month
 
 from .base import (  # noqa: F401 - re-exported: the schema's building blocks
     DISCREPANCIES_DOC,
@@ -49,6 +48,8 @@ from .base import (  # noqa: F401 - re-exported: the schema's building blocks
     split_annotated,
     union_options,
 )
+from .base import EraDate, PlanPeriod, YearMonth  # noqa: F401 - re-exported: dates and periods as plans write them
+from .plan_texts import GlossaryEntry, PredecessorPlan, PredecessorResult, Vision  # noqa: F401 - re-exported
 from .indicators import (  # noqa: F401 - re-exported: indicators, grades and scales
     DEFAULT_RATING_SCALE,
     Baseline,
@@ -130,38 +131,6 @@ class DepartmentGroup(Strict):
     members: list[Text]
 
 
-def _era_or_date(value: object) -> object:
-    """A date written in era form (令和7年2月10日) read as its date; anything else left to the date type."""
-    return parse_era_date(value) if isinstance(value, str) and value.lstrip()[:2] in ("令和", "平成") else value
-
-
-EraDate = Annotated[dt.date, BeforeValidator(_era_or_date)]
-"""A date as ``2025-02-10`` or in era form as the plans write it, ``令和7年2月10日`` (:func:`dxplan.fiscal.parse_era_date`)."""
-
-
-def _month(value: object) -> str:
-    year, month = parse_year_month(value)
-    return f"{year:04d}-{month:02d}"
-
-
-YearMonth = Annotated[str, BeforeValidator(_month)]
-"""A month, ``2023-01`` (also ``2023年1月``, ``令和5年1月``), held as ``YYYY-MM``."""
-
-
-class PlanPeriod(Strict):
-    """A plan period by month as the source writes it (2023年1月〜2025年3月): ``start`` and ``end`` months,
-    inclusive. The plan's fiscal years are those holding them (2023-01 → 令和4年度, 2025-03 → 令和6年度)."""
-
-    start: YearMonth
-    end: YearMonth
-
-    @property
-    def fiscal_years(self) -> tuple[int, int]:
-        """(first, last) fiscal year of the period."""
-        (ys, ms), (ye, me) = parse_year_month(self.start), parse_year_month(self.end)
-        return fiscal_year_of_month(ys, ms), fiscal_year_of_month(ye, me)
-
-
 class SourceDocument(Strict):
     """A source document of the plan: a seed file and what it is.
 
@@ -200,48 +169,6 @@ class StatusSnapshot(Strict):
     counts: StatusCounts
     shares: dict[State | Literal["total"], float] = {}
     note: str | None = None
-
-
-class GlossaryEntry(Strict):
-    """A glossary term (用語集) with its definition as written."""
-
-    term: Text
-    aliases: list[Text] = empty_list()
-    definition: Text
-    note: str | None = annotation(description="the transcriber's note on the entry; an annotation")
-
-
-class PredecessorResult(Strict):
-    """One result item of a predecessor plan (e.g. 鞍手町 第1期 実績)."""
-
-    id: Text = computed(...)
-    title: Text
-    category: str | None = None
-    measure: str | None = None
-    description: str | None = None
-    status: str | None = None
-    source: str | None = annotation(description="where the result was read; an annotation")
-    note: str | None = annotation(description="the transcriber's note on the result; an annotation")
-
-
-class PredecessorPlan(Strict):
-    """A previous plan of the same municipality, with the results it reported."""
-
-    id: Text = computed(...)
-    title: Text
-    period_start: FiscalYear
-    period_end: FiscalYear
-    results: list[PredecessorResult] = empty_list()
-    source: str | None = annotation(description="where the plan's results were read; an annotation")
-    note: str | None = annotation(description="the transcriber's note on the plan; an annotation")
-
-
-class Vision(Strict):
-    """A vision (目指す姿) of the plan, referenced by actions (鹿島市: pillar + ①–④)."""
-
-    id: Text = computed(...)
-    text: Text
-    category: str | None = computed(description="the id of the category (柱) the vision belongs to")
 
 
 class ChangeRecord(Strict):
