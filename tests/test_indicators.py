@@ -19,7 +19,8 @@ from dxplan.lint.engine import lint_paths
 from dxplan.files.load import load_plan
 from dxplan.model.schema import Action, ScoringConfig, YearlyTarget
 from dxplan.score.rates import INSUFFICIENT, NOT_APPLICABLE, OK
-from dxplan.score.actions import NO_SCALE_LABEL, score_action
+from dxplan.score.rates import NO_SCALE_LABEL
+from dxplan.score.actions import score_action
 from dxplan.score.indicators import score_indicator
 
 from conftest import FIXTURES, PLANS, write_action

@@ -9,22 +9,9 @@ from conftest import FIXTURES, PLANS
 
 from dxplan.files.load import load_plan
 from dxplan.model.schema import Action, DEFAULT_RATING_SCALE, Measurement, Target, TargetSpec, Task
-from dxplan.score.actions import (
-    INSUFFICIENT,
-    NOT_APPLICABLE,
-    OK,
-    Method,
-    RateStatus,
-    ScoreState,
-    attention_labels,
-    band_order,
-    label_for,
-    round1,
-    score_action,
-    tally_labels,
-    target_rate,
-    task_rate,
-)
+from dxplan.score.rates import INSUFFICIENT, NOT_APPLICABLE, OK, RateStatus, round1, ScoreState
+from dxplan.score.methods import Method, target_rate, task_rate
+from dxplan.score.actions import attention_labels, band_order, label_for, score_action, tally_labels
 from dxplan.output.jsonout import rate_dict
 from dxplan.output.wording import core_text
 

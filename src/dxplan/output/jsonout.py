@@ -25,7 +25,8 @@ from dxplan.status.effects import UNITS, EffectSums, EffectSummary
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import t
 from dxplan.model.schema import STATE_ORDER, Plan
-from dxplan.score.actions import NO_SCALE_LABEL, ActionScore, Rate
+from dxplan.score.rates import NO_SCALE_LABEL, Rate
+from dxplan.score.actions import ActionScore
 from dxplan.score.indicators import IndicatorRow, IndicatorScore
 from . import wording as w
 from .wording import group_label, total_label

@@ -26,7 +26,9 @@ from dxplan.status.effects import EffectSums, EffectSummary
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import N_, STATE_EN, STATE_JA, pt, t
 from dxplan.model.schema import STATE_ORDER, Plan, State
-from dxplan.score.actions import NO_SCALE_LABEL, ActionScore, Method, RateStatus, tally_labels
+from dxplan.score.rates import NO_SCALE_LABEL, RateStatus
+from dxplan.score.actions import ActionScore, tally_labels
+from dxplan.score.methods import Method
 from dxplan.score.indicators import IndicatorRow, IndicatorScore
 from . import wording as w
 

@@ -19,7 +19,9 @@ from dxplan.status.counts import FOCUS_LATEST_DATA, FOCUS_NO_DATA, Counts, Focus
 from dxplan.fiscal import FiscalYearText, period_years
 from dxplan.i18n import N_, NP_, STATE_EN, pt, resolve, t
 from dxplan.model.schema import STATE_ORDER, IndicatorActual, Plan, RatingBand, State
-from dxplan.score.actions import NO_SCALE_LABEL, ActionScore, Method, Rate, RateStatus, ScoreState
+from dxplan.score.rates import NO_SCALE_LABEL, Rate, RateStatus, ScoreState
+from dxplan.score.actions import ActionScore
+from dxplan.score.methods import Method
 
 
 def core_text(value: Any, lang: str) -> str:

@@ -18,7 +18,8 @@ from .figures import LabelCount
 from dxplan.fiscal import format_date, format_fiscal_year
 from dxplan.i18n import STATE_EN, t
 from dxplan.model.schema import STATE_ORDER, Plan, State
-from dxplan.score.actions import ActionScore, ScoreState, band_order
+from dxplan.score.actions import ActionScore, band_order
+from dxplan.score.rates import ScoreState
 from dxplan.output import wording as w
 
 

@@ -20,7 +20,9 @@ from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import STATE_ORDER, Action, Plan
 from dxplan.model.index import PlanIndex
 from dxplan.problems import Problem
-from dxplan.score.actions import NO_SCALE_LABEL, ActionScore, ScoreState, attention_labels, band_order, scored_years
+from dxplan.score.rates import NO_SCALE_LABEL, ScoreState
+from dxplan.score.actions import ActionScore, attention_labels, band_order
+from dxplan.score.methods import scored_years
 from dxplan.score.indicators import IndicatorScore, score_indicator
 
 

@@ -21,7 +21,8 @@ from dxplan.model.provenance import annotation_strings
 from dxplan.model.schema import STATE_ORDER, Action, Task
 from dxplan.problems import Problem
 from .common import date_label, fy_label, label_class, paren, stacked_chart, states_line
-from dxplan.score.actions import Method, RateStatus, ScoreState
+from dxplan.score.methods import Method
+from dxplan.score.rates import RateStatus, ScoreState
 from dxplan.output import wording as w
 
 

@@ -20,28 +20,21 @@ from decimal import Decimal
 
 from dxplan.model.schema import Action, Plan, RatingBand
 from dxplan.model.index import PlanIndex
-from .rates import (  # noqa: F401 - re-exported
+from .rates import (
     INSUFFICIENT,
-    MEASURE_WORDS,
     NO_SCALE_LABEL,
-    NOT_APPLICABLE,
     NOT_EVALUATED_LABEL,
     OK,
     Rate,
-    RateStatus,
     ScoreState,
     round1,
 )
-from .methods import (  # noqa: F401 - re-exported
-    METHOD_RULES,
+from .methods import (
     Method,
     RateInputs,
     deciding_order,
     method_rates,
     scored_years,
-    summary_rate,
-    target_rate,
-    task_rate,
 )
 from .indicators import IndicatorScore, indicators_rate, score_indicators
 

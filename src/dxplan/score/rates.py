@@ -1,8 +1,7 @@
 """The building blocks of every rate: rate states, the :class:`Rate` record and the arithmetic.
 
 Shared by :mod:`dxplan.score.methods` (the methods of 001's flowchart) and :mod:`dxplan.score.indicators`
-(indicators); :mod:`dxplan.score.actions` re-exports every name. Percents are 0–100; raw values are kept
-unrounded.
+(indicators). Percents are 0–100; raw values are kept unrounded.
 """
 
 from __future__ import annotations

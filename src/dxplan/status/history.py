@@ -28,7 +28,8 @@ from .counts import Counts, action_state, current_year, status_table
 from dxplan.i18n import N_, Text
 from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import STATE_ORDER, Plan, State, StatusSnapshot
-from dxplan.score.actions import ScoreState, score_plan
+from dxplan.score.rates import ScoreState
+from dxplan.score.actions import score_plan
 
 NOT_EVALUATED = "未評価"
 
