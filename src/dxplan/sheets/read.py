@@ -162,12 +162,23 @@ def check_archive(path: Path) -> None:
         raise _damaged(path, exc) from None
 
 
-def _merged_ranges(path: Path, archive: zipfile.ZipFile, part: str) -> Iterator[str]:
-    """The ``ref`` of every ``mergeCell`` of the worksheet part ``part`` (openpyxl's read-only mode does not read them)."""
+def _merged_ranges(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) -> Iterator[str]:
+    """The ``ref`` of every ``mergeCell`` of the worksheet part ``part`` (openpyxl's read-only mode does not read them).
+
+    Raises :class:`SheetTooLarge` for a cell holding a value past :data:`MAX_COLUMNS` (openpyxl's
+    bounded rows leave it out), :class:`SheetDamaged` for malformed XML.
+    """
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
     try:
         with archive.open(part.lstrip("/")) as stream:
             for _, elem in ElementTree.iterparse(stream, events=("end",)):
-                if elem.tag == f"{_MAIN_NS}mergeCell":
+                if elem.tag == f"{_MAIN_NS}c" and len(elem) and elem.get("r"):
+                    letters, _ = coordinate_from_string(elem.get("r") or "")
+                    if column_index_from_string(letters) > MAX_COLUMNS:
+                        raise SheetTooLarge(N_("{file}: {sheet}!{cell}: a value past column {limit}; dxplan reads at most {limit} columns"),
+                                            {"file": str(path), "sheet": sheet, "cell": elem.get("r"), "limit": MAX_COLUMNS})
+                elif elem.tag == f"{_MAIN_NS}mergeCell":
                     yield elem.get("ref") or ""
                 elif elem.tag == f"{_MAIN_NS}row":
                     elem.clear()
@@ -182,15 +193,11 @@ def _rows(path: Path, ws: Any) -> Iterator[list[Any]]:
     :class:`SheetTooLarge` at the first row past the bound.
     """
     ws.reset_dimensions()
-    for n, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True), start=1):
+    for n, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1):
         if n > MAX_ROWS:
             raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
                                 {"file": str(path), "sheet": ws.title, "limit": MAX_ROWS})
-        values = list(row)
-        if len(values) > MAX_COLUMNS and values[MAX_COLUMNS] is not None:
-            raise SheetTooLarge(N_("{file}: {sheet}!{cell}: a value past column {limit}; dxplan reads at most {limit} columns"),
-                                {"file": str(path), "sheet": ws.title, "cell": _cell_name(n, MAX_COLUMNS), "limit": MAX_COLUMNS})
-        values = values[:MAX_COLUMNS]
+        values = list(row)  # a value past the bound is found by _merged_ranges
         for c, v in enumerate(values):
             if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
                 raise SheetTooLarge(N_("{file}: {sheet}!{cell}: {n} characters; dxplan reads cells of at most {limit}"),
@@ -222,7 +229,7 @@ def _sheet(path: Path, archive: zipfile.ZipFile, ws: Any, formulas: Any) -> Tabl
     if part is not None:
         from openpyxl.utils.cell import range_boundaries
 
-        for ref in _merged_ranges(path, archive, part):
+        for ref in _merged_ranges(path, archive, part, ws.title):
             try:
                 col, row, _, _ = range_boundaries(ref)
             except (ValueError, TypeError):
