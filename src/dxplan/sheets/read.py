@@ -98,6 +98,8 @@ class Table:
 
 
 def _blank(values: list[Any]) -> bool:
+    if values.count(None) == len(values):
+        return True
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
@@ -198,6 +200,9 @@ def _rows(path: Path, ws: Any) -> Iterator[list[Any]]:
             raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
                                 {"file": str(path), "sheet": ws.title, "limit": MAX_ROWS})
         values = list(row)  # a value past the bound is found by _merged_ranges
+        if values.count(None) == len(values):
+            yield values  # an empty row (openpyxl fills the gaps between rows with them): nothing to check
+            continue
         for c, v in enumerate(values):
             if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
                 raise SheetTooLarge(N_("{file}: {sheet}!{cell}: {n} characters; dxplan reads cells of at most {limit}"),
@@ -207,8 +212,18 @@ def _rows(path: Path, ws: Any) -> Iterator[list[Any]]:
 
 def _formulas(ws: Any) -> Iterator[list[bool]]:
     """Per row of the read-only worksheet ``ws`` (opened without ``data_only``), which cells hold a formula."""
+    from openpyxl.cell.read_only import EMPTY_CELL
+
     ws.reset_dimensions()
+    filler: tuple[Any, ...] | None = None
     for row in ws.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS):
+        if row is filler:
+            yield []
+            continue
+        if row and all(c is EMPTY_CELL for c in row):  # identity: cells compare by value
+            filler = row  # openpyxl fills each gap between rows with this same tuple
+            yield []
+            continue
         yield [getattr(c, "data_type", None) == "f" for c in row]
 
 
