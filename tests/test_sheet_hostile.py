@@ -25,6 +25,7 @@ from dxplan.cli import app
 from dxplan.sheets import read
 from dxplan.sheets.flat import guard_cell, visible_controls
 from dxplan.sheets.names import export_name, safe_part
+from fuzz.sheets import BUILDERS
 
 
 def run(*args: object) -> tuple[int, str, str]:
@@ -315,3 +316,15 @@ def test_export_d_writes_the_safe_name(kama, tmp_path, monkeypatch):
         code, _, err = run("export", kama, "-d", dept)
         assert code == 0, err
     assert sorted(p.name for p in out.iterdir()) == ["kama-CON_.xlsx", "kama-hidden.xlsx", "kama-rf.xlsx"]
+
+
+# --------------------------------------------------------------------------- the fuzz campaign's hostile sheets
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_every_hostile_sheet_builder_is_refused(kama, tmp_path, name):
+    suffix, build = BUILDERS[name]
+    exported = export(kama, tmp_path / f"somu.{suffix}", *(["-f", "csv"] if suffix == "csv" else []))
+    hostile = build(exported, tmp_path / f"hostile-{name}.{suffix}")
+    err = refused(kama, hostile)
+    assert f"{hostile}:" in err, err  # every message names the file (and sheet!cell where there is one)
