@@ -1,8 +1,9 @@
 """``dxplan export``, ``dxplan import`` and ``dxplan history`` (registered on the main app): the DX office's loop.
 
 Exit codes as every command: 0 done (or nothing to change); 1 problems (a sheet with errors —
-nothing is changed then —, a plan with files that do not load, an edit that would not verify);
-2 usage error (bad path or option, unreadable sheet file, git revision not available).
+nothing is changed then —, a sheet damaged or past the bounds of :mod:`dxplan.sheets.read`, a plan
+with files that do not load, an edit that would not verify, another import writing the plan);
+2 usage error (bad path or option, a missing file or one that is not xlsx/csv, git revision not available).
 """
 
 
