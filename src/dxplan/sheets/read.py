@@ -26,6 +26,7 @@ too, from the same file without ``data_only``) and a merged cell range.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -265,14 +266,13 @@ def read_xlsx(path: Path) -> list[Table]:
     _file_size(path)
     check_archive(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-        wf = load_workbook(path, read_only=True, data_only=False)
-        try:
-            with zipfile.ZipFile(path) as archive:
-                return [t for ws, f in zip(wb.worksheets, wf.worksheets, strict=True) if (t := _sheet(path, archive, ws, f)) is not None]
-        finally:
-            wb.close()
-            wf.close()
+        with contextlib.ExitStack() as stack:
+            wb = load_workbook(path, read_only=True, data_only=True)
+            stack.callback(wb.close)
+            wf = load_workbook(path, read_only=True, data_only=False)
+            stack.callback(wf.close)
+            archive = stack.enter_context(zipfile.ZipFile(path))
+            return [t for ws, f in zip(wb.worksheets, wf.worksheets, strict=True) if (t := _sheet(path, archive, ws, f)) is not None]
     except (SheetTooLarge, SheetDamaged):
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl on a hostile file raises whatever its parsers meet (KeyError, TypeError, ParseError …)
