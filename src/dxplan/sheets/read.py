@@ -283,10 +283,8 @@ def _decode(raw: bytes) -> tuple[str, str]:
     """CSV bytes as ``(text, encoding)``: UTF-16 with its BOM, else UTF-8 (BOM optional), else cp932
     (Shift_JIS as Excel writes it). Raises :class:`SheetReadError` when none fits."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):  # else not UTF-16 after all: the others are tried
             return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise SheetDamaged(N_("the file starts as UTF-16 text but is not valid UTF-16")) from None
     for enc in ("utf-8-sig", "cp932"):
         try:
             return raw.decode(enc), "cp932" if enc == "cp932" else "utf-8"
