@@ -179,7 +179,7 @@ def test_formula_without_cached_value(kama, tmp_path):
     wb["令和6年度"]["L2"] = "=40+2"  # openpyxl stores the formula, no computed value
     wb.save(sheet)
     err = refused(kama, sheet)
-    assert "令和6年度!L2: a formula saved without its value" in err
+    assert "令和6年度!L2 (進捗率(%)): a formula saved without its value" in err
 
 
 def test_merged_cells_in_the_data_area(kama, tmp_path):
@@ -188,7 +188,7 @@ def test_merged_cells_in_the_data_area(kama, tmp_path):
     wb["令和6年度"].merge_cells("K2:K3")
     wb.save(sheet)
     err = refused(kama, sheet)
-    assert "令和6年度!K2: merged cells (K2:K3): unmerge them" in err
+    assert "令和6年度!K2 (進捗状況): merged cells (K2:K3): unmerge them" in err
 
 
 def test_duplicated_and_renamed_status_column(kama, tmp_path):

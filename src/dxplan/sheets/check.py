@@ -180,7 +180,9 @@ class _Checker:
 
     def table(self, table: Table) -> None:
         for number, col_index, message in table.problems:
-            self.problem(table, number, col_index, None, message)
+            raw = table.header[col_index] if col_index < len(table.header) and number > 1 else None
+            header = "行キー" if Scope.parse(raw) is not None else cell_text(raw)
+            self.problem(table, number, col_index, header, message)
         key_col, scope = _key_column(table.header)
         if key_col is None:
             self.problem(table, 1, None, None, Text("no row-key column: only sheets written by `dxplan export` can be imported"))
