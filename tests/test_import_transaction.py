@@ -175,3 +175,48 @@ def test_a_failed_stage_writes_nothing(files):
         commit_files(root, [*((p, "new\n") for p in paths), (missing, "new x\n")])
     assert [p.read_text(encoding="utf-8") for p in paths] == [f"old {p.name}\n" for p in paths]
     assert leftovers(root) == []
+
+
+CHILD = """
+import sys
+from pathlib import Path
+from dxplan.files.transaction import commit_files
+root = Path(sys.argv[1])
+paths = sorted((root / "actions").glob("*.yaml"))
+commit_files(root, [(p, ("new " + p.name + "\\n") * 2000) for p in paths])
+"""
+
+
+def test_commit_files_killed_at_random_moments_of_its_own_span(tmp_path):
+    """The write phase alone, long enough (200 files) that the kills land inside it: all old or all new after recover."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+
+    def fresh(root: Path) -> None:
+        (root / "actions").mkdir(parents=True)
+        for i in range(200):
+            (root / "actions" / f"{i:03}.yaml").write_text(f"old {i:03}.yaml\n", encoding="utf-8")
+
+    reference = tmp_path / "reference"
+    fresh(reference)
+    old = set_hash(reference)
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-c", CHILD, str(reference)], env=env, check=True)
+    span = time.monotonic() - start
+    new = set_hash(reference)
+    assert new != old and leftovers(reference) == []
+    rng = random.Random(2121)
+    outcomes = {"old": 0, "new": 0, "recovered": 0}
+    for trial in range(20):
+        work = tmp_path / f"trial{trial}"
+        fresh(work)
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(work)], env=env)
+        time.sleep(rng.uniform(0.5 * span, 1.0 * span))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        outcomes["recovered"] += recover(work) is not None
+        state = set_hash(work)
+        assert state in (old, new), f"trial {trial}: neither all old nor all new"
+        assert leftovers(work) == [], f"trial {trial}: {leftovers(work)}"
+        outcomes["old" if state == old else "new"] += 1
+        shutil.rmtree(work)
+    print(f"commit_files killed 20 times: {outcomes}")
