@@ -328,3 +328,27 @@ def test_every_hostile_sheet_builder_is_refused(kama, tmp_path, name):
     hostile = build(exported, tmp_path / f"hostile-{name}.{suffix}")
     err = refused(kama, hostile)
     assert f"{hostile}:" in err, err  # every message names the file (and sheet!cell where there is one)
+
+
+def test_too_many_worksheets(kama, tmp_path, monkeypatch):
+    sheet = export(kama, tmp_path / "somu.xlsx")
+    monkeypatch.setattr(read, "MAX_SHEETS", 2)
+    err = refused(kama, sheet)
+    assert f"{sheet}: 3 worksheets; dxplan reads workbooks of at most 2" in err
+
+
+def test_a_tampered_dimension_hides_no_row(kama, tmp_path):
+    sheet = export(kama, tmp_path / "somu.xlsx")
+    wb = load_workbook(sheet)
+    ws = wb["令和6年度"]
+    last = ws.max_row
+    assert last >= 4 and ws[f"K{last}"].value == "完了"
+    ws[f"K{last}"] = "進捗中"
+    wb.save(sheet)
+    with zipfile.ZipFile(sheet) as z:
+        xml = z.read("xl/worksheets/sheet1.xml")
+    assert f'<dimension ref="A1:M{last}" />'.encode() in xml
+    tampered = rezip(sheet, tmp_path / "dim.xlsx", replace={"xl/worksheets/sheet1.xml": xml.replace(f'ref="A1:M{last}"'.encode(), b'ref="A1:B2"', 1)})
+    code, out, err = run("import", tampered, kama, "--lang", "en")
+    assert code == 0, err
+    assert "1 field(s) changed in 1 file(s)" in out

@@ -13,7 +13,7 @@ most :data:`MAX_FILE_BYTES`; an xlsx file must be a zip archive whose entries de
 :data:`MAX_UNPACKED_BYTES` together, none compressed more than :data:`MAX_RATIO` times (entries
 over 1 MiB), and at most :data:`MAX_SHARED_STRINGS` shared strings — all checked with
 :mod:`zipfile` before openpyxl opens the file (zipfile never inflates an entry past its declared
-size); a sheet holds at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns (read row by
+size); a workbook holds at most :data:`MAX_SHEETS` worksheets, a sheet at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns (read row by
 row in openpyxl's read-only mode, so a lone cell at XFD1048576 allocates no grid); a cell holds
 at most :data:`MAX_CELL_CHARS` characters (csv's own field limit). An exceeded bound raises
 :class:`SheetTooLarge`, a file that is not what its name says :class:`SheetDamaged` (both exit 1).
@@ -48,6 +48,8 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100
 #: Most shared strings an xlsx file may hold.
 MAX_SHARED_STRINGS = 200_000
+#: Most worksheets an xlsx file may hold (an export has one per fiscal year and kind of row).
+MAX_SHEETS = 200
 #: Most rows (header included) and columns a sheet may hold.
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
@@ -269,6 +271,9 @@ def read_xlsx(path: Path) -> list[Table]:
         with contextlib.ExitStack() as stack:
             wb = load_workbook(path, read_only=True, data_only=True)
             stack.callback(wb.close)
+            if len(wb.worksheets) > MAX_SHEETS:
+                raise SheetTooLarge(N_("{file}: {n} worksheets; dxplan reads workbooks of at most {limit}"),
+                                    {"file": str(path), "n": len(wb.worksheets), "limit": MAX_SHEETS})
             wf = load_workbook(path, read_only=True, data_only=False)
             stack.callback(wf.close)
             archive = stack.enter_context(zipfile.ZipFile(path))
