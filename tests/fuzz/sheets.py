@@ -123,10 +123,21 @@ def csv_duplicated_column(src: Path, dst: Path) -> Path:
     return _write_csv(rows, dst)
 
 
+def unknown_zip_version(src: Path, dst: Path) -> Path:
+    """The central directory's "version needed to extract" of the first entry set to 13.6 (zipfile: NotImplementedError)."""
+    raw = bytearray(src.read_bytes())
+    at = raw.find(b"PK\x01\x02")
+    raw[at + 6:at + 8] = (136).to_bytes(2, "little")
+    dst.write_bytes(bytes(raw))
+    return dst
+
+
+
 BUILDERS: dict[str, tuple[str, Builder]] = {
     "not_a_zip": ("xlsx", not_a_zip),
     "malformed_xml": ("xlsx", malformed_xml),
     "tampered_header": ("xlsx", tampered_header),
+    "unknown_zip_version": ("xlsx", unknown_zip_version),
     "zip_bomb": ("xlsx", zip_bomb),
     "far_cell": ("xlsx", far_cell),
     "lone_far_cell": ("xlsx", lone_far_cell),
@@ -137,3 +148,4 @@ BUILDERS: dict[str, tuple[str, Builder]] = {
     "csv_long_field": ("csv", csv_long_field),
     "csv_duplicated_column": ("csv", csv_duplicated_column),
 }
+

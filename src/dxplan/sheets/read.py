@@ -29,7 +29,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +65,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
 
 _MIB = 1024 * 1024
+#: What zipfile and zlib raise for a damaged or unsupported archive (a version or compression it does
+#: not know: NotImplementedError; an encrypted entry: RuntimeError).
+_ZIP_FAULTS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, zlib.error, struct.error, OSError, EOFError, ValueError)
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
@@ -138,7 +143,7 @@ def _count_shared_strings(path: Path, archive: zipfile.ZipFile, info: zipfile.Zi
                         raise SheetTooLarge(N_("{file}: more than {limit} shared strings; dxplan reads at most {limit}"),
                                             {"file": str(path), "limit": MAX_SHARED_STRINGS})
                     elem.clear()
-    except (ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (ElementTree.ParseError, *_ZIP_FAULTS) as exc:
         raise _damaged(path, exc) from None
 
 
@@ -163,7 +168,7 @@ def check_archive(path: Path) -> None:
             for info in infos:
                 if info.filename.lower().endswith("sharedstrings.xml"):
                     _count_shared_strings(path, archive, info)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except _ZIP_FAULTS as exc:
         raise _damaged(path, exc) from None
 
 
@@ -187,7 +192,7 @@ def _merged_ranges(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) 
                     yield elem.get("ref") or ""
                 elif elem.tag == f"{_MAIN_NS}row":
                     elem.clear()
-    except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as exc:
+    except (ElementTree.ParseError, KeyError, *_ZIP_FAULTS) as exc:
         raise _damaged(path, exc) from None
 
 
