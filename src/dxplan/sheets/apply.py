@@ -212,7 +212,7 @@ def _verify(path: Path, new: str, expected: object) -> None:
         raise ApplyError(N_("{file}: the edited text does not read back as YAML; nothing was written"), {"file": str(path)})
     _, problems = validate(doc, Action)
     if problems:
-        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": problems[0].message_en})
+        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": problems[0].message})
     if to_plain(doc.tree) != expected:
         raise ApplyError(N_("{file}: the edited file would change more than the sheet's fields; nothing was written"), {"file": str(path)})
 
