@@ -219,7 +219,7 @@ def test_bad_grade_and_edited_target_change_nothing_and_are_positioned(kpi, tmp_
     ws["O2"] = 29  # a valid edit, refused with the rest
     ws["R3"] = "b"  # a grade the scale does not have
     ws["M2"] = "35手続"  # the target is read-only
-    ws["O4"] = "約40"  # not a number
+    ws["O4"] = True  # TRUE is not an actual (text such as 約40 is a text actual)
     wb["指標 令和7年度"]["P2"] = "予定"  # not 実績/見込
     wb.save(sheet)
     before = digests(kpi)
@@ -228,7 +228,7 @@ def test_bad_grade_and_edited_target_change_nothing_and_are_positioned(kpi, tmp_
     assert digests(kpi) == before
     assert "指標 令和6年度!R3 (評価): grade 'b' is not one of the plan's grades (A、B、C、D). Did you mean 'B'?" in err
     assert "指標 令和6年度!M2 (年度目標): read-only column edited: the plan has '30手続', the sheet '35手続'" in err
-    assert "指標 令和6年度!O4 (実績値): '約40' is not a number" in err
+    assert "指標 令和6年度!O4 (実績値): 'True' is not a number" in err
     assert "指標 令和7年度!P2 (実績・見込): '予定' is not a kind of actual" in err
     assert "4 problem(s) in the sheet; nothing was changed" in err
     code, _, err = run("import", sheet, kpi)

@@ -47,9 +47,11 @@ from openpyxl.utils import get_column_letter
 from .xlsx import sheet_title
 from dxplan.i18n import Text
 from dxplan.files.load import LoadedPlan
+from dxplan.rules import done_below_100, not_started_with_progress
 from .grades import GradeEdit, GradeRow, build_grade_rows, check_grade_cell, grade_columns, grades_title
 from .indicators import IndicatorEdit, IndicatorRow, build_indicator_rows, check_indicator_cells, indicator_columns, indicators_title
 from .base import Base, Prefer, base_column, is_base_table, merge, read_base_cell, read_base_table
+from .cells import same_cell
 from .read import Table
 from .rows import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_text, columns, find_department
 
@@ -119,7 +121,9 @@ def _through_cp932(value: Any, shown: Any) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return (cell_text(a) or "").strip() == (cell_text(b) or "").strip()
+    """Whether a read-only cell still shows the plan's value (a control character the export wrote as
+    its picture counts as unchanged, :func:`dxplan.sheets.cells.same_cell`)."""
+    return (cell_text(a) or "").strip() == (cell_text(b) or "").strip() or same_cell(a, b)
 
 
 def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
@@ -250,6 +254,8 @@ class _Checker:
                     Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
                          expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
                 )
+        if isinstance(row, SheetRow):
+            self.status_progress(table, number, row, mapping)
         if isinstance(row, GradeRow):
             if "grade" in where:
                 i, col = where["grade"]
@@ -264,6 +270,26 @@ class _Checker:
                 i, col = where.get(name) or next(iter(where.values()))
                 self.problem(table, number, i, col.header, message)
             self.result.indicator_edits += edits
+
+    def status_progress(self, table: Table, number: int, row: SheetRow, mapping: dict[int, Column]) -> None:
+        """A warning at the progress cell when the row's status and progress, as the import leaves them,
+        contradict each other the way lint's rules ``done-below-100`` and ``not-started-with-progress`` say
+        (checked only where the sheet changes one of them)."""
+        edits = {e.field: e.after for e in self.result.edits if e.row is row}
+        if not {"status", "progress"} & edits.keys():
+            return
+        status = edits["status"] if "status" in edits else row.values.get("status")
+        progress = edits["progress"] if "progress" in edits else row.values.get("progress")
+        sw = self.index.status(status) if status else None
+        if sw is None or progress is None:
+            return
+        col = next((i for i, c in mapping.items() if c.field == "progress"), None)
+        header = mapping[col].header if col is not None else None
+        for rule in (done_below_100, not_started_with_progress):
+            if rule.contradicts(sw.state, float(progress)):
+                letter = get_column_letter(col + 1) if col is not None else None
+                self.result.warnings.append(ImportProblem(table.name, number, letter, header,
+                                                          Text(rule.MESSAGE, word=status, progress=f"{float(progress):g}")))
 
     def merged(self, table: Table, number: int, i: int, col: Column, shown: Any, value: Any, base: Any) -> Any:
         """The value an editable cell asks for once merged with its base (:func:`dxplan.sheets.base.merge`);

@@ -38,6 +38,7 @@ from dxplan.i18n import N_, Text, UserError, t
 from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import Action, Department, Plan, PlanLabels, Task
 from dxplan.model.index import PlanIndex
+from .cells import excel_text
 
 
 class HasFiscalYear(Protocol):
@@ -82,6 +83,8 @@ def _no_rule(plan: Plan, lang: str) -> Choice | Between | None:
 
 
 def _same_text(before: Any, after: Any) -> bool:
+    if isinstance(before, str) and isinstance(after, str) and excel_text(before) == after:
+        return True  # the export wrote the plan's control characters as their pictures
     return (after or None) == (before or None)
 
 
