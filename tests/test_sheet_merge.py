@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -170,3 +171,47 @@ def test_a_csv_row_whose_base_cell_was_emptied_imports_with_a_warning(kama, tmp_
     assert code == 0, err
     assert "1 row(s) carry no readable exported values" in err
     assert status_of_17_1(kama) == "検討中"
+
+
+def test_a_joint_indicator_row_merges_three_ways_too(tmp_path):
+    repo = tmp_path / "repo-kpi"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "kpi", repo / "kpi")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "-c", "commit.gpgsign=false", "commit", "-qm", "kpi")
+    kpi = repo / "kpi"
+    key = "kpi/2:K3|2025"
+
+    def k3() -> dict:
+        return YAML(typ="safe").load((kpi / "actions" / "2.yaml").read_text(encoding="utf-8"))["indicators"][0]
+
+    somu = export(kpi, "総務課", tmp_path / "somu.xlsx")
+    shimin = export(kpi, "市民課", tmp_path / "shimin.csv")
+    set_cell(somu, key, "実績値", "50")
+    set_cell(somu, key, "評価", "A")
+    assert run("import", somu, kpi)[0] == 0
+    assert k3()["actuals"] == [{"fiscal_year": "令和7年度", "value": 50}] and k3()["grades"][1]["grade"] == "A"
+    code, _, err = run("import", shimin, kpi)  # untouched: 45 and B as exported
+    assert code == 0, err
+    assert k3()["actuals"][0]["value"] == 50 and k3()["grades"][1]["grade"] == "A"
+
+    where = set_cell(shimin, key, "実績値", "47")
+    before = digests(kpi)
+    code, _, err = run("import", shimin, kpi, "--lang", "en")
+    assert code == 1 and f"{where} (実績値): changed both in the sheet and in the plan since the export: the sheet has '47', the plan now has '50' (exported: '45')" in err
+    assert digests(kpi) == before
+    assert run("import", shimin, kpi, "--theirs")[0] == 0
+    assert k3()["actuals"][0]["value"] == 47 and k3()["grades"][1]["grade"] == "A"
+
+
+def test_json_and_csv_exports_carry_each_rows_base(kama, tmp_path):
+    code, text, _ = run("export", kama, "-d", "産業振興課", "-f", "json")
+    data = json.loads(text)
+    assert data["schema_version"] == 4
+    row = next(r for r in data["rows"] if r["key"] == KEY)
+    assert row["base"] == {"result": row["result"], "status": "完了", "progress": None}
+    out = export(kama, "産業振興課", tmp_path / "b.csv")
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
+    assert rows[0][-1] == "dxplan:base"
+    line = next(r for r in rows if r[0] == KEY)
+    assert json.loads(line[-1]) == row["base"]

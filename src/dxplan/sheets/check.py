@@ -234,6 +234,8 @@ class _Checker:
             if table.encoding == "cp932":
                 value = _through_cp932(value, row.values.get(col.field))
                 if row_base is not None and col.field in row_base:
+                    # the base went through cp932 too: the plan's text it stands for is the plan's
+                    row_base = {**row_base, col.field: _through_cp932(row_base[col.field], row.values.get(col.field))}
                     value = _through_cp932(value, row_base[col.field])
             if col.editable and col.field in own_fields and row_base is not None and col.field in row_base:
                 value = self.merged(table, number, i, col, row.values.get(col.field), value, row_base[col.field])
