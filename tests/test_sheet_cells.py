@@ -87,9 +87,11 @@ def test_a_number_excel_cannot_store_is_written_as_text(kama):
     rows = build_rows(loaded, years=[2024])
     rows[0].values["progress"] = 10 ** 400
     rows[0].values["result"] = float("inf")
+    rows[1].values["progress"] = 10 ** 5000  # beyond Python's int-to-text digit limit
     data = write_xlsx(loaded.plan, rows, Scope("kama", None, [2024]))
     ws = load_workbook(io.BytesIO(data))["令和6年度"]
     assert ws["L2"].value == str(10 ** 400) and ws["J2"].value == "inf"
+    assert ws["L3"].value == "1E+5000"
 
 
 # --------------------------------------------------------------------------- percent cells and status

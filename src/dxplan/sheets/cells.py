@@ -58,8 +58,9 @@ def excel_value(value: Any) -> Any:
 def _number_text(value: int) -> str:
     try:
         return str(value)
-    except ValueError:  # beyond Python's int-to-text digit limit
-        return f"{Decimal(value):E}"
+    except ValueError:  # beyond Python's int-to-text digit limit: every digit kept, in scientific form
+        mantissa, exponent = f"{Decimal(value):E}".split("E")
+        return f"{mantissa.rstrip('0').rstrip('.') if '.' in mantissa else mantissa}E{exponent}"
 
 
 def typed_value(value: Any, number_format: str | None) -> Any:

@@ -51,7 +51,7 @@ def display_width(text: str) -> int:
 
 
 def _width(col: Column, rows: list[Any]) -> float:
-    longest = max([display_width(col.header)] + [max(map(display_width, str(r.values.get(col.field) or "").split("\n"))) for r in rows])
+    longest = max([display_width(col.header)] + [max(map(display_width, str(excel_value(r.values.get(col.field)) or "").split("\n"))) for r in rows])
     return min(max(longest, 6), col.width) + 2
 
 
