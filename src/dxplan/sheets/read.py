@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dxplan.i18n import N_, UserError
+from .cells import typed_value
 
 
 class SheetReadError(UserError):
@@ -40,7 +41,8 @@ def _blank(values: list[Any]) -> bool:
 
 
 def read_xlsx(path: Path) -> list[Table]:
-    """Every worksheet of an xlsx file, cell values as stored (formulas as their cached values)."""
+    """Every worksheet of an xlsx file, cell values as stored (formulas as their cached values), a number
+    in a percent-formatted cell as the percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -50,7 +52,7 @@ def read_xlsx(path: Path) -> list[Table]:
         raise SheetReadError(N_("{file}: not an Excel workbook dxplan can read ({reason})"), {"file": str(path), "reason": str(exc)}) from None
     tables = []
     for ws in wb.worksheets:
-        values = [list(r) for r in ws.iter_rows(values_only=True)]
+        values = [[typed_value(c.value, c.number_format) for c in r] for r in ws.iter_rows()]
         if not values:
             continue
         table = Table(ws.title, values[0])
