@@ -334,7 +334,7 @@ def test_too_many_worksheets(kama, tmp_path, monkeypatch):
     sheet = export(kama, tmp_path / "somu.xlsx")
     monkeypatch.setattr(read, "MAX_SHEETS", 2)
     err = refused(kama, sheet)
-    assert f"{sheet}: 3 worksheets; dxplan reads workbooks of at most 2" in err
+    assert f"{sheet}: 4 worksheets; dxplan reads workbooks of at most 2" in err  # three fiscal years and the base sheet
 
 
 def test_a_tampered_dimension_hides_no_row(kama, tmp_path):

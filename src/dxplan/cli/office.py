@@ -102,20 +102,26 @@ def import_cmd(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=help_text("the filled-in sheet (xlsx or csv)"))],
     path: PlanArg,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=help_text("show what would change, write nothing"))] = False,
+    theirs: Annotated[bool, typer.Option("--theirs", help=help_text("where a cell changed both in the sheet and in the plan since the export, take the sheet's value"))] = False,
+    ours: Annotated[bool, typer.Option("--ours", help=help_text("where a cell changed both in the sheet and in the plan since the export, keep the plan's value"))] = False,
     lang: LangOpt = None,
 ) -> None:
     """Take a filled-in sheet back into the YAML files.
 
-    All or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file.
+    Three-way: a cell left as exported never overwrites the plan, even where the plan changed since; a cell changed both in the sheet and in the plan is a conflict (exit 1) unless --theirs or --ours says which wins. All or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an edited read-only column or target, a missing row, a conflict) changes no file.
     """
     from dxplan.sheets.apply import describe, plan_changes, write_changes
     from dxplan.sheets.check import check_sheet
     from dxplan.sheets.read import read_tables
 
     lg = resolve_lang(lang)
+    if theirs and ours:
+        fail(t(lg, "--theirs and --ours exclude each other; give one"))
     loaded = _one_plan(path, lg)
     tables = read_tables(file)
-    check = check_sheet(loaded, tables)
+    check = check_sheet(loaded, tables, "theirs" if theirs else "ours" if ours else None)
+    for w in check.warnings:
+        typer.echo(t(lg, "{file}: warning: {message}", file=str(file), message=w.text(lg)), err=True)
     if not check.ok:
         for p in check.problems:
             typer.echo(f"{file}: {p.text(lg)}", err=True)

@@ -7,7 +7,7 @@ removes the field) and the text dumped with dxplan's layout (``dxplan fmt``: ind
 under their key, width 4096).
 
 Indicator edits (:class:`~dxplan.sheets.indicators.IndicatorEdit`) change an entry of an
-indicator's ``actuals`` or ``grades`` in place, remove it, or insert a new entry after its
+indicator's ``actuals`` or ``grades`` (or of one of its ``series``' ``actuals``) in place, remove it, or insert a new entry after its
 anchor; a new entry is written in flow style (``{fiscal_year: 令和7年度, value: 46}``) like its
 neighbours, with its fields in model order, and a missing ``actuals:``/``grades:`` list is added
 where :class:`~dxplan.model.schema.Indicator` declares it; a list whose last entry is removed goes too.
@@ -37,7 +37,7 @@ from dxplan.files.transaction import commit_files
 from dxplan.files.fmt import to_plain
 from dxplan.i18n import N_, UserError
 from dxplan.files.load import LoadedAction, LoadedPlan, read_document, validate
-from dxplan.model.schema import Action, GradeEntry, Indicator, IndicatorActual, Task
+from dxplan.model.schema import Action, GradeEntry, Indicator, IndicatorActual, IndicatorSeries, Task
 from dxplan.problems import EXIT_PROBLEMS
 from .grades import GradeEdit
 from .check import FieldEdit
@@ -46,6 +46,7 @@ from .indicators import EntryEdit, IndicatorEdit
 _TASK_FIELDS = list(Task.model_fields)
 _ENTRY_FIELDS = {"actuals": list(IndicatorActual.model_fields), "grades": list(GradeEntry.model_fields)}
 _INDICATOR_FIELDS = list(Indicator.model_fields)
+_SERIES_FIELDS = list(IndicatorSeries.model_fields)
 _ACTION_FIELDS = list(Action.model_fields)
 
 
@@ -111,14 +112,20 @@ def _flow_like(ind: dict, name: str) -> bool:
 def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: bool) -> None:
     """Apply ``edits`` to ``tree`` (round-trip data when ``rt``, else plain data); raises ApplyError."""
     inds = tree.get("indicators") if isinstance(tree, dict) else None
-    by_list: dict[tuple[int, str], list[IndicatorEdit]] = {}
+    by_list: dict[tuple[int, int | None, str], list[IndicatorEdit]] = {}
     for e in edits:
-        by_list.setdefault((e.row.indicator_index, e.list_name), []).append(e)
-    for (i, name), group in by_list.items():
+        by_list.setdefault((e.row.indicator_index, e.row.series_index, e.list_name), []).append(e)
+    for (i, s, name), group in by_list.items():
         if not isinstance(inds, list) or i >= len(inds) or not isinstance(inds[i], dict):
             raise ApplyError(N_("{file}: indicator {n} is not there any more; export the sheet again"), {"file": str(path), "n": i + 1})
         gone = ApplyError(N_("{file}: an entry of indicator {n} is not there any more; export the sheet again"), {"file": str(path), "n": i + 1})
-        _edit_list(inds[i], name, group, _INDICATOR_FIELDS, rt, gone)
+        owner, order = inds[i], _INDICATOR_FIELDS
+        if s is not None:  # a series of the indicator (Indicator.series)
+            series = owner.get("series")
+            if not isinstance(series, list) or s >= len(series) or not isinstance(series[s], dict):
+                raise gone
+            owner, order = series[s], _SERIES_FIELDS
+        _edit_list(owner, name, group, order, rt, gone)
 
 
 def _edit_list(owner: dict, name: str, group: Sequence[EntryEdit], order_of: list[str], rt: bool, gone: ApplyError) -> None:
@@ -213,7 +220,7 @@ def _verify(path: Path, new: str, expected: object) -> None:
         raise ApplyError(N_("{file}: the edited text does not read back as YAML; nothing was written"), {"file": str(path)})
     _, problems = validate(doc, Action)
     if problems:
-        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": problems[0].message_en})
+        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": problems[0].message})
     if to_plain(doc.tree) != expected:
         raise ApplyError(N_("{file}: the edited file would change more than the sheet's fields; nothing was written"), {"file": str(path)})
 

@@ -23,6 +23,13 @@ each with the sheet, row, column and header where it was found:
 - a cell filled in a column that does not belong to the row's kind (a task column of an
   indicator row or the other way round, in the one CSV table that holds every kind of row).
 
+- an editable cell changed both in the sheet and in the plan since the export (a conflict of the
+  three-way merge, :mod:`dxplan.sheets.base`), unless the caller says which side wins.
+
+Each editable cell is first merged with the value it was exported with (the sheet's base): a
+cell the clerk left alone asks for nothing, even where the plan changed since. A sheet without a
+base gets a warning (:attr:`ImportCheck.warnings`) and every cell is compared with the plan.
+
 A Shift_JIS (cp932) CSV cannot hold every character of a plan (鹿島市 15: 实); a cell that
 equals the plan's text once that text is passed through cp932 counts as unchanged, and so does a
 cell equal to the plan's text with its control characters as the CSV export shows them (␛).
@@ -46,9 +53,12 @@ from openpyxl.utils import get_column_letter
 from .xlsx import sheet_title
 from dxplan.i18n import Text
 from dxplan.files.load import LoadedPlan
+from dxplan.rules import done_below_100, not_started_with_progress
 from .grades import GradeEdit, GradeRow, build_grade_rows, check_grade_cell, grade_columns, grades_title
 from .indicators import IndicatorEdit, IndicatorRow, build_indicator_rows, check_indicator_cells, indicator_columns, indicators_title
 from .flat import visible_controls
+from .base import Base, Prefer, base_column, is_base_table, merge, read_base_cell, read_base_table
+from .cells import same_cell
 from .read import Table
 from .rows import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_text, columns, find_department
 
@@ -93,6 +103,7 @@ class ImportCheck:
     rows_read: int = 0
     indicator_edits: list[IndicatorEdit] = field(default_factory=list)
     grade_edits: list[GradeEdit] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -102,6 +113,18 @@ class ImportCheck:
     def field_count(self) -> int:
         """How many fields the edits change: one per task field, :attr:`~dxplan.sheets.indicators.EntryEdit.fields` per indicator or action grade edit."""
         return len(self.edits) + sum(e.fields for e in self.indicator_edits) + sum(e.fields for e in self.grade_edits)
+
+
+def _through_cp932(value: Any, shown: Any) -> Any:
+    """The plan's ``shown`` value when ``value`` is what a cp932 file makes of it (``?`` for characters outside cp932), else ``value``.
+
+    Excel on Japanese Windows writes such characters (实, –) as ``?`` in a Shift_JIS CSV; an
+    unchanged cell must not read as an edit, and an editable text must not lose the character.
+    """
+    text, expected = cell_text(value), cell_text(shown)
+    if text is None or expected is None or text == expected:
+        return value
+    return shown if text == expected.encode("cp932", "replace").decode("cp932") else value
 
 
 def _as_exported(value: Any, shown: Any, cp932: bool) -> Any:
@@ -136,7 +159,9 @@ def _cut_by_excel(value: Any, shown: Any) -> Text | None:
 
 
 def _same(a: Any, b: Any) -> bool:
-    return (cell_text(a) or "").strip() == (cell_text(b) or "").strip()
+    """Whether a read-only cell still shows the plan's value (a control character the export wrote as
+    its picture counts as unchanged, :func:`dxplan.sheets.cells.same_cell`)."""
+    return (cell_text(a) or "").strip() == (cell_text(b) or "").strip() or same_cell(a, b)
 
 
 def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
@@ -151,7 +176,7 @@ def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
 
 
 class _Checker:
-    def __init__(self, loaded: LoadedPlan) -> None:
+    def __init__(self, loaded: LoadedPlan, prefer: Prefer = None) -> None:
         if loaded.plan is None:
             raise ValueError(f"{loaded.root}: plan.yaml did not load")
         self.loaded = loaded
@@ -173,6 +198,9 @@ class _Checker:
         self.in_scope: set[str] | None = None
         self.scope_department: str | None = None
         self.kinds: set[str] = set()
+        self.prefer = prefer
+        self.base: Base | None = None
+        self.without_base = 0
 
     def problem(self, table: Table, row: int | None, col: int | None, header: str | None, message: Text) -> None:
         letter = get_column_letter(col + 1) if col is not None else None
@@ -203,6 +231,13 @@ class _Checker:
             if col.field not in {c.field for c in mapping.values()}:
                 mapping[i] = col
         self.kinds = set()
+        base_col = base_column(table.header)
+        if base_col is not None:
+            self.base = self.base or Base({})
+            for _, cells in table.rows:
+                key = cell_text(cells[key_col] if key_col < len(cells) else None)
+                if key is not None:
+                    read_base_cell(key.strip(), cells[base_col] if base_col < len(cells) else None, self.base)
         for number, cells in table.rows:
             self.row(table, number, cells, key_col, mapping)
         self._required(table, set(first))
@@ -260,6 +295,9 @@ class _Checker:
                 "a row copied from another sheet cannot be imported; import it with its own sheet",
                 key=key, department=self.scope_department or ""))
             return
+        row_base = self.base.of(key) if self.base is not None else None
+        if self.base is not None and row_base is None:
+            self.without_base += 1
         is_task, is_grade = isinstance(row, SheetRow), isinstance(row, GradeRow)
         self.kinds.add("task" if is_task else "grade" if is_grade else "indicator")
         own_fields = self.task_fields if is_task else self.grade_fields if is_grade else self.indicator_fields
@@ -267,11 +305,19 @@ class _Checker:
         where: dict[str, tuple[int, Column]] = {}
         for i, col in mapping.items():
             value = cells[i] if i < len(cells) else None
-            value = _as_exported(value, row.values.get(col.field), table.encoding == "cp932")
-            cut = _cut_by_excel(value, row.values.get(col.field))
+            shown = row.values.get(col.field)
+            cp932 = table.encoding == "cp932"
+            value = _as_exported(value, shown, cp932)
+            if row_base is not None and col.field in row_base:
+                if cp932:  # the base went through cp932 too: the plan's text it stands for is the plan's
+                    row_base = {**row_base, col.field: _through_cp932(row_base[col.field], shown)}
+                value = _as_exported(value, row_base[col.field], cp932)
+            cut = _cut_by_excel(value, shown)
             if cut is not None:
                 self.problem(table, number, i, col.header, cut)
                 continue
+            if col.editable and col.field in own_fields and row_base is not None and col.field in row_base:
+                value = self.merged(table, number, i, col, shown, value, row_base[col.field])
             if col.field not in own_fields:
                 if cell_text(value) is not None:
                     self.problem(table, number, i, col.header,
@@ -289,6 +335,8 @@ class _Checker:
                     Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
                          expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
                 )
+        if isinstance(row, SheetRow):
+            self.status_progress(table, number, row, mapping)
         if isinstance(row, GradeRow):
             if "grade" in where:
                 i, col = where["grade"]
@@ -303,6 +351,37 @@ class _Checker:
                 i, col = where.get(name) or next(iter(where.values()))
                 self.problem(table, number, i, col.header, message)
             self.result.indicator_edits += edits
+
+    def status_progress(self, table: Table, number: int, row: SheetRow, mapping: dict[int, Column]) -> None:
+        """A warning at the progress cell when the row's status and progress, as the import leaves them,
+        contradict each other the way lint's rules ``done-below-100`` and ``not-started-with-progress`` say
+        (checked only where the sheet changes one of them)."""
+        edits = {e.field: e.after for e in self.result.edits if e.row is row}
+        if not {"status", "progress"} & edits.keys():
+            return
+        status = edits["status"] if "status" in edits else row.values.get("status")
+        progress = edits["progress"] if "progress" in edits else row.values.get("progress")
+        sw = self.index.status(status) if status else None
+        if sw is None or progress is None:
+            return
+        col = next((i for i, c in mapping.items() if c.field == "progress"), None)
+        header = mapping[col].header if col is not None else None
+        for rule in (done_below_100, not_started_with_progress):
+            if rule.contradicts(sw.state, float(progress)):
+                letter = get_column_letter(col + 1) if col is not None else None
+                self.result.warnings.append(ImportProblem(table.name, number, letter, header,
+                                                          Text(rule.MESSAGE, word=status, progress=f"{float(progress):g}")))
+
+    def merged(self, table: Table, number: int, i: int, col: Column, shown: Any, value: Any, base: Any) -> Any:
+        """The value an editable cell asks for once merged with its base (:func:`dxplan.sheets.base.merge`);
+        a conflict is a problem at the cell naming the sheet's and the plan's values."""
+        merged, conflict = merge(value, base, shown, self.prefer)
+        if conflict:
+            self.problem(table, number, i, col.header, Text(
+                "changed both in the sheet and in the plan since the export: the sheet has '{sheet}', the plan now has '{plan}' "
+                "(exported: '{base}'); import with --theirs to take the sheet's value or --ours to keep the plan's",
+                sheet=cell_text(value) or "", plan=cell_text(shown) or "", base=cell_text(base) or ""))
+        return merged
 
     def _unknown_key(self, key: str) -> Text:
         head = key.split("|", 1)[0]
@@ -356,16 +435,29 @@ class _Checker:
                 ))
 
 
-def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
+def check_sheet(loaded: LoadedPlan, tables: list[Table], prefer: Prefer = None) -> ImportCheck:
     """Match every data row of ``tables`` to the plan's task, indicator and grade rows and collect edits and problems.
 
     Raises ValueError when the plan did not load. The edits are in sheet order; task edits'
     fields are among :data:`dxplan.sheets.rows.EDITABLE`, indicator edits are in ``indicator_edits``,
     action grade edits in ``grade_edits``.
     """
-    checker = _Checker(loaded)
+    checker = _Checker(loaded, prefer)
+    for table in [t for t in tables if is_base_table(t)]:
+        checker.base = checker.base or Base({})
+        read_base_table(table, checker.base)
+    tables = [t for t in tables if not is_base_table(t)]
     for table in tables:
         checker.table(table)
+    warn = checker.result.warnings
+    if tables and checker.base is None:
+        warn.append(ImportProblem(tables[0].name, None, None, None, Text(
+            "the sheet carries no exported values (written by an older dxplan): every cell that differs from the plan is imported, "
+            "and changes made to the plan since the export cannot be checked for conflicts")))
+    elif checker.without_base:
+        warn.append(ImportProblem(tables[0].name, None, None, None, Text(
+            "{n} row(s) carry no readable exported values: they are imported without a check for conflicts",
+            n=checker.without_base)))
     if not tables:
         checker.result.problems.append(ImportProblem("", None, None, None, Text("the file holds no sheet")))
     names = {t.name for t in tables}

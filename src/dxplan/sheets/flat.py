@@ -15,11 +15,12 @@ the pictures it holds, since a picture typed by the clerk cannot be told from on
 columns (指標ID … 評価) come after the task columns and stay empty on task rows, the task-only
 columns (計画, 実施, 進捗状況 …) stay empty on indicator rows. Action grade rows
 (:mod:`dxplan.sheets.grades`, where the plan's ``grade_scale`` applies to actions) come last, with
-the action's target and the grade (評価) filled in.
+the action's target and the grade (評価) filled in. The last column, ``dxplan:base``, holds each
+row's exported values as JSON (:mod:`dxplan.sheets.base`, for the three-way import).
 
-JSON (``schema_version`` 3)::
+JSON (``schema_version`` 4)::
 
-    {"schema_version": 3, "plan": {..., "grades": ["A", "B", ...], "grades_apply_to": "action"},
+    {"schema_version": 4, "plan": {..., "grades": ["A", "B", ...], "grades_apply_to": "action"},
      "scope": {...}, "columns": [...], "rows": [...], "indicator_columns": [...], "indicator_rows": [...],
      "grade_columns": [...], "grade_rows": [...]}
 
@@ -29,10 +30,11 @@ the key, the action and indicator ids, the fiscal year as a number, the year's t
 a number (``year_target_value``, in ``unit``; ``year_target`` is the text as written), the
 actual value (in ``unit``), ``actual_kind`` as ``actual``/``forecast`` and the grade. Each grade
 row holds the key, the action id, the fiscal year as a number, ``joint`` and every grade column's
-value (``grade``: a word of ``plan.grades``, or null). ``plan.grades`` lists the plan's grades best
+value (``grade``: a word of ``plan.grades``, or null). Every row has ``base``: its editable fields'
+values as exported (:mod:`dxplan.sheets.base`). ``plan.grades`` lists the plan's grades best
 first whatever they apply to, ``plan.grades_apply_to`` says to what (``indicator``/``action``, null
 without a scale). Version 2 had no ``grade_*`` keys and listed ``plan.grades`` only for grades per
-indicator; version 1 had no ``indicator_*`` keys and no ``plan.grades``.
+indicator; version 3 had no ``base``; version 1 had no ``indicator_*`` keys and no ``plan.grades``.
 """
 
 from __future__ import annotations
@@ -43,18 +45,17 @@ from typing import Any
 
 from dxplan.model.schema import Plan
 from dxplan.output.jsonout import dumps
+from .base import BASE_HEADER, base_json, base_of
 from .grades import GradeRow, grade_columns
 from .indicators import SHARED, IndicatorRow, indicator_columns
+from .cells import excel_text
 from .read import FORMULA_STARTS, GUARD
 from .rows import SCHEMA_VERSION, Column, Scope, SheetRow, columns
 
-#: C0 control characters (tab, line feed and carriage return excepted) and DEL, each mapped to its control picture.
-_PICTURES = {**{c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n\r"}, 0x7F: 0x2421}
-
-
 def visible_controls(text: str) -> str:
-    """``text`` with each control character (other than tab, LF, CR) as its Unicode control picture: ``ESC [2J`` → ``"␛[2J"``."""
-    return text.translate(_PICTURES)
+    """``text`` with each control character (other than tab, LF, CR) as its Unicode control picture, as the
+    xlsx writer shows them (:func:`dxplan.sheets.cells.excel_text`), and DEL as ␡: ``ESC [2J`` → ``"␛[2J"``."""
+    return excel_text(text).replace("\x7f", "\u2421")
 
 
 def guard_cell(value: Any) -> Any:
@@ -92,9 +93,9 @@ def write_csv(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: li
     cols = flat_columns(plan, bool(rows), bool(indicator_rows), bool(grade_rows))
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([scope.header() if c.field == "key" else guard_cell(c.header) for c in cols])
+    w.writerow([scope.header() if c.field == "key" else guard_cell(c.header) for c in cols] + [BASE_HEADER])
     for r in [*rows, *indicator_rows, *grade_rows]:
-        w.writerow(["" if v is None else guard_cell(v) for v in (r.key if c.field == "key" else r.values.get(c.field) for c in cols)])
+        w.writerow(["" if v is None else guard_cell(v) for v in (r.key if c.field == "key" else r.values.get(c.field) for c in cols)] + [base_json(r)])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -106,6 +107,7 @@ def _indicator_row(r: IndicatorRow, cols: list[Any]) -> dict[str, Any]:
         **{c.field: r.values.get(c.field) for c in cols if c.field not in ("key", "joint")},
         "year_target_value": target.value if target else None,
         "actual_kind": actual.kind if actual else None,
+        "base": base_of(r),
     }
 
 
@@ -126,7 +128,7 @@ def export_dict(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: 
         "columns": [{"field": c.field, "header": c.header, "editable": c.editable} for c in cols if c.field != "key"],
         "rows": [
             {"key": r.key, "action_id": r.action_id, "fiscal_year_number": r.fiscal_year, "joint": r.joint,
-             **{c.field: r.values.get(c.field) for c in cols if c.field not in ("key", "joint")}}
+             **{c.field: r.values.get(c.field) for c in cols if c.field not in ("key", "joint")}, "base": base_of(r)}
             for r in rows
         ],
         "indicator_columns": [{"field": c.field, "header": c.header, "editable": c.editable} for c in icols if c.field != "key"],
@@ -134,7 +136,7 @@ def export_dict(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: 
         "grade_columns": [{"field": c.field, "header": c.header, "editable": c.editable} for c in gcols if c.field != "key"],
         "grade_rows": [
             {"key": r.key, "action_id": r.action_id, "fiscal_year_number": r.fiscal_year, "joint": r.joint,
-             **{c.field: r.values.get(c.field) for c in gcols if c.field not in ("key", "joint")}}
+             **{c.field: r.values.get(c.field) for c in gcols if c.field not in ("key", "joint")}, "base": base_of(r)}
             for r in grade_rows
         ],
     }

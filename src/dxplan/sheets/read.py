@@ -40,6 +40,7 @@ from xml.etree import ElementTree
 
 from dxplan.i18n import N_, Text, UserError
 from dxplan.problems import EXIT_PROBLEMS
+from .cells import typed_value
 
 #: Largest sheet file read, in bytes (xlsx or CSV).
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -197,20 +198,25 @@ def _merged_ranges(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) 
 
 
 def _rows(path: Path, ws: Any) -> Iterator[list[Any]]:
-    """The rows of the read-only worksheet ``ws`` from row 1 as lists of :data:`MAX_COLUMNS` values, at most :data:`MAX_ROWS` of them.
+    """The rows of the read-only worksheet ``ws`` from row 1 as lists of :data:`MAX_COLUMNS` values, at most :data:`MAX_ROWS` of them;
+    a number in a percent-formatted cell as the percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80).
 
     The worksheet's declared dimension is ignored (a tampered one would hide rows); raises
     :class:`SheetTooLarge` at the first row past the bound.
     """
+    from openpyxl.cell.read_only import EMPTY_CELL
+
     ws.reset_dimensions()
-    for n, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1):
+    filler: tuple[Any, ...] | None = None
+    for n, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1):
         if n > MAX_ROWS:
             raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
                                 {"file": str(path), "sheet": ws.title, "limit": MAX_ROWS})
-        values = list(row)  # a value past the bound is found by _merged_ranges
-        if values.count(None) == len(values):
-            yield values  # an empty row (openpyxl fills the gaps between rows with them): nothing to check
+        if row is filler or (row and all(c is EMPTY_CELL for c in row)):  # identity: cells compare by value
+            filler = row  # openpyxl fills each gap between rows with this same tuple
+            yield [None] * MAX_COLUMNS
             continue
+        values = [typed_value(c.value, c.number_format) for c in row]  # a value past the bound is found by _merged_ranges
         for c, v in enumerate(values):
             if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
                 raise SheetTooLarge(N_("{file}: {sheet}!{cell}: {n} characters; dxplan reads cells of at most {limit}"),
@@ -264,7 +270,8 @@ def _sheet(path: Path, archive: zipfile.ZipFile, ws: Any, formulas: Any) -> Tabl
 
 
 def read_xlsx(path: Path) -> list[Table]:
-    """Every non-empty worksheet of an xlsx file, cell values as stored (formulas as their cached values).
+    """Every non-empty worksheet of an xlsx file, cell values as stored (formulas as their cached values), a number
+    in a percent-formatted cell as the percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80).
 
     Raises :class:`SheetDamaged` or :class:`SheetTooLarge` (see the module docstring).
     """
