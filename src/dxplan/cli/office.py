@@ -1,8 +1,9 @@
 """``dxplan export``, ``dxplan import`` and ``dxplan history`` (registered on the main app): the DX office's loop.
 
 Exit codes as every command: 0 done (or nothing to change); 1 problems (a sheet with errors —
-nothing is changed then —, a plan with files that do not load, an edit that would not verify);
-2 usage error (bad path or option, unreadable sheet file, git revision not available).
+nothing is changed then —, a sheet damaged or past the bounds of :mod:`dxplan.sheets.read`, a plan
+with files that do not load, an edit that would not verify, another import writing the plan);
+2 usage error (bad path or option, a missing file or one that is not xlsx/csv, git revision not available).
 """
 
 
@@ -59,6 +60,7 @@ def export_cmd(
     """
     from dxplan.sheets.grades import build_grade_rows
     from dxplan.sheets.indicators import build_indicator_rows
+    from dxplan.sheets.names import export_name
     from dxplan.sheets.rows import Scope, build_rows, find_department, sheet_years
 
     lg = resolve_lang(lang)
@@ -73,7 +75,7 @@ def export_cmd(
     scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows, *grade_rows], years))
     data = run_writer(EXPORT, format, plan, rows, scope, indicator_rows=indicator_rows, grade_rows=grade_rows, lang=lg)
     if output is None and EXPORT[format].to_file:
-        output = Path(f"{plan.id}-{dept.name}.{format}" if dept else f"{plan.id}.{format}")
+        output = Path(export_name(plan.id, dept.name if dept else None, format))
     if output is None:
         echo_output(data)
         raise typer.Exit(EXIT_OK)
@@ -134,7 +136,7 @@ def import_cmd(
                      file=str(file), root=str(loaded.root), fields=check.field_count, files=len(changes)))
     else:
         try:
-            write_changes(changes)
+            write_changes(changes, loaded.root)
         except OSError as exc:
             fail(str(exc), EXIT_PROBLEMS)
         typer.echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",

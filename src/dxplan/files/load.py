@@ -37,6 +37,7 @@ from . import gitio, layout as planfiles, result_cache
 from dxplan.i18n import N_, Text
 from dxplan.model.loaded import Document, LoadedAction, LoadedPlan, clamp
 from dxplan.yamlread import Limits, YamlFault, check_lines, parse
+from .transaction import recover
 from dxplan.model.schema import Action, Plan
 from .layout import PLAN_FILE
 from dxplan.problems import Problem
@@ -415,6 +416,8 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
     Never raises for bad input (see the module docstring).
     """
     limits = Limits.from_env()
+    if isinstance(root, (str, Path)):
+        recover(Path(root))  # an import killed while writing: finish or undo it before reading
     source = DiskSource(Path(root), limits) if isinstance(root, (str, Path)) else root
     fast = not positions
     plan_path = source.root / PLAN_FILE

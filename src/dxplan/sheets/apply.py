@@ -16,14 +16,15 @@ Action grade edits (:class:`~dxplan.sheets.grades.GradeEdit`) do the same to the
 
 Before anything is written, each new text is parsed again and must (a) validate as an
 :class:`~dxplan.model.schema.Action` and (b) hold exactly the old data with the edits applied — no other
-field may differ. Only then are the files written, each atomically; a file whose text does not
-change is not touched. Any failure raises :class:`ApplyError` and leaves every file as it was.
+field may differ. Only then are the files written, all together or none (a journal in the plan
+folder, :mod:`dxplan.files.transaction`); a file whose text does not change is not touched. Any failure raises :class:`ApplyError` and leaves every file as it was.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from dxplan.files.atomic import write_atomic
+from dxplan.files.transaction import commit_files
 from dxplan.files.fmt import to_plain
 from dxplan.i18n import N_, UserError
 from dxplan.files.load import LoadedAction, LoadedPlan, read_document, validate
@@ -224,16 +225,21 @@ def _verify(path: Path, new: str, expected: object) -> None:
         raise ApplyError(N_("{file}: the edited file would change more than the sheet's fields; nothing was written"), {"file": str(path)})
 
 
-def write_changes(changes: list[FileChange]) -> None:
-    """Write every change atomically; a file changed on disk since it was read stops the whole write first.
+def write_changes(changes: list[FileChange], root: Path | None = None) -> None:
+    """Write every change, all files together or none (:func:`dxplan.files.transaction.commit_files`,
+    journaled in ``root``, the plan folder; default: the folder holding every changed file); a file
+    changed on disk since it was read stops the whole write first.
 
-    Raises :class:`ApplyError` (nothing written) when a file's text is no longer what was read.
+    Raises :class:`ApplyError` (nothing written) when a file's text is no longer what was read,
+    :class:`~dxplan.files.transaction.TransactionBusy` when another import is writing the plan.
     """
     for c in changes:
         if c.path.read_text(encoding="utf-8") != c.old:
             raise ApplyError(N_("{file} changed while importing; nothing was written, run the import again"), {"file": str(c.path)})
-    for c in changes:
-        write_atomic(c.path, c.new)
+    if not changes:
+        return
+    folder = root if root is not None else Path(os.path.commonpath([c.path.parent for c in changes]))
+    commit_files(folder, [(c.path, c.new) for c in changes])
     for c in changes:
         if c.path.read_text(encoding="utf-8") != c.new:  # pragma: no cover - a disk or a concurrent writer
             raise ApplyError(N_("{file}: the written text differs from the intended one"), {"file": str(c.path)})
