@@ -232,6 +232,34 @@ def echo_output(out: str | bytes | None) -> None:
         typer.echo(out, nl=False)
 
 
+def is_stdout(target: Path | None) -> bool:
+    """Whether ``-o`` names standard output (``-o -``)."""
+    return target is not None and str(target) == "-"
+
+
+def write_result(target: Path, data: str | bytes, lang: str, *, default_name: bool = False) -> bool:
+    """Write an output to ``target``: ``-`` is standard output, anything else a file through
+    :func:`dxplan.files.atomic.write_output` (``default_name``: a name dxplan chose, where a symlink is refused).
+
+    Returns True when a file was written (the command then says so on stderr), False for standard
+    output. Exits 2 when the file cannot be written, or when a binary format (``bytes``: pdf, xlsx)
+    would go to standard output that is a terminal.
+    """
+    from dxplan.files.atomic import write_output
+
+    if is_stdout(target):
+        if isinstance(data, bytes) and sys.stdout.isatty():
+            fail(t(lang, "-o -: a binary format (pdf, xlsx) is not written to a terminal; redirect standard output to a file or a pipe"))
+        echo_output(data)
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_output(target, data, default_name=default_name)
+    except OSError as exc:
+        fail(t(lang, "{target}: cannot write ({error})", target=target, error=exc.strerror or exc))
+    return True
+
+
 def say(message: str) -> None:
     """Print ``dxplan: message`` (already worded) on stderr: an error the command goes on after."""
     typer.echo(f"dxplan: {message}", err=True)
