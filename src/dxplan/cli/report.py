@@ -100,7 +100,8 @@ def report(
     pdf_options = {"font": font} if fmt == "pdf" else {}
     if templates is not None and not templates.is_dir():
         fail(t(lg, "{templates}: no such template folder", templates=templates))
-    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    every = load_all(paths, lg, as_of)
+    plans = [lp for lp in every if lp.plan is not None]
     if not plans:
         fail(t(lg, "no plan could be loaded"), EXIT_PROBLEMS)
     if action is not None and len(plans) > 1:
@@ -123,4 +124,4 @@ def report(
             continue
         if write_result(target, out, lg, default_name=output is None):
             typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
-    raise typer.Exit(exit_for(plans))
+    raise typer.Exit(exit_for(every))  # 1 also when a plan.yaml did not load
