@@ -8,7 +8,10 @@ link's target is replaced and the link stays a link; a symlink sitting at a defa
 from __future__ import annotations
 
 import os
+import pty
 import socket
+import subprocess
+import sys
 import stat
 import threading
 from pathlib import Path
@@ -139,3 +142,16 @@ def test_write_atomic_never_replaces_a_folder(tmp_path):
     with pytest.raises(UserError):
         write_atomic(folder, "x")
     assert folder.is_dir()
+
+
+def test_o_dash_refuses_a_binary_format_on_a_terminal(tmp_path):
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "dxplan", "export", str(KURATE), "-f", "xlsx", "-o", "-"], cwd=tmp_path,
+                              stdout=follower, stderr=subprocess.PIPE, env={**os.environ, "DXPLAN_LANG": "en"}, timeout=120)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2
+    assert b"a binary format (pdf, xlsx) is not written to a terminal" in done.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -122,6 +122,6 @@ def report(
         if target is None:
             echo_output(out)
             continue
-        if write_result(target, out, lg, default_name=output is None):
+        if write_result(target, out, lg, default_name=target != output):  # a name dxplan chose: no symlink followed
             typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
     raise typer.Exit(exit_for(every))  # 1 also when a plan.yaml did not load
