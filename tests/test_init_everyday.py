@@ -163,3 +163,13 @@ def test_init_inside_a_repository_makes_none(tmp_path):
     assert r.exit_code == 0, r.output
     assert not (tmp_path / "sub/.git").exists()
     assert "git repository" not in r.output
+
+
+def test_init_into_a_clone_keeps_its_own_gitignore(tmp_path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "init", "-q", "clone")
+    (clone / ".gitignore").write_text("*.log\n")
+    r = run("init", clone, *INIT)
+    assert r.exit_code == 0, r.output
+    assert (clone / ".gitignore").read_text() == "*.log\n"
+    assert (clone / "plan.yaml").is_file() and "git repository" not in r.output

@@ -35,6 +35,10 @@ from .init import FilesExist
 #: The list of files a staging folder writes last, when every file is in it.
 COMPLETE = ".dxplan-complete"
 
+#: Files left as they are when the folder already has one (a cloned repository's own ``.gitignore``):
+#: never replaced, not a reason to refuse.
+OPTIONAL = frozenset({".gitignore"})
+
 _STAGE = re.compile(r"^\..*\.dxplan-(\d+)-[A-Za-z0-9_]+\.tmp$")
 
 
@@ -150,12 +154,13 @@ def write_files(folder: Path, files: dict[str, str], *, force: bool = False, git
     and whether a git repository (branch ``main``) was made.
 
     Without ``force``, raises :class:`FilesExist` listing every file that already exists, before
-    writing anything. With ``force`` and files in the way, each file is replaced atomically on its
+    writing anything (a file of :data:`OPTIONAL` already there is kept and not written). With ``force`` and files in the way, each file is replaced atomically on its
     own (the one case that is not all or nothing: the user asked to overwrite). ``git``: make the
     new folder a git repository when it is not inside one. Raises OSError when a folder is not writable.
     """
     folder = Path(folder)
     recover(folder)
+    files = {rel: text for rel, text in files.items() if not (rel in OPTIONAL and os.path.lexists(folder / rel))}
     existing = [rel for rel in files if (folder / rel).exists() or (folder / rel).is_symlink()]
     if existing and not force:
         params = {"folder": str(folder), "files": ", ".join(existing)}
