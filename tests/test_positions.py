@@ -78,6 +78,7 @@ def test_text_lines_map_yaml_positions_to_editor_lines():
     assert lines.from_yaml(9, 9) == (2, 5)  # past the end: the last line, one past its end
     assert lines.from_yaml(0, 0) == (1, 1)
     assert TextLines("").inside(3, 3) == (1, 1)
+    assert TextLines("id: [unclosed\n").from_yaml(2, 1) == (1, 14)  # the end of the text: just past its last line
 
 
 def _many_findings(folder: Path, n: int) -> None:

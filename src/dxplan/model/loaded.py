@@ -89,8 +89,11 @@ class TextLines:
         return max(end - start, 0)
 
     def inside(self, line: int, col: int) -> tuple[int, int]:
-        """(line, column) moved inside the text: at least 1:1, at most the last line and one past a line's end."""
-        line = min(max(line, 1), self.count)
+        """(line, column) moved inside the text: at least 1:1, at most one past a line's end; a line past
+        the last (the end of the text, after its final newline) is the end of the last line."""
+        if line > self.count:
+            return self.count, self.width(self.count) + 1
+        line = max(line, 1)
         return line, min(max(col, 1), self.width(line) + 1)
 
     def from_yaml(self, line: int, col: int) -> tuple[int, int]:
