@@ -173,11 +173,15 @@ def make_console() -> Console:
     or a file). Colour follows rich's rules: none when ``NO_COLOR`` is set or the output is not a
     terminal. A reader who stops early (``| head``) ends the command with exit 0.
 
+    Plan text is printed as it is, never interpreted: rich markup is off (a ``[bold]`` in a title is
+    text), and every segment is made visible (:func:`dxplan.output.visible.visible_segments`: an escape
+    sequence in a title shows as ``␛]0;…``, it does not retitle the terminal).
+
     rich is imported here, by the commands that print tables, not when the CLI starts
     (``lint`` and ``--version`` print without it).
     """
     width = shutil.get_terminal_size((120, 24)).columns
-    return _console_class()(highlight=False, width=width)
+    return _console_class()(highlight=False, width=width, markup=False)
 
 
 @functools.cache
@@ -185,8 +189,15 @@ def _console_class() -> type[Console]:
     """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
     from rich.console import Console
 
+    from dxplan.output.visible import visible_segments
+
     class _Console(Console):
-        """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
+        """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0,
+        and control characters in the text it prints are shown, not sent to the terminal."""
+
+        def _render_buffer(self, buffer: Iterable[Any]) -> str:
+            """rich's last step before writing (segments → text with the console's own styles): each text segment made visible first."""
+            return super()._render_buffer(visible_segments(buffer))
 
         def on_broken_pipe(self) -> None:
             """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
@@ -224,17 +235,52 @@ def run_writer(formats: Formats, name: str, *args: Any, **kwargs: Any) -> Any:
 
 
 def echo_output(out: str | bytes | None) -> None:
-    """Print what a writer returned, exactly: text, bytes (a binary format), or nothing (it printed on the console)."""
+    """Print what a writer returned: text with control characters made visible
+    (:func:`dxplan.output.visible.visible`), bytes (a binary format) exactly, or nothing (it printed on the console)."""
+    from dxplan.output.visible import visible
+
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
         sys.stdout.flush()
     elif out:
-        typer.echo(out, nl=False)
+        typer.echo(visible(out), nl=False)
+
+
+def is_stdout(target: Path | None) -> bool:
+    """Whether ``-o`` names standard output (``-o -``)."""
+    return target is not None and str(target) == "-"
+
+
+def write_result(target: Path, data: str | bytes, lang: str, *, default_name: bool = False) -> bool:
+    """Write an output to ``target``: ``-`` is standard output, anything else a file through
+    :func:`dxplan.files.atomic.write_output` (``default_name``: a name dxplan chose, where a symlink is refused).
+
+    Returns True when a file was written (the command then says so on stderr), False for standard
+    output. Exits 2 when the file cannot be written, or when a binary format (``bytes``: pdf, xlsx)
+    would go to standard output that is a terminal.
+    """
+    from dxplan.files.atomic import write_output
+
+    if is_stdout(target):
+        if isinstance(data, bytes) and sys.stdout.isatty():
+            fail(t(lang, "-o -: a binary format (pdf, xlsx) is not written to a terminal; redirect standard output to a file or a pipe"))
+        echo_output(data)
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_output(target, data, default_name=default_name)
+    except OSError as exc:
+        fail(t(lang, "{target}: cannot write ({error})", target=target, error=exc.strerror or exc))
+    return True
 
 
 def say(message: str) -> None:
-    """Print ``dxplan: message`` (already worded) on stderr: an error the command goes on after."""
-    typer.echo(f"dxplan: {message}", err=True)
+    """Print ``dxplan: message`` (already worded) on stderr: an error the command goes on after.
+
+    Control characters a message carries from plan text are shown (:func:`dxplan.output.visible.visible`)."""
+    from dxplan.output.visible import visible
+
+    typer.echo(f"dxplan: {visible(message)}", err=True)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

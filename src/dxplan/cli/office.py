@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, resolve_lang, run_writer
-from dxplan.files.atomic import write_atomic
+from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, resolve_lang, run_writer, write_result
 from dxplan.i18n import N_, pt, t
 from dxplan.output.formats import HISTORY
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
@@ -49,7 +48,7 @@ def _one_plan(path: Path, lang: str) -> "LoadedPlan":
 def export_cmd(
     path: PlanArg,
     format: format_option(EXPORT) = EXPORT.default,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file, - for standard output (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
     department: Annotated[Optional[str], typer.Option("--department", "-d", metavar="NAME", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
     lang: LangOpt = None,
@@ -74,15 +73,14 @@ def export_cmd(
     grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
     scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows, *grade_rows], years))
     data = run_writer(EXPORT, format, plan, rows, scope, indicator_rows=indicator_rows, grade_rows=grade_rows, lang=lg)
+    default_name = output is None
     if output is None and EXPORT[format].to_file:
         output = Path(export_name(plan.id, dept.name if dept else None, format))
     if output is None:
         echo_output(data)
         raise typer.Exit(EXIT_OK)
-    try:
-        write_atomic(output, data)
-    except OSError as exc:
-        fail(t(lg, "{file}: cannot write ({reason})", file=str(output), reason=exc.strerror or str(exc)))
+    if not write_result(output, data, lg, default_name=default_name):
+        raise typer.Exit(EXIT_OK)
     typer.echo(_written(lg, str(output), len(rows), len(indicator_rows), len(grade_rows)), err=True)
     raise typer.Exit(EXIT_OK)
 

@@ -238,25 +238,38 @@ _YAML11_AMBIGUOUS = re.compile(
 )
 
 
-def quote_ambiguous(tree: Any) -> None:
+def quote_ambiguous(tree: Any, flow: bool = False) -> None:
     """Single-quote plain text values that a YAML 1.1 reader would take for a boolean or a base-60 number, in place.
 
-    Also text starting with ``?``, ``:`` or ``-`` and a non-space (``?0``), which
-    ruamel.yaml would write unquoted in flow style and then fail to read back.
+    Also text starting with ``?``, ``:`` or ``-`` and a non-space (``?0``), and, inside a flow
+    collection (``{…}``/``[…]``, ``flow``), any text holding a ``:`` (``https://…``, ``a:b``), which
+    ruamel.yaml would write unquoted there and then fail to read back. Text in block style keeps its
+    plain form (``url: https://…``).
     """
     if isinstance(tree, dict):
+        inner = flow or _is_flow(tree)
         for k in list(tree.keys()):
             v = tree[k]
-            if type(v) is str and _YAML11_AMBIGUOUS.match(v):
+            if _needs_quotes(v, inner):
                 tree[k] = SingleQuotedScalarString(v)
             else:
-                quote_ambiguous(v)
+                quote_ambiguous(v, inner)
     elif isinstance(tree, list):
+        inner = flow or _is_flow(tree)
         for i, v in enumerate(tree):
-            if type(v) is str and _YAML11_AMBIGUOUS.match(v):
+            if _needs_quotes(v, inner):
                 tree[i] = SingleQuotedScalarString(v)
             else:
-                quote_ambiguous(v)
+                quote_ambiguous(v, inner)
+
+
+def _is_flow(node: Any) -> bool:
+    fa = getattr(node, "fa", None)
+    return bool(fa is not None and fa.flow_style())
+
+
+def _needs_quotes(value: Any, flow: bool) -> bool:
+    return type(value) is str and (bool(_YAML11_AMBIGUOUS.match(value)) or (flow and ":" in value))
 
 
 # --------------------------------------------------------------------------- modeline
