@@ -8,12 +8,12 @@ import typer
 from dxplan.i18n import t
 from dxplan.lint.formatters import FORMATS, default_format
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
-from .common import help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, resolve_lang
+from .common import help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, plan_paths, resolve_lang
 
 
 @command()
 def lint(
-    paths: PathsArg,
+    paths: PathsArg = None,
     format: format_option(FORMATS, optional=True) = None,
     strict: Annotated[bool, typer.Option("--strict", help=help_text("treat warnings as errors"))] = False,
     base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
@@ -31,6 +31,7 @@ def lint(
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
+    paths = plan_paths(paths)
     fmt = format or default_format()
     only = changed_files(changed_since, paths) if changed_since is not None else None
     result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, command, LangOpt, default_plan_paths, fail, resolve_lang, say
+from .common import help_text, command, LangOpt, fail, plan_paths, resolve_lang, say
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_OK, EXIT_USAGE
@@ -32,7 +32,7 @@ def fmt(
     from dxplan.files.fmt import format_paths
 
     lg = resolve_lang(lang)
-    report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
+    report = format_paths(plan_paths(paths), check=check, modeline=schema_line)
     for entry in report.entries:
         if entry.error is not None:
             say(entry.error.message(lg))  # a file that cannot be formatted: the others go on

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, resolve_lang, run_writer
+from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, plan_paths, resolve_lang, run_writer
 from dxplan.files.atomic import write_atomic
 from dxplan.i18n import N_, pt, t
 from dxplan.output.formats import HISTORY
@@ -22,7 +22,7 @@ from dxplan.sheets.formats import FORMATS as EXPORT
 if TYPE_CHECKING:
     from dxplan.files.load import LoadedPlan
 
-PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan folder"))]
+PlanArg = Annotated[Optional[Path], typer.Argument(metavar="PLAN", help=help_text("a plan folder (default: the current folder when it is a plan or a plans repository)"))]
 
 
 def _one_plan(path: Path, lang: str) -> "LoadedPlan":
@@ -46,7 +46,7 @@ def _one_plan(path: Path, lang: str) -> "LoadedPlan":
 
 @command("export")
 def export_cmd(
-    path: PlanArg,
+    path: PlanArg = None,
     format: format_option(EXPORT) = EXPORT.default,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
     department: Annotated[Optional[str], typer.Option("--department", "-d", metavar="NAME", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
@@ -62,7 +62,7 @@ def export_cmd(
     from dxplan.sheets.rows import Scope, build_rows, find_department, sheet_years
 
     lg = resolve_lang(lang)
-    loaded = _one_plan(path, lg)
+    loaded = _one_plan(plan_paths([path] if path else None)[0], lg)
     plan = loaded.plan
     assert plan is not None, "_one_plan exits when the plan did not load"
     dept = None if department is None else find_department(loaded.index, department)
@@ -98,7 +98,7 @@ def _written(lang: str, file: str, tasks: int, indicators: int, grades: int) -> 
 @command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=help_text("the filled-in sheet (xlsx or csv)"))],
-    path: PlanArg,
+    path: PlanArg = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=help_text("show what would change, write nothing"))] = False,
     lang: LangOpt = None,
 ) -> None:
@@ -111,7 +111,7 @@ def import_cmd(
     from dxplan.sheets.read import read_tables
 
     lg = resolve_lang(lang)
-    loaded = _one_plan(path, lg)
+    loaded = _one_plan(plan_paths([path] if path else None)[0], lg)
     tables = read_tables(file)
     check = check_sheet(loaded, tables)
     if not check.ok:
@@ -149,7 +149,7 @@ def _day(value: str | None, lang: str) -> dt.date | None:
 
 @command("history")
 def history_cmd(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders in a git repository"))],
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help=help_text("plan folders in a git repository (default: the current folder when it is a plan or a plans repository)"))] = None,
     since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=help_text("from this date (YYYY-MM-DD)"))] = None,
     until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=help_text("up to this date (YYYY-MM-DD)"))] = None,
     at: Annotated[Optional[list[str]], typer.Option("--at", metavar="REV|DATE", help=help_text("at this revision or date (repeatable)"))] = None,
@@ -167,7 +167,7 @@ def history_cmd(
     from dxplan.files.layout import discover
 
     lg = resolve_lang(lang)
-    found = discover(paths)
+    found = discover(plan_paths(paths))
     fy = None if year is None else parse_fiscal_year(year)
     histories = []
     for root, _ in found:

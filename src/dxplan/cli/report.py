@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, load_all, parse_years, resolve_lang, run_writer
+from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, load_all, parse_years, plan_paths, resolve_lang, run_writer
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_PROBLEMS
@@ -64,7 +64,7 @@ def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
 
 @command()
 def report(
-    paths: PathsArg,
+    paths: PathsArg = None,
     format: format_option(REPORT) = REPORT.default,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (a folder for several plans); default: stdout for md, <plan>-report.<fmt> for html and pdf"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("limit status and task tables to one fiscal year"))] = None,
@@ -88,6 +88,7 @@ def report(
     from dxplan.score.actions import score_plan
 
     lg = resolve_lang(lang)
+    paths = plan_paths(paths)
     fmt = format
     chosen = _parse_sections(sections, lg)
     if font is not None and fmt != "pdf":

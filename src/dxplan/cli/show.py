@@ -12,7 +12,7 @@ from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
 from .common import (
     help_text, command, AsOfOpt, JobsOpt, LangOpt, PathsArg, PlanStream, console_when_asked, echo_output, exit_for, fail,
-    format_option, load_all, outside_period, parse_year, parse_years, resolve_lang, run_writer, check_jobs,
+    format_option, load_all, outside_period, parse_year, plan_paths, parse_years, resolve_lang, run_writer, check_jobs,
 )
 
 if TYPE_CHECKING:  # imported where used: the models are not needed for --help
@@ -31,7 +31,7 @@ class By(str, Enum):
 
 @command()
 def status(
-    paths: PathsArg,
+    paths: PathsArg = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
     by: Annotated[Optional[By], typer.Option("--by", help="category | department | action | indicator")] = None,
     format: format_option(STATUS) = STATUS.default,
@@ -45,6 +45,7 @@ def status(
     """
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
+    paths = plan_paths(paths)
     if by is By.indicator:
         plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
         if format not in STATUS_BY_INDICATOR:
@@ -95,7 +96,7 @@ def _indicators_of(plans: "list[LoadedPlan]", year: Optional[str], lang: str) ->
 
 @command()
 def score(
-    paths: PathsArg,
+    paths: PathsArg = None,
     action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("action id"))] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help=help_text("show inputs, formula and label"))] = False,
     format: format_option(SCORE) = SCORE.default,
@@ -109,6 +110,7 @@ def score(
     """
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
+    paths = plan_paths(paths)
     code = EXIT_OK
     loaded = 0  # plans whose plan.yaml loaded
     missing: str | None = None  # the plan lacking --action, left out of the output
