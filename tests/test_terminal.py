@@ -146,3 +146,96 @@ def test_bash_completes_a_command_name():
     r = subprocess.run([sys.executable, "-m", "dxplan"], capture_output=True, text=True, env=env, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["status"]
+
+
+# --------------------------------------------------------------------------- tables at 80 columns and below
+
+
+def _cells_slice(line: str, start: int) -> str:
+    """What ``line`` shows from terminal cell ``start`` up to the end of that column (a space or a border), wide characters taking two cells."""
+    from rich.cells import cell_len
+
+    col, out = 0, []
+    for ch in line:
+        if col >= start:
+            if ch in " │┃":
+                break
+            out.append(ch)
+        col += cell_len(ch)
+    return "".join(out)
+
+
+def _column_text(output: str, heading: str) -> str:
+    """Every line's part of the column headed ``heading`` read top to bottom and joined: a name folded over
+    several lines reads whole again, one cut ("…") or broken by other columns' text does not.
+
+    The column starts at the cell where its heading starts (text columns are left-justified), and a
+    line's part ends at the next space or border (plan titles hold no spaces)."""
+    from rich.cells import cell_len
+
+    lines = output.splitlines()
+    rule = next(i for i, line in enumerate(lines) if "╇" in line or (line.strip() and set(line.strip()) == {"─"}))  # under the headings
+    head = max(i for i in range(rule) if heading[:2] in lines[i])
+    start = cell_len(lines[head][: lines[head].index(heading[:2])])
+    return "".join(_cells_slice(line, start) for line in lines[rule + 1:])
+
+
+def _numbers(text: str) -> list[str]:
+    import re
+
+    return sorted(re.findall(r"\d[\d.,]*%?", text))
+
+
+def _kama_titles() -> list[str]:
+    """The 50 action titles of 嘉麻市 as the plan writes them (from the JSON output, not from a table)."""
+    import json
+
+    return [a["title"] for a in json.loads(run("score", KAMA, "-f", "json").stdout)["actions"]]
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+@pytest.mark.parametrize(("args", "heading"), [(["status", KAMA, "--by", "action", "--year", "R6"], "アクション"), (["score", KAMA], "アクション名")],
+                         ids=["status-by-action", "score"])
+def test_tables_at_narrow_widths_keep_names_and_numbers_whole(args, heading, columns):
+    wide = run(*args, env={"COLUMNS": "250"})
+    narrow = run(*args, env={"COLUMNS": str(columns)})
+    assert narrow.exit_code == 0
+    assert "…" not in narrow.stdout
+    assert max(_cells_width(line) for line in narrow.stdout.splitlines()) <= columns
+    text = _column_text(narrow.stdout, heading)
+    titles = _kama_titles()
+    assert len(titles) == 50
+    missing = [title for title in titles if title not in text]
+    assert not missing, missing
+    # every number whole: the same numbers as in a table wide enough for everything, none split over two lines
+    assert _numbers(narrow.stdout) == _numbers(wide.stdout)
+
+
+def _cells_width(line: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(line)
+
+
+def test_rules_list_lines_up_by_terminal_cells():
+    from rich.cells import cell_len
+
+    lines = run("rules").stdout.splitlines()
+
+    def summary_column(line: str, word: str) -> int:
+        """The terminal cell where the summary after the severity ``word`` starts."""
+        after = line.index(word) + len(word)
+        rest = line[after:]
+        return cell_len(line[:after]) + len(rest) - len(rest.lstrip(" "))
+
+    error = next(line for line in lines if "  エラー  " in line)
+    warning = next(line for line in lines if "  警告  " in line)
+    assert summary_column(error, "エラー") == summary_column(warning, "警告")
+
+
+def test_terminal_heading_dates_as_the_reports_write_them():
+    r = run("status", KAMA, "--year", "R6")
+    assert "評価日 令和7年2月10日" in r.stdout.splitlines()[0] + r.stdout.splitlines()[1]
+    assert "2025-02-10" not in r.stdout
+    r = run("status", KAMA, "--year", "R6", "--lang", "en")
+    assert "evaluated 10 February 2025" in r.stdout
