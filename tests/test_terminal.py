@@ -239,3 +239,62 @@ def test_terminal_heading_dates_as_the_reports_write_them():
     assert "2025-02-10" not in r.stdout
     r = run("status", KAMA, "--year", "R6", "--lang", "en")
     assert "evaluated 10 February 2025" in r.stdout
+
+
+# --------------------------------------------------------------------------- progress on a terminal
+
+
+def _stderr_on_a_terminal(args: list[str], **env: str) -> tuple[int, str, bytes]:
+    """Run dxplan with stderr on a pseudo-terminal (stdout a file): exit code, stdout, what the terminal received."""
+    import pty
+    import select
+
+    import tempfile
+
+    leader, follower = pty.openpty()
+    stdout = tempfile.TemporaryFile()  # noqa: SIM115  (closed below) a file, not a pipe: a long output must not block the command while the test reads the terminal
+    proc = subprocess.Popen([sys.executable, "-m", "dxplan", *args], stdout=stdout, stderr=follower,
+                            env=_subprocess_env(TERM="xterm", COLUMNS="100", **env), cwd=ROOT)
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    code = proc.wait()
+    os.close(leader)
+    stdout.seek(0)
+    out = stdout.read().decode()
+    stdout.close()
+    return code, out, seen
+
+
+@pytest.mark.parametrize(("args", "label"), [(["lint", "plans"], "計画フォルダを検査中"), (["score", "plans"], "達成率を評価中"),
+                                             (["status", "plans"], "計画を集計中")], ids=["lint", "score", "status"])
+def test_progress_on_a_terminal_stderr_and_not_when_piped_or_quiet(args, label):
+    code, out, seen = _stderr_on_a_terminal([*args, "--jobs", "1"], DXPLAN_NO_CACHE="1")
+    assert code == 0
+    assert label.encode() in seen  # the display, erased when the work ends
+    assert b"4/4" in seen  # four plan folders, counted
+    assert label not in out  # the output itself is untouched
+    piped = subprocess.run([sys.executable, "-m", "dxplan", *args, "--jobs", "1"], capture_output=True, text=True,
+                           env=_subprocess_env(TERM="xterm", COLUMNS="100", DXPLAN_NO_CACHE="1"), cwd=ROOT)
+    assert piped.returncode == 0
+    assert label not in piped.stderr and "\x1b[" not in piped.stderr
+    assert piped.stdout == out
+    code, _, seen = _stderr_on_a_terminal([*args, "--jobs", "1", "--quiet"], DXPLAN_NO_CACHE="1")
+    assert code == 0 and label.encode() not in seen
+
+
+def test_report_progress_on_a_terminal():
+    code, out, seen = _stderr_on_a_terminal(["report", "plans/kama", "--no-history"])
+    assert code == 0 and out.startswith("#")
+    assert "kama の報告書（MD）を作成中".encode() in seen

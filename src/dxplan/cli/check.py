@@ -5,9 +5,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from dxplan.i18n import t
+from dxplan.i18n import N_, t
 from dxplan.lint.formatters import FORMATS, default_format
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
+from .progress import QuietOpt, progress
 from .common import help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, plan_paths, resolve_lang
 
 
@@ -19,6 +20,7 @@ def lint(
     base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help=help_text("lint only files changed since REV"))] = None,
     jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Validate plan files: file:line:column: severity rule-id message.
@@ -28,13 +30,15 @@ def lint(
     from dxplan.lint.formatters import render as render_problems
     from dxplan.files.gitio import changed_files
     from dxplan.lint.engine import lint_paths
+    from dxplan.files.layout import discover
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
     paths = plan_paths(paths)
     fmt = format or default_format()
     only = changed_files(changed_since, paths) if changed_since is not None else None
-    result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs)
+    with progress(lg, N_("checking plan folders"), total=len(discover(paths)), quiet=quiet) as step:
+        result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs, on_plan=step)
     out = render_problems(fmt, result, lg)
     if out:
         typer.echo(out)

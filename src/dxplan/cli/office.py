@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from .progress import QuietOpt, progress
 from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, plan_paths, resolve_lang, run_writer
 from dxplan.files.atomic import write_atomic
 from dxplan.i18n import N_, pt, t
@@ -51,6 +52,7 @@ def export_cmd(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
     department: Annotated[Optional[str], typer.Option("--department", "-d", metavar="NAME", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Write the task rows as a sheet for departments to fill in.
@@ -62,16 +64,17 @@ def export_cmd(
     from dxplan.sheets.rows import Scope, build_rows, find_department, sheet_years
 
     lg = resolve_lang(lang)
-    loaded = _one_plan(plan_paths([path] if path else None)[0], lg)
-    plan = loaded.plan
-    assert plan is not None, "_one_plan exits when the plan did not load"
-    dept = None if department is None else find_department(loaded.index, department)
-    years = parse_years(year, loaded)
-    rows = build_rows(loaded, dept, years)
-    indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
-    grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
-    scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows, *grade_rows], years))
-    data = run_writer(EXPORT, format, plan, rows, scope, indicator_rows=indicator_rows, grade_rows=grade_rows, lang=lg)
+    with progress(lg, N_("writing the sheet"), quiet=quiet):
+        loaded = _one_plan(plan_paths([path] if path else None)[0], lg)
+        plan = loaded.plan
+        assert plan is not None, "_one_plan exits when the plan did not load"
+        dept = None if department is None else find_department(loaded.index, department)
+        years = parse_years(year, loaded)
+        rows = build_rows(loaded, dept, years)
+        indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
+        grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
+        scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows, *grade_rows], years))
+        data = run_writer(EXPORT, format, plan, rows, scope, indicator_rows=indicator_rows, grade_rows=grade_rows, lang=lg)
     if output is None and EXPORT[format].to_file:
         output = Path(f"{plan.id}-{dept.name}.{format}" if dept else f"{plan.id}.{format}")
     if output is None:
@@ -155,6 +158,7 @@ def history_cmd(
     at: Annotated[Optional[list[str]], typer.Option("--at", metavar="REV|DATE", help=help_text("at this revision or date (repeatable)"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year to count (default: that of each evaluation date)"))] = None,
     format: format_option(HISTORY) = HISTORY.default,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Status counts over time, from git history (dates as columns).
@@ -170,9 +174,11 @@ def history_cmd(
     found = discover(plan_paths(paths))
     fy = None if year is None else parse_fiscal_year(year)
     histories = []
-    for root, _ in found:
-        repo = gitio.repo_root(root)
-        rel = root.resolve().relative_to(repo).as_posix()
-        histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
+    with progress(lg, N_("reading the git history"), total=len(found), quiet=quiet) as step:
+        for root, _ in found:
+            repo = gitio.repo_root(root)
+            rel = root.resolve().relative_to(repo).as_posix()
+            histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
+            step()
     echo_output(run_writer(HISTORY, format, histories, lg, console_when_asked()))
     raise typer.Exit(EXIT_OK)
