@@ -298,3 +298,28 @@ def test_report_progress_on_a_terminal():
     code, out, seen = _stderr_on_a_terminal(["report", "plans/kama", "--no-history"])
     assert code == 0 and out.startswith("#")
     assert "kama の報告書（MD）を作成中".encode() in seen
+
+
+# --------------------------------------------------------------------------- lint: every problem of a file in one run
+
+
+def test_lint_reports_a_schema_error_and_the_other_problems_of_the_file_in_one_run(mini_plan):
+    from conftest import write_action
+
+    write_action(mini_plan, "01.yaml", "id: '1'\ntitle: 例\ncategory: A-1\nowners: [総務課]\ncolour: red\n"
+                 "tasks:\n  - {fiscal_year: 令和6年度, department: 広報課, status: 済み}\nsources: [{file: s, location: l}]\n")
+    write_action(mini_plan, "02.yaml", "id: '2'\ntitle: 例2\ncategory: A-1\nowners: [総務課]\nsources: [{file: s, location: l}]\n")
+    r = run("lint", mini_plan, "--format", "json", env={"DXPLAN_NO_CACHE": "1"})
+    assert r.exit_code == 1
+    import json
+
+    data = json.loads(r.stdout)
+    found = [(Path(p["path"]).name, p["line"], p["column"], p["rule"]) for p in data["problems"]]
+    assert found == [("01.yaml", 5, 1, "unknown-key"), ("01.yaml", 7, 38, "unknown-department"), ("01.yaml", 7, 51, "unknown-status")]
+    # plan.yaml and both action files were checked, the one that did not load included
+    assert data["summary"] == {"files": 3, "errors": 3, "warnings": 0}
+    # the file with a schema error stays out of the counts
+    r = run("status", mini_plan, "--lang", "en", env={"DXPLAN_NO_CACHE": "1"})
+    assert r.exit_code == 1
+    assert "files with errors are left out" in r.stderr
+    assert "unknown-department" not in r.stderr  # status reports the file's load errors, not lint's rules

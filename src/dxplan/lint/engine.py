@@ -70,9 +70,26 @@ class LintResult:
         return sum(p.severity == "warning" for p in self.problems)
 
 
+#: Rules that report a value as absent: on a file read without the values its schema errors are about
+#: (:attr:`dxplan.model.loaded.LoadedPlan.repaired`), their findings would be about values left out.
+ABSENCE_RULES = frozenset({"required-by-plan", "status-missing", "baseline-missing", "no-rating-scale"})
+
+
 def lint_plan(loaded: LoadedPlan, only: set[Path] | None = None) -> list[Problem]:
-    """Load problems plus rule findings for one loaded plan."""
-    return loaded.problems + run_checks(loaded, only)
+    """Load problems plus rule findings for one loaded plan.
+
+    Action files with schema errors are checked too, without the values those errors are about
+    (:attr:`dxplan.model.loaded.LoadedPlan.repaired`), so one run reports every problem of a file;
+    findings of :data:`ABSENCE_RULES` on them are left out.
+    """
+    if not loaded.repaired:
+        return loaded.problems + run_checks(loaded, only)
+    import dataclasses
+
+    broken = {la.doc.path for la in loaded.repaired}
+    checked = dataclasses.replace(loaded, actions=[*loaded.actions, *loaded.repaired], repaired=[])
+    found = [p for p in run_checks(checked, only) if not (p.path in broken and p.rule in ABSENCE_RULES)]
+    return loaded.problems + found
 
 
 @dataclass
