@@ -49,7 +49,7 @@ KIND_WORDS = w.EFFECT_KINDS
 class ReadableTable(Table):
     """A rich table that stays readable in a narrow terminal (80 columns and below).
 
-    Right-justified columns hold numbers: each is given the width of its longest word (a number,
+    A table whose cells all fit on one line is laid out as rich does. Otherwise right-justified columns hold numbers: each is given the width of its longest word (a number,
     ``(54%)``), so no number is ever cut or broken; a "count (share)" cell wraps between the two.
     Every other column folds a long name onto the next lines (Japanese has no spaces to wrap at)
     rather than cut it with "…", and gives up width first. When the table does not fit with its
@@ -68,6 +68,9 @@ class ReadableTable(Table):
         super().add_column(header, *args, justify=justify, **kwargs)
 
     def _calculate_column_widths(self, console: Console, options: Any) -> list[int]:
+        natural = sum(self._measure_column(console, options, c).maximum for c in self.columns) + self._extra_width
+        if natural <= options.max_width:  # every cell on one line: nothing to fold
+            return super()._calculate_column_widths(console, options)
         numbers = [c for c in self.columns if c.justify == "right" and c.width is None]
         words = [max((_longest_word(cell) for cell in c.cells), default=1) for c in numbers]
         headings = [_longest_word(c.header) for c in numbers]
