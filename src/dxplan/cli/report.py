@@ -14,8 +14,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, is_stdout, load_all, parse_years, resolve_lang, run_writer, write_result
-from dxplan.i18n import t
+from .progress import QuietOpt, progress
+from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, is_stdout, load_all, parse_years, plan_paths, resolve_lang, run_writer, write_result
+from dxplan.i18n import N_, t
 from dxplan.problems import EXIT_PROBLEMS
 from dxplan.report.formats import REPORT
 
@@ -65,7 +66,7 @@ def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
 
 @command()
 def report(
-    paths: PathsArg,
+    paths: PathsArg = None,
     format: format_option(REPORT) = REPORT.default,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (a folder for several plans; - for standard output); default: stdout for md, <plan>-report.<fmt> for html and pdf"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("limit status and task tables to one fiscal year"))] = None,
@@ -76,6 +77,7 @@ def report(
     as_of: AsOfOpt = None,
     history: Annotated[bool, typer.Option("--history/--no-history", help=help_text("show the status over time from the plan's git history, where it has some (default)"))] = True,
     font: Annotated[Optional[str], typer.Option("--font", metavar="NAME", help=help_text("PDF: print in this installed font family (it must cover Japanese); default: the stylesheet's, e.g. Noto Sans CJK JP"))] = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Write the plan report (Markdown, HTML or PDF) from the Jinja templates.
@@ -89,6 +91,7 @@ def report(
     from dxplan.score.actions import score_plan
 
     lg = resolve_lang(lang)
+    paths = plan_paths(paths)
     fmt = format
     chosen = _parse_sections(sections, lg)
     if font is not None and fmt != "pdf":
@@ -115,10 +118,11 @@ def report(
         years = parse_years(year, lp)
         if action is not None and lp.find_action(action) is None:
             fail(t(lg, "{plan}: no action {action}", plan=plan.id, action=action))
-        scores = score_plan(plan, [la.action for la in lp.actions], lp.index)
-        figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
-        past = report_history(lp.root, as_of) if history and figures.full else None
-        out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past, **pdf_options)
+        with progress(lg, N_("writing the {format} report of {plan}"), quiet=quiet, format=fmt.upper(), plan=plan.id):
+            scores = score_plan(plan, [la.action for la in lp.actions], lp.index)
+            figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
+            past = report_history(lp.root, as_of) if history and figures.full else None
+            out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past, **pdf_options)
         if target is None:
             echo_output(out)
             continue

@@ -473,6 +473,8 @@ class FmtEntry:
     path: Path
     outcome: Literal["unchanged", "formatted", "would_change", "failed"]
     error: FmtError | None = None
+    #: With ``diff``: what formatting changes, as a unified diff (:func:`unified_diff`), else "".
+    diff: str = ""
 
 
 @dataclass
@@ -533,32 +535,45 @@ class FmtReport:
         return "\n".join(lines)
 
 
-def format_paths(paths: list[Path], *, check: bool = False, modeline: bool = True) -> FmtReport:
+def format_paths(paths: list[Path], *, check: bool = False, modeline: bool = True, diff: bool = False) -> FmtReport:
     """Format every plan file under ``paths`` (plan folders, folders of plans or files in a plan).
 
-    Writes each changed file atomically unless ``check``. A file that cannot be
-    formatted safely or written is a ``failed`` entry; the others go on. Raises
+    Writes each changed file atomically unless ``check`` or ``diff``; with ``diff`` each entry that
+    would change holds its unified diff (:attr:`FmtEntry.diff`). A file that cannot be formatted
+    safely or written is a ``failed`` entry; the others go on. Raises
     :class:`dxplan.files.layout.PlanNotFound` for a path that names no plan.
     """
     report = FmtReport(check)
+    write = not (check or diff)
     for root, only in discover(paths):
-        if not check:
+        if write:
             for folder in (root, root / "actions"):
                 remove_stale(folder)
         for path in plan_files(root, only):
-            report.entries.append(_format_one(path, check, modeline))
+            report.entries.append(_format_one(path, write, modeline, diff))
     return report
 
 
-def _format_one(path: Path, check: bool, modeline: bool) -> FmtEntry:
+def unified_diff(res: FmtResult) -> str:
+    """What formatting changes in one file, as ``git diff`` shows it (``--- a/path``, ``+++ b/path`` for a
+    relative path, the path itself twice for an absolute one), "" when nothing."""
+    import difflib
+
+    name = res.path.as_posix()
+    old, new = (name, name) if res.path.is_absolute() else (f"a/{name}", f"b/{name}")
+    lines = difflib.unified_diff(res.old.splitlines(keepends=True), res.new.splitlines(keepends=True), old, new)
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _format_one(path: Path, write: bool, modeline: bool, diff: bool) -> FmtEntry:
     try:
         res = format_file(path, modeline=modeline)
     except FmtError as exc:
         return FmtEntry(path, "failed", exc)
     if not res.changed:
         return FmtEntry(path, "unchanged")
-    if check:
-        return FmtEntry(path, "would_change")
+    if not write:
+        return FmtEntry(path, "would_change", diff=unified_diff(res) if diff else "")
     try:
         write_atomic(path, res.new)
     except OSError as exc:

@@ -130,6 +130,9 @@ class LoadedPlan:
     plan_doc: Document | None
     actions: list[LoadedAction] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Action files with schema errors, read without the values those errors are about: for lint's rules
+    #: only (so one run reports every problem of a file), never for counts or reports.
+    repaired: list[LoadedAction] = field(default_factory=list)
 
     @property
     def name(self) -> str:
