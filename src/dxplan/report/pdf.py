@@ -3,8 +3,9 @@
 A4, page numbers and running header from ``@page`` margin boxes, contents with page numbers
 (``target-counter``), bookmarks from the h1–h3 headings (``bookmark-level``), fonts embedded as
 subsets by WeasyPrint (Noto Sans CJK JP from the system, Debian ``fonts-noto-cjk``), text selectable.
-WeasyPrint needs the system libraries Pango and HarfBuzz (Debian: ``libpango-1.0-0``,
-``libpangoft2-1.0-0``, ``libharfbuzz-subset0``); ``.ci/run`` installs them.
+WeasyPrint is the ``pdf`` extra (``pip install 'dxplan[pdf]'``): without it :func:`html_to_pdf` raises
+:class:`PdfError` saying how to add it. It needs the system libraries Pango and HarfBuzz (Debian:
+``libpango-1.0-0``, ``libpangoft2-1.0-0``, ``libharfbuzz-subset0``); ``.ci/run`` installs them.
 
 Plan text is Japanese whatever the report's language, so a PDF is printed only when fontconfig (the
 library WeasyPrint finds its fonts through) lists a font for Japanese (``fc-list :lang=ja``); otherwise
@@ -28,6 +29,13 @@ from .views import render_report
 
 #: The Debian/Ubuntu package of the Japanese font the report's stylesheet names (Noto Sans CJK JP).
 FONT_PACKAGE = "fonts-noto-cjk"
+
+#: The ``pdf`` extra's requirement (pyproject.toml ``[project.optional-dependencies] pdf``; WeasyPrint brings
+#: cffi), and how to add it to an installed dxplan wherever dxplan came from (a wheel, git, an index):
+#: pip in dxplan's own environment, or pipx's ``inject`` when pipx installed it.
+PDF_REQUIREMENT = "weasyprint>=61,<71"
+PDF_EXTRA_PIP = f"python -m pip install '{PDF_REQUIREMENT}'"
+PDF_EXTRA_PIPX = f"pipx inject dxplan '{PDF_REQUIREMENT}'"
 
 _FONTCONFIG_CDEF = """
 typedef unsigned char FcChar8;
@@ -123,7 +131,10 @@ def html_to_pdf(html: str, font: str | None = None) -> bytes:
     """
     try:
         from weasyprint import HTML
-    except (ImportError, OSError) as exc:  # OSError: a missing shared library (libpango, libharfbuzz)
+    except ImportError:  # dxplan installed without its pdf extra
+        raise PdfError(N_("PDF output needs dxplan's pdf extra (WeasyPrint), which is not installed: install dxplan as dxplan[pdf], or add it with {command} in dxplan's environment ({pipx} when pipx installed dxplan); HTML and Markdown need nothing more"),
+                       {"command": PDF_EXTRA_PIP, "pipx": PDF_EXTRA_PIPX}) from None
+    except OSError as exc:  # a missing shared library (libpango, libharfbuzz)
         raise PdfError(N_("PDF output needs WeasyPrint and its system libraries (Pango, HarfBuzz): {error}"), {"error": str(exc)}) from None
     check_font(font)
     if font is not None:

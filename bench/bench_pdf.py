@@ -1,0 +1,107 @@
+"""Benchmark: ``dxplan report plans/kama --format pdf`` end to end, and where WeasyPrint spends the time.
+
+Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--profile] [--top N]
+
+- timing: the command run ``--runs`` times (default 3) as a fresh process, as a user runs it
+  (``python -m dxplan report PLAN --format pdf -o FILE``); prints each run, the minimum and the median in
+  seconds, and the load average before and after (the machine may be shared);
+- ``--profile``: the same PDF once in this process under cProfile, the time split by phase (render the
+  HTML, parse and cascade the CSS, lay out, draw and write the PDF including font subsetting) and the
+  ``--top`` functions by cumulative time.
+
+Not a timed test: numbers depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def time_command(plan: Path, runs: int) -> list[float]:
+    """Seconds of each of ``runs`` fresh ``dxplan report PLAN --format pdf`` processes."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.pdf"
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "dxplan", "report", str(plan), "--format", "pdf", "-o", str(out)],
+                           check=True, env=env, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def profile(plan: Path, top: int) -> None:
+    """Print the phases of one PDF (seconds) and the ``top`` functions by cumulative time."""
+    from weasyprint import HTML
+
+    from dxplan.files.load import load_plan
+    from dxplan.lint.engine import lint_plan
+    from dxplan.report.figures import report_figures
+    from dxplan.report.views import render_report
+    from dxplan.score.actions import score_plan
+
+    prof = cProfile.Profile()
+    phases: dict[str, float] = {}
+
+    def phase(name: str, fn, *args, **kwargs):
+        start = time.perf_counter()
+        prof.enable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            prof.disable()
+            phases[name] = time.perf_counter() - start
+
+    lp = load_plan(plan, positions=False)
+    scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
+    figures = report_figures(lp, scores, lint_plan(lp), generated=dt.date.today())
+    html = phase("render HTML (Jinja)", render_report, figures, "pdf", "ja")
+    doc = phase("parse HTML + CSS cascade + layout (render)", HTML(string=html, base_url=".").render)
+    pdf = phase("draw + write PDF (fonts subset)", doc.write_pdf)
+    print(f"{len(doc.pages)} pages, {len(pdf) / 1024:.0f} KiB, HTML {len(html) / 1024:.0f} KiB")
+    for name, seconds in phases.items():
+        print(f"  {name:45s} {seconds:6.2f} s")
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(top)
+    print(buf.getvalue())
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(top)
+    print(buf.getvalue())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--plan", type=Path, default=ROOT / "plans" / "kama")
+    ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--top", type=int, default=30)
+    args = ap.parse_args()
+    if args.profile:
+        profile(args.plan, args.top)
+        return
+    load_before = os.getloadavg()
+    times = time_command(args.plan, args.runs)
+    load_after = os.getloadavg()
+    print("runs (s):", " ".join(f"{t:.1f}" for t in times))
+    print(f"min {min(times):.1f} s, median {statistics.median(times):.1f} s "
+          f"(load average 1/5/15 min before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
+          f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}; {os.cpu_count()} CPUs)")
+
+
+if __name__ == "__main__":
+    main()
