@@ -2,7 +2,8 @@
 
 A4, page numbers and running header from ``@page`` margin boxes, contents with page numbers
 (``target-counter``), bookmarks from the h1–h3 headings (``bookmark-level``), fonts embedded as
-subsets by WeasyPrint (Noto Sans CJK JP from the system, Debian ``fonts-noto-cjk``), text selectable.
+subsets by WeasyPrint (Noto Sans CJK JP from the system, Debian ``fonts-noto-cjk``), text selectable,
+tagged as PDF/UA-1 (:data:`PDF_VARIANT`).
 WeasyPrint is the ``pdf`` extra (``pip install 'dxplan[pdf]'``): without it :func:`html_to_pdf` raises
 :class:`PdfError` saying how to add it. It needs the system libraries Pango and HarfBuzz (Debian:
 ``libpango-1.0-0``, ``libpangoft2-1.0-0``, ``libharfbuzz-subset0``); ``.ci/run`` installs them.
@@ -36,6 +37,13 @@ FONT_PACKAGE = "fonts-noto-cjk"
 PDF_REQUIREMENT = "weasyprint>=61,<71"
 PDF_EXTRA_PIP = f"python -m pip install '{PDF_REQUIREMENT}'"
 PDF_EXTRA_PIPX = f"pipx inject dxplan '{PDF_REQUIREMENT}'"
+
+#: The PDF is tagged for screen readers and other assistive technology as PDF/UA-1 asks (WeasyPrint's
+#: ``pdf_variant``): a structure tree from the HTML elements (headings, paragraphs, tables with their
+#: header cells, lists, figures with their alternative text), ``MarkInfo/Marked``, the document's
+#: language from ``<html lang>`` (``/Lang``), its title from ``<title>`` (docinfo and XMP, shown by
+#: viewers instead of the file name) and the outline from the headings' ``bookmark-level``.
+PDF_VARIANT = "pdf/ua-1"
 
 _FONTCONFIG_CDEF = """
 typedef unsigned char FcChar8;
@@ -143,7 +151,7 @@ def html_to_pdf(html: str, font: str | None = None) -> bytes:
     def refuse(url: str, *args, **kwargs):
         raise ValueError(f"external resource refused: {url}")
 
-    return HTML(string=html, url_fetcher=refuse, base_url=".").write_pdf()
+    return HTML(string=html, url_fetcher=refuse, base_url=".").write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def write_pdf(html: str, target: Path) -> None:
