@@ -3,8 +3,9 @@
 Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--profile] [--top N]
 
 - timing: the command run ``--runs`` times (default 3) as a fresh process, as a user runs it
-  (``python -m dxplan report PLAN --format pdf -o FILE``); prints each run, the minimum and the median in
-  seconds, and the load average before and after (the machine may be shared);
+  (``python -m dxplan report PLAN --format pdf -o FILE``); prints each run's wall-clock and CPU seconds
+  with their minimum and median, and the load average before and after (on a shared machine the wall
+  time stretches with the load, the CPU time much less);
 - ``--profile``: the same PDF once in this process under cProfile, the time split by phase (render the
   HTML, parse and cascade the CSS, lay out, draw and write the PDF including font subsetting) and the
   ``--top`` functions by cumulative time.
@@ -20,6 +21,7 @@ import datetime as dt
 import io
 import os
 import pstats
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,18 +33,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def time_command(plan: Path, runs: int) -> list[float]:
-    """Seconds of each of ``runs`` fresh ``dxplan report PLAN --format pdf`` processes."""
+def time_command(plan: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU (user + system) seconds of each of ``runs`` fresh ``dxplan report PLAN --format pdf``
+    processes. CPU time stretches far less than wall time when other work shares the machine."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    times = []
+    wall, cpu = [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.pdf"
         for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "dxplan", "report", str(plan), "--format", "pdf", "-o", str(out)],
-                           check=True, env=env, stdout=subprocess.DEVNULL)
-            times.append(time.perf_counter() - start)
-    return times
+                           check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wall.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def profile(plan: Path, top: int) -> None:
@@ -95,12 +101,12 @@ def main() -> None:
         profile(args.plan, args.top)
         return
     load_before = os.getloadavg()
-    times = time_command(args.plan, args.runs)
+    wall, cpu = time_command(args.plan, args.runs)
     load_after = os.getloadavg()
-    print("runs (s):", " ".join(f"{t:.1f}" for t in times))
-    print(f"min {min(times):.1f} s, median {statistics.median(times):.1f} s "
-          f"(load average 1/5/15 min before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
-          f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}; {os.cpu_count()} CPUs)")
+    for name, times in (("wall", wall), ("cpu", cpu)):
+        print(f"{name:4s} runs (s): {' '.join(f'{t:.1f}' for t in times)}; min {min(times):.1f} s, median {statistics.median(times):.1f} s")
+    print(f"load average 1/5/15 min before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
+          f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}; {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

@@ -114,6 +114,7 @@ document.getElementById("phone").addEventListener("load", function () {{
     tables: d.querySelectorAll("table").length,
     boxed: d.querySelectorAll(".table-scroll > table").length,
     scrolling: boxes.filter(function (b) {{ return b.scrollWidth > b.clientWidth; }}).map(function (b) {{ return b.firstElementChild.className; }}),
+    unfocusable: boxes.filter(function (b) {{ return b.scrollWidth > b.clientWidth && b.tabIndex < 0; }}).map(function (b) {{ return b.firstElementChild.className; }}),
     broken: broken,
     years: Array.from(d.querySelectorAll("th, td")).filter(function (e) {{ return years.test(e.textContent.trim()); }}).length,
   }});
@@ -136,6 +137,7 @@ def test_report_on_a_390px_phone_scrolls_wide_tables_inside_their_box(kama_html,
     # every table is in its own scrolling box, and the wide ones (the status table per year, ...) do scroll there
     assert probe["boxed"] == probe["tables"] > 100
     assert "status-table" in probe["scrolling"], probe["scrolling"]
+    assert probe["unfocusable"] == []  # a box that scrolls takes the keyboard focus, to scroll it without a mouse
     # fiscal years (every cell that holds one) and the other cells marked whole stay on one line
     assert probe["years"] == 3  # the summary's rows 令和6年度, 令和7年度, 令和8年度 (one character per line before)
     assert probe["broken"] == []
