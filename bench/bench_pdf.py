@@ -51,6 +51,21 @@ def time_command(plan: Path, runs: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
+#: Where WeasyPrint's time goes, each area by the one function that does it (file under weasyprint/, name).
+AREAS = {
+    "CSS: parse the stylesheet, match selectors, cascade": ("weasyprint/css/__init__.py", "get_all_computed_styles"),
+    "box tree from the HTML (computed values on demand)": ("weasyprint/formatting_structure/build.py", "build_formatting_structure"),
+    "layout of all pages": ("weasyprint/layout/__init__.py", "layout_document"),
+    "  of which tables (the long ones split over pages)": ("weasyprint/layout/table.py", "table_layout"),
+    "  of which auto table widths (min/max content)": ("weasyprint/layout/preferred.py", "table_and_columns_preferred_widths"),
+    "  of which line breaking (Pango shaping, fonts)": ("weasyprint/text/line_break.py", "split_first_line"),
+    "draw the pages (text, borders, backgrounds, SVG)": ("weasyprint/draw/__init__.py", "draw_page"),
+    "fonts: subset and embed": ("weasyprint/pdf/fonts.py", "build_fonts_dictionary"),
+    "tags: PDF/UA structure tree": ("weasyprint/pdf/tags.py", "add_tags"),
+    "images: decode (the report has none but SVG)": ("weasyprint/images.py", "get_image_from_uri"),
+}
+
+
 def profile(plan: Path, top: int) -> None:
     """Print the phases of one PDF (seconds) and the ``top`` functions by cumulative time."""
     from weasyprint import HTML
@@ -58,6 +73,7 @@ def profile(plan: Path, top: int) -> None:
     from dxplan.files.load import load_plan
     from dxplan.lint.engine import lint_plan
     from dxplan.report.figures import report_figures
+    from dxplan.report.pdf import PDF_VARIANT
     from dxplan.report.views import render_report
     from dxplan.score.actions import score_plan
 
@@ -78,10 +94,15 @@ def profile(plan: Path, top: int) -> None:
     figures = report_figures(lp, scores, lint_plan(lp), generated=dt.date.today())
     html = phase("render HTML (Jinja)", render_report, figures, "pdf", "ja")
     doc = phase("parse HTML + CSS cascade + layout (render)", HTML(string=html, base_url=".").render)
-    pdf = phase("draw + write PDF (fonts subset)", doc.write_pdf)
+    pdf = phase("draw + write PDF (fonts subset, tags)", doc.write_pdf, pdf_variant=PDF_VARIANT)
     print(f"{len(doc.pages)} pages, {len(pdf) / 1024:.0f} KiB, HTML {len(html) / 1024:.0f} KiB")
     for name, seconds in phases.items():
         print(f"  {name:45s} {seconds:6.2f} s")
+    stats = pstats.Stats(prof)
+    print("by area (cumulative seconds under the profiler; areas overlap where one calls another):")
+    for area, (path, function) in AREAS.items():
+        seconds = sum(v[3] for k, v in stats.stats.items() if k[0].endswith(path) and k[2] == function)
+        print(f"  {area:55s} {seconds:6.2f} s")
     buf = io.StringIO()
     pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(top)
     print(buf.getvalue())
