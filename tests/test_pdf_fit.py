@@ -194,3 +194,20 @@ def test_font_option_prints_in_that_family_or_names_the_ones_installed(tmp_path)
     assert "Noto Sans CJK JP" in bad.stderr and bad.stderr.endswith("; or install fonts-noto-cjk)\n")
     md = run_cli("report", "plans/kurate", "--font", "Noto Sans CJK JP", "--lang", "en")
     assert (md.returncode, md.stderr) == (2, "dxplan: --font is for --format pdf\n")
+
+
+def test_printing_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    from dxplan.report.pdf import html_to_pdf
+
+    page = '<!DOCTYPE html><html lang="ja"><head><title>例</title></head><body><p>例市</p></body></html>'
+    assert gc.isenabled()
+    assert html_to_pdf(page).startswith(b"%PDF-1.7")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert html_to_pdf(page).startswith(b"%PDF-1.7")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
