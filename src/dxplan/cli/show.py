@@ -46,11 +46,12 @@ def status(
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
     if by is By.indicator:
-        plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+        loaded = list(load_all(paths, lg, as_of))
+        plans = [lp for lp in loaded if lp.plan is not None]
         if format not in STATUS_BY_INDICATOR:
             fail(t(lg, "--by indicator: use --format table or json"))
         echo_output(run_writer(STATUS_BY_INDICATOR, format, _indicators_of(plans, year, lg), lg, console_when_asked()))
-        raise typer.Exit(exit_for(plans))
+        raise typer.Exit(exit_for(loaded))  # 1 also when a plan.yaml did not load, as status without --by
     code = EXIT_OK
     results = []
     fy = parse_year(year)

@@ -27,13 +27,13 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .base import FiscalYear, Strict, Text, annotation, computed, empty_list
+from .base import FiscalYear, PlanNumber, Strict, Text, annotation, computed, empty_list
 
 
 class Baseline(Strict):
     """A measured starting value of an indicator (基準値), in the indicator's unit."""
 
-    value: float
+    value: PlanNumber
     unit: str | None = computed(description="the unit, normalised")
     fiscal_year: FiscalYear | None = None
     date: dt.date | None = None
@@ -47,7 +47,7 @@ class IndicatorTarget(Strict):
     """
 
     fiscal_year: FiscalYear
-    value: float | None = None
+    value: PlanNumber | None = None
     text: str | None = None
     comparator: Literal[">=", "=", "<="] | None = None
     note: str | None = None
@@ -68,7 +68,7 @@ class IndicatorActual(Strict):
     """
 
     fiscal_year: FiscalYear
-    value: float | None = None
+    value: PlanNumber | None = None
     text: str | None = Field(default=None, description="the actual as written where it is not a bare number (完了, －, a sentence)")
     kind: Literal["actual", "forecast"] = "actual"
     date: dt.date | None = None
@@ -103,7 +103,7 @@ class IndicatorSeries(Strict):
     baseline: Baseline | None = None
     targets: list[IndicatorTarget] = empty_list()
     target_text: str | None = None
-    target_value: float | None = None
+    target_value: PlanNumber | None = None
     deadline: FiscalYear | None = None
     actuals: list[IndicatorActual] = empty_list()
     note: str | None = None
@@ -137,7 +137,7 @@ class Indicator(Strict):
     baseline: Baseline | None = None
     targets: list[IndicatorTarget] = empty_list()
     target_text: str | None = Field(default=None, description="the final target as written (達成目標 / 最終目標)")
-    target_value: float | None = Field(default=None, description="the final target's number, in unit")
+    target_value: PlanNumber | None = Field(default=None, description="the final target's number, in unit")
     direction: Literal["higher", "lower"] = "higher"
     deadline: FiscalYear | None = Field(default=None, description="the fiscal year by which the final target is due")
     actuals: list[IndicatorActual] = empty_list()
@@ -194,7 +194,7 @@ class RatingBand(Strict):
     """One label of a percent scale, with its inclusive lower bound in percent (001, 表記方法)."""
 
     label: Text
-    min: float | None = Field(default=None, description="inclusive lower bound, percent; null = lowest band")
+    min: PlanNumber | None = Field(default=None, description="inclusive lower bound, percent; null = lowest band")
     meaning: str | None = None
 
 

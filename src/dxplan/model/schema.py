@@ -39,6 +39,8 @@ from .base import (  # noqa: F401 - re-exported: the schema's building blocks
     TRANSCRIPTION_NOTES_DOC,
     FiscalYear,
     Percent,
+    PlanInt,
+    PlanNumber,
     Strict,
     Text,
     annotation,
@@ -148,11 +150,11 @@ class SourceDocument(Strict):
 class StatusCounts(Strict):
     """Counts of task rows per canonical state, as printed by a source (000's summary table)."""
 
-    not_started: int | None = None
-    considering: int | None = None
-    in_progress: int | None = None
-    done: int | None = None
-    total: int | None = None
+    not_started: PlanInt | None = None
+    considering: PlanInt | None = None
+    in_progress: PlanInt | None = None
+    done: PlanInt | None = None
+    total: PlanInt | None = None
 
 
 class StatusSnapshot(Strict):
@@ -167,7 +169,7 @@ class StatusSnapshot(Strict):
     fiscal_year: FiscalYear
     kind: Literal["actual", "forecast"] = "actual"
     counts: StatusCounts
-    shares: dict[State | Literal["total"], float] = {}
+    shares: dict[State | Literal["total"], PlanNumber] = {}
     note: str | None = None
 
 
@@ -337,7 +339,7 @@ class Measurement(Strict):
     from ``date`` (001's 令和8年2月8日 belongs to FY R7).
     """
 
-    value: float
+    value: PlanNumber
     date: dt.date | None = None
     fiscal_year: FiscalYear | None = None
     kind: Literal["actual", "forecast", "assumed"] = "actual"
@@ -354,9 +356,9 @@ class TargetSpec(Strict):
     """
 
     kind: TargetKind
-    value: float
+    value: PlanNumber
     unit: str | None = None
-    baseline: float | None = None
+    baseline: PlanNumber | None = None
     direction: Literal["higher", "lower"] | None = None
     comparator: Literal[">=", "=", "<="] | None = None
     deadline: FiscalYear | None = None
@@ -400,7 +402,7 @@ class Effect(Strict):
     fiscal_year: FiscalYear
     kind: Literal["hours", "money"]
     raw: str
-    value: float | None = None
+    value: PlanNumber | None = None
     unit: Literal["時間", "千円"] | None = None
     meaning: Literal["saving", "extra_workload", "cost", "revenue", "reduction", "unknown"] | None = None
     per: Literal["person"] | None = Field(
@@ -490,7 +492,7 @@ class Action(Strict):
     """
 
     id: Text = computed(...)
-    number: int | None = None
+    number: PlanInt | None = None
     title: Text
     title_variants: list[Text] = empty_list()
     category: Text = computed(..., description="the id, name or alias of the action's category")
@@ -510,7 +512,7 @@ class Action(Strict):
     owners: list[Text] = empty_list()
     division: str | None = Field(default=None, description="the 部/局 the plan files the action under, as written (飯塚市 部局名)")
     related_departments: list[Text] = empty_list()
-    priority: int | None = None
+    priority: PlanInt | None = None
     tags: list[Text] = empty_list()
     schedule: list[ScheduleEntry] = empty_list()
     tasks: list[Task] = empty_list()
