@@ -173,3 +173,57 @@ def test_diff_over_extreme_numbers_does_not_traceback(tmp_path, value):
         os.chdir(cwd)
     # a new side that does not load is left out of the comparison and reported: exit 1; -0.0 loads as 0
     assert r.exit_code == (0 if value == "-0.0" else 1), r.output
+
+
+# --------------------------------------------------------------------------- precision as the source wrote it
+
+
+def _iizuka_written(tmp_path: Path, extra: str = "") -> Path:
+    """飯塚市's indicator I1 of action 022 with a yearly target written ``85.0``, a baseline ``3.10`` and an actual
+    ``1200`` (an integer: printed with the plan's thousands separator, 1,200)."""
+    plan = tmp_path / "iizuka"
+    shutil.copytree(PLANS / "iizuka", plan)
+    path = plan / "actions" / "022.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[17:18] = [
+        "      - {fiscal_year: 令和6年度, value: 85.0, text: 11（課題件数）}",
+        "    baseline: {value: 3.10}",
+        "    actuals:",
+        "      - {fiscal_year: 令和6年度, value: 1200}",
+        *([extra] if extra else []),
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return plan
+
+
+def test_report_and_status_print_numbers_as_the_source_wrote_them(tmp_path):
+    plan = _iizuka_written(tmp_path)
+    ja = {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": ""}
+    md = runner.invoke(app, ["report", str(plan), "--sections", "sheets"], env=ja).output
+    assert "基準値: 3.10件　" in md
+    assert "| 目標 | 85.0件 11（課題件数） | — | — |" in md
+    assert "| 実績 | 1,200件 | — | — |" in md
+    html_out = tmp_path / "r.html"
+    assert runner.invoke(app, ["report", str(plan), "--format", "html", "--sections", "sheets", "-o", str(html_out)], env=ja).exit_code == 0
+    html = html_out.read_text(encoding="utf-8")
+    assert "3.10件" in html and "85.0件" in html and "1,200件" in html and "3.1件" not in html
+    r = runner.invoke(app, ["status", str(plan), "--by", "indicator", "--year", "R6"], env={"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": ""})
+    row = next(line for line in r.output.splitlines() if "課題件数" in line)
+    assert "85.0件" in row and "1,200件" in row
+
+
+def test_the_declared_decimals_override_the_written_precision(tmp_path):
+    plan = _iizuka_written(tmp_path, "    decimals: 2")
+    r = runner.invoke(app, ["status", str(plan), "--by", "indicator", "--year", "R6"], env={"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": ""})
+    row = next(line for line in r.output.splitlines() if "課題件数" in line)
+    assert "1,200.00件" in row and "85.0件" in row
+
+
+def test_explanations_keep_the_written_precision(tmp_path):
+    plan = tmp_path / "kama"
+    shutil.copytree(PLANS / "kama", plan)
+    path = plan / "actions" / "02.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    value: 80\n", "    value: 80.0\n", 1).replace("    - value: 82.6", "    - value: 82.60", 1), encoding="utf-8")
+    out = runner.invoke(app, ["score", str(plan), "--action", "2", "--explain", "--lang", "en"], env={"DXPLAN_LANG": "en", "GITHUB_ACTIONS": ""}).output
+    assert "(82.60 − 0) / (80.0 − 0)" in out, out

@@ -29,6 +29,7 @@ from pydantic import (
 
 from pydantic_core import PydanticCustomError
 
+from dxplan.yamlread import WrittenFloat, written_decimals
 from dxplan.fiscal import FiscalYearError, fiscal_year_of_month, parse_era_date, parse_fiscal_year, parse_year_month
 
 
@@ -71,13 +72,23 @@ def _number_error(value: object, problem: str) -> PydanticCustomError:
 
 
 def _plan_int(value: object, handler: ValidatorFunctionWrapHandler) -> object:
-    """An integer checked before the type converts it (a 400-digit integer is refused here, not turned into a float).
+    """An integer checked before the type converts it (a 400-digit integer is refused here, not turned into a float);
+    a float keeps the decimals its source text was written with (:class:`dxplan.yamlread.WrittenFloat`: ``85.0`` → 1,
+    ``3.10`` → 2, ``100`` → 0), which pydantic's float conversion would drop.
 
     A wrap validator rather than a before validator: :mod:`dxplan.files.fmt` reads a before validator as a
     field with forms of its own (a fiscal year) and leaves it alone, where these are plain numbers."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > NUMBER_LIMIT:
         raise _number_error(value, "too_large")
-    return handler(value)
+    result = handler(value)
+    if not isinstance(result, float) or isinstance(value, bool):
+        return result
+    decimals = getattr(value, "decimals", None)
+    if decimals is None and isinstance(value, int):
+        decimals = 0
+    elif decimals is None and isinstance(value, str):
+        decimals = written_decimals(value)
+    return result if decimals is None else WrittenFloat(result, decimals)
 
 
 def _plan_float(value: float) -> float:
@@ -86,8 +97,8 @@ def _plan_float(value: float) -> float:
         raise _number_error(value, "not_finite")
     if abs(value) > NUMBER_LIMIT:
         raise _number_error(value, "too_large")
-    if value == 0:
-        return 0.0  # -0.0 prints as "-0" and sorts apart: the one normalisation of a number we make
+    if value == 0:  # -0.0 prints as "-0" and sorts apart: the one normalisation of a number we make
+        return WrittenFloat(0.0, value.decimals) if isinstance(value, WrittenFloat) else 0.0
     exponent = Decimal(repr(value)).as_tuple().exponent
     if isinstance(exponent, int) and exponent < -NUMBER_DECIMALS:
         raise _number_error(value, "too_precise")

@@ -121,8 +121,9 @@ class Indicator(Strict):
     - ``targets``: per fiscal year; ``target_value``/``target_text``/``deadline``: the final target.
     - ``actuals``: per fiscal year; ``grades``: entered grades per fiscal year.
     - ``deciding``: this indicator decides the action's rate where the plan scores by the deciding indicator.
-    - ``decimals``: how many decimals the source writes the actuals with (85.0 → 1), so they print as
-      written; None: as the number needs (85 → 85, 92.9 → 92.9). Targets keep their own ``text``.
+    - ``decimals``: an explicit override of how many decimals this indicator's actuals print with. Without it
+      every number prints with the precision its YAML text was written with (``85.0`` → 85.0, ``3.10`` → 3.10,
+      ``100`` → 100; :class:`dxplan.yamlread.WrittenFloat`). Targets keep their own ``text``.
     - ``series``: one row of the source with several series of values (小学校・中学校) and one grade: each
       series has its own targets and actuals (:meth:`series_indicators`); the grades stay on the
       indicator, so a grade split counts the row once, as the source does.
@@ -146,7 +147,7 @@ class Indicator(Strict):
     series: list[IndicatorSeries] = empty_list()
     decimals: int | None = Field(
         default=None, ge=0, le=6,
-        description="decimals the source writes this indicator's actuals with (85.0 → 1); null: as the number needs",
+        description="an override: decimals this indicator's actuals print with; null: as the YAML writes each number (85.0, 3.10, 100)",
     )
     source: str | None = annotation(description="where the indicator was read (document, page or lines); an annotation")
     note: str | None = Field(default=None, description="the source's own note on the indicator, verbatim; reports show it")

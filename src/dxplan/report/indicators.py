@@ -20,7 +20,7 @@ from dxplan.output.wording import (
     EFFECT_KINDS, SIGN_MEANING_HEADING, SIGN_MEANING_NOTE, actual_text, core_text, effect_unit, percent_with_note, with_decimals,
 )
 from dxplan.model.schema import Action, Indicator, Plan
-from dxplan.score.rates import RateStatus
+from dxplan.score.rates import RateStatus, written_decimals
 from dxplan.score.actions import ActionScore
 from dxplan.score.indicators import IndicatorScore
 
@@ -34,6 +34,8 @@ _KIND = EFFECT_KINDS
 def _num(x: float | None, decimals: int | None = None) -> str:
     if x is None:
         return "—"
+    if decimals is None:
+        decimals = written_decimals(x)
     if decimals is not None:
         return with_decimals(x, decimals)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")

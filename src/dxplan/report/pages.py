@@ -22,7 +22,7 @@ from dxplan.model.schema import STATE_ORDER, Action, Task
 from dxplan.problems import Problem
 from .common import date_label, fy_label, label_class, paren, stacked_chart, states_line
 from dxplan.score.methods import Method
-from dxplan.score.rates import RateStatus, ScoreState
+from dxplan.score.rates import RateStatus, ScoreState, fmt_num
 from dxplan.output import wording as w
 
 
@@ -252,7 +252,7 @@ def _task_rows(rows: list[Task], lang: str) -> list[dict]:
         row = {
             "department": x.department, "item": x.item, "plan": x.plan, "timing": x.timing, "note": x.note,
             "result": x.result, "result_kind": kind,
-            "status": x.status, "progress": None if x.progress is None else f"{x.progress:g}%", "span": 1,
+            "status": x.status, "progress": None if x.progress is None else f"{fmt_num(x.progress)}%", "span": 1,
         }
         if owner is not None and x.result and owner["result"] == x.result and owner["result_kind"] == kind:
             owner["span"] += 1
@@ -325,7 +325,7 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         "label": w.score_label(s, lang),
         "label_class": label_class(f.plan, s),
         "method": None if s.deciding is None else w.method_label(s.deciding, lang, f.plan),
-        "summary_evaluation": None if se is None else {"percent": f"{se.percent:g}%", "reason": se.reason, "date": date_label(f.plan, se.date, lang)},
+        "summary_evaluation": None if se is None else {"percent": f"{fmt_num(se.percent)}%", "reason": se.reason, "date": date_label(f.plan, se.date, lang)},
         "final": [{"text": None, "entries": []} | x for x in final if x.get("text") or x.get("entries")],
         "task_groups": _task_groups(f, a, lang),
         "explain": explain,

@@ -99,11 +99,21 @@ class Rate:
 
 
 def fmt_num(x: float, decimals: int | None = None) -> str:
-    """A number as written in explanations: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``); with ``decimals``
-    (an indicator's declared precision) exactly that many, half-up: ``85.0``."""
+    """A number as written in explanations: with ``decimals`` (an indicator's declared precision, the override)
+    exactly that many, half-up: ``85.0``; else a number read from the plan as its source wrote it (``85.0``,
+    ``3.10``, ``100``: :func:`written_decimals`); else as it needs: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``)."""
+    if decimals is None:
+        decimals = written_decimals(x)
     if decimals is not None:
         return f"{Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)}"
     return f"{x:g}" if abs(x - round(x)) > 1e-9 else f"{int(round(x))}"
+
+
+def written_decimals(x: object) -> int | None:
+    """The decimals a number read from a plan was written with (``85.0`` → 1, ``3.10`` → 2, ``100`` → 0;
+    :class:`dxplan.yamlread.WrittenFloat`), None for a number we computed."""
+    decimals = getattr(x, "decimals", None)
+    return decimals if isinstance(decimals, int) else None
 
 
 def ratio(actual: float, baseline: float, target: float, lower: bool) -> float | None:
