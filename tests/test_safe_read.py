@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from dxplan.cli import app
 from dxplan.files.load import FileTooLarge, load_plan, read_bytes, read_document
-from dxplan.yamlread import Limits, WrittenFloat, YamlFault, parse
+from dxplan.numbers import WrittenFloat
+from dxplan.yamlread import Limits, YamlFault, parse
 
 from conftest import PLANS
 

@@ -7,7 +7,8 @@ reports, with the same position.
 How it reads: the YAML event stream of ruamel.yaml's parser (libyaml through
 ruamel.yaml.clib when installed, else the pure-Python parser) is turned into plain
 data — ``dict``, ``list``, ``str``, ``int``, ``float``, ``bool``, ``None``,
-``datetime.date``/``datetime.datetime`` — by an iterative loop here (no recursion,
+``datetime.date``/``datetime.datetime`` (a float is a :class:`dxplan.numbers.WrittenFloat`, keeping the
+decimals its text was written with) — by an iterative loop here (no recursion,
 so no depth can overflow the stack). Nothing is ever constructed by a tag:
 
 - plain scalars are typed by the YAML 1.2 core rules (ruamel.yaml's table); a plain
@@ -42,6 +43,8 @@ from typing import Any
 from functools import cache
 from typing import TYPE_CHECKING
 
+from dxplan.numbers import WrittenFloat, written_decimals
+
 if TYPE_CHECKING:
     from ruamel.yaml import events as ev
     from ruamel.yaml.error import YAMLError
@@ -50,7 +53,7 @@ if TYPE_CHECKING:
 # ruamel.yaml is imported when a text is parsed, not with this module: a command answered from
 # the results cache (``dxplan status`` on unchanged plans) reads Limits and check_lines only.
 
-__all__ = ["Limits", "YamlFault", "Marks", "Parsed", "WrittenFloat", "parse", "check_lines", "written_decimals"]
+__all__ = ["Limits", "YamlFault", "Marks", "Parsed", "parse", "check_lines"]
 
 
 # --------------------------------------------------------------------------- limits
@@ -225,40 +228,6 @@ def _int(value: str) -> int:
     return sign * int(s)
 
 
-class WrittenFloat(float):
-    """A float read from YAML text that keeps the precision the text wrote it with: ``decimals``, the digits
-    after the point (``85.0`` → 1, ``3.10`` → 2, ``1e3`` → 0, ``1.5e-2`` → 3). Equal to and computed with as
-    the float it is; arithmetic gives plain floats. Writers print a source number with ``decimals``
-    (:func:`written_decimals`)."""
-
-    __slots__ = ("decimals",)
-    decimals: int
-
-    def __new__(cls, value: float, decimals: int) -> WrittenFloat:
-        obj = super().__new__(cls, value)
-        obj.decimals = decimals
-        return obj
-
-    def __reduce__(self) -> tuple[type, tuple[float, int]]:
-        return WrittenFloat, (float(self), self.decimals)
-
-
-def written_decimals(text: str) -> int | None:
-    """The decimals a number's text is written with (``"85.0"`` → 1, ``"3.10"`` → 2, ``"1,200"`` → 0), None when the
-    text is not a finite decimal number (thousands commas and underscores are ignored)."""
-    from decimal import Decimal, InvalidOperation
-
-    s = text.strip().replace("_", "").replace(",", "")
-    if len(s) > _MAX_DIGITS:
-        return None
-    try:
-        d = Decimal(s)
-    except InvalidOperation:
-        return None
-    exponent = d.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else None
-
-
 def _float(value: str) -> float:
     s = value.replace("_", "").lower()
     sign = -1.0 if s[:1] == "-" else 1.0
@@ -269,7 +238,7 @@ def _float(value: str) -> float:
         return float("nan")
     if len(s) > _MAX_DIGITS:
         raise ValueError("too many digits")
-    decimals = written_decimals(s)
+    decimals = written_decimals(s, _MAX_DIGITS)
     number = sign * float(s)
     return number if decimals is None else WrittenFloat(number, decimals)
 

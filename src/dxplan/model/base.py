@@ -29,7 +29,7 @@ from pydantic import (
 
 from pydantic_core import PydanticCustomError
 
-from dxplan.yamlread import WrittenFloat, written_decimals
+from dxplan.numbers import WrittenFloat, written_decimals
 from dxplan.fiscal import FiscalYearError, fiscal_year_of_month, parse_era_date, parse_fiscal_year, parse_year_month
 
 
@@ -73,7 +73,7 @@ def _number_error(value: object, problem: str) -> PydanticCustomError:
 
 def _plan_int(value: object, handler: ValidatorFunctionWrapHandler) -> object:
     """An integer checked before the type converts it (a 400-digit integer is refused here, not turned into a float);
-    a float keeps the decimals its source text was written with (:class:`dxplan.yamlread.WrittenFloat`: ``85.0`` → 1,
+    a float keeps the decimals its source text was written with (:class:`dxplan.numbers.WrittenFloat`: ``85.0`` → 1,
     ``3.10`` → 2, ``100`` → 0), which pydantic's float conversion would drop.
 
     A wrap validator rather than a before validator: :mod:`dxplan.files.fmt` reads a before validator as a

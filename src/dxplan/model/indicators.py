@@ -123,7 +123,7 @@ class Indicator(Strict):
     - ``deciding``: this indicator decides the action's rate where the plan scores by the deciding indicator.
     - ``decimals``: an explicit override of how many decimals this indicator's actuals print with. Without it
       every number prints with the precision its YAML text was written with (``85.0`` → 85.0, ``3.10`` → 3.10,
-      ``100`` → 100; :class:`dxplan.yamlread.WrittenFloat`). Targets keep their own ``text``.
+      ``100`` → 100; :class:`dxplan.numbers.WrittenFloat`). Targets keep their own ``text``.
     - ``series``: one row of the source with several series of values (小学校・中学校) and one grade: each
       series has its own targets and actuals (:meth:`series_indicators`); the grades stay on the
       indicator, so a grade split counts the row once, as the source does.

@@ -124,7 +124,7 @@ def percent_with_note(shown: str | None, note: Any, lang: str) -> str:
 def reference_cell(rate: Rate, lang: str) -> str:
     """A reference rate in a table: ``83.3%``, 不足 / insufficient (inputs incomplete) or — (not applicable)."""
     if rate.status is RateStatus.ok:
-        return f"{rate.shown}%"
+        return percent_with_note(rate.shown, rate.range_note, lang)
     if rate.status is RateStatus.insufficient_data:
         return t(lang, "insufficient")
     return "—"
@@ -133,7 +133,7 @@ def reference_cell(rate: Rate, lang: str) -> str:
 def rate_value(rate: Rate, lang: str) -> str:
     """A rate in an explanation: ``54.2%``, else why there is none (its reason)."""
     if rate.status is RateStatus.ok:
-        return f"{rate.shown}%"
+        return percent_with_note(rate.shown, rate.range_note, lang)
     return core_text(rate.reason, lang) if rate.reason else rate.status.value
 
 
@@ -172,9 +172,12 @@ def decision_line(s: ActionScore, lang: str, plan: Plan | None = None) -> str:
     if s.rate is not None and s.deciding is not None:
         method = method_label(s.deciding, lang, plan)
         if s.label == NO_SCALE_LABEL:
-            return t(lang, "decided by {method}: {rate}% (no scale declared, so no label)", method=method, rate=s.rate.shown)
-        capped = t(lang, " (capped at 100%)") if s.rate.value is not None and s.rate.value > 100 else ""
-        return t(lang, "decided by {method}: {rate}%{capped} → {label}", method=method, rate=s.rate.shown, capped=capped, label=s.label)
+            return t(lang, "decided by {method}: {rate} (no scale declared, so no label)", method=method, rate=rate_text(s.rate, lang))
+        if s.rate.value is not None and s.rate.value > 100:  # the cap says why the label is 達成: no range note beside it
+            capped, rate = t(lang, " (capped at 100%)"), f"{s.rate.shown}%"
+        else:
+            capped, rate = "", rate_text(s.rate, lang)
+        return t(lang, "decided by {method}: {rate}{capped} → {label}", method=method, rate=rate, capped=capped, label=s.label)
     if s.state is ScoreState.insufficient_data:
         return t(lang, "result: not evaluated (insufficient data)")
     return t(lang, "result: not evaluated (no rate)")

@@ -102,7 +102,7 @@ def _action_ref(f: ReportFigures, a: Action, anchors: dict[str, str], lang: str)
     s = f.scores[a.id]
     return {
         "id": a.id, "title": a.title, "anchor": anchors[a.id],
-        "rate": f"{s.rate.shown}%" if s.rate else None,
+        "rate": w.rate_text(s.rate, lang) if s.rate else None,
         "label": w.score_label(s, lang), "label_class": label_class(f.plan, s),
     }
 
@@ -321,7 +321,7 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         "owners": w.sep(lang).join(a.owners) if a.owners else None,
         "overview": [{"text": None, "entries": []} | o for o in overview if o.get("text") or o.get("entries")],
         "evaluated": f.has_results or s.state is ScoreState.evaluated,
-        "rate": f"{s.rate.shown}%" if s.rate else None,
+        "rate": w.rate_text(s.rate, lang) if s.rate else None,
         "label": w.score_label(s, lang),
         "label_class": label_class(f.plan, s),
         "method": None if s.deciding is None else w.method_label(s.deciding, lang, f.plan),
