@@ -237,8 +237,19 @@ def _era_or_date(value: object) -> object:
     return parse_era_date(value) if isinstance(value, str) and value.lstrip()[:2] in ("令和", "平成") else value
 
 
-EraDate = Annotated[dt.date, BeforeValidator(_era_or_date)]
-"""A date as ``2025-02-10`` or in era form as the plans write it, ``令和7年2月10日`` (:func:`dxplan.fiscal.parse_era_date`)."""
+EraDate = Annotated[
+    dt.date,
+    BeforeValidator(_era_or_date),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "string", "format": "date"},
+            {"type": "string", "pattern": r"^\s*(令和|平成)\s*([0-9０-９]{1,2}|元)\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日\s*$"},
+        ],
+        "description": "a date: 2025-02-10 or 令和7年2月10日",
+    }),
+]
+"""A date as ``2025-02-10`` or in era form as the plans write it, ``令和7年2月10日`` (:func:`dxplan.fiscal.parse_era_date`);
+every date field of the schema has this type."""
 
 
 def _month(value: object) -> str:

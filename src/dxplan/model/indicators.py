@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .base import FiscalYear, PlanNumber, Strict, Text, annotation, computed, empty_list
+from .base import EraDate, FiscalYear, PlanNumber, Strict, Text, annotation, computed, empty_list
 
 
 class Baseline(Strict):
@@ -36,7 +36,7 @@ class Baseline(Strict):
     value: PlanNumber
     unit: str | None = computed(description="the unit, normalised")
     fiscal_year: FiscalYear | None = None
-    date: dt.date | None = None
+    date: EraDate | None = None
     note: str | None = None
 
 
@@ -71,7 +71,7 @@ class IndicatorActual(Strict):
     value: PlanNumber | None = None
     text: str | None = Field(default=None, description="the actual as written where it is not a bare number (完了, －, a sentence)")
     kind: Literal["actual", "forecast"] = "actual"
-    date: dt.date | None = None
+    date: EraDate | None = None
     source: str | None = annotation(description="where the value was read (document, page or line); an annotation")
     note: str | None = None
 
@@ -88,7 +88,7 @@ class GradeEntry(Strict):
     fiscal_year: FiscalYear
     grade: Text
     by: str | None = None
-    date: dt.date | None = None
+    date: EraDate | None = None
     reason: str | None = None
     note: str | None = None
 

@@ -26,7 +26,6 @@ is optional, and a plan can make fields mandatory for its own actions through
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from typing import Any, Literal
 
@@ -143,7 +142,7 @@ class SourceDocument(Strict):
     file: Text = annotation(...)
     url: str | None = annotation(description="the address of a source that is a web page")
     title: str | None = None
-    date: dt.date | None = None
+    date: EraDate | None = None
     note: str | None = annotation()
 
 
@@ -164,7 +163,7 @@ class StatusSnapshot(Strict):
     ``kind`` tells whether the column is an actual count or a forecast (見込).
     """
 
-    date: dt.date
+    date: EraDate
     label: Text
     fiscal_year: FiscalYear
     kind: Literal["actual", "forecast"] = "actual"
@@ -176,7 +175,7 @@ class StatusSnapshot(Strict):
 class ChangeRecord(Strict):
     """Why a target, baseline, deadline or rating scale was changed (the goalpost guard)."""
 
-    date: dt.date
+    date: EraDate
     field: Text = computed(...)
     reason: Text
     by: str | None = None
@@ -340,7 +339,7 @@ class Measurement(Strict):
     """
 
     value: PlanNumber
-    date: dt.date | None = None
+    date: EraDate | None = None
     fiscal_year: FiscalYear | None = None
     kind: Literal["actual", "forecast", "assumed"] = "actual"
     source: str | None = annotation(description="where the value was read; an annotation")
@@ -458,7 +457,7 @@ class SummaryEvaluation(Strict):
     percent: Percent
     reason: Text
     by: str | None = None
-    date: dt.date | None = None
+    date: EraDate | None = None
 
 
 class FinalReport(Strict):
@@ -545,7 +544,8 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas (draft 2020-12) for ``plan.yaml`` and action files, from the models.
 
     Keys: ``plan.schema.json`` and ``action.schema.json``. The action ``id``
-    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``).
+    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``); a plan needs
+    ``period_start`` and ``period_end`` or ``period`` (by month), as the model does.
     """
     out = {}
     for name, model, title in (
@@ -555,6 +555,10 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         schema = model.model_json_schema(mode="validation")
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"https://dxplan.invalid/schemas/{name}", **schema}
         schema["title"] = title
+        if model is Plan:
+            # period_start/period_end may be left out where ``period`` (by month) gives them (Plan._period_by_month)
+            schema["required"] = [r for r in schema["required"] if r not in ("period_start", "period_end")]
+            schema["anyOf"] = [{"required": ["period_start", "period_end"]}, {"required": ["period"]}]
         if model is Action:
             idp = schema["properties"]["id"]
             schema["properties"]["id"] = {"anyOf": [{k: v for k, v in idp.items() if k != "title"}, {"type": "integer"}], "title": idp.get("title", "Id")}
