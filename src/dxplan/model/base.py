@@ -265,8 +265,8 @@ class PlanPeriod(Strict):
     """A plan period by month as the source writes it (2023年1月〜2025年3月): ``start`` and ``end`` months,
     inclusive. The plan's fiscal years are those holding them (2023-01 → 令和4年度, 2025-03 → 令和6年度)."""
 
-    start: YearMonth
-    end: YearMonth
+    start: YearMonth = computed(..., description="the first month, normalised to YYYY-MM (the plan prints the period as fiscal years)")
+    end: YearMonth = computed(..., description="the last month, normalised to YYYY-MM")
 
     @property
     def fiscal_years(self) -> tuple[int, int]:

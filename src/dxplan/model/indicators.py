@@ -155,14 +155,14 @@ class Indicator(Strict):
 
     def series_indicators(self) -> list[Indicator]:
         """Each series as an indicator of its own (id ``K1（小学校）``, name ``name（小学校）``) carrying this
-        indicator's measure, accumulation and direction, for scoring; without grades (the row's grade is this
-        indicator's). Empty without ``series``."""
+        indicator's measure, accumulation and direction and the series' own note, for scoring and printing; without
+        grades (the row's grade is this indicator's). Empty without ``series``."""
         return [
             Indicator(
                 id=f"{self.id}（{x.name}）", name=f"{self.name}（{x.name}）", kind=self.kind, unit=x.unit or self.unit,
                 measure=self.measure, accumulation=self.accumulation, direction=self.direction,
                 baseline=x.baseline or self.baseline, targets=x.targets, target_text=x.target_text, target_value=x.target_value,
-                deadline=x.deadline, actuals=x.actuals, decimals=self.decimals,
+                deadline=x.deadline, actuals=x.actuals, decimals=self.decimals, note=x.note,
             )
             for x in self.series
         ]

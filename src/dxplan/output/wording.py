@@ -184,11 +184,16 @@ def decision_line(s: ActionScore, lang: str, plan: Plan | None = None) -> str:
 
 
 def scale_bands(scale: list[RatingBand], lang: str) -> str:
-    """The rating scale in one line: ``達成 ≥100%、ほぼ達成 ≥90%、… 課題あり それ未満``; for a plan without one,
+    """The rating scale in one line: ``達成 ≥100%、ほぼ達成 ≥90%、… 課題あり それ未満``, each band's meaning as the
+    plan writes it after it; for a plan without one,
     a sentence saying that no scale is declared."""
     if not scale:
         return t(lang, "no scale declared: the plan declares no percent scale (rating_scale), so rates carry no label")
-    return sep(lang).join(f"{b.label} ≥{b.min:g}%" if b.min is not None else t(lang, "{label} below", label=b.label) for b in scale)
+    return sep(lang).join(
+        (f"{b.label} ≥{b.min:g}%" if b.min is not None else t(lang, "{label} below", label=b.label))
+        + (t(lang, " ({text})", text=b.meaning) if b.meaning else "")
+        for b in scale
+    )
 
 
 def scale_heading(lang: str) -> str:

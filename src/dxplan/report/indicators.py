@@ -87,7 +87,36 @@ def indicator_entry(plan: Plan, s: IndicatorScore, lang: str = "ja") -> dict:
         "final": final,
         "cells": cells,
         "overall": overall,
+        "notes": indicator_notes(ind, style, lang),
     }
+
+
+def indicator_notes(ind: Indicator, style: str, lang: str) -> list[dict[str, str]]:
+    """The source's words on an indicator that its table has no cell for, each with what it annotates:
+    ``[{"what", "text"}]`` — the indicator's note, the baseline's note, each yearly target's, actual's and grade's
+    note, a grade's reason and who gave it, in that order (fiscal years as the plan writes them)."""
+    out: list[dict[str, str]] = []
+
+    def add(what: str, text: str | None) -> None:
+        if text and text.strip():
+            out.append({"what": what, "text": text})
+
+    def fy(year: int) -> str:
+        return FiscalYearText(year, style)(lang)
+
+    add(t(lang, "note"), ind.note)
+    if ind.baseline is not None:
+        add(t(lang, "baseline"), ind.baseline.note)
+    for x in ind.targets:
+        add(t(lang, "{fy} {what}", fy=fy(x.fiscal_year), what=t(lang, "target")), x.note)
+    for a in ind.actuals:
+        add(t(lang, "{fy} {what}", fy=fy(a.fiscal_year), what=t(lang, "actual")), a.note)
+    for g in ind.grades:
+        grade = t(lang, "{fy} {what}", fy=fy(g.fiscal_year), what=t(lang, "grade"))
+        add(t(lang, "{what}: reason", what=grade), g.reason)
+        add(t(lang, "{what}: graded by", what=grade), g.by)
+        add(grade, g.note)
+    return out
 
 
 def _labels(lang: str) -> dict[str, str]:
