@@ -226,6 +226,9 @@ class PlanLabels(Strict):
     glossary: str | None = Field(default=None, description="the heading of the glossary (鞍手町 用語集)")
     organisation: str | None = Field(default=None, description="the heading of the departments and their roles (鞍手町 推進体制)")
     predecessors: str | None = Field(default=None, description="the heading of the predecessor plans' results (鞍手町 …の実績)")
+    yearly_targets: str | None = Field(default=None, description="the heading of the yearly targets (飯塚市 各年度目標); null = the catalogue's word")
+    effect_hours: str | None = Field(default=None, description="the heading of the hours effect row (飯塚市 業務量削減目標値（時間）); null = the catalogue's word")
+    effect_money: str | None = Field(default=None, description="the heading of the money effect row (飯塚市 財政効果目標額（千円）); null = the catalogue's word")
 
 
 class Plan(Strict):

@@ -358,7 +358,6 @@ _REPORT_WORDS = {
     "statuses": N_("statuses"),
     "task_plan": N_("tasks planned"),
     "task_rows_all": N_("task rows (all years)"),
-    "yearly_targets": N_("yearly targets"),
     "schedule": N_("schedule"),
     "fiscal_year": N_("fiscal year"),
     "effects": N_("effects"),
@@ -380,6 +379,14 @@ _REPORT_WORDS = {
 }
 
 
+def plan_label(word: str | None, msgid: str, lang: str) -> str:
+    """A heading the plan may declare (``PlanLabels``): its own word in Japanese, ``english (word)`` in English,
+    the catalogue's word for ``msgid`` where the plan declares none."""
+    if not word:
+        return t(lang, msgid)
+    return word if lang != "en" else f"{t(lang, msgid)} ({word})"
+
+
 def report_labels(plan: Plan, lang: str) -> dict[str, str]:
     """Headings and fixed words of the report (``L`` in the templates); field headings use the plan's own labels
     (in English followed by the plan's word: ``aim (目指すこと)``)."""
@@ -398,13 +405,13 @@ def report_labels(plan: Plan, lang: str) -> dict[str, str]:
         "division": (pl.division, N_("division")), "tags": (pl.tags, N_("tags")), "visions": (pl.visions, N_("visions")),
         "secondary_categories": (pl.secondary_categories, N_("also listed under")), "glossary": (pl.glossary, N_("glossary")),
         "organisation": (pl.organisation, N_("organisation")), "predecessors": (pl.predecessors, N_("results of the previous plan")),
-        "title_variants": (None, N_("title as also written")),
+        "title_variants": (None, N_("title as also written")), "yearly_targets": (pl.yearly_targets, N_("yearly targets")),
     }
     return (
         status_labels(lang)
         | {k: t(lang, v) for k, v in _REPORT_WORDS.items()}
         | {k: (f"{t(lang, en)} ({word})" if lang == "en" else word) for k, (word, en) in fields.items()}
-        | {k: (word if word and lang != "en" else f"{t(lang, en)} ({word})" if word else t(lang, en)) for k, (word, en) in optional.items()}
+        | {k: plan_label(word, en, lang) for k, (word, en) in optional.items()}
         | {"no": "No", "none": "—", "scale": scale_heading(lang), "sep": sep(lang)}
     )
 

@@ -17,7 +17,7 @@ from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import N_, t
 from dxplan.output import wording as w
 from dxplan.output.wording import (
-    EFFECT_KINDS, SIGN_MEANING_HEADING, SIGN_MEANING_NOTE, actual_text, core_text, effect_unit, percent_with_note, with_decimals,
+    EFFECT_KINDS, SIGN_MEANING_HEADING, SIGN_MEANING_NOTE, actual_text, core_text, effect_unit, percent_with_note, plan_label, with_decimals,
 )
 from dxplan.model.schema import Action, Indicator, Plan
 from dxplan.score.rates import RateStatus, written_decimals
@@ -200,8 +200,13 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         if e.value is not None:
             written.setdefault((e.kind, e.meaning or "unspecified"), {}).setdefault(e.fiscal_year, []).append(e.raw)
 
+    own = {"hours": plan.labels.effect_hours, "money": plan.labels.effect_money}
+
     def what(kind: str) -> str:
-        return t(lang, _KIND[kind]) + t(lang, " ({text})", text=effect_unit(kind, lang))
+        """The effect row's heading: the plan's own (業務量削減目標値（時間）) or the catalogue's word with its unit."""
+        catalogue = t(lang, _KIND[kind]) + t(lang, " ({text})", text=effect_unit(kind, lang))
+        word = own[kind]
+        return catalogue if not word else word if lang != "en" else f"{catalogue} ({word})"
 
     effects = [
         {
@@ -211,10 +216,11 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         }
         for k in KINDS for m in MEANINGS if (k, m) in written
     ]
-    text_effects = [f"{fy_text(e.fiscal_year)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
+    text_effects = [f"{fy_text(e.fiscal_year)} {own[e.kind] or t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
     rn = action.row_notes
     effect_notes = [row_note(what(k), text, lang) for k, text in (("hours", rn.hours if rn else None), ("money", rn.money if rn else None)) if text]
-    target_notes = [row_note(t(lang, "yearly targets"), rn.yearly_targets, lang)] if rn and rn.yearly_targets and not action.yearly_targets else []
+    yearly = plan_label(plan.labels.yearly_targets, "yearly targets", lang)
+    target_notes = [row_note(yearly, rn.yearly_targets, lang)] if rn and rn.yearly_targets and not action.yearly_targets else []
     if not (indicators or effects or text_effects or effect_notes or target_notes):
         return None
     return {
