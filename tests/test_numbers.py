@@ -227,3 +227,18 @@ def test_explanations_keep_the_written_precision(tmp_path):
     path.write_text(text.replace("    value: 80\n", "    value: 80.0\n", 1).replace("    - value: 82.6", "    - value: 82.60", 1), encoding="utf-8")
     out = runner.invoke(app, ["score", str(plan), "--action", "2", "--explain", "--lang", "en"], env={"DXPLAN_LANG": "en", "GITHUB_ACTIONS": ""}).output
     assert "(82.60 − 0) / (80.0 − 0)" in out, out
+
+
+def test_numbers_the_reader_built_dump_back_with_ruamel():
+    import io
+
+    from ruamel.yaml import YAML
+
+    from dxplan.yamlread import parse
+
+    data = parse("a: 79.47\nb: [85.0, 3.10]\n").data
+    assert [getattr(x, "decimals", None) for x in (data["a"], *data["b"])] == [2, 1, 2]
+    for typ, pure in (("safe", True), ("safe", False), ("rt", False)):
+        out = io.StringIO()
+        YAML(typ=typ, pure=pure).dump(data, out)
+        assert YAML(typ="safe").load(out.getvalue()) == {"a": 79.47, "b": [85.0, 3.1]}

@@ -8,6 +8,7 @@ number types (:data:`dxplan.model.base.PlanNumber`) keep it through validation, 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 
 class WrittenFloat(float):
@@ -40,3 +41,13 @@ def written_decimals(text: str, max_chars: int = 4000) -> int | None:
         return None
     exponent = d.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+@cache
+def represent_written_floats() -> None:
+    """Let ruamel.yaml write a :class:`WrittenFloat` as the float it is (data the reader built, dumped again);
+    called by :func:`dxplan.yamlread.parse`, which has imported ruamel.yaml by then."""
+    from ruamel.yaml.representer import Representer, RoundTripRepresenter, SafeRepresenter
+
+    for cls in (SafeRepresenter, Representer, RoundTripRepresenter):
+        cls.add_representer(WrittenFloat, SafeRepresenter.represent_float)

@@ -43,7 +43,7 @@ from typing import Any
 from functools import cache
 from typing import TYPE_CHECKING
 
-from dxplan.numbers import WrittenFloat, written_decimals
+from dxplan.numbers import WrittenFloat, represent_written_floats, written_decimals
 
 if TYPE_CHECKING:
     from ruamel.yaml import events as ev
@@ -426,6 +426,7 @@ def parse(text: str, limits: Limits | None = None, *, positions: bool = False) -
     """
     from ruamel.yaml.error import YAMLError
 
+    represent_written_floats()
     limits = limits or Limits.from_env()
     check_lines(text, limits)
     try:
