@@ -62,3 +62,28 @@ def test_a_rate_below_zero_says_the_actual_is_below_the_baseline(tmp_path):
     a2 = next(a for a in data["actions"] if a["id"] == "2")
     # (82.6 − 85) / (90 − 85) = −48.0 %
     assert (a2["shown"], a2["range"], a2["range_note"]) == ("-48.0", "below_baseline", "実績が基準値を下回る")
+
+
+def test_diff_gives_the_reason_beside_a_rate_change(tmp_path):
+    import os
+
+    from conftest import git
+
+    repo = tmp_path / "repo"
+    shutil.copytree(PLANS / "kama", repo / "plans" / "kama")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    path = repo / "plans" / "kama" / "actions" / "02.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    - value: 82.6", "    - value: 84.0", 1), encoding="utf-8")
+    git(repo, "commit", "-qam", "new measurement")
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        text = _run("diff", "HEAD~1", "HEAD", "plans/kama")
+        data = json.loads(_run("diff", "HEAD~1", "HEAD", "plans/kama", "--format", "json"))
+    finally:
+        os.chdir(cwd)
+    assert "103.3%（目標超過） 達成" in text and "105.0%（目標超過） 達成" in text
+    scores = [a["score"] for p in data["plans"] for a in p["actions"] if a.get("score")]
+    assert {"before": scores[0]["before"]["range"], "after": scores[0]["after"]["range"]} == {"before": "beyond_target", "after": "beyond_target"}
