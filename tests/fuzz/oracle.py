@@ -1,7 +1,8 @@
 """The fuzz oracle: run a plan folder through the real ``dxplan`` commands and judge the outcome.
 
 :func:`check_folder` runs ``lint``, ``status``, ``score``, ``report --format md`` (to standard output),
-``fmt --check`` and ``report --format html`` (default output file) on one plan folder, each in its own process with a timeout and an address-space
+``fmt --check``, ``report --format html`` (default output file) and ``export --format xlsx|csv|json``
+(and ``export -d DEPARTMENT`` when the case names one) on one plan folder, each in its own process with a timeout and an address-space
 limit, with the parse cache on (a private ``DXPLAN_CACHE_DIR``) or off (``DXPLAN_NO_CACHE=1``),
 and returns a list of :class:`Failure` (empty = the folder passed). What counts as a failure:
 
@@ -11,7 +12,7 @@ and returns a list of :class:`Failure` (empty = the folder passed). What counts 
 - ``bad-exit``: an exit code outside the documented {0, 1, 2};
 - ``unpositioned``: a lint problem line without ``file:line:column``, with line < 1, column < 1,
   a line past the end of the file (its line count + 1), or a path that is not a file;
-- ``lint-clean-but-failed``: lint exited 0 but ``status``, ``score`` or ``report`` did not;
+- ``lint-clean-but-failed``: lint exited 0 but ``status``, ``score``, ``report`` or ``export`` did not;
 - ``escape``: a command wrote a file outside its working folder (``report --format html``
   without ``-o`` names its file after the plan id);
 - ``lint-rejects-but-used``: lint reported a file as unreadable (a rule in :data:`LOAD_RULES`)
@@ -56,9 +57,17 @@ COMMANDS: dict[str, list[str]] = {
     "report": ["report", "--format", "md"],  # Markdown without -o goes to standard output
     "fmt": ["fmt", "--check"],
     "report_html": ["report", "--format", "html"],
+    "export_xlsx": ["export", "--format", "xlsx"],  # default output file <plan>.xlsx in the working folder
+    "export_csv": ["export", "--format", "csv"],  # standard output
+    "export_json": ["export", "--format", "json"],
 }
 #: Commands that must succeed on a folder lint calls clean.
-DATA_COMMANDS = ("status", "score", "report")
+DATA_COMMANDS = ("status", "score", "report", "export_xlsx", "export_csv", "export_json", "export_dept")
+
+
+def export_dept_command(department: str, fmt: str) -> list[str]:
+    """``export -d DEPARTMENT --format FMT`` (xlsx to its default file, csv and json to standard output)."""
+    return ["export", "--format", fmt, "-d", department]
 #: Lint rules that mean "this file was not read": the other commands must not use it silently.
 LOAD_RULES = frozenset({"yaml-syntax", "duplicate-key", "encoding", "io-error", "empty-file", "yaml-tag", "limit-exceeded"})
 
