@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from fuzz.mutate import PLANS, Case, mutate_bytes
-from fuzz.oracle import make_runner
+from fuzz.oracle import csv_formulas, make_runner
 from fuzz.repos import RepoCase, build_repo
 from fuzz.sheets import SheetCase, mutate_csv, mutate_xlsx
 from fuzz.surfaces import run_repo_case, run_sheet_case
@@ -93,6 +93,12 @@ def test_extreme_number_lands_where_asked(value, where):
                 "target": f"targets:\n      - {{fiscal_year: 令和6年度, value: {value}}}",
                 "effect": f"value: {value}, unit: 時間"}[where]
     assert expected in text
+
+
+def test_csv_formula_cells_are_recognised():
+    """OWASP's CSV injection prefixes are caught; negative numbers and quoted text are not."""
+    text = '\ufeffkey,=1+1,-2+3,-480,-0.5,@SUM(1),+A1,"a,=b",\tx,－全角\r\n'
+    assert csv_formulas(text) == ["=1+1", "-2+3", "@SUM(1)", "+A1", "\tx"]
 
 
 def test_hostile_repository_is_really_hostile(tmp_path):

@@ -17,7 +17,7 @@ Three surfaces, each drawn with hypothesis:
 
 One kind alone: ``--examples 0 --sheets 0 --repos 50``. ``--jobs`` defaults to ``FUZZ_JOBS`` (else
 the number of CPUs); each job is a worker process that draws its share of each surface (seeded with
-``seed + job``) and judges each case with the fork runner, appending one JSON line per case to
+``seed + job``; sheets, then repositories, then folders) and judges each case with the fork runner, appending one JSON line per case to
 ``DIR/results-J.jsonl``. Throughput of one worker on this shared 2-core machine under ``nice -n 19``
 (2026-12-06, load 5): 18 folders, 16 sheets or 10 repositories a minute; the defaults (10,000 folders,
 1,000 sheets, 100 repositories) take about 10 CPU-hours, i.e. about 5 hours on 2 jobs.
@@ -61,7 +61,7 @@ from .mutate import ROOT, Case, cases, materialize, mutate_bytes
 from .oracle import COMMANDS, ExecRunner, Failure, check_folder, export_dept_command, make_runner
 
 KINDS = ["traceback", "crash", "hang", "bad-exit", "unpositioned", "lint-clean-but-failed",
-         "lint-rejects-but-used", "escape", "dry-run-wrote", "wrote-on-failure", "silent-change", "import-broke-plan"]
+         "lint-rejects-but-used", "escape", "raw-control", "csv-formula", "dry-run-wrote", "wrote-on-failure", "silent-change", "import-broke-plan"]
 OVERLAY_LIMIT = 256 << 10
 
 
@@ -133,7 +133,9 @@ def worker(seed_value: int, counts: dict[str, int], out: Path, explicit: list[Ca
             for case in explicit:
                 record("folders", case, run_case)
             return
-        for surface, n in counts.items():
+        # the newer surfaces first: a campaign cut short (--report-only) loses folders, the largest set
+        for surface in ("sheets", "repos", "folders"):
+            n = counts.get(surface, 0)
             if n:
                 _draw(seed_value, n, surface, table[surface], record)
     finally:
@@ -192,6 +194,8 @@ def summarize(records: list[dict], elapsed: float) -> tuple[str, dict[tuple[str,
         f"lint clean, another failed:  {cases_by_kind['lint-clean-but-failed']} cases",
         f"lint rejects, another used:  {cases_by_kind['lint-rejects-but-used']} cases",
         f"wrote outside its folder:    {cases_by_kind['escape']} cases",
+        f"raw terminal control chars:  {cases_by_kind['raw-control']} cases, {sigs['raw-control']} distinct",
+        f"CSV cells that are formulas: {cases_by_kind['csv-formula']} cases",
         f"dry run wrote:               {cases_by_kind['dry-run-wrote']} cases",
         f"import failed but wrote:     {cases_by_kind['wrote-on-failure']} cases",
         f"hostile sheet taken, exit 0: {cases_by_kind['silent-change']} cases, {sigs['silent-change']} distinct",

@@ -309,6 +309,23 @@ def extreme_number(text: str, p: dict) -> str:
     return top_key_value(text, "indicators", block)
 
 
+#: Plan texts a terminal or a spreadsheet would interpret, spelled with YAML escapes so the file
+#: stays valid: NUL, BEL, ESC sequences (clear screen, window title), form feed, DEL, NEL, an
+#: override mark, and texts that start a formula in a spreadsheet (CSV injection).
+CONTROL_TEXTS = ['"a\\x00b"', '"\\e[2J\\e]0;pwned\\a"', '"x\\fy"', '"\\x1b[31mred"', '"a\\x7fb"', '"a\\x85b"',
+                 '"\\u202eevil"', '"\\x07bell"', '"=HYPERLINK(\\"http://e.invalid\\")"', "'+1+cmd|'' /C calc''!A0'",
+                 "'-2+3'", "'@SUM(1)'", '"\\tTAB"', '"\\r=1+1"', '"=1+1"']
+TEXT_KEYS = {"title", "text", "plan", "result", "name", "item", "note", "background", "approach", "aim",
+             "municipality", "department"}
+
+
+@operator("control_text", st.fixed_dictionaries({"at": _at, "value": st.sampled_from(CONTROL_TEXTS)}))
+@text_op
+def control_text(text: str, p: dict) -> str:
+    """A plan text (title, plan, result, ...) replaced with control characters or a formula, YAML-escaped."""
+    return replace_value(text, p["at"], p["value"], TEXT_KEYS)
+
+
 BAD_DATES = ["2025-02-30", "2025-13-01", "0000-01-01", "0001-01-01", "9999-12-31", "2025-2-30", "2025-02-29",
              "令和99年2月30日", "令和0年度", "令和元年度", "R99", "R-1", "H31", "2025-02-30T25:61:00", "-2025-01-01",
              "2025-02-30 10:00:00+99:00", "19999", "1e3"]

@@ -13,6 +13,10 @@ and returns a list of :class:`Failure` (empty = the folder passed). What counts 
 - ``unpositioned``: a lint problem line without ``file:line:column``, with line < 1, column < 1,
   a line past the end of the file (its line count + 1), or a path that is not a file;
 - ``lint-clean-but-failed``: lint exited 0 but ``status``, ``score``, ``report`` or ``export`` did not;
+- ``raw-control``: ESC, BEL or CSI on standard output or error (no writer colours output that is not
+  a terminal, so it came from plan text and would be interpreted by the terminal);
+- ``csv-formula``: a CSV export cell that a spreadsheet runs as a formula (``=``, ``+``, ``@``, tab,
+  CR, or ``-`` unless a plain negative number) — OWASP's CSV injection;
 - ``escape``: a command wrote a file outside its working folder (``report --format html``
   without ``-o`` names its file after the plan id);
 - ``lint-rejects-but-used``: lint reported a file as unreadable (a rule in :data:`LOAD_RULES`)
@@ -266,6 +270,26 @@ def traceback_signature(text: str) -> tuple[str, str]:
     return f"{exc_type} @ {where}", tail
 
 
+#: Characters a terminal interprets (ESC, BEL, CSI), never written raw from plan text.
+RAW_CONTROLS = ("\x1b", "\x07", "\x9b")
+
+
+def csv_formulas(text: str) -> list[str]:
+    """CSV cells a spreadsheet would run as a formula: starting with ``=``, ``+``, ``@``, tab, CR, or
+    ``-`` unless the cell is a plain negative number (OWASP CSV injection)."""
+    import csv
+    import io
+
+    found = []
+    try:
+        for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")):
+            found += [f for f in row if (f and f[0] in "=+@\t\r")
+                      or (f.startswith("-") and not re.fullmatch(r"-\d+(?:\.\d+)?", f))]
+    except csv.Error:
+        return []
+    return found
+
+
 def _line_count(path: Path) -> int:
     data = path.read_bytes()
     text = data.decode("utf-8", errors="replace")
@@ -313,6 +337,15 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
                 break
         if res.rc not in (0, 1, 2):
             add("bad-exit", res, f"exit {res.rc}", f"{where} exit {res.rc}")
+        # no writer colours its output when it is not a terminal: an escape here came from plan text
+        for label, stream in (("stdout", res.stdout), ("stderr", res.stderr)):
+            raw = sorted({repr(c) for c in RAW_CONTROLS if c in stream})
+            if raw:
+                add("raw-control", res, f"{name}: raw {', '.join(raw)} on {label}", f"{where} {label}")
+        if res.argv[:1] == ["export"] and "csv" in res.argv and res.rc == 0:
+            formulas = csv_formulas(res.stdout)
+            if formulas:
+                add("csv-formula", res, f"{name}: CSV cell starts a formula", f"{where}: {formulas[0]!r}")
 
     lint = results.get("lint")
     if lint and lint.rc in (0, 1) and "Traceback" not in lint.stderr + lint.stdout:

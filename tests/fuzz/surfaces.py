@@ -58,13 +58,16 @@ def _foreign(runner, case: SheetCase) -> bytes | None:
     return base_sheet(runner, other, case.fmt, None)
 
 
-def run_sheet_case(case: SheetCase, runner, scratch_root: Path) -> tuple[list[Failure], dict]:
-    """Judge one mutated sheet through ``import --dry-run`` and ``import`` (see the module doc)."""
-    dept = department(case.plan, case.dept)
-    base = base_sheet(runner, case.plan, case.fmt, dept)
-    if base is None:
-        return [Failure("harness", "export", "export of the bundled plan failed", case.label())], {}
-    sheet = mutate_sheet(case, base, _foreign(runner, case) if case.op == "foreign_key" else None)
+def run_sheet_case(case: SheetCase, runner, scratch_root: Path, sheet: bytes | None = None) -> tuple[list[Failure], dict]:
+    """Judge one mutated sheet through ``import --dry-run`` and ``import`` (see the module doc).
+
+    ``sheet``: the mutated file itself (a stored reproducer) instead of rebuilding it from the recipe.
+    """
+    if sheet is None:
+        base = base_sheet(runner, case.plan, case.fmt, department(case.plan, case.dept))
+        if base is None:
+            return [Failure("harness", "export", "export of the bundled plan failed", case.label())], {}
+        sheet = mutate_sheet(case, base, _foreign(runner, case) if case.op == "foreign_key" else None)
     scratch = Path(tempfile.mkdtemp(prefix="sheet-", dir=scratch_root))
     try:
         work = scratch / "work"
