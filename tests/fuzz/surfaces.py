@@ -2,7 +2,8 @@
 
 :func:`run_sheet_case` exports the bundled plan (once per worker and (plan, format, department)),
 mutates the sheet (:mod:`fuzz.sheets`), copies the whole plan into a scratch folder and runs
-``import --dry-run SHEET PLAN`` then ``import SHEET PLAN``, judging each like the folder commands
+``import --dry-run SHEET PLAN`` then ``import SHEET PLAN`` (not when the dry run hung or died: it
+would too), judging each like the folder commands
 (:func:`fuzz.oracle.judge`: no traceback, crash or hang, exit 0/1/2) and, with a digest of every file
 of the plan folder before and after each run:
 
@@ -82,15 +83,21 @@ def run_sheet_case(case: SheetCase, runner, scratch_root: Path, sheet: bytes | N
             rc, sig, to, el, rss, out, err = runner.run(argv, work, env, TIMEOUT, 1 << 30)
             results[name] = Result(name, argv, rc, sig, to, el, rss, out, err)
             digests.append(folder_digest(folder))
+            if to or sig is not None:  # a dry run that hangs or dies: the import would too (and cost as much)
+                break
         fails = judge(results, work, False)
 
         def add(kind: str, res: Result, sig: str, detail: str) -> None:
             fails.append(Failure(kind, res.command, sig, detail, False, res.stderr[-1500:], res.elapsed))
 
-        dry, imp = results["import_dry"], results["import"]
-        changed = _changes(digests[1], digests[2])
+        dry = results["import_dry"]
         if digests[0] != digests[1]:
             add("dry-run-wrote", dry, "import --dry-run changed the plan folder", _changes(digests[0], digests[1]))
+        if "import" not in results:
+            return fails, {"size": len(sheet), "rc": {k: r.rc for k, r in results.items()},
+                           "seconds": {k: r.elapsed for k, r in results.items()}}
+        imp = results["import"]
+        changed = _changes(digests[1], digests[2])
         if imp.rc not in (0, None) and changed:
             add("wrote-on-failure", imp, f"import exit {imp.rc} changed the plan folder", changed)
         if imp.rc == 0 and changed and (case.fmt, case.op) in MUST_REFUSE:
