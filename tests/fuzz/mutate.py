@@ -675,10 +675,12 @@ def bundled_plans() -> list[str]:
 
 
 @st.composite
-def cases(draw, plans: list[str] | None = None, keep: st.SearchStrategy | None = None) -> Case:
-    """Hypothesis strategy for a :class:`Case`: plan, file, operator, parameters, folder size, cache."""
+def cases(draw, plans: list[str] | None = None, keep: st.SearchStrategy | None = None,
+          exclude: frozenset[str] = frozenset()) -> Case:
+    """Hypothesis strategy for a :class:`Case`: plan, file, operator (not in ``exclude``), parameters,
+    folder size, cache, department to export."""
     plan = draw(st.sampled_from(plans or bundled_plans()))
-    op = draw(st.sampled_from(sorted(OPERATORS)))
+    op = draw(st.sampled_from(sorted(set(OPERATORS) - exclude)))
     files = plan_files(plan)
     file = "plan.yaml" if op in ONLY_PLAN_YAML else draw(st.sampled_from(files))
     params = draw(PARAMS[op])

@@ -54,13 +54,18 @@ MEMORY = int(os.environ.get("FUZZ_MEMORY", str(1 << 30)))
 FSIZE = 256 << 20
 
 #: The commands run on every folder, in this order (lint first: the others are judged by it).
-COMMANDS: dict[str, list[str]] = {
+#: CORE_COMMANDS are those of the earlier campaigns (the regression fixtures of tests/fixtures/fuzz are
+#: judged by them); COMMANDS adds the exports.
+CORE_COMMANDS: dict[str, list[str]] = {
     "lint": ["lint"],
     "status": ["status"],
     "score": ["score"],
     "report": ["report", "--format", "md"],  # Markdown without -o goes to standard output
     "fmt": ["fmt", "--check"],
     "report_html": ["report", "--format", "html"],
+}
+COMMANDS: dict[str, list[str]] = {
+    **CORE_COMMANDS,
     "export_xlsx": ["export", "--format", "xlsx"],  # default output file <plan>.xlsx in the working folder
     "export_csv": ["export", "--format", "csv"],  # standard output
     "export_json": ["export", "--format", "json"],
@@ -418,18 +423,22 @@ def check_folder(folder: Path, runner, *, cache: bool, commands: dict[str, list[
     with tempfile.TemporaryDirectory(prefix="dxfuzz-cache-") as cache_dir:
         env = base_env(Path(cache_dir) if cache else None)
         results: dict[str, Result] = {}
+        escapes: list[tuple[Result, list[str]]] = []
+        seen = set(before) | probes_before
         for name, args in commands.items():
             argv = [*args, folder.name]
             rc, sig, to, el, rss, out, err = runner.run(argv, work, env, timeout, mem)
             results[name] = Result(name, argv, rc, sig, to, el, rss, out, err)
+            now = {p.name for p in scratch.iterdir()} | _escape_probes()
+            if now - seen:  # this command wrote outside its working folder
+                escapes.append((results[name], sorted(Path(n).name for n in now - seen)))
+                seen |= now
             if fail_fast and (to or sig is not None or "Traceback" in out + err):
                 break
     fails = judge(results, work, cache)
-    escaped = sorted({p.name for p in scratch.iterdir()} - before) + sorted(_escape_probes() - probes_before)
-    if escaped:
-        res = results.get("report_html") or next(iter(results.values()))
+    for res, names in escapes:
         fails.append(Failure("escape", res.command, "a command wrote outside its working folder",
-                             "wrote " + ", ".join(escaped), cache, res.stderr[-500:], res.elapsed))
-        for name in _escape_probes() - probes_before:
-            Path(name).unlink(missing_ok=True)
+                             "wrote " + ", ".join(names), cache, res.stderr[-500:], res.elapsed))
+    for name in _escape_probes() - probes_before:
+        Path(name).unlink(missing_ok=True)
     return fails, results

@@ -9,7 +9,7 @@ A :class:`RepoCase` is a recipe: a bundled plan (with ``keep`` action files), a 
 3. the repository operator: a renamed action file or plan folder, a deleted ``plan.yaml``, a binary
    file, a huge file (up to 20 MB), a symlink to ``/etc/passwd`` (as an action file or as
    ``plan.yaml``), a gitlink (submodule entry without ``.gitmodules``), an empty commit, a merge
-   commit, a commit dated 1970 or 2100, a plan folder replaced by a file — committed, or left in the
+   commit, a commit dated 1970 or 2099 (git refuses later years), a plan folder replaced by a file — committed, or left in the
    working tree (``staged_only``) — and last, with no more git calls by the harness, hostile
    configuration that runs a command when git obeys it (``core.fsmonitor``, ``diff.external``, a
    ``textconv`` and a ``clean`` filter through ``.gitattributes``, ``core.pager``, ``core.hooksPath``).
@@ -148,7 +148,7 @@ def build_repo(case: RepoCase, work: Path) -> Path:
             _git(work, "merge", "--abort")
         commit = False
     elif op in ("old_date", "future_date"):
-        date = "1970-01-02T00:00:00Z" if op == "old_date" else "2100-01-01T00:00:00Z"
+        date = "1970-01-02T00:00:00Z" if op == "old_date" else "2099-12-31T00:00:00Z"
         env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
         if victim:
             victim.write_text(victim.read_text(encoding="utf-8", errors="replace") + "\n# dated\n", encoding="utf-8")
