@@ -2,7 +2,8 @@
 
 :func:`check_folder` runs ``lint``, ``status``, ``score``, ``report --format md`` (to standard output),
 ``fmt --check``, ``report --format html`` (default output file) and ``export --format xlsx|csv|json``
-(and ``export -d DEPARTMENT`` when the case names one) on one plan folder, each in its own process with a timeout and an address-space
+(and ``export -d DEPARTMENT`` when the case names one), ``status --by indicator`` and ``status --by
+action`` on one plan folder, each in its own process with a timeout and an address-space
 limit, with the parse cache on (a private ``DXPLAN_CACHE_DIR``) or off (``DXPLAN_NO_CACHE=1``),
 and returns a list of :class:`Failure` (empty = the folder passed). What counts as a failure:
 
@@ -66,12 +67,14 @@ CORE_COMMANDS: dict[str, list[str]] = {
 }
 COMMANDS: dict[str, list[str]] = {
     **CORE_COMMANDS,
+    "status_indicator": ["status", "--by", "indicator"],
+    "status_action": ["status", "--by", "action"],
     "export_xlsx": ["export", "--format", "xlsx"],  # default output file <plan>.xlsx in the working folder
     "export_csv": ["export", "--format", "csv"],  # standard output
     "export_json": ["export", "--format", "json"],
 }
 #: Commands that must succeed on a folder lint calls clean.
-DATA_COMMANDS = ("status", "score", "report", "export_xlsx", "export_csv", "export_json", "export_dept")
+DATA_COMMANDS = ("status", "status_indicator", "status_action", "score", "report", "export_xlsx", "export_csv", "export_json", "export_dept")
 
 
 def export_dept_command(department: str, fmt: str) -> list[str]:
