@@ -18,9 +18,10 @@ Three surfaces, each drawn with hypothesis:
 One kind alone: ``--examples 0 --sheets 0 --repos 50``. ``--jobs`` defaults to ``FUZZ_JOBS`` (else
 the number of CPUs); each job is a worker process that draws its share of each surface (seeded with
 ``seed + job``; sheets, then repositories, then folders) and judges each case with the fork runner, appending one JSON line per case to
-``DIR/results-J.jsonl``. Throughput of one worker on this shared 2-core machine under ``nice -n 19``
-(2026-12-06, load 5): 18 folders, 16 sheets or 10 repositories a minute; the defaults (10,000 folders,
-1,000 sheets, 100 repositories) take about 10 CPU-hours, i.e. about 5 hours on 2 jobs.
+``DIR/results-J.jsonl``. Cost (2026-12-06, this 2-core machine): about 1.2 CPU-s per case, a hang
+20 CPU-s; one worker under ``nice -n 19`` with the machine shared (load 5–8) does about 20 folders,
+25 sheets or 40 repositories a minute. The defaults (10,000 folders, 1,000 sheets, 100 repositories)
+take about 2 hours on 2 jobs when the machine is idle, about 5 hours when it is shared.
 
 The parent then prints a summary (cases per surface, runs per command, tracebacks, crashes, hangs,
 unpositioned problems, "lint clean but another command failed", import writes on failure or dry
