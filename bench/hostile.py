@@ -13,7 +13,7 @@ the hostile file with ``line:column``.
 Hostile sheets (``--sheets far,bomb,strings,zip``; none by default): a copy of ``kama``'s export
 for one department with one cell at XFD1048576 (a 10 KB file), a zip bomb (a sheet that
 decompresses to 256 MB of whitespace), 64 MB of inline-string cells, and a truncated zip, each
-through ``import --dry-run`` and ``import`` (mutations from tests/fuzz/sheets.py). Target: exit 1
+through ``import --dry-run`` and ``import`` (mutations from tests/fuzz/sheetcases.py). Target: exit 1
 with a message, no traceback, no plan file changed, within 2 s and 200 MiB.
 
 Usage: .venv/bin/python bench/hostile.py [--cases bomb,big,deep,line] [--sheets far,bomb,strings,zip] [--json OUT]
@@ -121,7 +121,7 @@ SHEETS = {
 def sheet_runs(names: list[str]) -> tuple[list[dict], int]:
     """Each hostile sheet through import --dry-run and import (see the module doc)."""
     sys.path.insert(0, str(ROOT))
-    from tests.fuzz.sheets import SheetCase, department, folder_digest, mutate_sheet
+    from tests.fuzz.sheetcases import SheetCase, department, folder_digest, mutate_sheet
 
     rows, bad = [], 0
     env = {k: v for k, v in os.environ.items() if not k.startswith("DXPLAN_")} | {"COLUMNS": "120", "DXPLAN_NO_CACHE": "1"}

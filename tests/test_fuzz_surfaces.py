@@ -20,7 +20,7 @@ import pytest
 from fuzz.mutate import PLANS, Case, mutate_bytes
 from fuzz.oracle import csv_formulas, make_runner
 from fuzz.repos import RepoCase, build_repo
-from fuzz.sheets import SheetCase, mutate_csv, mutate_xlsx
+from fuzz.sheetcases import SheetCase, mutate_csv, mutate_xlsx
 from fuzz.surfaces import run_repo_case, run_sheet_case
 
 pytestmark = pytest.mark.fuzz

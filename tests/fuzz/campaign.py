@@ -9,7 +9,7 @@ Three surfaces, each drawn with hypothesis:
   ``score``, ``report`` (md, html), ``fmt --check`` and ``export --format xlsx|csv|json``, plus
   ``export -d`` of one department (the case's ``dept``) — :func:`fuzz.oracle.check_folder`;
 - **sheets** (``--sheets``, ``FUZZ_SHEETS``, default 1000): a bundled plan's exported xlsx or CSV
-  sheet mutated (:func:`fuzz.sheets.sheet_cases`) through ``import --dry-run`` and ``import``, with
+  sheet mutated (:func:`fuzz.sheetcases.sheet_cases`) through ``import --dry-run`` and ``import``, with
   the plan folder hashed before and after (:func:`fuzz.surfaces.run_sheet_case`);
 - **repos** (``--repos``, ``FUZZ_REPOS``, default 100): a git repository with a clean, a mutated and
   a hostile commit and hostile configuration (:func:`fuzz.repos.repo_cases`) through ``history`` and
@@ -31,7 +31,7 @@ innermost dxplan frame (sheet and repository signatures carry ``[sheets]``/``[re
 ``DIR/findings/NN-slug/``:
 
 - ``case.json``: the recipe (replay: ``python -m tests.fuzz.mutate case.json DEST`` for a folder,
-  ``python -m tests.fuzz.sheets case.json OUT`` for a sheet, ``python -m tests.fuzz.repos case.json
+  ``python -m tests.fuzz.sheetcases case.json OUT`` for a sheet, ``python -m tests.fuzz.repos case.json
   DEST`` for a repository), the failure, and for folders the re-check of that case through the
   installed ``dxplan`` script (``confirmed``);
 - ``overlay/<file>`` (folders) or ``sheet.xlsx``/``sheet.csv`` (sheets): the mutated file itself when
@@ -86,7 +86,7 @@ def run_case(case: Case, runner, scratch_root: Path) -> tuple[list[Failure], dic
 
 def folder_commands(case: Case) -> dict[str, list[str]]:
     """:data:`COMMANDS`, plus ``export -d`` of the case's department when it names one."""
-    from .sheets import department
+    from .sheetcases import department
 
     name = department(case.plan, case.dept)
     if name is None:
@@ -97,7 +97,7 @@ def folder_commands(case: Case) -> dict[str, list[str]]:
 #: The surfaces a campaign draws from: name → (strategy, runner function, recipe class).
 def surfaces() -> dict[str, tuple]:
     from .repos import RepoCase, repo_cases
-    from .sheets import SheetCase, sheet_cases
+    from .sheetcases import SheetCase, sheet_cases
     from .surfaces import run_repo_case, run_sheet_case
 
     return {"folders": (cases(), run_case, Case), "sheets": (sheet_cases(), run_sheet_case, SheetCase),
@@ -278,7 +278,7 @@ def _write_other_finding(d: Path, kind: str, sig: str, recs: list[dict]) -> dict
     d.mkdir()
     surface = rec["case"]["surface"]
     if surface == "sheets":
-        from .sheets import sheet_bytes
+        from .sheetcases import sheet_bytes
         data = sheet_bytes(case, ExecRunner())
         if data is not None and len(data) <= OVERLAY_LIMIT:
             (d / f"sheet.{case.fmt}").write_bytes(data)
@@ -287,7 +287,7 @@ def _write_other_finding(d: Path, kind: str, sig: str, recs: list[dict]) -> dict
                  'here=$(dirname "$0"); dest=$(mktemp -d)\n'
                  f'cp -r plans/{case.plan} "$dest/"\n'
                  f'if [ -f "$here/sheet.{case.fmt}" ]; then cp "$here/sheet.{case.fmt}" "$dest/"; '
-                 f'else python -m tests.fuzz.sheets "$here/case.json" "$dest/sheet.{case.fmt}"; fi\n'
+                 f'else python -m tests.fuzz.sheetcases "$here/case.json" "$dest/sheet.{case.fmt}"; fi\n'
                  f'cd "$dest" && dxplan import --dry-run sheet.{case.fmt} {case.plan}; '
                  f'dxplan import sheet.{case.fmt} {case.plan}; echo "exit $?"; git diff --no-index --stat '
                  f'"$OLDPWD/plans/{case.plan}" {case.plan} || true\n')

@@ -1,7 +1,7 @@
 """Running the sheet and repository cases: import of mutated sheets, history/diff on hostile repositories.
 
 :func:`run_sheet_case` exports the bundled plan (once per worker and (plan, format, department)),
-mutates the sheet (:mod:`fuzz.sheets`), copies the whole plan into a scratch folder and runs
+mutates the sheet (:mod:`fuzz.sheetcases`), copies the whole plan into a scratch folder and runs
 ``import --dry-run SHEET PLAN`` then ``import SHEET PLAN`` (not when the dry run hung or died: it
 would too), judging each like the folder commands
 (:func:`fuzz.oracle.judge`: no traceback, crash or hang, exit 0/1/2) and, with a digest of every file
@@ -9,7 +9,7 @@ of the plan folder before and after each run:
 
 - ``dry-run-wrote``: ``--dry-run`` changed, added or removed a file;
 - ``wrote-on-failure``: ``import`` exited 1 or 2 but changed, added or removed a file;
-- ``silent-change``: an operator of :data:`fuzz.sheets.MUST_REFUSE` (formula, merged cells, a
+- ``silent-change``: an operator of :data:`fuzz.sheetcases.MUST_REFUSE` (formula, merged cells, a
   header edit, another department's key, a cell over 32,767 characters) and ``import`` exited 0
   having changed the plan;
 - ``import-broke-plan``: ``import`` exited 0 and changed the plan, and ``lint`` then fails on it
@@ -29,7 +29,7 @@ from pathlib import Path
 from .mutate import copy_plan
 from .oracle import TIMEOUT, Failure, Result, base_env, check_folder, judge
 from .repos import REPO_COMMANDS, RepoCase, build_repo
-from .sheets import MUST_REFUSE, SheetCase, department, departments, folder_digest, mutate_sheet
+from .sheetcases import MUST_REFUSE, SheetCase, department, departments, folder_digest, mutate_sheet
 
 #: Exported sheets of the unmutated bundled plans, by (plan, format, department name).
 _BASE: dict[tuple[str, str, str | None], bytes | None] = {}

@@ -619,7 +619,7 @@ def sheet_bytes(case: SheetCase, runner) -> bytes | None:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m tests.fuzz.sheets CASE.json OUT``: write the mutated sheet of a recipe."""
+    """``python -m tests.fuzz.sheetcases CASE.json OUT``: write the mutated sheet of a recipe."""
     import json
     import sys
 
