@@ -279,7 +279,10 @@ def _write_other_finding(d: Path, kind: str, sig: str, recs: list[dict]) -> dict
     surface = rec["case"]["surface"]
     if surface == "sheets":
         from .sheetcases import sheet_bytes
-        data = sheet_bytes(case, ExecRunner())
+        try:
+            data = sheet_bytes(case, ExecRunner())
+        except Exception:  # a harness error of the mutator itself: the recipe and the failure still tell it
+            data = None
         if data is not None and len(data) <= OVERLAY_LIMIT:
             (d / f"sheet.{case.fmt}").write_bytes(data)
         repro = ("#!/bin/sh\n# Rebuild the mutated sheet, copy the bundled plan, import the sheet.\n"

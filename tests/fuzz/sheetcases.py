@@ -333,7 +333,8 @@ def mutate_xlsx(case: SheetCase, data: bytes, foreign: bytes | None) -> bytes:
             if not wb.worksheets:
                 wb.create_sheet("empty")
         elif kind == "hide":
-            ws.sheet_state = "hidden"
+            if len(sheets) > 1:  # openpyxl refuses to save a workbook whose only sheet is hidden
+                ws.sheet_state = "hidden"
         elif kind == "copy":
             wb.copy_worksheet(ws)
         else:
