@@ -10,8 +10,9 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # compileall: start-up reads bytecode even where PYTHONDONTWRITEBYTECODE is set
+# [pdf]: the README's examples include `report --format pdf` (WeasyPrint is an extra; the test extra pulls it too)
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[pdf]'
 	$(BIN)/python -m compileall -q src
 	touch $@
 

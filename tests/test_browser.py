@@ -9,6 +9,7 @@ also skips when ``npm`` is not available to install axe-core into a temporary fo
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -87,6 +88,59 @@ def test_browser_screenshot_and_a4_pdf(kama_html, tmp_path):
     assert pages > 40, pages
     boxes = {tuple(float(x) for x in m.split()) for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", doc)}
     assert boxes and all(abs(b[2] - 595) < 2 and abs(b[3] - 842) < 2 for b in boxes), boxes  # A4 in points
+
+
+# --------------------------------------------------------------------------- a phone's screen
+
+#: A page showing the report in a 390 CSS px wide frame (a phone's width; headless Chromium's window is
+#: at least 500 px wide), which measures it once loaded and writes the figures into ``<pre id="probe">``.
+PHONE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>390 px</title></head><body style="margin:0">
+<iframe id="phone" title="report" style="width:390px;height:844px;border:0" srcdoc="{report}"></iframe>
+<script>
+document.getElementById("phone").addEventListener("load", function () {{
+  var d = this.contentDocument, de = d.documentElement;
+  var broken = [];
+  var years = /^(令和|平成)[0-9元]+年度$|^FY ?[0-9]{{4}}$/;
+  d.querySelectorAll("th, td").forEach(function (e) {{
+    if (!e.classList.contains("whole") && !years.test(e.textContent.trim())) return;
+    var range = d.createRange(); range.selectNodeContents(e);
+    var lines = new Set(Array.from(range.getClientRects()).map(function (r) {{ return Math.round(r.top); }}));
+    if (lines.size > 1) broken.push(e.textContent.trim());
+  }});
+  var boxes = Array.from(d.querySelectorAll(".table-scroll"));
+  var out = document.createElement("pre"); out.id = "probe";
+  out.textContent = JSON.stringify({{
+    scrollWidth: de.scrollWidth, clientWidth: de.clientWidth,
+    tables: d.querySelectorAll("table").length,
+    boxed: d.querySelectorAll(".table-scroll > table").length,
+    scrolling: boxes.filter(function (b) {{ return b.scrollWidth > b.clientWidth; }}).map(function (b) {{ return b.firstElementChild.className; }}),
+    unfocusable: boxes.filter(function (b) {{ return b.scrollWidth > b.clientWidth && b.tabIndex < 0; }}).map(function (b) {{ return b.firstElementChild.className; }}),
+    broken: broken,
+    years: Array.from(d.querySelectorAll("th, td")).filter(function (e) {{ return years.test(e.textContent.trim()); }}).length,
+  }});
+  document.body.appendChild(out);
+}});
+</script></body></html>"""
+
+
+def test_report_on_a_390px_phone_scrolls_wide_tables_inside_their_box(kama_html, tmp_path):
+    page = tmp_path / "phone.html"
+    page.write_text(PHONE.format(report=html.escape(kama_html.read_text(encoding="utf-8"), quote=True)), encoding="utf-8")
+    proc = chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", page.as_uri())
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")[-2000:]
+    m = re.search(r'<pre id="probe">(.*?)</pre>', proc.stdout.decode("utf-8"), flags=re.S)
+    assert m, "the measuring script did not finish"
+    probe = json.loads(html.unescape(m.group(1)))
+    # the page itself never scrolls sideways (the frame is 390 px, less a vertical scroll bar)
+    assert probe["clientWidth"] <= 390
+    assert probe["scrollWidth"] <= probe["clientWidth"], probe
+    # every table is in its own scrolling box, and the wide ones (the status table per year, ...) do scroll there
+    assert probe["boxed"] == probe["tables"] > 100
+    assert "status-table" in probe["scrolling"], probe["scrolling"]
+    assert probe["unfocusable"] == []  # a box that scrolls takes the keyboard focus, to scroll it without a mouse
+    # fiscal years (every cell that holds one) and the other cells marked whole stay on one line
+    assert probe["years"] == 3  # the summary's rows 令和6年度, 令和7年度, 令和8年度 (one character per line before)
+    assert probe["broken"] == []
 
 
 # --------------------------------------------------------------------------- axe-core

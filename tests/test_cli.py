@@ -204,7 +204,7 @@ def test_click_usage_error_in_japanese_by_default():
     assert r.returncode == 2
     assert "コマンド 'statsu' はありません。" in r.stderr
     r = subprocess.run([sys.executable, "-m", "dxplan", "statsu", "--lang", "en"], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert "No such command 'statsu'." in r.stderr
+    assert "no command 'statsu'; did you mean 'status'?" in r.stderr
 
 
 def _cells(line: str) -> int:
@@ -269,7 +269,7 @@ def test_help_pages_show_the_typer_help_fixes_in_both_languages(lang, args, env_
         assert f"╭─ {t(lang, panel)} ─" in main
     squeezed = _squeezed(main)
     assert whole("--version", t(lang, "show the version")) in squeezed  # no type column for a flag
-    assert whole("--help", "-h", "Show this message and exit.") in squeezed
+    assert whole("--help", "-h", t(lang, "Show this message and exit.")) in squeezed
     for name, cmd in typer.main.get_command(app).commands.items():  # each command's line whole
         assert whole(name, t(lang, inspect.cleandoc(cmd.callback.__doc__).split("\n\n", 1)[0])) in squeezed, name
 

@@ -30,6 +30,8 @@ USED_ELSEWHERE = {
     # ruamel.yaml's pure-Python parser reads them from the loader object it is handed
     ("yamlread.py", "scanner"),
     ("yamlread.py", "comment_handling"),
+    # click calls them to write a usage line
+    ("cli/common.py", "format_usage"),
     # rich calls it when the reader closes the pipe
     ("cli/common.py", "on_broken_pipe"),
     # pybabel: the messages marked for extraction, and the extractor babel.cfg names

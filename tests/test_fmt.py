@@ -218,6 +218,54 @@ def test_check_lists_files_and_writes_nothing(mini_plan):
     assert path.read_text(encoding="utf-8") == MESSY
 
 
+def test_diff_shows_the_change_as_a_unified_diff_and_writes_nothing(mini_plan):
+    path = mini_plan / "actions" / "01.yaml"
+    text = "id: '1'\ncategory: A-1\ntitle: 例\nsources: [{file: s, location: l}]\n"
+    path.write_text(text, encoding="utf-8")
+    r = run("fmt", "--diff", path)
+    assert r.exit_code == 0, r.output
+    assert path.read_text(encoding="utf-8") == text  # nothing written
+    name = path.as_posix()  # absolute: no a/ b/ prefixes
+    lines = r.stdout.splitlines()
+    assert lines[:3] == [f"--- {name}", f"+++ {name}", "@@ -1,4 +1,4 @@"]
+    # the schema's key order: title moves before category
+    assert lines[3:] == [" id: '1'", "+title: 例", " category: A-1", "-title: 例", " sources: [{file: s, location: l}]"]
+    # applying the diff gives what fmt writes
+    formatted = format_file(path).new
+    assert _apply(text, r.stdout) == formatted
+    # with --check too: the same diff, exit 1
+    r2 = run("fmt", "--diff", "--check", path)
+    assert r2.exit_code == 1 and r2.stdout == r.stdout
+    # a formatted file: no diff
+    path.write_text(formatted, encoding="utf-8")
+    assert run("fmt", "--diff", path).stdout == ""
+
+
+def _apply(old: str, diff: str) -> str:
+    """The text a unified diff of one file turns ``old`` into (enough of patch(1) for the test: hunks applied in order)."""
+    import re
+
+    src = old.splitlines(keepends=True)
+    out: list[str] = []
+    pos = 0
+    lines = diff.splitlines(keepends=True)[2:]
+    for line in lines:
+        m = re.match(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@", line)
+        if m:
+            start = int(m.group(1)) - (0 if m.group(2) == "0" else 1)
+            out += src[pos:start]
+            pos = start
+        elif line.startswith("-"):
+            assert src[pos] == line[1:]
+            pos += 1
+        elif line.startswith("+"):
+            out.append(line[1:])
+        elif line.startswith(" "):
+            out.append(src[pos])
+            pos += 1
+    return "".join(out + src[pos:])
+
+
 def test_refuses_to_write_when_the_data_would_change(mini_plan, monkeypatch):
     path = mini_plan / "actions" / "01.yaml"
     path.write_text(MESSY, encoding="utf-8")

@@ -9,18 +9,26 @@ access to the index the tests are skipped, saying so. The pre-commit hooks are t
 
 from __future__ import annotations
 
+import email.message
+import email.parser
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 import dxplan
+from dxplan.report.pdf import PDF_REQUIREMENT
 from conftest import GIT_ENV, ROOT, git
 
 OFFLINE_SIGNS = ("No matching distribution", "Could not find a version", "Failed to establish a new connection", "Temporary failure in name resolution", "Network is unreachable", "ProxyError")
@@ -37,6 +45,7 @@ def dist(tmp_path_factory) -> Path:
         if any(s in proc.stdout + proc.stderr for s in OFFLINE_SIGNS):
             pytest.skip(f"cannot build without the package index: {proc.stderr[-300:]}")
         pytest.fail(proc.stdout[-2000:] + proc.stderr[-2000:])
+    (out / "build.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     return out
 
 
@@ -70,12 +79,68 @@ def test_wheel_and_sdist_carry_templates_schemas_and_catalogues(dist):
     assert next(dist.glob("dxplan-*.tar.gz")).name == f"dxplan-{dxplan.__version__}.tar.gz"
 
 
+def wheel_metadata(dist: Path) -> email.message.Message:
+    """The METADATA of the built wheel, parsed (core metadata is an email-style header block)."""
+    wheel = zipfile.ZipFile(next(dist.glob("dxplan-*.whl")))
+    return email.parser.Parser().parsestr(wheel.read(f"dxplan-{dxplan.__version__}.dist-info/METADATA").decode("utf-8"), headersonly=True)
+
+
+def test_build_prints_no_warning(dist):
+    log = (dist / "build.log").read_text(encoding="utf-8")
+    assert "Successfully built" in log
+    assert [ln for ln in log.splitlines() if "warn" in ln.lower() or "deprecat" in ln.lower()] == []
+
+
+def test_license_ships_and_is_declared_as_an_spdx_expression(dist):
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n")
+    wheel = zipfile.ZipFile(next(dist.glob("dxplan-*.whl")))
+    assert wheel.read(f"dxplan-{dxplan.__version__}.dist-info/licenses/LICENSE").decode("utf-8") == text
+    with tarfile.open(next(dist.glob("dxplan-*.tar.gz"))) as sdist:
+        member = sdist.extractfile(f"dxplan-{dxplan.__version__}/LICENSE")
+        assert member is not None and member.read().decode("utf-8") == text
+    meta = wheel_metadata(dist)
+    assert Version(meta["Metadata-Version"]) >= Version("2.4")  # PEP 639
+    assert meta["License-Expression"] == "MIT"
+    assert meta.get_all("License-File") == ["LICENSE"]
+    assert meta["License"] is None  # the old free-text field is gone
+
+
+def test_pdf_stack_is_the_pdf_extra_and_every_dependency_is_bounded(dist):
+    meta = wheel_metadata(dist)
+    requires = [Requirement(r) for r in meta.get_all("Requires-Dist")]
+    assert "pdf" in meta.get_all("Provides-Extra")
+    base = {canonicalize_name(r.name) for r in requires if r.marker is None or "extra" not in str(r.marker)}
+    pdf = {canonicalize_name(r.name): r for r in requires if r.marker is not None and "extra" in str(r.marker) and r.marker.evaluate({"extra": "pdf"})}
+    assert base == {"typer", "pydantic", "ruamel-yaml", "ruamel-yaml-clib", "rich", "jinja2", "openpyxl"}
+    assert set(pdf) == {"weasyprint", "cffi"}
+    # report.pdf tells a user without the extra the same requirement the extra declares
+    assert SpecifierSet(PDF_REQUIREMENT.removeprefix("weasyprint")) == pdf["weasyprint"].specifier
+    for r in requires:
+        assert any(spec.operator == "<" for spec in r.specifier), f"{r} has no upper bound"
+    # the test extra brings the pdf one: make test renders PDFs
+    assert "weasyprint" in {r.name.lower() for r in requires if r.marker is not None and r.marker.evaluate({"extra": "test"})}
+
+
 def test_installed_version(installed, tmp_path):
     r = dx(installed, "--version", cwd=tmp_path)
     assert (r.returncode, r.stdout) == (0, f"dxplan {dxplan.__version__}\n")
     # the installed package is used, not this checkout
     proc = subprocess.run([str(installed / "python"), "-c", "import dxplan; print(dxplan.__file__)"], capture_output=True, text=True, cwd=tmp_path)
     assert str(ROOT) not in proc.stdout and "site-packages" in proc.stdout
+
+
+def test_a_plain_install_has_no_pdf_stack_and_says_how_to_add_it(installed, tmp_path):
+    """The wheel without extras (what CI's lint job and the pre-commit hook install): no WeasyPrint, and
+    ``report --format pdf`` exits 1 naming the extra, while the HTML report works."""
+    proc = subprocess.run([str(installed / "python"), "-c", "import importlib.util as u; print(u.find_spec('weasyprint'), u.find_spec('PIL'))"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.stdout == "None None\n", proc.stderr
+    r = dx(installed, "report", ROOT / "plans" / "kama", "--format", "pdf", "-o", tmp_path / "r.pdf", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "install dxplan as dxplan[pdf]" in r.stderr and "pip install 'weasyprint>=61,<71'" in r.stderr
+    assert not (tmp_path / "r.pdf").exists()
+    assert dx(installed, "report", ROOT / "plans" / "kama", "--format", "html", "-o", tmp_path / "r.html", cwd=tmp_path).returncode == 0
 
 
 @pytest.mark.parametrize("preset", ["kama", "grades"])
@@ -122,7 +187,7 @@ def hook_repo(tmp_path_factory) -> Path:
         pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
     repo = tmp_path_factory.mktemp("hooks") / "dxplan"
     repo.mkdir()
-    for name in (".pre-commit-hooks.yaml", "pyproject.toml", "README.md"):
+    for name in (".pre-commit-hooks.yaml", "pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, repo / name)
     for folder in ("src", "templates", "schemas"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))

@@ -46,15 +46,22 @@ def five_years(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def pdf_items(five_years, tmp_path_factory) -> list[tuple[int, float, float, str]]:
+def five_years_pdf(five_years, tmp_path_factory) -> Path:
+    """The PDF report of the five-year plan (Japanese)."""
+    out = tmp_path_factory.mktemp("out") / "kpi5.pdf"
+    r = runner.invoke(app, ["report", str(five_years), "--format", "pdf", "-o", str(out)], env={"DXPLAN_LANG": "ja"})
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf_items(five_years_pdf) -> list[tuple[int, float, float, str]]:
     """(page, x, y, text) of every piece of text the PDF draws, x and y in points from the page's lower left.
 
     The charts' SVG text is drawn in the SVG's own coordinates (x up to its 720 units, each run of
     digits and letters a piece of its own): those pieces get x = None, their text still counted.
     """
-    out = tmp_path_factory.mktemp("out") / "kpi5.pdf"
-    r = runner.invoke(app, ["report", str(five_years), "--format", "pdf", "-o", str(out)])
-    assert r.exit_code == 0, r.output
+    out = five_years_pdf
     items: list[tuple[int, float, float, str]] = []
     for n, page in enumerate(PdfReader(out).pages, 1):
         def visit(text, cm, tm, font_dict, font_size, n=n):
@@ -69,7 +76,9 @@ def pdf_items(five_years, tmp_path_factory) -> list[tuple[int, float, float, str
 
 def grade_table(items):
     """The pieces of text of the per-year grade table: from its column heading 年度 down to the note under it."""
-    start = next(i for i, it in enumerate(items) if it[3].startswith("年度") and "A" in it[3])
+    # the heading row: 年度 then A (one piece of text per cell in the tagged PDF, where each cell is its own
+    # marked content; one piece for the row in an untagged one)
+    start = next(i for i, it in enumerate(items) if it[3].startswith("年度") and ("A" in it[3] or (i + 1 < len(items) and items[i + 1][3].startswith("A"))))
     end = next(i for i, it in enumerate(items) if i > start and it[3].startswith("割合は評価済みの行"))
     return items[start:end]
 
@@ -107,6 +116,41 @@ def test_the_year_heading_of_each_indicator_table_is_whole(pdf_items):
     words = [w for it in pdf_items if it[1] is not None for w in it[3].split()]
     assert words.count("令和10年度") >= 7  # the grade table and the KPI tables of the sheets
     assert "令和" not in words and "年度" in words  # "令和" alone would be a year broken inside
+
+
+def struct_roles(node, roles: list[str]) -> list[str]:
+    """The structure types (``/S``) of a tagged PDF's structure tree under ``node``, depth first."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for kid in node:
+            struct_roles(kid, roles)
+    elif hasattr(node, "get") and node.get("/S") is not None:
+        roles.append(str(node["/S"]))
+        if "/K" in node:
+            struct_roles(node["/K"], roles)
+    return roles
+
+
+def test_the_pdf_is_tagged_with_title_language_and_bookmarks(five_years_pdf):
+    reader = PdfReader(five_years_pdf)
+    catalog = reader.trailer["/Root"]
+    # tagged: a structure tree for screen readers, marked content
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    tree = catalog["/StructTreeRoot"].get_object()
+    roles = struct_roles(tree["/K"], [])
+    for role in ("/Document", "/H1", "/H2", "/Table", "/TH", "/TD", "/P", "/L", "/LI"):
+        assert role in roles, role
+    # the language of <html lang="ja">, and the <title> in the docinfo and the XMP, shown as the window title
+    assert catalog["/Lang"] == "ja"
+    title = "例市 例市DX推進計画（KPI評価の例） 進捗報告書"
+    assert reader.metadata.title == title
+    assert reader.xmp_metadata.dc_title == {"x-default": title}
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    # the outline: the report's h1, its parts (h2) beneath it
+    outline = reader.outline
+    assert outline[0].title == "例市DX推進計画（KPI評価の例）進捗報告書"
+    parts = [o.title for o in outline[1] if not isinstance(o, list)]
+    assert parts == ["進捗の概要", "年度別の進捗状況（タスク行）", "区分別のアクション", "担当課別のアクション", "アクションシート"]
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -150,3 +194,20 @@ def test_font_option_prints_in_that_family_or_names_the_ones_installed(tmp_path)
     assert "Noto Sans CJK JP" in bad.stderr and bad.stderr.endswith("; or install fonts-noto-cjk)\n")
     md = run_cli("report", "plans/kurate", "--font", "Noto Sans CJK JP", "--lang", "en")
     assert (md.returncode, md.stderr) == (2, "dxplan: --font is for --format pdf\n")
+
+
+def test_printing_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    from dxplan.report.pdf import html_to_pdf
+
+    page = '<!DOCTYPE html><html lang="ja"><head><title>例</title></head><body><p>例市</p></body></html>'
+    assert gc.isenabled()
+    assert html_to_pdf(page).startswith(b"%PDF-1.7")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert html_to_pdf(page).startswith(b"%PDF-1.7")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

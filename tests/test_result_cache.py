@@ -253,3 +253,20 @@ def test_databases_of_other_versions_unused_for_a_week_are_removed(cache, kama):
     assert not any(p.exists() for p in old)
     assert recent.exists() and other.exists()
     assert (cache / f"results-{result_cache.fingerprint()}.sqlite3").exists()  # its own database, in use
+
+
+@pytest.mark.parametrize("lang, expected", [
+    (None, "dxplan: 結果キャッシュ {db} を読めないため使いません（削除し、次回の実行で作り直します）"),
+    ("en", "dxplan: the results cache {db} cannot be read and is ignored (it is removed; the next run rebuilds it)"),
+])
+def test_an_unreadable_cache_is_reported_in_the_commands_language(cache, kama, lang, expected):
+    env = {k: v for k, v in os.environ.items() if k != "DXPLAN_LANG"}
+    args = [sys.executable, "-m", "dxplan", "lint", "-j", "2", str(kama), str(PLANS / "kurate")] + (["--lang", lang] if lang else [])
+    subprocess.run(args, env=env, capture_output=True, check=False)
+    [db] = cache.glob("results-*.sqlite3")
+    for command in (args, [*args[:3], "status", *args[6:]]):
+        for extra in cache.glob("results-*.sqlite3-*"):  # the write-ahead log of the last run would answer
+            extra.unlink()
+        db.write_bytes(b"not a database, " * 64)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        assert expected.format(db=db) in done.stderr.splitlines(), done.stderr

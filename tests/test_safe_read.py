@@ -245,4 +245,4 @@ def test_status_and_score_exit_1_when_plan_yaml_does_not_load(tmp_path, command)
     (plan / "plan.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     r = run(command, plan)
     assert r.exit_code == 1, r.output
-    assert "plan.yaml:2:1: error yaml-syntax" in r.stderr
+    assert "plan.yaml:1:14: error yaml-syntax" in r.stderr  # the end of the text: just past its last line

@@ -26,7 +26,7 @@ from conftest import PLANS, ROOT
 runner = CliRunner()
 ENV = {"DXPLAN_LANG": "en", "GITHUB_ACTIONS": ""}
 INIT_FILES = [
-    ".github/workflows/dxplan.yml", ".pre-commit-config.yaml", "README.md", "actions/.gitkeep",
+    ".github/workflows/dxplan.yml", ".gitignore", ".pre-commit-config.yaml", "README.md", "actions/.gitkeep",
     "plan.yaml", "schemas/action.schema.json", "schemas/plan.schema.json",
 ]
 
@@ -36,8 +36,9 @@ def run(*args, input=None):
 
 
 def files_of(folder: Path) -> dict[str, str]:
-    """relative path → sha256 of every file under ``folder``."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """relative path → sha256 of every file under ``folder`` (its git repository left out)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".git" not in p.relative_to(folder).parts}
 
 
 def lint_counts(folder: Path) -> tuple[int, int, list[str]]:

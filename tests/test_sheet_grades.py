@@ -100,10 +100,10 @@ def test_xlsx_grade_sheets_dropdown_equals_the_plans_grades_and_locks(graded, tm
     assert f"{out}: 1 task row(s), 18 indicator row(s) and 9 action grade row(s) written" in err
     wb = load_workbook(out)
     assert wb.sheetnames == ["令和6年度", "令和7年度", "令和8年度", "指標 令和6年度", "指標 令和7年度", "指標 令和8年度",
-                             "評価 令和6年度", "評価 令和7年度", "評価 令和8年度"]
+                             "評価 令和6年度", "評価 令和7年度", "評価 令和8年度", "dxplan_base"]
     ws = wb["評価 令和7年度"]
     headers = [c.value for c in ws[1]]
-    assert json.loads(headers[0]) == {"dxplan": 3, "plan": "kpi", "department": None, "years": [2024, 2025, 2026]}
+    assert json.loads(headers[0]) == {"dxplan": 4, "plan": "kpi", "department": None, "years": [2024, 2025, 2026]}
     assert headers[1:] == ["アクション番号", "アクション名称", "大区分", "中区分", "年度", "担当課", "共同担当", "目標", "評価"]
     rows = [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
     assert rows == [
@@ -146,17 +146,17 @@ def test_csv_and_json_hold_the_grade_rows(graded, tmp_path):
     assert run("export", graded, "-f", "csv", "-o", out)[0] == 0
     rows = csv_rows(out)
     header = rows[0]
-    assert header[-1] == "評価" and header.count("評価") == 1 and header[12] == "目標"
+    assert header[-2] == "評価" and header[-1] == "dxplan:base" and header.count("評価") == 1 and header[12] == "目標"
     keys = [r[0] for r in rows[1:]]
     assert keys[0] == "kpi/1#1|2025|" and keys[-9:] == [f"kpi/{a}|{fy}" for a in "123" for fy in (2024, 2025, 2026)]
     assert len(keys) == 1 + 18 + 9
     by_key = {r[0]: r for r in rows[1:]}
-    assert by_key["kpi/2|2024"][-1] == "A" and by_key["kpi/3|2024"][-1] == ""
+    assert by_key["kpi/2|2024"][-2] == "A" and by_key["kpi/3|2024"][-2] == ""
     assert by_key["kpi/2|2024"][8:12] == ["", "", "", ""]  # task-only columns stay empty on a grade row
-    assert by_key["kpi/1:K1|2024"][-1] == ""  # no grade on an indicator row
+    assert by_key["kpi/1:K1|2024"][-2] == ""  # no grade on an indicator row
     code, text, _ = run("export", graded, "-f", "json", "-d", "総務課")
     data = json.loads(text)
-    assert data["schema_version"] == 3
+    assert data["schema_version"] == 4
     assert data["plan"]["grades"] == ["A", "B", "C", "D"] and data["plan"]["grades_apply_to"] == "action"
     assert [c["field"] for c in data["grade_columns"] if c["editable"]] == ["grade"]
     assert [(r["key"], r["action_id"], r["fiscal_year_number"], r["joint"], r["grade"]) for r in data["grade_rows"]] == [
@@ -272,8 +272,8 @@ def test_csv_grade_change_missing_row_unknown_key_and_a_version_2_sheet(graded, 
     assert run("export", graded, "-f", "csv", "-o", sheet)[0] == 0
     rows = csv_rows(sheet)
     n = next(i for i, r in enumerate(rows) if r[0] == "kpi/1|2026")
-    assert rows[n][-1] == ""
-    rows[n][-1] = "D"  # action 1 令和8年度: a new grade D after the 令和7年度 one
+    assert rows[n][-2] == ""
+    rows[n][-2] = "D"  # action 1 令和8年度: a new grade D after the 令和7年度 one
     write_csv(sheet, rows)
     code, out, _ = run("import", sheet, graded)
     assert code == 0, out
@@ -299,7 +299,7 @@ def test_csv_grade_change_missing_row_unknown_key_and_a_version_2_sheet(graded, 
     # a sheet exported before grade rows existed (version 2, no grade rows) still imports
     old = [r[:] for r in rows if "|" not in r[0] or r[0].count("|") != 1 or ":" in r[0]]
     assert len(old) == 1 + 1 + 18
-    old[0][0] = old[0][0].replace('"dxplan": 3', '"dxplan": 2')
+    old[0][0] = old[0][0].replace('"dxplan": 4', '"dxplan": 2')
     old[2][old[0].index("実績値")] = "29"
     code, out, err = run("import", _written(tmp_path / "v2.csv", old), graded)
     assert code == 0, err

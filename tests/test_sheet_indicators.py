@@ -63,10 +63,10 @@ def test_xlsx_indicator_sheets_grade_dropdown_and_locks(kpi, tmp_path):
     assert code == 0 and "kpi.xlsx: 18 indicator row(s) written" in err and "task row" not in err
     wb = load_workbook(out)
     # the fixture has no task rows: only the indicator sheets, one per fiscal year
-    assert wb.sheetnames == ["指標 令和6年度", "指標 令和7年度", "指標 令和8年度"]
+    assert wb.sheetnames == ["指標 令和6年度", "指標 令和7年度", "指標 令和8年度", "dxplan_base"]
     ws = wb["指標 令和7年度"]
     headers = [c.value for c in ws[1]]
-    assert json.loads(headers[0]) == {"dxplan": 3, "plan": "kpi", "department": None, "years": [2024, 2025, 2026]}
+    assert json.loads(headers[0]) == {"dxplan": 4, "plan": "kpi", "department": None, "years": [2024, 2025, 2026]}
     assert headers[1:] == ["アクション番号", "アクション名称", "大区分", "中区分", "年度", "担当課", "共同担当", "指標ID", "指標名",
                            "単位", "基準値", "年度目標", "最終目標", "実績値", "実績・見込", "出典", "評価"]
     rows = [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
@@ -89,7 +89,7 @@ def test_kashima_export_keeps_task_sheets_and_its_labels_without_a_grade_column(
     out = tmp_path / "k.xlsx"
     assert run("export", kashima, "-d", "市民課", "-o", out)[0] == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == ["令和5年度", "令和6年度", "指標 令和5年度", "指標 令和6年度"]
+    assert wb.sheetnames == ["令和5年度", "令和6年度", "指標 令和5年度", "指標 令和6年度", "dxplan_base"]
     ws = wb["指標 令和6年度"]
     assert [c.value for c in ws[1]][3:8] == ["柱", "区分", "年度", "担当課", "共同担当"]
     assert [c.value for c in ws[1]][-4:] == ["最終目標", "実績値", "実績・見込", "出典"]  # no grade_scale: no 評価
@@ -104,15 +104,15 @@ def test_csv_holds_task_and_indicator_rows_and_json_has_schema_2(kashima, kpi, t
     rows = csv_rows(out)
     header = rows[0]
     assert header[7:13] == ["共同担当", "取組事項", "実施", "進捗状況", "進捗率(%)", "達成目標"]
-    assert header[13:] == ["指標ID", "指標名", "単位", "基準値", "年度目標", "最終目標", "実績値", "実績・見込", "出典"]
+    assert header[13:] == ["指標ID", "指標名", "単位", "基準値", "年度目標", "最終目標", "実績値", "実績・見込", "出典", "dxplan:base"]
     tasks = [r for r in rows[1:] if "#" in r[0]]
     inds = [r for r in rows[1:] if "#" not in r[0]]
     assert len(tasks) == 260 and len(inds) == 20 and rows[-len(inds):] == inds  # indicator rows after the task rows
     assert inds[0][:2] == ["kashima/4:I1|2023", "4"] and inds[0][8:13] == [""] * 5 and inds[0][17] == "令和5年度総交付枚数の 住民票と印鑑登録証明書：20% のコンビニ交付を目指す。"
-    assert tasks[0][13:] == [""] * 9
+    assert tasks[0][13:-1] == [""] * 9 and json.loads(tasks[0][-1]) == {"result": None, "status": None, "progress": None}
     code, text, _ = run("export", kpi, "-f", "json", "-d", "総務課")
     data = json.loads(text)
-    assert data["schema_version"] == 3 and data["plan"]["grades"] == ["A", "B", "C", "D"] and data["rows"] == []
+    assert data["schema_version"] == 4 and data["plan"]["grades"] == ["A", "B", "C", "D"] and data["rows"] == []
     assert [r["key"] for r in data["indicator_rows"]][:3] == ["kpi/2:K3|2024", "kpi/2:K3|2025", "kpi/2:K3|2026"]
     k3 = data["indicator_rows"][1]
     assert (k3["actual"], k3["actual_kind"], k3["grade"], k3["fiscal_year_number"], k3["joint"]) == (45, "actual", "B", 2025, True)
@@ -219,7 +219,7 @@ def test_bad_grade_and_edited_target_change_nothing_and_are_positioned(kpi, tmp_
     ws["O2"] = 29  # a valid edit, refused with the rest
     ws["R3"] = "b"  # a grade the scale does not have
     ws["M2"] = "35手続"  # the target is read-only
-    ws["O4"] = "約40"  # not a number
+    ws["O4"] = True  # TRUE is not an actual (text such as 約40 is a text actual)
     wb["指標 令和7年度"]["P2"] = "予定"  # not 実績/見込
     wb.save(sheet)
     before = digests(kpi)
@@ -228,7 +228,7 @@ def test_bad_grade_and_edited_target_change_nothing_and_are_positioned(kpi, tmp_
     assert digests(kpi) == before
     assert "指標 令和6年度!R3 (評価): grade 'b' is not one of the plan's grades (A、B、C、D). Did you mean 'B'?" in err
     assert "指標 令和6年度!M2 (年度目標): read-only column edited: the plan has '30手続', the sheet '35手続'" in err
-    assert "指標 令和6年度!O4 (実績値): '約40' is not a number" in err
+    assert "指標 令和6年度!O4 (実績値): 'True' is not a number" in err
     assert "指標 令和7年度!P2 (実績・見込): '予定' is not a kind of actual" in err
     assert "4 problem(s) in the sheet; nothing was changed" in err
     code, _, err = run("import", sheet, kpi)

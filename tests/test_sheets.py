@@ -72,12 +72,12 @@ def test_xlsx_layout_sheets_validation_and_locks(kama, tmp_path):
     code, _, _ = run("export", kama, "-o", out)
     assert code == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == ["令和6年度", "令和7年度", "令和8年度"]
+    assert wb.sheetnames == ["令和6年度", "令和7年度", "令和8年度", "dxplan_base"]
     ws = wb["令和6年度"]
     headers = [c.value for c in ws[1]]
     assert headers[1:] == ["アクション番号", "アクション名称", "大区分", "中区分", "年度", "担当課", "共同担当", "計画",
                            "実施 (年度末見込)", "進捗状況", "進捗率(%)", "目標(値)"]
-    assert json.loads(headers[0]) == {"dxplan": 3, "plan": "kama", "department": None, "years": [2024, 2025, 2026]}
+    assert json.loads(headers[0]) == {"dxplan": 4, "plan": "kama", "department": None, "years": [2024, 2025, 2026]}
     r6_rows = [t for _, _, t in raw_tasks(kama) if t["fiscal_year"] == "令和6年度"]
     assert ws.max_row - 1 == len(r6_rows) == 152
     assert ws.freeze_panes == "B2"
@@ -101,6 +101,8 @@ def test_department_export_holds_exactly_its_rows_joint_marked(kama, tmp_path):
     wb = load_workbook(out)
     got = {}
     for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
         assert json.loads(ws["A1"].value)["department"] == "産業振興課"
         for row in ws.iter_rows(min_row=2, values_only=True):
             got[row[0]] = row
@@ -123,7 +125,7 @@ def test_csv_is_utf8_with_bom_and_json_has_a_schema_version(kama, tmp_path):
     assert len(rows) == 1 + 152 and rows[1][0] == "kama/1#1|2024|デジタル戦略課" and rows[1][5] == "令和6年度"
     code, out, _ = run("export", kama, "-f", "json", "--department", "総務課")
     data = json.loads(out)
-    assert data["schema_version"] == 3 and data["scope"]["department"] == "総務課"
+    assert data["schema_version"] == 4 and data["scope"]["department"] == "総務課"
     assert len(data["rows"]) == 9 and data["rows"][0]["fiscal_year_number"] == 2024 and data["rows"][0]["status"] == "進捗中"
 
 

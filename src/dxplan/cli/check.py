@@ -5,20 +5,22 @@ from typing import Annotated, Optional
 
 import typer
 
-from dxplan.i18n import t
+from dxplan.i18n import N_, t
 from dxplan.lint.formatters import FORMATS, default_format
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
-from .common import help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, resolve_lang
+from .progress import QuietOpt, progress
+from .common import help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, plan_paths, resolve_lang
 
 
 @command()
 def lint(
-    paths: PathsArg,
+    paths: PathsArg = None,
     format: format_option(FORMATS, optional=True) = None,
     strict: Annotated[bool, typer.Option("--strict", help=help_text("treat warnings as errors"))] = False,
     base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help=help_text("lint only files changed since REV"))] = None,
     jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Validate plan files: file:line:column: severity rule-id message.
@@ -28,12 +30,15 @@ def lint(
     from dxplan.lint.formatters import render as render_problems
     from dxplan.files.gitio import changed_files
     from dxplan.lint.engine import lint_paths
+    from dxplan.files.layout import discover
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
+    paths = plan_paths(paths)
     fmt = format or default_format()
     only = changed_files(changed_since, paths) if changed_since is not None else None
-    result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs)
+    with progress(lg, N_("checking plan folders"), total=len(discover(paths)), quiet=quiet) as step:
+        result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs, on_plan=step)
     out = render_problems(fmt, result, lg)
     if out:
         typer.echo(out)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, Optional
 from collections.abc import Callable, Iterable, Iterator
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from dxplan import __version__
 from dxplan.i18n import N_, UserError, command_lang, requested_lang, set_command_lang, t
@@ -49,7 +49,7 @@ def _typer_help_fixes() -> None:
     """Two fixes to typer's rich ``--help`` for dxplan's users (applied once, at import).
 
     - Flags take no value, so they get no type entry (typer prints ``<bool>`` for ``--strict``
-      and ``--help``).
+      and ``--help``); nor do arguments named by a metavar (``PATH``, not ``PATH <list[Path]>``).
     - Help texts fold at the column edge instead of ending in "…": Japanese has no spaces between
       words, so a long Japanese phrase is one "word" that rich would otherwise cut.
 
@@ -58,7 +58,7 @@ def _typer_help_fixes() -> None:
     :func:`_fold_help_texts` just before a help page is formatted, so a command that shows no
     help does not import the renderer (a faster start-up).
     """
-    from typer.core import TyperCommand, TyperGroup, TyperOption
+    from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
     if getattr(TyperOption, "_dxplan_fixed", False):
         return
@@ -67,7 +67,11 @@ def _typer_help_fixes() -> None:
     def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
         return None if getattr(self, "is_flag", False) else shown(self, ctx)
 
+    def argument_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        return None if self.metavar is not None else TyperArgument.display_type(self, ctx)
+
     TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+    TyperArgument.display_type_rich = argument_type_rich  # type: ignore[method-assign]
     for cls in (TyperCommand, TyperGroup):
         cls.format_help = _folding_first(cls.format_help)  # type: ignore[method-assign]
     TyperOption._dxplan_fixed = True  # type: ignore[attr-defined]
@@ -84,7 +88,8 @@ def _folding_first(format_help):  # type: ignore[no-untyped-def]
 
 
 def _fold_help_texts() -> None:
-    """Make typer's help renderer fold long help texts at the column edge (once; imports the renderer)."""
+    """Make typer's help renderer fold long help texts at the column edge and end quietly with exit 0
+    when the reader of the help stops early (``dxplan --help | head -1``) (once; imports the renderer)."""
     from rich.text import Text as RichText
     from typer import rich_utils
 
@@ -99,17 +104,109 @@ def _fold_help_texts() -> None:
         return text
 
     rich_utils._make_rich_text = folding_text
+    for name in ("highlighter", "negative_highlighter"):  # option names too: `--install-completion` at 60 columns
+        setattr(rich_utils, name, _folding(getattr(rich_utils, name)))
+    rich_utils.Console = _console_class()  # type: ignore[misc]  # `dxplan --help | head -1`: the reader stopped early, exit 0
     rich_utils._dxplan_fixed = True  # type: ignore[attr-defined]  # dxplan's own marker, not in typer's types
 
 
+def _folding(highlighter: Any) -> Any:
+    """A highlighter like ``highlighter`` (typer's option highlighter) whose texts fold at the column edge instead of ending in "…"."""
+
+    class Folding(type(highlighter)):  # type: ignore[misc]
+        def __call__(self, text: Any) -> Any:
+            highlighted = super().__call__(text)
+            highlighted.overflow = "fold"
+            return highlighted
+
+    return Folding()
+
+
 _typer_help_fixes()
+
+
+class DxplanCommand(TyperCommand):
+    """A dxplan command: typer's, with its usage line (``--help``, usage errors) in the command line's language."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _library_help_worded(super().get_params(ctx))
+
+
+def _library_help_worded(params: list[Any]) -> list[Any]:
+    """``params`` with the help of the options typer adds (``--help``, the completion options) from the catalogue (:mod:`.library_messages`)."""
+    for param in params:
+        if param.name in ("help", "install_completion", "show_completion") and param.help:
+            param.help = help_text(param.help)
+    return params
+
+
+def _write_usage(cmd: Any, ctx: Any, formatter: Any) -> None:
+    """Write the usage line of ``cmd`` (``Usage: dxplan lint [OPTIONS] [PATH]...``) worded in the command line's language."""
+    from .usage import usage_piece
+
+    lang = command_lang(HELP_LANG)
+    pieces = " ".join(usage_piece(p, lang) for p in cmd.collect_usage_pieces(ctx))
+    formatter.write_usage(ctx.command_path, pieces, prefix=t(lang, "Usage:") + " ")
 
 
 class DxplanGroup(TyperGroup):
     """The ``dxplan`` command group: runs a command as typer does, and is the one place where a
     :class:`dxplan.i18n.UserError` raised by any command (or the core under it) ends the command:
     ``dxplan: <message>`` on stderr, worded in the command's language (``--lang``, recorded by
-    :func:`resolve_lang`), and the error's exit code (2 usage, 1 problems found)."""
+    :func:`resolve_lang`), and the error's exit code (2 usage, 1 problems found).
+
+    Usage errors found while parsing the command line (a bad option, a missing argument, a bad
+    choice, an unknown command) are worded by :mod:`dxplan.cli.usage` in the language the command
+    line asks for (``--lang`` before or after the command, ``DXPLAN_LANG``), exit 2.
+    """
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True,  # type: ignore[override]
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        from typer import Abort, Exit
+        from typer._click.exceptions import ClickException
+
+        argv = list(sys.argv[1:] if args is None else args)
+        lang = requested_lang(argv)
+        set_command_lang(lang)
+        _ROOT_LANG.clear()
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+        try:
+            code = super().main(argv, prog_name or "dxplan", complete_var, False, windows_expand_args, **extra)
+        except ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `dxplan` alone: the help, as typer prints it
+                typer.echo(exc.format_message(), err=True)
+            else:
+                from .usage import show
+
+                show(exc, lang)
+            sys.exit(exc.exit_code)
+        except (Abort, Exit) as exc:
+            sys.exit(getattr(exc, "exit_code", 1))
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from typer._click.exceptions import UsageError
+
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            if not args or args[0] in self.commands or args[0].startswith("-"):
+                raise
+            from difflib import get_close_matches
+
+            from .usage import UnknownCommand
+
+            raise UnknownCommand(args[0], get_close_matches(args[0], list(self.commands)), ctx) from exc
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _write_usage(self, ctx, formatter)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _library_help_worded(super().get_params(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -126,7 +223,7 @@ app = typer.Typer(
         "Exit codes: 0 ok, 1 problems found, 2 usage error."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -142,7 +239,7 @@ def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         doc = inspect.cleandoc(fn.__doc__ or "")
-        return app.command(name, help=help_text(doc), short_help=help_text(doc.split("\n\n", 1)[0]))(fn)
+        return app.command(name, cls=DxplanCommand, help=help_text(doc), short_help=help_text(doc.split("\n\n", 1)[0]))(fn)
 
     return register
 
@@ -153,16 +250,21 @@ class Lang(str, Enum):
 
 
 LangOpt = Annotated[Optional[Lang], typer.Option("--lang", help=help_text("message language (default: DXPLAN_LANG or ja)"))]
-PathsArg = Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders, a folder of plans, or files in a plan"))]
+PathsArg = Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help=help_text("plan folders, a folder of plans, or files in a plan (default: the current folder when it is a plan or a plans repository)"))]
+
+
+#: ``dxplan --lang en COMMAND``: the language given before the command (set by the root callback for each run).
+_ROOT_LANG: list[str] = []
 
 
 def resolve_lang(lang: Lang | None) -> str:
-    """The language of messages: ``--lang``, else ``DXPLAN_LANG``, else ja.
+    """The language of messages: the command's ``--lang``, else the one before the command
+    (``dxplan --lang en lint``), else ``DXPLAN_LANG``, else ja.
 
     The choice is also recorded (:func:`dxplan.i18n.set_command_lang`) for the code that words a
     message without being passed the language (cache warnings, worker processes).
     """
-    chosen = lang.value if lang else default_lang()
+    chosen = lang.value if lang else _ROOT_LANG[0] if _ROOT_LANG else default_lang()
     set_command_lang(chosen)
     return chosen
 
@@ -173,11 +275,15 @@ def make_console() -> Console:
     or a file). Colour follows rich's rules: none when ``NO_COLOR`` is set or the output is not a
     terminal. A reader who stops early (``| head``) ends the command with exit 0.
 
+    Plan text is printed as it is, never interpreted: rich markup is off (a ``[bold]`` in a title is
+    text), and every segment is made visible (:func:`dxplan.output.visible.visible_segments`: an escape
+    sequence in a title shows as ``␛]0;…``, it does not retitle the terminal).
+
     rich is imported here, by the commands that print tables, not when the CLI starts
     (``lint`` and ``--version`` print without it).
     """
     width = shutil.get_terminal_size((120, 24)).columns
-    return _console_class()(highlight=False, width=width)
+    return _console_class()(highlight=False, width=width, markup=False)
 
 
 @functools.cache
@@ -185,8 +291,15 @@ def _console_class() -> type[Console]:
     """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
     from rich.console import Console
 
+    from dxplan.output.visible import visible_segments
+
     class _Console(Console):
-        """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
+        """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0,
+        and control characters in the text it prints are shown, not sent to the terminal."""
+
+        def _render_buffer(self, buffer: Iterable[Any]) -> str:
+            """rich's last step before writing (segments → text with the console's own styles): each text segment made visible first."""
+            return super()._render_buffer(visible_segments(buffer))
 
         def on_broken_pipe(self) -> None:
             """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
@@ -224,17 +337,52 @@ def run_writer(formats: Formats, name: str, *args: Any, **kwargs: Any) -> Any:
 
 
 def echo_output(out: str | bytes | None) -> None:
-    """Print what a writer returned, exactly: text, bytes (a binary format), or nothing (it printed on the console)."""
+    """Print what a writer returned: text with control characters made visible
+    (:func:`dxplan.output.visible.visible`), bytes (a binary format) exactly, or nothing (it printed on the console)."""
+    from dxplan.output.visible import visible
+
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
         sys.stdout.flush()
     elif out:
-        typer.echo(out, nl=False)
+        typer.echo(visible(out), nl=False)
+
+
+def is_stdout(target: Path | None) -> bool:
+    """Whether ``-o`` names standard output (``-o -``)."""
+    return target is not None and str(target) == "-"
+
+
+def write_result(target: Path, data: str | bytes, lang: str, *, default_name: bool = False) -> bool:
+    """Write an output to ``target``: ``-`` is standard output, anything else a file through
+    :func:`dxplan.files.atomic.write_output` (``default_name``: a name dxplan chose, where a symlink is refused).
+
+    Returns True when a file was written (the command then says so on stderr), False for standard
+    output. Exits 2 when the file cannot be written, or when a binary format (``bytes``: pdf, xlsx)
+    would go to standard output that is a terminal.
+    """
+    from dxplan.files.atomic import write_output
+
+    if is_stdout(target):
+        if isinstance(data, bytes) and sys.stdout.isatty():
+            fail(t(lang, "-o -: a binary format (pdf, xlsx) is not written to a terminal; redirect standard output to a file or a pipe"))
+        echo_output(data)
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_output(target, data, default_name=default_name)
+    except OSError as exc:
+        fail(t(lang, "{target}: cannot write ({error})", target=target, error=exc.strerror or exc))
+    return True
 
 
 def say(message: str) -> None:
-    """Print ``dxplan: message`` (already worded) on stderr: an error the command goes on after."""
-    typer.echo(f"dxplan: {message}", err=True)
+    """Print ``dxplan: message`` (already worded) on stderr: an error the command goes on after.
+
+    Control characters a message carries from plan text are shown (:func:`dxplan.output.visible.visible`)."""
+    from dxplan.output.visible import visible
+
+    typer.echo(f"dxplan: {visible(message)}", err=True)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -384,7 +532,8 @@ def _root(
     version: Annotated[bool, typer.Option("--version", help=help_text("show the version"))] = False,
     lang: LangOpt = None,
 ) -> None:
-    """Options before the command: ``--version``; ``--lang`` for the language of ``--help``."""
+    """Options before the command: ``--version``; ``--lang``, the language of the command and its ``--help``."""
+    _ROOT_LANG[:] = [lang.value] if lang else []
     if version:
         typer.echo(f"dxplan {__version__}")
         raise typer.Exit(0)
@@ -395,3 +544,24 @@ def _root(
 def default_plan_paths() -> list[Path]:
     """What commands without a path work on: ``plans/`` when it exists, else the current folder."""
     return [Path("plans")] if Path("plans").is_dir() else [Path(".")]
+
+
+def plan_paths(paths: list[Path] | None) -> list[Path]:
+    """The paths a command works on: those given, else the current folder when it is a plan
+    (``plan.yaml`` here) or a plans repository (plan folders just below it, or under ``plans/``).
+
+    The one rule for a missing PATH, for every command that takes plan paths. Raises
+    :class:`dxplan.i18n.UserError` (usage error, exit 2) when no path is given and the current
+    folder is neither.
+    """
+    from dxplan.files.layout import PLAN_FILE
+
+    if paths:
+        return list(paths)
+    here = Path(".")
+    if (here / PLAN_FILE).is_file() or any(here.glob(f"*/{PLAN_FILE}")):
+        return [here]
+    if any(Path("plans").glob(f"*/{PLAN_FILE}")):
+        return [Path("plans")]
+    raise UserError(N_("no PATH given, and the current folder is not a plan or a plans repository (no {plan_file} here, in a sub-folder or in plans/); give a plan folder"),
+                    {"plan_file": PLAN_FILE})

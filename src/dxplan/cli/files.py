@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, command, LangOpt, default_plan_paths, fail, resolve_lang, say
+from .common import help_text, command, LangOpt, fail, plan_paths, resolve_lang, say
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_OK, EXIT_USAGE
@@ -22,20 +22,23 @@ from dxplan.problems import EXIT_OK, EXIT_USAGE
 def fmt(
     paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help=help_text("plan folders, a folder of plans, or files (default: plans)"))] = None,
     check: Annotated[bool, typer.Option("--check", help=help_text("list files that would change, write nothing"))] = False,
+    diff: Annotated[bool, typer.Option("--diff", help=help_text("show what would change as a unified diff, write nothing"))] = False,
     schema_line: Annotated[bool, typer.Option("--schema-line/--no-schema-line", help=help_text("add a yaml-language-server line pointing at the repository's schemas/"))] = True,
     lang: LangOpt = None,
 ) -> None:
     """Rewrite plan files in the canonical layout.
 
-    Key order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely.
+    Key order of the schema, indentation 2, quotes only where needed, no line folding; comments kept; full-width numbers in numeric fields become numbers. A file is written (atomically) only when its data loads unchanged from the new text. --diff shows what would change as a unified diff and writes nothing. Exit 0 when done (or nothing to change with --check); 1 when --check finds files to change or a file cannot be formatted safely.
     """
     from dxplan.files.fmt import format_paths
 
     lg = resolve_lang(lang)
-    report = format_paths(list(paths or default_plan_paths()), check=check, modeline=schema_line)
+    report = format_paths(plan_paths(paths), check=check, modeline=schema_line, diff=diff)
     for entry in report.entries:
         if entry.error is not None:
             say(entry.error.message(lg))  # a file that cannot be formatted: the others go on
+        elif entry.diff:
+            typer.echo(entry.diff, nl=False)
         elif entry.outcome == "would_change":
             typer.echo(str(entry.path))
         elif entry.outcome == "formatted":

@@ -26,6 +26,12 @@ MESSAGES = (
     N_("Missing command."),
     N_("No such command {name!r}."),
     N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+    # the help of the options typer adds (dxplan.cli.common._library_help_worded)
+    N_("Show this message and exit."),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_("Install completion for the specified shell."),
+    N_("Show completion for the specified shell, to copy it or customize the installation."),
 )
 
 

@@ -1,8 +1,9 @@
 """``dxplan export``, ``dxplan import`` and ``dxplan history`` (registered on the main app): the DX office's loop.
 
 Exit codes as every command: 0 done (or nothing to change); 1 problems (a sheet with errors —
-nothing is changed then —, a plan with files that do not load, an edit that would not verify);
-2 usage error (bad path or option, unreadable sheet file, git revision not available).
+nothing is changed then —, a sheet damaged or past the bounds of :mod:`dxplan.sheets.read`, a plan
+with files that do not load, an edit that would not verify, another import writing the plan);
+2 usage error (bad path or option, a missing file or one that is not xlsx/csv, git revision not available).
 """
 
 
@@ -12,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, resolve_lang, run_writer
-from dxplan.files.atomic import write_atomic
+from .progress import QuietOpt, progress
+from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, plan_paths, resolve_lang, run_writer, write_result
 from dxplan.i18n import N_, pt, t
 from dxplan.output.formats import HISTORY
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
@@ -22,7 +23,7 @@ from dxplan.sheets.formats import FORMATS as EXPORT
 if TYPE_CHECKING:
     from dxplan.files.load import LoadedPlan
 
-PlanArg = Annotated[Path, typer.Argument(metavar="PLAN", help=help_text("a plan folder"))]
+PlanArg = Annotated[Optional[Path], typer.Argument(metavar="PLAN", help=help_text("a plan folder (default: the current folder when it is a plan or a plans repository)"))]
 
 
 def _one_plan(path: Path, lang: str) -> "LoadedPlan":
@@ -46,11 +47,12 @@ def _one_plan(path: Path, lang: str) -> "LoadedPlan":
 
 @command("export")
 def export_cmd(
-    path: PlanArg,
+    path: PlanArg = None,
     format: format_option(EXPORT) = EXPORT.default,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file, - for standard output (xlsx default: <plan>[-<課>].xlsx; csv/json: standard output)"))] = None,
     department: Annotated[Optional[str], typer.Option("--department", "-d", metavar="NAME", help=help_text("only this department's rows (joint rows included, marked)"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Write the task rows as a sheet for departments to fill in.
@@ -59,28 +61,29 @@ def export_cmd(
     """
     from dxplan.sheets.grades import build_grade_rows
     from dxplan.sheets.indicators import build_indicator_rows
+    from dxplan.sheets.names import export_name
     from dxplan.sheets.rows import Scope, build_rows, find_department, sheet_years
 
     lg = resolve_lang(lang)
-    loaded = _one_plan(path, lg)
-    plan = loaded.plan
-    assert plan is not None, "_one_plan exits when the plan did not load"
-    dept = None if department is None else find_department(loaded.index, department)
-    years = parse_years(year, loaded)
-    rows = build_rows(loaded, dept, years)
-    indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
-    grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
-    scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows, *grade_rows], years))
-    data = run_writer(EXPORT, format, plan, rows, scope, indicator_rows=indicator_rows, grade_rows=grade_rows, lang=lg)
+    with progress(lg, N_("writing the sheet"), quiet=quiet):
+        loaded = _one_plan(plan_paths([path] if path else None)[0], lg)
+        plan = loaded.plan
+        assert plan is not None, "_one_plan exits when the plan did not load"
+        dept = None if department is None else find_department(loaded.index, department)
+        years = parse_years(year, loaded)
+        rows = build_rows(loaded, dept, years)
+        indicator_rows = build_indicator_rows(loaded, dept, years if years is not None else plan.fiscal_years)
+        grade_rows = build_grade_rows(loaded, dept, years if years is not None else plan.fiscal_years)
+        scope = Scope(plan.id, dept.name if dept else None, sheet_years(plan, [*rows, *indicator_rows, *grade_rows], years))
+        data = run_writer(EXPORT, format, plan, rows, scope, indicator_rows=indicator_rows, grade_rows=grade_rows, lang=lg)
+    default_name = output is None
     if output is None and EXPORT[format].to_file:
-        output = Path(f"{plan.id}-{dept.name}.{format}" if dept else f"{plan.id}.{format}")
+        output = Path(export_name(plan.id, dept.name if dept else None, format))
     if output is None:
         echo_output(data)
         raise typer.Exit(EXIT_OK)
-    try:
-        write_atomic(output, data)
-    except OSError as exc:
-        fail(t(lg, "{file}: cannot write ({reason})", file=str(output), reason=exc.strerror or str(exc)))
+    if not write_result(output, data, lg, default_name=default_name):
+        raise typer.Exit(EXIT_OK)
     typer.echo(_written(lg, str(output), len(rows), len(indicator_rows), len(grade_rows)), err=True)
     raise typer.Exit(EXIT_OK)
 
@@ -98,22 +101,28 @@ def _written(lang: str, file: str, tasks: int, indicators: int, grades: int) -> 
 @command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=help_text("the filled-in sheet (xlsx or csv)"))],
-    path: PlanArg,
+    path: PlanArg = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help=help_text("show what would change, write nothing"))] = False,
+    theirs: Annotated[bool, typer.Option("--theirs", help=help_text("where a cell changed both in the sheet and in the plan since the export, take the sheet's value"))] = False,
+    ours: Annotated[bool, typer.Option("--ours", help=help_text("where a cell changed both in the sheet and in the plan since the export, keep the plan's value"))] = False,
     lang: LangOpt = None,
 ) -> None:
     """Take a filled-in sheet back into the YAML files.
 
-    All or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an actual that is not a number, an edited read-only column or target, a missing row) changes no file.
+    Three-way: a cell left as exported never overwrites the plan, even where the plan changed since; a cell changed both in the sheet and in the plan is a conflict (exit 1) unless --theirs or --ours says which wins. All or nothing: any problem (unknown or duplicated row key, a status word or grade the plan does not have, a percent outside 0–100, an edited read-only column or target, a missing row, a conflict) changes no file.
     """
     from dxplan.sheets.apply import describe, plan_changes, write_changes
     from dxplan.sheets.check import check_sheet
     from dxplan.sheets.read import read_tables
 
     lg = resolve_lang(lang)
-    loaded = _one_plan(path, lg)
+    if theirs and ours:
+        fail(t(lg, "--theirs and --ours exclude each other; give one"))
+    loaded = _one_plan(plan_paths([path] if path else None)[0], lg)
     tables = read_tables(file)
-    check = check_sheet(loaded, tables)
+    check = check_sheet(loaded, tables, "theirs" if theirs else "ours" if ours else None)
+    for w in check.warnings:
+        typer.echo(t(lg, "{file}: warning: {message}", file=str(file), message=w.text(lg)), err=True)
     if not check.ok:
         for p in check.problems:
             typer.echo(f"{file}: {p.text(lg)}", err=True)
@@ -128,7 +137,7 @@ def import_cmd(
                      file=str(file), root=str(loaded.root), fields=check.field_count, files=len(changes)))
     else:
         try:
-            write_changes(changes)
+            write_changes(changes, loaded.root)
         except OSError as exc:
             fail(str(exc), EXIT_PROBLEMS)
         typer.echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",
@@ -149,12 +158,13 @@ def _day(value: str | None, lang: str) -> dt.date | None:
 
 @command("history")
 def history_cmd(
-    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help=help_text("plan folders in a git repository"))],
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH", help=help_text("plan folders in a git repository (default: the current folder when it is a plan or a plans repository)"))] = None,
     since: Annotated[Optional[str], typer.Option("--since", metavar="DATE", help=help_text("from this date (YYYY-MM-DD)"))] = None,
     until: Annotated[Optional[str], typer.Option("--until", metavar="DATE", help=help_text("up to this date (YYYY-MM-DD)"))] = None,
     at: Annotated[Optional[list[str]], typer.Option("--at", metavar="REV|DATE", help=help_text("at this revision or date (repeatable)"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year to count (default: that of each evaluation date)"))] = None,
     format: format_option(HISTORY) = HISTORY.default,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Status counts over time, from git history (dates as columns).
@@ -167,12 +177,14 @@ def history_cmd(
     from dxplan.files.layout import discover
 
     lg = resolve_lang(lang)
-    found = discover(paths)
+    found = discover(plan_paths(paths))
     fy = None if year is None else parse_fiscal_year(year)
     histories = []
-    for root, _ in found:
-        repo = gitio.repo_root(root)
-        rel = root.resolve().relative_to(repo).as_posix()
-        histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
+    with progress(lg, N_("reading the git history"), total=len(found), quiet=quiet) as step:
+        for root, _ in found:
+            repo = gitio.repo_root(root)
+            rel = root.resolve().relative_to(repo).as_posix()
+            histories.append(build_history(repo, "" if rel == "." else rel, since=_day(since, lg), until=_day(until, lg), at=at, year=fy))
+            step()
     echo_output(run_writer(HISTORY, format, histories, lg, console_when_asked()))
     raise typer.Exit(EXIT_OK)

@@ -14,9 +14,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, load_all, parse_years, resolve_lang, run_writer
-from dxplan.i18n import t
-from dxplan.files.atomic import write_atomic
+from .progress import QuietOpt, progress
+from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, is_stdout, load_all, parse_years, plan_paths, resolve_lang, run_writer, write_result
+from dxplan.i18n import N_, t
 from dxplan.problems import EXIT_PROBLEMS
 from dxplan.report.formats import REPORT
 
@@ -40,9 +40,11 @@ def default_output(plan_id: str, fmt: str, action: str | None = None) -> Path:
 
 
 def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None, lang: str) -> list[Path | None]:
-    """Where each plan's report goes: None = standard output (a format not written to a file without -o: Markdown)."""
+    """Where each plan's report goes: None = standard output (Markdown without -o; any format with ``-o -``)."""
     if out is None:
         return [default_output(pid, fmt, action) if REPORT[fmt].to_file else None for pid in plan_ids]
+    if is_stdout(out):
+        return [out for _ in plan_ids]
     if len(plan_ids) == 1 and not out.is_dir():
         return [out]
     if out.exists() and not out.is_dir():
@@ -64,9 +66,9 @@ def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
 
 @command()
 def report(
-    paths: PathsArg,
+    paths: PathsArg = None,
     format: format_option(REPORT) = REPORT.default,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (a folder for several plans); default: stdout for md, <plan>-report.<fmt> for html and pdf"))] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help=help_text("output file (a folder for several plans; - for standard output); default: stdout for md, <plan>-report.<fmt> for html and pdf"))] = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("limit status and task tables to one fiscal year"))] = None,
     action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("only this action's sheet"))] = None,
     sections: Annotated[Optional[str], typer.Option("--sections", metavar="LIST", help=help_text("parts to include, comma-separated: cover, contents, summary, status, categories, departments, sheets"))] = None,
@@ -75,6 +77,7 @@ def report(
     as_of: AsOfOpt = None,
     history: Annotated[bool, typer.Option("--history/--no-history", help=help_text("show the status over time from the plan's git history, where it has some (default)"))] = True,
     font: Annotated[Optional[str], typer.Option("--font", metavar="NAME", help=help_text("PDF: print in this installed font family (it must cover Japanese); default: the stylesheet's, e.g. Noto Sans CJK JP"))] = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Write the plan report (Markdown, HTML or PDF) from the Jinja templates.
@@ -88,6 +91,7 @@ def report(
     from dxplan.score.actions import score_plan
 
     lg = resolve_lang(lang)
+    paths = plan_paths(paths)
     fmt = format
     chosen = _parse_sections(sections, lg)
     if font is not None and fmt != "pdf":
@@ -99,7 +103,8 @@ def report(
     pdf_options = {"font": font} if fmt == "pdf" else {}
     if templates is not None and not templates.is_dir():
         fail(t(lg, "{templates}: no such template folder", templates=templates))
-    plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+    every = load_all(paths, lg, as_of)
+    plans = [lp for lp in every if lp.plan is not None]
     if not plans:
         fail(t(lg, "no plan could be loaded"), EXIT_PROBLEMS)
     if action is not None and len(plans) > 1:
@@ -113,17 +118,14 @@ def report(
         years = parse_years(year, lp)
         if action is not None and lp.find_action(action) is None:
             fail(t(lg, "{plan}: no action {action}", plan=plan.id, action=action))
-        scores = score_plan(plan, [la.action for la in lp.actions], lp.index)
-        figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
-        past = report_history(lp.root, as_of) if history and figures.full else None
-        out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past, **pdf_options)
+        with progress(lg, N_("writing the {format} report of {plan}"), quiet=quiet, format=fmt.upper(), plan=plan.id):
+            scores = score_plan(plan, [la.action for la in lp.actions], lp.index)
+            figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
+            past = report_history(lp.root, as_of) if history and figures.full else None
+            out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past, **pdf_options)
         if target is None:
             echo_output(out)
             continue
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, out)
-        except OSError as exc:
-            fail(t(lg, "{target}: cannot write ({error})", target=target, error=exc.strerror or exc))
-        typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
-    raise typer.Exit(exit_for(plans))
+        if write_result(target, out, lg, default_name=target != output):  # a name dxplan chose: no symlink followed
+            typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
+    raise typer.Exit(exit_for(every))  # 1 also when a plan.yaml did not load

@@ -6,17 +6,18 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from dxplan.i18n import UserError, t
+from dxplan.i18n import N_, UserError, t
 from dxplan.output.formats import SCORE
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
+from .progress import QuietOpt, progress, shown
 from .common import (
     help_text, command, AsOfOpt, JobsOpt, LangOpt, PathsArg, PlanStream, console_when_asked, echo_output, exit_for, fail,
-    format_option, load_all, outside_period, parse_year, parse_years, resolve_lang, run_writer, check_jobs,
+    format_option, load_all, outside_period, parse_year, plan_paths, parse_years, resolve_lang, run_writer, check_jobs,
 )
 
 if TYPE_CHECKING:  # imported where used: the models are not needed for --help
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from dxplan.status.counts import PlanIndicators, PlanScores, StatusResult
     from dxplan.files.load import LoadedPlan
@@ -31,12 +32,13 @@ class By(str, Enum):
 
 @command()
 def status(
-    paths: PathsArg,
+    paths: PathsArg = None,
     year: Annotated[Optional[str], typer.Option("--year", "-y", metavar="FY", help=help_text("fiscal year: 2024, R6 or 令和6年度"))] = None,
     by: Annotated[Optional[By], typer.Option("--by", help="category | department | action | indicator")] = None,
     format: format_option(STATUS) = STATUS.default,
     as_of: AsOfOpt = None,
     jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Count task rows per state and fiscal year.
@@ -45,22 +47,27 @@ def status(
     """
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
+    paths = plan_paths(paths)
     if by is By.indicator:
-        plans = [lp for lp in load_all(paths, lg, as_of) if lp.plan is not None]
+        every = load_all(paths, lg, as_of)
+        plans = [lp for lp in every if lp.plan is not None]
         if format not in STATUS_BY_INDICATOR:
             fail(t(lg, "--by indicator: use --format table or json"))
         echo_output(run_writer(STATUS_BY_INDICATOR, format, _indicators_of(plans, year, lg), lg, console_when_asked()))
-        raise typer.Exit(exit_for(plans))
+        raise typer.Exit(exit_for(every))  # 1 also when a plan.yaml did not load
     code = EXIT_OK
     results = []
     fy = parse_year(year)
     # plans loaded and counted by worker processes, one at a time each: only their (small) results come back
-    for outcome in PlanStream(paths, lg, as_of).map(_status_of, year, fy, by.value if by else None, jobs=jobs):
-        code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
-        if isinstance(outcome.value, UserError):  # the year is outside this plan's period
-            raise outcome.value
-        if outcome.value is not None:
-            results.append(outcome.value)
+    stream = PlanStream(paths, lg, as_of)
+    with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
+        for outcome in stream.map(_status_of, year, fy, by.value if by else None, jobs=jobs):
+            step()
+            code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
+            if isinstance(outcome.value, UserError):  # the year is outside this plan's period
+                raise outcome.value
+            if outcome.value is not None:
+                results.append(outcome.value)
     echo_output(run_writer(STATUS, format, results, lg, console_when_asked()))
     raise typer.Exit(code)
 
@@ -95,12 +102,13 @@ def _indicators_of(plans: "list[LoadedPlan]", year: Optional[str], lang: str) ->
 
 @command()
 def score(
-    paths: PathsArg,
+    paths: PathsArg = None,
     action: Annotated[Optional[str], typer.Option("--action", "-a", metavar="ID", help=help_text("action id"))] = None,
     explain: Annotated[bool, typer.Option("--explain", "-e", help=help_text("show inputs, formula and label"))] = False,
     format: format_option(SCORE) = SCORE.default,
     as_of: AsOfOpt = None,
     jobs: JobsOpt = None,
+    quiet: QuietOpt = False,
     lang: LangOpt = None,
 ) -> None:
     """Apply the plan's evaluation rules to every action.
@@ -109,15 +117,17 @@ def score(
     """
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
+    paths = plan_paths(paths)
     code = EXIT_OK
     loaded = 0  # plans whose plan.yaml loaded
     missing: str | None = None  # the plan lacking --action, left out of the output
     stream = PlanStream(paths, lg, as_of)
 
-    def plans() -> "Iterator[PlanScores]":
-        """Each plan's scores, loaded and scored by worker processes, as the writer takes them (in the plans' order)."""
+    def plans(step: "Callable[[], None]" = lambda: None) -> "Iterator[PlanScores]":
+        """Each plan's scores, loaded and scored by worker processes, as the writer takes them (in the plans' order); ``step()`` after each plan."""
         nonlocal code, loaded, missing
         for outcome in stream.map(_scores_of, action, jobs=jobs):
+            step()
             code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
             if outcome.value is None:
                 continue
@@ -127,7 +137,11 @@ def score(
                 continue
             yield outcome.value
 
-    out = run_writer(SCORE, format, plans(), lg, console_when_asked(), explain=explain)
+    scored: Iterable[PlanScores] = plans()
+    if shown(quiet):  # scored first, with progress on the terminal, then printed: the two do not mix
+        with progress(lg, N_("scoring plans"), total=len(stream)) as step:
+            scored = list(plans(step))
+    out = run_writer(SCORE, format, scored, lg, console_when_asked(), explain=explain)
     if loaded == 1 and missing is not None:  # nothing was written for the only plan: a usage error
         fail(t(lg, "{plan}: no action {id}", plan=missing, id=action))
     echo_output(out)

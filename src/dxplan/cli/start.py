@@ -36,13 +36,15 @@ def init(
     dxplan_rev: Annotated[Optional[str], typer.Option("--dxplan-rev", metavar="REV", help=help_text("its tag or commit"))] = None,
     ask_: Annotated[Optional[bool], typer.Option("--ask/--no-ask", help=help_text("ask for missing values (default: when stdin is a terminal)"))] = None,
     force: Annotated[bool, typer.Option("--force", help=help_text("overwrite existing files"))] = False,
+    git: Annotated[bool, typer.Option("--git/--no-git", help=help_text("make the folder a git repository (branch main) unless it is inside one (default)"))] = True,
     lang: LangOpt = None,
 ) -> None:
-    """Start a plans repository: plan.yaml, actions/, schemas, CI, README.
+    """Start a plans repository: plan.yaml, actions/, schemas, CI, README, .gitignore, and a git repository (branch main).
 
-    Values not given are asked when stdin is a terminal, else written as （要記入） placeholders, listed at the end. Without --preset (or --statuses, --rating) no status word or scale is written: statuses: [] and no rating_scale, listed as still to fill in. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist.
+    Values not given are asked when stdin is a terminal (a wrong answer is asked again), else written as （要記入） placeholders, listed at the end. Without --preset (or --statuses, --rating) no status word or scale is written: statuses: [] and no rating_scale, listed as still to fill in. All or nothing: an interrupted init leaves no file behind. Never overwrites a file without --force. Exit 0 written; 2 usage error or files exist.
     """
     from dxplan.scaffold import init as scaffold
+    from dxplan.scaffold.place import write_files
     from dxplan.i18n import t
 
     lg = resolve_lang(lang)
@@ -58,13 +60,16 @@ def init(
             options = {"municipality": municipality, "prefecture": prefecture, "title": title, "period_start": period_start, "period_end": period_end,
                        "evaluation_date": evaluation_date, "categories": category, "departments": department, "preset": preset}
             given = {name for name, value in options.items() if value}
-            spec = scaffold.ask(spec, lambda q, d: typer.prompt(q, default=d, show_default=bool(d)), lg, given)
+            spec = scaffold.ask(spec, lambda q, d: typer.prompt(q, default=d, show_default=bool(d)), lg, given,
+                                lambda message: typer.echo(f"dxplan: {message}", err=True))
         result = scaffold.init_files(folder, spec, scaffold.installed_pin(dxplan_repo, dxplan_rev))
-        written = scaffold.write_files(folder, result.files, force=force)
+        written, made_git = write_files(folder, result.files, force=force, git=git)
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(exc.filename or folder), error=exc.strerror or str(exc)))
     for path in written:
         typer.echo(t(lg, "created {path}", path=str(path)))
+    if made_git:
+        typer.echo(t(lg, "made {folder} a git repository (branch main)", folder=str(folder)))
     if result.to_edit:
         typer.echo(t(lg, "Still to fill in: {fields}", fields="; ".join(result.to_edit)))
     typer.echo(t(lg, "Next: dxplan new {folder} --title TITLE, then dxplan lint {folder}", folder=str(folder)))

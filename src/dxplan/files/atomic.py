@@ -8,6 +8,12 @@ truncated one. A symlink is followed: the link's final target is replaced and th
 link stays a link. :func:`create_exclusive` does the same for a file that must not
 exist yet (``os.link`` refuses an existing name).
 
+Only a regular file (or a new one) is ever replaced. A FIFO or a character device (``/dev/null``,
+``/dev/stdout`` into a pipe, a terminal) is written into, never replaced; a socket, a block device
+or a folder is refused with a :class:`dxplan.i18n.UserError`. :func:`write_output` is the writer of
+outputs (reports, exports, schemas): it also refuses a symlink sitting at a *default* output name,
+one the user did not name, so that no planted link redirects an output outside the folder.
+
 Temporary files are named ``.<name>.dxplan-<pid>-<random>.tmp``. One left behind by a
 killed process is removed by :func:`remove_stale` (``dxplan fmt`` calls it on each
 folder it formats), which only touches temporary files whose writing process is gone.
@@ -23,7 +29,9 @@ import tempfile
 from pathlib import Path
 import contextlib
 
-__all__ = ["write_atomic", "create_exclusive", "remove_stale", "resolve_target"]
+from dxplan.i18n import N_, UserError
+
+__all__ = ["write_atomic", "write_output", "create_exclusive", "remove_stale", "resolve_target"]
 
 _TMP = re.compile(r"^\..+\.dxplan-(\d+)-[A-Za-z0-9_]+\.tmp$")
 
@@ -88,15 +96,43 @@ def _bytes(data: str | bytes) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
+def _kind(path: Path) -> int | None:
+    """The file type bits of what ``path`` names, the link followed (``stat.S_IFMT``); None when nothing is there."""
+    try:
+        return stat.S_IFMT(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    """Write ``data`` into the FIFO or character device ``path`` (opened for writing, never created)."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> Path:
     """Replace the file at ``path`` with ``data`` (``str`` is written as UTF-8, exactly as given).
 
     Permissions: ``mode`` if given, else the existing file's, else ``0o666`` less the umask.
     A symlink is followed (its target is replaced, see :func:`resolve_target`). Returns the
-    path actually written. Raises ``OSError`` on failure; the old file is then intact and no
-    temporary file is left.
+    path actually written. Only a regular file is replaced: a FIFO or character device is
+    written into (``path`` returned), never replaced. Raises ``OSError`` on failure (the old
+    file is then intact and no temporary file is left) and :class:`dxplan.i18n.UserError`
+    (exit 2) when ``path`` is a socket, a block device or a folder.
     """
-    target = resolve_target(Path(path))
+    path = Path(path)
+    kind = _kind(path)
+    if kind in (stat.S_IFIFO, stat.S_IFCHR):
+        _write_into(path, _bytes(data))
+        return path
+    if kind is not None and kind != stat.S_IFREG:
+        raise UserError(N_("{path}: not a regular file (a socket, a device or a folder); dxplan writes only files, FIFOs and character devices"), {"path": str(path)})
+    target = resolve_target(path)
     if mode is None:
         try:
             mode = stat.S_IMODE(os.stat(target).st_mode)
@@ -110,6 +146,20 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> P
         raise
     _fsync_dir(target.parent)
     return target
+
+
+def write_output(path: Path, data: str | bytes, *, default_name: bool = False) -> Path:
+    """Write an output (a report, an export, a schema) to ``path`` as :func:`write_atomic` does.
+
+    ``default_name``: ``path`` is a name dxplan chose (``<plan>-report.html`` without ``-o``), not one
+    the user gave; a symlink there is refused (:class:`dxplan.i18n.UserError`, exit 2) and nothing is
+    written, since the user never asked to write where it points. A symlink the user named is followed.
+    Returns the path written; raises as :func:`write_atomic`.
+    """
+    path = Path(path)
+    if default_name and path.is_symlink():
+        raise UserError(N_("{path}: a symbolic link is at this default output name; dxplan does not write through it. Remove it or name the output with -o"), {"path": str(path)})
+    return write_atomic(path, data)
 
 
 def create_exclusive(path: Path, data: str | bytes, *, mode: int | None = None) -> Path:

@@ -238,25 +238,38 @@ _YAML11_AMBIGUOUS = re.compile(
 )
 
 
-def quote_ambiguous(tree: Any) -> None:
+def quote_ambiguous(tree: Any, flow: bool = False) -> None:
     """Single-quote plain text values that a YAML 1.1 reader would take for a boolean or a base-60 number, in place.
 
-    Also text starting with ``?``, ``:`` or ``-`` and a non-space (``?0``), which
-    ruamel.yaml would write unquoted in flow style and then fail to read back.
+    Also text starting with ``?``, ``:`` or ``-`` and a non-space (``?0``), and, inside a flow
+    collection (``{…}``/``[…]``, ``flow``), any text holding a ``:`` (``https://…``, ``a:b``), which
+    ruamel.yaml would write unquoted there and then fail to read back. Text in block style keeps its
+    plain form (``url: https://…``).
     """
     if isinstance(tree, dict):
+        inner = flow or _is_flow(tree)
         for k in list(tree.keys()):
             v = tree[k]
-            if type(v) is str and _YAML11_AMBIGUOUS.match(v):
+            if _needs_quotes(v, inner):
                 tree[k] = SingleQuotedScalarString(v)
             else:
-                quote_ambiguous(v)
+                quote_ambiguous(v, inner)
     elif isinstance(tree, list):
+        inner = flow or _is_flow(tree)
         for i, v in enumerate(tree):
-            if type(v) is str and _YAML11_AMBIGUOUS.match(v):
+            if _needs_quotes(v, inner):
                 tree[i] = SingleQuotedScalarString(v)
             else:
-                quote_ambiguous(v)
+                quote_ambiguous(v, inner)
+
+
+def _is_flow(node: Any) -> bool:
+    fa = getattr(node, "fa", None)
+    return bool(fa is not None and fa.flow_style())
+
+
+def _needs_quotes(value: Any, flow: bool) -> bool:
+    return type(value) is str and (bool(_YAML11_AMBIGUOUS.match(value)) or (flow and ":" in value))
 
 
 # --------------------------------------------------------------------------- modeline
@@ -460,6 +473,8 @@ class FmtEntry:
     path: Path
     outcome: Literal["unchanged", "formatted", "would_change", "failed"]
     error: FmtError | None = None
+    #: With ``diff``: what formatting changes, as a unified diff (:func:`unified_diff`), else "".
+    diff: str = ""
 
 
 @dataclass
@@ -520,32 +535,45 @@ class FmtReport:
         return "\n".join(lines)
 
 
-def format_paths(paths: list[Path], *, check: bool = False, modeline: bool = True) -> FmtReport:
+def format_paths(paths: list[Path], *, check: bool = False, modeline: bool = True, diff: bool = False) -> FmtReport:
     """Format every plan file under ``paths`` (plan folders, folders of plans or files in a plan).
 
-    Writes each changed file atomically unless ``check``. A file that cannot be
-    formatted safely or written is a ``failed`` entry; the others go on. Raises
+    Writes each changed file atomically unless ``check`` or ``diff``; with ``diff`` each entry that
+    would change holds its unified diff (:attr:`FmtEntry.diff`). A file that cannot be formatted
+    safely or written is a ``failed`` entry; the others go on. Raises
     :class:`dxplan.files.layout.PlanNotFound` for a path that names no plan.
     """
     report = FmtReport(check)
+    write = not (check or diff)
     for root, only in discover(paths):
-        if not check:
+        if write:
             for folder in (root, root / "actions"):
                 remove_stale(folder)
         for path in plan_files(root, only):
-            report.entries.append(_format_one(path, check, modeline))
+            report.entries.append(_format_one(path, write, modeline, diff))
     return report
 
 
-def _format_one(path: Path, check: bool, modeline: bool) -> FmtEntry:
+def unified_diff(res: FmtResult) -> str:
+    """What formatting changes in one file, as ``git diff`` shows it (``--- a/path``, ``+++ b/path`` for a
+    relative path, the path itself twice for an absolute one), "" when nothing."""
+    import difflib
+
+    name = res.path.as_posix()
+    old, new = (name, name) if res.path.is_absolute() else (f"a/{name}", f"b/{name}")
+    lines = difflib.unified_diff(res.old.splitlines(keepends=True), res.new.splitlines(keepends=True), old, new)
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _format_one(path: Path, write: bool, modeline: bool, diff: bool) -> FmtEntry:
     try:
         res = format_file(path, modeline=modeline)
     except FmtError as exc:
         return FmtEntry(path, "failed", exc)
     if not res.changed:
         return FmtEntry(path, "unchanged")
-    if check:
-        return FmtEntry(path, "would_change")
+    if not write:
+        return FmtEntry(path, "would_change", diff=unified_diff(res) if diff else "")
     try:
         write_atomic(path, res.new)
     except OSError as exc:

@@ -37,6 +37,7 @@ from . import gitio, layout as planfiles, result_cache
 from dxplan.i18n import N_, Text
 from dxplan.model.loaded import Document, LoadedAction, LoadedPlan, clamp
 from dxplan.yamlread import Limits, YamlFault, check_lines, parse
+from .transaction import recover
 from dxplan.model.schema import Action, Plan
 from .layout import PLAN_FILE
 from dxplan.problems import Problem
@@ -217,6 +218,44 @@ def validate(doc: Document, model: type[Plan] | type[Action]) -> tuple[Any, list
         return model.model_validate(doc.tree), []
     except ValidationError as exc:
         return None, _schema_problems(doc, model, exc)
+
+
+def without_schema_errors(doc: Document, model: type[Action], rounds: int = 5) -> Action | None:
+    """``doc`` validated as ``model`` after leaving out each value a schema error is about (an unknown key,
+    a value of the wrong type), for lint's rules to check the rest of the file in the same run; None when
+    an error is a missing field, or cannot be left out, or ``rounds`` tries do not give a valid model.
+    The document itself is not changed (a copy is).
+    """
+    import copy
+
+    tree = copy.deepcopy(doc.tree)
+    for _ in range(rounds):
+        try:
+            return model.model_validate(tree)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                if err["type"] == "missing" or not _leave_out(tree, tuple(err["loc"])):
+                    return None
+    return None
+
+
+def _leave_out(tree: Any, loc: tuple[Any, ...]) -> bool:
+    """Remove from ``tree`` the mapping entry deepest along ``loc`` (a pydantic error location); False when
+    there is none (an error about a list item itself, or the whole document)."""
+    node, last = tree, None
+    for step in loc:
+        if isinstance(node, dict) and step in node:
+            last = (node, step)
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:  # a union branch's name, or past the data: the entry found so far is the one at fault
+            break
+    if last is None:
+        return False
+    parent, key = last
+    del parent[key]
+    return True
 
 
 def _schema_problems(doc: Document, model: type, exc: ValidationError) -> list[Problem]:
@@ -415,6 +454,8 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
     Never raises for bad input (see the module docstring).
     """
     limits = Limits.from_env()
+    if isinstance(root, (str, Path)):
+        recover(Path(root))  # an import killed while writing: finish or undo it before reading
     source = DiskSource(Path(root), limits) if isinstance(root, (str, Path)) else root
     fast = not positions
     plan_path = source.root / PLAN_FILE
@@ -435,6 +476,8 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
         if action is not None:
             assert adoc is not None, "a validated action was read from a document"
             loaded.actions.append(LoadedAction(action, adoc))
+        elif adoc is not None and (repaired := without_schema_errors(adoc, Action)) is not None:
+            loaded.repaired.append(LoadedAction(repaired, adoc))
         if only is None or Path(os.path.realpath(path)) in only:
             loaded.problems += aproblems
     return loaded

@@ -43,7 +43,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from dxplan.files import gitio, result_cache
 from dxplan.files.load import DiskSource, GitSource, Limits, LoadedPlan, load_plan
@@ -55,7 +55,7 @@ from dxplan.rules import goalpost_change, load_rules, run_checks
 
 @dataclass
 class LintResult:
-    """Problems found, and how many plan folders were read and files loaded."""
+    """Problems found, and how many plan folders were read and files checked (those that did not load included)."""
 
     problems: list[Problem]
     files: int = 0
@@ -70,9 +70,26 @@ class LintResult:
         return sum(p.severity == "warning" for p in self.problems)
 
 
+#: Rules that report a value as absent: on a file read without the values its schema errors are about
+#: (:attr:`dxplan.model.loaded.LoadedPlan.repaired`), their findings would be about values left out.
+ABSENCE_RULES = frozenset({"required-by-plan", "status-missing", "baseline-missing", "no-rating-scale"})
+
+
 def lint_plan(loaded: LoadedPlan, only: set[Path] | None = None) -> list[Problem]:
-    """Load problems plus rule findings for one loaded plan."""
-    return loaded.problems + run_checks(loaded, only)
+    """Load problems plus rule findings for one loaded plan.
+
+    Action files with schema errors are checked too, without the values those errors are about
+    (:attr:`dxplan.model.loaded.LoadedPlan.repaired`), so one run reports every problem of a file;
+    findings of :data:`ABSENCE_RULES` on them are left out.
+    """
+    if not loaded.repaired:
+        return loaded.problems + run_checks(loaded, only)
+    import dataclasses
+
+    broken = {la.doc.path for la in loaded.repaired}
+    checked = dataclasses.replace(loaded, actions=[*loaded.actions, *loaded.repaired], repaired=[])
+    found = [p for p in run_checks(checked, only) if not (p.path in broken and p.rule in ABSENCE_RULES)]
+    return loaded.problems + found
 
 
 @dataclass
@@ -146,7 +163,8 @@ Row = tuple[str, int, int, str, str, str, str]
 
 
 def lint_folder(root: Path) -> tuple[list[Row], int]:
-    """Every problem of plan folder ``root`` (all its files) as rows, and how many of its files loaded.
+    """Every problem of plan folder ``root`` (all its files) as rows, and how many of its files were checked
+    (``plan.yaml`` and the action files read, those that did not load included).
 
     Answered from the results cache when the folder's files' stat data, else their names
     and bytes, are unchanged (see the module docstring); else loaded, checked and stored.
@@ -178,7 +196,7 @@ def lint_folder(root: Path) -> tuple[list[Row], int]:
     result_cache.prefetch_data([result_cache.bytes_key(b, limits.key) for b in data.values() if isinstance(b, bytes)])
     loaded = load_plan(_Preread(root, actions, data, source.listing_error), positions=False)
     rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
-    result = (rows, len(loaded.actions) + (1 if loaded.plan else 0))
+    result = (rows, len(files))  # every file checked, also those that did not load
     if key is not None:
         result_cache.put_plan(root, key, result, keep_stat)
     result_cache.flush()
@@ -226,14 +244,16 @@ def goalpost_problems(base_rev: str, plans: Iterable[LoadedPlan | Path]) -> list
 
 
 def lint_paths(
-    paths: list[Path], *, strict: bool = False, only_files: set[Path] | None = None, base: str | None = None, jobs: int | None = None
+    paths: list[Path], *, strict: bool = False, only_files: set[Path] | None = None, base: str | None = None, jobs: int | None = None,
+    on_plan: Callable[[], None] | None = None,
 ) -> LintResult:
     """Lint plan folders, folders of plans, or files inside plans.
 
     ``only_files`` restricts the report to these files (plan-wide checks still
     see every file). ``base``: also report goalpost changes since that git
     revision (see :func:`goalpost_problems`). ``jobs``: worker processes (None: one
-    per CPU, see :func:`dxplan.files.parallel.default_jobs`); the result does not depend on it. Raises
+    per CPU, see :func:`dxplan.files.parallel.default_jobs`); the result does not depend on it. ``on_plan``:
+    called after each plan folder is checked (a progress display). Raises
     :class:`dxplan.files.layout.PlanNotFound` for a bad path and
     :class:`dxplan.files.gitio.GitError` when ``base`` cannot be read.
     """
@@ -249,6 +269,8 @@ def lint_paths(
     results = imap_ordered(lint_folder, [root for root, _ in folders], jobs)
     for (root, only), (rows, nfiles) in zip(folders, results, strict=True):
         files += nfiles
+        if on_plan is not None:
+            on_plan()
         plan_path = root / PLAN_FILE
         for rel, line, col, severity, rule, ja, en in rows:
             path = root / rel

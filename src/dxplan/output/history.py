@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from dxplan.status.counts import share_text
 from dxplan.status.history import History, HistoryPoint
-from dxplan.fiscal import FiscalYearText
+from dxplan.fiscal import FiscalYearText, format_date
 from dxplan.i18n import t
 from dxplan.model.schema import STATE_ORDER
 from dxplan.model.index import PlanIndex
 from .jsonout import dumps_line, json_number
 from .render import render_template, tidy_markdown
+from .terminal import ReadableTable
 
 
 def _state_words(history: History) -> dict[str, str]:
@@ -37,9 +37,11 @@ def _state_words(history: History) -> dict[str, str]:
     return {s.value: index.state_word(s) for s in STATE_ORDER}
 
 
-def _column_head(p: HistoryPoint, lang: str) -> str:
+def _column_head(p: HistoryPoint, lang: str, style: str) -> str:
+    """A column's heading: its date as the reports write dates (令和7年2月10日 in Japanese in the plan's style,
+    10 February 2025 in English), then the commit and where the date comes from."""
     source = {"evaluation_date": t(lang, "evaluation date"), "commit": t(lang, "commit date"), "asked": t(lang, "as of")}[p.date_source]
-    return f"{p.date.isoformat()}\n{p.short} ({source})"
+    return f"{format_date(p.date, lang, style)}\n{p.short} ({source})"
 
 
 def _snapshot_cell(p: HistoryPoint, words: dict[str, str], lang: str) -> str:
@@ -55,7 +57,8 @@ def _snapshot_cell(p: HistoryPoint, words: dict[str, str], lang: str) -> str:
 def history_rows(history: History, lang: str) -> tuple[list[str], list[list[str]]]:
     """The table as text cells: ``(header, rows)``, the first column naming the row."""
     words = _state_words(history)
-    header = [t(lang, "item")] + [_column_head(p, lang) for p in history.points]
+    style = history.plan.fiscal_year_style if history.plan else "reiwa"
+    header = [t(lang, "item")] + [_column_head(p, lang, style) for p in history.points]
     years = [t(lang, "fiscal year")]
     if history.points:
         assert history.plan is not None, "the plan is read at the last point, where it loaded"
@@ -79,8 +82,10 @@ def print_history(console: Console, history: History, lang: str) -> None:
     """The history as a rich table, dates as columns, with the notes (shallow clone) below."""
     title = f"{history.plan.municipality} {history.plan.title}" if history.plan else history.root
     header, rows = history_rows(history, lang)
-    table = Table(title=t(lang, "{title}: status over time ({root})", title=title, root=history.root or "."), show_lines=False)
-    table.add_column(header[0], no_wrap=True)
+    # the heading on its own line: a table title would wrap at the (narrow) table's width
+    console.print(t(lang, "{title}: status over time ({root})", title=title, root=history.root or "."), markup=False, highlight=False)
+    table = ReadableTable(show_lines=False)
+    table.add_column(header[0])
     for h in header[1:]:
         table.add_column(h, justify="right")
     for r in rows:

@@ -42,6 +42,8 @@ from dxplan import shipped
 from dxplan.i18n import N_, UserError
 from dxplan.problems import EXIT_PROBLEMS
 
+from .visible import visible
+
 
 def templates_dir() -> Path:
     """The default templates: ``dxplan/templates`` in an installed wheel (package data built
@@ -116,14 +118,15 @@ def finalize(eval_ctx: Any, value: Any) -> Any:
     """What a template prints for ``value`` (Jinja's ``finalize``): see the module docstring.
 
     HTML (autoescaped) output: the value escaped as usual, then template syntax defused;
-    Markdown output: :func:`md_safe` on any text; numbers and other values unchanged.
+    Markdown output: :func:`md_safe` on any text; numbers and other values unchanged. Control
+    characters in any text are made visible (:func:`dxplan.output.visible.visible`), in both.
     """
     if eval_ctx.autoescape:
         if value is None or isinstance(value, (int, float)):
             return value
-        return Markup(_TEMPLATE_SYNTAX.sub("&#123;", str(escape(value))))
+        return Markup(visible(_TEMPLATE_SYNTAX.sub("&#123;", str(escape(value)))))
     if isinstance(value, str):
-        return md_safe(value)
+        return visible(md_safe(value))
     return value
 
 

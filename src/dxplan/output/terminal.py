@@ -13,6 +13,7 @@ status words, its rating scale) with English headers when ``lang == "en"``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 from functools import partial
 
 from rich.console import Console, JustifyMethod
@@ -23,7 +24,7 @@ from dxplan.status.counts import (
     FocusYear, GradeTable, PlanIndicators, PlanOverview, PlanScores, StatusResult, StatusTable, YearStatus, share_text,
 )
 from dxplan.status.effects import EffectSums, EffectSummary
-from dxplan.fiscal import format_fiscal_year
+from dxplan.fiscal import format_date, format_fiscal_year
 from dxplan.i18n import N_, STATE_EN, STATE_JA, pt, t
 from dxplan.model.schema import STATE_ORDER, Plan, State
 from dxplan.score.rates import NO_SCALE_LABEL, RateStatus
@@ -45,20 +46,72 @@ MEANING_WORDS = {
 
 KIND_WORDS = w.EFFECT_KINDS
 
+class ReadableTable(Table):
+    """A rich table that stays readable in a narrow terminal (80 columns and below).
+
+    A table whose cells all fit on one line is laid out as rich does. Otherwise right-justified columns hold numbers: each is given the width of its longest word (a number,
+    ``(54%)``), so no number is ever cut or broken; a "count (share)" cell wraps between the two.
+    Every other column folds a long name onto the next lines (Japanese has no spaces to wrap at)
+    rather than cut it with "…", and gives up width first. When the table does not fit with its
+    number columns as wide as their headings, it drops its frame (columns one space apart, a line
+    under the headings) and folds those headings at :data:`NARROW_HEADING` cells. Widths are
+    terminal cells (rich's ``cell_len``), so wide characters line up.
+    """
+
+    #: Cells a number column's heading folds at when the table would not fit otherwise (two Japanese characters).
+    NARROW_HEADING = 4
+    #: Cells a text column keeps at least, when working out whether headings can keep their width.
+    TEXT_MIN = 8
+
+    def add_column(self, header: Any = "", *args: Any, justify: JustifyMethod = "left", **kwargs: Any) -> None:
+        kwargs.setdefault("overflow", "fold")
+        super().add_column(header, *args, justify=justify, **kwargs)
+
+    def _calculate_column_widths(self, console: Console, options: Any) -> list[int]:
+        natural = sum(self._measure_column(console, options, c).maximum for c in self.columns) + self._extra_width
+        if natural <= options.max_width:  # every cell on one line: nothing to fold
+            return super()._calculate_column_widths(console, options)
+        numbers = [c for c in self.columns if c.justify == "right" and c.width is None]
+        words = [max((_longest_word(cell) for cell in c.cells), default=1) for c in numbers]
+        headings = [_longest_word(c.header) for c in numbers]
+        overhead = self._extra_width + sum(self._get_padding_width(c._index) for c in self.columns)
+        texts = len(self.columns) - len(numbers)
+        fits = sum(map(max, words, headings)) + overhead + texts * self.TEXT_MIN <= options.max_width
+        if not fits:  # a narrow terminal: columns apart by one space, no frame, headings folded
+            from rich import box
+
+            self.box, self.padding, self.show_edge = box.SIMPLE_HEAD, (0, 0, 0, 0), False
+        for column, word, heading in zip(numbers, words, headings, strict=True):
+            column.width = max(word, heading if fits else min(heading, self.NARROW_HEADING))
+        try:
+            return super()._calculate_column_widths(console, options)
+        finally:
+            for column in numbers:
+                column.width = None
+
+
+def _longest_word(cell: Any) -> int:
+    """Terminal cells of the longest space-separated word of a table cell (text or rich Text); 1 for anything else."""
+    from rich.cells import cell_len
+
+    plain = cell.plain if isinstance(cell, Text) else cell if isinstance(cell, str) else ""
+    return max((cell_len(word) for word in plain.split()), default=1)
+
+
 LABEL_STYLES = {"達成": "bold green", "ほぼ達成": "green", "概ね達成": "cyan", "やや未達": "yellow", "課題あり": "bold red"}
 
 
 def plan_heading(console: Console, plan: Plan, lang: str) -> None:
     """Municipality, title, period and evaluation date in one line."""
     period = f"{format_fiscal_year(plan.period_start, plan.fiscal_year_style)}〜{format_fiscal_year(plan.period_end, plan.fiscal_year_style)}"
-    when = "  " + t(lang, "evaluated") + f" {plan.evaluation_date.isoformat()}" if plan.evaluation_date else ""
+    when = "  " + t(lang, "evaluated") + f" {format_date(plan.evaluation_date, lang, plan.fiscal_year_style)}" if plan.evaluation_date else ""
     stage = f"（{plan.stage_label}）" if plan.stage_label else ""
     console.print(Text.assemble((f"{plan.municipality} ", "bold"), (f"{plan.title}{stage}", "bold"), f"  {period}{when}"))
 
 
 def _states_table(table: StatusTable, words: dict[State, str], title: str, lang: str) -> Table:
     L = w.status_labels(lang)
-    tb = Table(title=title, title_justify="left")
+    tb = ReadableTable(title=title, title_justify="left")
     tb.add_column(L["status"])
     tb.add_column(L["count"], justify="right")
     tb.add_column(L["share"], justify="right")
@@ -75,7 +128,7 @@ def _states_table(table: StatusTable, words: dict[State, str], title: str, lang:
 def _groups_table(table: StatusTable, words: dict[State, str], title: str, lang: str) -> Table:
     assert table.by is not None, "a table with groups is grouped by something"
     L = w.status_labels(lang)
-    tb = Table(title=title, title_justify="left")
+    tb = ReadableTable(title=title, title_justify="left")
     tb.add_column(w.by_label(table.by, lang))
     for state in STATE_ORDER:
         tb.add_column(w.state_label(words[state], state, lang), justify="right")
@@ -126,7 +179,7 @@ def print_grades(console: Console, plan: Plan, g: GradeTable, lang: str = "ja") 
     the graded rows; not graded and unknown grades counted apart; groups with ``--by``."""
     fy = format_fiscal_year(g.fiscal_year, plan.fiscal_year_style)
     what = t(lang, "indicators") if g.applies_to == "indicator" else t(lang, "actions")
-    table = Table(title=t(lang, "{fy} grades ({what})", fy=fy, what=what), title_justify="left")
+    table = ReadableTable(title=t(lang, "{fy} grades ({what})", fy=fy, what=what), title_justify="left")
     scale = plan.grade_scale
     meanings = {x.grade: x.meaning for x in scale.grades} if scale else {}
     if g.by is None:
@@ -184,7 +237,7 @@ def print_effects(console: Console, plan: Plan, summary: EffectSummary, lang: st
     style = plan.fiscal_year_style
 
     def table(title: str, first: str) -> Table:
-        tb = Table(title=title, title_justify="left")
+        tb = ReadableTable(title=title, title_justify="left")
         for col in (first, t(lang, "effect"), t(lang, w.SIGN_MEANING_HEADING)):
             tb.add_column(col)
         for fy in years:
@@ -226,12 +279,12 @@ def print_indicators(console: Console, plan: Plan, fiscal_year: int, rows: list[
     fy = format_fiscal_year(fiscal_year, plan.fiscal_year_style)
     if focus is not None and (line := w.focus_line(focus, fy, lang)) is not None:
         console.print("  " + line, style="yellow")
-    tb = Table(title=t(lang, "{fy} indicators", fy=fy), title_justify="left")
+    tb = ReadableTable(title=t(lang, "{fy} indicators", fy=fy), title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
         (t(lang, "action"), "left"), (t(lang, "indicator"), "left"), (t(lang, "target"), "right"),
         (t(lang, "actual"), "right"), (t(lang, "rate"), "right"), (t(lang, "overall"), "right"), (t(lang, "grade"), "left"))
     for col, just in columns:
-        tb.add_column(col, justify=just, max_width=40 if col == t(lang, "indicator") else None)
+        tb.add_column(col, justify=just)
     for r in rows:
         unit = r.score.indicator.unit or ""
         y = r.year
@@ -262,9 +315,9 @@ def indicator_overall(s: IndicatorScore, lang: str) -> str:
 def print_scores(console: Console, plan: Plan, scores: list[ActionScore], lang: str = "ja") -> None:
     """A table of every action: deciding method, rate, label, and the reference rates; then the labels tallied."""
     plan_heading(console, plan, lang)
-    tb = Table(title_justify="left")
+    tb = ReadableTable(title_justify="left")
     tb.add_column("No", justify="right")
-    tb.add_column(pt(lang, "column", "action"), max_width=34)
+    tb.add_column(pt(lang, "column", "action"))
     tb.add_column(t(lang, "rate"), justify="right")
     tb.add_column(t(lang, "label"))
     tb.add_column(t(lang, "decided by"))
@@ -316,7 +369,7 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
 
 def print_overview(console: Console, overviews: list[PlanOverview], lang: str = "ja") -> None:
     """The combined view across plans: actions and task rows per state, per plan; not evaluated apart."""
-    tb = Table(title=t(lang, "all plans"), title_justify="left")
+    tb = ReadableTable(title=t(lang, "all plans"), title_justify="left")
     tb.add_column(t(lang, "plan"))
     tb.add_column(t(lang, "FY"))
     tb.add_column("")

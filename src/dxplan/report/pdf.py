@@ -2,9 +2,11 @@
 
 A4, page numbers and running header from ``@page`` margin boxes, contents with page numbers
 (``target-counter``), bookmarks from the h1–h3 headings (``bookmark-level``), fonts embedded as
-subsets by WeasyPrint (Noto Sans CJK JP from the system, Debian ``fonts-noto-cjk``), text selectable.
-WeasyPrint needs the system libraries Pango and HarfBuzz (Debian: ``libpango-1.0-0``,
-``libpangoft2-1.0-0``, ``libharfbuzz-subset0``); ``.ci/run`` installs them.
+subsets by WeasyPrint (Noto Sans CJK JP from the system, Debian ``fonts-noto-cjk``), text selectable,
+tagged as PDF/UA-1 (:data:`PDF_VARIANT`).
+WeasyPrint is the ``pdf`` extra (``pip install 'dxplan[pdf]'``): without it :func:`html_to_pdf` raises
+:class:`PdfError` saying how to add it. It needs the system libraries Pango and HarfBuzz (Debian:
+``libpango-1.0-0``, ``libpangoft2-1.0-0``, ``libharfbuzz-subset0``); ``.ci/run`` installs them.
 
 Plan text is Japanese whatever the report's language, so a PDF is printed only when fontconfig (the
 library WeasyPrint finds its fonts through) lists a font for Japanese (``fc-list :lang=ja``); otherwise
@@ -14,7 +16,10 @@ library WeasyPrint finds its fonts through) lists a font for Japanese (``fc-list
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,20 @@ from .views import render_report
 
 #: The Debian/Ubuntu package of the Japanese font the report's stylesheet names (Noto Sans CJK JP).
 FONT_PACKAGE = "fonts-noto-cjk"
+
+#: The ``pdf`` extra's requirement (pyproject.toml ``[project.optional-dependencies] pdf``; WeasyPrint brings
+#: cffi), and how to add it to an installed dxplan wherever dxplan came from (a wheel, git, an index):
+#: pip in dxplan's own environment, or pipx's ``inject`` when pipx installed it.
+PDF_REQUIREMENT = "weasyprint>=61,<71"
+PDF_EXTRA_PIP = f"python -m pip install '{PDF_REQUIREMENT}'"
+PDF_EXTRA_PIPX = f"pipx inject dxplan '{PDF_REQUIREMENT}'"
+
+#: The PDF is tagged for screen readers and other assistive technology as PDF/UA-1 asks (WeasyPrint's
+#: ``pdf_variant``): a structure tree from the HTML elements (headings, paragraphs, tables with their
+#: header cells, lists, figures with their alternative text), ``MarkInfo/Marked``, the document's
+#: language from ``<html lang>`` (``/Lang``), its title from ``<title>`` (docinfo and XMP, shown by
+#: viewers instead of the file name) and the outline from the headings' ``bookmark-level``.
+PDF_VARIANT = "pdf/ua-1"
 
 _FONTCONFIG_CDEF = """
 typedef unsigned char FcChar8;
@@ -123,7 +142,10 @@ def html_to_pdf(html: str, font: str | None = None) -> bytes:
     """
     try:
         from weasyprint import HTML
-    except (ImportError, OSError) as exc:  # OSError: a missing shared library (libpango, libharfbuzz)
+    except ImportError:  # dxplan installed without its pdf extra
+        raise PdfError(N_("PDF output needs dxplan's pdf extra (WeasyPrint), which is not installed: install dxplan as dxplan[pdf], or add it with {command} in dxplan's environment ({pipx} when pipx installed dxplan); HTML and Markdown need nothing more"),
+                       {"command": PDF_EXTRA_PIP, "pipx": PDF_EXTRA_PIPX}) from None
+    except OSError as exc:  # a missing shared library (libpango, libharfbuzz)
         raise PdfError(N_("PDF output needs WeasyPrint and its system libraries (Pango, HarfBuzz): {error}"), {"error": str(exc)}) from None
     check_font(font)
     if font is not None:
@@ -132,7 +154,26 @@ def html_to_pdf(html: str, font: str | None = None) -> bytes:
     def refuse(url: str, *args, **kwargs):
         raise ValueError(f"external resource refused: {url}")
 
-    return HTML(string=html, url_fetcher=refuse, base_url=".").write_pdf()
+    with _no_cyclic_gc():
+        return HTML(string=html, url_fetcher=refuse, base_url=".").write_pdf(pdf_variant=PDF_VARIANT)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the block, then restored as it was.
+
+    WeasyPrint allocates millions of small objects (boxes, computed styles, line layouts) that all live
+    until the PDF is written, so the collector's passes over them free nothing: pausing it cuts the
+    CPU time of 嘉麻市's 71-page PDF by about a fifth (bench/bench_pdf.py, bench/NOTES.md) for the same
+    bytes and about the same peak memory. Reference counting still frees what is not in a cycle.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def write_pdf(html: str, target: Path) -> None:

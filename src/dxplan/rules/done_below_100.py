@@ -36,8 +36,13 @@ MESSAGE = N_(
 )
 
 
+def contradicts(state: State | None, progress: float | None) -> bool:
+    """Whether a status of canonical ``state`` contradicts ``progress`` (percent 0–100): done below 100."""
+    return state is State.done and progress is not None and progress < 100
+
+
 def check(ctx):
     for doc, i, task, _ in iter_tasks(ctx):
         sw = ctx.index.status(task.status) if task.status else None
-        if sw is not None and sw.state is State.done and task.progress is not None and task.progress < 100:
+        if sw is not None and contradicts(sw.state, task.progress):
             yield Finding(doc, ("tasks", i, "progress"), {"word": task.status, "progress": f"{task.progress:g}"})

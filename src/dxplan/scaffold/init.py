@@ -1,7 +1,7 @@
 """Starting a plans repository (``dxplan init``): plan.yaml, actions/, schemas, CI and a README.
 
-Pure functions build what is written; :func:`write_files` writes it, atomically and never over an
-existing file unless asked (``force``). The files of a new plans repository::
+Pure functions build what is written; :func:`dxplan.scaffold.place.write_files` writes it, all or
+nothing and never over an existing file unless asked (``force``). The files of a new plans repository::
 
     DIR/plan.yaml                       the plan (this module builds it from a PlanSpec)
     DIR/actions/.gitkeep                actions go here (``dxplan new DIR``)
@@ -10,6 +10,7 @@ existing file unless asked (``force``). The files of a new plans repository::
     DIR/.github/workflows/dxplan.yml    CI: lint with annotations, goalpost guard, fmt --check,
                                         SARIF, and the plan diff as a pull-request comment
     DIR/README.md                       how the office works with it
+    DIR/.gitignore                      reports and exported sheets stay out of the repository
 
 The repository is the plan folder: ``dxplan lint .``, ``dxplan status .`` work from its top.
 Fields the office must still fill in hold :data:`PLACEHOLDER`; every such field is listed in
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shlex
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -35,7 +37,6 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from dxplan import __version__, shipped
 from dxplan.fiscal import FiscalYearError, fiscal_year_of, format_fiscal_year, parse_fiscal_year
 from dxplan.i18n import N_, UserError
-from dxplan.files.atomic import write_atomic
 from dxplan.files.atomic import create_exclusive as _create_exclusive
 from dxplan.files.fmt import MODELINE, SCHEMA_FILES, format_text
 from dxplan.model.schema import DEFAULT_RATING_SCALE, Plan, RatingBand, State, StatusWord
@@ -210,8 +211,8 @@ def fiscal_year_option(value: str | None) -> int | None:
         return None
     try:
         return parse_fiscal_year(str(value).strip())
-    except FiscalYearError as exc:
-        raise ScaffoldError(N_("{error}"), {"error": str(exc)}) from None
+    except FiscalYearError as exc:  # its own message, worded from the catalogue in the command's language
+        raise ScaffoldError(exc.msgid, exc.params) from None
 
 
 def date_option(value: str | None) -> dt.date | None:
@@ -429,6 +430,7 @@ def init_files(folder: Path, spec: PlanSpec, pin: DxplanPin, today: dt.date | No
         "placeholder": PLACEHOLDER,
         "rev_placeholder": REV_PLACEHOLDER,
         "repo_placeholder": REPO_PLACEHOLDER,
+        "example_category": shlex.quote(_first_leaf(data["categories"])),
     }
     env = _starter()
     files = {
@@ -438,10 +440,39 @@ def init_files(folder: Path, spec: PlanSpec, pin: DxplanPin, today: dt.date | No
         ".pre-commit-config.yaml": env.get_template("pre-commit-config.yaml.j2").render(values),
         ".github/workflows/dxplan.yml": env.get_template("workflow.yml.j2").render(values),
         "README.md": env.get_template("README.md.j2").render(values),
+        ".gitignore": gitignore(data["id"]),
     }
     if not pin.known:
         to_edit.append("DXPLAN_REPO / DXPLAN_REV (.github/workflows/dxplan.yml), repo / rev (.pre-commit-config.yaml)")
     return InitResult(files, to_edit, pin, data)
+
+
+def _first_leaf(categories: list[dict[str, Any]]) -> str:
+    """The id of the first category without children (the one ``dxplan new`` takes by default)."""
+    node = categories[0]
+    while node.get("children"):
+        node = node["children"][0]
+    return str(node["id"])
+
+
+def gitignore(plan_id: str) -> str:
+    """The ``.gitignore`` of a new plans repository: what dxplan writes that is not the plan.
+
+    Reports (``report`` without ``-o``: ``<plan>-report.<fmt>``, ``<plan>-action-<id>.<fmt>``), exported
+    sheets (``export``: ``<plan>.xlsx``, ``<plan>-<課>.xlsx``) and temporary files of a killed writer.
+    """
+    stem = glob_escape(plan_id)
+    return (
+        "# dxplan の出力（報告書・書き出した表）と書き込み途中の一時ファイル: コミットしない\n"
+        f"/{stem}-report.*\n/{stem}-action-*.*\n/{stem}.xlsx\n/{stem}-*.xlsx\n/{stem}.csv\n/{stem}-*.csv\n"
+        "*-report.html\n*-report.pdf\n.*.dxplan-*.tmp\n"
+    )
+
+
+def glob_escape(text: str) -> str:
+    """``text`` as a literal in a gitignore pattern (``*``, ``?``, ``[``, ``\\`` and a leading ``#``/``!`` escaped)."""
+    out = "".join(f"\\{ch}" if ch in "*?[\\" else ch for ch in text)
+    return f"\\{out}" if out[:1] in ("#", "!") else out
 
 
 # --------------------------------------------------------------------------- writing
@@ -457,36 +488,36 @@ def create_exclusive(path: Path, text: str) -> None:
     _create_exclusive(Path(path), text, mode=0o644)
 
 
-def write_files(folder: Path, files: dict[str, str], *, force: bool = False) -> list[Path]:
-    """Write ``files`` (relative path → text) under ``folder``; return the paths written.
-
-    Without ``force``, raises :class:`FilesExist` listing every file that already exists, before
-    writing anything. With ``force``, existing files are replaced atomically.
-    """
-    folder = Path(folder)
-    existing = [rel for rel in files if (folder / rel).exists() or (folder / rel).is_symlink()]
-    if existing and not force:
-        params = {"folder": str(folder), "files": ", ".join(existing)}
-        raise FilesExist(N_("{folder} already has {files}; nothing was written (--force overwrites them)"), params)
-    written = []
-    for rel, text in files.items():
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            write_atomic(path, text)
-        else:
-            create_exclusive(path, text)
-        written.append(path)
-    return written
-
-
-def ask(spec: PlanSpec, prompt: Callable[[str, str], str], lang: str, given: set[str]) -> PlanSpec:
+def ask(spec: PlanSpec, prompt: Callable[[str, str], str], lang: str, given: set[str],
+        say: Callable[[str], None] = print) -> PlanSpec:
     """Fill the fields of ``spec`` not in ``given`` by asking: ``prompt(question, default) → answer``.
 
-    An empty answer keeps the placeholder. Questions are worded in ``lang``. Raises
-    :class:`ScaffoldError` for an answer that is not a fiscal year, date or category list.
+    An empty answer keeps the placeholder. Questions are worded in ``lang``. An answer that is not
+    a fiscal year, a date, a category list or a preset is explained (``say(message)``) and the
+    question asked again, so no earlier answer is lost.
     """
     from dxplan.i18n import t
+
+    def asked(question: str, default: str, parse: Callable[[str], Any]) -> Any:
+        while True:
+            answer = prompt(question, default)
+            try:
+                return parse(answer)
+            except ScaffoldError as exc:
+                say(exc.message(lang))
+
+    def last_year(answer: str) -> int | None:
+        end = fiscal_year_option(answer)
+        if end is not None and spec.period_start is not None and end < spec.period_start:
+            raise ScaffoldError(N_("the last fiscal year {end} is before the first, {start}"),
+                                {"end": format_fiscal_year(end, "r"), "start": format_fiscal_year(spec.period_start, "r")})
+        return end
+
+    def preset(answer: str) -> str | None:
+        answer = answer.strip()
+        if answer and answer not in PRESETS:
+            raise ScaffoldError(N_("unknown preset '{name}' (kama or grades)"), {"name": answer})
+        return answer or None
 
     today_fy = fiscal_year_of(dt.date.today())
     if "municipality" not in given:
@@ -496,19 +527,17 @@ def ask(spec: PlanSpec, prompt: Callable[[str, str], str], lang: str, given: set
     if "title" not in given:
         spec.title = prompt(t(lang, "Plan title"), f"{spec.municipality}DX推進計画" if spec.municipality else "").strip() or None
     if "period_start" not in given:
-        spec.period_start = fiscal_year_option(prompt(t(lang, "First fiscal year (2024, R6 or 令和6年度)"), format_fiscal_year(today_fy, "r")))
+        spec.period_start = asked(t(lang, "First fiscal year (2024, R6 or 令和6年度)"), format_fiscal_year(today_fy, "r"), fiscal_year_option)
     if "period_end" not in given:
         start = spec.period_start or today_fy
-        spec.period_end = fiscal_year_option(prompt(t(lang, "Last fiscal year"), format_fiscal_year(start + 2, "r")))
+        spec.period_end = asked(t(lang, "Last fiscal year"), format_fiscal_year(start + 2, "r"), last_year)
     if "evaluation_date" not in given:
-        spec.evaluation_date = date_option(prompt(t(lang, "Evaluation date (YYYY-MM-DD; empty for none yet)"), ""))
+        spec.evaluation_date = asked(t(lang, "Evaluation date (YYYY-MM-DD; empty for none yet)"), "", date_option)
     if "categories" not in given:
-        spec.categories = parse_categories([prompt(t(lang, "Categories, comma-separated (ID=NAME or NAME; I-1 goes under I)"), "")])
+        spec.categories = asked(t(lang, "Categories, comma-separated (ID=NAME or NAME; I-1 goes under I)"), "", lambda a: parse_categories([a]))
     if "departments" not in given:
         spec.departments = [d.strip() for d in prompt(t(lang, "Departments, comma-separated"), "").split(",") if d.strip()]
     if "preset" not in given and not spec.statuses and not spec.rating_scale:
-        answer = prompt(t(lang, "Scale: kama (嘉麻市's 達成/ほぼ達成/… percent bands and status words), grades (A–D grades) or empty (write the plan's own)"), spec.preset or "").strip()
-        if answer and answer not in PRESETS:
-            raise ScaffoldError(N_("unknown preset '{name}' (kama or grades)"), {"name": answer})
-        spec.preset = answer or None  # type: ignore[assignment]
+        question = t(lang, "Scale: kama (嘉麻市's 達成/ほぼ達成/… percent bands and status words), grades (A–D grades) or empty (write the plan's own)")
+        spec.preset = asked(question, spec.preset or "", preset)
     return spec

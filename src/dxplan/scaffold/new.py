@@ -8,7 +8,8 @@ with its text fields empty (``''``: nothing a report would print; ``lint`` names
 plan requires until it is written) and no status. Only the values the schema cannot leave empty
 hold :data:`~dxplan.scaffold.init.PLACEHOLDER` (a title not given, the source file and location:
 annotations a report shows only with ``--audit``), each warned about by lint (``placeholder``);
-:func:`create_action` writes it without ever replacing a file.
+:func:`create_action` writes it without ever replacing a file, all or nothing: the one file appears
+whole (written aside and linked into place) or not at all.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from dxplan.fiscal import format_fiscal_year
+from dxplan.files.atomic import remove_stale
 from dxplan.files.fmt import schema_ref
 from dxplan.i18n import N_
 from dxplan.files.layout import ACTIONS_DIR, action_files
@@ -176,6 +178,7 @@ def create_action(root: Path, plan: Plan, **kwargs: Any) -> tuple[Path, NewActio
     """
     folder = Path(root) / ACTIONS_DIR
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale(folder)  # what a killed `new` left half-written
     for _ in range(100):
         new_id = next_id(existing_ids(root))
         new = action_data(plan, new_id, **kwargs)

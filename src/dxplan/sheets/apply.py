@@ -7,7 +7,7 @@ removes the field) and the text dumped with dxplan's layout (``dxplan fmt``: ind
 under their key, width 4096).
 
 Indicator edits (:class:`~dxplan.sheets.indicators.IndicatorEdit`) change an entry of an
-indicator's ``actuals`` or ``grades`` in place, remove it, or insert a new entry after its
+indicator's ``actuals`` or ``grades`` (or of one of its ``series``' ``actuals``) in place, remove it, or insert a new entry after its
 anchor; a new entry is written in flow style (``{fiscal_year: 令和7年度, value: 46}``) like its
 neighbours, with its fields in model order, and a missing ``actuals:``/``grades:`` list is added
 where :class:`~dxplan.model.schema.Indicator` declares it; a list whose last entry is removed goes too.
@@ -16,14 +16,15 @@ Action grade edits (:class:`~dxplan.sheets.grades.GradeEdit`) do the same to the
 
 Before anything is written, each new text is parsed again and must (a) validate as an
 :class:`~dxplan.model.schema.Action` and (b) hold exactly the old data with the edits applied — no other
-field may differ. Only then are the files written, each atomically; a file whose text does not
-change is not touched. Any failure raises :class:`ApplyError` and leaves every file as it was.
+field may differ. Only then are the files written, all together or none (a journal in the plan
+folder, :mod:`dxplan.files.transaction`); a file whose text does not change is not touched. Any failure raises :class:`ApplyError` and leaves every file as it was.
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +33,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from dxplan.files.atomic import write_atomic
+from dxplan.files.transaction import commit_files
 from dxplan.files.fmt import to_plain
 from dxplan.i18n import N_, UserError
 from dxplan.files.load import LoadedAction, LoadedPlan, read_document, validate
-from dxplan.model.schema import Action, GradeEntry, Indicator, IndicatorActual, Task
+from dxplan.model.schema import Action, GradeEntry, Indicator, IndicatorActual, IndicatorSeries, Task
 from dxplan.problems import EXIT_PROBLEMS
 from .grades import GradeEdit
 from .check import FieldEdit
@@ -45,6 +46,7 @@ from .indicators import EntryEdit, IndicatorEdit
 _TASK_FIELDS = list(Task.model_fields)
 _ENTRY_FIELDS = {"actuals": list(IndicatorActual.model_fields), "grades": list(GradeEntry.model_fields)}
 _INDICATOR_FIELDS = list(Indicator.model_fields)
+_SERIES_FIELDS = list(IndicatorSeries.model_fields)
 _ACTION_FIELDS = list(Action.model_fields)
 
 
@@ -110,14 +112,20 @@ def _flow_like(ind: dict, name: str) -> bool:
 def _edit_indicators(tree: dict, edits: list[IndicatorEdit], path: Path, rt: bool) -> None:
     """Apply ``edits`` to ``tree`` (round-trip data when ``rt``, else plain data); raises ApplyError."""
     inds = tree.get("indicators") if isinstance(tree, dict) else None
-    by_list: dict[tuple[int, str], list[IndicatorEdit]] = {}
+    by_list: dict[tuple[int, int | None, str], list[IndicatorEdit]] = {}
     for e in edits:
-        by_list.setdefault((e.row.indicator_index, e.list_name), []).append(e)
-    for (i, name), group in by_list.items():
+        by_list.setdefault((e.row.indicator_index, e.row.series_index, e.list_name), []).append(e)
+    for (i, s, name), group in by_list.items():
         if not isinstance(inds, list) or i >= len(inds) or not isinstance(inds[i], dict):
             raise ApplyError(N_("{file}: indicator {n} is not there any more; export the sheet again"), {"file": str(path), "n": i + 1})
         gone = ApplyError(N_("{file}: an entry of indicator {n} is not there any more; export the sheet again"), {"file": str(path), "n": i + 1})
-        _edit_list(inds[i], name, group, _INDICATOR_FIELDS, rt, gone)
+        owner, order = inds[i], _INDICATOR_FIELDS
+        if s is not None:  # a series of the indicator (Indicator.series)
+            series = owner.get("series")
+            if not isinstance(series, list) or s >= len(series) or not isinstance(series[s], dict):
+                raise gone
+            owner, order = series[s], _SERIES_FIELDS
+        _edit_list(owner, name, group, order, rt, gone)
 
 
 def _edit_list(owner: dict, name: str, group: Sequence[EntryEdit], order_of: list[str], rt: bool, gone: ApplyError) -> None:
@@ -212,21 +220,26 @@ def _verify(path: Path, new: str, expected: object) -> None:
         raise ApplyError(N_("{file}: the edited text does not read back as YAML; nothing was written"), {"file": str(path)})
     _, problems = validate(doc, Action)
     if problems:
-        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": problems[0].message_en})
+        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": problems[0].message})
     if to_plain(doc.tree) != expected:
         raise ApplyError(N_("{file}: the edited file would change more than the sheet's fields; nothing was written"), {"file": str(path)})
 
 
-def write_changes(changes: list[FileChange]) -> None:
-    """Write every change atomically; a file changed on disk since it was read stops the whole write first.
+def write_changes(changes: list[FileChange], root: Path | None = None) -> None:
+    """Write every change, all files together or none (:func:`dxplan.files.transaction.commit_files`,
+    journaled in ``root``, the plan folder; default: the folder holding every changed file); a file
+    changed on disk since it was read stops the whole write first.
 
-    Raises :class:`ApplyError` (nothing written) when a file's text is no longer what was read.
+    Raises :class:`ApplyError` (nothing written) when a file's text is no longer what was read,
+    :class:`~dxplan.files.transaction.TransactionBusy` when another import is writing the plan.
     """
     for c in changes:
         if c.path.read_text(encoding="utf-8") != c.old:
             raise ApplyError(N_("{file} changed while importing; nothing was written, run the import again"), {"file": str(c.path)})
-    for c in changes:
-        write_atomic(c.path, c.new)
+    if not changes:
+        return
+    folder = root if root is not None else Path(os.path.commonpath([c.path.parent for c in changes]))
+    commit_files(folder, [(c.path, c.new) for c in changes])
     for c in changes:
         if c.path.read_text(encoding="utf-8") != c.new:  # pragma: no cover - a disk or a concurrent writer
             raise ApplyError(N_("{file}: the written text differs from the intended one"), {"file": str(c.path)})

@@ -10,6 +10,11 @@ each with the sheet, row, column and header where it was found:
   that is not a number or lies outside 0–100, percent);
 - an edited read-only column (number, title, categories, fiscal year, department, plan, target);
 - a row of the export's scope (its department and fiscal years) missing from the sheet;
+- a row of the plan outside the sheet's scope (copied from another department's sheet, key and all);
+- a column header given twice, or an editable column of a kind of row the sheet holds missing
+  (deleted or renamed): its cells would be ignored;
+- a text as long as an Excel cell holds (32,767 characters) where the plan's is longer: Excel cut it;
+- what :mod:`dxplan.sheets.read` found untrustworthy in a cell (a formula without its value, merged cells);
 - a sheet of another plan, or without a key column;
 - on an indicator row (:mod:`dxplan.sheets.indicators`): an actual that is not a number, a kind
   other than 実績/見込, a grade not in the plan's ``grade_scale`` (did-you-mean), an edited target;
@@ -18,8 +23,16 @@ each with the sheet, row, column and header where it was found:
 - a cell filled in a column that does not belong to the row's kind (a task column of an
   indicator row or the other way round, in the one CSV table that holds every kind of row).
 
+- an editable cell changed both in the sheet and in the plan since the export (a conflict of the
+  three-way merge, :mod:`dxplan.sheets.base`), unless the caller says which side wins.
+
+Each editable cell is first merged with the value it was exported with (the sheet's base): a
+cell the clerk left alone asks for nothing, even where the plan changed since. A sheet without a
+base gets a warning (:attr:`ImportCheck.warnings`) and every cell is compared with the plan.
+
 A Shift_JIS (cp932) CSV cannot hold every character of a plan (鹿島市 15: 实); a cell that
-equals the plan's text once that text is passed through cp932 counts as unchanged.
+equals the plan's text once that text is passed through cp932 counts as unchanged, and so does a
+cell equal to the plan's text with its control characters as the CSV export shows them (␛).
 
 Only the editable task columns (``result``, ``status``, ``progress``) turn into :class:`FieldEdit` s,
 and only where their cell type finds the cell different from the YAML (an empty cell equals a
@@ -40,8 +53,12 @@ from openpyxl.utils import get_column_letter
 from .xlsx import sheet_title
 from dxplan.i18n import Text
 from dxplan.files.load import LoadedPlan
+from dxplan.rules import done_below_100, not_started_with_progress
 from .grades import GradeEdit, GradeRow, build_grade_rows, check_grade_cell, grade_columns, grades_title
 from .indicators import IndicatorEdit, IndicatorRow, build_indicator_rows, check_indicator_cells, indicator_columns, indicators_title
+from .flat import visible_controls
+from .base import Base, Prefer, base_column, is_base_table, merge, read_base_cell, read_base_table
+from .cells import same_cell
 from .read import Table
 from .rows import EDITABLE, Column, Scope, SheetRow, UnknownDepartment, build_rows, cell_text, columns, find_department
 
@@ -86,6 +103,7 @@ class ImportCheck:
     rows_read: int = 0
     indicator_edits: list[IndicatorEdit] = field(default_factory=list)
     grade_edits: list[GradeEdit] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -109,8 +127,41 @@ def _through_cp932(value: Any, shown: Any) -> Any:
     return shown if text == expected.encode("cp932", "replace").decode("cp932") else value
 
 
+def _as_exported(value: Any, shown: Any, cp932: bool) -> Any:
+    """The plan's ``shown`` value when ``value`` is what the export made of it, else ``value``.
+
+    The CSV export writes control characters as control pictures (:func:`dxplan.sheets.flat.visible_controls`);
+    Excel on Japanese Windows writes characters outside cp932 (实, –, ␛) as ``?`` in a Shift_JIS CSV
+    (``cp932``). An unchanged cell must not read as an edit, and an editable text must not lose the character.
+    """
+    text, expected = cell_text(value), cell_text(shown)
+    if text is None or expected is None or text == expected:
+        return value
+    exported = visible_controls(expected)
+    if text == exported:
+        return shown
+    if cp932 and text in (expected.encode("cp932", "replace").decode("cp932"), exported.encode("cp932", "replace").decode("cp932")):
+        return shown
+    return value
+
+
+#: The most characters an Excel cell holds; Excel cuts a longer text to this length when it saves.
+EXCEL_CELL_CHARS = 32_767
+
+
+def _cut_by_excel(value: Any, shown: Any) -> Text | None:
+    """A problem when ``value`` is as long as an Excel cell holds and the plan's ``shown`` text is longer: Excel cut it."""
+    text, expected = cell_text(value), cell_text(shown)
+    if text is None or expected is None or len(text) < EXCEL_CELL_CHARS or len(expected) <= len(text):
+        return None
+    return Text("{n} characters, as many as an Excel cell holds, where the plan has {m}: Excel cut the text; edit it in the YAML file",
+                n=len(text), m=len(expected))
+
+
 def _same(a: Any, b: Any) -> bool:
-    return (cell_text(a) or "").strip() == (cell_text(b) or "").strip()
+    """Whether a read-only cell still shows the plan's value (a control character the export wrote as
+    its picture counts as unchanged, :func:`dxplan.sheets.cells.same_cell`)."""
+    return (cell_text(a) or "").strip() == (cell_text(b) or "").strip() or same_cell(a, b)
 
 
 def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
@@ -125,13 +176,14 @@ def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
 
 
 class _Checker:
-    def __init__(self, loaded: LoadedPlan) -> None:
+    def __init__(self, loaded: LoadedPlan, prefer: Prefer = None) -> None:
         if loaded.plan is None:
             raise ValueError(f"{loaded.root}: plan.yaml did not load")
         self.loaded = loaded
         self.plan = loaded.plan
         self.index = loaded.index
         task_cols, ind_cols, grade_cols = columns(self.plan), indicator_columns(self.plan), grade_columns(self.plan)
+        self.task_cols, self.ind_cols, self.grade_cols = task_cols, ind_cols, grade_cols
         self.cols = {c.header: c for c in task_cols + ind_cols + grade_cols}
         self.task_fields = {c.field for c in task_cols}
         self.indicator_fields = {c.field for c in ind_cols}
@@ -143,45 +195,83 @@ class _Checker:
         self.result = ImportCheck()
         self.seen: dict[str, tuple[str, int]] = {}
         self.expected: dict[str, SheetRow | IndicatorRow | GradeRow] = {}
+        self.in_scope: set[str] | None = None
+        self.scope_department: str | None = None
+        self.kinds: set[str] = set()
+        self.prefer = prefer
+        self.base: Base | None = None
+        self.without_base = 0
 
     def problem(self, table: Table, row: int | None, col: int | None, header: str | None, message: Text) -> None:
         letter = get_column_letter(col + 1) if col is not None else None
         self.result.problems.append(ImportProblem(table.name, row, letter, header, message))
 
     def table(self, table: Table) -> None:
+        for number, col_index, message in table.problems:
+            raw = table.header[col_index] if col_index < len(table.header) and number > 1 else None
+            header = "行キー" if Scope.parse(raw) is not None else cell_text(raw)
+            self.problem(table, number, col_index, header, message)
         key_col, scope = _key_column(table.header)
         if key_col is None:
             self.problem(table, 1, None, None, Text("no row-key column: only sheets written by `dxplan export` can be imported"))
             return
-        if scope is not None:
-            self._scope(table, scope)
+        self.in_scope = self._scope(table, scope) if scope is not None else None
+        self.scope_department = scope.department if scope is not None else None
         mapping: dict[int, Column] = {}
+        first: dict[str, int] = {}
         for i, h in enumerate(table.header):
             col = self.cols.get(cell_text(h) or "")
-            if col is not None and i != key_col and col.field not in {c.field for c in mapping.values()}:
+            if col is None or i == key_col:
+                continue
+            if col.header in first:
+                self.problem(table, 1, i, col.header, Text("column given twice (first in column {column}); delete one of them",
+                                                         column=get_column_letter(first[col.header] + 1)))
+                continue
+            first[col.header] = i
+            if col.field not in {c.field for c in mapping.values()}:
                 mapping[i] = col
+        self.kinds = set()
+        base_col = base_column(table.header)
+        if base_col is not None:
+            self.base = self.base or Base({})
+            for _, cells in table.rows:
+                key = cell_text(cells[key_col] if key_col < len(cells) else None)
+                if key is not None:
+                    read_base_cell(key.strip(), cells[base_col] if base_col < len(cells) else None, self.base)
         for number, cells in table.rows:
             self.row(table, number, cells, key_col, mapping)
+        self._required(table, set(first))
 
-    def _scope(self, table: Table, scope: Scope) -> None:
+    def _required(self, table: Table, headers: set[str]) -> None:
+        """A problem for each editable column of a kind of row the table holds that is not in its header (deleted or renamed)."""
+        wanted = {"task": self.task_cols, "indicator": self.ind_cols, "grade": self.grade_cols}
+        for kind in sorted(self.kinds):
+            for col in wanted[kind]:
+                if col.editable and col.header not in headers:
+                    self.problem(table, 1, None, col.header,
+                                 Text("column missing (deleted or renamed): the sheet's rows need it; export the sheet again or restore the header"))
+                    headers = headers | {col.header}
+
+    def _scope(self, table: Table, scope: Scope) -> set[str] | None:
+        """Record the rows ``scope`` (the sheet's department and years) must hold; returns their keys (None: the scope is not this plan's)."""
         if scope.plan != self.plan.id:
             self.problem(table, 1, 0, None, Text("this sheet was exported from plan '{other}', not '{plan}'", other=scope.plan, plan=self.plan.id))
-            return
+            return None
         dept = None
         if scope.department:
             try:
                 dept = find_department(self.index, scope.department)
             except UnknownDepartment:
                 self.problem(table, 1, 0, None, Text("the sheet's department '{name}' is not in the plan", name=scope.department))
-                return
-        for r in build_rows(self.loaded, dept, scope.years):
-            self.expected.setdefault(r.key, r)
+                return None
+        rows: list[SheetRow | IndicatorRow | GradeRow] = list(build_rows(self.loaded, dept, scope.years))
         if scope.version >= 2:
-            for ir in build_indicator_rows(self.loaded, dept, scope.years):
-                self.expected.setdefault(ir.key, ir)
+            rows += build_indicator_rows(self.loaded, dept, scope.years)
         if scope.version >= 3:
-            for gr in build_grade_rows(self.loaded, dept, scope.years):
-                self.expected.setdefault(gr.key, gr)
+            rows += build_grade_rows(self.loaded, dept, scope.years)
+        for r in rows:
+            self.expected.setdefault(r.key, r)
+        return {r.key for r in rows}
 
     def row(self, table: Table, number: int, cells: list[Any], key_col: int, mapping: dict[int, Column]) -> None:
         self.result.rows_read += 1
@@ -199,14 +289,35 @@ class _Checker:
             self.problem(table, number, key_col, "行キー", Text("row key given twice (first at {sheet} row {row})", sheet=first_sheet, row=first_row))
             return
         self.seen[key] = (table.name, number)
+        if self.in_scope is not None and key not in self.in_scope:
+            self.problem(table, number, key_col, "行キー", Text(
+                "row key '{key}' is not a row of this sheet (department '{department}', its fiscal years): "
+                "a row copied from another sheet cannot be imported; import it with its own sheet",
+                key=key, department=self.scope_department or ""))
+            return
+        row_base = self.base.of(key) if self.base is not None else None
+        if self.base is not None and row_base is None:
+            self.without_base += 1
         is_task, is_grade = isinstance(row, SheetRow), isinstance(row, GradeRow)
+        self.kinds.add("task" if is_task else "grade" if is_grade else "indicator")
         own_fields = self.task_fields if is_task else self.grade_fields if is_grade else self.indicator_fields
         own_cells: dict[str, Any] = {}
         where: dict[str, tuple[int, Column]] = {}
         for i, col in mapping.items():
             value = cells[i] if i < len(cells) else None
-            if table.encoding == "cp932":
-                value = _through_cp932(value, row.values.get(col.field))
+            shown = row.values.get(col.field)
+            cp932 = table.encoding == "cp932"
+            value = _as_exported(value, shown, cp932)
+            if row_base is not None and col.field in row_base:
+                if cp932:  # the base went through cp932 too: the plan's text it stands for is the plan's
+                    row_base = {**row_base, col.field: _through_cp932(row_base[col.field], shown)}
+                value = _as_exported(value, row_base[col.field], cp932)
+            cut = _cut_by_excel(value, shown)
+            if cut is not None:
+                self.problem(table, number, i, col.header, cut)
+                continue
+            if col.editable and col.field in own_fields and row_base is not None and col.field in row_base:
+                value = self.merged(table, number, i, col, shown, value, row_base[col.field])
             if col.field not in own_fields:
                 if cell_text(value) is not None:
                     self.problem(table, number, i, col.header,
@@ -224,6 +335,8 @@ class _Checker:
                     Text("read-only column edited: the plan has '{expected}', the sheet '{found}'",
                          expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
                 )
+        if isinstance(row, SheetRow):
+            self.status_progress(table, number, row, mapping)
         if isinstance(row, GradeRow):
             if "grade" in where:
                 i, col = where["grade"]
@@ -238,6 +351,37 @@ class _Checker:
                 i, col = where.get(name) or next(iter(where.values()))
                 self.problem(table, number, i, col.header, message)
             self.result.indicator_edits += edits
+
+    def status_progress(self, table: Table, number: int, row: SheetRow, mapping: dict[int, Column]) -> None:
+        """A warning at the progress cell when the row's status and progress, as the import leaves them,
+        contradict each other the way lint's rules ``done-below-100`` and ``not-started-with-progress`` say
+        (checked only where the sheet changes one of them)."""
+        edits = {e.field: e.after for e in self.result.edits if e.row is row}
+        if not {"status", "progress"} & edits.keys():
+            return
+        status = edits["status"] if "status" in edits else row.values.get("status")
+        progress = edits["progress"] if "progress" in edits else row.values.get("progress")
+        sw = self.index.status(status) if status else None
+        if sw is None or progress is None:
+            return
+        col = next((i for i, c in mapping.items() if c.field == "progress"), None)
+        header = mapping[col].header if col is not None else None
+        for rule in (done_below_100, not_started_with_progress):
+            if rule.contradicts(sw.state, float(progress)):
+                letter = get_column_letter(col + 1) if col is not None else None
+                self.result.warnings.append(ImportProblem(table.name, number, letter, header,
+                                                          Text(rule.MESSAGE, word=status, progress=f"{float(progress):g}")))
+
+    def merged(self, table: Table, number: int, i: int, col: Column, shown: Any, value: Any, base: Any) -> Any:
+        """The value an editable cell asks for once merged with its base (:func:`dxplan.sheets.base.merge`);
+        a conflict is a problem at the cell naming the sheet's and the plan's values."""
+        merged, conflict = merge(value, base, shown, self.prefer)
+        if conflict:
+            self.problem(table, number, i, col.header, Text(
+                "changed both in the sheet and in the plan since the export: the sheet has '{sheet}', the plan now has '{plan}' "
+                "(exported: '{base}'); import with --theirs to take the sheet's value or --ours to keep the plan's",
+                sheet=cell_text(value) or "", plan=cell_text(shown) or "", base=cell_text(base) or ""))
+        return merged
 
     def _unknown_key(self, key: str) -> Text:
         head = key.split("|", 1)[0]
@@ -291,16 +435,29 @@ class _Checker:
                 ))
 
 
-def check_sheet(loaded: LoadedPlan, tables: list[Table]) -> ImportCheck:
+def check_sheet(loaded: LoadedPlan, tables: list[Table], prefer: Prefer = None) -> ImportCheck:
     """Match every data row of ``tables`` to the plan's task, indicator and grade rows and collect edits and problems.
 
     Raises ValueError when the plan did not load. The edits are in sheet order; task edits'
     fields are among :data:`dxplan.sheets.rows.EDITABLE`, indicator edits are in ``indicator_edits``,
     action grade edits in ``grade_edits``.
     """
-    checker = _Checker(loaded)
+    checker = _Checker(loaded, prefer)
+    for table in [t for t in tables if is_base_table(t)]:
+        checker.base = checker.base or Base({})
+        read_base_table(table, checker.base)
+    tables = [t for t in tables if not is_base_table(t)]
     for table in tables:
         checker.table(table)
+    warn = checker.result.warnings
+    if tables and checker.base is None:
+        warn.append(ImportProblem(tables[0].name, None, None, None, Text(
+            "the sheet carries no exported values (written by an older dxplan): every cell that differs from the plan is imported, "
+            "and changes made to the plan since the export cannot be checked for conflicts")))
+    elif checker.without_base:
+        warn.append(ImportProblem(tables[0].name, None, None, None, Text(
+            "{n} row(s) carry no readable exported values: they are imported without a check for conflicts",
+            n=checker.without_base)))
     if not tables:
         checker.result.problems.append(ImportProblem("", None, None, None, Text("the file holds no sheet")))
     names = {t.name for t in tables}

@@ -6,7 +6,10 @@ Its hidden row key::
 
     <plan id>/<action id>:<indicator id>|<fiscal year>
 
-(an indicator id given twice in one action gets ``#<position>`` after it, 1-based). The row shows
+(an indicator id given twice in one action gets ``#<position>`` after it, 1-based). An indicator
+with ``series`` (several series of values under one grade: 小学校・中学校) has, after its own row
+(which holds the grade), one row per series keyed ``<indicator id>@<series position>`` (1-based),
+showing ``K1（小学校）``, the series' baseline, targets and actual; a series row takes no grade. The row shows
 the indicator's baseline, the fiscal year's target and the final target read-only, and the cells a
 department fills in: the actual value (in the indicator's unit), its kind (実績 = ``actual``,
 見込 = ``forecast``), its source, and — where the plan declares a ``grade_scale`` that applies to
@@ -91,7 +94,9 @@ class IndicatorRow:
 
     ``indicator_index`` is the 0-based position in ``Action.indicators``; ``actual_index`` and
     ``grade_index`` the positions of the shown entries in its ``actuals``/``grades`` (None: the year
-    has none). ``values`` hold what the sheet shows (numbers as int where whole, in the unit);
+    has none). ``series_index`` (0-based) marks a row of one series of the indicator (``Indicator.series``):
+    then ``indicator`` is that series as an indicator (:meth:`~dxplan.model.schema.Indicator.series_indicators`)
+    and the actuals are the series' own. ``values`` hold what the sheet shows (numbers as int where whole, in the unit);
     ``actual``/``grade`` are the model entries shown.
     """
 
@@ -105,6 +110,7 @@ class IndicatorRow:
     actual_index: int | None
     grade_index: int | None
     values: dict[str, Any] = field(default_factory=dict)
+    series_index: int | None = None
 
     @property
     def actual(self) -> IndicatorActual | None:
@@ -150,38 +156,42 @@ def build_indicator_rows(loaded: LoadedPlan, department: Department | None, year
         joint = len({d.key for d in depts}) > 1
         ref = index.category(action.category)
         ids = [ind.id for ind in action.indicators]
-        for i, ind in enumerate(action.indicators):
-            ind_id = ind.id if ids.count(ind.id) == 1 else f"{ind.id}#{i + 1}"
-            final = ind.target_text if ind.target_text else progress_cell(ind.target_value)
-            for fy in years:
-                actual_index = _index_of(ind.actuals, ind.actual_for(fy))
-                grade_index = _index_of(ind.grades, ind.grade_for(fy))
-                actual = ind.actuals[actual_index] if actual_index is not None else None
-                grade = ind.grades[grade_index] if grade_index is not None else None
-                rows.append(IndicatorRow(
-                    key=indicator_key(plan.id, action.id, ind_id, fy),
-                    action_id=action.id, path=la.doc.path, indicator_index=i, indicator=ind, fiscal_year=fy,
-                    joint=joint, actual_index=actual_index, grade_index=grade_index,
-                    values={
-                        "number": action_number(action),
-                        "title": action.title,
-                        "category_top": ref.top.name if ref else action.category,
-                        "category": ref.node.name if ref and ref.depth > 0 else None,
-                        "fiscal_year": format_fiscal_year(fy, plan.fiscal_year_style),
-                        "department": sep.join(action.owners) or None,
-                        "joint": "共同" if joint else None,
-                        "indicator_id": ind_id,
-                        "indicator": ind.name,
-                        "unit": ind.unit,
-                        "baseline": progress_cell(ind.baseline.value) if ind.baseline else None,
-                        "year_target": _target_cell(ind, fy),
-                        "final_target": final,
-                        "actual": _actual_cell(actual),
-                        "actual_kind": KIND_WORDS[actual.kind] if actual else None,
-                        "actual_source": actual.source if actual else None,
-                        "grade": grade.grade if grade else None,
-                    },
-                ))
+        for i, whole in enumerate(action.indicators):
+            whole_id = whole.id if ids.count(whole.id) == 1 else f"{whole.id}#{i + 1}"
+            parts: list[tuple[int | None, Indicator, str, str]] = [(None, whole, whole_id, whole_id)]
+            parts += [(s, sub, f"{whole_id}@{s + 1}", f"{whole_id}（{x.name}）")
+                      for s, (sub, x) in enumerate(zip(whole.series_indicators(), whole.series, strict=True))]
+            for series_index, ind, key_id, shown_id in parts:
+                final = ind.target_text if ind.target_text else progress_cell(ind.target_value)
+                for fy in years:
+                    actual_index = _index_of(ind.actuals, ind.actual_for(fy))
+                    grade_index = _index_of(ind.grades, ind.grade_for(fy))
+                    actual = ind.actuals[actual_index] if actual_index is not None else None
+                    grade = ind.grades[grade_index] if grade_index is not None else None
+                    rows.append(IndicatorRow(
+                        key=indicator_key(plan.id, action.id, key_id, fy),
+                        action_id=action.id, path=la.doc.path, indicator_index=i, indicator=ind, fiscal_year=fy,
+                        joint=joint, actual_index=actual_index, grade_index=grade_index, series_index=series_index,
+                        values={
+                            "number": action_number(action),
+                            "title": action.title,
+                            "category_top": ref.top.name if ref else action.category,
+                            "category": ref.node.name if ref and ref.depth > 0 else None,
+                            "fiscal_year": format_fiscal_year(fy, plan.fiscal_year_style),
+                            "department": sep.join(action.owners) or None,
+                            "joint": "共同" if joint else None,
+                            "indicator_id": shown_id,
+                            "indicator": ind.name,
+                            "unit": ind.unit,
+                            "baseline": progress_cell(ind.baseline.value) if ind.baseline else None,
+                            "year_target": _target_cell(ind, fy),
+                            "final_target": final,
+                            "actual": _actual_cell(actual),
+                            "actual_kind": KIND_WORDS[actual.kind] if actual else None,
+                            "actual_source": actual.source if actual else None,
+                            "grade": grade.grade if grade else None,
+                        },
+                    ))
     return rows
 
 
@@ -267,8 +277,10 @@ def did_you_mean(word: str, words: list[str]) -> Text | str:
 def check_indicator_cells(plan: Plan, row: IndicatorRow, cells: dict[str, Any], sheet: str, sheet_row: int) -> tuple[list[IndicatorEdit], list[tuple[str, Text]]]:
     """The edits an indicator row's editable ``cells`` (field → cell value, only the columns present) ask for.
 
-    Returns ``(edits, problems)``; a problem is ``(field, message)``. Problems: an actual that is not
-    a number, a kind other than 実績/見込, a kind or source without a value, a grade the plan's
+    Returns ``(edits, problems)``; a problem is ``(field, message)``. An actual cell that reads as a
+    number (full-width digits and separators too) is a numeric actual (``value``); other text is a
+    text actual (``text``: 「完了」, 「－」, a sentence) and replaces a number written before. Problems:
+    a TRUE/FALSE actual, a kind other than 実績/見込, a kind or source without a value, a grade the plan's
     ``grade_scale`` does not have (did-you-mean; NFKC-equal spellings such as full-width ``Ｂ``
     are read as the grade). A cell equal to the plan gives no edit.
     """
@@ -277,7 +289,10 @@ def check_indicator_cells(plan: Plan, row: IndicatorRow, cells: dict[str, Any], 
     ind = row.indicator
     if {"actual", "actual_kind", "actual_source"} & cells.keys():
         _check_actual(plan, row, ind, cells, sheet, sheet_row, edits, problems)
-    if "grade" in cells and plan.grade_scale is not None:
+    if "grade" in cells and row.series_index is not None:
+        if cell_text(cells["grade"]) is not None:
+            problems.append(("grade", Text("a series row takes no grade: the grade of the indicator's series is on the indicator's own row")))
+    elif "grade" in cells and plan.grade_scale is not None:
         _check_grade(plan, row, ind, cells["grade"], sheet, sheet_row, edits, problems)
     return edits, problems
 
@@ -285,12 +300,17 @@ def check_indicator_cells(plan: Plan, row: IndicatorRow, cells: dict[str, Any], 
 def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str, Any], sheet: str, sheet_row: int,
                   edits: list[IndicatorEdit], problems: list[tuple[str, Text]]) -> None:
     entry = row.actual
-    # an actual written as text only (完了, －) comes back unchanged as its text; a new or changed actual is a number
+    # an actual written as text only (完了, －) comes back unchanged as its text; a cell that reads as a
+    # number is a numeric actual, any other text a text actual
     text_only = entry is not None and entry.value is None
     value: int | float | None
+    text: str | None = None
     if "actual" in cells and not (text_only and entry is not None and cell_text(cells["actual"]) == entry.text):
         value, error = _number_cell(cells["actual"])
         text_only = False
+        written = cell_text(cells["actual"]) if isinstance(cells["actual"], str) else None
+        if error is not None and written is not None:
+            value, error, text, text_only = None, None, written.strip(), True
     else:
         value, error = (progress_cell(entry.value) if entry is not None and entry.value is not None else None), None
     if error is not None:
@@ -315,8 +335,9 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
         return
     kind = kind or "actual"
     if entry is None:
-        assert value is not None, "a new actual comes from a number cell"
-        new: dict[str, Any] = {"fiscal_year": format_fiscal_year(row.fiscal_year, plan.fiscal_year_style), "value": value}
+        assert value is not None or text is not None, "a new actual comes from a number or a text cell"
+        new: dict[str, Any] = {"fiscal_year": format_fiscal_year(row.fiscal_year, plan.fiscal_year_style)}
+        new.update({"value": value} if value is not None else {"text": text})
         if kind != "actual":
             new["kind"] = kind
         if source is not None:
@@ -324,6 +345,10 @@ def _check_actual(plan: Plan, row: IndicatorRow, ind: Indicator, cells: dict[str
         edits.append(IndicatorEdit(row, None, new, {}, sheet, sheet_row, anchor=entry_anchor(ind.actuals, row.fiscal_year), list_name="actuals"))
         return
     changes: dict[str, Any] = {}
+    if text is not None and (text != entry.text or entry.value is not None):
+        changes["text"] = text
+        if entry.value is not None:
+            changes["value"] = None  # the text replaces the number the actual was written as
     if value is not None and (entry.value is None or float(value) != float(entry.value)):
         changes["value"] = value
         if entry.value is None:

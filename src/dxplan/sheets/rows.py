@@ -19,7 +19,7 @@ explicit progress only: a status word's declared percent is not copied into the 
 other column is read-only and checked at import.
 
 The header cell of the key column holds the export scope as JSON
-(``{"dxplan": 3, "plan": "kama", "department": "デジタル戦略課", "years": [2024]}``), so import
+(``{"dxplan": 4, "plan": "kama", "department": "デジタル戦略課", "years": [2024]}``), so import
 knows which rows the sheet must hold, in xlsx and CSV alike.
 """
 
@@ -38,6 +38,7 @@ from dxplan.i18n import N_, Text, UserError, t
 from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import Action, Department, Plan, PlanLabels, Task
 from dxplan.model.index import PlanIndex
+from .cells import excel_text
 
 
 class HasFiscalYear(Protocol):
@@ -49,8 +50,10 @@ class HasFiscalYear(Protocol):
 #: Version of the sheet layout and of the JSON export (``schema_version``). 2: indicator rows
 #: (targets, actuals and grades per fiscal year, :mod:`dxplan.sheets.indicators`) beside the task rows;
 #: 3: action grade rows (:mod:`dxplan.sheets.grades`) where the plan grades actions. Older sheets
-#: are still imported: a version-1 sheet need not hold indicator rows, a version-2 one no grade rows.
-SCHEMA_VERSION = 3
+#: are still imported: a version-1 sheet need not hold indicator rows, a version-2 one no grade rows;
+#: 4: every row carries the values it was exported with (:mod:`dxplan.sheets.base`); older sheets
+#: import without a check for conflicts.
+SCHEMA_VERSION = 4
 
 #: The mark in the joint-row column (共同担当) for a row several departments share.
 JOINT_MARK = "共同"
@@ -80,6 +83,8 @@ def _no_rule(plan: Plan, lang: str) -> Choice | Between | None:
 
 
 def _same_text(before: Any, after: Any) -> bool:
+    if isinstance(before, str) and isinstance(after, str) and excel_text(before) == after:
+        return True  # the export wrote the plan's control characters as their pictures
     return (after or None) == (before or None)
 
 

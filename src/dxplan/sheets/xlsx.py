@@ -12,6 +12,11 @@ Indicator rows (:mod:`dxplan.sheets.indicators`) go on their own sheets, one per
 kind of actual restricted to 実績/見込 and the grade to the plan's ``grade_scale`` by drop-downs.
 Action grade rows (:mod:`dxplan.sheets.grades`, where the plan grades actions) follow on sheets
 ``評価 令和6年度``: the action's columns read-only and shaded, the grade restricted to the plan's grades.
+Last comes the very hidden sheet ``dxplan_base`` with every editable cell's exported value
+(:mod:`dxplan.sheets.base`, for the three-way import).
+
+Every value passes :func:`dxplan.sheets.cells.excel_value`: control characters Excel cannot hold
+are written as their visible pictures (ESC → ␛), a number too large for Excel as its text.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import t
 from dxplan.model.schema import Plan
+from .base import BASE_HEADER, BASE_SHEET, base_rows
+from .cells import excel_text, excel_value
 from .grades import GradeRow, action_grade_words, grade_columns, grades_title
 from .indicators import KIND_WORDS, IndicatorRow, grade_words, indicator_columns, indicators_title
 from .rows import Between, Choice, Column, Scope, SheetRow, columns
@@ -44,11 +51,12 @@ def display_width(text: str) -> int:
 
 
 def _width(col: Column, rows: list[Any]) -> float:
-    longest = max([display_width(col.header)] + [max(map(display_width, str(r.values.get(col.field) or "").split("\n"))) for r in rows])
+    longest = max([display_width(col.header)] + [max(map(display_width, str(excel_value(r.values.get(col.field)) or "").split("\n"))) for r in rows])
     return min(max(longest, 6), col.width) + 2
 
 
 def _set(cell: Any, value: Any) -> None:
+    value = excel_value(value)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text
@@ -96,10 +104,10 @@ def _validate(ws: Any, rule: Choice | Between, column: str, last: int) -> None:
     """``rule`` as a data validation on ``column`` rows 2..``last`` (blank allowed): a drop-down of
     :attr:`Choice.words`, or a decimal :class:`Between` its bounds."""
     if isinstance(rule, Choice):
-        dv = DataValidation(type="list", formula1='"' + ",".join(rule.words) + '"', allow_blank=True, showDropDown=False)
+        dv = DataValidation(type="list", formula1='"' + ",".join(map(excel_text, rule.words)) + '"', allow_blank=True, showDropDown=False)
     else:
         dv = DataValidation(type="decimal", operator="between", formula1=rule.low, formula2=rule.high, allow_blank=True)
-    dv.error, dv.errorTitle = rule.error, rule.title
+    dv.error, dv.errorTitle = excel_text(rule.error), excel_text(rule.title)
     dv.showErrorMessage = True
     dv.add(f"{column}2:{column}{last}")
     ws.add_data_validation(dv)
@@ -115,6 +123,18 @@ def _year_sheets(wb: Any, cols: list[Column], rows: Sequence[SheetRow | Indicato
         for field_name, rule in rules:
             if rule is not None:
                 _validate(ws, rule, _letter(cols, field_name), last)
+
+
+def _base_sheet(wb: Any, rows: list[Any]) -> None:
+    """The very hidden, protected sheet of exported values (:mod:`dxplan.sheets.base`)."""
+    ws = wb.create_sheet(BASE_SHEET)
+    ws.append([BASE_HEADER, "field", "value"])
+    for key, name, value in base_rows(rows):
+        r = ws.max_row + 1
+        for c, v in enumerate((key, name, value), start=1):
+            _set(ws.cell(row=r, column=c), v)
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
 
 
 def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
@@ -144,8 +164,9 @@ def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: l
         grades = action_grade_words(plan)
         rules = [("grade", Choice(grades, "評価", t(lang, "Choose one of the plan's grades: {words}", words="、".join(grades))))]
         _year_sheets(wb, grade_columns(plan), grade_rows, lambda fy: grades_title(plan, fy), scope, rules)
-    wb.properties.title = f"{plan.municipality} {plan.title}"
-    wb.properties.subject = scope.header()
+    _base_sheet(wb, [*rows, *indicator_rows, *grade_rows])
+    wb.properties.title = excel_text(f"{plan.municipality} {plan.title}")
+    wb.properties.subject = excel_text(scope.header())
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -209,8 +209,9 @@ def build_history(
             history.notes.append(Text("no commit in this repository changed {root}", root=rel or "."))
     history.points = [p for p in history.points if (since is None or p.date >= since) and (until is None or p.date <= until)]
     if history.points:
-        last = load_at(repo, history.points[-1].commit, rel)
+        last = load_at(repo, history.points[-1].commit, rel)  # the newest commit (or the last --at): the plan as it stands
         history.plan = last.plan
+    history.points.sort(key=lambda p: p.date)  # columns in date order; commits of one day in commit order
     if history.shallow:
         history.notes.append(Text(
             "this is a shallow clone: commits before the oldest one here are missing from the table; "

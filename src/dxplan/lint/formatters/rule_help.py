@@ -47,11 +47,16 @@ def rule_help(rule: Rule, lang: str) -> str:
 
 
 def rules_index(rules: dict[str, Rule], lang: str) -> str:
-    """One line per rule: ``id  severity  summary``, in id order."""
-    width = max(len(r) for r in rules)
-    sev = max(len(severity_word(s, lang)) for s in ("error", "warning"))
+    """One line per rule: ``id  severity  summary``, in id order, the columns lined up in a terminal."""
+    from rich.cells import cell_len  # padded by terminal cells: エラー takes six, not three
+
+    def pad(text: str, width: int) -> str:
+        return text + " " * (width - cell_len(text))
+
+    width = max(cell_len(r) for r in rules)
+    sev = max(cell_len(severity_word(s, lang)) for s in ("error", "warning"))
     lines = []
     for rid in sorted(rules):
         rule = rules[rid]
-        lines.append(f"{rid:<{width}}  {severity_word(rule.SEVERITY, lang):<{sev}}  {summary(rule, lang)}")
+        lines.append(f"{pad(rid, width)}  {pad(severity_word(rule.SEVERITY, lang), sev)}  {summary(rule, lang)}")
     return "\n".join(lines) + "\n"
