@@ -20,8 +20,7 @@ from fuzz.replay import FINDINGS, replay
 
 #: Finding folder → the fix it waits for.
 PENDING = {
-    "raw-control-escape-in-plan-text": "terminal-safe output: ESC/BEL from plan text shown visibly",
-    "export-xlsx-control-chars-illegalcharactererror": "terminal-safe output (its xlsx crash is fixed; ESC still raw in score/report)",
+    "import-message-raw-bel-from-cell": "terminal-safe output: a cell's BEL quoted visibly in import's messages",
     "numbers-1e308-actual-invalidoperation-round1": "one numeric policy: 1e308 refused by lint, no traceback in rates.round1",
 }
 FOLDERS = sorted(p.parent for p in FINDINGS.glob("*/case.json") if p.parent.name not in PENDING)
