@@ -19,11 +19,7 @@ from fuzz.oracle import make_runner
 from fuzz.replay import FINDINGS, replay
 
 #: Finding folder → the fix it waits for.
-PENDING = {
-    "import-message-raw-bel-from-cell": "terminal-safe output: a cell's BEL quoted visibly in import's messages",
-    "import-changes-raw-bel-on-stdout": "terminal-safe output: an accepted import lists a cell's BEL visibly",
-    "numbers-1e308-actual-invalidoperation-round1": "one numeric policy: 1e308 refused by lint, no traceback in rates.round1",
-}
+PENDING: dict[str, str] = {}
 FOLDERS = sorted(p.parent for p in FINDINGS.glob("*/case.json") if p.parent.name not in PENDING)
 
 pytestmark = pytest.mark.fuzz
