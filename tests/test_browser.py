@@ -58,7 +58,7 @@ def test_browser_shows_actions_labels_and_charts(kama_html, tmp_path):
     row2 = next(r for r in rows if r.get("data-action-id") == "2")
     cells = ["".join(c.itertext()).strip() for c in row2]
     assert cells[1] == "マイナンバーカードの普及促進"
-    assert cells[3:5] == ["103.3%", "達成"]
+    assert cells[3:5] == ["103.3%（目標超過）", "達成"]  # above its target: the reason beside the rate
     assert len(dom.findall(".//article[@class='sheet']")) == 50
     # the status chart made it into the rendered page, with its numbers for screen readers
     svg = dom.find(".//figure[@id='chart-years']/{http://www.w3.org/2000/svg}svg")

@@ -54,5 +54,5 @@ def test_indicator_notes_print_after_the_indicator_table_in_markdown_and_html(mi
     r = runner.invoke(app, ["report", str(mini_plan), "--format", "html", "--sections", "sheets", "-o", str(out)], env=env)
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
-    after_table = html.split('<table class="indicator">', 1)[1].split("</table>", 1)[1]
+    after_table = html.split('<table class="indicator">', 1)[1].split("</table></div>", 1)[1]
     assert after_table.startswith("\n<ul class=\"row-notes\">" + "".join(f"<li>{x}</li>" for x in EXPECTED) + "</ul>")

@@ -91,11 +91,16 @@ class ReadableTable(Table):
 
 
 def _longest_word(cell: Any) -> int:
-    """Terminal cells of the longest space-separated word of a table cell (text or rich Text); 1 for anything else."""
+    """Terminal cells of the longest word of a table cell (text or rich Text); 1 for anything else.
+
+    Words are separated by spaces, and a full-width parenthesis starts a new one, so a rate's range note
+    (``103.3%（目標超過）``) may fold onto the next line while the number itself stays whole."""
+    import re
+
     from rich.cells import cell_len
 
     plain = cell.plain if isinstance(cell, Text) else cell if isinstance(cell, str) else ""
-    return max((cell_len(word) for word in plain.split()), default=1)
+    return max((cell_len(word) for word in re.split(r"\s+|(?=（)", plain) if word), default=1)
 
 
 LABEL_STYLES = {"達成": "bold green", "ほぼ達成": "green", "概ね達成": "cyan", "やや未達": "yellow", "課題あり": "bold red"}
