@@ -22,7 +22,7 @@ SCHEMA_VERSION = "1.0.0"
 
 PROFILE = "https://dxplan.invalid/opendata/1.0.0"
 
-Kind = Literal["source", "computed", "annotation"]
+Kind = Literal["source", "computed", "annotation", "label"]
 
 #: 自治体標準オープンデータセット's column names used here (what each stands for in this package).
 STANDARD_NAMES = {
@@ -161,7 +161,7 @@ RESOURCES: tuple[Resource, ...] = (
             _key("分類", "category", "kama/I-1"),
             _ref("parent_key", "上位分類", "parent category", "categories", "kama/I"),
             _c("level", "integer", "computed", "階層", "level", "分類の階層（1 = 最上位）", "depth in the tree (1 = top)", "2"),
-            _c("level_label", "string", "source", "階層名", "level label", "計画が使う階層の呼び名（大区分・中区分）", "the plan's own name for the level", "中区分"),
+            _c("level_label", "string", "label", "階層名", "level label", "計画が使う階層の呼び名（大区分・中区分）", "the plan's own name for the level", "中区分"),
             _c("description", "string", "source", "説明", "description", "分類の説明（原文どおり）", "the category's description as written", ""),
         ),
         ("plan_id", "ID"),
@@ -188,7 +188,7 @@ RESOURCES: tuple[Resource, ...] = (
             PLAN_ID,
             _c("ID", "string", "computed", "アクションID", "action id", "アクションの識別子（計画内で一意）", "the action's id (unique in the plan)", "13", required=True),
             _c("number", "integer", "source", "番号", "number", "原文の番号", "the source's number", "13"),
-            _named(NAME, title="アクション名", title_en="action title", description="アクションの名称（原文どおり）", description_en="the action's title as written", example="電子申請の推進", required=True),
+            _named(NAME, title="アクション名", title_en="action title", description="アクションの名称（原文どおり）", description_en="the action's title as written", example="本庁と支所のオンライン化拡充", required=True),
             _key("アクション", "action", "kama/13"),
             _c("category_id", "string", "computed", "分類ID", "category id", "分類（categories の ID）", "the category (categories.ID)", "I-1"),
             _ref("category_key", "分類", "category", "categories", "kama/I-1"),
@@ -196,7 +196,7 @@ RESOURCES: tuple[Resource, ...] = (
             _c("owners", "string", "source", "担い手", "owners", "担当課（原文どおり、複数は改行区切り）", "the departments as written, one per line", "デジタル戦略課"),
             _c("aim", "string", "source", "目指すこと", "aim", "目指すこと（原文どおり）", "intended outcome as written", "…"),
             _c("approach", "string", "source", "やること", "approach", "やること・事業概要（原文どおり）", "what will be done, as written", "…"),
-            _c("target_text", "string", "source", "目標", "target", "目標（原文どおり）", "the target as written", "申請件数 2倍"),
+            _c("target_text", "string", "source", "目標", "target", "目標（原文どおり）", "the target as written", "本庁と支所等をつなぐシステムの検討"),
             _c("budget", "string", "source", "予算", "budget", "予算、補助金等情報（原文どおり）", "budget, as written", ""),
             _named(NOTES),
         ),
