@@ -23,7 +23,7 @@ from dxplan.cli import app
 from dxplan.files.load import load_plan
 from dxplan.model.base import municipality_check_digit
 from dxplan.model.provenance import source_strings
-from dxplan.opendata.schema import RESOURCES
+from dxplan.opendata.schema import RESOURCES, STANDARD_NAMES
 
 frictionless = pytest.importorskip("frictionless")
 duckdb = pytest.importorskip("duckdb")
@@ -210,6 +210,9 @@ def test_schema_prints_the_descriptor_without_data(tmp_path):
     assert tasks["x-alternates"] == ["data/tasks.parquet"]
     values = next(r for r in desc["resources"] if r["name"] == "indicator_values")
     assert {f["name"]: f["x-provenance"] for f in values["schema"]["fields"]}["source"] == "annotation"
+    # the 自治体標準オープンデータセット names are column names, each documented in the mapping table
+    columns = {c.name for r in RESOURCES for c in r.columns}
+    assert set(STANDARD_NAMES) <= columns
     # docs/opendata.md is the reference tools/opendata_doc.py writes from the schema: one section per resource
     tool = runpy.run_path(str(ROOT / "tools" / "opendata_doc.py"))
     assert tool["main"](["--check"]) == 0, "docs/opendata.md is out of date: run PYTHONPATH=src python tools/opendata_doc.py"
@@ -218,6 +221,8 @@ def test_schema_prints_the_descriptor_without_data(tmp_path):
         section = doc.split(f"## `{r.name}`", 1)[1].split("\n## ", 1)[0]
         for c in r.columns:
             assert f"`{c.name}`" in section, (r.name, c.name)
+    mapping = doc.split("自治体標準オープンデータセット", 1)[1].split("## Versions", 1)[0]
+    assert all(f"| {name} | `{name}`" in mapping for name in STANDARD_NAMES)
 
 
 def test_output_folder_rules_and_bom(tmp_path, published):

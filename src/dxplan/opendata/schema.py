@@ -60,7 +60,7 @@ class Column:
             out["unit"] = self.unit
         if self.type == "date":
             out["format"] = "%Y-%m-%d"
-        constraints = {k: True for k in ("required", "unique") if getattr(self, k)}
+        constraints = {k: True for k, on in (("required", self.required), ("unique", self.unique)) if on}
         if constraints:
             out["constraints"] = constraints
         out["example"] = self.example
@@ -321,9 +321,6 @@ RESOURCES: tuple[Resource, ...] = (
         (PLAN_FK,),
     ),
 )
-
-BY_NAME = {r.name: r for r in RESOURCES}
-
 
 def descriptor(formats: tuple[str, ...] = ("csv",)) -> dict[str, Any]:
     """The Data Package descriptor (``datapackage.json``): every resource with its Table Schema, paths
