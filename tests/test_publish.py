@@ -241,3 +241,13 @@ def test_output_folder_rules_and_bom(tmp_path, published):
     assert (again / "data" / "plans.csv").read_bytes().startswith("\ufeff全国地方公共団体コード".encode())
     validate(again)
     assert io.BytesIO((again / "datapackage.json").read_bytes()).read().count(b'"utf-8-sig"') == len(RESOURCES)
+
+
+def test_integrity_names_a_key_given_twice_and_a_reference_to_nothing():
+    from dxplan.opendata.tables import integrity, plan_tables
+
+    tables = plan_tables(load_plan(FIXTURES / "published"))
+    assert integrity(tables) == []
+    tables["grades"].append({**tables["grades"][0]})
+    tables["indicator_values"][0] = {**tables["indicator_values"][0], "indicator": "9:K9"}
+    assert integrity(tables) == [("indicator_values", "foreign-key", "published, 9:K9"), ("grades", "primary-key", "published, 1")]

@@ -51,7 +51,7 @@ def publish(
     from dxplan.files.load import load_plan
     from dxplan.lint.engine import lint_paths
     from dxplan.lint.formatters import render as render_problems
-    from dxplan.opendata.tables import empty_tables, merge, plan_tables
+    from dxplan.opendata.tables import empty_tables, integrity, merge, plan_tables
     from dxplan.opendata.write import publish_to
 
     paths = plan_paths(paths)
@@ -72,6 +72,11 @@ def publish(
             say(t(lg, "{plan}: plan.yaml declares no municipality_code; the 全国地方公共団体コード column is left empty", plan=loaded.plan.id))
         if history:
             tables["status_history"] += _history_rows(root, loaded.plan.id, lg)
+    broken = integrity(tables)
+    if broken:  # a key lint does not check: nothing is written rather than an invalid package
+        for resource, kind, values in broken[:20]:
+            say(t(lg, "{resource}: {kind} ({values}) does not hold", resource=resource, kind=kind, values=values))
+        fail(t(lg, "nothing was published: {n} key(s) of the package do not hold", n=len(broken)), EXIT_PROBLEMS)
     try:
         written = publish_to(output, tables, bom=bom)
     except OSError as exc:

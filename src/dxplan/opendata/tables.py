@@ -187,3 +187,26 @@ def as_of(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def integrity(tables: Tables) -> list[tuple[str, str, str]]:
+    """What would make the package invalid, as ``(resource, kind, values)``: a primary key given twice
+    (``primary-key``) or a foreign key that finds no row (``foreign-key``; a reference with every part empty is
+    no reference). Empty for a package whose keys hold; ``dxplan publish`` writes nothing otherwise."""
+    out: list[tuple[str, str, str]] = []
+    by_name = {r.name: r for r in RESOURCES}
+    for r in RESOURCES:
+        seen: set[tuple[Any, ...]] = set()
+        for row in tables[r.name]:
+            key = tuple(row.get(k) for k in r.primary_key)
+            if key in seen:
+                out.append((r.name, "primary-key", ", ".join(map(as_of, key))))
+            seen.add(key)
+        for own, other, theirs in r.foreign_keys:
+            target = by_name[other or r.name]
+            known = {tuple(row.get(k) for k in theirs) for row in tables[target.name]}
+            for row in tables[r.name]:
+                values = tuple(row.get(k) for k in own)
+                if any(v is not None for v in values) and values not in known:
+                    out.append((r.name, "foreign-key", ", ".join(map(as_of, values))))
+    return out
