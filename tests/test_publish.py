@@ -156,17 +156,22 @@ def test_status_history_from_git(tmp_path, kama):
     git(repo, "commit", "-qm", "first evaluation")
     plan = kama / "plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("evaluation_date: 2025-02-10", "evaluation_date: 2025-03-10"), encoding="utf-8")
-    action = next(p for p in sorted((kama / "actions").glob("*.yaml")) if "status: 進捗中" in p.read_text(encoding="utf-8"))
+    action, other = [p for p in sorted((kama / "actions").glob("*.yaml")) if "status: 進捗中" in p.read_text(encoding="utf-8")][:2]
     action.write_text(action.read_text(encoding="utf-8").replace("status: 進捗中", "status: 完了", 1), encoding="utf-8")
     git(repo, "commit", "-qam", "second evaluation")
+    # a later commit under the same evaluation date: the date's column is the plan as this last commit holds it
+    other.write_text(other.read_text(encoding="utf-8").replace("status: 進捗中", "status: 完了", 1), encoding="utf-8")
+    git(repo, "commit", "-qam", "second evaluation, corrected")
+    last = git(repo, "rev-parse", "HEAD").strip()
     code, _, err = run("publish", kama, "-o", tmp_path / "out", "-q")
     assert code == 0, err
     validate(tmp_path / "out")
     hist = rows(tmp_path / "out", "status_history")
     by = {(r["date"], r["state"]): int(r["rows"]) for r in hist}
-    assert len(hist) == 12  # two dates × four states, no_status and unknown
-    assert (by[("2025-02-10", "done")], by[("2025-03-10", "done")]) == (74, 75)
-    assert (by[("2025-02-10", "in_progress")], by[("2025-03-10", "in_progress")]) == (77, 76)
+    assert len(hist) == 12  # two evaluation dates × four states, no_status and unknown
+    assert (by[("2025-02-10", "done")], by[("2025-03-10", "done")]) == (74, 76)
+    assert (by[("2025-02-10", "in_progress")], by[("2025-03-10", "in_progress")]) == (77, 75)
+    assert {r["commit"] for r in hist if r["date"] == "2025-03-10"} == {last}
 
 
 def test_a_plan_with_lint_errors_publishes_nothing(tmp_path):

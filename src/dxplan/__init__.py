@@ -4,7 +4,7 @@ The package is layered; each layer imports only the ones before it (``tests/test
 this, from :data:`LAYERS`):
 
 ground modules (``i18n``, ``problems``, ``fiscal``, ``yamlread``) → ``model`` → ``rules`` → ``files``
-→ ``score`` → ``status`` → ``opendata`` → ``output`` → ``lint`` → ``diff`` → ``report`` → ``sheets`` → ``scaffold``
+→ ``score`` → ``status`` → ``output`` → ``lint`` → ``diff`` → ``report`` → ``opendata`` → ``sheets`` → ``scaffold``
 → ``cli``.
 """
 
@@ -22,11 +22,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("files",),
     ("score",),
     ("status",),
-    ("opendata",),
     ("output",),
     ("lint",),
     ("diff",),
     ("report",),
+    ("opendata",),
     ("sheets",),
     ("scaffold",),
     ("cli",),

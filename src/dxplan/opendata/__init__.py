@@ -6,5 +6,6 @@ pure, typed, no wording), ``write`` (CSV, Parquet and ``datapackage.json`` writt
 beside the output and moved into place in one step). pyarrow is imported only where Parquet is written.
 docs/opendata.md documents every field.
 
-May import: the ground modules, ``dxplan.model``, ``dxplan.rules``, ``dxplan.files``, ``dxplan.score``, ``dxplan.status``.
+May import: the ground modules, ``dxplan.model``, ``dxplan.rules``, ``dxplan.files``, ``dxplan.score``, ``dxplan.status``,
+``dxplan.output``, ``dxplan.lint``, ``dxplan.diff``, ``dxplan.report`` (its evaluation columns of the status history).
 """

@@ -20,6 +20,7 @@ from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import STATE_ORDER, Action, Category, Indicator, Plan
 from dxplan.model.index import PlanIndex
 from dxplan.status.history import History
+from dxplan.report.history_figures import evaluation_columns
 
 from .schema import RESOURCES
 
@@ -157,15 +158,17 @@ def _grade(out: Tables, plan: Plan, action_id: str | None, indicator: str | None
 
 
 def history_rows(plan_id: str, history: History) -> list[Row]:
-    """``status_history`` rows: per history point (a commit that changed the plan), one row per canonical state
-    and for ``no_status`` and ``unknown``, with the task rows counted in the point's fiscal year."""
+    """``status_history`` rows: per evaluation date (the last commit of each run of commits with the same
+    ``evaluation_date``, as a report's history columns: :func:`dxplan.report.history_figures.evaluation_columns`),
+    one row per canonical state and for ``no_status`` and ``unknown``, with the task rows counted in that
+    column's fiscal year. Commits of a plan that records no evaluation date give no rows."""
     rows: list[Row] = []
-    for p in history.points:
+    for p in evaluation_columns(history.points):
         year, label = _fy(p.fiscal_year)
         counts: list[tuple[str, int]] = [(s.value, p.counts.states[s]) for s in STATE_ORDER]
         counts += [("no_status", p.counts.no_status), ("unknown", p.counts.unknown)]
         for state, n in counts:
-            rows.append({"plan_id": plan_id, "date": p.date, "date_source": p.date_source, "commit": p.commit,
+            rows.append({"plan_id": plan_id, "date": p.date, "commit": p.commit,
                          "fiscal_year": year, "fiscal_year_label": label, "state": state, "rows": n})
     return rows
 
