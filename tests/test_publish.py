@@ -234,6 +234,8 @@ def test_output_folder_rules_and_bom(tmp_path, published):
     other = tmp_path / "other"
     other.mkdir()
     (other / "keep.txt").write_text("mine", encoding="utf-8")
+    stale = tmp_path / ".again.dxplan-999999999-x1.tmp"  # left by a killed run (no such process)
+    (stale / "data").mkdir(parents=True)
     code, _, err = run("publish", FIXTURES / "published", "-o", other, "-q", "--no-history")
     assert code == 2 and "not a data package" in err
     assert [p.name for p in other.iterdir()] == ["keep.txt"]
@@ -242,6 +244,7 @@ def test_output_folder_rules_and_bom(tmp_path, published):
     (again / "data" / "stale.csv").write_text("old", encoding="utf-8")
     code, out, _ = run("publish", FIXTURES / "published", "-o", again, "-q", "--no-history", "--bom")
     assert code == 0 and not (again / "data" / "stale.csv").exists()  # the previous package replaced whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "other"]  # the killed run's staging folder removed
     assert len(out.splitlines()) == 1 + 2 * len(RESOURCES)
     assert (again / "data" / "plans.csv").read_bytes().startswith("\ufeff全国地方公共団体コード".encode())
     validate(again)

@@ -10,6 +10,9 @@ reads the files back to check their row counts, and only then moves the folder i
   one into place, and the old one removed;
 - it holds anything else: :class:`dxplan.i18n.UserError` (exit 2), nothing written.
 
+A staging folder a killed run left beside the output (its process no longer runs) is removed by the next run
+(:func:`remove_stale_stages`).
+
 CSV: UTF-8 (``bom``: with a byte-order mark, for Excel), RFC 4180 quoting, CRLF line ends, a header row;
 an empty cell is a missing value. Parquet: pyarrow, one typed column per field (string, int64, float64,
 bool, date32), imported here only.
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -99,6 +104,33 @@ def _check(stage: Path, tables: Tables, bom: bool) -> None:
             raise OSError(f"{r.name}: {want} rows written, {got} (csv) and {rows} (parquet) read back")
 
 
+_STAGE = re.compile(r"^\..+\.dxplan-(\d+)-[A-Za-z0-9_]+\.tmp$")
+
+
+def remove_stale_stages(parent: Path, name: str) -> list[Path]:
+    """Remove the staging folders of output ``name`` in ``parent`` (``.<name>.dxplan-<pid>-<random>.tmp``) whose
+    process no longer runs; return them. Nothing else is touched; errors are ignored."""
+    removed = []
+    for entry in parent.glob(f".{glob.escape(name)}.dxplan-*.tmp"):
+        m = _STAGE.match(entry.name)
+        if m and entry.is_dir() and not entry.is_symlink() and not _alive(int(m.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
 def publish_to(folder: Path, tables: Tables, *, bom: bool = False) -> list[tuple[str, int]]:
     """Write the package of ``tables`` to ``folder``, all or nothing (module docstring); return each file's
     relative path and size in bytes, in the order written.
@@ -115,6 +147,7 @@ def publish_to(folder: Path, tables: Tables, *, bom: bool = False) -> list[tuple
     files = package_files(tables, bom=bom)
     parent = folder.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_stages(parent, folder.name)
     stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.dxplan-{os.getpid()}-", suffix=".tmp", dir=parent))
     old: Path | None = None
     try:
