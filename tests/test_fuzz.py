@@ -82,8 +82,9 @@ def test_unmutated_plan_passes_the_oracle(runner, tmp_path, cache):
     fails, results = check_folder(folder, runner, cache=cache)
     assert [f.signature for f in fails] == []
     assert {k: r.rc for k, r in results.items()} == {
-        "lint": 0, "status": 0, "score": 0, "report": 0, "fmt": 0, "report_html": 0}
+        "lint": 0, "status": 0, "score": 0, "report": 0, "fmt": 0, "report_html": 0, "publish": 0}
     assert results["report"].stdout.startswith("#"), results["report"].stdout[:200]
+    assert (tmp_path / "work" / "dxfuzz-publish" / "datapackage.json").is_file()
     assert (tmp_path / "work" / "kurate-report.html").is_file()
 
 

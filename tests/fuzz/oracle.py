@@ -56,9 +56,10 @@ COMMANDS: dict[str, list[str]] = {
     "report": ["report", "--format", "md"],  # Markdown without -o goes to standard output
     "fmt": ["fmt", "--check"],
     "report_html": ["report", "--format", "html"],
+    "publish": ["publish", "--no-history", "-o", "dxfuzz-publish"],  # in the working folder beside the plan, replaced on each run
 }
 #: Commands that must succeed on a folder lint calls clean.
-DATA_COMMANDS = ("status", "score", "report")
+DATA_COMMANDS = ("status", "score", "report", "publish")
 #: Lint rules that mean "this file was not read": the other commands must not use it silently.
 LOAD_RULES = frozenset({"yaml-syntax", "duplicate-key", "encoding", "io-error", "empty-file", "yaml-tag", "limit-exceeded"})
 
@@ -331,6 +332,9 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
             if unread and res.rc == 0 and not res.stderr.strip():
                 add("lint-rejects-but-used", res, f"lint rejects a file ({', '.join(why)}), another command uses it silently",
                     f"lint: {', '.join(unread)} not readable; {name} exit 0 with nothing on stderr")
+    publish = results.get("publish")
+    if lint and publish and lint.rc == 1 and publish.rc == 0:
+        add("lint-rejects-but-used", publish, "lint finds errors, publish published", "lint exit 1, publish exit 0")
     # one failure per (kind, signature): the commands it happened in are joined
     merged: dict[tuple[str, str], Failure] = {}
     for f in fails:
