@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import runpy
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -259,3 +262,12 @@ def test_integrity_names_a_key_given_twice_and_a_reference_to_nothing():
     tables["grades"].append({**tables["grades"][0]})
     tables["indicator_values"][0] = {**tables["indicator_values"][0], "indicator": "9:K9"}
     assert integrity(tables) == [("indicator_values", "foreign-key", "published, 9:K9"), ("grades", "primary-key", "published, 1")]
+
+
+def test_without_pyarrow_publish_says_which_extra_and_writes_nothing(tmp_path):
+    code = ("import sys; sys.modules['pyarrow'] = None; sys.argv = ['dxplan', '--lang', 'en', 'publish', sys.argv[1], '-o', sys.argv[2]]; "
+            "from dxplan.cli import main; main()")
+    proc = subprocess.run([sys.executable, "-c", code, str(FIXTURES / "published"), str(tmp_path / "out")],
+                          capture_output=True, text=True, env={**os.environ, "DXPLAN_NO_CACHE": "1"})
+    assert proc.returncode == 1 and "install dxplan as dxplan[opendata] (pip install 'pyarrow>=" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "out").exists()

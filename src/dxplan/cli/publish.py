@@ -40,11 +40,11 @@ def publish(
         raise typer.Exit(EXIT_OK)
     if output is None:
         fail(t(lg, "publish: name the output folder with -o DIR"))
-    import importlib.util
-
     from dxplan.opendata.write import PYARROW_REQUIREMENT
 
-    if importlib.util.find_spec("pyarrow") is None:
+    try:
+        import pyarrow  # noqa: F401  (checked before anything is read or written)
+    except ImportError:
         fail(t(lg, "publish writes Parquet with pyarrow, which is not installed: install dxplan as dxplan[opendata] (pip install '{requirement}')",
                requirement=PYARROW_REQUIREMENT), EXIT_PROBLEMS)
     from dxplan.files.layout import discover
