@@ -332,9 +332,9 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
             if unread and res.rc == 0 and not res.stderr.strip():
                 add("lint-rejects-but-used", res, f"lint rejects a file ({', '.join(why)}), another command uses it silently",
                     f"lint: {', '.join(unread)} not readable; {name} exit 0 with nothing on stderr")
-    publish = results.get("publish")
-    if lint and publish and lint.rc == 1 and publish.rc == 0:
-        add("lint-rejects-but-used", publish, "lint finds errors, publish published", "lint exit 1, publish exit 0")
+    pub = results.get("publish")
+    if lint and pub and lint.rc == 1 and pub.rc == 0:
+        add("lint-rejects-but-used", pub, "lint finds errors, publish published", "lint exit 1, publish exit 0")
     # one failure per (kind, signature): the commands it happened in are joined
     merged: dict[tuple[str, str], Failure] = {}
     for f in fails:
