@@ -24,8 +24,10 @@ from typer.testing import CliRunner
 from conftest import FIXTURES, PLANS, ROOT, git
 from dxplan.cli import app
 from dxplan.files.load import load_plan
-from dxplan.model.base import municipality_check_digit
+from dxplan.model.base import municipality_check_digit, provenance_of
+from dxplan.model.indicators import Baseline, Grade, GradeEntry, Indicator, IndicatorActual, IndicatorTarget
 from dxplan.model.provenance import source_strings
+from dxplan.model.schema import Action, Category, Department, Effect, Plan, Target, Task
 from dxplan.opendata.schema import RESOURCES, STANDARD_NAMES
 
 frictionless = pytest.importorskip("frictionless")
@@ -131,6 +133,41 @@ def test_source_columns_hold_only_the_plans_words(bundled):
             for col in text_columns:
                 value = row[col]
                 assert not value or value in words or all(part in words for part in value.split("\n")), (r.name, col, value)
+
+
+#: (resource, column) → the plan-schema field it holds: the column declares that field's provenance.
+FIELD_OF = {
+    **{("plans", c): (Plan, f) for c, f in [("都道府県名", "prefecture"), ("地方公共団体名", "municipality"), ("ID", "id"), ("全国地方公共団体コード", "municipality_code"),
+                                            ("名称", "title"), ("stage", "stage"), ("period_start", "period_start"), ("period_end", "period_end"),
+                                            ("evaluation_date", "evaluation_date"), ("published", "published"), ("備考", "notes")]},
+    **{("categories", c): (Category, f) for c, f in [("ID", "id"), ("名称", "name"), ("description", "description")]},
+    ("categories", "level_label"): (Plan, "labels"),
+    **{("departments", c): (Department, f) for c, f in [("ID", "id"), ("名称", "name"), ("parent_id", "parent"), ("kind", "kind"), ("role", "role")]},
+    **{("actions", c): (Action, f) for c, f in [("ID", "id"), ("number", "number"), ("名称", "title"), ("category_id", "category"), ("division", "division"),
+                                                ("owners", "owners"), ("aim", "aim"), ("approach", "approach"), ("budget", "budget"), ("備考", "notes")]},
+    ("actions", "target_text"): (Target, "text"),
+    **{("tasks", c): (Task, f) for c, f in [("fiscal_year", "fiscal_year"), ("department", "department"), ("item", "item"), ("plan", "plan"),
+                                            ("result", "result"), ("result_kind", "result_kind"), ("status", "status"), ("progress", "progress"),
+                                            ("timing", "timing"), ("備考", "note")]},
+    **{("indicators", c): (Indicator, f) for c, f in [("indicator_id", "id"), ("名称", "name"), ("kind", "kind"), ("unit", "unit"), ("measure", "measure"),
+                                                      ("accumulation", "accumulation"), ("direction", "direction"), ("target_text", "target_text"),
+                                                      ("target_value", "target_value"), ("deadline", "deadline"), ("note", "note")]},
+    ("indicators", "baseline_value"): (Baseline, "value"), ("indicators", "baseline_fiscal_year"): (Baseline, "fiscal_year"),
+    **{("indicator_values", c): (IndicatorActual, f) for c, f in [("fiscal_year", "fiscal_year"), ("value", "value"), ("text", "text"), ("date", "date"),
+                                                                  ("note", "note"), ("source", "source"), ("value_kind", "kind")]},
+    ("indicator_values", "comparator"): (IndicatorTarget, "comparator"),
+    **{("grades", c): (GradeEntry, f) for c, f in [("fiscal_year", "fiscal_year"), ("grade", "grade"), ("reason", "reason"), ("note", "note")]},
+    ("grades", "meaning"): (Grade, "meaning"), ("grades", "not_evaluated"): (Grade, "not_evaluated"),
+    **{("effects", c): (Effect, f) for c, f in [("fiscal_year", "fiscal_year"), ("kind", "kind"), ("text", "raw"), ("value", "value"), ("unit", "unit"),
+                                                ("meaning", "meaning"), ("per", "per")]},
+}
+
+
+def test_each_column_declares_the_provenance_of_the_plan_field_it_holds():
+    columns = {(r.name, c.name): c.kind for r in RESOURCES for c in r.columns}
+    assert set(FIELD_OF) <= set(columns)
+    assert {key: columns[key] for key in FIELD_OF} == {key: provenance_of(model, name) for key, (model, name) in FIELD_OF.items()}
+    assert [key for key, kind in columns.items() if kind == "annotation"] == [("indicator_values", "source")]
 
 
 def test_published_fixture_indicators_and_grades(published):

@@ -105,7 +105,7 @@ ACTION_ID = _c("action_id", "string", "computed", "アクションID", "action i
 CODE = _c("全国地方公共団体コード", "string", "computed", "全国地方公共団体コード", "local government code",
           "総務省の全国地方公共団体コード（6桁、末尾は検査数字）。plan.yaml の municipality_code。未宣言なら空",
           "the municipality's 6-digit code (last digit a check digit), plan.yaml municipality_code; empty when not declared", "131016")
-FY = _c("fiscal_year", "integer", "computed", "年度", "fiscal year", "年度（西暦の開始年。令和6年度 = 2024）",
+FY = _c("fiscal_year", "integer", "source", "年度", "fiscal year", "年度（西暦の開始年。令和6年度 = 2024）",
         "fiscal year as its Western start year (令和6年度 = 2024)", "2024", unit="年度")
 FY_LABEL = _c("fiscal_year_label", "string", "computed", "年度（和暦）", "fiscal year (era)", "和暦の年度", "the fiscal year in era form", "令和6年度")
 ROW = _c("row", "integer", "computed", "行番号", "row", "計画内での行の通し番号（1から）", "running number of the row within the plan (from 1)", "1", required=True)
@@ -143,8 +143,8 @@ RESOURCES: tuple[Resource, ...] = (
             _c("ID", "string", "computed", "計画ID", "plan id", "計画の識別子（フォルダ名）", "the plan's id (its folder)", "kama", required=True),
             _named(NAME, title="計画名", title_en="plan title", description="計画の名称（原文どおり）", description_en="the plan's title as written", example="第1次嘉麻市デジタル推進計画", required=True),
             _c("stage", "string", "source", "段階", "stage", "案・素案など（採択済みは空）", "案, 素案…; empty when adopted", "素案"),
-            _c("period_start", "integer", "computed", "計画期間（開始年度）", "first fiscal year", "計画期間の最初の年度（西暦の開始年）", "the period's first fiscal year (Western start year)", "2024", unit="年度"),
-            _c("period_end", "integer", "computed", "計画期間（終了年度）", "last fiscal year", "計画期間の最後の年度（西暦の開始年）", "the period's last fiscal year (Western start year)", "2026", unit="年度"),
+            _c("period_start", "integer", "source", "計画期間（開始年度）", "first fiscal year", "計画期間の最初の年度（西暦の開始年）", "the period's first fiscal year (Western start year)", "2024", unit="年度"),
+            _c("period_end", "integer", "source", "計画期間（終了年度）", "last fiscal year", "計画期間の最後の年度（西暦の開始年）", "the period's last fiscal year (Western start year)", "2026", unit="年度"),
             _c("evaluation_date", "date", "source", "評価基準日", "evaluation date", "進捗が示す日付（例：令和7年2月10日現在）", "the date the results describe", "2025-02-10"),
             _c("published", "string", "source", "発行", "published", "発行日・発行者（原文どおり）", "date and issuer as written", "令和7年2月27日 嘉麻市DX推進本部"),
             _named(NOTES),
@@ -282,7 +282,7 @@ RESOURCES: tuple[Resource, ...] = (
             FY, FY_LABEL,
             _c("grade", "string", "source", "評価", "grade", "評価（原文どおり）", "the grade as written", "B", required=True),
             _c("meaning", "string", "source", "評価の意味", "meaning", "計画が定める評価の意味", "what the plan says the grade means", "概ね順調"),
-            _c("not_evaluated", "boolean", "computed", "評価対象外", "not evaluated", "評価しないことを示す評価（－ 対象外）なら true", "true for a grade meaning 'not evaluated'", "false"),
+            _c("not_evaluated", "boolean", "source", "評価対象外", "not evaluated", "評価しないことを示す評価（－ 対象外）なら true", "true for a grade meaning 'not evaluated'", "false"),
             _c("reason", "string", "source", "理由", "reason", "評価の理由（原文どおり）", "the reason as written", ""),
             _c("note", "string", "source", "注記", "note", "原文の注記", "the source's note", ""),
         ),
@@ -295,7 +295,7 @@ RESOURCES: tuple[Resource, ...] = (
             PLAN_ID, ROW, ACTION_ID, FY, FY_LABEL,
             _c("kind", "string", "computed", "種別", "kind", "hours（業務量削減時間）/ money（財政効果額）", "hours or money", "hours", required=True),
             _c("text", "string", "source", "原文", "as written", "セルの原文（△480、不明 など）", "the cell as written (△480, 不明…)", "△480", required=True),
-            _c("value", "number", "computed", "値", "value", "符号付きの数値（単位は unit）", "the signed number, in unit", "-480"),
+            _c("value", "number", "source", "値", "value", "符号付きの数値（単位は unit）", "the signed number, in unit", "-480"),
             _c("unit", "string", "computed", "単位", "unit", "時間 / 千円", "時間 or 千円", "時間"),
             _c("meaning", "string", "computed", "符号の意味", "meaning", "saving / extra_workload / cost / revenue / reduction / unknown", "what the sign means on this sheet", "saving"),
             _c("per", "string", "computed", "単位当たり", "per", "person：一人当たりの値（合計しない）", "person: a per-person figure, never summed", ""),
@@ -311,7 +311,8 @@ RESOURCES: tuple[Resource, ...] = (
             PLAN_ID,
             _c("date", "date", "source", "評価基準日", "evaluation date", "plan.yaml の evaluation_date（その評価の最後のコミットでの値）", "the plan's evaluation_date (at the evaluation's last commit)", "2025-02-10", required=True),
             _c("commit", "string", "computed", "コミット", "commit", "その評価の最後の git コミット", "the evaluation's last git commit", "aaf4b429b0824e52e4158b8f5866fbef750c1324", required=True),
-            FY, FY_LABEL,
+            _named(FY, kind="computed", description="数えた年度（その評価日を含む年度）", description_en="the fiscal year counted (the one holding the evaluation date)"),
+            FY_LABEL,
             _c("state", "string", "computed", "状態", "state", "not_started / considering / in_progress / done / no_status（無記入）/ unknown（宣言のない語）",
                "a canonical state, or no_status / unknown", "done", required=True),
             _c("rows", "integer", "computed", "行数", "rows", "その状態のタスク行数", "task rows in that state", "74", unit="行"),
