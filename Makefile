@@ -67,10 +67,13 @@ messages: $(VENV)/.installed-test
 	$(BIN)/pybabel update -i $(LOCALE)/dxplan.pot -d $(LOCALE) -D dxplan --no-fuzzy-matching --ignore-obsolete -w 100
 	$(BIN)/pybabel compile -d $(LOCALE) -D dxplan
 
-## fuzz: mutated plans through every command (FUZZ_EXAMPLES=10000, FUZZ_JOBS=CPUs); findings in artifacts/fuzz
+## fuzz: mutated plans through every command, mutated sheets through import, hostile repositories through
+# history/diff (FUZZ_EXAMPLES=10000 folders, FUZZ_SHEETS=1000, FUZZ_REPOS=100, FUZZ_JOBS=CPUs); findings in artifacts/fuzz
 FUZZ_EXAMPLES ?= 10000
+FUZZ_SHEETS ?= 1000
+FUZZ_REPOS ?= 100
 fuzz: $(VENV)/.installed-test
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) nice $(BIN)/python -m tests.fuzz.campaign --out artifacts/fuzz
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SHEETS=$(FUZZ_SHEETS) FUZZ_REPOS=$(FUZZ_REPOS) nice $(BIN)/python -m tests.fuzz.campaign --out artifacts/fuzz
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache dist build

@@ -10,7 +10,13 @@ file from git, the other commands from disk). Every command runs in a fresh proc
 ``/usr/bin/time -v``; the table gives wall time, peak RSS, exit code and whether the output names
 the hostile file with ``line:column``.
 
-Usage: .venv/bin/python bench/hostile.py [--cases bomb,big,deep,line] [--json OUT]
+Hostile sheets (``--sheets far,bomb,strings,zip``; none by default): a copy of ``kama``'s export
+for one department with one cell at XFD1048576 (a 10 KB file), a zip bomb (a sheet that
+decompresses to 256 MB of whitespace), 64 MB of inline-string cells, and a truncated zip, each
+through ``import --dry-run`` and ``import`` (mutations from tests/fuzz/sheetcases.py). Target: exit 1
+with a message, no traceback, no plan file changed, within 2 s and 200 MiB.
+
+Usage: .venv/bin/python bench/hostile.py [--cases bomb,big,deep,line] [--sheets far,bomb,strings,zip] [--json OUT]
 Exit 1 when any run misses the target (over 2 s, over 200 MiB, no positioned error, a traceback).
 """
 
@@ -104,16 +110,57 @@ def measure(argv: list[str], cwd: Path, env: dict[str, str]) -> dict:
     return {"rc": proc.returncode, "seconds": seconds, "cpu": cpu, "mib": rss, "output": out}
 
 
+SHEETS = {
+    "far": {"op": "far_cell", "params": {"sheet": 0.0, "ref": "XFD1048576", "dimension_only": False}},
+    "bomb": {"op": "bomb", "params": {"kind": "whitespace", "size": 256 << 20}},
+    "strings": {"op": "bomb", "params": {"kind": "strings", "size": 64 << 20}},
+    "zip": {"op": "zip_truncate", "params": {"at": 0.5}},
+}
+
+
+def sheet_runs(names: list[str]) -> tuple[list[dict], int]:
+    """Each hostile sheet through import --dry-run and import (see the module doc)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fuzz.sheetcases import SheetCase, department, folder_digest, mutate_sheet
+
+    rows, bad = [], 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DXPLAN_")} | {"COLUMNS": "120", "DXPLAN_NO_CACHE": "1"}
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix=f"dxhostile-sheet-{name}-") as tmp:
+            work = Path(tmp)
+            shutil.copytree(ROOT / "plans" / "kama", work / "kama")
+            dept = department("kama", 2)
+            subprocess.run([str(DXPLAN), "export", "-o", "base.xlsx", "-d", str(dept), "kama"], cwd=work, env=env,
+                           check=True, capture_output=True)
+            case = SheetCase("kama", "xlsx", 2, SHEETS[name]["op"], SHEETS[name]["params"])
+            (work / "sheet.xlsx").write_bytes(mutate_sheet(case, (work / "base.xlsx").read_bytes(), None))
+            size = (work / "sheet.xlsx").stat().st_size
+            for label, argv in (("import -n", ["import", "--dry-run"]), ("import", ["import"])):
+                before = folder_digest(work / "kama")
+                r = measure([*argv, "sheet.xlsx", "kama"], work, env)
+                same = folder_digest(work / "kama") == before
+                ok = (r["rc"] == 1 and "Traceback" not in r["output"] and same
+                      and r["seconds"] <= SECONDS and r["mib"] <= MIB)
+                bad += not ok
+                print(f"{name:6} {label:12} {'-':5} {r['rc']:>4} {r['seconds']:>7.2f} {r['cpu']:>6.2f} {r['mib']:>6.0f}  "
+                      f"{size} bytes, plan {'unchanged' if same else 'CHANGED'}{'' if ok else '  <-- MISSED'}", flush=True)
+                rows.append({"case": f"sheet-{name}", "bytes": size, "command": label, "cache": False, "rc": r["rc"],
+                             "seconds": r["seconds"], "cpu": r["cpu"], "mib": round(r["mib"], 1),
+                             "position": "", "ok": ok, "plan_unchanged": same})
+    return rows, bad
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", default=",".join(CASES))
+    ap.add_argument("--sheets", default="", help="hostile sheets through import: " + ",".join(SHEETS))
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     rows, bad = [], 0
     # file:line:column (lint, status, score, report, diff) or fmt's "file: reason (line:column rule: …)"
     positioned = re.compile(re.escape(VICTIM.split("/")[-1]) + r"(?::|: [^\n]*?[(（])(\d+):(\d+)")
     print(f"{'case':6} {'command':12} {'cache':5} {'exit':>4} {'wall s':>7} {'cpu s':>6} {'MiB':>6}  positioned error")
-    for name in args.cases.split(","):
+    for name in [c for c in args.cases.split(",") if c]:
         with tempfile.TemporaryDirectory(prefix=f"dxhostile-{name}-") as tmp:
             repo = make_repo(Path(tmp), CASES[name]())
             size = (repo / PLAN / VICTIM).stat().st_size
@@ -135,6 +182,9 @@ def main() -> int:
                     rows.append({"case": name, "bytes": size, "command": label, "cache": cache, "rc": r["rc"],
                                  "seconds": r["seconds"], "cpu": r["cpu"], "mib": round(r["mib"], 1),
                                  "position": where, "ok": ok})
+    if args.sheets:
+        more, more_bad = sheet_runs(args.sheets.split(","))
+        rows, bad = rows + more, bad + more_bad
     print(f"\n{len(rows) - bad} of {len(rows)} runs met the target (positioned error, exit 1, <= {SECONDS:g} s wall, <= {MIB} MiB)")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")

@@ -566,7 +566,7 @@ def test_diff_text_words_each_kind_of_change_in_both_languages(repo):
     for line in (
         "      ⚠️ 目標(値)（spec.value）: 80 → 95",
         "      ⚠️ 目標等の変更理由が target.history に記録されていません",
-        "      達成率・評価 103.3% 達成 → 94.7% ほぼ達成（目標値）",
+        "      達成率・評価 103.3%（目標超過） 達成 → 94.7% ほぼ達成（目標値）",
         "      達成率・評価 72.0% やや未達 → 60.0% やや未達（総括評価）",
         "  ~ 14 デジタルを活用した英語によるコミュニケーション能力の向上: タスク 追加 1・削除 1",
         "      タスク削除 令和6年度 #1 学校教育課「オンライン授業(英語)の実施」",
@@ -578,7 +578,7 @@ def test_diff_text_words_each_kind_of_change_in_both_languages(repo):
     for line in (
         "      ⚠️ target.spec.value: 80 → 95",
         "      ⚠️ no reason recorded in target.history for the goalpost change",
-        "      rate and label 103.3% 達成 → 94.7% ほぼ達成 (target)",
+        "      rate and label 103.3% (beyond the target) 達成 → 94.7% ほぼ達成 (target)",
         "      rate and label 72.0% やや未達 → 60.0% やや未達 (summary evaluation)",
         "  ~ 14 デジタルを活用した英語によるコミュニケーション能力の向上: tasks added 1・removed 1",
         "      task removed FY2024 #1 学校教育課「オンライン授業(英語)の実施」",

@@ -71,12 +71,12 @@ def _effect_rows(sheet: str) -> list[list[str]]:
 
 def test_effect_cells_print_the_sheets_text_with_its_qualifiers():
     assert _effect_rows(_md_sheet("74")) == [
-        ["業務量（時間）", "削減", "—", "△24時間（一人当たり）", "△24時間（一人当たり）"],
-        ["財政効果（千円）", "費用", "—", "△1500", "△3000"],
+        ["業務量削減目標値（時間）", "削減", "—", "△24時間（一人当たり）", "△24時間（一人当たり）"],
+        ["財政効果目標額（千円）", "費用", "—", "△1500", "△3000"],
     ]
-    assert _effect_rows(_md_sheet("76"))[0] == ["業務量（時間）", "削減", "—", "△24時間（一人当たり）", "△48時間（一人当たり）"]
-    assert _effect_rows(_md_sheet("11")) == [["財政効果（千円）", "歳入", *["3,395（千円）※令和2年度実績"] * 3]]
-    assert _effect_rows(_md_sheet("59"))[0] == ["業務量（時間）", "削減", *["△2,240時間 (36時間-8時間=28時間/日 ×80日開催)"] * 3]
+    assert _effect_rows(_md_sheet("76"))[0] == ["業務量削減目標値（時間）", "削減", "—", "△24時間（一人当たり）", "△48時間（一人当たり）"]
+    assert _effect_rows(_md_sheet("11")) == [["財政効果目標額（千円）", "歳入", *["3,395（千円）※令和2年度実績"] * 3]]
+    assert _effect_rows(_md_sheet("59"))[0] == ["業務量削減目標値（時間）", "削減", *["△2,240時間 (36時間-8時間=28時間/日 ×80日開催)"] * 3]
 
 
 def test_every_numeric_effect_cell_is_printed_as_written_and_none_as_a_bare_number():
@@ -110,22 +110,22 @@ def test_sign_meaning_is_marked_as_dxplans_reading_in_the_report():
 
 def test_row_bikou_is_printed_with_its_row():
     s38 = _md_sheet("38")
-    assert "- 業務量（時間）の備考: 不備に対応する業務時間" in s38
+    assert "- 業務量削減目標値（時間）の備考: 不備に対応する業務時間" in s38
     assert "#### 備考" not in s38
     s74 = _md_sheet("74")
     # the 各年度目標 row of #74 is the indicator's targets (25名, 50名): its 備考 follows that table
-    assert s74.index("| 目標 | — | 25名 | 50名 |") < s74.index("年次目標の備考: 職員数を50名とした場合") < s74.index("#### 効果目標")
+    assert s74.index("| 目標 | — | 25名 | 50名 |") < s74.index("各年度目標の備考: 職員数を50名とした場合") < s74.index("#### 効果目標")
     assert "#### 備考" not in s74
     s79 = _md_sheet("79")
-    assert "| 年次目標 | 令和8年度: 15,000万円以上の工事で導入<br>年次目標の備考: 受注者の協力が必要となる。 |" in s79
+    assert "| 各年度目標 | 令和8年度: 15,000万円以上の工事で導入<br>各年度目標の備考: 受注者の協力が必要となる。 |" in s79
     s59 = _md_sheet("59")
-    assert "- 業務量（時間）の備考: (普通開催人員) 6人6時間/日 従事 (ミッドナイト開催人員) 2人4時間/日 従事" in s59
-    assert "- 財政効果（千円）の備考: 各年度売上目標3%増" in s59
+    assert "- 業務量削減目標値（時間）の備考: (普通開催人員) 6人6時間/日 従事 (ミッドナイト開催人員) 2人4時間/日 従事" in s59
+    assert "- 財政効果目標額（千円）の備考: 各年度売上目標3%増" in s59
     md = _run("report", str(IIZUKA))
     assert md.count("の備考: ") == 12
     html = _html()
-    assert '<ul class="row-notes"><li>業務量（時間）の備考: 不備に対応する業務時間</li></ul>' in html
-    assert '<p class="row-note">年次目標の備考: 職員数を50名とした場合</p>' in html
+    assert '<ul class="row-notes"><li>業務量削減目標値（時間）の備考: 不備に対応する業務時間</li></ul>' in html
+    assert '<p class="row-note">各年度目標の備考: 職員数を50名とした場合</p>' in html
 
 
 def _hand_reduction_sum() -> tuple[float, int]:

@@ -22,11 +22,19 @@ from dxplan.model.base import provenance_of
 from dxplan.model.provenance import annotation_strings, source_strings
 from dxplan.model.schema import Action, Department, Plan, SourceDocument, Task
 
-from conftest import PLANS
+from conftest import FIXTURES, PLANS
 
 runner = CliRunner()
 ENV = {"DXPLAN_LANG": "ja", "GITHUB_ACTIONS": "", "COLUMNS": "200"}
 BUNDLED = sorted(p.parent.name for p in PLANS.glob("*/plan.yaml"))
+EVERY_FIELD = "every_field"
+"""tests/fixtures/every_field: every source field of the schema filled (tests/test_every_field.py checks it is every one)."""
+WALKED = [*BUNDLED, EVERY_FIELD]
+
+
+def plan_dir(plan: str) -> Path:
+    """The folder of a bundled plan, or of the every-field fixture."""
+    return FIXTURES / plan if plan == EVERY_FIELD else PLANS / plan
 
 FORMER_COMMENTARY = [
     "担当課空欄（前行の続き）",
@@ -61,15 +69,16 @@ def html_plain(page: str) -> str:
 @cache
 def report(plan: str, fmt: str, tmp: Path) -> str:
     out = tmp / f"{plan}.{fmt}"
-    result = runner.invoke(app, ["report", str(PLANS / plan), "--format", fmt, "-o", str(out), "--no-history"], env=ENV)
+    result = runner.invoke(app, ["report", str(plan_dir(plan)), "--format", fmt, "-o", str(out), "--no-history"], env=ENV)
     assert result.exit_code == 0, result.output
     return out.read_text(encoding="utf-8")
 
 
 @cache
 def plan_strings(plan: str) -> tuple[list[tuple[str, str]], set[str]]:
-    """``([(where, text)] of source strings, {annotation texts})`` of a bundled plan, from the declaration."""
-    loaded = load_plan(PLANS / plan, positions=False)
+    """``([(where, text)] of source strings, {annotation texts})`` of a bundled plan (or the every-field fixture),
+    from the declaration."""
+    loaded = load_plan(plan_dir(plan), positions=False)
     assert loaded.plan is not None and not [p for p in loaded.problems if p.severity == "error"]
     sources: list[tuple[str, str]] = []
     notes: set[str] = set()
@@ -104,7 +113,7 @@ def test_plan_string_counts():
     assert counts == {"iizuka": 2480, "kama": 1815, "kashima": 964, "kurate": 182}
 
 
-@pytest.mark.parametrize("plan", BUNDLED)
+@pytest.mark.parametrize("plan", WALKED)
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_every_source_string_is_shown(plan, fmt, tmp):
     text = report(plan, fmt, tmp)
@@ -114,7 +123,7 @@ def test_every_source_string_is_shown(plan, fmt, tmp):
     assert missing == []
 
 
-@pytest.mark.parametrize("plan", BUNDLED)
+@pytest.mark.parametrize("plan", WALKED)
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_no_annotation_is_shown(plan, fmt, tmp):
     text = report(plan, fmt, tmp)

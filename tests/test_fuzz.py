@@ -26,6 +26,9 @@ from fuzz.mutate import OPERATORS, PARAMS, PLANS, Case, cases, copy_plan, mutate
 from fuzz.oracle import check_folder, make_runner, traceback_signature
 
 EXAMPLES = int(os.environ.get("FUZZ_BOUNDED_EXAMPLES", "30"))
+#: Operators left out of the bounded slice while their failures wait for fixes under way (the
+#: reproducers are in tests/fuzz/findings; the campaign always draws every operator).
+PENDING: frozenset[str] = frozenset()
 
 pytestmark = pytest.mark.fuzz
 
@@ -47,7 +50,7 @@ def test_mutated_plans_keep_every_promise(tmp_path):
 
     @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
               phases=[Phase.generate], suppress_health_check=list(HealthCheck), print_blob=False)
-    @given(case=cases(keep=st.sampled_from([0, 3])))
+    @given(case=cases(keep=st.sampled_from([0, 3]), exclude=PENDING))
     def draw(case: Case) -> None:
         drawn.append(case)
 
@@ -82,10 +85,12 @@ def test_unmutated_plan_passes_the_oracle(runner, tmp_path, cache):
     fails, results = check_folder(folder, runner, cache=cache)
     assert [f.signature for f in fails] == []
     assert {k: r.rc for k, r in results.items()} == {
-        "lint": 0, "status": 0, "score": 0, "report": 0, "fmt": 0, "report_html": 0, "publish": 0}
+        "lint": 0, "status": 0, "score": 0, "report": 0, "fmt": 0, "report_html": 0,
+        "status_indicator": 0, "status_action": 0, "export_xlsx": 0, "export_csv": 0, "export_json": 0, "publish": 0}
     assert results["report"].stdout.startswith("#"), results["report"].stdout[:200]
     assert (tmp_path / "work" / "dxfuzz-publish" / "datapackage.json").is_file()
     assert (tmp_path / "work" / "kurate-report.html").is_file()
+    assert (tmp_path / "work" / "kurate.xlsx").is_file()
 
 
 @settings(max_examples=60, derandomize=True, database=None, deadline=None,

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from fuzz.mutate import Case, materialize
-from fuzz.oracle import check_folder, make_runner
+from fuzz.oracle import COMMANDS, check_folder, make_runner
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "fuzz"
 FOLDERS = sorted(p.parent for p in CASES.glob("*/case.json"))
@@ -54,7 +54,8 @@ def test_there_are_regression_cases():
 def test_fuzz_finding_is_fixed(folder: Path, runner, tmp_path):
     case, entry, overlay = load_case(folder)
     plan = materialize(case, tmp_path / "work" / case.plan, overlay=overlay or None)
-    fails, _results = check_folder(plan, runner, cache=case.cache, timeout=TIMEOUT, fail_fast=True)
+    fails, _results = check_folder(plan, runner, cache=case.cache, commands=COMMANDS, timeout=TIMEOUT,
+                                   fail_fast=True)
     if fails:
         pytest.fail(
             f"found as [{entry['kind']}] {entry['signature']} ({case.label()}); now:\n"

@@ -157,7 +157,7 @@ def test_kama_status_figures_match_dxplan_status(kama_md, kama_html):
 def test_kama_action_rates_and_labels_match_dxplan_score(kama_md, kama_html):
     r = run("score", PLANS / "kama", "--format", "json")
     scores = {a["id"]: a for a in json.loads(r.stdout)["actions"]}
-    assert (scores["2"]["shown"], scores["2"]["label"]) == ("103.3", "達成")
+    assert (scores["2"]["shown"], scores["2"]["label"], scores["2"]["range"], scores["2"]["range_note"]) == ("103.3", "達成", "beyond_target", "目標超過")
     by_category = kama_md.split("## 区分別のアクション", 1)[1].split("\n## ", 1)[0]
     rows = {}
     for part in by_category.split("| No | アクション名")[1:]:
@@ -165,15 +165,16 @@ def test_kama_action_rates_and_labels_match_dxplan_score(kama_md, kama_html):
     assert set(rows) == set(scores)
     for aid, s in scores.items():
         row = rows[aid]
-        assert row[3] == (f"{s['shown']}%" if s["shown"] else "—"), aid
+        note = f"（{s['range_note']}）" if s["range_note"] else ""
+        assert row[3] == (f"{s['shown']}%{note}" if s["shown"] else "—"), aid
         assert row[4].startswith(s["label"]), aid
-    assert rows["2"][3:] == ["103.3%", "達成", "目標(値)に対する進捗率", "103.3%", "100.0%", "—"]
+    assert rows["2"][3:] == ["103.3%（目標超過）", "達成", "目標(値)に対する進捗率", "103.3%（目標超過）", "100.0%", "—"]
     assert rows["13"][4] == "未評価（データ不足）"
 
     _, doc = kama_html
     tr = doc.find(".//tr[@data-action-id='2']")
     cells = [text_of(c) for c in tr]
-    assert cells[3:6] == ["103.3%", "達成", "目標(値)に対する進捗率"]
+    assert cells[3:6] == ["103.3%（目標超過）", "達成", "目標(値)に対する進捗率"]
     # the sheet shows the same explanation lines as `dxplan score --explain`
     sheet = doc.find(".//article[@data-action-id='2']")
     lines = [text_of(li) for li in sheet.iter("li")]

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from dxplan.cli import app
 from dxplan.files.load import FileTooLarge, load_plan, read_bytes, read_document
+from dxplan.numbers import WrittenFloat
 from dxplan.yamlread import Limits, YamlFault, parse
 
 from conftest import PLANS
@@ -55,7 +56,8 @@ def test_tags_are_refused_with_a_position(text, line, col, word):
 def test_standard_tags_are_checked_not_constructed():
     data = parse("a: !!int 3\nb: !!str 3\nc: !!float 2\nd: !!timestamp 2025-02-10\ne: !!null ~\nf: ! 7\n").data
     assert data == {"a": 3, "b": "3", "c": 2.0, "d": __import__("datetime").date(2025, 2, 10), "e": None, "f": "7"}
-    assert type(data["c"]) is float
+    # a float is the reader's own float that keeps the decimals its text was written with, never a tag's class
+    assert type(data["c"]) is WrittenFloat and data["c"].decimals == 0
 
 
 def test_a_date_that_does_not_exist_stays_text_for_the_schema():

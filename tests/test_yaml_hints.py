@@ -25,9 +25,22 @@ def test_unquoted_comma_in_a_flow_mapping_value(mini_plan):
     assert findings(mini_plan, "unknown-key") == [(5, 18,
         "未知のキー「000件以上」（target 内）。スキーマにないキーは使えません。 {…} の中のカンマは項目の区切りになります。カンマを含む値は引用符で囲んでください（text: '2,000件以上'）。",
         "unknown key '000件以上' in target. Keys outside the schema are not allowed. A comma inside {…} separates entries: quote a value that holds one (text: '2,000件以上').")]
+    # the wrong-type error the same comma causes (text: 2, a number where text is expected) carries the same hint
+    assert findings(mini_plan, "wrong-type") == [(5, 16,
+        "「target.text」の型が違います: 文字列 {…} の中のカンマは項目の区切りになります。カンマを含む値は引用符で囲んでください（text: '2,000件以上'）。",
+        "wrong type at 'target.text': expected text A comma inside {…} separates entries: quote a value that holds one (text: '2,000件以上').")]
     # quoted as the hint says, the file is clean
     write_action(mini_plan, "01.yaml", HEAD + "target: {text: '2,000件以上'}\n" + SOURCES)
     assert lint_paths([mini_plan]).errors == 0
+
+
+def test_unquoted_comma_hint_on_a_nested_flow_mapping(mini_plan):
+    write_action(mini_plan, "01.yaml", HEAD + "indicators:\n  - id: K1\n    name: 件数\n    targets:\n"
+                 "      - {fiscal_year: 令和6年度, text: 1,200件}\n" + SOURCES)
+    [(line, col, ja, en)] = findings(mini_plan, "wrong-type")
+    assert (line, col) == (9, 36)
+    assert en.endswith("quote a value that holds one (text: '1,200件').")
+    assert [(p[0], p[1]) for p in findings(mini_plan, "unknown-key")] == [(9, 38)]
 
 
 def test_unquoted_colon_in_a_value(mini_plan):

@@ -7,7 +7,8 @@ reports, with the same position.
 How it reads: the YAML event stream of ruamel.yaml's parser (libyaml through
 ruamel.yaml.clib when installed, else the pure-Python parser) is turned into plain
 data — ``dict``, ``list``, ``str``, ``int``, ``float``, ``bool``, ``None``,
-``datetime.date``/``datetime.datetime`` — by an iterative loop here (no recursion,
+``datetime.date``/``datetime.datetime`` (a float is a :class:`dxplan.numbers.WrittenFloat`, keeping the
+decimals its text was written with) — by an iterative loop here (no recursion,
 so no depth can overflow the stack). Nothing is ever constructed by a tag:
 
 - plain scalars are typed by the YAML 1.2 core rules (ruamel.yaml's table); a plain
@@ -41,6 +42,8 @@ from typing import Any
 
 from functools import cache
 from typing import TYPE_CHECKING
+
+from dxplan.numbers import WrittenFloat, represent_written_floats, written_decimals
 
 if TYPE_CHECKING:
     from ruamel.yaml import events as ev
@@ -235,7 +238,9 @@ def _float(value: str) -> float:
         return float("nan")
     if len(s) > _MAX_DIGITS:
         raise ValueError("too many digits")
-    return sign * float(s)
+    decimals = written_decimals(s, _MAX_DIGITS)
+    number = sign * float(s)
+    return number if decimals is None else WrittenFloat(number, decimals)
 
 
 def _timestamp(value: str) -> dt.date | dt.datetime:
@@ -421,6 +426,7 @@ def parse(text: str, limits: Limits | None = None, *, positions: bool = False) -
     """
     from ruamel.yaml.error import YAMLError
 
+    represent_written_floats()
     limits = limits or Limits.from_env()
     check_lines(text, limits)
     try:

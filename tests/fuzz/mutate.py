@@ -9,7 +9,8 @@ exactly (``python -m tests.fuzz.mutate CASE.json DEST``).
 
 Operators work on the bytes or the text of one file, as staff and attackers change files:
 byte flips, truncation, deleted or duplicated lines, indentation, swapped scalar types, huge
-numbers (> 4300 digits), NaN/infinity, impossible dates, unknown and duplicate keys (also beside a
+numbers (> 4300 digits), NaN/infinity, numbers at the edges (subnormal ``1e-320``, ``1e308``,
+400-digit integers, ``-0.0``, ``.inf``/``.nan``) as targets, baselines, actuals, yearly targets and effects, impossible dates, unknown and duplicate keys (also beside a
 merge key ``<<``), explicit tags (``!!timestamp 2025-02-30``, ``!!python/object/new:``...), anchors,
 aliases and a "billion laughs" alias bomb, merge keys, byte order marks, CRLF, tabs, zero-width
 characters, very long lines, deep nesting (flow mappings and category ``children``), complex keys,
@@ -42,7 +43,9 @@ class Case:
     ``plan``: bundled plan folder name; ``file``: path inside it (``plan.yaml`` or
     ``actions/NN.yaml``); ``op``: a key of :data:`OPERATORS`; ``params``: the operator's
     parameters (JSON values); ``keep``: how many other action files to copy (None = all);
-    ``cache``: run the commands with the parse cache on (True) or off.
+    ``cache``: run the commands with the parse cache on (True) or off; ``dept``: when not None,
+    also ``export -d`` the bundled plan's department number ``dept`` (modulo their count) in format
+    ``("xlsx", "csv", "json")[dept % 3]``.
     """
 
     plan: str
@@ -51,18 +54,19 @@ class Case:
     params: dict[str, Any] = field(default_factory=dict)
     keep: int | None = None
     cache: bool = False
+    dept: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Case:
-        return cls(**{k: data[k] for k in ("plan", "file", "op", "params", "keep", "cache") if k in data})
+        return cls(**{k: data[k] for k in ("plan", "file", "op", "params", "keep", "cache", "dept") if k in data})
 
     def label(self) -> str:
         args = ", ".join(f"{k}={_short(v)}" for k, v in sorted(self.params.items()))
         return f"{self.op}({args}) on {self.plan}/{self.file}" + ("" if self.keep is None else f" +{self.keep} actions") \
-            + (" [cache]" if self.cache else " [no cache]")
+            + (" [cache]" if self.cache else " [no cache]") + ("" if self.dept is None else f" -d #{self.dept}")
 
 
 def _short(v: Any) -> str:
@@ -271,6 +275,55 @@ def huge_number(text: str, p: dict) -> str:
 @text_op
 def nan_inf(text: str, p: dict) -> str:
     return replace_value(text, p["at"], p["value"], NUMERIC_KEYS)
+
+
+#: Numbers at the edges of what a float or a Decimal holds, spelled as YAML writes them: subnormals,
+#: the largest doubles, infinities and NaN in YAML's spelling, 400-digit integers, negative zero.
+EXTREME_NUMBERS = ["1e-320", "5e-324", "-5e-324", "2.2250738585072014e-308", "1e308", "1.7976931348623157e308",
+                   "-1.7976931348623157e308", "1e309", ".inf", "-.inf", ".nan", "1" + "0" * 400, "-1" + "0" * 400,
+                   "-0.0", "-0", "0.0000000000000000000001", "123456789012345678901234567890.5", "-1e308"]
+#: Where an extreme number goes: an existing numeric value, or one place of an indicator (baseline,
+#: yearly target, final target, actual), a yearly target's value or an effect's value, injected.
+NUMBER_PLACES = ["existing", "baseline", "target", "target_value", "actual", "all", "yearly_target", "effect"]
+
+
+@operator("extreme_number", st.fixed_dictionaries({"at": _at, "value": st.sampled_from(EXTREME_NUMBERS),
+                                                   "where": st.sampled_from(NUMBER_PLACES)}))
+@text_op
+def extreme_number(text: str, p: dict) -> str:
+    """An extreme number as an existing value, or in an injected indicator, yearly target or effect."""
+    x, where = p["value"], p["where"]
+    if where == "existing" or re.search(r"^id:", text, re.M) is None or re.search(r"^categories:", text, re.M):
+        return replace_value(text, p["at"], x, NUMERIC_KEYS)
+    if where == "yearly_target":
+        return top_key_value(text, "yearly_targets", f"yearly_targets:\n  - {{fiscal_year: 令和6年度, text: t, value: {x}}}")
+    if where == "effect":
+        return top_key_value(text, "effects", "effects:\n  - {fiscal_year: 令和6年度, kind: hours, raw: '1', "
+                             f"value: {x}, unit: 時間, meaning: saving}}")
+    v = {k: (x if where in (k, "all") else d) for k, d in
+         (("baseline", "10"), ("target", "100"), ("target_value", "200"), ("actual", "50"))}
+    block = ("indicators:\n  - id: I1\n    name: fuzz\n    unit: 件\n    measure: count\n"
+             f"    baseline: {{value: {v['baseline']}}}\n    targets:\n      - {{fiscal_year: 令和6年度, value: {v['target']}}}\n"
+             f"    target_value: {v['target_value']}\n    deadline: 令和8年度\n"
+             f"    actuals:\n      - {{fiscal_year: 令和6年度, value: {v['actual']}}}")
+    return top_key_value(text, "indicators", block)
+
+
+#: Plan texts a terminal or a spreadsheet would interpret, spelled with YAML escapes so the file
+#: stays valid: NUL, BEL, ESC sequences (clear screen, window title), form feed, DEL, NEL, an
+#: override mark, and texts that start a formula in a spreadsheet (CSV injection).
+CONTROL_TEXTS = ['"a\\x00b"', '"\\e[2J\\e]0;pwned\\a"', '"x\\fy"', '"\\x1b[31mred"', '"a\\x7fb"', '"a\\x85b"',
+                 '"\\u202eevil"', '"\\x07bell"', '"=HYPERLINK(\\"http://e.invalid\\")"', "'+1+cmd|'' /C calc''!A0'",
+                 "'-2+3'", "'@SUM(1)'", '"\\tTAB"', '"\\r=1+1"', '"=1+1"']
+TEXT_KEYS = {"title", "text", "plan", "result", "name", "item", "note", "background", "approach", "aim",
+             "municipality", "department"}
+
+
+@operator("control_text", st.fixed_dictionaries({"at": _at, "value": st.sampled_from(CONTROL_TEXTS)}))
+@text_op
+def control_text(text: str, p: dict) -> str:
+    """A plan text (title, plan, result, ...) replaced with control characters or a formula, YAML-escaped."""
+    return replace_value(text, p["at"], p["value"], TEXT_KEYS)
 
 
 BAD_DATES = ["2025-02-30", "2025-13-01", "0000-01-01", "0001-01-01", "9999-12-31", "2025-2-30", "2025-02-29",
@@ -622,16 +675,19 @@ def bundled_plans() -> list[str]:
 
 
 @st.composite
-def cases(draw, plans: list[str] | None = None, keep: st.SearchStrategy | None = None) -> Case:
-    """Hypothesis strategy for a :class:`Case`: plan, file, operator, parameters, folder size, cache."""
+def cases(draw, plans: list[str] | None = None, keep: st.SearchStrategy | None = None,
+          exclude: frozenset[str] = frozenset()) -> Case:
+    """Hypothesis strategy for a :class:`Case`: plan, file, operator (not in ``exclude``), parameters,
+    folder size, cache, department to export."""
     plan = draw(st.sampled_from(plans or bundled_plans()))
-    op = draw(st.sampled_from(sorted(OPERATORS)))
+    op = draw(st.sampled_from(sorted(set(OPERATORS) - exclude)))
     files = plan_files(plan)
     file = "plan.yaml" if op in ONLY_PLAN_YAML else draw(st.sampled_from(files))
     params = draw(PARAMS[op])
     k = draw(keep if keep is not None else st.sampled_from([0, 3, 8, None]))
     cache = draw(st.booleans())
-    return Case(plan, file, op, params, k, cache)
+    dept = draw(st.one_of(st.none(), st.integers(0, 999)))
+    return Case(plan, file, op, params, k, cache, dept)
 
 
 def mutate_bytes(case: Case, data: bytes) -> bytes:

@@ -1,7 +1,9 @@
 """The fuzz oracle: run a plan folder through the real ``dxplan`` commands and judge the outcome.
 
 :func:`check_folder` runs ``lint``, ``status``, ``score``, ``report --format md`` (to standard output),
-``fmt --check`` and ``report --format html`` (default output file) on one plan folder, each in its own process with a timeout and an address-space
+``fmt --check``, ``report --format html`` (default output file) and ``export --format xlsx|csv|json``
+(and ``export -d DEPARTMENT`` when the case names one), ``status --by indicator`` and ``status --by
+action`` on one plan folder, each in its own process with a timeout and an address-space
 limit, with the parse cache on (a private ``DXPLAN_CACHE_DIR``) or off (``DXPLAN_NO_CACHE=1``),
 and returns a list of :class:`Failure` (empty = the folder passed). What counts as a failure:
 
@@ -11,7 +13,11 @@ and returns a list of :class:`Failure` (empty = the folder passed). What counts 
 - ``bad-exit``: an exit code outside the documented {0, 1, 2};
 - ``unpositioned``: a lint problem line without ``file:line:column``, with line < 1, column < 1,
   a line past the end of the file (its line count + 1), or a path that is not a file;
-- ``lint-clean-but-failed``: lint exited 0 but ``status``, ``score`` or ``report`` did not;
+- ``lint-clean-but-failed``: lint exited 0 but ``status``, ``score``, ``report`` or ``export`` did not;
+- ``raw-control``: ESC, BEL or CSI on standard output or error (no writer colours output that is not
+  a terminal, so it came from plan text and would be interpreted by the terminal);
+- ``csv-formula``: a CSV export cell that a spreadsheet runs as a formula (``=``, ``+``, ``@``, tab,
+  CR, or ``-`` unless a plain negative number) — OWASP's CSV injection;
 - ``escape``: a command wrote a file outside its working folder (``report --format html``
   without ``-o`` names its file after the plan id);
 - ``lint-rejects-but-used``: lint reported a file as unreadable (a rule in :data:`LOAD_RULES`)
@@ -49,17 +55,32 @@ MEMORY = int(os.environ.get("FUZZ_MEMORY", str(1 << 30)))
 FSIZE = 256 << 20
 
 #: The commands run on every folder, in this order (lint first: the others are judged by it).
-COMMANDS: dict[str, list[str]] = {
+#: CORE_COMMANDS are those of the earlier campaigns (the regression fixtures of tests/fixtures/fuzz are
+#: judged by them); COMMANDS adds the exports.
+CORE_COMMANDS: dict[str, list[str]] = {
     "lint": ["lint"],
     "status": ["status"],
     "score": ["score"],
     "report": ["report", "--format", "md"],  # Markdown without -o goes to standard output
     "fmt": ["fmt", "--check"],
     "report_html": ["report", "--format", "html"],
+}
+COMMANDS: dict[str, list[str]] = {
+    **CORE_COMMANDS,
+    "status_indicator": ["status", "--by", "indicator"],
+    "status_action": ["status", "--by", "action"],
+    "export_xlsx": ["export", "--format", "xlsx"],  # default output file <plan>.xlsx in the working folder
+    "export_csv": ["export", "--format", "csv"],  # standard output
+    "export_json": ["export", "--format", "json"],
     "publish": ["publish", "--no-history", "-o", "dxfuzz-publish"],  # in the working folder beside the plan, replaced on each run
 }
 #: Commands that must succeed on a folder lint calls clean.
-DATA_COMMANDS = ("status", "score", "report", "publish")
+DATA_COMMANDS = ("status", "status_indicator", "status_action", "score", "report", "export_xlsx", "export_csv", "export_json", "export_dept", "publish")
+
+
+def export_dept_command(department: str, fmt: str) -> list[str]:
+    """``export -d DEPARTMENT --format FMT`` (xlsx to its default file, csv and json to standard output)."""
+    return ["export", "--format", fmt, "-d", department]
 #: Lint rules that mean "this file was not read": the other commands must not use it silently.
 LOAD_RULES = frozenset({"yaml-syntax", "duplicate-key", "encoding", "io-error", "empty-file", "yaml-tag", "limit-exceeded"})
 
@@ -258,6 +279,26 @@ def traceback_signature(text: str) -> tuple[str, str]:
     return f"{exc_type} @ {where}", tail
 
 
+#: Characters a terminal interprets (ESC, BEL, CSI), never written raw from plan text.
+RAW_CONTROLS = ("\x1b", "\x07", "\x9b")
+
+
+def csv_formulas(text: str) -> list[str]:
+    """CSV cells a spreadsheet would run as a formula: starting with ``=``, ``+``, ``@``, tab, CR, or
+    ``-`` unless the cell is a plain negative number (OWASP CSV injection)."""
+    import csv
+    import io
+
+    found = []
+    try:
+        for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")):
+            found += [f for f in row if (f and f[0] in "=+@\t\r")
+                      or (f.startswith("-") and not re.fullmatch(r"-\d+(?:\.\d+)?", f))]
+    except csv.Error:
+        return []
+    return found
+
+
 def _line_count(path: Path) -> int:
     data = path.read_bytes()
     text = data.decode("utf-8", errors="replace")
@@ -305,6 +346,15 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
                 break
         if res.rc not in (0, 1, 2):
             add("bad-exit", res, f"exit {res.rc}", f"{where} exit {res.rc}")
+        # no writer colours its output when it is not a terminal: an escape here came from plan text
+        for label, stream in (("stdout", res.stdout), ("stderr", res.stderr)):
+            raw = sorted({repr(c) for c in RAW_CONTROLS if c in stream})
+            if raw:
+                add("raw-control", res, f"{name}: raw {', '.join(raw)} on {label}", f"{where} {label}")
+        if res.argv[:1] == ["export"] and "csv" in res.argv and res.rc == 0:
+            formulas = csv_formulas(res.stdout)
+            if formulas:
+                add("csv-formula", res, f"{name}: CSV cell starts a formula", f"{where}: {formulas[0]!r}")
 
     lint = results.get("lint")
     if lint and lint.rc in (0, 1) and "Traceback" not in lint.stderr + lint.stdout:
@@ -380,18 +430,22 @@ def check_folder(folder: Path, runner, *, cache: bool, commands: dict[str, list[
     with tempfile.TemporaryDirectory(prefix="dxfuzz-cache-") as cache_dir:
         env = base_env(Path(cache_dir) if cache else None)
         results: dict[str, Result] = {}
+        escapes: list[tuple[Result, list[str]]] = []
+        seen = set(before) | probes_before
         for name, args in commands.items():
             argv = [*args, folder.name]
             rc, sig, to, el, rss, out, err = runner.run(argv, work, env, timeout, mem)
             results[name] = Result(name, argv, rc, sig, to, el, rss, out, err)
+            now = {p.name for p in scratch.iterdir()} | _escape_probes()
+            if now - seen:  # this command wrote outside its working folder
+                escapes.append((results[name], sorted(Path(n).name for n in now - seen)))
+                seen |= now
             if fail_fast and (to or sig is not None or "Traceback" in out + err):
                 break
     fails = judge(results, work, cache)
-    escaped = sorted({p.name for p in scratch.iterdir()} - before) + sorted(_escape_probes() - probes_before)
-    if escaped:
-        res = results.get("report_html") or next(iter(results.values()))
+    for res, names in escapes:
         fails.append(Failure("escape", res.command, "a command wrote outside its working folder",
-                             "wrote " + ", ".join(escaped), cache, res.stderr[-500:], res.elapsed))
-        for name in _escape_probes() - probes_before:
-            Path(name).unlink(missing_ok=True)
+                             "wrote " + ", ".join(names), cache, res.stderr[-500:], res.elapsed))
+    for name in _escape_probes() - probes_before:
+        Path(name).unlink(missing_ok=True)
     return fails, results

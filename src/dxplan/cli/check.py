@@ -9,7 +9,7 @@ from dxplan.i18n import N_, t
 from dxplan.lint.formatters import FORMATS, default_format
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from .progress import QuietOpt, progress
-from .common import help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, plan_paths, resolve_lang
+from .common import echo, help_text, command, JobsOpt, LangOpt, PathsArg, check_jobs, fail, format_option, plan_paths, resolve_lang
 
 
 @command()
@@ -41,7 +41,7 @@ def lint(
         result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs, on_plan=step)
     out = render_problems(fmt, result, lg)
     if out:
-        typer.echo(out)
+        echo(out)
     raise typer.Exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
 
 
@@ -57,9 +57,9 @@ def rules_command(
     lg = resolve_lang(lang)
     rules = load_rules()
     if rule_id is None:
-        typer.echo(rules_index(rules, lg), nl=False)
+        echo(rules_index(rules, lg), nl=False)
         return
     if rule_id not in rules:
         hint = did_you_mean(rule_id, rules)
         fail(t(lg, "no lint rule '{id}'.{hint} `dxplan rules` lists them.", id=rule_id, hint=hint))
-    typer.echo(rule_help(rules[rule_id], lg), nl=False)
+    echo(rule_help(rules[rule_id], lg), nl=False)

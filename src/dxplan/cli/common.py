@@ -178,7 +178,7 @@ class DxplanGroup(TyperGroup):
             code = super().main(argv, prog_name or "dxplan", complete_var, False, windows_expand_args, **extra)
         except ClickException as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":  # `dxplan` alone: the help, as typer prints it
-                typer.echo(exc.format_message(), err=True)
+                echo(exc.format_message(), err=True)
             else:
                 from .usage import show
 
@@ -336,6 +336,15 @@ def run_writer(formats: Formats, name: str, *args: Any, **kwargs: Any) -> Any:
     return formats.writer(name)(*args, **kwargs)
 
 
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print a worded line (standard output, or stderr with ``err``) with the control and escape
+    characters it may carry from plan text or a sheet's cells made visible
+    (:func:`dxplan.output.visible.visible`): the one way the commands print text."""
+    from dxplan.output.visible import visible
+
+    typer.echo(visible(text), err=err, nl=nl)
+
+
 def echo_output(out: str | bytes | None) -> None:
     """Print what a writer returned: text with control characters made visible
     (:func:`dxplan.output.visible.visible`), bytes (a binary format) exactly, or nothing (it printed on the console)."""
@@ -462,10 +471,10 @@ class PlanStream:
     def _report(self, errors: list, root: Path) -> None:
         """Print a plan's load errors on stderr (positioned, as lint shows them, so a CI log says where) and a one-line summary."""
         for p in errors[:MAX_SHOWN]:
-            typer.echo(f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(self.lang)}", err=True)
+            echo(f"{_rel(p.path)}:{p.line}:{p.column}: {p.severity} {p.rule} {p.message(self.lang)}", err=True)
         if errors:
             msg = t(self.lang, "{n} problem(s) in {root}; files with errors are left out — run `dxplan lint {root}`", n=len(errors), root=str(root))
-            typer.echo(f"dxplan: {msg}", err=True)
+            echo(f"dxplan: {msg}", err=True)
 
 
 def load_all(paths: list[Path], lang: str, as_of: str | None = None) -> list[LoadedPlan]:
@@ -535,7 +544,7 @@ def _root(
     """Options before the command: ``--version``; ``--lang``, the language of the command and its ``--help``."""
     _ROOT_LANG[:] = [lang.value] if lang else []
     if version:
-        typer.echo(f"dxplan {__version__}")
+        echo(f"dxplan {__version__}")
         raise typer.Exit(0)
 
 

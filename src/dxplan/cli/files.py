@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import help_text, command, LangOpt, fail, plan_paths, resolve_lang, say
+from .common import echo, help_text, command, LangOpt, fail, plan_paths, resolve_lang, say
 from dxplan.i18n import t
 from dxplan.files.atomic import write_atomic
 from dxplan.problems import EXIT_OK, EXIT_USAGE
@@ -38,14 +38,14 @@ def fmt(
         if entry.error is not None:
             say(entry.error.message(lg))  # a file that cannot be formatted: the others go on
         elif entry.diff:
-            typer.echo(entry.diff, nl=False)
+            echo(entry.diff, nl=False)
         elif entry.outcome == "would_change":
-            typer.echo(str(entry.path))
+            echo(str(entry.path))
         elif entry.outcome == "formatted":
-            typer.echo(t(lg, "formatted: {path}", path=str(entry.path)))
+            echo(t(lg, "formatted: {path}", path=str(entry.path)))
     summary = report.summary(lg)
     if summary:
-        typer.echo(summary, err=True)
+        echo(summary, err=True)
     raise typer.Exit(report.return_code)
 
 
@@ -67,7 +67,7 @@ def schema(
     lg = resolve_lang(lang)
     schemas = json_schemas()
     if output is None:
-        typer.echo(dumps(schemas))
+        echo(dumps(schemas))
         raise typer.Exit(EXIT_OK)
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -76,5 +76,5 @@ def schema(
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(output), error=exc.strerror or str(exc)), EXIT_USAGE)
     for name in schemas:
-        typer.echo(t(lg, "wrote: {path}", path=str(output / name)))
+        echo(t(lg, "wrote: {path}", path=str(output / name)))
     raise typer.Exit(EXIT_OK)

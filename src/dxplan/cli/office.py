@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .progress import QuietOpt, progress
-from .common import LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, plan_paths, resolve_lang, run_writer, write_result
+from .common import echo, LangOpt, command, console_when_asked, echo_output, fail, format_option, help_text, parse_years, plan_paths, resolve_lang, run_writer, write_result
 from dxplan.i18n import N_, pt, t
 from dxplan.output.formats import HISTORY
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
@@ -84,7 +84,7 @@ def export_cmd(
         raise typer.Exit(EXIT_OK)
     if not write_result(output, data, lg, default_name=default_name):
         raise typer.Exit(EXIT_OK)
-    typer.echo(_written(lg, str(output), len(rows), len(indicator_rows), len(grade_rows)), err=True)
+    echo(_written(lg, str(output), len(rows), len(indicator_rows), len(grade_rows)), err=True)
     raise typer.Exit(EXIT_OK)
 
 
@@ -122,28 +122,28 @@ def import_cmd(
     tables = read_tables(file)
     check = check_sheet(loaded, tables, "theirs" if theirs else "ours" if ours else None)
     for w in check.warnings:
-        typer.echo(t(lg, "{file}: warning: {message}", file=str(file), message=w.text(lg)), err=True)
+        echo(t(lg, "{file}: warning: {message}", file=str(file), message=w.text(lg)), err=True)
     if not check.ok:
         for p in check.problems:
-            typer.echo(f"{file}: {p.text(lg)}", err=True)
+            echo(f"{file}: {p.text(lg)}", err=True)
         fail(t(lg, "{n} problem(s) in the sheet; nothing was changed", n=len(check.problems)), EXIT_PROBLEMS)
     changes = plan_changes(check.edits, check.indicator_edits, check.grade_edits)
     if not changes:
-        typer.echo(t(lg, "{file}: {n} row(s) read; the sheet matches the plan, nothing to change", file=str(file), n=check.rows_read))
+        echo(t(lg, "{file}: {n} row(s) read; the sheet matches the plan, nothing to change", file=str(file), n=check.rows_read))
         raise typer.Exit(EXIT_OK)
     lines = describe(loaded, changes, lg)
     if dry_run:
-        typer.echo(t(lg, "dxplan import --dry-run: {file} → {root}: {fields} field(s) in {files} file(s) would change",
+        echo(t(lg, "dxplan import --dry-run: {file} → {root}: {fields} field(s) in {files} file(s) would change",
                      file=str(file), root=str(loaded.root), fields=check.field_count, files=len(changes)))
     else:
         try:
             write_changes(changes, loaded.root)
         except OSError as exc:
             fail(str(exc), EXIT_PROBLEMS)
-        typer.echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",
+        echo(t(lg, "dxplan import: {file} → {root}: {fields} field(s) changed in {files} file(s)",
                      file=str(file), root=str(loaded.root), fields=check.field_count, files=len(changes)))
     for line in lines:
-        typer.echo(line)
+        echo(line)
     raise typer.Exit(EXIT_OK)
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from .progress import QuietOpt, progress
-from .common import help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, is_stdout, load_all, parse_years, plan_paths, resolve_lang, run_writer, write_result
+from .common import echo, help_text, command, AsOfOpt, LangOpt, PathsArg, echo_output, exit_for, fail, format_option, is_stdout, load_all, parse_years, plan_paths, resolve_lang, run_writer, write_result
 from dxplan.i18n import N_, t
 from dxplan.problems import EXIT_PROBLEMS
 from dxplan.report.formats import REPORT
@@ -127,5 +127,5 @@ def report(
             echo_output(out)
             continue
         if write_result(target, out, lg, default_name=target != output):  # a name dxplan chose: no symlink followed
-            typer.echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
+            echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
     raise typer.Exit(exit_for(every))  # 1 also when a plan.yaml did not load

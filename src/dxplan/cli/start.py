@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
-from .common import help_text, command, LangOpt, fail, resolve_lang
+from .common import echo, help_text, command, LangOpt, fail, resolve_lang
 
 
 class Preset(str, Enum):
@@ -61,18 +61,18 @@ def init(
                        "evaluation_date": evaluation_date, "categories": category, "departments": department, "preset": preset}
             given = {name for name, value in options.items() if value}
             spec = scaffold.ask(spec, lambda q, d: typer.prompt(q, default=d, show_default=bool(d)), lg, given,
-                                lambda message: typer.echo(f"dxplan: {message}", err=True))
+                                lambda message: echo(f"dxplan: {message}", err=True))
         result = scaffold.init_files(folder, spec, scaffold.installed_pin(dxplan_repo, dxplan_rev))
         written, made_git = write_files(folder, result.files, force=force, git=git)
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(exc.filename or folder), error=exc.strerror or str(exc)))
     for path in written:
-        typer.echo(t(lg, "created {path}", path=str(path)))
+        echo(t(lg, "created {path}", path=str(path)))
     if made_git:
-        typer.echo(t(lg, "made {folder} a git repository (branch main)", folder=str(folder)))
+        echo(t(lg, "made {folder} a git repository (branch main)", folder=str(folder)))
     if result.to_edit:
-        typer.echo(t(lg, "Still to fill in: {fields}", fields="; ".join(result.to_edit)))
-    typer.echo(t(lg, "Next: dxplan new {folder} --title TITLE, then dxplan lint {folder}", folder=str(folder)))
+        echo(t(lg, "Still to fill in: {fields}", fields="; ".join(result.to_edit)))
+    echo(t(lg, "Next: dxplan new {folder} --title TITLE, then dxplan lint {folder}", folder=str(folder)))
     raise typer.Exit(EXIT_OK)
 
 
@@ -103,8 +103,8 @@ def new(
         created, new_action = create_action(path, loaded.plan, title=title, category=category, departments=list(department or []))
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(exc.filename or path), error=exc.strerror or str(exc)))
-    typer.echo(t(lg, "created {path} (action {id})", path=str(created), id=new_action.new_id.id))
+    echo(t(lg, "created {path} (action {id})", path=str(created), id=new_action.new_id.id))
     if new_action.defaults:
-        typer.echo(t(lg, "Chosen as none was given: {values}", values="; ".join(f"{k} {v}" for k, v in new_action.defaults.items())))
-    typer.echo(t(lg, "Still to fill in: {fields}", fields="; ".join(new_action.to_edit)))
+        echo(t(lg, "Chosen as none was given: {values}", values="; ".join(f"{k} {v}" for k, v in new_action.defaults.items())))
+    echo(t(lg, "Still to fill in: {fields}", fields="; ".join(new_action.to_edit)))
     raise typer.Exit(EXIT_OK)

@@ -43,6 +43,7 @@ from dxplan.files.layout import PLAN_FILE, is_yaml
 from dxplan.problems import Problem
 from dxplan.model.changes import FieldChange, action_changes, dump, diff_values, new_reasons, plan_changes, plan_reasons
 from dxplan.score.actions import ActionScore, score_plan
+from dxplan.score.rates import range_key_of
 
 # --------------------------------------------------------------------------- changes
 
@@ -88,12 +89,14 @@ class CountsChange:
 
 @dataclass
 class ScoreView:
-    """An action's evaluation as shown: deciding method, rate (one decimal, as text) and label."""
+    """An action's evaluation as shown: deciding method, rate (one decimal, as text), label, state and, for a rate
+    outside 0–100 %, why (``range``: a key of :data:`dxplan.score.rates.RANGE_NOTES`, None inside)."""
 
     method: str | None
     rate: str | None
     label: str
     state: str
+    range: str | None = None
 
 
 @dataclass
@@ -286,7 +289,7 @@ def diff_counts(bplan: Plan | None, bacts: list[Action], aplan: Plan | None, aac
 def _score_view(s: ActionScore | None) -> ScoreView | None:
     if s is None:
         return None
-    return ScoreView(s.deciding, s.rate.shown if s.rate else None, s.label, s.state)
+    return ScoreView(s.deciding, s.rate.shown if s.rate else None, s.label, s.state, range_key_of(s.rate.range_note) if s.rate else None)
 
 
 def _natural(text: str) -> tuple:

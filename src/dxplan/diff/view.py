@@ -29,13 +29,14 @@ from dxplan.model.changes import FieldChange, clip, show_value
 from .compute import ActionDiff, CountsChange, DiffResult, PlanDiff, ScoreView, TaskChange
 from dxplan.fiscal import FiscalYearText
 from dxplan.files.gitio import Side
-from dxplan.i18n import N_, STATE_EN, t
+from dxplan.i18n import N_, STATE_EN, Text, t
 from dxplan.model.schema import STATE_ORDER
 from dxplan.files.layout import PLAN_FILE
 from dxplan.problems import Problem
 from dxplan.output.jsonout import dumps_line
 from dxplan.output.render import environment, render_template
-from dxplan.output.wording import method_change_word
+from dxplan.output.wording import method_change_word, percent_with_note
+from dxplan.score.rates import RANGE_NOTES
 
 _STATES = [s.value for s in STATE_ORDER]
 
@@ -80,7 +81,8 @@ def score_text(s: ScoreView | None, lang: str) -> str:
         if s.state == "insufficient_data":
             return t(lang, "not evaluated (insufficient data)")
         return t(lang, "not evaluated")
-    return f"{s.rate}% {s.label}"
+    note = Text(RANGE_NOTES[s.range]) if s.range in RANGE_NOTES else None
+    return f"{percent_with_note(s.rate, note, lang)} {s.label}"
 
 
 def status_text(word: str | None, lang: str) -> str:

@@ -296,28 +296,57 @@ def schema_hint(doc: Document, err: Any, rule_id: str) -> Text | None:
 
     - an unknown key with no value inside a flow mapping, after a key whose value is a number: the
       value had an unquoted comma (``{text: 2,000件以上}`` reads as ``text: 2`` and a key
-      ``000件以上``) — quote it;
+      ``000件以上``) — quote it; the same hint on the ``wrong-type`` error of the number before it
+      (``text: 2`` where text is expected);
     - a string of full-width digits (``１００``) where a number is expected — write ASCII digits.
     """
     loc = tuple(err["loc"])
-    if rule_id == "unknown-key" and loc:
-        parent: Any = doc.tree
-        for part in loc[:-1]:
-            parent = parent[part] if isinstance(parent, (dict, list)) else None
-        if isinstance(parent, dict) and parent.get(loc[-1], "") is None:
-            keys = list(parent)
-            i = keys.index(loc[-1])
-            before = keys[i - 1] if i else None
-            line = doc.text.splitlines()[doc.position(loc, key=True)[0] - 1] if doc.text else ""
-            if before is not None and isinstance(parent[before], (int, float)) and "{" in line:
-                value = f"{parent[before]},{loc[-1]}"
-                return Text("A comma inside {{…}} separates entries: quote a value that holds one ({key}: {quoted}).", key=before, quoted=_quoted(value))
+    if rule_id in ("unknown-key", "wrong-type") and loc:
+        comma = _comma_hint(doc, loc, rule_id)
+        if comma is not None:
+            return comma
     value = err.get("input")
     if err.get("type") in _NUMBER_TYPES and isinstance(value, str):
         ascii_value = unicodedata.normalize("NFKC", value).strip()
         if ascii_value != value.strip() and re.fullmatch(r"[-+]?\d+(\.\d+)?", ascii_value.replace(",", "")):
             return Text("— {value} is written with full-width digits; write the number with ASCII digits: {number}.", value=value, number=ascii_value.replace(",", ""))
     return None
+
+
+def _comma_hint(doc: Document, loc: tuple, rule_id: str) -> Text | None:
+    """The unquoted-comma hint of :func:`schema_hint` for the error at ``loc``: ``unknown-key`` at the key
+    holding no value (``000件以上``), ``wrong-type`` at the number before it (``text: 2``); None otherwise."""
+    parent: Any = doc.tree
+    for part in loc[:-1]:
+        parent = parent[part] if isinstance(parent, (dict, list)) and _has(parent, part) else None
+    if not isinstance(parent, dict) or loc[-1] not in parent:
+        return None
+    keys = list(parent)
+    i = keys.index(loc[-1])
+    if rule_id == "unknown-key":
+        if parent[loc[-1]] is not None or i == 0:
+            return None
+        before, after = keys[i - 1], loc[-1]
+    else:
+        if i + 1 >= len(keys) or parent[keys[i + 1]] is not None:
+            return None
+        before, after = loc[-1], keys[i + 1]
+    number = parent[before]
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        return None
+    line = doc.text.splitlines()[doc.position((*loc[:-1], after), key=True)[0] - 1] if doc.text else ""
+    if "{" not in line:
+        return None
+    return Text("A comma inside {{…}} separates entries: quote a value that holds one ({key}: {quoted}).", key=before, quoted=_quoted(f"{number},{after}"))
+
+
+def _has(container: Any, part: Any) -> bool:
+    if isinstance(container, list):
+        return isinstance(part, int) and 0 <= part < len(container)
+    try:
+        return part in container
+    except TypeError:
+        return False
 
 
 def syntax_hint(text: str, line: int, detail: str) -> Text | None:

@@ -33,7 +33,7 @@ message catalogue of the package, so a new layout, a new version, a changed sche
 edited rule starts from an empty cache (an older database is left as it is, unused).
 
 Every value is stored as its own BLAKE2b digest followed by a pickle that may only hold
-plain data (dict, list, str, int, float, bool, None, date, datetime). An entry whose digest
+plain data (dict, list, str, int, float (:class:`dxplan.numbers.WrittenFloat` too), bool, None, date, datetime). An entry whose digest
 does not match (a corrupt or truncated entry) is ignored with a warning on stderr and
 deleted; a database SQLite cannot read is ignored with a warning for the rest of the run
 and removed. Several processes may read and write at once (SQLite's locking, WAL journal);
@@ -71,7 +71,10 @@ FORMAT = "3"
 
 _DIGEST = 16
 _BATCH = 2000
-_ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta")}
+_ALLOWED = {
+    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta"),
+    ("dxplan.numbers", "WrittenFloat"),  # a float with the decimals its text was written with
+}
 
 
 _UNREADABLE = N_("the results cache {path} cannot be read and is ignored (it is removed; the next run rebuilds it)")

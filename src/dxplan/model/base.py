@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import types
 import typing
 from typing import Annotated, Any, Literal, Union
+
+from decimal import Decimal
 
 from pydantic import (
     AfterValidator,
@@ -19,11 +22,14 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
 )
 
 from pydantic_core import PydanticCustomError
 
+from dxplan.numbers import WrittenFloat, written_decimals
 from dxplan.fiscal import FiscalYearError, fiscal_year_of_month, parse_era_date, parse_fiscal_year, parse_year_month
 
 
@@ -50,8 +56,79 @@ FiscalYear = Annotated[
 ]
 """A fiscal year, stored as the Western start year (令和6年度 → 2024)."""
 
-Percent = Annotated[float, Field(ge=0, le=100, description="percent, 0–100")]
-"""A percent in 0–100 (not a fraction)."""
+NUMBER_LIMIT = 10**15
+"""The largest magnitude of any number a plan holds (docs/domain.md, "Numbers"): |x| ≤ 10^15."""
+
+NUMBER_DECIMALS = 6
+"""The most decimals any number a plan holds may be written with (docs/domain.md, "Numbers"): 0.000001."""
+
+
+def _number_error(value: object, problem: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "number_range",
+        "{problem}: a number must be finite, at most {limit} in magnitude and written with at most {decimals} decimals",
+        {"problem": problem, "limit": "10^15", "decimals": NUMBER_DECIMALS, "value": str(value)[:12], "digits": len(str(value))},
+    )
+
+
+def _plan_int(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    """An integer checked before the type converts it (a 400-digit integer is refused here, not turned into a float);
+    a float keeps the decimals its source text was written with (:class:`dxplan.numbers.WrittenFloat`: ``85.0`` → 1,
+    ``3.10`` → 2, ``100`` → 0), which pydantic's float conversion would drop.
+
+    A wrap validator rather than a before validator: :mod:`dxplan.files.fmt` reads a before validator as a
+    field with forms of its own (a fiscal year) and leaves it alone, where these are plain numbers."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > NUMBER_LIMIT:
+        raise _number_error(value, "too_large")
+    result = handler(value)
+    if not isinstance(result, float) or isinstance(value, bool):
+        return result
+    decimals = getattr(value, "decimals", None)
+    if decimals is None and isinstance(value, int):
+        decimals = 0
+    elif decimals is None and isinstance(value, str):
+        decimals = written_decimals(value)
+    return result if decimals is None else WrittenFloat(result, decimals)
+
+
+def _plan_float(value: float) -> float:
+    """A float checked against the policy (:data:`PlanNumber`); ``-0.0`` normalised to ``0.0``."""
+    if not math.isfinite(value):
+        raise _number_error(value, "not_finite")
+    if abs(value) > NUMBER_LIMIT:
+        raise _number_error(value, "too_large")
+    if value == 0:  # -0.0 prints as "-0" and sorts apart: the one normalisation of a number we make
+        return WrittenFloat(0.0, value.decimals) if isinstance(value, WrittenFloat) else 0.0
+    exponent = Decimal(repr(value)).as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -NUMBER_DECIMALS:
+        raise _number_error(value, "too_precise")
+    return value
+
+
+_NUMBER_DOC = "a number: finite, |x| ≤ 10^15, at most 6 decimals (-0.0 is read as 0)"
+
+PlanNumber = Annotated[
+    float,
+    WrapValidator(_plan_int),
+    AfterValidator(_plan_float),
+    WithJsonSchema({"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT, "description": _NUMBER_DOC}),
+]
+"""Every non-integer number read from a plan (targets, baselines, actuals, effects, bounds), by one policy
+(docs/domain.md, "Numbers"): finite, |x| ≤ :data:`NUMBER_LIMIT` (10^15), at most :data:`NUMBER_DECIMALS` (6)
+decimals as written, so a subnormal such as ``1e-320`` is refused; ``-0.0`` is normalised to ``0.0`` (a computed
+normalisation). Anything else is a ``number_range`` error (lint rule ``number-range``, positioned at the value).
+With these bounds every rate the core forms (a difference of at least 10^-6 against at most 2×10^15) has at most
+24 digits before the point, so :func:`dxplan.score.rates.round1` can always round it."""
+
+PlanInt = Annotated[
+    int,
+    WrapValidator(_plan_int),
+    WithJsonSchema({"type": "integer", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT}),
+]
+"""Every integer read from a plan (numbers, priorities, counts): |n| ≤ 10^15, by the policy of :data:`PlanNumber`."""
+
+Percent = Annotated[float, Field(ge=0, le=100, description="percent, 0–100"), AfterValidator(_plan_float)]
+"""A percent in 0–100 (not a fraction), with at most 6 decimals (:data:`PlanNumber`)."""
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -160,8 +237,19 @@ def _era_or_date(value: object) -> object:
     return parse_era_date(value) if isinstance(value, str) and value.lstrip()[:2] in ("令和", "平成") else value
 
 
-EraDate = Annotated[dt.date, BeforeValidator(_era_or_date)]
-"""A date as ``2025-02-10`` or in era form as the plans write it, ``令和7年2月10日`` (:func:`dxplan.fiscal.parse_era_date`)."""
+EraDate = Annotated[
+    dt.date,
+    BeforeValidator(_era_or_date),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "string", "format": "date"},
+            {"type": "string", "pattern": r"^\s*(令和|平成)\s*([0-9０-９]{1,2}|元)\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日\s*$"},
+        ],
+        "description": "a date: 2025-02-10 or 令和7年2月10日",
+    }),
+]
+"""A date as ``2025-02-10`` or in era form as the plans write it, ``令和7年2月10日`` (:func:`dxplan.fiscal.parse_era_date`);
+every date field of the schema has this type."""
 
 
 def _month(value: object) -> str:
@@ -177,8 +265,8 @@ class PlanPeriod(Strict):
     """A plan period by month as the source writes it (2023年1月〜2025年3月): ``start`` and ``end`` months,
     inclusive. The plan's fiscal years are those holding them (2023-01 → 令和4年度, 2025-03 → 令和6年度)."""
 
-    start: YearMonth
-    end: YearMonth
+    start: YearMonth = computed(..., description="the first month, normalised to YYYY-MM (the plan prints the period as fiscal years)")
+    end: YearMonth = computed(..., description="the last month, normalised to YYYY-MM")
 
     @property
     def fiscal_years(self) -> tuple[int, int]:

@@ -27,16 +27,16 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from .base import FiscalYear, Strict, Text, annotation, computed, empty_list
+from .base import EraDate, FiscalYear, PlanNumber, Strict, Text, annotation, computed, empty_list
 
 
 class Baseline(Strict):
     """A measured starting value of an indicator (基準値), in the indicator's unit."""
 
-    value: float
+    value: PlanNumber
     unit: str | None = computed(description="the unit, normalised")
     fiscal_year: FiscalYear | None = None
-    date: dt.date | None = None
+    date: EraDate | None = None
     note: str | None = None
 
 
@@ -47,7 +47,7 @@ class IndicatorTarget(Strict):
     """
 
     fiscal_year: FiscalYear
-    value: float | None = None
+    value: PlanNumber | None = None
     text: str | None = None
     comparator: Literal[">=", "=", "<="] | None = None
     note: str | None = None
@@ -68,10 +68,10 @@ class IndicatorActual(Strict):
     """
 
     fiscal_year: FiscalYear
-    value: float | None = None
+    value: PlanNumber | None = None
     text: str | None = Field(default=None, description="the actual as written where it is not a bare number (完了, －, a sentence)")
     kind: Literal["actual", "forecast"] = "actual"
-    date: dt.date | None = None
+    date: EraDate | None = None
     source: str | None = annotation(description="where the value was read (document, page or line); an annotation")
     note: str | None = None
 
@@ -88,7 +88,7 @@ class GradeEntry(Strict):
     fiscal_year: FiscalYear
     grade: Text
     by: str | None = None
-    date: dt.date | None = None
+    date: EraDate | None = None
     reason: str | None = None
     note: str | None = None
 
@@ -103,7 +103,7 @@ class IndicatorSeries(Strict):
     baseline: Baseline | None = None
     targets: list[IndicatorTarget] = empty_list()
     target_text: str | None = None
-    target_value: float | None = None
+    target_value: PlanNumber | None = None
     deadline: FiscalYear | None = None
     actuals: list[IndicatorActual] = empty_list()
     note: str | None = None
@@ -121,8 +121,9 @@ class Indicator(Strict):
     - ``targets``: per fiscal year; ``target_value``/``target_text``/``deadline``: the final target.
     - ``actuals``: per fiscal year; ``grades``: entered grades per fiscal year.
     - ``deciding``: this indicator decides the action's rate where the plan scores by the deciding indicator.
-    - ``decimals``: how many decimals the source writes the actuals with (85.0 → 1), so they print as
-      written; None: as the number needs (85 → 85, 92.9 → 92.9). Targets keep their own ``text``.
+    - ``decimals``: an explicit override of how many decimals this indicator's actuals print with. Without it
+      every number prints with the precision its YAML text was written with (``85.0`` → 85.0, ``3.10`` → 3.10,
+      ``100`` → 100; :class:`dxplan.numbers.WrittenFloat`). Targets keep their own ``text``.
     - ``series``: one row of the source with several series of values (小学校・中学校) and one grade: each
       series has its own targets and actuals (:meth:`series_indicators`); the grades stay on the
       indicator, so a grade split counts the row once, as the source does.
@@ -137,7 +138,7 @@ class Indicator(Strict):
     baseline: Baseline | None = None
     targets: list[IndicatorTarget] = empty_list()
     target_text: str | None = Field(default=None, description="the final target as written (達成目標 / 最終目標)")
-    target_value: float | None = Field(default=None, description="the final target's number, in unit")
+    target_value: PlanNumber | None = Field(default=None, description="the final target's number, in unit")
     direction: Literal["higher", "lower"] = "higher"
     deadline: FiscalYear | None = Field(default=None, description="the fiscal year by which the final target is due")
     actuals: list[IndicatorActual] = empty_list()
@@ -146,7 +147,7 @@ class Indicator(Strict):
     series: list[IndicatorSeries] = empty_list()
     decimals: int | None = Field(
         default=None, ge=0, le=6,
-        description="decimals the source writes this indicator's actuals with (85.0 → 1); null: as the number needs",
+        description="an override: decimals this indicator's actuals print with; null: as the YAML writes each number (85.0, 3.10, 100)",
     )
     source: str | None = annotation(description="where the indicator was read (document, page or lines); an annotation")
     note: str | None = Field(default=None, description="the source's own note on the indicator, verbatim; reports show it")
@@ -154,14 +155,14 @@ class Indicator(Strict):
 
     def series_indicators(self) -> list[Indicator]:
         """Each series as an indicator of its own (id ``K1（小学校）``, name ``name（小学校）``) carrying this
-        indicator's measure, accumulation and direction, for scoring; without grades (the row's grade is this
-        indicator's). Empty without ``series``."""
+        indicator's measure, accumulation and direction and the series' own note, for scoring and printing; without
+        grades (the row's grade is this indicator's). Empty without ``series``."""
         return [
             Indicator(
                 id=f"{self.id}（{x.name}）", name=f"{self.name}（{x.name}）", kind=self.kind, unit=x.unit or self.unit,
                 measure=self.measure, accumulation=self.accumulation, direction=self.direction,
                 baseline=x.baseline or self.baseline, targets=x.targets, target_text=x.target_text, target_value=x.target_value,
-                deadline=x.deadline, actuals=x.actuals, decimals=self.decimals,
+                deadline=x.deadline, actuals=x.actuals, decimals=self.decimals, note=x.note,
             )
             for x in self.series
         ]
@@ -194,7 +195,7 @@ class RatingBand(Strict):
     """One label of a percent scale, with its inclusive lower bound in percent (001, 表記方法)."""
 
     label: Text
-    min: float | None = Field(default=None, description="inclusive lower bound, percent; null = lowest band")
+    min: PlanNumber | None = Field(default=None, description="inclusive lower bound, percent; null = lowest band")
     meaning: str | None = None
 
 

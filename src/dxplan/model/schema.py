@@ -26,7 +26,6 @@ is optional, and a plan can make fields mandatory for its own actions through
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from typing import Any, Literal
 
@@ -39,6 +38,8 @@ from .base import (  # noqa: F401 - re-exported: the schema's building blocks
     TRANSCRIPTION_NOTES_DOC,
     FiscalYear,
     Percent,
+    PlanInt,
+    PlanNumber,
     Strict,
     Text,
     annotation,
@@ -141,18 +142,18 @@ class SourceDocument(Strict):
     file: Text = annotation(...)
     url: str | None = annotation(description="the address of a source that is a web page")
     title: str | None = None
-    date: dt.date | None = None
+    date: EraDate | None = None
     note: str | None = annotation()
 
 
 class StatusCounts(Strict):
     """Counts of task rows per canonical state, as printed by a source (000's summary table)."""
 
-    not_started: int | None = None
-    considering: int | None = None
-    in_progress: int | None = None
-    done: int | None = None
-    total: int | None = None
+    not_started: PlanInt | None = None
+    considering: PlanInt | None = None
+    in_progress: PlanInt | None = None
+    done: PlanInt | None = None
+    total: PlanInt | None = None
 
 
 class StatusSnapshot(Strict):
@@ -162,19 +163,19 @@ class StatusSnapshot(Strict):
     ``kind`` tells whether the column is an actual count or a forecast (見込).
     """
 
-    date: dt.date
+    date: EraDate
     label: Text
     fiscal_year: FiscalYear
     kind: Literal["actual", "forecast"] = "actual"
     counts: StatusCounts
-    shares: dict[State | Literal["total"], float] = {}
+    shares: dict[State | Literal["total"], PlanNumber] = {}
     note: str | None = None
 
 
 class ChangeRecord(Strict):
     """Why a target, baseline, deadline or rating scale was changed (the goalpost guard)."""
 
-    date: dt.date
+    date: EraDate
     field: Text = computed(...)
     reason: Text
     by: str | None = None
@@ -225,6 +226,9 @@ class PlanLabels(Strict):
     glossary: str | None = Field(default=None, description="the heading of the glossary (鞍手町 用語集)")
     organisation: str | None = Field(default=None, description="the heading of the departments and their roles (鞍手町 推進体制)")
     predecessors: str | None = Field(default=None, description="the heading of the predecessor plans' results (鞍手町 …の実績)")
+    yearly_targets: str | None = Field(default=None, description="the heading of the yearly targets (飯塚市 各年度目標); null = the catalogue's word")
+    effect_hours: str | None = Field(default=None, description="the heading of the hours effect row (飯塚市 業務量削減目標値（時間）); null = the catalogue's word")
+    effect_money: str | None = Field(default=None, description="the heading of the money effect row (飯塚市 財政効果目標額（千円）); null = the catalogue's word")
 
 
 class Plan(Strict):
@@ -339,8 +343,8 @@ class Measurement(Strict):
     from ``date`` (001's 令和8年2月8日 belongs to FY R7).
     """
 
-    value: float
-    date: dt.date | None = None
+    value: PlanNumber
+    date: EraDate | None = None
     fiscal_year: FiscalYear | None = None
     kind: Literal["actual", "forecast", "assumed"] = "actual"
     source: str | None = annotation(description="where the value was read; an annotation")
@@ -356,9 +360,9 @@ class TargetSpec(Strict):
     """
 
     kind: TargetKind
-    value: float
+    value: PlanNumber
     unit: str | None = None
-    baseline: float | None = None
+    baseline: PlanNumber | None = None
     direction: Literal["higher", "lower"] | None = None
     comparator: Literal[">=", "=", "<="] | None = None
     deadline: FiscalYear | None = None
@@ -402,7 +406,7 @@ class Effect(Strict):
     fiscal_year: FiscalYear
     kind: Literal["hours", "money"]
     raw: str
-    value: float | None = None
+    value: PlanNumber | None = None
     unit: Literal["時間", "千円"] | None = None
     meaning: Literal["saving", "extra_workload", "cost", "revenue", "reduction", "unknown"] | None = None
     per: Literal["person"] | None = Field(
@@ -458,7 +462,7 @@ class SummaryEvaluation(Strict):
     percent: Percent
     reason: Text
     by: str | None = None
-    date: dt.date | None = None
+    date: EraDate | None = None
 
 
 class FinalReport(Strict):
@@ -492,7 +496,7 @@ class Action(Strict):
     """
 
     id: Text = computed(...)
-    number: int | None = None
+    number: PlanInt | None = None
     title: Text
     title_variants: list[Text] = empty_list()
     category: Text = computed(..., description="the id, name or alias of the action's category")
@@ -512,7 +516,7 @@ class Action(Strict):
     owners: list[Text] = empty_list()
     division: str | None = Field(default=None, description="the 部/局 the plan files the action under, as written (飯塚市 部局名)")
     related_departments: list[Text] = empty_list()
-    priority: int | None = None
+    priority: PlanInt | None = None
     tags: list[Text] = empty_list()
     schedule: list[ScheduleEntry] = empty_list()
     tasks: list[Task] = empty_list()
@@ -545,7 +549,8 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas (draft 2020-12) for ``plan.yaml`` and action files, from the models.
 
     Keys: ``plan.schema.json`` and ``action.schema.json``. The action ``id``
-    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``).
+    also accepts an integer, as the model does (``id: 13`` is read as ``'13'``); a plan needs
+    ``period_start`` and ``period_end`` or ``period`` (by month), as the model does.
     """
     out = {}
     for name, model, title in (
@@ -555,6 +560,10 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         schema = model.model_json_schema(mode="validation")
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"https://dxplan.invalid/schemas/{name}", **schema}
         schema["title"] = title
+        if model is Plan:
+            # period_start/period_end may be left out where ``period`` (by month) gives them (Plan._period_by_month)
+            schema["required"] = [r for r in schema["required"] if r not in ("period_start", "period_end")]
+            schema["anyOf"] = [{"required": ["period_start", "period_end"]}, {"required": ["period"]}]
         if model is Action:
             idp = schema["properties"]["id"]
             schema["properties"]["id"] = {"anyOf": [{k: v for k, v in idp.items() if k != "title"}, {"type": "integer"}], "title": idp.get("title", "Id")}

@@ -4,7 +4,9 @@ every JSON writer uses: :func:`json_number` for its figures and :func:`dumps` fo
 Shares are numbers in 0–100 rounded half-up to two decimals, as the tables and
 the plans print them (:func:`dxplan.status.counts.round_share`). Rates carry the raw
 value rounded half-up to four decimals (``rate``) beside the text shown, one decimal
-half-up (``shown``). Labels and sentences follow ``lang`` through
+half-up (``shown``); a rate outside 0–100 % carries why as ``range`` (a key of
+:data:`dxplan.score.rates.RANGE_NOTES`: ``beyond_target``, ``below_baseline``, ``above_baseline``,
+``negative``; null inside) and ``range_note``, the reason worded in ``lang``. Labels and sentences follow ``lang`` through
 :mod:`dxplan.output.wording`.
 
 :func:`write_status`, :func:`write_indicators` and :func:`write_scores` are the JSON writers of
@@ -25,7 +27,7 @@ from dxplan.status.effects import UNITS, EffectSums, EffectSummary
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import t
 from dxplan.model.schema import STATE_ORDER, Plan
-from dxplan.score.rates import NO_SCALE_LABEL, Rate
+from dxplan.score.rates import NO_SCALE_LABEL, Rate, range_key_of
 from dxplan.score.actions import ActionScore
 from dxplan.score.indicators import IndicatorRow, IndicatorScore
 from . import wording as w
@@ -206,13 +208,16 @@ def effects_dict(summary: EffectSummary) -> dict:
 
 
 def rate_dict(r: Rate, lang: str = "ja") -> dict:
-    """``{"method", "status", "rate" (raw %, four decimals), "shown" (one decimal, text), "reason", "explain": [...]}``."""
+    """``{"method", "status", "rate" (raw %, four decimals), "shown" (one decimal, text), "reason", "range" (key, or
+    null inside 0–100 %), "range_note" (worded), "explain": [...]}``."""
     return {
         "method": r.method.value,
         "status": r.status.value,
         "rate": json_number(r.value, RATE_PLACES),
         "shown": r.shown,
         "reason": w.core_text(r.reason, lang) if r.reason else None,
+        "range": range_key_of(r.range_note),
+        "range_note": w.core_text(r.range_note, lang) if r.range_note is not None else None,
         "explain": [w.core_text(line, lang) for line in r.explain],
     }
 
@@ -232,6 +237,8 @@ def score_dict(s: ActionScore, lang: str = "ja") -> dict:
         "deciding": None if s.deciding is None else s.deciding.value,
         "rate": None if s.rate is None else json_number(s.rate.value, RATE_PLACES),
         "shown": None if s.rate is None else s.rate.shown,
+        "range": None if s.rate is None else range_key_of(s.rate.range_note),
+        "range_note": None if s.rate is None or s.rate.range_note is None else w.core_text(s.rate.range_note, lang),
         "label": score_label_text(s.label, lang),
         "references": {k.value: rate_dict(v, lang) for k, v in s.references.items()},
     }
@@ -270,6 +277,8 @@ def indicator_dict(s: IndicatorScore, lang: str = "ja") -> dict:
                 "actual_kind": None if y.actual is None else y.actual.kind,
                 "rate": json_number(y.rate, RATE_PLACES),
                 "shown": y.shown,
+                "range": range_key_of(y.range_note),
+                "range_note": None if y.range_note is None else w.core_text(y.range_note, lang),
                 "status": y.status.value,
                 "interim": y.interim,
                 "grade": s.grades.get(y.fiscal_year),

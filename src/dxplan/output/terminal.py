@@ -27,7 +27,7 @@ from dxplan.status.effects import EffectSums, EffectSummary
 from dxplan.fiscal import format_date, format_fiscal_year
 from dxplan.i18n import N_, STATE_EN, STATE_JA, pt, t
 from dxplan.model.schema import STATE_ORDER, Plan, State
-from dxplan.score.rates import NO_SCALE_LABEL, RateStatus
+from dxplan.score.rates import NO_SCALE_LABEL, RateStatus, fmt_num, written_decimals
 from dxplan.score.actions import ActionScore, tally_labels
 from dxplan.score.methods import Method
 from dxplan.score.indicators import IndicatorRow, IndicatorScore
@@ -215,6 +215,8 @@ def print_grades(console: Console, plan: Plan, g: GradeTable, lang: str = "ja") 
 
 
 def _num(x: float, decimals: int | None = None) -> str:
+    if decimals is None:
+        decimals = written_decimals(x)
     if decimals is not None:
         return w.with_decimals(x, decimals)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.1f}"
@@ -353,7 +355,7 @@ def print_explain(console: Console, plan: Plan, s: ActionScore, lang: str = "ja"
         for y in ind.years:
             if y.status is RateStatus.insufficient_data:
                 fy = format_fiscal_year(y.fiscal_year, plan.fiscal_year_style)
-                console.print("      " + t(lang, "{fy}: target {target}, no actual yet (not 0 %)", fy=fy, target=f"{y.target:g}"), style="dim")
+                console.print("      " + t(lang, "{fy}: target {target}, no actual yet (not 0 %)", fy=fy, target="—" if y.target is None else fmt_num(y.target)), style="dim")
     if s.rate is not None and s.rate.interim:
         console.print("  " + t(lang, "interim: measured before the target's deadline"), style="yellow")
     if s.label == NO_SCALE_LABEL:

@@ -124,7 +124,7 @@ def percent_with_note(shown: str | None, note: Any, lang: str) -> str:
 def reference_cell(rate: Rate, lang: str) -> str:
     """A reference rate in a table: ``83.3%``, 不足 / insufficient (inputs incomplete) or — (not applicable)."""
     if rate.status is RateStatus.ok:
-        return f"{rate.shown}%"
+        return percent_with_note(rate.shown, rate.range_note, lang)
     if rate.status is RateStatus.insufficient_data:
         return t(lang, "insufficient")
     return "—"
@@ -133,7 +133,7 @@ def reference_cell(rate: Rate, lang: str) -> str:
 def rate_value(rate: Rate, lang: str) -> str:
     """A rate in an explanation: ``54.2%``, else why there is none (its reason)."""
     if rate.status is RateStatus.ok:
-        return f"{rate.shown}%"
+        return percent_with_note(rate.shown, rate.range_note, lang)
     return core_text(rate.reason, lang) if rate.reason else rate.status.value
 
 
@@ -172,20 +172,28 @@ def decision_line(s: ActionScore, lang: str, plan: Plan | None = None) -> str:
     if s.rate is not None and s.deciding is not None:
         method = method_label(s.deciding, lang, plan)
         if s.label == NO_SCALE_LABEL:
-            return t(lang, "decided by {method}: {rate}% (no scale declared, so no label)", method=method, rate=s.rate.shown)
-        capped = t(lang, " (capped at 100%)") if s.rate.value is not None and s.rate.value > 100 else ""
-        return t(lang, "decided by {method}: {rate}%{capped} → {label}", method=method, rate=s.rate.shown, capped=capped, label=s.label)
+            return t(lang, "decided by {method}: {rate} (no scale declared, so no label)", method=method, rate=rate_text(s.rate, lang))
+        if s.rate.value is not None and s.rate.value > 100:  # the cap says why the label is 達成: no range note beside it
+            capped, rate = t(lang, " (capped at 100%)"), f"{s.rate.shown}%"
+        else:
+            capped, rate = "", rate_text(s.rate, lang)
+        return t(lang, "decided by {method}: {rate}{capped} → {label}", method=method, rate=rate, capped=capped, label=s.label)
     if s.state is ScoreState.insufficient_data:
         return t(lang, "result: not evaluated (insufficient data)")
     return t(lang, "result: not evaluated (no rate)")
 
 
 def scale_bands(scale: list[RatingBand], lang: str) -> str:
-    """The rating scale in one line: ``達成 ≥100%、ほぼ達成 ≥90%、… 課題あり それ未満``; for a plan without one,
+    """The rating scale in one line: ``達成 ≥100%、ほぼ達成 ≥90%、… 課題あり それ未満``, each band's meaning as the
+    plan writes it after it; for a plan without one,
     a sentence saying that no scale is declared."""
     if not scale:
         return t(lang, "no scale declared: the plan declares no percent scale (rating_scale), so rates carry no label")
-    return sep(lang).join(f"{b.label} ≥{b.min:g}%" if b.min is not None else t(lang, "{label} below", label=b.label) for b in scale)
+    return sep(lang).join(
+        (f"{b.label} ≥{b.min:g}%" if b.min is not None else t(lang, "{label} below", label=b.label))
+        + (t(lang, " ({text})", text=b.meaning) if b.meaning else "")
+        for b in scale
+    )
 
 
 def scale_heading(lang: str) -> str:
@@ -350,7 +358,6 @@ _REPORT_WORDS = {
     "statuses": N_("statuses"),
     "task_plan": N_("tasks planned"),
     "task_rows_all": N_("task rows (all years)"),
-    "yearly_targets": N_("yearly targets"),
     "schedule": N_("schedule"),
     "fiscal_year": N_("fiscal year"),
     "effects": N_("effects"),
@@ -372,6 +379,14 @@ _REPORT_WORDS = {
 }
 
 
+def plan_label(word: str | None, msgid: str, lang: str) -> str:
+    """A heading the plan may declare (``PlanLabels``): its own word in Japanese, ``english (word)`` in English,
+    the catalogue's word for ``msgid`` where the plan declares none."""
+    if not word:
+        return t(lang, msgid)
+    return word if lang != "en" else f"{t(lang, msgid)} ({word})"
+
+
 def report_labels(plan: Plan, lang: str) -> dict[str, str]:
     """Headings and fixed words of the report (``L`` in the templates); field headings use the plan's own labels
     (in English followed by the plan's word: ``aim (目指すこと)``)."""
@@ -390,13 +405,13 @@ def report_labels(plan: Plan, lang: str) -> dict[str, str]:
         "division": (pl.division, N_("division")), "tags": (pl.tags, N_("tags")), "visions": (pl.visions, N_("visions")),
         "secondary_categories": (pl.secondary_categories, N_("also listed under")), "glossary": (pl.glossary, N_("glossary")),
         "organisation": (pl.organisation, N_("organisation")), "predecessors": (pl.predecessors, N_("results of the previous plan")),
-        "title_variants": (None, N_("title as also written")),
+        "title_variants": (None, N_("title as also written")), "yearly_targets": (pl.yearly_targets, N_("yearly targets")),
     }
     return (
         status_labels(lang)
         | {k: t(lang, v) for k, v in _REPORT_WORDS.items()}
         | {k: (f"{t(lang, en)} ({word})" if lang == "en" else word) for k, (word, en) in fields.items()}
-        | {k: (word if word and lang != "en" else f"{t(lang, en)} ({word})" if word else t(lang, en)) for k, (word, en) in optional.items()}
+        | {k: plan_label(word, en, lang) for k, (word, en) in optional.items()}
         | {"no": "No", "none": "—", "scale": scale_heading(lang), "sep": sep(lang)}
     )
 

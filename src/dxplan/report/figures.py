@@ -90,7 +90,7 @@ class ReportFigures:
       measurement, an indicator actual or an entered grade; without, not-evaluated actions are left off the
       attention index (nothing is evaluated yet).
     - ``focus``: the fiscal year the plan's status refers to and why (:func:`dxplan.status.counts.focus_year`).
-    - ``plan_indicators``: the plan-level indicators (飯塚市's 成果指標), scored once.
+    - ``plan_indicators``: the plan-level indicators (飯塚市's 成果指標), scored once, each followed by its series.
     """
 
     plan: Plan
@@ -287,5 +287,5 @@ def report_figures(
         departments=department_figures(plan, index, actions, focus),
         has_results=results,
         focus=current,
-        plan_indicators=[score_indicator(i, plan) for i in plan.indicators],
+        plan_indicators=[score_indicator(x, plan) for i in plan.indicators for x in (i, *i.series_indicators())],
     )

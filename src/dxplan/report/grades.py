@@ -56,7 +56,7 @@ def grade_summary_view(plan: Plan, tables: list[GradeTable], lang: str) -> dict 
     (grades declared not evaluated, counted apart), "years": [{"fiscal_year", "label", "cells": [{"count", "share"}],
     "apart": [count per not-evaluated grade], "graded", "not_graded", "unknown", "rows", "apart_line" (sentence),
     "empty"}], "chart": {"id", "title",
-    "desc", "height", "bars": [{"label", "text_y", "bar_y", "segments", "summary", "empty"}]}}``.
+    "desc", "height", "bars": [{"label", "text_y", "bar_y", "segments", "summary", "empty"}]}, "note" (the scale's own note, or None)}``.
     """
     scale = plan.grade_scale
     if scale is None or not tables:
@@ -85,4 +85,4 @@ def grade_summary_view(plan: Plan, tables: list[GradeTable], lang: str) -> dict 
         "id": "chart-grades", "title": title, "desc": "; ".join(f"{b['label']}: {b['summary']}" for b in bars),
         "height": 8 + len(bars) * 46 + 4, "bars": bars,
     }
-    return {"title": title, "grades": grades, "not_evaluated": apart, "years": years, "chart": chart}
+    return {"title": title, "grades": grades, "not_evaluated": apart, "years": years, "chart": chart, "note": scale.note}

@@ -17,10 +17,10 @@ from dxplan.fiscal import FiscalYearText
 from dxplan.i18n import N_, t
 from dxplan.output import wording as w
 from dxplan.output.wording import (
-    EFFECT_KINDS, SIGN_MEANING_HEADING, SIGN_MEANING_NOTE, actual_text, core_text, effect_unit, percent_with_note, with_decimals,
+    EFFECT_KINDS, SIGN_MEANING_HEADING, SIGN_MEANING_NOTE, actual_text, core_text, effect_unit, percent_with_note, plan_label, with_decimals,
 )
 from dxplan.model.schema import Action, Indicator, Plan
-from dxplan.score.rates import RateStatus
+from dxplan.score.rates import RateStatus, written_decimals
 from dxplan.score.actions import ActionScore
 from dxplan.score.indicators import IndicatorScore
 
@@ -34,6 +34,8 @@ _KIND = EFFECT_KINDS
 def _num(x: float | None, decimals: int | None = None) -> str:
     if x is None:
         return "—"
+    if decimals is None:
+        decimals = written_decimals(x)
     if decimals is not None:
         return with_decimals(x, decimals)
     return f"{int(x):,}" if float(x).is_integer() else f"{x:,.2f}".rstrip("0").rstrip(".")
@@ -85,7 +87,36 @@ def indicator_entry(plan: Plan, s: IndicatorScore, lang: str = "ja") -> dict:
         "final": final,
         "cells": cells,
         "overall": overall,
+        "notes": indicator_notes(ind, style, lang),
     }
+
+
+def indicator_notes(ind: Indicator, style: str, lang: str) -> list[dict[str, str]]:
+    """The source's words on an indicator that its table has no cell for, each with what it annotates:
+    ``[{"what", "text"}]`` — the indicator's note, the baseline's note, each yearly target's, actual's and grade's
+    note, a grade's reason and who gave it, in that order (fiscal years as the plan writes them)."""
+    out: list[dict[str, str]] = []
+
+    def add(what: str, text: str | None) -> None:
+        if text and text.strip():
+            out.append({"what": what, "text": text})
+
+    def fy(year: int) -> str:
+        return FiscalYearText(year, style)(lang)
+
+    add(t(lang, "note"), ind.note)
+    if ind.baseline is not None:
+        add(t(lang, "baseline"), ind.baseline.note)
+    for x in ind.targets:
+        add(t(lang, "{fy} {what}", fy=fy(x.fiscal_year), what=t(lang, "target")), x.note)
+    for a in ind.actuals:
+        add(t(lang, "{fy} {what}", fy=fy(a.fiscal_year), what=t(lang, "actual")), a.note)
+    for g in ind.grades:
+        grade = t(lang, "{fy} {what}", fy=fy(g.fiscal_year), what=t(lang, "grade"))
+        add(t(lang, "{what}: reason", what=grade), g.reason)
+        add(t(lang, "{what}: graded by", what=grade), g.by)
+        add(grade, g.note)
+    return out
 
 
 def _labels(lang: str) -> dict[str, str]:
@@ -169,8 +200,13 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         if e.value is not None:
             written.setdefault((e.kind, e.meaning or "unspecified"), {}).setdefault(e.fiscal_year, []).append(e.raw)
 
+    own = {"hours": plan.labels.effect_hours, "money": plan.labels.effect_money}
+
     def what(kind: str) -> str:
-        return t(lang, _KIND[kind]) + t(lang, " ({text})", text=effect_unit(kind, lang))
+        """The effect row's heading: the plan's own (業務量削減目標値（時間）) or the catalogue's word with its unit."""
+        catalogue = t(lang, _KIND[kind]) + t(lang, " ({text})", text=effect_unit(kind, lang))
+        word = own[kind]
+        return catalogue if not word else word if lang != "en" else f"{catalogue} ({word})"
 
     effects = [
         {
@@ -180,10 +216,11 @@ def sheet_indicators(plan: Plan, action: Action, score: ActionScore, lang: str =
         }
         for k in KINDS for m in MEANINGS if (k, m) in written
     ]
-    text_effects = [f"{fy_text(e.fiscal_year)} {t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
+    text_effects = [f"{fy_text(e.fiscal_year)} {own[e.kind] or t(lang, _KIND[e.kind])}: {e.raw}" for e in action.effects if e.value is None]
     rn = action.row_notes
     effect_notes = [row_note(what(k), text, lang) for k, text in (("hours", rn.hours if rn else None), ("money", rn.money if rn else None)) if text]
-    target_notes = [row_note(t(lang, "yearly targets"), rn.yearly_targets, lang)] if rn and rn.yearly_targets and not action.yearly_targets else []
+    yearly = plan_label(plan.labels.yearly_targets, "yearly targets", lang)
+    target_notes = [row_note(yearly, rn.yearly_targets, lang)] if rn and rn.yearly_targets and not action.yearly_targets else []
     if not (indicators or effects or text_effects or effect_notes or target_notes):
         return None
     return {

@@ -22,7 +22,7 @@ from dxplan.model.schema import STATE_ORDER, Action, Task
 from dxplan.problems import Problem
 from .common import date_label, fy_label, label_class, paren, stacked_chart, states_line
 from dxplan.score.methods import Method
-from dxplan.score.rates import RateStatus, ScoreState
+from dxplan.score.rates import RateStatus, ScoreState, fmt_num
 from dxplan.output import wording as w
 
 
@@ -102,7 +102,7 @@ def _action_ref(f: ReportFigures, a: Action, anchors: dict[str, str], lang: str)
     s = f.scores[a.id]
     return {
         "id": a.id, "title": a.title, "anchor": anchors[a.id],
-        "rate": f"{s.rate.shown}%" if s.rate else None,
+        "rate": w.rate_text(s.rate, lang) if s.rate else None,
         "label": w.score_label(s, lang), "label_class": label_class(f.plan, s),
     }
 
@@ -252,7 +252,7 @@ def _task_rows(rows: list[Task], lang: str) -> list[dict]:
         row = {
             "department": x.department, "item": x.item, "plan": x.plan, "timing": x.timing, "note": x.note,
             "result": x.result, "result_kind": kind,
-            "status": x.status, "progress": None if x.progress is None else f"{x.progress:g}%", "span": 1,
+            "status": x.status, "progress": None if x.progress is None else f"{fmt_num(x.progress)}%", "span": 1,
         }
         if owner is not None and x.result and owner["result"] == x.result and owner["result_kind"] == kind:
             owner["span"] += 1
@@ -278,6 +278,7 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         {"heading": L["approach"], "text": a.approach},
         {"heading": L["background"], "text": a.background},
         {"heading": L["target"], "text": target},
+        {"heading": t(lang, "notes on the target"), "entries": _target_notes(f, a, lang)},
         {"heading": L["yearly_targets"], "entries": [f"{fy_label(f.plan, y.fiscal_year, lang)}: {y.text}" for y in a.yearly_targets]
          + ([row_note(L["yearly_targets"], a.row_notes.yearly_targets, lang)] if a.yearly_targets and a.row_notes and a.row_notes.yearly_targets else [])},
         {"heading": L["schedule"], "entries": [(f"{fy_label(f.plan, e.fiscal_year, lang)}: " if e.fiscal_year else "") + e.text for e in a.schedule]},
@@ -321,11 +322,11 @@ def sheet_view(f: ReportFigures, a: Action, anchor: str, L: dict, lang: str) -> 
         "owners": w.sep(lang).join(a.owners) if a.owners else None,
         "overview": [{"text": None, "entries": []} | o for o in overview if o.get("text") or o.get("entries")],
         "evaluated": f.has_results or s.state is ScoreState.evaluated,
-        "rate": f"{s.rate.shown}%" if s.rate else None,
+        "rate": w.rate_text(s.rate, lang) if s.rate else None,
         "label": w.score_label(s, lang),
         "label_class": label_class(f.plan, s),
         "method": None if s.deciding is None else w.method_label(s.deciding, lang, f.plan),
-        "summary_evaluation": None if se is None else {"percent": f"{se.percent:g}%", "reason": se.reason, "date": date_label(f.plan, se.date, lang)},
+        "summary_evaluation": None if se is None else {"percent": f"{fmt_num(se.percent)}%", "reason": se.reason, "by": se.by, "date": date_label(f.plan, se.date, lang)},
         "final": [{"text": None, "entries": []} | x for x in final if x.get("text") or x.get("entries")],
         "task_groups": _task_groups(f, a, lang),
         "explain": explain,
@@ -340,14 +341,27 @@ def _action_grades(f: ReportFigures, a: Action, lang: str) -> list[dict]:
     """The action's own grades per fiscal year, where the plan's grade scale applies to actions:
     ``[{"label" (fiscal year), "grade", "meaning"}]``, oldest first; empty otherwise."""
     scale = f.plan.grade_scale
-    if scale is None or scale.applies_to != "action":
-        return []
     out = []
-    for fy in sorted({g.fiscal_year for g in a.grades}):
-        entry = a.grade_for(fy)
-        assert entry is not None, "a year taken from the action's grades has one"
-        found = scale.lookup(entry.grade)
-        out.append({"label": fy_label(f.plan, fy, lang), "grade": entry.grade, "meaning": found.meaning if found and found.meaning else None})
+    for g in a.grades:  # every grade the source enters, also where the scale applies to indicators (lint: grade-ignored)
+        found = scale.lookup(g.grade) if scale is not None else None
+        out.append({"label": fy_label(f.plan, g.fiscal_year, lang), "grade": g.grade, "meaning": found.meaning if found and found.meaning else None,
+                    "extra": [x for x in (g.reason, g.by, g.note) if x]})
+    return out
+
+
+def _target_notes(f: ReportFigures, a: Action, lang: str) -> list[str]:
+    """The source's words on the target beside its text: each measurement's note (with its date or fiscal year)
+    and each recorded change's reason (with who changed it)."""
+    out: list[str] = []
+    t_ = a.target
+    if t_ is None:
+        return out
+    for m in t_.measurements:
+        if m.note:
+            when = date_label(f.plan, m.date, lang) if m.date else (fy_label(f.plan, m.fiscal_year, lang) if m.fiscal_year else "")
+            out.append(f"{when}: {m.note}" if when else m.note)
+    for h in t_.history:
+        out.append(f"{date_label(f.plan, h.date, lang)}: {h.reason}" + (t(lang, " ({text})", text=h.by) if h.by else ""))
     return out
 
 
@@ -366,7 +380,8 @@ def _category_path(f: ReportFigures, written: str) -> str:
 def plan_parts(f: ReportFigures, L: dict, lang: str) -> list[dict]:
     """What plan.yaml holds beside its actions, each part only where the plan has it, headed by the plan's own
     label where it declares one: its visions (目指す姿), its organisation (推進体制: the departments with a role
-    as written) and the results of its predecessor plans. ``[{"anchor", "heading", "rows": [{"term", "text",
+    as written), the results of its predecessor plans and the reasons it records for its changes (``history``).
+    ``[{"anchor", "heading", "rows": [{"term", "text",
     "lines": [str]}]}]``; ``term`` and ``text`` may be None."""
     plan = f.plan
     parts = []
@@ -389,6 +404,11 @@ def plan_parts(f: ReportFigures, L: dict, lang: str) -> list[dict]:
             items.append({"term": r.title, "text": None, "lines": lines})
         span = t(lang, "{start} to {end}", start=fy_label(plan, p.period_start, lang), end=fy_label(plan, p.period_end, lang))
         parts.append({"anchor": f"predecessor-{i}", "heading": f"{L['predecessors']}: {p.title}{paren(span, lang)}", "rows": items})
+    if plan.history:
+        parts.append({"anchor": "plan-changes", "heading": t(lang, "changes to the plan"), "rows": [
+            {"term": date_label(plan, h.date, lang), "text": h.reason + (t(lang, " ({text})", text=h.by) if h.by else ""), "lines": []}
+            for h in plan.history
+        ]})
     return parts
 
 

@@ -24,7 +24,7 @@ from dxplan.fiscal import FiscalYearText, fiscal_year_of
 from dxplan.model.schema import Action, Measurement, Plan, TargetKind, TargetSpec, Task
 from dxplan.model.index import PlanIndex
 from dxplan.i18n import N_, Listed, Text
-from .rates import INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Method, Rate, fmt_num as _fmt, formula_text, read_rate, round1
+from .rates import INSUFFICIENT, MEASURE_WORDS, NOT_APPLICABLE, OK, Method, Rate, fmt_num as _fmt, formula_text, range_note, read_rate, round1
 
 
 #: How a measurement was taken, as worded in explanations (Measurement.kind).
@@ -117,7 +117,7 @@ def target_rate(action: Action, plan: Plan, indicator_rate: Rate | None = None) 
         value = fmean(rates)
         shown = " + ".join(f"{round1(r)}" for r in rates)
         explain.append(Text("mean over years: ({shown}) / {n} = {rate}%", shown=shown, n=len(rates), rate=round1(value)))
-        return Rate(Method.target, OK, value, explain)
+        return Rate(Method.target, OK, value, explain, range_note=range_note(value, lower, reading))
     latest = max(t.measurements, key=lambda m: (m.date or dt.date.min, _measurement_fy(m) or 0))
     r = read_rate(latest.value, baseline, spec.value, lower, reading)
     if r is None:
@@ -132,7 +132,7 @@ def target_rate(action: Action, plan: Plan, indicator_rate: Rate | None = None) 
         explain.append(Text("rate = ({baseline} − {actual}) / ({baseline} − {target}) × 100 = {rate}%", **figures))
     else:
         explain.append(Text("rate = ({actual} − {baseline}) / ({target} − {baseline}) × 100 = {rate}%", **figures))
-    return Rate(Method.target, OK, r, explain)
+    return Rate(Method.target, OK, r, explain, range_note=range_note(r, lower, reading))
 
 
 # --------------------------------------------------------------------------- tasks

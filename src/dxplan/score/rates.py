@@ -90,7 +90,8 @@ class Rate:
     reason: Text | None = None
     interim: bool = False
     range_note: Text | None = None
-    """Why an indicator rate lies outside 0–100 % (:func:`range_note`), shown beside it; None inside the range."""
+    """Why a rate (an indicator's, or an action's target rate) lies outside 0–100 % (:func:`range_note`), shown
+    beside it by every writer (JSON: the key as ``range``); None inside the range."""
 
     @property
     def shown(self) -> str | None:
@@ -99,11 +100,21 @@ class Rate:
 
 
 def fmt_num(x: float, decimals: int | None = None) -> str:
-    """A number as written in explanations: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``); with ``decimals``
-    (an indicator's declared precision) exactly that many, half-up: ``85.0``."""
+    """A number as written in explanations: with ``decimals`` (an indicator's declared precision, the override)
+    exactly that many, half-up: ``85.0``; else a number read from the plan as its source wrote it (``85.0``,
+    ``3.10``, ``100``: :func:`written_decimals`); else as it needs: ``8``, ``1.8``, ``47.89`` (no trailing ``.0``)."""
+    if decimals is None:
+        decimals = written_decimals(x)
     if decimals is not None:
         return f"{Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)}"
     return f"{x:g}" if abs(x - round(x)) > 1e-9 else f"{int(round(x))}"
+
+
+def written_decimals(x: object) -> int | None:
+    """The decimals a number read from a plan was written with (``85.0`` → 1, ``3.10`` → 2, ``100`` → 0;
+    :class:`dxplan.numbers.WrittenFloat`), None for a number we computed."""
+    decimals = getattr(x, "decimals", None)
+    return decimals if isinstance(decimals, int) else None
 
 
 def ratio(actual: float, baseline: float, target: float, lower: bool) -> float | None:
@@ -144,16 +155,39 @@ def formula_text(actual: float, base: float, target: float, lower: bool, reading
     return f"({a} − {fmt_num(base)}) / ({fmt_num(target)} − {fmt_num(base)})"
 
 
-def range_note(value: float | None, lower: bool, reading: str = "progress") -> Text | None:
-    """Why a rate (percent) as shown lies outside 0–100: beyond the target (above 100), or, below 0, the
-    actual on the wrong side of the baseline (``progress``) or a negative actual (``ratio``). None inside 0–100."""
+RANGE_NOTES: dict[str, str] = {
+    "beyond_target": N_("beyond the target"),
+    "below_baseline": N_("actual below the baseline"),
+    "above_baseline": N_("actual above the baseline"),
+    "negative": N_("negative actual or target"),
+}
+"""Why a rate lies outside 0–100 %, by key (the key JSON carries as ``range``; writers word the message)."""
+
+
+def range_key(value: float | None, lower: bool, reading: str = "progress") -> str | None:
+    """The key (:data:`RANGE_NOTES`) of why a rate (percent) as shown lies outside 0–100: ``beyond_target`` above
+    100; below 0, the actual on the wrong side of the baseline (``below_baseline``, or ``above_baseline`` where lower
+    is better; ``progress``) or a negative actual or target (``negative``; ``ratio``). None inside 0–100."""
     if value is None:
         return None
     shown = round1(value)
     if shown > 100:
-        return Text(N_("beyond the target"))
+        return "beyond_target"
     if shown < 0:
         if reading == "ratio":
-            return Text(N_("negative actual or target"))
-        return Text(N_("actual above the baseline")) if lower else Text(N_("actual below the baseline"))
+            return "negative"
+        return "above_baseline" if lower else "below_baseline"
     return None
+
+
+def range_note(value: float | None, lower: bool, reading: str = "progress") -> Text | None:
+    """Why a rate (percent) as shown lies outside 0–100, as a message (:func:`range_key`); None inside 0–100."""
+    key = range_key(value, lower, reading)
+    return None if key is None else Text(RANGE_NOTES[key])
+
+
+def range_key_of(note: Text | None) -> str | None:
+    """The :data:`RANGE_NOTES` key of a range note made by :func:`range_note`, None for none."""
+    if note is None:
+        return None
+    return next((k for k, msgid in RANGE_NOTES.items() if msgid == note.msgid), None)
