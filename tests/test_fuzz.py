@@ -86,8 +86,9 @@ def test_unmutated_plan_passes_the_oracle(runner, tmp_path, cache):
     assert [f.signature for f in fails] == []
     assert {k: r.rc for k, r in results.items()} == {
         "lint": 0, "status": 0, "score": 0, "report": 0, "fmt": 0, "report_html": 0,
-        "status_indicator": 0, "status_action": 0, "export_xlsx": 0, "export_csv": 0, "export_json": 0}
+        "status_indicator": 0, "status_action": 0, "export_xlsx": 0, "export_csv": 0, "export_json": 0, "publish": 0}
     assert results["report"].stdout.startswith("#"), results["report"].stdout[:200]
+    assert (tmp_path / "work" / "dxfuzz-publish" / "datapackage.json").is_file()
     assert (tmp_path / "work" / "kurate-report.html").is_file()
     assert (tmp_path / "work" / "kurate.xlsx").is_file()
 

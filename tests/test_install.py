@@ -29,6 +29,7 @@ from packaging.version import Version
 
 import dxplan
 from dxplan.report.pdf import PDF_REQUIREMENT
+from dxplan.opendata.write import PYARROW_REQUIREMENT
 from conftest import GIT_ENV, ROOT, git
 
 OFFLINE_SIGNS = ("No matching distribution", "Could not find a version", "Failed to establish a new connection", "Temporary failure in name resolution", "Network is unreachable", "ProxyError")
@@ -120,6 +121,11 @@ def test_pdf_stack_is_the_pdf_extra_and_every_dependency_is_bounded(dist):
         assert any(spec.operator == "<" for spec in r.specifier), f"{r} has no upper bound"
     # the test extra brings the pdf one: make test renders PDFs
     assert "weasyprint" in {r.name.lower() for r in requires if r.marker is not None and r.marker.evaluate({"extra": "test"})}
+    # dxplan publish: the opendata extra, which the test extra brings too (tests/test_publish.py)
+    opendata = {canonicalize_name(r.name): r for r in requires if r.marker is not None and "extra" in str(r.marker) and r.marker.evaluate({"extra": "opendata"})}
+    assert set(opendata) == {"frictionless", "pyarrow", "duckdb"}
+    assert SpecifierSet(PYARROW_REQUIREMENT.removeprefix("pyarrow")) == opendata["pyarrow"].specifier
+    assert "pyarrow" in {r.name.lower() for r in requires if r.marker is not None and r.marker.evaluate({"extra": "test"})}
 
 
 def test_installed_version(installed, tmp_path):

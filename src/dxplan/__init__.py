@@ -4,7 +4,7 @@ The package is layered; each layer imports only the ones before it (``tests/test
 this, from :data:`LAYERS`):
 
 ground modules (``i18n``, ``problems``, ``fiscal``, ``numbers``, ``yamlread``) → ``model`` → ``rules`` → ``files``
-→ ``score`` → ``status`` → ``output`` → ``lint`` → ``diff`` → ``report`` → ``sheets`` → ``scaffold``
+→ ``score`` → ``status`` → ``output`` → ``lint`` → ``diff`` → ``report`` → ``opendata`` → ``sheets`` → ``scaffold``
 → ``cli``.
 """
 
@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lint",),
     ("diff",),
     ("report",),
+    ("opendata",),
     ("sheets",),
     ("scaffold",),
     ("cli",),

@@ -72,9 +72,10 @@ COMMANDS: dict[str, list[str]] = {
     "export_xlsx": ["export", "--format", "xlsx"],  # default output file <plan>.xlsx in the working folder
     "export_csv": ["export", "--format", "csv"],  # standard output
     "export_json": ["export", "--format", "json"],
+    "publish": ["publish", "--no-history", "-o", "dxfuzz-publish"],  # in the working folder beside the plan, replaced on each run
 }
 #: Commands that must succeed on a folder lint calls clean.
-DATA_COMMANDS = ("status", "status_indicator", "status_action", "score", "report", "export_xlsx", "export_csv", "export_json", "export_dept")
+DATA_COMMANDS = ("status", "status_indicator", "status_action", "score", "report", "export_xlsx", "export_csv", "export_json", "export_dept", "publish")
 
 
 def export_dept_command(department: str, fmt: str) -> list[str]:
@@ -381,6 +382,9 @@ def judge(results: dict[str, Result], cwd: Path, cache: bool) -> list[Failure]:
             if unread and res.rc == 0 and not res.stderr.strip():
                 add("lint-rejects-but-used", res, f"lint rejects a file ({', '.join(why)}), another command uses it silently",
                     f"lint: {', '.join(unread)} not readable; {name} exit 0 with nothing on stderr")
+    pub = results.get("publish")
+    if lint and pub and lint.rc == 1 and pub.rc == 0:
+        add("lint-rejects-but-used", pub, "lint finds errors, publish published", "lint exit 1, publish exit 0")
     # one failure per (kind, signature): the commands it happened in are joined
     merged: dict[tuple[str, str], Failure] = {}
     for f in fails:

@@ -273,3 +273,43 @@ class PlanPeriod(Strict):
         """(first, last) fiscal year of the period."""
         (ys, ms), (ye, me) = parse_year_month(self.start), parse_year_month(self.end)
         return fiscal_year_of_month(ys, ms), fiscal_year_of_month(ye, me)
+
+
+MUNICIPALITY_CODE_WEIGHTS = (6, 5, 4, 3, 2)
+"""Weights of the first five digits of a 全国地方公共団体コード in its check digit (総務省, JIS X 0402)."""
+
+
+def municipality_check_digit(first_five: str) -> int:
+    """The check digit of a 全国地方公共団体コード whose first five digits are ``first_five`` (``"13101"`` → 6).
+
+    The rule of 総務省's 全国地方公共団体コード (JIS X 0402): the digits weighted 6, 5, 4, 3, 2 and summed;
+    the check digit is (11 − sum mod 11) mod 10 (a remainder of 0 gives 1, of 1 gives 0). Known codes:
+    千代田区 131016, 札幌市 011002. Raises ValueError when ``first_five`` is not five ASCII digits.
+    """
+    if len(first_five) != 5 or not first_five.isascii() or not first_five.isdigit():
+        raise ValueError(f"not five digits: {first_five!r}")
+    total = sum(int(d) * w for d, w in zip(first_five, MUNICIPALITY_CODE_WEIGHTS, strict=True))
+    return (11 - total % 11) % 10
+
+
+def _municipality_code(value: object) -> object:
+    """A code read from YAML as a number (``402281``) taken as its digits; a bool or a float stays, for the type error."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _check_municipality_code(code: str) -> str:
+    if len(code) != 6 or not code.isascii() or not code.isdigit():
+        raise PydanticCustomError("municipality_code", "not six digits: {code}", {"code": code, "expected": None})
+    expected = municipality_check_digit(code[:5])
+    if int(code[5]) != expected:
+        raise PydanticCustomError("municipality_code", "wrong check digit: {code}", {"code": code, "expected": f"{code[:5]}{expected}"})
+    return code
+
+
+MunicipalityCode = Annotated[
+    str,
+    BeforeValidator(_municipality_code),
+    AfterValidator(_check_municipality_code),
+    WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\d{6}$", "description": "全国地方公共団体コード: six digits, the last a check digit"}),
+]
+"""A 全国地方公共団体コード (6 digits, the sixth a check digit: :func:`municipality_check_digit`), held as its digits."""

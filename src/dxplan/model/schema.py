@@ -49,7 +49,7 @@ from .base import (  # noqa: F401 - re-exported: the schema's building blocks
     split_annotated,
     union_options,
 )
-from .base import EraDate, PlanPeriod, YearMonth  # noqa: F401 - re-exported: dates and periods as plans write them
+from .base import EraDate, MunicipalityCode, PlanPeriod, YearMonth  # noqa: F401 - re-exported: dates and periods as plans write them
 from .plan_texts import GlossaryEntry, PredecessorPlan, PredecessorResult, Vision  # noqa: F401 - re-exported
 from .indicators import (  # noqa: F401 - re-exported: indicators, grades and scales
     DEFAULT_RATING_SCALE,
@@ -245,6 +245,8 @@ class Plan(Strict):
 
     id: Text = computed(...)
     municipality: Text
+    municipality_code: MunicipalityCode | None = computed(
+        description="the municipality's 全国地方公共団体コード (6 digits with check digit, 総務省), e.g. '131016'; identifies it in open data")
     prefecture: str | None = None
     title: Text
     stage: str | None = Field(default=None, description="e.g. 案, 素案; null = adopted")

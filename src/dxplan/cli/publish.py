@@ -1,0 +1,102 @@
+"""``dxplan publish``: the plans as an open-data package (Frictionless Data Package, CSV and Parquet).
+
+Exit codes: 0 published (or ``--schema`` printed); 1 a plan has lint errors or did not load (nothing written);
+2 usage (no ``-o``, an output folder holding other files).
+"""
+
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from dxplan.i18n import N_, t
+from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
+from .progress import QuietOpt, progress
+from .common import help_text, command, LangOpt, PathsArg, fail, plan_paths, resolve_lang, say
+
+
+@command()
+def publish(
+    paths: PathsArg = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="DIR", help=help_text("the folder to write the package into (new, empty, or a previous package)"))] = None,
+    bom: Annotated[bool, typer.Option("--bom", help=help_text("write the CSV files with a byte-order mark, for Excel"))] = False,
+    schema: Annotated[bool, typer.Option("--schema", help=help_text("print the package's descriptor (the schemas, no data) and exit"))] = False,
+    history: Annotated[bool, typer.Option("--history/--no-history", help=help_text("count the task rows per state at each commit that changed a plan (git)"))] = True,
+    quiet: QuietOpt = False,
+    lang: LangOpt = None,
+) -> None:
+    """Publish plans as open data: a Frictionless Data Package of long-format tables.
+
+    Writes datapackage.json (a Table Schema per resource: titles and descriptions in Japanese and English, types, units, keys) and data/<resource>.csv and data/<resource>.parquet for plans, categories, departments, actions, tasks, indicators, indicator_values, grades, effects and status_history. A plan with lint errors is not published (exit 1, the problems listed as lint lists them); nothing is left in DIR on failure. --schema prints the descriptor without data. docs/opendata.md describes every field.
+    """
+    lg = resolve_lang(lang)
+    if schema:
+        from dxplan.opendata.schema import descriptor
+        from dxplan.opendata.write import FORMATS
+
+        typer.echo(json.dumps(descriptor(FORMATS), ensure_ascii=False, indent=2))
+        raise typer.Exit(EXIT_OK)
+    if output is None:
+        fail(t(lg, "publish: name the output folder with -o DIR"))
+    from dxplan.opendata.write import PYARROW_REQUIREMENT
+
+    try:
+        import pyarrow  # noqa: F401  (checked before anything is read or written)
+    except ImportError:
+        fail(t(lg, "publish writes Parquet with pyarrow, which is not installed: install dxplan as dxplan[opendata] (pip install '{requirement}')",
+               requirement=PYARROW_REQUIREMENT), EXIT_PROBLEMS)
+    from dxplan.files.layout import discover
+    from dxplan.files.load import load_plan
+    from dxplan.lint.engine import lint_paths
+    from dxplan.lint.formatters import render as render_problems
+    from dxplan.opendata.tables import empty_tables, integrity, merge, plan_tables
+    from dxplan.opendata.write import publish_to
+
+    paths = plan_paths(paths)
+    roots = [root for root, _ in discover(paths)]
+    with progress(lg, N_("checking plan folders"), total=len(roots), quiet=quiet) as step:
+        result = lint_paths(paths, on_plan=step)
+    if result.errors:
+        typer.echo(render_problems("text", result, lg), err=True)
+        say(t(lg, "nothing was published: {n} error(s) in the plans; fix them (dxplan lint) and publish again", n=result.errors))
+        raise typer.Exit(EXIT_PROBLEMS)
+    tables = empty_tables()
+    for root in roots:
+        loaded = load_plan(root, positions=False)
+        if loaded.plan is None:  # lint reported it; a plan that does not load never gets here
+            raise typer.Exit(EXIT_PROBLEMS)
+        merge(tables, plan_tables(loaded))
+        if loaded.plan.municipality_code is None:
+            say(t(lg, "{plan}: plan.yaml declares no municipality_code; the 全国地方公共団体コード column is left empty", plan=loaded.plan.id))
+        if history:
+            tables["status_history"] += _history_rows(root, loaded.plan.id, lg)
+    broken = integrity(tables)
+    if broken:  # a key lint does not check: nothing is written rather than an invalid package
+        for resource, kind, values in broken[:20]:
+            say(t(lg, "{resource}: {kind} ({values}) does not hold", resource=resource, kind=kind, values=values))
+        fail(t(lg, "nothing was published: {n} key(s) of the package do not hold", n=len(broken)), EXIT_PROBLEMS)
+    try:
+        written = publish_to(output, tables, bom=bom)
+    except OSError as exc:
+        fail(t(lg, "{target}: cannot write ({error})", target=output, error=exc.strerror or exc), EXIT_PROBLEMS)
+    for rel, size in written:
+        typer.echo(f"{output / rel}\t{size}")
+    raise typer.Exit(EXIT_OK)
+
+
+def _history_rows(root: Path, plan_id: str, lang: str) -> list:
+    """``status_history`` rows of the plan folder ``root`` from its git history; none (with a note) outside git."""
+    from dxplan.files import gitio
+    from dxplan.opendata.tables import history_rows
+    from dxplan.status.history import build_history
+
+    try:
+        repo = gitio.repo_root(root)
+        rel = root.resolve().relative_to(repo).as_posix()
+        found = build_history(repo, "" if rel == "." else rel)
+    except gitio.GitError:
+        say(t(lang, "{plan}: not in a git repository; status_history has no rows for it", plan=plan_id))
+        return []
+    return history_rows(plan_id, found)
