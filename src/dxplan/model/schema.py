@@ -237,11 +237,18 @@ class Plan(Strict):
 
     ``notes``: the source's plan-level 備考, verbatim (shown in reports);
     ``discrepancies``/``transcription_notes``: annotations (not shown).
+
+    ``national_frame``: the version of 総務省's 自治体DX推進計画 the plan answers to, by our key
+    (``"2.3"``, :mod:`dxplan.model.frame`); set only where the plan's own text names that version
+    (cite the line in ``sources``). ``municipality_code``: the 全国地方公共団体コード, for peer-group
+    tables (``dxplan compare --groups``).
     """
 
     id: Text = computed(...)
     municipality: Text
+    municipality_code: str | None = computed(description="the 全国地方公共団体コード (6 digits with check digit, or 5 without)")
     prefecture: str | None = None
+    national_frame: str | None = computed(description="the version key of 総務省's 自治体DX推進計画 the plan answers to (frames/national.yaml), e.g. '2.3'")
     title: Text
     stage: str | None = Field(default=None, description="e.g. 案, 素案; null = adopted")
     period_start: FiscalYear
@@ -487,6 +494,13 @@ class Action(Strict):
     ``notes``: the sheet's 備考, verbatim (嘉麻市 ≪備考≫; shown in reports); a 備考 that
     the source writes beside one row (effects, yearly targets) is in ``row_notes``;
     ``discrepancies``/``transcription_notes``: annotations (not shown).
+
+    ``serves``: the ids of the national 重点取組事項 (:mod:`dxplan.model.frame`, of the plan's
+    ``national_frame`` version) the action serves. The ids are references to data we ship, so the
+    field is ``computed`` like ``visions``; a tag is set only where the source itself cites the
+    national item, and that citation (file and line) is recorded in the action's ``sources`` (an
+    annotation). Where the source is silent the list stays empty, and the action counts as
+    unclassified (未分類), never as serving nothing.
     """
 
     id: Text = computed(...)
@@ -496,6 +510,7 @@ class Action(Strict):
     category: Text = computed(..., description="the id, name or alias of the action's category")
     secondary_categories: list[Text] = empty_list("further categories the action is listed under (再掲), by id, name or alias", provenance="computed")
     visions: list[Text] = empty_list("the ids of the plan's visions (目指す姿) the action serves", provenance="computed")
+    serves: list[Text] = empty_list("the ids of the national 重点取組事項 the action serves, where the source cites them (frames/national.yaml)", provenance="computed")
     aim: str | None = None
     approach: str | None = None
     background: str | None = None
