@@ -19,7 +19,7 @@ Passing::
     serves: [frontyard]
     sources: [{file: seed.txt, location: line 1}]
 
-Failing (5:9)::
+Failing (5:10)::
 
     id: '1'
     title: 例
