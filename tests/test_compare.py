@@ -139,7 +139,7 @@ def test_compare_figures_equal_each_plans_own_status_and_score():
 def test_compare_terminal_shows_unclassified_never_zero_percent():
     out = run("compare", PLANS, "--lang", "en")
     assert out.exit_code == 0, out.output
-    assert "unclassified (50 actions)" in out.stdout
+    assert "unclassified (50 action(s))" in out.stdout
     assert "0/7" not in out.stdout and "0.0%" not in out.stdout
     assert "49.0% (74/151)" in out.stdout
 

@@ -62,7 +62,7 @@ def indicators_cell(p: PlanFigures | GroupFigures, lang: str) -> str:
 def coverage_cell(p: PlanFigures, lang: str) -> str:
     """The national items a plan covers: ``3/7``, ``2 (version not declared)`` or 未分類 with the untagged actions."""
     if p.coverage is Coverage.unclassified:
-        return t(lang, "unclassified ({n} actions)", n=len(p.untagged))
+        return t(lang, "unclassified ({n} action(s))", n=len(p.untagged))
     n = len(p.covered)
     text = f"{n}/{n + len(p.not_covered)}" if p.coverage is Coverage.counted else t(lang, "{n} (version not declared)", n=n)
     return text + ("" if not p.untagged else " " + t(lang, "+ {n} unclassified", n=len(p.untagged)))
@@ -104,7 +104,7 @@ def write_compare_table(c: Comparison, lang: str, console: Callable[[], Console]
         rest.add_column(head)
     for g in c.groups:
         rest.add_row(_bold(_group_name(g, c.by, lang)), labels_cell(g.labels, lang), indicators_cell(g, lang),
-                     t(lang, "unclassified ({n} actions)", n=g.untagged) if g.untagged == g.actions else
+                     t(lang, "unclassified ({n} action(s))", n=g.untagged) if g.untagged == g.actions else
                      ", ".join(f"{k} {n}" for k, n in g.item_plans.items()), "")
         for p in g.plans:
             rest.add_row(f"  {p.municipality}", labels_cell(p.labels, lang), indicators_cell(p, lang), coverage_cell(p, lang), _eval_date(p, lang))
