@@ -249,3 +249,17 @@ def test_a_plan_that_did_not_load_leaves_compare_with_exit_1(tmp_path):
     out = run("compare", FIX / "alpha", broken, "-f", "json")
     assert out.exit_code == 1
     assert [p["plan"] for g in json.loads(out.stdout)["groups"] for p in g["plans"]] == ["alpha"]
+
+
+def test_compare_html_draws_a_bar_per_share_and_escapes_plan_text(tmp_path):
+    hostile = tmp_path / "hostile"
+    shutil.copytree(FIX / "gamma", hostile)
+    plan = hostile / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("municipality: 丙村", "municipality: <script>x</script>村"), encoding="utf-8")
+    out = run("compare", FIX / "alpha", hostile, "-f", "html")
+    assert out.exit_code == 0, out.output
+    page = out.stdout
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;村" in page
+    assert '<td class="num">50.0% (2/4)<svg' in page and 'width="50.0" height="8"' in page  # alpha FY2024: 2 of 4
+    assert '<td class="none">データなし</td>' in page  # alpha FY2025: no bar, never a 0 % bar
+    assert 'width="0.0"' not in page

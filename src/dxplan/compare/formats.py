@@ -11,6 +11,7 @@ COMPARE = Formats(
     Format("json", "dxplan.compare.writers:write_compare_json"),
     Format("csv", "dxplan.compare.writers:write_compare_csv"),
     Format("markdown", "dxplan.compare.writers:write_compare_markdown"),
+    Format("html", "dxplan.compare.writers:write_compare_html"),
 )
 
 CROSSWALK = Formats(

@@ -1,4 +1,4 @@
-"""The writers of ``dxplan compare`` and ``dxplan crosswalk``: terminal (rich), JSON, CSV and Markdown.
+"""The writers of ``dxplan compare`` and ``dxplan crosswalk``: terminal (rich), JSON, CSV, Markdown and (compare) HTML.
 
 They only arrange :class:`dxplan.compare.table.Comparison` and :class:`dxplan.compare.crosswalk.Crosswalk`;
 words come from the catalogue (``lang``), the plans' own words (labels, item names) verbatim. A share
@@ -20,6 +20,7 @@ from rich.text import Text
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import t
 from dxplan.output.jsonout import dumps_line, json_number
+from dxplan.output.render import render_template
 from dxplan.output.terminal import ReadableTable
 from dxplan.output.wording import tally_key
 from dxplan.score.rates import ScoreState, round1
@@ -110,7 +111,11 @@ def write_compare_table(c: Comparison, lang: str, console: Callable[[], Console]
             rest.add_row(f"  {p.municipality}", labels_cell(p.labels, lang), indicators_cell(p, lang), coverage_cell(p, lang), _eval_date(p, lang))
         rest.add_section()
     out.print(rest)
-    out.print(t(lang, "Shares are of the task rows that carry a status; \"no data\": rows without any status; \"not planned\": no task row in that year. Unclassified actions serve no national item the plan's text cites."), style="dim")
+    out.print(_note(lang), style="dim")
+
+
+def _note(lang: str) -> str:
+    return t(lang, "Shares are of the task rows that carry a status; \"no data\": rows without any status; \"not planned\": no task row in that year. Unclassified actions serve no national item the plan's text cites.")
 
 
 def write_crosswalk_table(x: Crosswalk, lang: str, console: Callable[[], Console]) -> None:
@@ -278,3 +283,38 @@ def write_crosswalk_markdown(x: Crosswalk, lang: str, console: Callable[[], Cons
         lines.append(_md([f"{col.name} (`{col.id}`)", *cells]))
     lines.append(_md([t(lang, "unclassified actions"), *(str(len(r.plan.untagged)) for r in x.rows)]))
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def compare_view(c: Comparison, lang: str) -> dict[str, Any]:
+    """What ``compare.html.j2`` receives: headings, the fiscal years, and the rows of both tables (group rows
+    flagged); a year cell carries its text and its share (percent 0–100, one decimal) or None (no bar)."""
+    def cells(years: dict[int, YearDone]) -> list[dict[str, Any]]:
+        return [{"text": year_cell(years.get(fy), lang),
+                 "share": None if (y := years.get(fy)) is None or y.share is None else float(round1(y.share))} for fy in c.years]
+
+    done_rows: list[dict[str, Any]] = []
+    rest_rows: list[dict[str, Any]] = []
+    for g in c.groups:
+        done_rows.append({"group": True, "name": _group_name(g, c.by, lang), "cells": cells(g.years)})
+        rest_rows.append({"group": True, "cells": [_group_name(g, c.by, lang), labels_cell(g.labels, lang), indicators_cell(g, lang), "", ""]})
+        for p in g.plans:
+            done_rows.append({"group": False, "name": p.municipality, "cells": cells(p.years)})
+            rest_rows.append({"group": False, "cells": [p.municipality, labels_cell(p.labels, lang), indicators_cell(p, lang),
+                                                        coverage_cell(p, lang), _eval_date(p, lang)]})
+    return {
+        "lang": lang,
+        "L": {"title": t(lang, "Plans compared"), "done": t(lang, "Task rows done, per fiscal year"),
+              "rest": t(lang, "Evaluation, indicators and national items"), "plan": t(lang, "plan"), "note": _note(lang)},
+        "years": [_fy(fy) for fy in c.years],
+        "done_rows": done_rows,
+        "rest_heads": [t(lang, "plan"), t(lang, "labels"), t(lang, "indicators on track"), t(lang, "national items"), t(lang, "last evaluation")],
+        "rest_rows": rest_rows,
+    }
+
+
+def write_compare_html(c: Comparison, lang: str, console: Callable[[], Console] | None = None) -> str:
+    """``dxplan compare --format html``: one self-contained page (``compare.html.j2``) with a bar per share."""
+    return render_template("compare.html.j2", compare_view(c, lang))
