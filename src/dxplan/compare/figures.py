@@ -126,7 +126,6 @@ class PlanFigures:
     municipality: str
     prefecture: str | None
     municipality_code: str | None
-    style: str
     frame_version: str | None
     years: dict[int, YearDone]
     labels: dict[str, int]
@@ -195,6 +194,6 @@ def plan_figures(plan: Plan, actions: list[Action], index: PlanIndex | None = No
                 ind.on_track += i.overall.value >= 100
     items, untagged = _served(plan, actions)
     return PlanFigures(
-        plan.id, plan.municipality, plan.prefecture, plan.municipality_code, plan.fiscal_year_style, plan.national_frame,
+        plan.id, plan.municipality, plan.prefecture, plan.municipality_code, plan.national_frame,
         years, labels, ind, items, untagged, len(actions), plan.evaluation_date,
     )

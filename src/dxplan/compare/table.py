@@ -64,11 +64,6 @@ class Comparison:
     groups: list[GroupFigures]
     items: list[str]
 
-    @property
-    def plans(self) -> list[PlanFigures]:
-        """Every plan, group by group."""
-        return [p for g in self.groups for p in g.plans]
-
 
 def compare(plans: list[PlanFigures], peers: PeerGroups | None = None) -> Comparison:
     """Group ``plans`` by ``peers`` (None: by prefecture) and pool each group's figures.
