@@ -263,3 +263,16 @@ def test_compare_html_draws_a_bar_per_share_and_escapes_plan_text(tmp_path):
     assert '<td class="num">50.0% (2/4)<svg' in page and 'width="50.0" height="8"' in page  # alpha FY2024: 2 of 4
     assert '<td class="none">データなし</td>' in page  # alpha FY2025: no bar, never a 0 % bar
     assert 'width="0.0"' not in page
+
+
+def test_tags_without_a_declared_version_count_covered_items_only(tmp_path):
+    plan = tmp_path / "gamma"
+    shutil.copytree(FIX / "gamma", plan)
+    action = plan / "actions" / "1.yaml"
+    action.write_text(action.read_text(encoding="utf-8").replace("category: A\n", "category: A\nserves: [frontyard]\n"), encoding="utf-8")
+    data = as_json("compare", plan, "-f", "json")
+    mine = data["groups"][0]["plans"][0]
+    assert mine["national_items"] == {"coverage": "no_version", "covered": [{"id": "frontyard", "name": None, "actions": ["1"]}], "not_covered": []}
+    assert "1（版の宣言なし）" in run("compare", plan).stdout
+    cells = as_json("crosswalk", plan, "-f", "json")["plans"][0]["cells"]
+    assert cells == {"frontyard": [{"id": "1", "title": "ホームページの改修"}]}  # only the items its actions serve
