@@ -216,7 +216,7 @@ def test_compare_csv_and_markdown_keep_no_data_apart_from_zero():
 
 def test_crosswalk_cells_list_the_actions_serving_each_item():
     data = as_json("crosswalk", *THREE, "-f", "json")
-    assert data["versions"] == ["2.0", "2.3"]
+    assert (data["versions"], data["items_of"]) == (["2.0", "2.3"], "第2.3版")
     ids = [i["id"] for i in data["items"]]
     # 第2.3版's order first (the newest declared), then the items of other versions
     assert ids == ["frontyard", "standardization", "eltax", "my-number-card", "security", "ai-rpa", "telework", "online-procedures"]
@@ -237,7 +237,7 @@ def test_crosswalk_of_the_bundled_plans_shows_every_plan_unclassified():
     out = run("crosswalk", PLANS, "--lang", "en")
     assert out.exit_code == 0, out.output
     data = as_json("crosswalk", PLANS, "-f", "json")
-    assert len(data["items"]) == 7  # no version declared: the newest version's items
+    assert (len(data["items"]), data["items_of"]) == (7, "第3.0版")  # no version declared: the newest version's items
     assert {p["coverage"] for p in data["plans"]} == {"unclassified"}
     assert "unclassified" in out.stdout
 

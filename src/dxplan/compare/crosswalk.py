@@ -34,11 +34,13 @@ class Row:
 
 @dataclass
 class Crosswalk:
-    """The matrix: columns, rows, and the declared versions (keys) in the frame's order."""
+    """The matrix: columns, rows, the declared versions (keys) in the frame's order, and the name of the
+    version whose order (and names) the columns follow (``lead``: the newest declared, else the newest)."""
 
     columns: list[Column]
     rows: list[Row]
     versions: list[str]
+    lead: str
 
 
 def crosswalk(plans: list[PlanFigures]) -> Crosswalk:
@@ -68,4 +70,4 @@ def crosswalk(plans: list[PlanFigures]) -> Crosswalk:
             s = served.get(c.id)
             cells.append(None if s is None else list(s.actions))
         rows.append(Row(p, cells))
-    return Crosswalk(columns, rows, declared)
+    return Crosswalk(columns, rows, declared, lead.name)

@@ -130,6 +130,13 @@ def write_crosswalk_table(x: Crosswalk, lang: str, console: Callable[[], Console
     tb.add_section()
     tb.add_row(t(lang, "unclassified actions"), *(str(len(r.plan.untagged)) for r in x.rows))
     out.print(tb)
+    out.print(_lead_note(x, lang), style="dim")
+
+
+def _lead_note(x: Crosswalk, lang: str) -> str:
+    if x.versions:
+        return t(lang, "Items in the order of {version}, the newest version the plans declare; — : not an item of the plan's version.", version=x.lead)
+    return t(lang, "No plan declares a version of the national plan: the items of {version}, the newest version dxplan ships, are shown.", version=x.lead)
 
 
 def _cell(p: PlanFigures, cell: list[tuple[str, str]] | None, lang: str) -> str:
@@ -204,6 +211,7 @@ def crosswalk_dict(x: Crosswalk) -> dict[str, Any]:
     ``{id, title}``, or null where its version does not list the item) and its unclassified actions."""
     return {
         "versions": x.versions,
+        "items_of": x.lead,
         "items": [{"id": c.id, "name": c.name} for c in x.columns],
         "plans": [
             {
@@ -282,6 +290,7 @@ def write_crosswalk_markdown(x: Crosswalk, lang: str, console: Callable[[], Cons
             cells.append(_cell(r.plan, cell, lang) if not cell else "<br>".join(f"{a} {title}" for a, title in cell))
         lines.append(_md([f"{col.name} (`{col.id}`)", *cells]))
     lines.append(_md([t(lang, "unclassified actions"), *(str(len(r.plan.untagged)) for r in x.rows)]))
+    lines += ["", _lead_note(x, lang)]
     return "\n".join(lines) + "\n"
 
 
