@@ -11,6 +11,8 @@ folder, and these processes are timed, each a fresh process as a user runs it:
 - ``status cold``: ``dxplan status CORPUS`` with an empty results cache (``DXPLAN_CACHE_DIR``
   a new empty folder for every run); the last cold run's cache is kept for the warm runs;
 - ``status warm``, ``score warm``: the same folder, the results cache filled by status;
+- ``compare cold`` / ``compare warm``: ``dxplan compare CORPUS`` (one table of every plan, grouped
+  by prefecture) with an empty results cache / the cache the last cold compare filled;
 - ``lint cold`` / ``lint warm``: ``dxplan lint CORPUS`` with an empty cache / the cache the
   last cold lint filled (nothing changed since). The first lint starts at least
   ``SETTLE_S`` seconds after the corpus was written, so its files are older than dxplan's
@@ -74,7 +76,8 @@ NATIONAL = 1741
 ARG_BYTES = 100_000  # file-list bytes per check-jsonschema process (well under ARG_MAX)
 SETTLE_S = 2.5  # wait after writing a corpus: longer than dxplan.lint.engine.RACY_SECONDS (not imported: this process stays small)
 
-SCALE_COLUMNS = ("lint cold", "lint warm", "lint 1 changed", "status cold", "status warm", "score warm", "check-jsonschema")
+SCALE_COLUMNS = ("lint cold", "lint warm", "lint 1 changed", "status cold", "status warm", "score warm", "compare cold", "compare warm",
+                 "check-jsonschema")
 
 
 @dataclass
@@ -244,6 +247,10 @@ def bench_size(n: int, runner: Runner, scratch: Path, only: set[str] | None = No
         measures["status warm"] = runner.measure(warm_run("status"))
     if want("score warm"):
         measures["score warm"] = runner.measure(warm_run("score"))
+    if want("compare cold") or want("compare warm"):  # every plan in one grouped table (by prefecture)
+        measures["compare cold"] = runner.measure(cold("compare"))
+    if want("compare warm"):
+        measures["compare warm"] = runner.measure(warm_run("compare"))
     time.sleep(max(0.0, written + SETTLE_S - time.time()))  # the corpus's files are no longer racy
     measures["lint cold"] = runner.measure(cold("lint"))  # the last cold run's cache is kept
     if want("lint warm"):

@@ -295,13 +295,15 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
 
 
 def _format_registries():
+    from dxplan.compare.formats import COMPARE, CROSSWALK
     from dxplan.diff.formats import FORMATS as DIFF
     from dxplan.lint.formatters import FORMATS as LINT
     from dxplan.output.formats import HISTORY, SCORE
     from dxplan.report.formats import REPORT, STATUS
     from dxplan.sheets.formats import FORMATS as EXPORT
 
-    return {"lint": LINT, "status": STATUS, "score": SCORE, "report": REPORT, "diff": DIFF, "export": EXPORT, "history": HISTORY}
+    return {"lint": LINT, "status": STATUS, "score": SCORE, "report": REPORT, "diff": DIFF, "export": EXPORT, "history": HISTORY,
+            "compare": COMPARE, "crosswalk": CROSSWALK}
 
 
 def test_every_format_option_is_its_registry():

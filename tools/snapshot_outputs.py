@@ -37,7 +37,7 @@ def commands() -> list[tuple[str, list[str]]]:
     """(name, argv after ``dxplan``) for every command and the options that change what it prints."""
     cmds: list[tuple[str, list[str]]] = [("help", ["--help"]), ("rules", ["rules"]), ("rules-en", ["--lang", "en", "rules"]),
                                          ("schema", ["schema"]), ("lint-all", ["lint", "plans"]), ("fmt-check", ["fmt", "--check", "plans"])]
-    for sub in ("lint", "rules", "status", "score", "report", "diff", "fmt", "schema", "export", "import", "history", "init", "new", "publish"):
+    for sub in ("lint", "rules", "status", "score", "compare", "crosswalk", "report", "diff", "fmt", "schema", "export", "import", "history", "init", "new", "publish"):
         cmds.append((f"help-{sub}", [sub, "--help"]))
     for p in PLANS:
         d = f"plans/{p}"
@@ -66,6 +66,9 @@ def commands() -> list[tuple[str, list[str]]]:
         ("status-many", ["status", "plans"]), ("score-action", ["score", "plans/kama", "--action", "001", "--explain"]),
         ("status-year", ["status", "plans/kama", "--year", "R6"]),
         ("publish", ["publish", "plans", "-o", "{out}/opendata", "--no-history"]), ("publish-schema", ["publish", "--schema"]),
+        ("compare", ["compare", "plans"]), ("compare-json", ["compare", "plans", "-f", "json"]),
+        ("compare-csv", ["compare", "plans", "-f", "csv"]), ("compare-md", ["compare", "plans", "-f", "markdown"]),
+        ("crosswalk", ["crosswalk", "plans"]), ("crosswalk-json", ["crosswalk", "plans", "-f", "json"]),
         ("init", ["init", "{out}/init-repo", "--no-ask", "--municipality", "例市", "--prefecture", "福岡県", "--period-start", "R7",
                   "--period-end", "R9", "--category", "I=くらし", "--department", "総務課", "--preset", "kama"]),
         ("new", ["new", "{out}/init-repo", "--title", "窓口のオンライン化", "--category", "I", "--department", "総務課"]),

@@ -4,7 +4,7 @@ The package is layered; each layer imports only the ones before it (``tests/test
 this, from :data:`LAYERS`):
 
 ground modules (``i18n``, ``problems``, ``fiscal``, ``numbers``, ``yamlread``) → ``model`` → ``rules`` → ``files``
-→ ``score`` → ``status`` → ``output`` → ``lint`` → ``diff`` → ``report`` → ``opendata`` → ``sheets`` → ``scaffold``
+→ ``score`` → ``status`` → ``output`` → ``compare`` → ``lint`` → ``diff`` → ``report`` → ``opendata`` → ``sheets`` → ``scaffold``
 → ``cli``.
 """
 
@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("score",),
     ("status",),
     ("output",),
+    ("compare",),
     ("lint",),
     ("diff",),
     ("report",),
@@ -34,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 
 def shipped(name: str) -> Path:
-    """The folder of data that ships with dxplan: ``templates`` or ``schemas``.
+    """The folder of data that ships with dxplan: ``templates``, ``schemas`` or ``frames`` (the national frame).
 
     ``dxplan/<name>`` inside an installed wheel (package data built from the repository's folder),
     else the repository's ``<name>/`` (a source checkout or an editable install). The folder may not

@@ -241,6 +241,11 @@ class Plan(Strict):
 
     ``notes``: the source's plan-level 備考, verbatim (shown in reports);
     ``discrepancies``/``transcription_notes``: annotations (not shown).
+
+    ``national_frame``: the version of 総務省's 自治体DX推進計画 the plan answers to, by our key
+    (``"2.3"``, :mod:`dxplan.model.frame`); set only where the plan's own text names that version
+    (cite the line in ``sources``). ``municipality_code``: the 全国地方公共団体コード, for peer-group
+    tables (``dxplan compare --groups``).
     """
 
     id: Text = computed(...)
@@ -248,6 +253,7 @@ class Plan(Strict):
     municipality_code: MunicipalityCode | None = computed(
         description="the municipality's 全国地方公共団体コード (6 digits with check digit, 総務省), e.g. '131016'; identifies it in open data")
     prefecture: str | None = None
+    national_frame: str | None = computed(description="the version key of 総務省's 自治体DX推進計画 the plan answers to (frames/national.yaml), e.g. '2.3'")
     title: Text
     stage: str | None = Field(default=None, description="e.g. 案, 素案; null = adopted")
     period_start: FiscalYear
@@ -493,6 +499,13 @@ class Action(Strict):
     ``notes``: the sheet's 備考, verbatim (嘉麻市 ≪備考≫; shown in reports); a 備考 that
     the source writes beside one row (effects, yearly targets) is in ``row_notes``;
     ``discrepancies``/``transcription_notes``: annotations (not shown).
+
+    ``serves``: the ids of the national 重点取組事項 (:mod:`dxplan.model.frame`, of the plan's
+    ``national_frame`` version) the action serves. The ids are references to data we ship, so the
+    field is ``computed`` like ``visions``; a tag is set only where the source itself cites the
+    national item, and that citation (file and line) is recorded in the action's ``sources`` (an
+    annotation). Where the source is silent the list stays empty, and the action counts as
+    unclassified (未分類), never as serving nothing.
     """
 
     id: Text = computed(...)
@@ -502,6 +515,7 @@ class Action(Strict):
     category: Text = computed(..., description="the id, name or alias of the action's category")
     secondary_categories: list[Text] = empty_list("further categories the action is listed under (再掲), by id, name or alias", provenance="computed")
     visions: list[Text] = empty_list("the ids of the plan's visions (目指す姿) the action serves", provenance="computed")
+    serves: list[Text] = empty_list("the ids of the national 重点取組事項 the action serves, where the source cites them (frames/national.yaml)", provenance="computed")
     aim: str | None = None
     approach: str | None = None
     background: str | None = None

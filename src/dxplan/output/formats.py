@@ -15,6 +15,7 @@ layers, so that no registry names a module above its own layer):
 - ``dxplan status``, ``status --by indicator``, ``dxplan report``: :mod:`dxplan.report.formats`
 - ``dxplan score``, ``dxplan history``: :data:`SCORE` and :data:`HISTORY` below
 - ``dxplan export``: :data:`dxplan.sheets.formats.FORMATS`
+- ``dxplan compare``, ``dxplan crosswalk``: :data:`dxplan.compare.formats.COMPARE` and ``CROSSWALK``
 
 Adding a format: its writer (a function with the family's signature), a :class:`Format` line in
 the registry, and a template where the writer renders one (new words go through the catalogue, as
