@@ -47,8 +47,8 @@ def test_status_missing_for_a_year_past_at_the_evaluation_date(tmp_path):
     folder = started(tmp_path, "--evaluation-date", "2025-06-30")
     res = lint_paths([folder])
     found = [(p.path.name, p.line, p.column, p.message_ja, p.message_en) for p in res.problems if p.rule == "status-missing"]
-    assert found == [("01.yaml", 9, 5, "アクション 1: 評価日 2025-06-30 より前に終わった令和6年度の進捗状況が記録されていません",
-                      "action 1: no status recorded for 令和6年度, which ended before the evaluation date 2025-06-30")]
+    assert found == [("01.yaml", 9, 5, "アクション 1: 評価日 令和7年6月30日 より前に終わった令和6年度の進捗状況が記録されていません",
+                      "action 1: no status recorded for 令和6年度, which ended before the evaluation date 30 June 2025")]
     action = folder / "actions/01.yaml"
     action.write_text(action.read_text(encoding="utf-8").replace("{fiscal_year: 令和6年度, department: 総務課, plan: ''}",
                                                                  "{fiscal_year: 令和6年度, department: 総務課, plan: '', status: 完了}"), encoding="utf-8")

@@ -341,6 +341,7 @@ def mutate_xlsx(case: SheetCase, data: bytes, foreign: bytes | None) -> bytes:
             for other in list(wb.worksheets):
                 if other is not ws:
                     wb.remove(other)
+            ws.sheet_state = "visible"  # the kept one may be the hidden base sheet; a workbook's only sheet is shown
     return _save(wb)
 
 

@@ -19,6 +19,7 @@ from functools import cache
 from pydantic import Field, ValidationError
 
 from dxplan import shipped
+from dxplan.i18n import N_, UserError
 from dxplan.yamlread import YamlFault, parse
 
 from .base import Strict, annotation, computed
@@ -27,8 +28,9 @@ FRAME_FILE = "national.yaml"
 """The file name of the national frame inside the shipped ``frames`` folder."""
 
 
-class FrameError(Exception):
-    """The shipped national frame could not be read or does not validate (a broken install)."""
+class FrameError(UserError):
+    """The shipped national frame could not be read or does not validate (a broken install; exit 2).
+    The wording is :class:`dxplan.i18n.UserError`'s: the file, the reason, and to reinstall dxplan."""
 
 
 class FrameItem(Strict):
@@ -93,4 +95,5 @@ def national_frame() -> NationalFrame:
         data = parse(path.read_text(encoding="utf-8")).data
         return NationalFrame.model_validate(data)
     except (OSError, UnicodeDecodeError, YamlFault, ValidationError) as exc:
-        raise FrameError(f"{path}: {exc}") from exc
+        raise FrameError(N_("the national frame shipped with dxplan cannot be read ({reason}); reinstall dxplan"),
+                         {"reason": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}, path=path) from exc

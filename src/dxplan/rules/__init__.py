@@ -53,7 +53,13 @@ class Rule:
     module: ModuleType = field(compare=False)
 
     def _word(self, lang: str, params: dict[str, Any]) -> str:
-        return t(lang, self.MESSAGE, **params)
+        """The message in ``lang``; a date parameter is written as that language writes dates
+        (:func:`dxplan.fiscal.format_date`: 令和7年2月10日, 10 February 2025)."""
+        import datetime as dt
+
+        from dxplan.fiscal import format_date
+
+        return t(lang, self.MESSAGE, **{k: format_date(v, lang) if isinstance(v, dt.date) else v for k, v in params.items()})
 
     @property
     def doc(self) -> str:

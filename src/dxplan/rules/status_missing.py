@@ -43,4 +43,4 @@ def check(ctx):
         for fy, i in first.items():
             if fy not in recorded and year_is_past(fy, plan.evaluation_date):
                 yield Finding(la.doc, ("tasks", i), {"action": la.action.id, "year": format_fiscal_year(fy, plan.fiscal_year_style),
-                                                     "date": plan.evaluation_date.isoformat()})
+                                                     "date": plan.evaluation_date})

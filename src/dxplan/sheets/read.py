@@ -341,6 +341,8 @@ def read_csv(path: Path) -> list[Table]:
             if len(record) > MAX_COLUMNS:
                 raise SheetTooLarge(N_("{file}: line {line} has {n} fields; dxplan reads at most {limit}"),
                                     {"file": str(path), "line": reader.line_num, "n": len(record), "limit": MAX_COLUMNS})
+            if any(len(v) > MAX_CELL_CHARS for v in record):  # csv's own limit is process-wide: another library may have raised it
+                raise csv.Error("field larger than field limit")
             records.append([unguard_cell(v) for v in record])
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
