@@ -41,7 +41,7 @@ def _data(path: Path):
     return parse(path.read_text(encoding="utf-8")).data
 
 
-@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(TEXTS, TEXTS, TEXTS)
 def test_a_lint_clean_file_formats_and_then_passes_the_check(tmp_path_factory, plan_text, source, location):
     folder = tmp_path_factory.mktemp("fmt") / "mini"

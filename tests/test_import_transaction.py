@@ -94,8 +94,11 @@ def test_import_killed_at_random_moments_leaves_all_old_or_all_new(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         interrupted += bool(leftovers(work))  # killed while writing: the next run finishes or undoes it
-        code, _, err = run("status", work)  # any command that loads the plan recovers it
-        assert code == 0, err
+        if trial < 3:  # any command that loads the plan recovers it (shown three times; then recover() alone, cheaper)
+            code, _, err = run("status", work)
+            assert code == 0, err
+        else:
+            recover(work)
         state = set_hash(work)
         assert state in (old, new), f"trial {trial}: the action files are neither all old nor all new"
         assert leftovers(work) == [], f"trial {trial}: {leftovers(work)}"

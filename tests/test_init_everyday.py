@@ -79,7 +79,7 @@ def test_init_into_a_folder_with_other_files_is_completed_after_a_kill(tmp_path)
     assert dxplan("init", ".", *INIT, "--no-git", cwd=clone).wait() == 0
     took = time.monotonic() - started
     whole = listing(clone)
-    for trial in range(1, 21):
+    for trial in range(1, 11):  # ten kills here; the empty-folder case above has 24
         clone = tmp_path / f"clone{trial}"
         clone.mkdir()
         (clone / "LICENSE").write_text("ours\n")
@@ -102,7 +102,7 @@ def test_new_killed_at_random_moments_leaves_no_file_or_a_whole_one(tmp_path):
     reference = (tmp_path / "p/actions/01.yaml").read_bytes()
     (tmp_path / "p/actions/01.yaml").unlink()
     rng = random.Random(22)
-    for _ in range(20):
+    for _ in range(12):
         proc = dxplan("new", "p", "--title", "窓口", cwd=tmp_path)
         time.sleep(rng.uniform(0.0, took * 1.1))
         proc.send_signal(signal.SIGKILL)
