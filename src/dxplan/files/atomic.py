@@ -187,7 +187,9 @@ def create_exclusive(path: Path, data: str | bytes, *, mode: int | None = None) 
     return path
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (this one included; one owned by another user counts as running):
+    a staging folder, journal or temporary file named after a live writer is never removed."""
     if pid == os.getpid():
         return True
     try:
@@ -212,7 +214,7 @@ def remove_stale(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         m = _TMP.match(entry.name)
-        if m and entry.is_file(follow_symlinks=False) and not _alive(int(m.group(1))):
+        if m and entry.is_file(follow_symlinks=False) and not alive(int(m.group(1))):
             try:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from dxplan.i18n import N_, UserError
 from dxplan.problems import EXIT_PROBLEMS
-from .atomic import _alive, _fsync_dir, create_exclusive, remove_stale, resolve_target, write_atomic
+from .atomic import _fsync_dir, alive, create_exclusive, remove_stale, resolve_target, write_atomic
 
 __all__ = ["JOURNAL", "TransactionBusy", "commit_files", "recover"]
 
@@ -156,7 +156,7 @@ def recover(root: Path) -> str | None:
             pairs = [(root / f["target"], root / f["staged"]) for f in data["files"]]
         except (ValueError, KeyError, TypeError):
             return None
-        if pid != os.getpid() and _alive(pid):
+        if pid != os.getpid() and alive(pid):
             return "busy"
         try:
             if state == "commit":

@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from dxplan.files.atomic import create_exclusive
+from dxplan.files.atomic import alive, create_exclusive
 from dxplan.i18n import N_, UserError
 
 from .schema import RESOURCES, Resource, descriptor
@@ -113,22 +113,12 @@ def remove_stale_stages(parent: Path, name: str) -> list[Path]:
     removed = []
     for entry in parent.glob(f".{glob.escape(name)}.dxplan-*.tmp"):
         m = _STAGE.match(entry.name)
-        if m and entry.is_dir() and not entry.is_symlink() and not _alive(int(m.group(1))):
+        if m and entry.is_dir() and not entry.is_symlink() and not alive(int(m.group(1))):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
     return removed
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def publish_to(folder: Path, tables: Tables, *, bom: bool = False) -> list[tuple[str, int]]:

@@ -26,7 +26,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from dxplan.files.atomic import create_exclusive, remove_stale, write_atomic
+from dxplan.files.atomic import alive, create_exclusive, remove_stale, write_atomic
 from dxplan.files.gitio import GitError, run_git
 from dxplan.i18n import N_
 
@@ -57,16 +57,6 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _stage(parent: Path, name: str, files: dict[str, str]) -> Path:
@@ -121,7 +111,7 @@ def recover(folder: Path) -> None:
             continue
         for entry in entries:
             m = _STAGE.match(entry.name)
-            if not m or not entry.is_dir(follow_symlinks=False) or _alive(int(m.group(1))):
+            if not m or not entry.is_dir(follow_symlinks=False) or alive(int(m.group(1))):
                 continue
             stage = Path(entry.path)
             listing = stage / COMPLETE
