@@ -37,7 +37,7 @@ from . import gitio, layout as planfiles, result_cache
 from dxplan.i18n import N_, Text
 from dxplan.model.loaded import Document, LoadedAction, LoadedPlan, clamp
 from dxplan.yamlread import Limits, YamlFault, check_lines, parse
-from .transaction import recover
+from .transaction import JOURNAL, recover, unfinished_commit
 from dxplan.model.schema import Action, Plan
 from .layout import PLAN_FILE
 from dxplan.problems import Problem
@@ -406,6 +406,9 @@ class DiskSource:
     root: Path
     limits: Limits = field(default_factory=Limits.from_env)
     listing_error: OSError | None = None
+    #: ``{realpath of a file: the file to read instead}``: the staged files of an import whose
+    #: renames could not be finished here (:func:`dxplan.files.transaction.unfinished_commit`).
+    overlay: dict[str, Path] = field(default_factory=dict)
 
     def action_paths(self) -> list[Path]:
         """See :func:`dxplan.files.layout.action_files`; an unreadable ``actions/`` folder is kept in ``listing_error``."""
@@ -417,6 +420,8 @@ class DiskSource:
 
     def read(self, paths: list[Path]) -> dict[Path, bytes | OSError | FileTooLarge]:
         """Each file's bytes, or why it was not read (see :func:`read_bytes`)."""
+        if self.overlay:
+            return {p: read_bytes(self.overlay.get(os.path.realpath(p), p), self.limits) for p in paths}
         return {p: read_bytes(p, self.limits) for p in paths}
 
 
@@ -483,9 +488,10 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
     Never raises for bad input (see the module docstring).
     """
     limits = Limits.from_env()
-    if isinstance(root, (str, Path)):
-        recover(Path(root))  # an import killed while writing: finish or undo it before reading
-    source = DiskSource(Path(root), limits) if isinstance(root, (str, Path)) else root
+    overlay: dict[str, Path] = {}
+    if isinstance(root, (str, Path)) and recover(Path(root)) == "unfinished":  # an import killed while writing
+        overlay = unfinished_commit(Path(root))  # cannot be finished here: read its staged files instead
+    source = DiskSource(Path(root), limits, overlay=overlay) if isinstance(root, (str, Path)) else root
     fast = not positions
     plan_path = source.root / PLAN_FILE
     action_paths = source.action_paths()
@@ -499,6 +505,8 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
     if listing_error is not None:
         reason = f"{planfiles.ACTIONS_DIR}/: {listing_error.strerror or listing_error}"
         problems.append(load_rules()["io-error"].problem(plan_path, 1, 1, reason=reason))
+    if overlay:
+        problems.append(load_rules()["unfinished-import"].problem(source.root / JOURNAL, 1, 1, count=len(overlay)))
     loaded = LoadedPlan(root=source.root, plan=plan, plan_doc=doc if plan else None, problems=problems + over)
     for path in action_paths:
         adoc, action, aproblems = _load_file(path, Action, fast, data[path], limits)
