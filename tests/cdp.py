@@ -134,8 +134,7 @@ class Browser:
         """Load ``url`` in the tab and wait for its load event; return what it requested and reported."""
         self.events = [ev for ev in self.events if ev.get("method") != "Page.loadEventFired"]
         self.call("Page.navigate", {"url": url}, session=True)
-        self.wait_for("Page.loadEventFired")
-        self.evaluate("new Promise(function (done) { setTimeout(done, 50); })")  # timers started at load run
+        self.wait_for("Page.loadEventFired")  # after the page's scripts ran (the site's run at DOMContentLoaded)
         log = PageLog(url)
         for ev in self.events:
             method, p = ev.get("method"), ev.get("params", {})
