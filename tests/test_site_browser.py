@@ -116,3 +116,17 @@ def test_filters_hide_the_actions_without_the_chosen_status(sites, browser):
     assert choose("in_progress", "2025") == []  # R7's task rows carry no status yet
     assert browser.evaluate("document.getElementById('filter-count').textContent") == "22 件中 0 件のアクションを表示"
     assert len(choose("none", "2025")) == 22 and len(choose("", "")) == 22
+
+
+def test_history_shows_what_changed_and_each_actions_timeline(sites, browser):
+    """From git: the top page's movement since the previous evaluation links to the actions' pages; an action's
+    page lists its status words at both evaluation dates."""
+    browser.open((sites["ja"] / "kama" / "index.html").as_uri())
+    heads = browser.evaluate("Array.from(document.querySelectorAll('#changes table.history-table thead th')).map(function (c) { return c.textContent.trim(); })")
+    assert heads == ["状況", "令和6年11月27日", "令和7年2月10日"]
+    links = browser.evaluate("Array.from(document.querySelectorAll('#changes .movement-actions a')).map(function (a) { return a.getAttribute('href'); })")
+    assert links and all(h.startswith("action-") and h.endswith(".html") and (sites["ja"] / "kama" / h).is_file() for h in links)
+    browser.open((sites["ja"] / "kama" / links[0]).as_uri())
+    timeline = browser.evaluate("Array.from(document.querySelectorAll('#timeline ol.timeline li')).map(function (li) { return li.textContent; })")
+    assert [x.split(":")[0] for x in timeline] == ["令和6年11月27日", "令和7年2月10日"]
+    assert timeline[0] != timeline[1]  # the action's status moved between the two dates
