@@ -74,7 +74,9 @@ def dx(bin_dir: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
 def test_wheel_and_sdist_carry_templates_schemas_and_catalogues(dist):
     names = zipfile.ZipFile(next(dist.glob("dxplan-*.whl"))).namelist()
     for name in ("dxplan/templates/report.html.j2", "dxplan/templates/diff.md.j2", "dxplan/schemas/plan.schema.json", "dxplan/schemas/action.schema.json",
-                 "dxplan/locale/ja/LC_MESSAGES/dxplan.mo", "dxplan/locale/ja/LC_MESSAGES/dxplan.po", "dxplan/scaffold/starter/workflow.yml.j2", "dxplan/scaffold/starter/README.md.j2"):
+                 "dxplan/locale/ja/LC_MESSAGES/dxplan.mo", "dxplan/locale/ja/LC_MESSAGES/dxplan.po", "dxplan/scaffold/starter/workflow.yml.j2", "dxplan/scaffold/starter/README.md.j2",
+                 "dxplan/scaffold/starter/pages.yml.j2", "dxplan/templates/site/base.html.j2", "dxplan/templates/site/site.css",
+                 "dxplan/site/static/minisearch.js", "dxplan/site/static/minisearch.LICENSE.txt", "dxplan/site/static/site.js", "dxplan/site/static/README.md"):
         assert name in names
     assert next(dist.glob("dxplan-*.whl")).name == f"dxplan-{dxplan.__version__}-py3-none-any.whl"
     assert next(dist.glob("dxplan-*.tar.gz")).name == f"dxplan-{dxplan.__version__}.tar.gz"
