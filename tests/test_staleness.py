@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from dxplan.cli import app
+from dxplan.files import result_cache
 from dxplan.lint.engine import lint_paths
 
 from conftest import PLANS, git
@@ -198,16 +200,25 @@ def test_a_cached_result_does_not_hide_a_new_commit_or_a_new_day(repo, cache):
     git(repo, "reset", "-q", "--hard", "HEAD~1")
     first = lint_paths([plan], today="2025-01-01")
     assert {p.rule for p in first.problems} & STALE == {"task-overdue"}
-    # a third evaluation committed and a later day: the files of the first run are back as they were, the findings are new
+    # the stored result keeps its plan.yaml values and loses its rows: what the cache answers is then visible
+    result_cache.reset()
+    (db,) = cache.glob("results-*.sqlite3")
+    with sqlite3.connect(db) as conn:
+        (blob,) = conn.execute("SELECT value FROM plans").fetchone()
+        _, files, facts = result_cache._unpack(blob)
+        conn.execute("UPDATE plans SET value = ?", (result_cache._pack(([], files, facts)),))
+    # a third evaluation committed, the working tree back to the files of the first run (the cache's key)
     write(plan, "2025-05-20", "完了", "進捗中")
     git(repo, "commit", "-qam", "evaluation 2025-05-20")
-    git(repo, "checkout", "-q", "HEAD~1", "--", ".")  # the working tree as at the first run, HEAD one evaluation on
+    git(repo, "checkout", "-q", "HEAD~1", "--", ".")
     again = lint_paths([plan], today="2025-05-20")
-    rules = sorted(p.rule for p in again.problems if p.rule in STALE)
-    assert rules == ["status-unchanged", "task-overdue"]
-    later = lint_paths([plan], today="2025-05-20")
-    assert [(p.rule, p.line, p.column) for p in later.problems] == [(p.rule, p.line, p.column) for p in again.problems]
-    assert "evaluation-overdue" in {p.rule for p in lint_paths([plan], today="2025-05-21").problems}
+    assert "task-overdue" not in {p.rule for p in again.problems}  # the rows came from the cache
+    oldest = git(repo, "rev-parse", "--short", "HEAD~2").strip()
+    assert [(p.rule, p.path.name, p.line, p.column) for p in again.problems] == [("status-unchanged", "01.yaml", 7, 51)]
+    assert f"since 23 May 2024 (commit {oldest})" in again.problems[0].message_en
+    # a new day, the same files and commits: the evaluation is overdue from the day after it was due
+    later = lint_paths([plan], today="2025-05-21")
+    assert [(p.rule, p.line, p.column) for p in later.problems] == [("status-unchanged", 7, 51), ("evaluation-overdue", 6, 18)]
 
 
 def test_no_history_no_git_findings(repo, tmp_path):
@@ -235,3 +246,25 @@ def test_bundled_plans_get_no_staleness_finding():
     result = lint_paths([PLANS], today="2026-12-01")
     assert result.errors == 0
     assert [p for p in result.problems if p.rule in STALE] == []
+
+
+def test_an_evaluation_is_its_last_commit(tmp_path):
+    # 2024-05-23 takes two commits: the row is 未着手 in the first and 進捗中 in the second, the one that stands for it
+    root = tmp_path / "repo"
+    plan = root / "plans" / "rei"
+    plan.mkdir(parents=True)
+    git(root, "init", "-q")
+    stuck = plan / "actions" / "01.yaml"
+    for n, (date, r6, r5) in enumerate([EVALUATIONS[0], *EVALUATIONS]):
+        write(plan, date, r6, r5)
+        if n == 0:
+            stuck.write_text(stuck.read_text(encoding="utf-8").replace("令和7年度, department: 総務課, status: 進捗中", "令和7年度, department: 総務課, status: 未着手"), encoding="utf-8")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", f"evaluation {date} ({n})")
+    second = git(root, "rev-parse", "--short", "HEAD~2").strip()
+    r = run("lint", "plans", "--today", "2025-06-01", "--lang", "en", cwd=root)
+    hits = [ln for ln in r.output.splitlines() if "status-unchanged" in ln]
+    assert hits == [
+        "plans/rei/actions/01.yaml:7:51: warning status-unchanged action 1, FY2025: the status has been '進捗中' (not done) at the "
+        f"last 3 evaluation dates, since 23 May 2024 (commit {second}); update it if the task has moved",
+    ]
