@@ -121,12 +121,12 @@ def evaluations(root: Path, at_least: int) -> list[tuple[str, dt.date]]:
 
 
 def _dates(root: Path, blobs: list[str]) -> dict[str, dt.date]:
-    """The ``evaluation_date`` of each plan.yaml blob that has one, read by the one safe reader within its limits."""
+    """The ``evaluation_date`` of each plan.yaml blob that has one, read by the one reader within its limits
+    (:func:`dxplan.files.load.read_document`: a blob whose text was read before is served from the results cache)."""
     from pydantic import TypeAdapter, ValidationError
 
-    from dxplan.files.load import Limits
+    from dxplan.files.load import Limits, read_document
     from dxplan.model.base import EraDate
-    from dxplan.yamlread import YamlFault, parse
 
     limits = Limits.from_env()
     sizes = gitio.blob_sizes(blobs, root)
@@ -135,10 +135,11 @@ def _dates(root: Path, blobs: list[str]) -> dict[str, dt.date]:
     out: dict[str, dt.date] = {}
     for blob, raw in texts.items():
         try:
-            data = parse(raw.decode("utf-8-sig"), limits).data
+            doc, _ = read_document(root / PLAN_FILE, raw.decode("utf-8-sig"), fast=True, limits=limits)
+            data = doc.tree if doc is not None else None
             if isinstance(data, dict) and data.get("evaluation_date") is not None:
                 out[blob] = adapter.validate_python(data["evaluation_date"])
-        except (UnicodeDecodeError, YamlFault, ValidationError):
+        except (UnicodeDecodeError, ValidationError):
             continue
     return out
 
