@@ -268,3 +268,27 @@ def test_an_evaluation_is_its_last_commit(tmp_path):
         "plans/rei/actions/01.yaml:7:51: warning status-unchanged action 1, FY2025: the status has been '進捗中' (not done) at the "
         f"last 3 evaluation dates, since 23 May 2024 (commit {second}); update it if the task has moved",
     ]
+
+
+def test_an_evaluation_merged_from_a_branch_counts_on_the_main_line(tmp_path):
+    # 2024-11-20 is written on a branch and merged (--no-ff): the merge commit stands for it on main's first-parent line
+    root = tmp_path / "repo"
+    plan = root / "plans" / "rei"
+    plan.mkdir(parents=True)
+    git(root, "init", "-q")
+    (first, second, third) = EVALUATIONS
+    write(plan, *first)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "first")
+    git(root, "checkout", "-qb", "autumn")
+    write(plan, *second)
+    git(root, "commit", "-qam", "second, on a branch")
+    git(root, "checkout", "-q", "main")
+    git(root, "merge", "-q", "--no-ff", "-m", "merge the autumn evaluation", "autumn")
+    write(plan, *third)
+    git(root, "commit", "-qam", "third")
+    first_commit = git(root, "rev-parse", "--short", "HEAD~2").strip()
+    r = run("lint", "plans", "--today", "2025-06-01", "--lang", "en", "--format", "json", cwd=root)
+    found = [(p["path"], p["line"], p["column"]) for p in json.loads(r.output)["problems"] if p["rule"] == "status-unchanged"]
+    assert found == [("plans/rei/actions/01.yaml", 7, 51)]
+    assert f"since 23 May 2024 (commit {first_commit})" in r.output
