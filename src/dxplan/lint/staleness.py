@@ -151,7 +151,10 @@ def _unchanged(root: Path, when: dt.date | None, n: int) -> list[Problem]:
     if len(runs) + own < n:
         return []
     repo = gitio.repo_root(root)
-    rel = root.resolve().relative_to(repo).as_posix()
+    try:
+        rel = root.resolve().relative_to(repo).as_posix()
+    except ValueError:  # git names a work tree that does not hold the folder as resolved: no history to read
+        return []
     rel = "" if rel == "." else rel
 
     def committed() -> Iterator[Evaluation]:
