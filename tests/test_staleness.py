@@ -292,3 +292,20 @@ def test_an_evaluation_merged_from_a_branch_counts_on_the_main_line(tmp_path):
     found = [(p["path"], p["line"], p["column"]) for p in json.loads(r.output)["problems"] if p["rule"] == "status-unchanged"]
     assert found == [("plans/rei/actions/01.yaml", 7, 51)]
     assert f"since 23 May 2024 (commit {first_commit})" in r.output
+
+
+def test_git_runs_only_where_history_can_speak(repo, tmp_path):
+    # GIT_TRACE makes every git process write a line to the file: what lint ran, counted by git itself
+    trace = tmp_path / "git-trace.log"
+    alone = tmp_path / "alone" / "rei"
+    shutil.copytree(repo / "plans/rei", alone)
+    runner.invoke(app, ["lint", str(alone)], env={"GIT_TRACE": str(trace)})
+    assert not trace.exists()  # outside git: no git at all
+    one = tmp_path / "one"
+    shutil.copytree(alone, one / "rei")
+    git(one, "init", "-q")
+    git(one, "add", "-A")
+    git(one, "commit", "-qm", "one evaluation")
+    runner.invoke(app, ["lint", str(one / "rei")], env={"GIT_TRACE": str(trace)})
+    ran = [ln.split("built-in: ", 1)[1] for ln in trace.read_text(encoding="utf-8").splitlines() if "built-in: " in ln]
+    assert [cmd.split()[:2] for cmd in ran] == [["git", "log"]]  # plan.yaml changed once: fewer than N − 1 = 2, nothing more read
