@@ -348,3 +348,39 @@ def default_base_side(repo: Path) -> Side:
     """The default base as a side: the merge-base of the default branch and HEAD (see :func:`default_base`)."""
     label, commit = default_base(repo)
     return Side(label, commit, short(commit, repo))
+
+
+# --------------------------------------------------------------------------- a folder's history in one call
+
+
+def in_work_tree(path: Path | str) -> bool:
+    """Whether ``path`` (a folder) or a folder above it holds a ``.git`` entry (a repository's folder, or the file of
+    a linked worktree or submodule): the cheap test, without running git, that lets a caller skip git altogether for
+    folders outside any repository. True does not promise that git can read it (:func:`repo_root` says so)."""
+    p = Path(path).resolve()
+    return any((d / ".git").exists() for d in (p, *p.parents))
+
+
+def folder_history(folder: Path) -> list[tuple[str, dict[str, str | None]]]:
+    """Every commit on the first-parent line of ``HEAD`` that changed something under ``folder``, oldest first, each with
+    the files it changed there: name relative to ``folder`` (posix) → the new blob id, None where the commit deleted it.
+
+    One ``git log --first-parent --raw -z`` call (a merge is compared with its first parent), run in ``folder``,
+    so the commits form one line and a file's content at a commit is its blob in the last change at or before it.
+    Empty when ``folder`` has no commit yet. Raises :class:`GitError` when git fails (not a repository, no ``HEAD``).
+    """
+    args = ["log", "-z", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--raw", "--no-abbrev", "--relative",
+            "--format=%x1e%H", "--", "."]
+    out = run_git(args, folder).stdout.decode("utf-8", "surrogateescape")
+    history: list[tuple[str, dict[str, str | None]]] = []
+    for record in out.split("\x1e")[1:]:
+        head, _, rest = record.partition("\0")
+        fields = rest.lstrip("\n").split("\0")
+        changed: dict[str, str | None] = {}
+        for meta, name in zip(fields[::2], fields[1::2], strict=False):
+            parts = meta.lstrip(":").split()
+            if len(parts) == 5 and parts[0][:2] != "16" and parts[1][:2] != "16":  # 160000: a gitlink, not a file
+                changed[name] = None if parts[4] == "D" else parts[3]
+        history.append((head.strip(), changed))
+    history.reverse()
+    return history
