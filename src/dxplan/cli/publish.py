@@ -29,7 +29,7 @@ def publish(
 ) -> None:
     """Publish plans as open data: a Frictionless Data Package of long-format tables.
 
-    Writes datapackage.json (a Table Schema per resource: titles and descriptions in Japanese and English, types, units, keys) and data/<resource>.csv and data/<resource>.parquet for plans, categories, departments, actions, tasks, indicators, indicator_values, grades, effects and status_history. A plan with lint errors is not published (exit 1, the problems listed as lint lists them); nothing is left in DIR on failure. --schema prints the descriptor without data. docs/opendata.md describes every field.
+    Writes datapackage.json (a Table Schema per resource: titles and descriptions in Japanese and English, types, units, keys) and data/<resource>.csv and data/<resource>.parquet for plans, categories, departments, actions, tasks, indicators, indicator_values, grades, effects, status_history, serves (the national 重点取組事項 each action serves) and national_items. A plan with lint errors is not published (exit 1, the problems listed as lint lists them); nothing is left in DIR on failure. --schema prints the descriptor without data. docs/opendata.md describes every field.
     """
     lg = resolve_lang(lang)
     if schema:
@@ -51,7 +51,7 @@ def publish(
     from dxplan.files.load import load_plan
     from dxplan.lint.engine import lint_paths
     from dxplan.lint.formatters import render as render_problems
-    from dxplan.opendata.tables import empty_tables, integrity, merge, plan_tables
+    from dxplan.opendata.tables import empty_tables, integrity, merge, national_item_rows, plan_tables
     from dxplan.opendata.write import publish_to
 
     paths = plan_paths(paths)
@@ -72,6 +72,7 @@ def publish(
             say(t(lg, "{plan}: plan.yaml declares no municipality_code; the 全国地方公共団体コード column is left empty", plan=loaded.plan.id))
         if history:
             tables["status_history"] += _history_rows(root, loaded.plan.id, lg)
+    tables["national_items"] = national_item_rows()
     broken = integrity(tables)
     if broken:  # a key lint does not check: nothing is written rather than an invalid package
         for resource, kind, values in broken[:20]:
