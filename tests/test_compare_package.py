@@ -190,3 +190,21 @@ def test_without_duckdb_compare_of_a_package_says_which_extra(packages):
                           env={**os.environ, "DXPLAN_NO_CACHE": "1"})
     assert proc.returncode == 1 and "install dxplan as dxplan[opendata] (pip install 'duckdb>=1.0,<3')" in proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_a_yearly_target_beside_an_indicator_named_y1_publishes_and_compares_the_same(tmp_path):
+    # numeric yearly_targets are read as indicators Y1, Y2…: one beside a declared Y1 becomes Y2, so the
+    # package's indicator keys hold and its figures are score's
+    plan = tmp_path / "published"
+    shutil.copytree(FIXTURES / "published", plan)
+    action = plan / "actions" / "1.yaml"
+    text = action.read_text(encoding="utf-8").replace("  - id: K3\n", "  - id: Y1\n").replace(
+        "owners: [総務課]", "owners: [総務課]\nyearly_targets:\n  - {fiscal_year: 令和6年度, text: 10件, spec: {kind: count, value: 10, unit: 件, metric: 申請件数}}")
+    action.write_text(text, encoding="utf-8")
+    published = run("publish", plan, "-o", tmp_path / "pkg", "-q", "--no-history", lang="en")
+    assert published.exit_code == 0, published.output
+    con = duckdb.connect()
+    ids = con.execute(f"SELECT \"ID\" FROM read_parquet('{tmp_path / 'pkg' / 'data' / 'indicators.parquet'}') "
+                      "WHERE action_id = '1' AND series_of IS NULL ORDER BY \"ID\"").fetchall()
+    assert [i for (i,) in ids] == ["1:K1", "1:K2", "1:Y1", "1:Y2"]
+    assert as_json("compare", tmp_path / "pkg") == as_json("compare", plan)
