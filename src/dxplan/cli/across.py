@@ -58,6 +58,8 @@ def crosswalk(
     """Show which actions of each plan serve each national 重点取組事項.
 
     One row per national item (of the versions the plans declare), one column per plan; a cell lists the actions whose serves names the item. A plan whose actions serve no item is shown as unclassified.
+
+    A PATH may also be an open-data package, as for compare.
     """
     from dxplan.compare.crosswalk import crosswalk as build
 
