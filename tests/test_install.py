@@ -29,6 +29,7 @@ from packaging.version import Version
 
 import dxplan
 from dxplan.report.pdf import PDF_REQUIREMENT
+from dxplan.compare.package import DUCKDB_REQUIREMENT
 from dxplan.opendata.write import PYARROW_REQUIREMENT
 from conftest import GIT_ENV, ROOT, git
 
@@ -127,6 +128,7 @@ def test_pdf_stack_is_the_pdf_extra_and_every_dependency_is_bounded(dist):
     opendata = {canonicalize_name(r.name): r for r in requires if r.marker is not None and "extra" in str(r.marker) and r.marker.evaluate({"extra": "opendata"})}
     assert set(opendata) == {"frictionless", "pyarrow", "duckdb"}
     assert SpecifierSet(PYARROW_REQUIREMENT.removeprefix("pyarrow")) == opendata["pyarrow"].specifier
+    assert SpecifierSet(DUCKDB_REQUIREMENT.removeprefix("duckdb")) == opendata["duckdb"].specifier  # dxplan compare PACKAGE
     assert "pyarrow" in {r.name.lower() for r in requires if r.marker is not None and r.marker.evaluate({"extra": "test"})}
 
 

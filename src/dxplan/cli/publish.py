@@ -29,7 +29,7 @@ def publish(
 ) -> None:
     """Publish plans as open data: a Frictionless Data Package of long-format tables.
 
-    Writes datapackage.json (a Table Schema per resource: titles and descriptions in Japanese and English, types, units, keys) and data/<resource>.csv and data/<resource>.parquet for plans, categories, departments, actions, tasks, indicators, indicator_values, grades, effects and status_history. A plan with lint errors is not published (exit 1, the problems listed as lint lists them); nothing is left in DIR on failure. --schema prints the descriptor without data. docs/opendata.md describes every field.
+    Writes datapackage.json (a Table Schema per resource: titles and descriptions in Japanese and English, types, units, keys) and data/<resource>.csv and data/<resource>.parquet for plans, categories, departments, actions, tasks, indicators, indicator_values, grades, effects, status_history, serves (the national 重点取組事項 each action serves) and national_items. A plan with lint errors is not published (exit 1, the problems listed as lint lists them); nothing is left in DIR on failure. --schema prints the descriptor without data. docs/opendata.md describes every field.
     """
     lg = resolve_lang(lang)
     if schema:
@@ -75,7 +75,7 @@ def package_tables(roots: list[Path], lang: str, history: bool) -> dict:
     history from git when ``history``; notes on stderr (no municipality code, not in git). Exits 1 (nothing
     written) when a plan does not load or a key of the package does not hold. ``dxplan site`` writes the same."""
     from dxplan.files.load import load_plan
-    from dxplan.opendata.tables import empty_tables, integrity, merge, plan_tables
+    from dxplan.opendata.tables import empty_tables, integrity, merge, national_item_rows, plan_tables
 
     tables = empty_tables()
     for root in roots:
@@ -87,6 +87,7 @@ def package_tables(roots: list[Path], lang: str, history: bool) -> dict:
             say(t(lang, "{plan}: plan.yaml declares no municipality_code; the 全国地方公共団体コード column is left empty", plan=loaded.plan.id))
         if history:
             tables["status_history"] += _history_rows(root, loaded.plan.id, lang)
+    tables["national_items"] = national_item_rows()
     broken = integrity(tables)
     if broken:  # a key lint does not check: nothing is written rather than an invalid package
         for resource, kind, values in broken[:20]:

@@ -551,7 +551,7 @@ class Action(Strict):
     @property
     def all_indicators(self) -> list[Indicator]:
         """``indicators`` plus old-shape numeric ``yearly_targets`` read as indicators (:func:`legacy_indicators`)."""
-        return [*self.indicators, *legacy_indicators(self.yearly_targets)]
+        return [*self.indicators, *legacy_indicators(self.yearly_targets, {i.id for i in self.indicators})]
 
     def grade_for(self, fiscal_year: int) -> GradeEntry | None:
         """The action-level grade entered for ``fiscal_year`` (the last one listed), else None."""
