@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dxplan.files import gitio
-from .counts import Counts, action_state, current_year, status_table
+from .counts import Counts, action_state, status_table
+from .states import PlanStates, StateStats
 from dxplan.i18n import N_, Text
 from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import STATE_ORDER, Plan, State, StatusSnapshot
@@ -85,13 +86,16 @@ class HistoryPoint:
 
 @dataclass
 class History:
-    """The columns of one plan over time, oldest first, and what limits them (shallow clone)."""
+    """The columns of one plan over time, oldest first, and what limits them (shallow clone).
+
+    ``stats``: how the plan states behind the columns were answered (:class:`dxplan.status.states.StateStats`)."""
 
     root: str
     plan: Plan | None
     points: list[HistoryPoint] = field(default_factory=list)
     shallow: bool = False
     notes: list[Text] = field(default_factory=list)
+    stats: StateStats = field(default_factory=StateStats)
 
 
 def load_at(repo: Path, commit: str, rel: str) -> LoadedPlan:
@@ -147,26 +151,39 @@ def parse_day(text: str) -> dt.date | None:
         return None
 
 
-def _point(repo: Path, commit: str, rel: str, when: dt.datetime, subject: str, previous_eval: dt.date | None,
-           year: int | None, asked: dt.date | None) -> tuple[HistoryPoint | None, dt.date | None]:
-    loaded = load_at(repo, commit, rel)
-    plan = loaded.plan
-    if plan is None:
+def _point(states: PlanStates, commit: str, listing: dict[str, str], when: dt.datetime, subject: str,
+           previous_eval: dt.date | None, asked: dt.date | None) -> tuple[HistoryPoint | None, dt.date | None]:
+    """The column of ``commit`` (its plan folder's files ``listing``) and the evaluation date the next column compares with."""
+    fig = states.figures(listing, commit)
+    if fig is None:
         return None, previous_eval
     if asked is not None:
         date, source = asked, "asked"
-    elif plan.evaluation_date is not None and plan.evaluation_date != previous_eval:
-        date, source = plan.evaluation_date, "evaluation_date"
+    elif fig.evaluation_date is not None and fig.evaluation_date != previous_eval:
+        date, source = fig.evaluation_date, "evaluation_date"
     else:
         date, source = when.date(), "commit"
-    fy = year if year is not None else current_year(plan)
-    snaps = [s for s in plan.status_snapshots if s.date == date and s.fiscal_year == fy]
-    point = HistoryPoint(
-        commit, commit[:7], date, source, subject, fy, count_states(plan, loaded, fy), count_grades(plan, loaded),
-        snaps[0] if snaps else None, sum(1 for p in loaded.problems if p.severity == "error"), actions_at(plan, loaded, fy),
-        plan.evaluation_date,
-    )
-    return point, plan.evaluation_date
+    fy = fig.fiscal_year
+    snapshot = None
+    if (date, fy) in fig.snapshots:  # the plan's own column of that date and year: read from plan.yaml
+        plan = states.plan(listing, commit)
+        assert plan is not None, "the figures come from this plan.yaml"
+        snapshot = plan.status_snapshots[fig.snapshots.index((date, fy))]
+    point = HistoryPoint(commit, commit[:7], date, source, subject, fy, fig.counts, fig.grades, snapshot, fig.problems,
+                         fig.actions, fig.evaluation_date)
+    return point, fig.evaluation_date
+
+
+def plan_log(repo: Path, rel: str, rev: str = "HEAD") -> list[tuple[str, str, dt.datetime, str]]:
+    """``(commit, root tree, committer date, subject)`` of every commit reachable from ``rev`` that changed ``rel``,
+    oldest first (the commits of :func:`plan_commits`, with the tree each one has)."""
+    out = gitio.run_git(["log", "-z", "--format=%H%x1f%T%x1f%cI%x1f%s", "--end-of-options", rev, "--", rel or "."], repo).stdout
+    result = []
+    for record in out.decode("utf-8", "replace").split("\0"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) == 4:
+            result.append((parts[0], parts[1], dt.datetime.fromisoformat(parts[2]), parts[3]))
+    return list(reversed(result))
 
 
 def build_history(
@@ -180,37 +197,48 @@ def build_history(
     to count (default: each column's current year). ``rev``: the revision whose history is read (default
     ``HEAD``; a report ``--as-of`` a revision reads the history up to it). Raises :class:`dxplan.files.gitio.GitError` for an
     unknown revision (naming what to fetch) or when git fails.
+
+    Each commit's figures are those of its plan state (:mod:`dxplan.status.states`): computed once per
+    distinct set of files, and kept in the results cache by their blob ids (``History.stats`` says how
+    many were computed).
     """
     history = History(rel, None, shallow=gitio.is_shallow(repo))
-    if at:
-        for item in at:
-            day = parse_day(item)
-            if day is not None:
-                commit = commit_on_or_before(repo, day)
-                if commit is None:
-                    history.notes.append(Text("no commit on or before {date}: left out", date=item))
-                    continue
-            else:
-                commit = gitio.resolve(item, repo)
-            info = gitio.run_git(["log", "-1", "--format=%cI%x1f%s", commit], repo).stdout.decode().strip().split("\x1f")
-            parents = plan_commits(repo, rel, f"{commit}^") if _has_parent(repo, commit) else []
-            prev_plan = load_at(repo, parents[-1][0], rel).plan if parents else None
-            prev_eval = prev_plan.evaluation_date if prev_plan else None
-            point, _ = _point(repo, commit, rel, dt.datetime.fromisoformat(info[0]), info[1], prev_eval, year, day)
-            if point is not None:
-                history.points.append(point)
-    else:
-        previous = None
-        for commit, when, subject in plan_commits(repo, rel, rev):
-            point, previous = _point(repo, commit, rel, when, subject, previous, year, None)
-            if point is not None:
-                history.points.append(point)
-        if not history.points:
-            history.notes.append(Text("no commit in this repository changed {root}", root=rel or "."))
-    history.points = [p for p in history.points if (since is None or p.date >= since) and (until is None or p.date <= until)]
-    if history.points:
-        last = load_at(repo, history.points[-1].commit, rel)  # the newest commit (or the last --at): the plan as it stands
-        history.plan = last.plan
+    listings: dict[str, dict[str, str]] = {}
+    with PlanStates(repo, rel, year) as states:
+        history.stats = states.stats
+        if at:
+            for item in at:
+                day = parse_day(item)
+                if day is not None:
+                    commit = commit_on_or_before(repo, day)
+                    if commit is None:
+                        history.notes.append(Text("no commit on or before {date}: left out", date=item))
+                        continue
+                else:
+                    commit = gitio.resolve(item, repo)
+                info = gitio.run_git(["log", "-1", "--format=%cI%x1f%s", commit], repo).stdout.decode().strip().split("\x1f")
+                parent = _last_plan_commit(repo, rel, f"{commit}^") if _has_parent(repo, commit) else None
+                prev = states.figures(gitio.ls_tree(parent, rel, repo), parent) if parent else None
+                listings[commit] = gitio.ls_tree(commit, rel, repo)
+                point, _ = _point(states, commit, listings[commit], dt.datetime.fromisoformat(info[0]), info[1],
+                                  prev.evaluation_date if prev else None, day)
+                if point is not None:
+                    history.points.append(point)
+        else:
+            log = plan_log(repo, rel, rev)
+            found = list(gitio.tree_listings([tree for _, tree, _, _ in log], rel, repo))
+            states.prepare(found)
+            previous = None
+            for (commit, _, when, subject), listing in zip(log, found, strict=True):
+                listings[commit] = listing
+                point, previous = _point(states, commit, listing, when, subject, previous, None)
+                if point is not None:
+                    history.points.append(point)
+            if not history.points:
+                history.notes.append(Text("no commit in this repository changed {root}", root=rel or "."))
+        history.points = [p for p in history.points if (since is None or p.date >= since) and (until is None or p.date <= until)]
+        if history.points:  # the newest commit (or the last --at): the plan as it stands
+            history.plan = states.plan(listings[history.points[-1].commit], history.points[-1].commit)
     history.points.sort(key=lambda p: p.date)  # columns in date order; commits of one day in commit order
     if history.shallow:
         history.notes.append(Text(
@@ -221,6 +249,12 @@ def build_history(
 
 def _has_parent(repo: Path, commit: str) -> bool:
     return gitio.run_git(["rev-parse", "--verify", "--quiet", f"{commit}^"], repo, check=False).returncode == 0
+
+
+def _last_plan_commit(repo: Path, rel: str, rev: str) -> str | None:
+    """The newest commit reachable from ``rev`` that changed ``rel`` (the last of :func:`plan_commits`), or None."""
+    out = gitio.run_git(["log", "-1", "--format=%H", "--end-of-options", rev, "--", rel or "."], repo).stdout.decode().strip()
+    return out or None
 
 
 def plans_as_of(paths: list[Path], when: str) -> list[LoadedPlan]:

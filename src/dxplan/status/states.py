@@ -1,0 +1,266 @@
+"""A plan's figures at a *plan state* — the exact files of its folder at a commit — computed once per state.
+
+A git blob never changes, so neither does a plan folder made of the same blobs under the same names:
+its *state key* is the sorted (name inside the folder, blob id) of its ``plan.yaml`` and action files.
+What the history needs of a plan state (:class:`Figures`: task rows per state, actions per rating label,
+each action's status words and state, the errors, the evaluation date and the dates of the plan's own
+summary columns) therefore depends on the state key alone (and on the fiscal year asked and the
+reader's limits), and is
+
+- kept in this process by key, so a commit that changes nothing in the plan, or reverts it to an
+  earlier state, costs a dictionary look-up;
+- stored in the results cache (:mod:`dxplan.files.state_cache`) under the key, so a later run computes
+  nothing for a state it has seen (the entry never needs invalidating: other files make another key;
+  other code makes another database);
+- computed, for a state seen nowhere, from its files with the one loader (:func:`dxplan.files.load.load_plan`,
+  without positions) and a file memo by (path, blob id), so a commit that changes one action file
+  reads, parses and validates that file only. Blobs come from one long-lived ``git cat-file --batch``
+  (:class:`dxplan.files.gitio.BlobReader`). Many states to compute are spread over worker processes
+  (:func:`dxplan.files.parallel.imap_ordered`), in runs of consecutive commits so each worker's file memo
+  serves its run.
+
+The figures are those of :func:`dxplan.status.history.count_states`, :func:`~dxplan.status.history.count_grades`
+and :func:`~dxplan.status.history.actions_at` at that state, so a history from here is the history
+computed commit by commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dxplan.files import gitio, layout as planfiles, state_cache
+from dxplan.model.schema import STATE_ORDER, Plan, State
+from dxplan.yamlread import Limits
+from .counts import Counts, current_year
+
+if TYPE_CHECKING:
+    from dxplan.files.load import FileMemo
+
+    from .history import ActionAt
+
+StateKey = tuple[tuple[str, str], ...]
+"""A plan state: (name inside the plan folder, blob id) of ``plan.yaml`` and each action file, sorted by name."""
+
+PARALLEL_FROM = 64
+"""Plan states to compute from which they are spread over worker processes (fewer: in this process)."""
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the history shows of one plan state (``plan.yaml`` loaded).
+
+    ``fiscal_year``: the year counted (the one asked, else :func:`dxplan.status.counts.current_year`);
+    ``counts``: task rows of that year per canonical state; ``grades``: actions per rating label, in scale
+    order (``未評価`` for actions without a rate); ``actions``: each action (by id) in file order;
+    ``problems``: load problems of severity error; ``snapshots``: (date, fiscal year) of each of the plan's
+    ``status_snapshots``, in order (the columns themselves are read from ``plan.yaml`` when one is shown).
+    """
+
+    fiscal_year: int
+    evaluation_date: dt.date | None
+    counts: Counts
+    grades: dict[str, int]
+    snapshots: tuple[tuple[dt.date, int], ...]
+    problems: int
+    actions: dict[str, ActionAt]
+
+
+@dataclass
+class StateStats:
+    """How a history's plan states were answered: ``distinct`` keys met, ``computed`` from their files,
+    ``cached`` from the results cache (the rest came from this process's memo)."""
+
+    distinct: int = 0
+    computed: int = 0
+    cached: int = 0
+
+
+def _plain(fig: Figures | None) -> dict[str, Any]:
+    """``fig`` as plain data for the results cache (``{"ok": False}`` for a state whose ``plan.yaml`` did not load)."""
+    if fig is None:
+        return {"ok": False}
+    return {
+        "ok": True, "fy": fig.fiscal_year, "eval": fig.evaluation_date,
+        "states": [fig.counts.states[s] for s in STATE_ORDER], "no_status": fig.counts.no_status, "unknown": fig.counts.unknown,
+        "grades": list(fig.grades.items()), "snaps": [list(s) for s in fig.snapshots], "problems": fig.problems,
+        "actions": [[aid, a.state.value if a.state is not None else None, list(a.words)] for aid, a in fig.actions.items()],
+    }
+
+
+@dataclass
+class PlanStates:
+    """The figures of plan folder ``rel`` of ``repo`` at any listing of its files (see the module docstring).
+
+    ``year``: the fiscal year to count (None: each state's current year). Use as a context manager (or
+    :meth:`close`): it holds a git process. Raises :class:`dxplan.files.gitio.GitError` when git fails.
+    """
+
+    repo: Path
+    rel: str
+    year: int | None = None
+    limits: Limits = field(default_factory=Limits.from_env)
+    stats: StateStats = field(default_factory=StateStats)
+    _figures: dict[StateKey, Figures | None] = field(default_factory=dict)
+    _files: FileMemo = field(default_factory=dict)
+    _reader: gitio.BlobReader | None = None
+    _at: dict[tuple[State | None, tuple[str | None, ...]], ActionAt] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.rel = self.rel.strip("/")
+
+    def __enter__(self) -> PlanStates:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the git process this object started, if any."""
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    # ------------------------------------------------------------------ keys
+
+    def key(self, listing: dict[str, str]) -> StateKey:
+        """The state key of ``listing`` (repository-relative name → blob id, e.g. :func:`dxplan.files.gitio.ls_tree`)."""
+        plan_name = planfiles.plan_file_name(self.rel)
+        names = [n for n in planfiles.action_names(list(listing), self.rel)]
+        if plan_name in listing:
+            names.append(plan_name)
+        cut = len(self.rel) + 1 if self.rel else 0
+        return tuple(sorted((n[cut:], listing[n]) for n in names))
+
+    def _cache_key(self, key: StateKey) -> bytes:
+        return state_cache.history_key(key, self.year, f"{self.limits.key}/{self.limits.actions}")
+
+    # ------------------------------------------------------------------ figures
+
+    def figures(self, listing: dict[str, str], commit: str = "") -> Figures | None:
+        """The figures of the plan at ``listing`` (of ``commit``, named in a message when git lacks a blob;
+        None: its ``plan.yaml`` did not load): from this process's memo, the results cache, or computed."""
+        key = self.key(listing)
+        if key in self._figures:
+            return self._figures[key]
+        self.stats.distinct += 1
+        fig: Figures | None
+        try:
+            fig = self._from_plain(state_cache.get(self._cache_key(key)))
+            self.stats.cached += 1
+        except ValueError:  # nothing stored (or not what this code stores)
+            fig = self._compute(listing, commit)
+            self.stats.computed += 1
+            state_cache.put(self._cache_key(key), _plain(fig))
+        self._figures[key] = fig
+        return fig
+
+    def prepare(self, listings: list[dict[str, str]], jobs: int | None = None) -> None:
+        """Answer every listing's state ahead (so :meth:`figures` finds them in memo): cached ones in one query,
+        the others computed — in worker processes when there are :data:`PARALLEL_FROM` or more."""
+        from dxplan.files.parallel import default_jobs, imap_ordered
+
+        keys: dict[StateKey, dict[str, str]] = {}
+        for listing in listings:
+            keys.setdefault(self.key(listing), listing)
+        todo = [k for k in keys if k not in self._figures]
+        cache_keys = {k: self._cache_key(k) for k in todo}
+        state_cache.prefetch(list(cache_keys.values()))
+        missing = []
+        for k in todo:
+            try:
+                self._figures[k] = self._from_plain(state_cache.get(cache_keys[k]))
+            except ValueError:
+                missing.append(k)
+                continue
+            self.stats.distinct += 1
+            self.stats.cached += 1
+        jobs = default_jobs() if jobs is None else jobs
+        if len(missing) < PARALLEL_FROM or jobs <= 1:
+            for k in missing:
+                self.figures(keys[k])
+            return
+        size = max(16, -(-len(missing) // (jobs * 4)))
+        runs = [[keys[k] for k in missing[i : i + size]] for i in range(0, len(missing), size)]
+        self.close()  # no git process may cross a fork
+        items = [(self.repo, self.rel, self.year, run) for run in runs]
+        for run, plain in zip(runs, imap_ordered(_compute_run, items, jobs), strict=True):
+            for listing, data in zip(run, plain, strict=True):
+                key = self.key(listing)
+                self.stats.distinct += 1
+                self.stats.computed += 1
+                state_cache.put(self._cache_key(key), data)
+                self._figures[key] = self._from_plain(data)
+        state_cache.flush()
+
+    def plan(self, listing: dict[str, str], commit: str = "") -> Plan | None:
+        """The plan (``plan.yaml`` alone, validated as the loader does) at ``listing`` (of ``commit``, named in
+        a message when git lacks a blob); None when it does not load."""
+        from dxplan.files.load import GitSource, load_file
+
+        name = planfiles.plan_file_name(self.rel)
+        oid = listing.get(name)
+        if oid is None:
+            return None
+        path = self.repo / name
+        hit = self._files.get((path, oid))
+        if hit is None:
+            hit = load_file(GitSource(self.repo, commit, self.rel, listing, self._blob_reader()), path, Plan)
+        return hit[1]
+
+    def _blob_reader(self) -> gitio.BlobReader:
+        if self._reader is None:
+            self._reader = gitio.BlobReader(self.repo)
+        return self._reader
+
+    def _compute(self, listing: dict[str, str], commit: str = "") -> Figures | None:
+        from dxplan.files.load import GitSource, load_plan
+        from .history import actions_at, count_grades, count_states
+
+        loaded = load_plan(GitSource(self.repo, commit, self.rel, listing, self._blob_reader()), positions=False, memo=self._files)
+        current = {(self.repo / n, o) for n, o in listing.items()}
+        for k in [k for k in self._files if k not in current]:  # keep the files of this state only: bounded memory
+            del self._files[k]
+        plan = loaded.plan
+        if plan is None:
+            return None
+        fy = self.year if self.year is not None else current_year(plan)
+        actions = {aid: self._at.setdefault((a.state, a.words), a) for aid, a in actions_at(plan, loaded, fy).items()}
+        return Figures(
+            fy, plan.evaluation_date, count_states(plan, loaded, fy), count_grades(plan, loaded),
+            tuple((s.date, s.fiscal_year) for s in plan.status_snapshots),
+            sum(1 for p in loaded.problems if p.severity == "error"), actions,
+        )
+
+    def _from_plain(self, data: Any) -> Figures | None:
+        """Figures from plain data (:func:`_plain`); ValueError when it is not what :func:`_plain` gives (None: nothing stored)."""
+        from .history import ActionAt
+
+        if data is None:
+            raise ValueError("nothing stored")
+        try:
+            if not data["ok"]:
+                return None
+            counts = Counts(dict(zip(STATE_ORDER, data["states"], strict=True)), data["no_status"], data["unknown"])
+            actions = {}
+            for aid, state, words in data["actions"]:
+                at = (State(state) if state is not None else None, tuple(words))
+                actions[aid] = self._at.get(at) or self._at.setdefault(at, ActionAt(*at))
+            return Figures(data["fy"], data["eval"], counts, dict(data["grades"]), tuple((d, y) for d, y in data["snaps"]),
+                           data["problems"], actions)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not history figures: {exc}") from None
+
+
+def _compute_run(item: tuple[Path, str, int | None, list[dict[str, str]]]) -> list[dict[str, Any]]:
+    """In a worker: the plain figures of each listing of a run of consecutive commits."""
+    from dxplan.files import result_cache
+
+    repo, rel, year, listings = item
+    with PlanStates(repo, rel, year) as states:
+        out = [_plain(states._compute(listing)) for listing in listings]
+    result_cache.flush()
+    return out
+
