@@ -263,6 +263,10 @@ def blob_sizes(ids: list[str], repo: Path) -> dict[str, int]:
     return sizes
 
 
+_BATCH_REQUESTS = 256
+"""Object ids a :class:`BlobReader` sends at once (about 10 KB, well under a pipe's buffer)."""
+
+
 class BlobReader:
     """Blobs by object id from one long-lived ``git cat-file --batch`` process, one request at a time.
 
@@ -312,14 +316,34 @@ class BlobReader:
     def read(self, oid: str, max_bytes: int | None = None) -> bytes | int | None:
         """The bytes of blob ``oid`` (a full object id); its size in bytes (an ``int``, nothing kept) when
         it is larger than ``max_bytes``; None when git has no such object or it is not a blob."""
-        (oid,) = _object_ids([oid])
+        return self.read_many([oid], max_bytes)[oid]
+
+    def read_many(self, oids: list[str], max_bytes: int | None = None) -> dict[str, bytes | int | None]:
+        """:meth:`read` of each of ``oids``, by id: the requests go to git together (a few hundred at a time, so
+        neither pipe fills while the other waits), and the answers are read in order."""
+        wanted = _object_ids(oids)
+        out: dict[str, bytes | int | None] = {}
+        for i in range(0, len(wanted), _BATCH_REQUESTS):
+            chunk = wanted[i : i + _BATCH_REQUESTS]
+            self._request(chunk)
+            for oid in chunk:
+                out[oid] = self._answer(max_bytes)
+        return out
+
+    def _request(self, oids: list[str]) -> None:
         if self._proc is None:
             self._proc = self._start()
-        stdin, stdout = self._proc.stdin, self._proc.stdout
-        assert stdin is not None and stdout is not None, "started with pipes"
+        assert self._proc.stdin is not None, "started with pipes"
         try:
-            stdin.write(f"{oid}\n".encode("ascii"))
-            stdin.flush()
+            self._proc.stdin.write("".join(f"{oid}\n" for oid in oids).encode("ascii"))
+            self._proc.stdin.flush()
+        except OSError:
+            raise self._failed() from None
+
+    def _answer(self, max_bytes: int | None) -> bytes | int | None:
+        assert self._proc is not None and self._proc.stdout is not None, "asked first"
+        stdout = self._proc.stdout
+        try:
             header = stdout.readline()
         except OSError:
             raise self._failed() from None

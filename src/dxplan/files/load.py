@@ -458,7 +458,8 @@ class GitSource:
         limit = Limits.from_env().file_bytes
         names = {p: p.relative_to(self.repo).as_posix() for p in paths}
         if self.reader is not None:
-            return {p: self._read_one(tree.get(name), limit) for p, name in names.items()}
+            found = self.reader.read_many([tree[n] for n in names.values() if n in tree], limit)
+            return {p: self._read_one(found.get(tree[n]) if n in tree else None) for p, n in names.items()}
         ids = [tree[n] for n in names.values() if n in tree]
         sizes = gitio.blob_sizes(ids, self.repo)
         blobs = gitio.read_blobs([i for i in ids if sizes.get(i, 0) <= limit], self.repo)
@@ -472,9 +473,7 @@ class GitSource:
             out[p] = data if data is not None else FileNotFoundError(f"not in {self.commit[:12]}")
         return out
 
-    def _read_one(self, oid: str | None, limit: int) -> bytes | OSError | FileTooLarge:
-        assert self.reader is not None, "only with a reader"
-        data = self.reader.read(oid, limit) if oid is not None else None
+    def _read_one(self, data: bytes | int | None) -> bytes | OSError | FileTooLarge:
         if isinstance(data, int):
             return FileTooLarge(data)
         return data if data is not None else FileNotFoundError(f"not in {self.commit[:12]}")

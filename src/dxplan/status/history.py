@@ -25,7 +25,7 @@ from pathlib import Path
 
 from dxplan.files import gitio
 from .counts import Counts, action_state, status_table
-from .states import PlanStates, StateStats
+from .states import PlanStates, StateKey, StateStats
 from dxplan.i18n import N_, Text
 from dxplan.files.load import LoadedPlan
 from dxplan.model.schema import STATE_ORDER, Plan, State, StatusSnapshot
@@ -152,9 +152,10 @@ def parse_day(text: str) -> dt.date | None:
 
 
 def _point(states: PlanStates, commit: str, listing: dict[str, str], when: dt.datetime, subject: str,
-           previous_eval: dt.date | None, asked: dt.date | None) -> tuple[HistoryPoint | None, dt.date | None]:
-    """The column of ``commit`` (its plan folder's files ``listing``) and the evaluation date the next column compares with."""
-    fig = states.figures(listing, commit)
+           previous_eval: dt.date | None, asked: dt.date | None, key: StateKey | None = None) -> tuple[HistoryPoint | None, dt.date | None]:
+    """The column of ``commit`` (its plan folder's files ``listing``, state ``key`` when known) and the evaluation
+    date the next column compares with."""
+    fig = states.figures(listing, commit, key)
     if fig is None:
         return None, previous_eval
     if asked is not None:
@@ -227,11 +228,11 @@ def build_history(
         else:
             log = plan_log(repo, rel, rev)
             found = list(gitio.tree_listings([tree for _, tree, _, _ in log], rel, repo))
-            states.prepare(found)
+            keys = states.prepare(found)
             previous = None
-            for (commit, _, when, subject), listing in zip(log, found, strict=True):
+            for (commit, _, when, subject), listing, key in zip(log, found, keys, strict=True):
                 listings[commit] = listing
-                point, previous = _point(states, commit, listing, when, subject, previous, None)
+                point, previous = _point(states, commit, listing, when, subject, previous, None, key)
                 if point is not None:
                     history.points.append(point)
             if not history.points:

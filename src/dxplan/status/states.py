@@ -37,7 +37,7 @@ from dxplan.yamlread import Limits
 from .counts import Counts, current_year
 
 if TYPE_CHECKING:
-    from dxplan.files.load import FileMemo
+    from dxplan.files.load import FileMemo, FileTooLarge
 
     from .history import ActionAt
 
@@ -46,6 +46,9 @@ StateKey = tuple[tuple[str, str], ...]
 
 PARALLEL_FROM = 64
 """Plan states to compute from which they are spread over worker processes (fewer: in this process)."""
+
+_RUN = 256
+"""Plan states computed as one run: their blobs are read from git in one request (a few MB at most)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,9 @@ class PlanStates:
     _files: FileMemo = field(default_factory=dict)
     _reader: gitio.BlobReader | None = None
     _at: dict[tuple[State | None, tuple[str | None, ...]], ActionAt] = field(default_factory=dict)
+    _kinds: dict[str, str | None] = field(default_factory=dict)  # repository-relative name → see _kind()
+    _paths: dict[str, Path] = field(default_factory=dict)  # repository-relative name → its path, made once
+    _preloaded: dict[str, bytes | int | None] = field(default_factory=dict)  # blobs read ahead (see _compute_run)
 
     def __post_init__(self) -> None:
         self.rel = self.rel.strip("/")
@@ -125,24 +131,29 @@ class PlanStates:
 
     # ------------------------------------------------------------------ keys
 
+    def _kind(self, name: str) -> str | None:
+        """``plan``, ``action`` or None (no file of a plan state) for a repository-relative name; each name is
+        judged once, by the loader's own rule (:func:`dxplan.files.layout.action_names`)."""
+        if name not in self._kinds:
+            is_plan = name == planfiles.plan_file_name(self.rel)
+            self._kinds[name] = "plan" if is_plan else "action" if planfiles.action_names([name], self.rel) else None
+        return self._kinds[name]
+
     def key(self, listing: dict[str, str]) -> StateKey:
         """The state key of ``listing`` (repository-relative name → blob id, e.g. :func:`dxplan.files.gitio.ls_tree`)."""
-        plan_name = planfiles.plan_file_name(self.rel)
-        names = [n for n in planfiles.action_names(list(listing), self.rel)]
-        if plan_name in listing:
-            names.append(plan_name)
         cut = len(self.rel) + 1 if self.rel else 0
-        return tuple(sorted((n[cut:], listing[n]) for n in names))
+        return tuple(sorted((name[cut:], oid) for name, oid in listing.items() if self._kind(name)))
 
     def _cache_key(self, key: StateKey) -> bytes:
         return state_cache.history_key(key, self.year, f"{self.limits.key}/{self.limits.actions}")
 
     # ------------------------------------------------------------------ figures
 
-    def figures(self, listing: dict[str, str], commit: str = "") -> Figures | None:
+    def figures(self, listing: dict[str, str], commit: str = "", key: StateKey | None = None) -> Figures | None:
         """The figures of the plan at ``listing`` (of ``commit``, named in a message when git lacks a blob;
-        None: its ``plan.yaml`` did not load): from this process's memo, the results cache, or computed."""
-        key = self.key(listing)
+        None: its ``plan.yaml`` did not load): from this process's memo, the results cache, or computed.
+        ``key``: :meth:`key` of ``listing`` when already known."""
+        key = self.key(listing) if key is None else key
         if key in self._figures:
             return self._figures[key]
         self.stats.distinct += 1
@@ -157,14 +168,16 @@ class PlanStates:
         self._figures[key] = fig
         return fig
 
-    def prepare(self, listings: list[dict[str, str]], jobs: int | None = None) -> None:
+    def prepare(self, listings: list[dict[str, str]], jobs: int | None = None) -> list[StateKey]:
         """Answer every listing's state ahead (so :meth:`figures` finds them in memo): cached ones in one query,
-        the others computed — in worker processes when there are :data:`PARALLEL_FROM` or more."""
+        the others computed — in worker processes when there are :data:`PARALLEL_FROM` or more. Returns the
+        listings' keys (:meth:`key`), in order."""
         from dxplan.files.parallel import default_jobs, imap_ordered
 
+        order = [self.key(listing) for listing in listings]
         keys: dict[StateKey, dict[str, str]] = {}
-        for listing in listings:
-            keys.setdefault(self.key(listing), listing)
+        for key, listing in zip(order, listings, strict=True):
+            keys.setdefault(key, listing)
         todo = [k for k in keys if k not in self._figures]
         cache_keys = {k: self._cache_key(k) for k in todo}
         state_cache.prefetch(list(cache_keys.values()))
@@ -179,21 +192,25 @@ class PlanStates:
             self.stats.cached += 1
         jobs = default_jobs() if jobs is None else jobs
         if len(missing) < PARALLEL_FROM or jobs <= 1:
-            for k in missing:
-                self.figures(keys[k])
-            return
-        size = max(16, -(-len(missing) // (jobs * 4)))
+            for i in range(0, len(missing), _RUN):
+                self.preload([keys[k] for k in missing[i : i + _RUN]])
+                for k in missing[i : i + _RUN]:
+                    self.figures(keys[k], key=k)
+            self._preloaded.clear()
+            return order
+        size = min(_RUN, max(16, -(-len(missing) // (jobs * 4))))
         runs = [[keys[k] for k in missing[i : i + size]] for i in range(0, len(missing), size)]
         self.close()  # no git process may cross a fork
         items = [(self.repo, self.rel, self.year, run) for run in runs]
-        for run, plain in zip(runs, imap_ordered(_compute_run, items, jobs), strict=True):
-            for listing, data in zip(run, plain, strict=True):
-                key = self.key(listing)
+        run_keys = [missing[i : i + size] for i in range(0, len(missing), size)]
+        for ks, plain in zip(run_keys, imap_ordered(_compute_run, items, jobs), strict=True):
+            for key, data in zip(ks, plain, strict=True):
                 self.stats.distinct += 1
                 self.stats.computed += 1
                 state_cache.put(self._cache_key(key), data)
                 self._figures[key] = self._from_plain(data)
         state_cache.flush()
+        return order
 
     def plan(self, listing: dict[str, str], commit: str = "") -> Plan | None:
         """The plan (``plan.yaml`` alone, validated as the loader does) at ``listing`` (of ``commit``, named in
@@ -210,17 +227,35 @@ class PlanStates:
             hit = load_file(GitSource(self.repo, commit, self.rel, listing, self._blob_reader()), path, Plan)
         return hit[1]
 
+    def preload(self, listings: list[dict[str, str]]) -> None:
+        """Read the blobs of the plan states of ``listings`` in one request (each over the size limit: its size),
+        for the states about to be computed here; replaces what was read ahead before."""
+        oids = dict.fromkeys(oid for listing in listings for name, oid in listing.items() if self._kind(name))
+        self._preloaded.clear()
+        self._preloaded.update(self._blob_reader().read_many(list(oids), self.limits.file_bytes))
+
     def _blob_reader(self) -> gitio.BlobReader:
         if self._reader is None:
             self._reader = gitio.BlobReader(self.repo)
         return self._reader
 
     def _compute(self, listing: dict[str, str], commit: str = "") -> Figures | None:
-        from dxplan.files.load import GitSource, load_plan
+        from dxplan.files.load import load_plan
         from .history import actions_at, count_grades, count_states
 
-        loaded = load_plan(GitSource(self.repo, commit, self.rel, listing, self._blob_reader()), positions=False, memo=self._files)
-        current = {(self.repo / n, o) for n, o in listing.items()}
+        files: dict[Path, str] = {}
+        action_files = []
+        for name, oid in listing.items():
+            kind = self._kind(name)
+            if kind is not None:
+                path = self._paths.get(name) or self._paths.setdefault(name, self.repo / name)
+                files[path] = oid
+                if kind == "action":
+                    action_files.append((name, path))
+        source = _StateFiles(self.repo / self.rel if self.rel else self.repo, files, [p for _, p in sorted(action_files)],
+                             self._blob_reader(), commit, self.limits.file_bytes, self._preloaded)
+        loaded = load_plan(source, positions=False, memo=self._files)
+        current = set(files.items())
         for k in [k for k in self._files if k not in current]:  # keep the files of this state only: bounded memory
             del self._files[k]
         plan = loaded.plan
@@ -254,12 +289,52 @@ class PlanStates:
             raise ValueError(f"not history figures: {exc}") from None
 
 
+@dataclass
+class _StateFiles:
+    """A plan state as a file source for :func:`dxplan.files.load.load_plan`: the files of
+    :class:`dxplan.files.load.GitSource` (``files``: path → blob id of ``plan.yaml`` and the action files,
+    ``actions`` in name order), with paths made once per name rather than once per commit."""
+
+    root: Path
+    files: dict[Path, str]
+    actions: list[Path]
+    reader: gitio.BlobReader
+    commit: str
+    limit: int
+    preloaded: dict[str, bytes | int | None]
+
+    def action_paths(self) -> list[Path]:
+        """The action files, sorted by name."""
+        return self.actions
+
+    def content_ids(self, paths: list[Path]) -> dict[Path, str]:
+        """The blob id of each path of the state."""
+        return {p: self.files[p] for p in paths if p in self.files}
+
+    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError | FileTooLarge]:
+        """As :meth:`dxplan.files.load.GitSource.read`."""
+        from dxplan.files.load import FileTooLarge
+
+        wanted = [self.files[p] for p in paths if p in self.files]
+        found = self.reader.read_many([oid for oid in wanted if oid not in self.preloaded], self.limit)
+        found.update((oid, self.preloaded[oid]) for oid in wanted if oid in self.preloaded)
+        out: dict[Path, bytes | OSError | FileTooLarge] = {}
+        for p in paths:
+            data = found.get(self.files[p]) if p in self.files else None
+            if isinstance(data, int):
+                out[p] = FileTooLarge(data)
+            else:
+                out[p] = data if data is not None else FileNotFoundError(f"not in {self.commit[:12]}")
+        return out
+
+
 def _compute_run(item: tuple[Path, str, int | None, list[dict[str, str]]]) -> list[dict[str, Any]]:
     """In a worker: the plain figures of each listing of a run of consecutive commits."""
     from dxplan.files import result_cache
 
     repo, rel, year, listings = item
     with PlanStates(repo, rel, year) as states:
+        states.preload(listings)
         out = [_plain(states._compute(listing)) for listing in listings]
     result_cache.flush()
     return out
