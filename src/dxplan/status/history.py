@@ -19,29 +19,20 @@ Every git call goes through :mod:`dxplan.files.gitio`; failures raise :class:`dx
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dxplan.files import gitio
-from .counts import Counts, action_state, status_table
-from .states import PlanStates, StateKey, StateStats
+from .counts import Counts
+from .states import NOT_EVALUATED, ActionAt, PlanStates, StateKey, StateStats, actions_at, count_grades, count_states
 from dxplan.i18n import N_, Text
 from dxplan.files.load import LoadedPlan
-from dxplan.model.schema import STATE_ORDER, Plan, State, StatusSnapshot
-from dxplan.score.rates import ScoreState
-from dxplan.score.actions import score_plan
+from dxplan.model.schema import STATE_ORDER, Plan, StatusSnapshot
 
-NOT_EVALUATED = "未評価"
-
-
-@dataclass(frozen=True)
-class ActionAt:
-    """One action at one column: its task rows' status words of the column's fiscal year, as written (None for a row
-    without one), and its one state for that year (:func:`dxplan.status.counts.action_state`; None: no row with a status)."""
-
-    state: State | None
-    words: tuple[str | None, ...]
+__all__ = [
+    "NOT_EVALUATED", "ActionAt", "HistoryPoint", "History", "load_at", "count_states", "count_grades", "actions_at",
+    "plan_commits", "plan_log", "commit_on_or_before", "parse_day", "build_history", "plans_as_of",
+]
 
 
 @dataclass
@@ -103,27 +94,6 @@ def load_at(repo: Path, commit: str, rel: str) -> LoadedPlan:
     from dxplan.files.load import GitSource, load_plan
 
     return load_plan(GitSource(repo, commit, rel))
-
-
-def count_states(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> Counts:
-    """Task rows of ``fiscal_year`` per canonical state: the one place history counts."""
-    return status_table(plan, [la.action for la in loaded.actions], fiscal_year).total
-
-
-def count_grades(plan: Plan, loaded: LoadedPlan) -> dict[str, int]:
-    """Actions per label of the plan's rating scale (scale order, then 未評価 for actions without a rate)."""
-    labels = Counter(s.label if s.state is ScoreState.evaluated else NOT_EVALUATED for s in score_plan(plan, [la.action for la in loaded.actions], loaded.index))
-    order = [b.label for b in plan.rating_scale] + [NOT_EVALUATED]
-    return {k: labels.get(k, 0) for k in order + sorted(set(labels) - set(order))}
-
-
-def actions_at(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> dict[str, ActionAt]:
-    """Every loaded action's status words and state in ``fiscal_year`` (see :class:`ActionAt`), by action id."""
-    out = {}
-    for la in loaded.actions:
-        a = la.action
-        out[a.id] = ActionAt(action_state(plan, a, fiscal_year, loaded.index), tuple(t.status for t in a.tasks if t.fiscal_year == fiscal_year))
-    return out
 
 
 def plan_commits(repo: Path, rel: str, rev: str = "HEAD") -> list[tuple[str, dt.datetime, str]]:

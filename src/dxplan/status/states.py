@@ -19,27 +19,61 @@ reader's limits), and is
   (:func:`dxplan.files.parallel.imap_ordered`), in runs of consecutive commits so each worker's file memo
   serves its run.
 
-The figures are those of :func:`dxplan.status.history.count_states`, :func:`~dxplan.status.history.count_grades`
-and :func:`~dxplan.status.history.actions_at` at that state, so a history from here is the history
-computed commit by commit.
+The figures are those of :func:`count_states`, :func:`count_grades` and :func:`actions_at` at that state (the
+history's counting, which :mod:`dxplan.status.history` re-exports), so a history from here is the history computed
+commit by commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dxplan.files import gitio, layout as planfiles, state_cache
 from dxplan.model.schema import STATE_ORDER, Plan, State
+from dxplan.score.actions import score_plan
+from dxplan.score.rates import ScoreState
 from dxplan.yamlread import Limits
-from .counts import Counts, current_year
+from .counts import Counts, action_state, current_year, status_table
 
 if TYPE_CHECKING:
-    from dxplan.files.load import FileMemo, FileTooLarge
+    from dxplan.files.load import FileMemo, FileTooLarge, LoadedPlan
 
-    from .history import ActionAt
+NOT_EVALUATED = "未評価"
+
+@dataclass(frozen=True)
+class ActionAt:
+    """One action at one column: its task rows' status words of the column's fiscal year, as written (None for a row
+    without one), and its one state for that year (:func:`dxplan.status.counts.action_state`; None: no row with a status)."""
+
+    state: State | None
+    words: tuple[str | None, ...]
+
+
+
+def count_states(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> Counts:
+    """Task rows of ``fiscal_year`` per canonical state: the one place history counts."""
+    return status_table(plan, [la.action for la in loaded.actions], fiscal_year).total
+
+
+def count_grades(plan: Plan, loaded: LoadedPlan) -> dict[str, int]:
+    """Actions per label of the plan's rating scale (scale order, then 未評価 for actions without a rate)."""
+    labels = Counter(s.label if s.state is ScoreState.evaluated else NOT_EVALUATED for s in score_plan(plan, [la.action for la in loaded.actions], loaded.index))
+    order = [b.label for b in plan.rating_scale] + [NOT_EVALUATED]
+    return {k: labels.get(k, 0) for k in order + sorted(set(labels) - set(order))}
+
+
+def actions_at(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> dict[str, ActionAt]:
+    """Every loaded action's status words and state in ``fiscal_year`` (see :class:`ActionAt`), by action id."""
+    out = {}
+    for la in loaded.actions:
+        a = la.action
+        out[a.id] = ActionAt(action_state(plan, a, fiscal_year, loaded.index), tuple(t.status for t in a.tasks if t.fiscal_year == fiscal_year))
+    return out
+
 
 StateKey = tuple[tuple[str, str], ...]
 """A plan state: (name inside the plan folder, blob id) of ``plan.yaml`` and each action file, sorted by name."""
@@ -241,7 +275,6 @@ class PlanStates:
 
     def _compute(self, listing: dict[str, str], commit: str = "") -> Figures | None:
         from dxplan.files.load import load_plan
-        from .history import actions_at, count_grades, count_states
 
         files: dict[Path, str] = {}
         action_files = []
@@ -271,8 +304,6 @@ class PlanStates:
 
     def _from_plain(self, data: Any) -> Figures | None:
         """Figures from plain data (:func:`_plain`); ValueError when it is not what :func:`_plain` gives (None: nothing stored)."""
-        from .history import ActionAt
-
         if data is None:
             raise ValueError("nothing stored")
         try:
