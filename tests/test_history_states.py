@@ -207,3 +207,32 @@ def test_blob_reader_reads_skips_and_misses(repo):
         assert reader.read(oid) == _action("2", "未着手").encode("utf-8")  # the stream is still in step
     with pytest.raises(gitio.GitError):
         gitio.BlobReader(root).read("HEAD")
+
+
+def test_a_plan_at_the_repository_top_through_a_merge(tmp_path, cache):
+    """Each column is its commit's own tree, a merge's too: side changes action 1, main action 2, the merge has both."""
+    root = tmp_path / "top"
+    root.mkdir()
+    git(root, "init", "-q")
+    _write(root, "plan.yaml", _plan_text("2024-06-01"))
+    _write(root, "actions/01.yaml", _action("1", "未着手"))
+    _write(root, "actions/02.yaml", _action("2", "未着手"))
+    base = _commit(root, "2024-06-01", "base")
+    git(root, "checkout", "-q", "-b", "side")
+    _write(root, "actions/01.yaml", _action("1", "完了"))
+    side = _commit(root, "2024-07-01", "side")
+    git(root, "checkout", "-q", "main")
+    _write(root, "actions/02.yaml", _action("2", "進捗中"))
+    main = _commit(root, "2024-08-01", "main")
+    env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": "2024-09-01T12:00:00+09:00", "GIT_COMMITTER_DATE": "2024-09-01T12:00:00+09:00"}
+    subprocess.run(["git", "merge", "-q", "--no-edit", "side"], cwd=root, check=True, env=env, capture_output=True)
+    merge = git(root, "rev-parse", "HEAD").strip()
+    history = build_history(root, "")
+    by_commit = {p.commit: (p.date.isoformat(), tuple(p.counts.states.values())) for p in history.points}
+    assert by_commit == {  # (未着手, 検討中, 進捗中, 完了)
+        base: ("2024-06-01", (2, 0, 0, 0)),
+        side: ("2024-07-01", (1, 0, 0, 1)),
+        main: ("2024-08-01", (1, 0, 1, 0)),
+        merge: ("2024-09-01", (0, 0, 1, 1)),
+    }
+    assert history.stats.computed == 4
