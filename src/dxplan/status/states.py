@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from dxplan.files.load import FileMemo, FileTooLarge, LoadedPlan
 
 NOT_EVALUATED = "未評価"
+"""The label of actions without a rate in :func:`count_grades`."""
+
 
 @dataclass(frozen=True)
 class ActionAt:
@@ -51,7 +53,6 @@ class ActionAt:
 
     state: State | None
     words: tuple[str | None, ...]
-
 
 
 def count_states(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> Counts:
