@@ -396,7 +396,8 @@ def tree_listings(trees: list[str], rel: str, repo: Path) -> Iterator[dict[str, 
     if not trees:
         return
     _object_ids(trees)
-    empty = _out(["hash-object", "-t", "tree", "--stdin"], repo)  # the empty tree's id (SHA-1 or SHA-256 repository)
+    # the empty tree's id (SHA-1 or SHA-256 repository), hashed from no input (never the terminal's)
+    empty = run_git(["hash-object", "-t", "tree", "--stdin"], repo, input=b"").stdout.decode("ascii").strip()
     pairs = list(zip([empty, *trees[:-1]], trees, strict=True))
     args = ["--literal-pathspecs", "diff-tree", "--stdin", "-r", "-z", "--no-renames"] + (["--", rel] if rel else [])
     out = run_git(args, repo, input="".join(f"{a} {b}\n" for a, b in pairs).encode("ascii")).stdout
