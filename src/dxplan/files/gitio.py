@@ -10,6 +10,10 @@ NUL-separated (``-z``), and blobs are read by object id (``git cat-file
 request). A revision from the user is checked (it may not start with ``-``) and
 passed after ``--end-of-options``, so it is never taken for an option.
 
+For a reader of many revisions (a history): :class:`BlobReader` serves any number of blobs from one
+long-lived ``git cat-file --batch``, and :func:`tree_listings` lists a folder at many trees with one
+``git diff-tree --stdin`` — one git process each, not one per file or per commit.
+
 Every failure raises :class:`GitError`, whose message (Japanese and English)
 says what went wrong and, when a revision is missing from a shallow clone, what
 to fetch. The CLI turns it into exit code 2 without a traceback.
