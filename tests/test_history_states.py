@@ -236,3 +236,27 @@ def test_a_plan_at_the_repository_top_through_a_merge(tmp_path, cache):
         merge: ("2024-09-01", (0, 0, 1, 1)),
     }
     assert history.stats.computed == 4
+
+
+@pytest.mark.parametrize("max_bytes", [None, "300"])
+def test_each_column_is_what_loading_that_commit_gives(repo, cache, monkeypatch, max_bytes):
+    """The figures from plan states equal those of the whole plan loaded at each commit (``load_at``), also when a
+    file is over the size limit (plan.yaml is, at 300 bytes: no column; the action files are not)."""
+    from dxplan.status.history import actions_at, count_grades, count_states, load_at, plan_commits
+    from dxplan.status.counts import current_year
+
+    if max_bytes:
+        monkeypatch.setenv("DXPLAN_MAX_FILE_BYTES", max_bytes)
+    root = repo["root"]
+    points = {p.commit: p for p in build_history(root, REL).points}
+    for commit, _, _ in plan_commits(root, REL):
+        loaded = load_at(root, commit, REL)
+        if loaded.plan is None:
+            assert commit not in points
+            continue
+        plan, point = loaded.plan, points[commit]
+        fy = current_year(plan)
+        assert (point.fiscal_year, point.counts, point.grades, point.actions) == (
+            fy, count_states(plan, loaded, fy), count_grades(plan, loaded), actions_at(plan, loaded, fy))
+        assert point.problems == sum(1 for p in loaded.problems if p.severity == "error")
+    assert bool(points) is (max_bytes is None)
