@@ -14,6 +14,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,7 @@ def test_a_corrupt_cache_entry_is_computed_again(repo, cache, capfd):
         key = states._cache_key(states.key(gitio.ls_tree(str(repo["c5"]), REL, root)))
     path = result_cache.database_path()
     assert path is not None
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         (value,) = db.execute("SELECT value FROM data WHERE key = ?", (key,)).fetchone()
         db.execute("UPDATE data SET value = ? WHERE key = ?", (value[:-3] + b"xyz", key))
     capfd.readouterr()
@@ -168,7 +169,7 @@ def test_a_corrupt_cache_entry_is_computed_again(repo, cache, capfd):
     result_cache.flush()
     result_cache.reset()
     assert _history_json(root) == before
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         (value,) = db.execute("SELECT value FROM data WHERE key = ?", (key,)).fetchone()
     assert state_cache.get(key) is not None and value[-3:] != b"xyz"
 
