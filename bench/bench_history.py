@@ -108,23 +108,22 @@ def run_once(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, 
         return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read()
 
 
-def measure(cmd: list[str], env: dict[str, str], cold: bool, runs: int) -> tuple[list[tuple[float, float, float]], bytes, str]:
-    """Runs of ``cmd``: cold ones each with an empty cache folder; warm ones with a folder one run filled.
-
-    Returns the (wall, CPU, MiB) of each measured run, the first run's output, and the warm cache folder."""
+def measure(cmd: list[str], env: dict[str, str], cold: bool, runs: int, tmp: Path) -> tuple[list[tuple[float, float, float]], bytes]:
+    """Runs of ``cmd``: cold ones each with an empty cache folder; warm ones with a folder one run filled
+    (the folders under ``tmp``). Returns the (wall, CPU, MiB) of each measured run and the first run's output."""
     results, first = [], b""
-    cache = tempfile.mkdtemp(prefix="dxplan-bench-cache-")
+    cache = tempfile.mkdtemp(prefix="cache-", dir=tmp)
     if not cold:
         run_once(cmd, {**env, "DXPLAN_CACHE_DIR": cache})
     for i in range(runs):
-        folder = tempfile.mkdtemp(prefix="dxplan-bench-cache-") if cold else cache
+        folder = tempfile.mkdtemp(prefix="cache-", dir=tmp) if cold else cache
         wall, cpu, mib, out = run_once(cmd, {**env, "DXPLAN_CACHE_DIR": folder})
         results.append((wall, cpu, mib))
         if i == 0:
             first = out
             if wall >= 30:
                 break
-    return results, first, cache
+    return results, first
 
 
 def main() -> None:
@@ -147,7 +146,7 @@ def main() -> None:
             built = time.perf_counter() - t0
             cmd = [sys.executable, "-m", "dxplan", "history", plan, "--format", "json"]
             for label, cold in (("cold", True), ("warm", False)):
-                results, out, _ = measure(cmd, env, cold, args.runs)
+                results, out = measure(cmd, env, cold, args.runs, Path(tmp))
                 if args.save:
                     Path(args.save).mkdir(parents=True, exist_ok=True)
                     (Path(args.save) / f"history-{n}-{label}.json").write_bytes(out)
