@@ -153,7 +153,7 @@ def main() -> None:
                 wall = statistics.median(r[0] for r in results)
                 cpu = statistics.median(r[1] for r in results)
                 mib = max(r[2] for r in results)
-                mark = "" if len(results) > 1 else " ¹"
+                mark = " ¹" if len(results) < args.runs else ""
                 digest = hashlib.sha256(out).hexdigest()[:12]
                 rows.append(f"| {n:,} | {label} | {len(results)}{mark} | {wall:.2f} | {cpu:.2f} | {mib:.0f} | {digest} | {built:.1f} |")
                 print(rows[-1], file=sys.stderr, flush=True)
