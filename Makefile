@@ -43,16 +43,14 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed
 	$(BIN)/dxplan lint plans
 
-## bench: speed figures (status and --help start-up, reports) and growth with 10, 100 and 400 plans
-# About 4 minutes on this 2-core machine when idle (2026-11-30: N = 400 lint cold 5 s, status cold 8 s,
-# check-jsonschema 43 s). --long 20: a measurement over 20 s is run once, not three times.
-# The national corpus (N = 1,741, ~89,000 files; ~8 minutes more, check-jsonschema alone ~3.5) is
-# bench-national. bench/NOTES.md quotes the tables.
+## bench: every speed target measured (bench/run_all.py): start-up and status of one plan, report md/html/pdf,
+# lint/status/score at 10/100/400 plans beside check-jsonschema, history over 200 and 2,000 commits, diff of two
+# national revisions, export/import of a 50,000-row plan; cold and warm, CPU seconds beside wall time. Tables in
+# artifacts/bench.md (bench/NOTES.md quotes the current ones). BENCH_ARGS=--quick for a first look.
+# The national corpus of lint/status/score and compare: bench-national, bench-compare.
 BENCH_SCALE := $(BIN)/python bench/bench_scale.py
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/bench_status.py
-	@if [ -f bench/bench_report.py ]; then $(BIN)/python bench/bench_report.py; fi
-	$(BENCH_SCALE) --sizes 10,100,400 --runs 3 --long 20
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 ## bench-national: the growth table up to every municipality (N = 1,741: ~89,000 files, about 13 minutes in all)
 bench-national: $(VENV)/.installed-test
