@@ -194,13 +194,50 @@ class DxplanGroup(TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except UsageError as exc:
-            if not args or args[0] in self.commands or args[0].startswith("-"):
+            names = self.list_commands(ctx)
+            if not args or args[0] in names or args[0].startswith("-"):
                 raise
             from difflib import get_close_matches
 
             from .usage import UnknownCommand
 
-            raise UnknownCommand(args[0], get_close_matches(args[0], list(self.commands)), ctx) from exc
+            raise UnknownCommand(args[0], get_close_matches(args[0], names), ctx) from exc
+
+    #: True while the group's own help page is formatted: its list of commands needs each command's
+    #: name and short help only, so :meth:`get_command` then builds none of them.
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands of :data:`dxplan.cli.registry.COMMANDS` in its order (then any other already built)."""
+        from .registry import COMMANDS
+
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command ``cmd_name``, its module imported and the command built on first use (None when
+        there is no such command). While the group's help is formatted, a stand-in with the command's
+        name and help only (nothing built from its signature)."""
+        cmd = self.commands.get(cmd_name)
+        if cmd is not None:
+            return cmd
+        info = _registered(cmd_name)
+        if info is None:
+            return None
+        if self._listing:
+            return DxplanCommand(name=cmd_name, help=info.help, short_help=info.short_help, hidden=info.hidden,
+                                 deprecated=info.deprecated, rich_help_panel=info.rich_help_panel)
+        from typer.main import get_command_from_info
+
+        cmd = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode)
+        self.commands[cmd_name] = cmd
+        return cmd
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _write_usage(self, ctx, formatter)
@@ -230,7 +267,9 @@ app = typer.Typer(
 
 
 def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register the decorated function as the dxplan command ``name`` (default: the function's name).
+    """Register the decorated function as the dxplan command ``name`` (default: the function's name,
+    ``_`` as ``-``); the command must also be named in :data:`dxplan.cli.registry.COMMANDS`, which
+    says which module to import for it.
 
     The help is written once, as the function's docstring, one line per paragraph: ``--help`` shows its
     translation (:func:`help_text`), the list of commands the translation of its first paragraph.
@@ -239,9 +278,24 @@ def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         doc = inspect.cleandoc(fn.__doc__ or "")
-        return app.command(name, cls=DxplanCommand, help=help_text(doc), short_help=help_text(doc.split("\n\n", 1)[0]))(fn)
+        named = name or fn.__name__.lower().replace("_", "-")  # typer's own default name
+        return app.command(named, cls=DxplanCommand, help=help_text(doc), short_help=help_text(doc.split("\n\n", 1)[0]))(fn)
 
     return register
+
+
+def _registered(name: str) -> Any:
+    """typer's record of the command ``name`` (a ``CommandInfo``), its module (:data:`dxplan.cli.registry.COMMANDS`)
+    imported first; None when no command has that name."""
+    from importlib import import_module
+
+    from .registry import COMMANDS
+
+    module = COMMANDS.get(name)
+    if module is None:
+        return None
+    import_module(module)
+    return next((info for info in app.registered_commands if info.name == name), None)
 
 
 class Lang(str, Enum):
