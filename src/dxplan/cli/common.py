@@ -29,6 +29,8 @@ from dxplan import __version__
 from dxplan.i18n import N_, UserError, command_lang, requested_lang, set_command_lang, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
+from . import help_page
+
 if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
     from rich.console import Console
 
@@ -45,84 +47,7 @@ def help_text(msgid: str) -> str:
     return t(HELP_LANG, msgid)
 
 
-def _typer_help_fixes() -> None:
-    """Two fixes to typer's rich ``--help`` for dxplan's users (applied once, at import).
-
-    - Flags take no value, so they get no type entry (typer prints ``<bool>`` for ``--strict``
-      and ``--help``); nor do arguments named by a metavar (``PATH``, not ``PATH <list[Path]>``).
-    - Help texts fold at the column edge instead of ending in "…": Japanese has no spaces between
-      words, so a long Japanese phrase is one "word" that rich would otherwise cut.
-
-    typer imports its help renderer (``typer.rich_utils``: rich's Markdown, traceback and table
-    modules, ~70 ms) only when it formats a help page; the second fix is therefore applied by
-    :func:`_fold_help_texts` just before a help page is formatted, so a command that shows no
-    help does not import the renderer (a faster start-up).
-    """
-    from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
-
-    if getattr(TyperOption, "_dxplan_fixed", False):
-        return
-    shown = TyperOption.display_type_rich
-
-    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
-        return None if getattr(self, "is_flag", False) else shown(self, ctx)
-
-    def argument_type_rich(self, ctx):  # type: ignore[no-untyped-def]
-        return None if self.metavar is not None else TyperArgument.display_type(self, ctx)
-
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
-    TyperArgument.display_type_rich = argument_type_rich  # type: ignore[method-assign]
-    for cls in (TyperCommand, TyperGroup):
-        cls.format_help = _folding_first(cls.format_help)  # type: ignore[method-assign]
-    TyperOption._dxplan_fixed = True  # type: ignore[attr-defined]
-
-
-def _folding_first(format_help):  # type: ignore[no-untyped-def]
-    """``format_help`` of a typer command or group, after :func:`_fold_help_texts`."""
-
-    def fold_then_format(self, ctx, formatter):  # type: ignore[no-untyped-def]
-        _fold_help_texts()
-        return format_help(self, ctx, formatter)
-
-    return fold_then_format
-
-
-def _fold_help_texts() -> None:
-    """Make typer's help renderer fold long help texts at the column edge and end quietly with exit 0
-    when the reader of the help stops early (``dxplan --help | head -1``) (once; imports the renderer)."""
-    from rich.text import Text as RichText
-    from typer import rich_utils
-
-    if getattr(rich_utils, "_dxplan_fixed", False):
-        return
-    make_text = rich_utils._make_rich_text
-
-    def folding_text(**kwargs):  # type: ignore[no-untyped-def]
-        text = make_text(**kwargs)
-        if isinstance(text, RichText):
-            text.overflow = "fold"
-        return text
-
-    rich_utils._make_rich_text = folding_text
-    for name in ("highlighter", "negative_highlighter"):  # option names too: `--install-completion` at 60 columns
-        setattr(rich_utils, name, _folding(getattr(rich_utils, name)))
-    rich_utils.Console = _console_class()  # type: ignore[misc]  # `dxplan --help | head -1`: the reader stopped early, exit 0
-    rich_utils._dxplan_fixed = True  # type: ignore[attr-defined]  # dxplan's own marker, not in typer's types
-
-
-def _folding(highlighter: Any) -> Any:
-    """A highlighter like ``highlighter`` (typer's option highlighter) whose texts fold at the column edge instead of ending in "…"."""
-
-    class Folding(type(highlighter)):  # type: ignore[misc]
-        def __call__(self, text: Any) -> Any:
-            highlighted = super().__call__(text)
-            highlighted.overflow = "fold"
-            return highlighted
-
-    return Folding()
-
-
-_typer_help_fixes()
+help_page.install()
 
 
 class DxplanCommand(TyperCommand):
