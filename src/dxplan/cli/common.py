@@ -29,7 +29,7 @@ from dxplan import __version__
 from dxplan.i18n import N_, UserError, command_lang, requested_lang, set_command_lang, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
-from . import help_page
+from .help_page import install as _install_help_fixes
 
 if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
     from rich.console import Console
@@ -45,9 +45,6 @@ HELP_LANG = requested_lang(sys.argv[1:])
 def help_text(msgid: str) -> str:
     """A help text (options, commands) from the catalogue, in :data:`HELP_LANG`."""
     return t(HELP_LANG, msgid)
-
-
-help_page.install()
 
 
 class DxplanCommand(TyperCommand):
@@ -288,6 +285,9 @@ def _console_class() -> type[Console]:
             raise SystemExit(0)
 
     return _Console
+
+
+_install_help_fixes(_console_class)
 
 
 def console_when_asked() -> Callable[[], Console]:

@@ -8,9 +8,13 @@ two rich modules it imports at its top but a dxplan help page never uses (:func:
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
-def install() -> None:
+#: What :func:`install` was given: how to get the Console class help pages print with.
+_CONSOLE: list[Callable[[], type]] = []
+
+def install(console_class: Callable[[], type]) -> None:
     """Two fixes to typer's rich ``--help`` for dxplan's users (applied once, when :mod:`.common` is imported).
 
     - Flags take no value, so they get no type entry (typer prints ``<bool>`` for ``--strict``
@@ -21,8 +25,10 @@ def install() -> None:
     typer imports its help renderer (``typer.rich_utils``: rich's Markdown, traceback and table
     modules, ~70 ms) only when it formats a help page; the second fix is therefore applied by
     :func:`_fold_help_texts` just before a help page is formatted, so a command that shows no
-    help does not import the renderer (a faster start-up).
+    help does not import the renderer (a faster start-up). ``console_class``: the rich Console class
+    the renderer is to print with (:func:`dxplan.cli.common._console_class`), asked for then.
     """
+    _CONSOLE[:] = [console_class]
     from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
     if getattr(TyperOption, "_dxplan_fixed", False):
@@ -57,8 +63,6 @@ def _fold_help_texts() -> None:
     when the reader of the help stops early (``dxplan --help | head -1``) (once; imports the renderer)."""
     from rich.text import Text as RichText
 
-    from .common import _console_class
-
     rich_utils = help_renderer()
     if getattr(rich_utils, "_dxplan_fixed", False):
         return
@@ -73,7 +77,7 @@ def _fold_help_texts() -> None:
     rich_utils._make_rich_text = folding_text
     for name in ("highlighter", "negative_highlighter"):  # option names too: `--install-completion` at 60 columns
         setattr(rich_utils, name, _folding(getattr(rich_utils, name)))
-    rich_utils.Console = _console_class()  # type: ignore[misc]  # `dxplan --help | head -1`: the reader stopped early, exit 0
+    rich_utils.Console = _CONSOLE[0]()  # type: ignore[misc]  # `dxplan --help | head -1`: the reader stopped early, exit 0
     rich_utils._dxplan_fixed = True  # type: ignore[attr-defined]  # dxplan's own marker, not in typer's types
 
 
