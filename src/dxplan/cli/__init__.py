@@ -30,22 +30,11 @@ def __getattr__(name: str) -> Any:
     """``dxplan.cli.app``: the typer app with every command registered (imported on first use)."""
     if name != "app":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .common import app
     from .registry import import_all
 
-    _install_library_messages()
     import_all()
-    from .common import app
-
     return app
-
-
-def _install_library_messages() -> None:
-    """typer's and click's own messages in the language the command line asks for: before typer is imported (it words its headings at import)."""
-    from dxplan.i18n import requested_lang
-
-    from . import library_messages
-
-    library_messages.install(requested_lang(sys.argv[1:]))
 
 
 def main() -> None:
@@ -62,8 +51,7 @@ def main() -> None:
             sys.stdout.write(f"dxplan {__version__}\n")
             sys.stdout.flush()
             sys.exit(0)
-        _install_library_messages()
-        from .common import app
+        from .common import app  # typer's own messages set to the command line's language first
 
         app()
     except KeyboardInterrupt:  # pragma: no cover

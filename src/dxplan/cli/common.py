@@ -22,14 +22,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, Optional
 from collections.abc import Callable, Iterable, Iterator
 
-import typer
-from typer.core import TyperCommand, TyperGroup
-
 from dxplan import __version__
 from dxplan.i18n import N_, UserError, command_lang, requested_lang, set_command_lang, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
+from .library_messages import install as _install_library_messages
 from .help_page import install as _install_help_fixes
+
+_install_library_messages(requested_lang(sys.argv[1:]))  # before typer is imported: it words its headings at import
+
+import typer  # noqa: E402
+from typer.core import TyperCommand, TyperGroup  # noqa: E402
 
 if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
     from rich.console import Console
