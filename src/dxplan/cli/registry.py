@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "score": "dxplan.cli.show",
     "init": "dxplan.cli.start",
     "new": "dxplan.cli.start",
+    "site": "dxplan.cli.website",
 }
 
 

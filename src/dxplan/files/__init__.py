@@ -1,7 +1,8 @@
 """Plan files on disk and in git: the folder layout, the one loader, the results cache, canonical writing.
 
 Owns: ``layout`` (which files make a plan), ``load`` (files → models with positions, from disk or a
-git revision), ``gitio`` (every git call), ``result_cache`` (what a file and a plan gave last time),
+git revision), ``gitio`` (every git call), ``result_cache`` (what a file and a plan gave last time), ``state_cache``
+(figures kept by git content: a plan state's blob ids),
 ``atomic`` (the one way a file is written), ``fmt`` (canonical YAML layout that keeps comments),
 ``parallel`` and ``pool`` (plans handled in worker processes, results in order).
 
