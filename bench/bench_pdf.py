@@ -1,11 +1,16 @@
 """Benchmark: ``dxplan report plans/kama --format pdf`` end to end, and where WeasyPrint spends the time.
 
-Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--profile] [--top N]
+Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--profile] [--top N] [--variants [NAME,…]]
 
 - timing: the command run ``--runs`` times (default 3) as a fresh process, as a user runs it
-  (``python -m dxplan report PLAN --format pdf -o FILE``); prints each run's wall-clock and CPU seconds
-  with their minimum and median, and the load average before and after (on a shared machine the wall
-  time stretches with the load, the CPU time much less);
+  (``python -m dxplan report PLAN --format pdf -o FILE``), and the HTML report the same way; prints each
+  run's wall-clock and CPU seconds with their minimum and median, the peak RSS, the PDF's CPU time as a
+  multiple of the HTML's, and the load average before and after (on a shared machine the wall time
+  stretches with the load, the CPU time much less);
+- ``--variants``: the report's print HTML rendered once, then printed by WeasyPrint in a fresh process
+  per variant (:data:`VARIANTS`: the stylesheet or WeasyPrint's options changed one way each), ``--runs``
+  rounds with the variants interleaved; a table of CPU seconds (import + print), wall seconds and peak
+  RSS per variant, and the pages and bytes of its PDF, to see what each costs;
 - ``--profile``: the same PDF once in this process under cProfile, the time split by phase (render the
   HTML, parse and cascade the CSS, lay out, draw and write the PDF including font subsetting) and the
   ``--top`` functions by cumulative time.
@@ -21,7 +26,6 @@ import datetime as dt
 import io
 import os
 import pstats
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,22 +37,97 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def time_command(plan: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU (user + system) seconds of each of ``runs`` fresh ``dxplan report PLAN --format pdf``
-    processes. CPU time stretches far less than wall time when other work shares the machine."""
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, str]:
+    """Run ``cmd`` as a fresh process: its wall-clock seconds, CPU (user + system) seconds, peak RSS (MiB)
+    and standard output. Raises CalledProcessError when it fails."""
+    with tempfile.TemporaryFile("w+") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
+        out.seek(0)
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read()
+
+
+def time_command(plan: Path, runs: int, fmt: str = "pdf") -> tuple[list[float], list[float], list[float]]:
+    """Wall-clock and CPU (user + system) seconds and peak RSS (MiB) of each of ``runs`` fresh
+    ``dxplan report PLAN --format FMT`` processes. CPU time stretches far less than wall time when other
+    work shares the machine."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    wall, cpu = [], []
+    wall, cpu, rss = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "report.pdf"
+        out = Path(tmp) / f"report.{fmt}"
         for _ in range(runs):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "dxplan", "report", str(plan), "--format", "pdf", "-o", str(out)],
-                           check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wall.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return wall, cpu
+            w, c, r, _ = run_measured([sys.executable, "-m", "dxplan", "report", str(plan), "--format", fmt, "-o", str(out)], env)
+            wall.append(w)
+            cpu.append(c)
+            rss.append(r)
+    return wall, cpu, rss
+
+
+#: What ``--variants`` measures: name → (CSS added after the report's stylesheet, WeasyPrint
+#: ``write_pdf`` options). ``as printed`` is dxplan's PDF; the others change one thing each.
+VARIANTS: dict[str, tuple[str, dict[str, object]]] = {
+    "as printed (PDF/UA-1)": ("", {"pdf_variant": "pdf/ua-1"}),
+    "untagged (no PDF/UA structure)": ("", {}),
+    "one font family": ('html { font-family: "Noto Sans CJK JP", sans-serif; }', {"pdf_variant": "pdf/ua-1"}),
+    "table-layout: fixed everywhere": ("table { table-layout: fixed; }", {"pdf_variant": "pdf/ua-1"}),
+    "separate borders": ("table { border-collapse: separate; border-spacing: 0; }", {"pdf_variant": "pdf/ua-1"}),
+    "no background colours": ("* { background: none !important; }", {"pdf_variant": "pdf/ua-1"}),
+    "uncompressed streams": ("", {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": True}),
+    "whole fonts embedded": ("", {"pdf_variant": "pdf/ua-1", "full_fonts": True}),
+}
+
+#: One variant printed in a fresh process: argv = HTML file, CSS, options (JSON), output file; prints
+#: "pages bytes". The collector is paused as dxplan pauses it (report.pdf._no_cyclic_gc).
+_PRINT_ONE = """
+import gc, json, sys
+from weasyprint import HTML
+html = open(sys.argv[1], encoding="utf-8").read()
+if sys.argv[2]:
+    html = html.replace("</head>", "<style>" + sys.argv[2] + "</style></head>", 1)
+def refuse(url, *args, **kwargs):
+    raise ValueError(url)
+gc.disable()
+doc = HTML(string=html, url_fetcher=refuse, base_url=".").render()
+pdf = doc.write_pdf(**json.loads(sys.argv[3]))
+open(sys.argv[4], "wb").write(pdf)
+print(len(doc.pages), len(pdf))
+"""
+
+
+def variants(plan: Path, runs: int, names: list[str] | None) -> None:
+    """Print the ``--variants`` table (see the module docstring)."""
+    import json
+
+    from dxplan.files.load import load_plan
+    from dxplan.lint.engine import lint_plan
+    from dxplan.report.figures import report_figures
+    from dxplan.report.views import render_report
+    from dxplan.score.actions import score_plan
+
+    lp = load_plan(plan, positions=False)
+    scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
+    html = render_report(report_figures(lp, scores, lint_plan(lp), generated=dt.date.today()), "pdf", "ja")
+    chosen = {name: VARIANTS[name] for name in (names or VARIANTS)}
+    results: dict[str, list[tuple[float, float, float, str]]] = {name: [] for name in chosen}
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "report.html"
+        source.write_text(html, encoding="utf-8")
+        for _ in range(runs):
+            for name, (css, options) in chosen.items():
+                out = str(Path(tmp) / "out.pdf")
+                results[name].append(run_measured([sys.executable, "-c", _PRINT_ONE, str(source), css, json.dumps(options), out]))
+    print(f"WeasyPrint alone on the print HTML ({len(html) / 1024:.0f} KiB), fresh process per run (import + print), "
+          f"min of {runs}; load average now {os.getloadavg()[0]:.2f}")
+    print("| variant | CPU s | wall s | peak RSS MiB | pages | PDF KiB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, rows in results.items():
+        pages, size = rows[0][3].split()
+        print(f"| {name} | {min(r[1] for r in rows):.2f} | {min(r[0] for r in rows):.2f} | {max(r[2] for r in rows):.0f} | {pages} | {int(size) / 1024:.0f} |")
 
 
 #: Where WeasyPrint's time goes, each area by the one function that does it (file under weasyprint/, name).
@@ -117,15 +196,22 @@ def main() -> None:
     ap.add_argument("--plan", type=Path, default=ROOT / "plans" / "kama")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--variants", nargs="?", const="", default=None, metavar="NAME,…")
     args = ap.parse_args()
     if args.profile:
         profile(args.plan, args.top)
         return
+    if args.variants is not None:
+        variants(args.plan, args.runs, [n for n in args.variants.split(",") if n] or None)
+        return
     load_before = os.getloadavg()
-    wall, cpu = time_command(args.plan, args.runs)
+    timed = {fmt: time_command(args.plan, args.runs, fmt) for fmt in ("html", "pdf")}
     load_after = os.getloadavg()
-    for name, times in (("wall", wall), ("cpu", cpu)):
-        print(f"{name:4s} runs (s): {' '.join(f'{t:.1f}' for t in times)}; min {min(times):.1f} s, median {statistics.median(times):.1f} s")
+    for fmt, (wall, cpu, rss) in timed.items():
+        for name, times in (("wall", wall), ("cpu", cpu)):
+            print(f"{fmt} {name:4s} runs (s): {' '.join(f'{t:.2f}' for t in times)}; min {min(times):.2f} s, median {statistics.median(times):.2f} s")
+        print(f"{fmt} peak RSS: {max(rss):.0f} MiB")
+    print(f"pdf ÷ html (CPU, min): {min(timed['pdf'][1]) / min(timed['html'][1]):.1f}×")
     print(f"load average 1/5/15 min before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
           f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}; {os.cpu_count()} CPUs")
 

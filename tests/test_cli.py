@@ -239,7 +239,7 @@ def _squeezed(text: str) -> str:
 @pytest.mark.parametrize(("lang", "args", "env_lang"), [("ja", [], None), ("en", ["--lang", "en"], None), ("en", [], "en")],
                          ids=["ja", "en-option", "en-env"])
 def test_help_pages_show_the_typer_help_fixes_in_both_languages(lang, args, env_lang):
-    """What cli.common._typer_help_fixes changes in typer's help pages, as rendered: flags show no ``<bool>`` type, and a help
+    """What cli.help_page.install changes in typer's help pages, as rendered: flags show no ``<bool>`` type, and a help
     text longer than its column folds onto the next lines instead of being cut with "…" (Japanese has no
     spaces to wrap at). Checked on ``dxplan --help`` and ``dxplan lint --help`` at 60 columns, where both show."""
     import inspect

@@ -105,3 +105,76 @@ def test_a_usage_error_loads_no_models(env: dict[str, str]) -> None:
     assert "statsu" in proc.stderr
     assert _reached(modules, ("ruamel", *NEVER)) == []
     assert not {"dxplan.model.schema", "dxplan.files.load"} & modules
+
+
+#: Libraries a start-up without a command's work (``--help``, ``--version``) never imports: PDF,
+#: spreadsheets, templates, the open-data stack (``NEVER`` and the ``opendata`` extra's libraries).
+HEAVY = (*NEVER, "pyarrow", "duckdb", "frictionless", "pydantic", "ruamel")
+
+
+def _modules_after(code: str, args: list[str], env: dict[str, str]) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules in ``sys.modules`` after ``code`` ran in a fresh interpreter with ``sys.argv = ['dxplan', *args]``
+    (``code`` may end with ``SystemExit``), and the finished process (its stdout is what the code printed first)."""
+    script = ("import sys, json\nsys.argv = ['dxplan', *json.loads(sys.argv[1])]\n"
+              f"try:\n    {code}\nexcept SystemExit:\n    pass\n"
+              "sys.stdout.flush()\nsys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules)))\n")
+    import json
+
+    proc = subprocess.run([sys.executable, "-c", script, json.dumps(args)], capture_output=True, text=True, env=env, cwd=ROOT)
+    return set(json.loads(proc.stderr.rsplit("@@", 1)[1])), proc
+
+
+def test_importing_the_cli_and_its_help_import_no_heavy_library(env: dict[str, str]) -> None:
+    modules, _ = _modules_after("import dxplan.cli", ["--help"], env)
+    assert _reached(modules, ("typer", "rich", *HEAVY)) == []  # the package alone: not even typer
+    modules, proc = _modules_after("from dxplan.cli import main; main()", ["--help"], env)
+    assert " status " in proc.stdout and " compare " in proc.stdout
+    assert _reached(modules, HEAVY) == []
+    # the command modules are imported for their docstrings (the list of commands), none is built from its signature
+    assert {"dxplan.cli.show", "dxplan.cli.report", "dxplan.cli.office"} <= modules
+    assert "typer._adapters" not in modules  # typer's option coercion, imported when a command's options are built
+    # typer's renderer, without the two rich modules it imports for what a help page never does
+    assert "typer.rich_utils" in modules
+    assert _reached(modules, ("markdown_it", "pygments")) == [] and not {"rich.markdown", "rich.traceback"} & modules
+
+
+def test_version_alone_imports_neither_typer_nor_a_command(env: dict[str, str]) -> None:
+    modules, proc = _modules_after("from dxplan.cli import main; main()", ["--version"], env)
+    from dxplan import __version__
+
+    assert proc.stdout == f"dxplan {__version__}\n"
+    assert _reached(modules, ("typer", "rich", "click", *HEAVY)) == []
+    assert not {m for m in modules if m.startswith("dxplan.cli.") and m != "dxplan.cli"}
+
+
+def test_a_command_imports_its_own_module_only(env: dict[str, str]) -> None:
+    from dxplan.cli.registry import COMMANDS
+
+    modules, proc = _modules_after("from dxplan.cli import main; main()", ["rules"], env)
+    assert proc.returncode == 0 and "placeholder" in proc.stdout
+    others = {m for m in set(COMMANDS.values()) if m != COMMANDS["rules"]}
+    assert COMMANDS["rules"] in modules and not others & modules
+
+
+def test_every_command_is_in_the_registry() -> None:
+    import typer.main
+
+    from dxplan.cli import app
+    from dxplan.cli.registry import COMMANDS
+
+    registered = {info.name: info.callback.__module__ for info in app.registered_commands}
+    assert registered == COMMANDS
+    assert list(typer.main.get_command(app).commands) == list(COMMANDS)  # --help lists them in the registry's order
+
+
+def test_the_deferred_rich_modules_still_serve_a_crash_report(env: dict[str, str]) -> None:
+    code = ("from dxplan.cli.help_page import help_renderer\n    rich_utils = help_renderer()\n"
+            "    assert 'rich.traceback' not in sys.modules and 'rich.markdown' not in sys.modules\n"
+            "    from typer.models import DeveloperExceptionConfig\n"
+            "    try:\n        1 / 0\n    except ZeroDivisionError as exc:\n"
+            "        tb = rich_utils.get_traceback(exc, DeveloperExceptionConfig(), [])\n"
+            "    import rich.traceback, rich.markdown\n"
+            "    print(type(tb) is rich.traceback.Traceback, type(rich_utils.Markdown('*x*')) is rich.markdown.Markdown)")
+    modules, proc = _modules_after(code, [], env)
+    assert proc.stdout.strip() == "True True", proc.stderr
+    assert {"rich.traceback", "rich.markdown"} <= modules

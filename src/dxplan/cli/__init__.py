@@ -1,40 +1,58 @@
 """The ``dxplan`` command line: a thin typer layer (parse options, call the core, pick a writer, exit).
 
-One module per group of commands; :mod:`.common` holds the app, the shared options and helpers.
-Importing this package registers every command on :data:`app`, each through :func:`.common.command`:
-a command's help is its docstring, translated (``make messages`` extracts it), written nowhere else.
-A ``--format`` option is :func:`.common.format_option` of its writers' registry (:mod:`dxplan.output.formats`).
+One module per group of commands; :mod:`.common` holds the app, the shared options and helpers;
+:mod:`.registry` names the module of each command. Each command is registered on the app through
+:func:`.common.command`: a command's help is its docstring, translated (``make messages`` extracts it),
+written nowhere else. A ``--format`` option is :func:`.common.format_option` of its writers' registry
+(:mod:`dxplan.output.formats`).
 
 May import: every layer; nothing imports it but ``dxplan.__main__``.
 
-Start-up: typer builds every command from its function's annotations on each run,
-so the command modules do not use ``from __future__ import annotations`` (typer would then
-``eval`` each annotation string four times), and they import the core, models and writers
-inside each command, so ``dxplan --help`` imports none of them
-(``tests/test_startup.py`` checks which modules a start-up imports).
+Start-up: a run imports only what it uses. :func:`main` answers ``dxplan --version`` without typer;
+any other run imports typer and :mod:`.common`, and a command's module only when that command runs
+(:mod:`.registry`: ``dxplan --help`` lists the commands from their docstrings without building them
+from their signatures). The command modules do not use ``from __future__ import annotations``
+(typer would then ``eval`` each annotation string four times), and they import the core, models and
+writers inside each command, so ``dxplan --help`` imports none of them (``tests/test_startup.py``
+checks which modules a start-up imports). :data:`app` (``from dxplan.cli import app``, for tests
+and programs) is the same app with every command module imported.
 """
 
 from __future__ import annotations
 
 import sys
-
-from dxplan.i18n import requested_lang
-from . import library_messages
-
-library_messages.install(requested_lang(sys.argv[1:]))  # before typer is imported: it words its headings at import
-
-from . import across, check, diff, files, office, publish, report, show, start, website  # noqa: E402,F401  (each registers its commands)
-from .common import app  # noqa: E402
+from typing import Any
 
 __all__ = ["app", "main"]
+
+
+def __getattr__(name: str) -> Any:
+    """``dxplan.cli.app``: the typer app with every command registered (imported on first use)."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .common import app
+    from .registry import import_all
+
+    import_all()
+    return app
 
 
 def main() -> None:
     """Console-script entry point (``dxplan``).
 
-    A reader that stops early (``dxplan status … | head``) ends the command quietly with exit 0.
+    ``dxplan --version`` alone prints the version without importing typer (the same line the
+    root option prints). A reader that stops early (``dxplan status … | head``) ends the command
+    quietly with exit 0.
     """
     try:
+        if sys.argv[1:] == ["--version"]:
+            from dxplan import __version__
+
+            sys.stdout.write(f"dxplan {__version__}\n")
+            sys.stdout.flush()
+            sys.exit(0)
+        from .common import app  # typer's own messages set to the command line's language first
+
         app()
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)

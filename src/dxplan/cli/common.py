@@ -22,12 +22,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, Optional
 from collections.abc import Callable, Iterable, Iterator
 
-import typer
-from typer.core import TyperCommand, TyperGroup
-
 from dxplan import __version__
 from dxplan.i18n import N_, UserError, command_lang, requested_lang, set_command_lang, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
+
+from .library_messages import install as _install_library_messages
+from .help_page import install as _install_help_fixes
+
+_install_library_messages(requested_lang(sys.argv[1:]))  # before typer is imported: it words its headings at import
+
+import typer  # noqa: E402
+from typer.core import TyperCommand, TyperGroup  # noqa: E402
 
 if TYPE_CHECKING:  # imported where used: `dxplan --help` loads no models, no loader
     from rich.console import Console
@@ -43,86 +48,6 @@ HELP_LANG = requested_lang(sys.argv[1:])
 def help_text(msgid: str) -> str:
     """A help text (options, commands) from the catalogue, in :data:`HELP_LANG`."""
     return t(HELP_LANG, msgid)
-
-
-def _typer_help_fixes() -> None:
-    """Two fixes to typer's rich ``--help`` for dxplan's users (applied once, at import).
-
-    - Flags take no value, so they get no type entry (typer prints ``<bool>`` for ``--strict``
-      and ``--help``); nor do arguments named by a metavar (``PATH``, not ``PATH <list[Path]>``).
-    - Help texts fold at the column edge instead of ending in "…": Japanese has no spaces between
-      words, so a long Japanese phrase is one "word" that rich would otherwise cut.
-
-    typer imports its help renderer (``typer.rich_utils``: rich's Markdown, traceback and table
-    modules, ~70 ms) only when it formats a help page; the second fix is therefore applied by
-    :func:`_fold_help_texts` just before a help page is formatted, so a command that shows no
-    help does not import the renderer (a faster start-up).
-    """
-    from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
-
-    if getattr(TyperOption, "_dxplan_fixed", False):
-        return
-    shown = TyperOption.display_type_rich
-
-    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
-        return None if getattr(self, "is_flag", False) else shown(self, ctx)
-
-    def argument_type_rich(self, ctx):  # type: ignore[no-untyped-def]
-        return None if self.metavar is not None else TyperArgument.display_type(self, ctx)
-
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
-    TyperArgument.display_type_rich = argument_type_rich  # type: ignore[method-assign]
-    for cls in (TyperCommand, TyperGroup):
-        cls.format_help = _folding_first(cls.format_help)  # type: ignore[method-assign]
-    TyperOption._dxplan_fixed = True  # type: ignore[attr-defined]
-
-
-def _folding_first(format_help):  # type: ignore[no-untyped-def]
-    """``format_help`` of a typer command or group, after :func:`_fold_help_texts`."""
-
-    def fold_then_format(self, ctx, formatter):  # type: ignore[no-untyped-def]
-        _fold_help_texts()
-        return format_help(self, ctx, formatter)
-
-    return fold_then_format
-
-
-def _fold_help_texts() -> None:
-    """Make typer's help renderer fold long help texts at the column edge and end quietly with exit 0
-    when the reader of the help stops early (``dxplan --help | head -1``) (once; imports the renderer)."""
-    from rich.text import Text as RichText
-    from typer import rich_utils
-
-    if getattr(rich_utils, "_dxplan_fixed", False):
-        return
-    make_text = rich_utils._make_rich_text
-
-    def folding_text(**kwargs):  # type: ignore[no-untyped-def]
-        text = make_text(**kwargs)
-        if isinstance(text, RichText):
-            text.overflow = "fold"
-        return text
-
-    rich_utils._make_rich_text = folding_text
-    for name in ("highlighter", "negative_highlighter"):  # option names too: `--install-completion` at 60 columns
-        setattr(rich_utils, name, _folding(getattr(rich_utils, name)))
-    rich_utils.Console = _console_class()  # type: ignore[misc]  # `dxplan --help | head -1`: the reader stopped early, exit 0
-    rich_utils._dxplan_fixed = True  # type: ignore[attr-defined]  # dxplan's own marker, not in typer's types
-
-
-def _folding(highlighter: Any) -> Any:
-    """A highlighter like ``highlighter`` (typer's option highlighter) whose texts fold at the column edge instead of ending in "…"."""
-
-    class Folding(type(highlighter)):  # type: ignore[misc]
-        def __call__(self, text: Any) -> Any:
-            highlighted = super().__call__(text)
-            highlighted.overflow = "fold"
-            return highlighted
-
-    return Folding()
-
-
-_typer_help_fixes()
 
 
 class DxplanCommand(TyperCommand):
@@ -208,13 +133,50 @@ class DxplanGroup(TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except UsageError as exc:
-            if not args or args[0] in self.commands or args[0].startswith("-"):
+            names = self.list_commands(ctx)
+            if not args or args[0] in names or args[0].startswith("-"):
                 raise
             from difflib import get_close_matches
 
             from .usage import UnknownCommand
 
-            raise UnknownCommand(args[0], get_close_matches(args[0], list(self.commands)), ctx) from exc
+            raise UnknownCommand(args[0], get_close_matches(args[0], names), ctx) from exc
+
+    #: True while the group's own help page is formatted: its list of commands needs each command's
+    #: name and short help only, so :meth:`get_command` then builds none of them.
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands of :data:`dxplan.cli.registry.COMMANDS` in its order (then any other already built)."""
+        from .registry import COMMANDS
+
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command ``cmd_name``, its module imported and the command built on first use (None when
+        there is no such command). While the group's help is formatted, a stand-in with the command's
+        name and help only (nothing built from its signature)."""
+        cmd = self.commands.get(cmd_name)
+        if cmd is not None:
+            return cmd
+        info = _registered(cmd_name)
+        if info is None:
+            return None
+        if self._listing:
+            return DxplanCommand(name=cmd_name, help=info.help, short_help=info.short_help, hidden=info.hidden,
+                                 deprecated=info.deprecated, rich_help_panel=info.rich_help_panel)
+        from typer.main import get_command_from_info
+
+        cmd = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode)
+        self.commands[cmd_name] = cmd
+        return cmd
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         _write_usage(self, ctx, formatter)
@@ -244,7 +206,9 @@ app = typer.Typer(
 
 
 def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register the decorated function as the dxplan command ``name`` (default: the function's name).
+    """Register the decorated function as the dxplan command ``name`` (default: the function's name,
+    ``_`` as ``-``); the command must also be named in :data:`dxplan.cli.registry.COMMANDS`, which
+    says which module to import for it.
 
     The help is written once, as the function's docstring, one line per paragraph: ``--help`` shows its
     translation (:func:`help_text`), the list of commands the translation of its first paragraph.
@@ -253,9 +217,24 @@ def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         doc = inspect.cleandoc(fn.__doc__ or "")
-        return app.command(name, cls=DxplanCommand, help=help_text(doc), short_help=help_text(doc.split("\n\n", 1)[0]))(fn)
+        named = name or fn.__name__.lower().replace("_", "-")  # typer's own default name
+        return app.command(named, cls=DxplanCommand, help=help_text(doc), short_help=help_text(doc.split("\n\n", 1)[0]))(fn)
 
     return register
+
+
+def _registered(name: str) -> Any:
+    """typer's record of the command ``name`` (a ``CommandInfo``), its module (:data:`dxplan.cli.registry.COMMANDS`)
+    imported first; None when no command has that name."""
+    from importlib import import_module
+
+    from .registry import COMMANDS
+
+    module = COMMANDS.get(name)
+    if module is None:
+        return None
+    import_module(module)
+    return next((info for info in app.registered_commands if info.name == name), None)
 
 
 class Lang(str, Enum):
@@ -323,6 +302,9 @@ def _console_class() -> type[Console]:
             raise SystemExit(0)
 
     return _Console
+
+
+_install_help_fixes(_console_class)
 
 
 def console_when_asked() -> Callable[[], Console]:
