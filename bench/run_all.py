@@ -11,7 +11,8 @@ shared machine the wall time stretches with the load, the CPU time much less.
 ======== ============================ ===========================================================
 name     script                       what it measures (targets in bench/NOTES.md)
 ======== ============================ ===========================================================
-startup  bench_status.py              ``--help``, ``--version``, ``status plans/kama`` cold and warm
+startup  bench_status.py              ``--help``, ``--version``, ``status plans/kama`` cold and warm, in a
+                                      user's install (a wheel in a fresh venv; --quick: this venv)
 report   bench_pdf.py                 ``report plans/kama`` as Markdown, HTML and PDF
 render   bench_report.py              every bundled plan's report rendered in one process (md, html)
 scale    bench_scale.py               lint (cold, warm, one file changed), status and score of 10,
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: name → (script, arguments, arguments with --quick)
 SCRIPTS: dict[str, tuple[str, list[str], list[str]]] = {
-    "startup": ("bench_status.py", ["10"], ["10"]),
+    "startup": ("bench_status.py", ["10", "--install"], ["10"]),
     "report": ("bench_pdf.py", ["--runs", "3"], ["--runs", "1"]),
     "render": ("bench_report.py", [], ["--runs", "1"]),
     "scale": ("bench_scale.py", ["--sizes", "10,100,400", "--runs", "3", "--long", "20"], ["--sizes", "10,100", "--runs", "1"]),
