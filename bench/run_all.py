@@ -13,7 +13,7 @@ name     script                       what it measures (targets in bench/NOTES.m
 ======== ============================ ===========================================================
 startup  bench_status.py              ``--help``, ``--version``, ``status plans/kama`` cold and warm, in a
                                       user's install (a wheel in a fresh venv; --quick: this venv)
-report   bench_pdf.py                 ``report plans/kama`` as Markdown, HTML and PDF
+report   bench_pdf.py                 ``report plans/kama`` as HTML and as PDF, and their ratio
 render   bench_report.py              every bundled plan's report rendered in one process (md, html)
 scale    bench_scale.py               lint (cold, warm, one file changed), status and score of 10,
                                       100 and 400 plans, and check-jsonschema on the same files
