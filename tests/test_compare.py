@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from typer.testing import CliRunner
 
 from dxplan.cli import app
@@ -276,3 +278,10 @@ def test_tags_without_a_declared_version_count_covered_items_only(tmp_path):
     assert "1（版の宣言なし）" in run("compare", plan).stdout
     cells = as_json("crosswalk", plan, "-f", "json")["plans"][0]["cells"]
     assert cells == {"frontyard": [{"id": "1", "title": "ホームページの改修"}]}  # only the items its actions serve
+
+
+@pytest.mark.parametrize(("lang", "written"), [("ja", "令和7年2月10日"), ("en", "10 February 2025")])
+def test_the_last_evaluation_date_reads_in_the_language_s_date_style(lang, written):
+    r = run("compare", PLANS / "kama", "--format", "markdown", "--lang", lang)
+    assert r.exit_code == 0
+    assert written in r.stdout and "2025-02-10" not in r.stdout

@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from dxplan.fiscal import format_fiscal_year
+from dxplan.fiscal import format_date, format_fiscal_year
 from dxplan.i18n import t
 from dxplan.output.jsonout import dumps_line, json_number
 from dxplan.output.render import render_template
@@ -76,7 +76,8 @@ def _group_name(g: GroupFigures, by: GroupBy, lang: str) -> str:
 
 
 def _eval_date(p: PlanFigures, lang: str) -> str:
-    return p.last_evaluation.isoformat() if p.last_evaluation else t(lang, "no evaluation date")
+    """The last evaluation date as people read it (令和7年2月10日 / 10 February 2025); JSON and CSV keep ISO."""
+    return format_date(p.last_evaluation, lang) if p.last_evaluation else t(lang, "no evaluation date")
 
 
 # --------------------------------------------------------------------------- terminal
