@@ -286,6 +286,39 @@ def make_console() -> Console:
     return _console_class()(highlight=False, width=width, markup=False)
 
 
+ConsoleSettings = tuple[int, Optional[str], bool, bool]
+"""What decides how a console renders: width, colour system (None: no colour), terminal or not, ``NO_COLOR``."""
+
+
+def console_settings(console: Console) -> ConsoleSettings:
+    """The :data:`ConsoleSettings` of ``console``: a worker process renders with them (:func:`console_like`)
+    exactly what ``console`` would print, and they are part of the name of rendered text in the results cache."""
+    return (console.width, console.color_system, console.is_terminal, console.no_color)
+
+
+def console_like(settings: ConsoleSettings) -> Console:
+    """A console that renders as one with ``settings`` (:func:`console_settings`) does, for capturing (``console.capture()``)."""
+    width, color_system, terminal, no_color = settings
+    return _console_class()(highlight=False, width=width, markup=False, color_system=color_system,  # type: ignore[arg-type]
+                            force_terminal=terminal, no_color=no_color)
+
+
+def render_captured(settings: ConsoleSettings, draw: Callable[[Console], None]) -> str:
+    """What ``draw(console)`` prints on a console with ``settings``, as the text that console would write
+    (styles as escape codes when it has colour): rendered in a worker, printed by :func:`print_captured`."""
+    console = console_like(settings)
+    with console.capture() as captured:
+        draw(console)
+    return captured.get()
+
+
+def print_captured(console: Console, text: str) -> None:
+    """Write text :func:`render_captured` gave to ``console``'s output as it is (it was rendered as ``console`` renders)."""
+    if text:
+        console.file.write(text)
+        console.file.flush()
+
+
 @functools.cache
 def _console_class() -> type[Console]:
     """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
@@ -450,13 +483,16 @@ class PlanStream:
             self._report([p for p in loaded.problems if p.severity == "error"], root)
             yield loaded
 
-    def map(self, fn: Callable[..., Any], *args: Any, jobs: int | None = None) -> Iterator[PlanOutcome]:
+    def map(self, fn: Callable[..., Any], *args: Any, jobs: int | None = None, cached: bool = False) -> Iterator[PlanOutcome]:
         """``fn(loaded_plan, *args)`` for every plan, in order, as :class:`dxplan.files.pool.PlanOutcome`; load errors reported as by iterating.
 
         Plan folders on disk are loaded and handled by worker processes
         (:func:`dxplan.files.pool.map_plans`; ``jobs`` None: ``DXPLAN_JOBS`` or one per CPU), so
         ``fn`` must be a module-level function returning picklable data; plans read from git
         (``--as-of``) are handled here. The output does not depend on the number of workers.
+        ``cached``: each plan folder's outcome is kept in the results cache under the name of ``fn`` and
+        ``args`` (their ``repr``: plain values only) and taken from there while its files are unchanged;
+        ``fn`` must then depend on nothing but the plan and ``args``.
         """
         from dxplan.files.pool import map_plans, outcome_of
 
@@ -464,7 +500,8 @@ class PlanStream:
             for lp in self._loaded:
                 yield outcome_of(fn, lp, args)
             return
-        for outcome in map_plans(fn, self._roots, args, jobs):
+        view = f"{fn.__module__}.{fn.__qualname__}{args!r}" if cached else None
+        for outcome in map_plans(fn, self._roots, args, jobs, view):
             self._report(outcome.errors, outcome.root)
             yield outcome
 
