@@ -118,12 +118,12 @@ def from_plain(data: Any) -> Any:
     try:
         if tag == "O":
             _, name, attrs = data
-            obj = object.__new__(_class(name, "O"))
+            obj: Any = object.__new__(_class(name, "O"))
             obj.__dict__.update({k: from_plain(v) for k, v in attrs.items()})
             return obj
         if tag == "M":
             _, name, attrs, fields_set = data
-            cls = _class(name, "M")
+            cls: Any = _class(name, "M")
             obj = cls.__new__(cls)
             object.__setattr__(obj, "__dict__", {k: from_plain(v) for k, v in attrs.items()})
             object.__setattr__(obj, "__pydantic_fields_set__", set(fields_set))

@@ -19,6 +19,7 @@ stored; a stored entry that cannot be read back is computed again.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -116,10 +117,8 @@ def cached_outcome(fn: Callable[..., R], root: Path, args: tuple[Any, ...], view
     result_cache.prefetch_data([result_cache.bytes_key(b, limits) for b in preread.data.values() if isinstance(b, bytes)])
     outcome = outcome_of(fn, load_plan(preread, positions=False), args)
     if key is not None:
-        try:
+        with contextlib.suppress(TypeError):  # not plain data (a usage error to raise): computed again next time
             result_cache.put_view(pf.root, view, key, to_plain(outcome), keep_stat)
-        except TypeError:  # not plain data: computed again next time
-            pass
     result_cache.flush()
     return outcome
 
