@@ -13,17 +13,17 @@ from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
 from .progress import QuietOpt, progress, shown
 from .common import (
-    help_text, command, AsOfOpt, JobsOpt, LangOpt, PathsArg, PlanStream, console_settings, console_when_asked, echo_output, exit_for,
-    fail, format_option, load_all, outside_period, parse_year, plan_paths, parse_years, print_captured, render_captured, resolve_lang,
-    run_writer, check_jobs,
+    help_text, command, AsOfOpt, JobsOpt, LangOpt, PathsArg, PlanStream, console_when_asked, echo_output, exit_for,
+    fail, format_option, load_all, outside_period, parse_year, plan_paths, parse_years, resolve_lang, run_writer, check_jobs,
 )
+from .rendered import console_settings, print_captured, render_captured
 
 if TYPE_CHECKING:  # imported where used: the models are not needed for --help
     from collections.abc import Callable, Iterable, Iterator
 
     from dxplan.status.counts import PlanIndicators, PlanOverview, PlanScores, StatusResult
     from dxplan.files.load import LoadedPlan
-    from .common import ConsoleSettings
+    from .rendered import ConsoleSettings
 
 
 class By(str, Enum):

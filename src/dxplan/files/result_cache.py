@@ -1,6 +1,6 @@
 """The results cache: what a plan file and a whole plan gave last time, keyed by their content (a plan's also by its files' stat data).
 
-Two kinds of entry, in one SQLite database:
+Three kinds of entry, in one SQLite database:
 
 - **file data** — the plain data a YAML text parses to (what the one safe reader,
   :func:`dxplan.yamlread.parse`, returned for it: only texts it accepted are stored), keyed by
@@ -26,6 +26,16 @@ Two kinds of entry, in one SQLite database:
   signature taken then could describe other bytes than those hashed; the status-change time,
   which no program can set back, makes a rewrite after the signature visible even when the
   modification time is restored (``touch -d``, ``cp -p``, ``rsync -t``).
+- **plan views** — what a data command computed for a plan folder with its options (``status``'s
+  results or its rendered tables, ``score``'s, ``compare``'s figures; each a *view*, named by the
+  command's worker function and its arguments), together with the folder's load errors, stored as
+  plain data (:mod:`dxplan.files.plain`: typed results written as tagged tuples and built back
+  equal) under the folder's absolute path and the view's name, keyed like plan results by the
+  content hash and the stat signature (:mod:`dxplan.files.plan_key`). ``status``, ``score`` and
+  ``compare`` answer an unchanged plan from here without reading (stat) or parsing (content) any
+  file (:func:`dxplan.files.pool.cached_outcome`); one changed file changes its plan's keys, so only
+  that plan is computed again. An entry that is not what its view expects is dropped with the
+  corrupt-entry warning and computed again.
 
 The database file's name carries a hash of the database's layout (:data:`FORMAT`), dxplan's
 version, the packaged JSON Schemas and the size and modification time of every module and
