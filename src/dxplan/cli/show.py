@@ -118,7 +118,7 @@ def _status_table_of(
     lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str], lang: str, settings: "ConsoleSettings",
 ) -> "RenderedPlan | UserError":
     """``status --format table`` of one loaded plan (run in a worker): its tables rendered as a console with
-    ``settings`` prints them (:func:`dxplan.cli.common.render_captured`) and its line in the combined view;
+    ``settings`` prints them (:func:`dxplan.cli.rendered.render_captured`) and its line in the combined view;
     or the usage error of :func:`_status_of`."""
     from dxplan.output.terminal import write_status
 
@@ -217,7 +217,7 @@ def score(
 
 def _score_text_of(lp: "LoadedPlan", action: Optional[str], explain: bool, lang: str, settings: "ConsoleSettings") -> RenderedPlan:
     """``score --format text`` of one loaded plan (run in a worker): :func:`_scores_of` rendered as a console with
-    ``settings`` prints it (:func:`dxplan.cli.common.render_captured`)."""
+    ``settings`` prints it (:func:`dxplan.cli.rendered.render_captured`)."""
     from dxplan.output.terminal import write_scores
 
     scores = _scores_of(lp, action)
