@@ -226,3 +226,25 @@ def test_warm_output_equals_cold_and_uncached_output(cache, plans, args):
     assert (cold.returncode, cold.stdout, cold.stderr) == (warm.returncode, warm.stdout, warm.stderr) == (0, plain.stdout, plain.stderr)
     with sqlite3.connect(_db(cache)) as conn:
         assert conn.execute("SELECT count(*) FROM views").fetchone()[0] == 4  # one view per plan, answered warm
+
+
+def test_an_import_killed_while_writing_is_finished_before_the_cache_is_asked(cache, plans):
+    import json
+
+    from dxplan.files.transaction import JOURNAL
+
+    root = plans / "kama"
+    before = cached_outcome(status_of, root, (None,), "status")
+    result_cache.flush()
+    target = root / "actions" / "03.yaml"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    staged = target.parent / f".{target.name}.dxplan-txn-{dead.pid}-0000.new"
+    staged.write_text(target.read_text(encoding="utf-8").replace("status: 完了\n", "status: 未着手\n", 1), encoding="utf-8")
+    journal = {"dxplan_transaction": 1, "pid": dead.pid, "state": "commit",
+               "files": [{"target": os.path.relpath(target, root), "staged": os.path.relpath(staged, root)}]}
+    (root / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    after = cached_outcome(status_of, root, (None,), "status")  # rolled forward first: the new text is what is counted
+    assert not staged.exists() and not (root / JOURNAL).exists() and "status: 未着手\n" in target.read_text(encoding="utf-8")
+    assert after.value != before.value
+    assert after.value == status_of(load_module.load_plan(root, positions=False), None)

@@ -97,7 +97,12 @@ def cached_outcome(fn: Callable[..., R], root: Path, args: tuple[Any, ...], view
     from .load import load_plan
     from .plain import to_plain
     from .plan_key import plan_files
+    from .transaction import recover
 
+    # an import killed while writing is finished or undone first, as the loader does; one whose writer still
+    # runs, or that cannot be finished here, leaves files the loader does not read as they are: no cache then
+    if recover(Path(root)) in ("busy", "unfinished"):
+        return outcome_of(fn, load_plan(root, positions=False), args)
     pf = plan_files(root)
     stat, racy = pf.stat_key()
     if stat is not None and not racy:
