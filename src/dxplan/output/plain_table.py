@@ -48,7 +48,8 @@ def plain_table(table: Table, console: Console) -> str | None:
     title = _plain_cell(table.title) if table.title else ""
     if title is None or any(h is None for h in heads) or any(v is None for col in cells for v in col):
         return None
-    if any(c.width is not None or c.min_width is not None or c.max_width is not None or c.ratio for c in columns):
+    if any(c.width is not None or c.min_width is not None or c.max_width is not None or c.ratio or c.justify not in ("left", "default", "right")
+           for c in columns):
         return None
     widths = [max([cell_len(h or ""), *(cell_len(v or "") for v in col)]) + 2 for h, col in zip(heads, cells, strict=True)]
     total = sum(widths) + len(widths) + 1
@@ -65,26 +66,17 @@ def plain_table(table: Table, console: Console) -> str | None:
             pad = width - 2 - cell_len(value)
             if column.justify == "right":
                 parts.append(" " + " " * pad + value + " ")
-            elif column.justify in ("left", "default", "full"):
-                parts.append(" " + value + " " * pad + " ")
             else:
-                raise _NotPlain
+                parts.append(" " + value + " " * pad + " ")
         return left + middle.join(parts) + right
 
-    try:
-        out.append(box.get_top(widths))
-        out.append(line([h or "" for h in heads], box.head_left, box.head_vertical, box.head_right))
-        out.append(box.get_row(widths, "head", edge=True))
-        rows = table.rows
-        for i, row in enumerate(rows):
-            out.append(line([col[i] or "" for col in cells], box.mid_left, box.mid_vertical, box.mid_right))
-            if row.end_section and i < len(rows) - 1:
-                out.append(box.get_row(widths, "row", edge=True))
-    except _NotPlain:
-        return None
+    out.append(box.get_top(widths))
+    out.append(line([h or "" for h in heads], box.head_left, box.head_vertical, box.head_right))
+    out.append(box.get_row(widths, "head", edge=True))
+    rows = table.rows
+    for i, row in enumerate(rows):
+        out.append(line([col[i] or "" for col in cells], box.mid_left, box.mid_vertical, box.mid_right))
+        if row.end_section and i < len(rows) - 1:
+            out.append(box.get_row(widths, "row", edge=True))
     out.append(box.get_bottom(widths))
     return "\n".join(out) + "\n"
-
-
-class _NotPlain(Exception):
-    """A column justified in a way :func:`plain_table` does not lay out (centre)."""
