@@ -248,3 +248,21 @@ def test_an_import_killed_while_writing_is_finished_before_the_cache_is_asked(ca
     assert not staged.exists() and not (root / JOURNAL).exists() and "status: 未着手\n" in target.read_text(encoding="utf-8")
     assert after.value != before.value
     assert after.value == status_of(load_module.load_plan(root, positions=False), None)
+
+
+def test_other_arguments_replace_a_plan_s_entry_and_are_never_answered_by_it(cache, plans, monkeypatch):
+    root = plans / "kurate"
+    fresh = load_module.load_plan(root, positions=False)
+    by_none = cached_outcome(status_of, root, (None,), "status")
+    by_department = cached_outcome(status_of, root, ("department",), "status")
+    assert by_none.value == status_of(fresh, None) and by_department.value == status_of(fresh, "department")
+    assert by_none.value != by_department.value
+    result_cache.flush()
+    with sqlite3.connect(_db(cache)) as conn:
+        assert conn.execute("SELECT count(*) FROM views").fetchone()[0] == 1  # one entry per plan and view
+    result_cache.reset()
+    calls = _parses(monkeypatch)
+    assert cached_outcome(status_of, root, ("department",), "status").value == by_department.value
+    assert calls == []  # the last arguments' entry answers
+    assert cached_outcome(status_of, root, (None,), "status").value == by_none.value
+    assert calls == []  # computed again from the file data (nothing parsed), not taken from the other entry

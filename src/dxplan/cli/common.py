@@ -458,7 +458,7 @@ class PlanStream:
         ``fn`` must be a module-level function returning picklable data; plans read from git
         (``--as-of``) are handled here. The output does not depend on the number of workers.
         ``cached``: each plan folder's outcome is kept in the results cache under the name of ``fn`` and
-        ``args`` (their ``repr``: plain values only) and taken from there while its files are unchanged;
+        taken from there while its files and ``args`` (their ``repr``: plain values only) are unchanged;
         ``fn`` must then depend on nothing but the plan and ``args``.
         """
         from dxplan.files.pool import map_plans, outcome_of
@@ -467,7 +467,7 @@ class PlanStream:
             for lp in self._loaded:
                 yield outcome_of(fn, lp, args)
             return
-        view = f"{fn.__module__}.{fn.__qualname__}{args!r}" if cached else None
+        view = f"{fn.__module__}.{fn.__qualname__}" if cached else None
         for outcome in map_plans(fn, self._roots, args, jobs, view):
             self._report(outcome.errors, outcome.root)
             yield outcome

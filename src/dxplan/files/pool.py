@@ -87,11 +87,19 @@ def _stored(root: Path, view: str, entry: Any) -> PlanOutcome | None:
     return None
 
 
+def _with_args(key: bytes, args: tuple[Any, ...]) -> bytes:
+    """``key`` (a folder's stat or content key) combined with the ``repr`` of a view's arguments (plain values)."""
+    import hashlib
+
+    return hashlib.blake2b(key + b"\0" + repr(args).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+
+
 def cached_outcome(fn: Callable[..., R], root: Path, args: tuple[Any, ...], view: str) -> PlanOutcome[R]:
     """:func:`outcome_of` ``fn`` for plan folder ``root``, answered from the results cache's view ``view`` when its files are unchanged.
 
-    ``view`` names ``fn`` and ``args`` (everything the outcome depends on besides the files and
-    dxplan's code, which the cache's fingerprint covers). See the module docstring.
+    ``view`` names ``fn`` (one entry per plan folder and view); ``args`` (plain values: their ``repr`` is
+    part of the keys) and the files must be all the outcome depends on besides dxplan's code, which the
+    cache's fingerprint covers. See the module docstring.
     """
     from . import result_cache
     from .load import load_plan
@@ -105,12 +113,16 @@ def cached_outcome(fn: Callable[..., R], root: Path, args: tuple[Any, ...], view
         return outcome_of(fn, load_plan(root, positions=False), args)
     pf = plan_files(root)
     stat, racy = pf.stat_key()
+    # one entry per plan and view, whatever the arguments: they are part of both keys, so a run with
+    # other arguments (another width, language, year) replaces the entry instead of adding one
+    stat = None if stat is None else _with_args(stat, args)
     if stat is not None and not racy:
         entry = result_cache.get_view_by_stat(pf.root, view, stat)
         if entry is not None and (hit := _stored(pf.root, view, entry)) is not None:
             return hit
     keep_stat = None if racy else stat
     preread, key = pf.read()
+    key = None if key is None else _with_args(key, args)
     if key is not None:
         entry = result_cache.get_view(pf.root, view, key)
         if entry is not None and (hit := _stored(pf.root, view, entry)) is not None:
@@ -136,8 +148,8 @@ def map_plans(
     ``fn`` must be a module-level function (workers find it by name) returning picklable data;
     it is called only for a plan whose ``plan.yaml`` loaded. ``jobs``: worker processes (None:
     :func:`dxplan.files.parallel.default_jobs`); at most :data:`WINDOW` results wait for the caller. ``view``: a
-    name for ``fn`` with ``args`` under which each outcome is kept in the results cache and answered from it
-    while the plan's files are unchanged (:func:`cached_outcome`; None: always computed). Never raises for bad
+    name for ``fn`` under which each outcome is kept in the results cache and answered from it while the
+    plan's files and ``args`` are unchanged (:func:`cached_outcome`; None: always computed). Never raises for bad
     input (load problems are in the outcome); an exception raised by ``fn`` is raised here.
     """
     return imap_ordered(_apply, [(fn, Path(root), args, view) for root in roots], jobs, window=WINDOW)

@@ -28,7 +28,8 @@ Three kinds of entry, in one SQLite database:
   modification time is restored (``touch -d``, ``cp -p``, ``rsync -t``).
 - **plan views** — what a data command computed for a plan folder with its options (``status``'s
   results or its rendered tables, ``score``'s, ``compare``'s figures; each a *view*, named by the
-  command's worker function and its arguments), together with the folder's load errors, stored as
+  command's worker function; its arguments are part of the keys, so other arguments replace the
+  entry rather than add one), together with the folder's load errors, stored as
   plain data (:mod:`dxplan.files.plain`: typed results written as tagged tuples and built back
   equal) under the folder's absolute path and the view's name, keyed like plan results by the
   content hash and the stat signature (:mod:`dxplan.files.plan_key`). ``status``, ``score`` and
