@@ -266,3 +266,12 @@ def test_other_arguments_replace_a_plan_s_entry_and_are_never_answered_by_it(cac
     assert calls == []  # the last arguments' entry answers
     assert cached_outcome(status_of, root, (None,), "status").value == by_none.value
     assert calls == []  # computed again from the file data (nothing parsed), not taken from the other entry
+
+
+def test_status_json_joined_from_each_plan_s_text_is_write_status_s_document():
+    from dxplan.output.jsonout import status_document, status_entry, write_status
+
+    results = [status_of(load_module.load_plan(PLANS / name, positions=False), None) for name in BUNDLED]
+    for some in (results, results[:1], results[1:3], []):
+        assert status_document([status_entry(r, "en") for r in some]) == write_status(some, "en")
+    assert status_document([status_entry(r, "ja") for r in results]).count('\n    {\n      "plan": ') == 4

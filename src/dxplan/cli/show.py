@@ -89,6 +89,20 @@ def status(
 
             print_overview(console(), overviews, lg)
         raise typer.Exit(code)
+    if format == "json":  # each plan's JSON text made by a worker (and kept in the cache), joined here
+        from dxplan.output.jsonout import status_document
+
+        entries = []
+        with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
+            for outcome in stream.map(_status_json_of, *args, lg, jobs=jobs, cached=True):
+                step()
+                code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
+                if isinstance(outcome.value, UserError):  # the year is outside this plan's period
+                    raise outcome.value
+                if outcome.value is not None:
+                    entries.append(outcome.value)
+        echo_output(status_document(entries))
+        raise typer.Exit(code)
     results = []
     with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
         for outcome in stream.map(_status_of, *args, jobs=jobs, cached=True):
@@ -127,6 +141,15 @@ def _status_table_of(
         return result
     text = render_captured(settings, lambda console: write_status([result], lang, lambda: console))
     return RenderedPlan(text, result.overview)
+
+
+def _status_json_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str], lang: str) -> "tuple[str, dict] | UserError":
+    """``status --format json`` of one loaded plan (run in a worker): its :func:`dxplan.output.jsonout.status_entry`,
+    or the usage error of :func:`_status_of`."""
+    from dxplan.output.jsonout import status_entry
+
+    result = _status_of(lp, year, fy, by)
+    return result if isinstance(result, UserError) else status_entry(result, lang)
 
 
 def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str]) -> "StatusResult | UserError":

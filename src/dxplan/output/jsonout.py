@@ -298,6 +298,24 @@ def indicator_rows_dict(plan: Plan, fiscal_year: int, rows: list[IndicatorRow], 
     }
 
 
+def status_entry(result: StatusResult, lang: str = "ja") -> tuple[str, dict]:
+    """One plan's part of :func:`write_status`'s document, made where the plan is counted (a worker): its
+    :func:`status_dict` as JSON text (:func:`dumps`) and its :func:`overview_dict`; joined by :func:`status_document`."""
+    return dumps(status_dict(result, lang)), overview_dict(result.overview, lang)
+
+
+def status_document(entries: list[tuple[str, dict]]) -> str:
+    """What :func:`write_status` writes for the plans whose :func:`status_entry` are ``entries`` (in order), the same
+    text, from each plan's JSON text: nested JSON is the same text indented two spaces per level."""
+    if len(entries) == 1:
+        return entries[0][0] + "\n"
+    if not entries:
+        return dumps_line({})
+    plans = ",\n".join("    " + text.replace("\n", "\n    ") for text, _ in entries)
+    combined = ",\n".join("    " + dumps(o).replace("\n", "\n    ") for _, o in entries)
+    return f'{{\n  "plans": [\n{plans}\n  ],\n  "combined": [\n{combined}\n  ]\n}}\n'
+
+
 def write_status(results: list[StatusResult], lang: str, console: Callable | None = None) -> str:
     """``dxplan status --format json``: one plan's status, or with several ``{"plans": [...], "combined": [...]}``."""
     data = [status_dict(r, lang) for r in results]
