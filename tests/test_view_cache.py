@@ -274,4 +274,4 @@ def test_status_json_joined_from_each_plan_s_text_is_write_status_s_document():
     results = [status_of(load_module.load_plan(PLANS / name, positions=False), None) for name in BUNDLED]
     for some in (results, results[:1], results[1:3], []):
         assert status_document([status_entry(r, "en") for r in some]) == write_status(some, "en")
-    assert status_document([status_entry(r, "ja") for r in results]).count('\n    {\n      "plan": ') == 4
+    assert status_document([status_entry(r, "ja") for r in results]).count('\n    {\n      "plan": ') == 8  # each plan, then its combined line
