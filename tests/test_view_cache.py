@@ -275,3 +275,17 @@ def test_status_json_joined_from_each_plan_s_text_is_write_status_s_document():
     for some in (results, results[:1], results[1:3], []):
         assert status_document([status_entry(r, "en") for r in some]) == write_status(some, "en")
     assert status_document([status_entry(r, "ja") for r in results]).count('\n    {\n      "plan": ') == 8  # each plan, then its combined line
+
+
+def test_score_json_joined_from_each_plan_s_text_is_one_json_document():
+    import json
+
+    from dxplan.output.jsonout import dumps_line, score_document, score_entry
+
+    scores = [scores_of(load_module.load_plan(PLANS / name, positions=False)) for name in BUNDLED]
+    entries = [score_entry(p, "ja") for p in scores]
+    parsed = [json.loads(e) for e in entries]
+    assert "".join(score_document(entries)) == dumps_line(parsed)
+    assert "".join(score_document(entries[:1])) == dumps_line(parsed[0])
+    assert "".join(score_document([])) == "[]\n"
+    assert [p["plan"] for p in parsed] == list(BUNDLED)

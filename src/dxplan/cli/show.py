@@ -1,6 +1,7 @@
 """``dxplan status`` and ``dxplan score``: counts per state and achievement rates, in the terminal, JSON or Markdown."""
 
 
+import itertools
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -204,8 +205,8 @@ def score(
     stream = PlanStream(paths, lg, as_of)
     text = format == "text"
     console = console_when_asked()
-    # text: each plan rendered by a worker (and kept rendered in the results cache), printed here
-    fn, args = (_score_text_of, (action, explain, lg, console_settings(console()))) if text else (_scores_of, (action,))
+    # each plan rendered (text) or written as JSON by a worker (and kept so in the results cache), printed here
+    fn, args = (_score_text_of, (action, explain, lg, console_settings(console()))) if text else (_score_json_of, (action, lg))
 
     def plans(step: "Callable[[], None]" = lambda: None) -> "Iterator[Any]":
         """Each plan's scores (rendered, for text), loaded and scored by worker processes or taken from the results
@@ -218,7 +219,7 @@ def score(
                 continue
             loaded += 1
             if outcome.value.missing:
-                missing = outcome.value.plan_id if text else outcome.value.plan.id
+                missing = outcome.value.plan_id
                 continue
             yield outcome.value
 
@@ -229,13 +230,27 @@ def score(
     if text:
         for rendered in scored:
             print_captured(console(), rendered.text)
-        out = None
-    else:
-        out = run_writer(SCORE, format, scored, lg, console, explain=explain)
+        pieces: Iterator[str] = iter(())
+    else:  # the JSON of SCORE's writer, from each plan's text: printed as the plans come, none held
+        from dxplan.output.jsonout import score_document
+
+        pieces = score_document(rendered.text for rendered in scored)
+        first = next(pieces)  # two plans seen, or all: a usage error below prints nothing
+        pieces = itertools.chain([first], pieces)
     if loaded == 1 and missing is not None:  # nothing was written for the only plan: a usage error
         fail(t(lg, "{plan}: no action {id}", plan=missing, id=action))
-    echo_output(out)
+    for piece in pieces:
+        echo_output(piece)
     raise typer.Exit(code)
+
+
+def _score_json_of(lp: "LoadedPlan", action: Optional[str], lang: str) -> RenderedPlan:
+    """``score --format json`` of one loaded plan (run in a worker): :func:`_scores_of` as its JSON text
+    (:func:`dxplan.output.jsonout.score_entry`)."""
+    from dxplan.output.jsonout import score_entry
+
+    scores = _scores_of(lp, action)
+    return RenderedPlan("" if scores.missing else score_entry(scores, lang), plan_id=scores.plan.id, missing=scores.missing)
 
 
 def _score_text_of(lp: "LoadedPlan", action: Optional[str], explain: bool, lang: str, settings: "ConsoleSettings") -> RenderedPlan:

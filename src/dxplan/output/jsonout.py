@@ -17,7 +17,7 @@ half-up (``shown``); a rate outside 0–100 % carries why as ``range`` (a key of
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, overload
 
 from dxplan.status.counts import (
@@ -335,10 +335,32 @@ def write_scores(plans: Iterable[PlanScores], lang: str, console: Callable | Non
 
     ``explain`` changes nothing: every entry carries its inputs and formula.
     """
-    out = []
-    for p in plans:
-        entry: dict[str, Any] = {"plan": p.plan.id, "municipality": p.plan.municipality, "actions": [score_dict(s, lang) for s in p.scores]}
-        if p.plan.grade_scale is not None:  # the grade split per year, as `status` gives it
-            entry["grades"] = [grade_table_dict(g, p.plan, lang) for g in p.grades]
-        out.append(entry)
-    return dumps_line(out[0] if len(out) == 1 else out)
+    return "".join(score_document(score_entry(p, lang) for p in plans))
+
+
+def score_entry(p: PlanScores, lang: str = "ja") -> str:
+    """One plan's part of :func:`write_scores`'s output as JSON text (:func:`dumps`), made where the plan is scored (a worker)."""
+    entry: dict[str, Any] = {"plan": p.plan.id, "municipality": p.plan.municipality, "actions": [score_dict(s, lang) for s in p.scores]}
+    if p.plan.grade_scale is not None:  # the grade split per year, as `status` gives it
+        entry["grades"] = [grade_table_dict(g, p.plan, lang) for g in p.grades]
+    return dumps(entry)
+
+
+def score_document(entries: Iterable[str]) -> Iterator[str]:
+    """:func:`write_scores`'s text from each plan's :func:`score_entry`, in pieces as the plans come: one plan's
+    entry alone, else a list of them (nested JSON is the same text indented two spaces per level). The first
+    piece comes once two plans are seen or all are; so a caller may still decide, then, to print nothing."""
+    it = iter(entries)
+    first = next(it, None)
+    if first is None:
+        yield dumps_line([])
+        return
+    second = next(it, None)
+    if second is None:
+        yield first + "\n"
+        return
+    yield "[\n  " + first.replace("\n", "\n  ")
+    yield ",\n  " + second.replace("\n", "\n  ")
+    for text in it:
+        yield ",\n  " + text.replace("\n", "\n  ")
+    yield "\n]\n"
