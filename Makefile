@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench bench-national fuzz schema messages dist clean
+.PHONY: run test lint bench bench-national bench-compare fuzz schema messages dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ bench: $(VENV)/.installed-test
 bench-national: $(VENV)/.installed-test
 	mkdir -p artifacts
 	$(BENCH_SCALE) --sizes 10,100,400 --runs 3 --national --json artifacts/bench-national.json
+
+## bench-compare: compare on the national corpus from the plan folders and from the published package (DuckDB); ~13 minutes, most of it publish
+bench-compare: $(VENV)/.installed-test
+	mkdir -p artifacts
+	$(BIN)/python bench/bench_compare.py --runs 3 --json artifacts/bench-compare.json
 
 ## messages: extract every user-facing string, merge it into the Japanese catalogue, compile it
 LOCALE := src/dxplan/locale

@@ -27,7 +27,6 @@ USED_ELSEWHERE = {
     ("cli/office.py", "export_cmd"),
     ("cli/office.py", "import_cmd"),
     ("cli/office.py", "history_cmd"),
-    ("cli/publish.py", "publish"),
     # ruamel.yaml's pure-Python parser reads them from the loader object it is handed
     ("yamlread.py", "scanner"),
     ("yamlread.py", "comment_handling"),

@@ -223,3 +223,52 @@ def test_commit_files_killed_at_random_moments_of_its_own_span(tmp_path):
         outcomes["old" if state == old else "new"] += 1
         shutil.rmtree(work)
     print(f"commit_files killed 20 times: {outcomes}")
+
+
+def test_a_committed_journal_in_a_folder_that_cannot_be_written_is_read_as_the_import_left_it(tmp_path, monkeypatch):
+    """A read-only folder (here: every rename refused with EROFS, as a read-only mount does, since
+    the tests run as root) keeps the journal; a load reads the staged files instead of the half-renamed
+    targets and says so; the next run that may write finishes the import."""
+    import errno
+
+    from dxplan.files.load import load_plan
+
+    plan = tmp_path / "kurate"
+    shutil.copytree(PLANS / "kurate", plan)
+    paths = sorted((plan / "actions").glob("*.yaml"))[:3]
+    pid = _dead_pid()
+    pairs = [(p, p.parent / f".{p.name}.dxplan-txn-{pid}-0000.new") for p in paths]
+    new_titles = {}
+    for target, staged in pairs:
+        text = target.read_text(encoding="utf-8")
+        title = next(line for line in text.splitlines() if line.startswith("title: "))[7:]
+        new_titles[target.stem] = f"{title}（改）"
+        staged.write_text(text.replace(f"title: {title}\n", f"title: {title}（改）\n"), encoding="utf-8")
+    journal = {"dxplan_transaction": 1, "pid": pid, "state": "commit",
+               "files": [{"target": os.path.relpath(t, plan), "staged": os.path.relpath(s, plan)} for t, s in pairs]}
+    (plan / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    os.replace(pairs[0][1], pairs[0][0])  # the first rename happened before the kill
+    before = set_hash(plan)
+
+    real_replace = os.replace
+
+    def read_only(src, dst, *a, **kw):
+        if Path(dst).parent in {plan, plan / "actions"}:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dst))
+        return real_replace(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "replace", read_only)
+    assert recover(plan) == "unfinished"
+    loaded = load_plan(plan)
+    titles = {a.action.id: a.action.title for a in loaded.actions}
+    assert {k: titles[k] for k in new_titles} == new_titles  # all three new, not one new and two old
+    [warning] = [p for p in loaded.problems if p.rule == "unfinished-import"]
+    assert (warning.path.name, warning.line, warning.severity) == (JOURNAL, 1, "warning")
+    assert "2 file(s)" in warning.message("en")  # two staged files still stand for their targets
+    assert set_hash(plan) == before and (plan / JOURNAL).exists()  # nothing on disk changed
+
+    monkeypatch.setattr(os, "replace", real_replace)  # write permission back: the next load finishes it
+    loaded = load_plan(plan)
+    assert {a.action.id: a.action.title for a in loaded.actions if a.action.id in new_titles} == new_titles
+    assert not [p for p in loaded.problems if p.rule == "unfinished-import"]
+    assert leftovers(plan) == []

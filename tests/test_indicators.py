@@ -37,7 +37,8 @@ def rates(ind_id):
 
 def test_kpi_fixture_loads_and_lints_clean():
     assert KPI.problems == []
-    assert [(p.rule, p.path.name) for p in lint_paths([FIXTURES / "kpi"]).problems] == []
+    # K6 has a target for 令和6年度, a year over by the evaluation date (令和8年3月31日), and no actual: the one warning
+    assert [(p.rule, p.path.name, p.line) for p in lint_paths([FIXTURES / "kpi"]).problems] == [("indicator-actual-missing", "3.yaml", 25)]
 
 
 def test_cumulative_count_rates_per_year_and_overall_interim():
@@ -175,7 +176,7 @@ def test_a_plan_without_a_scale_is_warned_and_not_labelled_with_kamas_bands(tmp_
     start = text.index("grade_scale:")
     (plan_dir / "plan.yaml").write_text(text[:start] + text[text.index("scoring:"):], encoding="utf-8")
     rules = sorted({p.rule for p in lint_paths([plan_dir]).problems})
-    assert rules == ["no-rating-scale", "unknown-grade"]  # grades entered with no scale to hold them
+    assert rules == ["indicator-actual-missing", "no-rating-scale", "unknown-grade"]  # grades entered with no scale to hold them (K6's missing actual as before)
     lp = load_plan(plan_dir)
     assert score_action(lp.actions[0].action, lp.plan).label == NO_SCALE_LABEL
 

@@ -29,6 +29,7 @@ from packaging.version import Version
 
 import dxplan
 from dxplan.report.pdf import PDF_REQUIREMENT
+from dxplan.compare.package import DUCKDB_REQUIREMENT
 from dxplan.opendata.write import PYARROW_REQUIREMENT
 from conftest import GIT_ENV, ROOT, git
 
@@ -74,7 +75,9 @@ def dx(bin_dir: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
 def test_wheel_and_sdist_carry_templates_schemas_and_catalogues(dist):
     names = zipfile.ZipFile(next(dist.glob("dxplan-*.whl"))).namelist()
     for name in ("dxplan/templates/report.html.j2", "dxplan/templates/diff.md.j2", "dxplan/schemas/plan.schema.json", "dxplan/schemas/action.schema.json",
-                 "dxplan/locale/ja/LC_MESSAGES/dxplan.mo", "dxplan/locale/ja/LC_MESSAGES/dxplan.po", "dxplan/scaffold/starter/workflow.yml.j2", "dxplan/scaffold/starter/README.md.j2"):
+                 "dxplan/locale/ja/LC_MESSAGES/dxplan.mo", "dxplan/locale/ja/LC_MESSAGES/dxplan.po", "dxplan/scaffold/starter/workflow.yml.j2", "dxplan/scaffold/starter/README.md.j2",
+                 "dxplan/scaffold/starter/pages.yml.j2", "dxplan/templates/site/base.html.j2", "dxplan/templates/site/site.css",
+                 "dxplan/site/static/minisearch.js", "dxplan/site/static/minisearch.LICENSE.txt", "dxplan/site/static/site.js", "dxplan/site/static/README.md"):
         assert name in names
     assert next(dist.glob("dxplan-*.whl")).name == f"dxplan-{dxplan.__version__}-py3-none-any.whl"
     assert next(dist.glob("dxplan-*.tar.gz")).name == f"dxplan-{dxplan.__version__}.tar.gz"
@@ -125,6 +128,7 @@ def test_pdf_stack_is_the_pdf_extra_and_every_dependency_is_bounded(dist):
     opendata = {canonicalize_name(r.name): r for r in requires if r.marker is not None and "extra" in str(r.marker) and r.marker.evaluate({"extra": "opendata"})}
     assert set(opendata) == {"frictionless", "pyarrow", "duckdb"}
     assert SpecifierSet(PYARROW_REQUIREMENT.removeprefix("pyarrow")) == opendata["pyarrow"].specifier
+    assert SpecifierSet(DUCKDB_REQUIREMENT.removeprefix("duckdb")) == opendata["duckdb"].specifier  # dxplan compare PACKAGE
     assert "pyarrow" in {r.name.lower() for r in requires if r.marker is not None and r.marker.evaluate({"extra": "test"})}
 
 

@@ -3,6 +3,7 @@ results cache, with one worker or several, and as the round-trip (ruamel.yaml) r
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -155,3 +156,28 @@ def test_score_action_missing_from_every_plan_with_any_workers(tmp_path):
     assert one[0] == 0 and "デジタル技術の啓発" in one[1] and sum(line.startswith("│") for line in one[1].splitlines()) == 1  # action 1 (001 read as 1) alone
     runs = [_status(["-j", j, "--action", "nope", str(PLANS / "kama")], tmp_path / "c", "score") for j in ("1", "2")]
     assert runs[0] == runs[1] and runs[0][0] == 2 and "nope" in runs[0][2]
+
+
+def test_workers_start_from_a_fork_server_once_pyarrow_is_loaded(tmp_path):
+    """pyarrow's allocator threads do not survive fork(): a forked worker of a process that has
+    imported it can crash when it frees memory. Such a process starts its workers from a fork
+    server, and the figures are those of one process."""
+    code = (
+        "import json, sys\n"
+        "from dxplan.files import parallel\n"
+        "before = parallel._context().get_start_method()\n"
+        "import pyarrow  # noqa: F401\n"
+        "after = parallel._context().get_start_method()\n"
+        "from typer.testing import CliRunner\n"
+        "from dxplan.cli import app\n"
+        "r = CliRunner().invoke(app, ['status', sys.argv[1], '-j', '2', '--format', 'json'])\n"
+        "print(json.dumps([before, after, r.exit_code, r.stdout]))\n"
+    )
+    pytest.importorskip("pyarrow")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DXPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", code, str(PLANS)], capture_output=True, text=True, env=env, check=True)
+    before, after, code_, stdout = json.loads(out.stdout)
+    assert (before, after, code_) == ("fork", "forkserver", 0)
+    alone = subprocess.run([sys.executable, "-m", "dxplan", "status", str(PLANS), "-j", "1", "--format", "json"],
+                           capture_output=True, text=True, env=env, check=True)
+    assert json.loads(stdout) == json.loads(alone.stdout)

@@ -75,7 +75,7 @@ def test_each_command_help_is_its_docstring_extracted_and_translated(tmp_path):
 
     wanted = _extracted(tmp_path)
     commands = typer.main.get_command(app).commands
-    assert len(commands) == 16
+    assert len(commands) == 17
     for name, cmd in commands.items():
         doc = inspect.cleandoc(cmd.callback.__doc__)
         first = doc.split("\n\n", 1)[0]

@@ -108,7 +108,7 @@ def test_changed_version_or_schema_starts_from_an_empty_cache(cache, kama, monke
     truth = lint_paths([kama])
     assert truth.warnings > 0
     result_cache.reset()
-    _tamper_plan_results(_db(cache), ([], 0))
+    _tamper_plan_results(_db(cache), ([], 0, None))  # rows, files checked, staleness facts
     assert lint_paths([kama]).problems == []  # the entry is what answered (the test would miss a stale cache otherwise)
     result_cache.reset()
     monkeypatch.setattr(dxplan, "__version__", "999.0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -356,3 +357,48 @@ def test_pre_commit_config_is_valid(tmp_path):
     assert run("init", tmp_path / "p", "--no-ask").exit_code == 0
     proc = subprocess.run([str(pc), "validate-config", str(tmp_path / "p/.pre-commit-config.yaml")], capture_output=True, text=True, env={**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "home")})
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- the GitHub Pages workflow (init --pages)
+
+
+def test_init_pages_writes_a_workflow_whose_commands_succeed_on_the_new_repository(tmp_path, monkeypatch):
+    folder = tmp_path / "rei"
+    assert run("init", folder, *KAMA_ARGS, "--preset", "kama", "--dxplan-repo", "https://example.invalid/dxplan.git", "--dxplan-rev", "0123abc", "--pages").exit_code == 0
+    assert not (tmp_path / "plain").exists() and run("init", tmp_path / "plain", "--no-ask").exit_code == 0
+    assert not (tmp_path / "plain" / ".github/workflows/pages.yml").exists()  # opt-in
+    wf = yaml_of(folder / ".github/workflows/pages.yml")
+    assert wf["env"] == {"DXPLAN_REPO": "https://example.invalid/dxplan.git", "DXPLAN_REV": "0123abc", "PLAN": ".", "SITE_LANG": "ja"}
+    assert wf["jobs"]["build"]["if"] == "${{ github.ref_name == github.event.repository.default_branch }}"
+    steps = wf["jobs"]["build"]["steps"]
+    assert [s.get("uses") for s in steps if "uses" in s] == [
+        "actions/checkout@v4", "actions/setup-python@v5", "actions/upload-artifact@v4", "actions/upload-pages-artifact@v3"]
+    assert next(s for s in steps if s.get("uses") == "actions/upload-pages-artifact@v3")["with"] == {"path": "_site"}
+    assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert wf["jobs"]["deploy"]["steps"] == [{"id": "deployment", "uses": "actions/deploy-pages@v4"}]
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "## 公開サイトとオープンデータ（GitHub Pages）" in readme and "Source を「GitHub Actions」にします" in readme
+    assert "/_site/\n/opendata/\n" in (folder / ".gitignore").read_text(encoding="utf-8")
+    # the repository as the office has it after its first action, committed
+    assert run("new", folder, "--title", "窓口のオンライン化", "--category", "I-1", "--department", "総務課").exit_code == 0
+    subprocess.run(["git", "add", "-A"], cwd=folder, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "start"], cwd=folder, check=True)
+    commands = [s["run"] for s in steps if s.get("run", "").startswith("dxplan ")]
+    assert [c.split()[1] for c in commands] == ["lint", "publish", "site"]
+    monkeypatch.chdir(folder)
+    for command in commands:
+        words = shlex.split(command.replace("$PLAN", ".").replace("$SITE_LANG", "ja"))
+        r = runner.invoke(app, words[1:], env=ENV)
+        assert r.exit_code == 0, (command, r.output)
+    assert (folder / "opendata" / "datapackage.json").is_file() and (folder / "_site" / "opendata" / "data" / "actions.csv").is_file()
+    assert "窓口のオンライン化" in (folder / "_site" / "rei" / "action-1.html").read_text(encoding="utf-8")
+
+
+def test_actionlint_passes_the_pages_workflow(actionlint, tmp_path):
+    assert run("init", tmp_path / "p", *KAMA_ARGS, "--dxplan-repo", "https://example.invalid/dxplan.git", "--dxplan-rev", "v1", "--pages").exit_code == 0
+    proc = subprocess.run([*actionlint, str(tmp_path / "p/.github/workflows/pages.yml")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cj = Path(sys.executable).with_name("check-jsonschema")
+    if cj.exists():
+        proc = subprocess.run([str(cj), "--builtin-schema", "vendor.github-workflows", str(tmp_path / "p/.github/workflows/pages.yml")], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -156,6 +156,19 @@ def test_shell_completion_script_for_each_shell(shell):
     assert SCRIPT_MARK[shell] in r.stdout
 
 
+@pytest.mark.parametrize(("lang", "said"), [("ja", "bash の補完を {path} に組み込みました。新しい端末から有効になります。"),
+                                           ("en", "bash completion installed in {path}; it takes effect in a new terminal.")])
+def test_install_completion_writes_the_script_and_says_so_in_the_chosen_language(tmp_path, lang, said):
+    env = _subprocess_env(HOME=str(tmp_path), SHELL="/bin/bash")
+    r = subprocess.run([sys.executable, "-m", "dxplan", "--lang", lang, "--install-completion", "bash"],
+                       capture_output=True, text=True, env=env, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    script = tmp_path / ".bash_completions" / "dxplan.sh"
+    assert r.stdout.strip() == said.format(path=script)
+    assert SCRIPT_MARK["bash"] in script.read_text(encoding="utf-8")
+    assert str(script) in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+
+
 def test_bash_completes_a_command_name():
     env = _subprocess_env(_DXPLAN_COMPLETE="complete_bash", COMP_WORDS="dxplan sta", COMP_CWORD="1")
     r = subprocess.run([sys.executable, "-m", "dxplan"], capture_output=True, text=True, env=env, cwd=ROOT)

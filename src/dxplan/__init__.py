@@ -4,7 +4,7 @@ The package is layered; each layer imports only the ones before it (``tests/test
 this, from :data:`LAYERS`):
 
 ground modules (``i18n``, ``problems``, ``fiscal``, ``numbers``, ``yamlread``) → ``model`` → ``rules`` → ``files``
-→ ``score`` → ``status`` → ``output`` → ``compare`` → ``lint`` → ``diff`` → ``report`` → ``opendata`` → ``sheets`` → ``scaffold``
+→ ``score`` → ``status`` → ``output`` → ``compare`` → ``lint`` → ``diff`` → ``report`` → ``opendata`` → ``site`` → ``sheets`` → ``scaffold``
 → ``cli``.
 """
 
@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("diff",),
     ("report",),
     ("opendata",),
+    ("site",),
     ("sheets",),
     ("scaffold",),
     ("cli",),

@@ -145,6 +145,21 @@ def fiscal_year_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def fiscal_year_end(fy: int) -> dt.date:
+    """The last day of fiscal year ``fy`` (its Western start year): 31 March of the next year (2024 → 2025-03-31)."""
+    return dt.date(fy + 1, 3, 31)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved ``months`` calendar months on, the day of month kept where that month has it, else its last day
+    (2025-11-30 + 3 → 2026-02-28). ``months`` may be negative."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 

@@ -23,7 +23,7 @@ from . import library_messages
 
 library_messages.install(requested_lang(sys.argv[1:]))  # before typer is imported: it words its headings at import
 
-from . import across, check, diff, files, office, publish, report, show, start  # noqa: E402,F401  (each registers its commands)
+from . import across, check, diff, files, office, publish, report, show, start, website  # noqa: E402,F401  (each registers its commands)
 from .common import app  # noqa: E402
 
 __all__ = ["app", "main"]

@@ -19,6 +19,8 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help=help_text("treat warnings as errors"))] = False,
     base: Annotated[Optional[str], typer.Option("--base", metavar="REV", help=help_text("fail on goalpost changes since REV without a recorded reason"))] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REV", help=help_text("lint only files changed since REV"))] = None,
+    today: Annotated[Optional[str], typer.Option("--today", metavar="YYYY-MM-DD", help=help_text("today's date for evaluation-overdue (default: DXPLAN_TODAY or the machine's date)"))] = None,
+    unchanged: Annotated[Optional[int], typer.Option("--unchanged-evaluations", metavar="N", help=help_text("status-unchanged: report a status the same at N evaluation dates (default: the plan's lint.unchanged_evaluations, else 3)"))] = None,
     jobs: JobsOpt = None,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
@@ -34,11 +36,13 @@ def lint(
 
     lg = resolve_lang(lang)
     check_jobs(jobs, lg)
+    if unchanged is not None and unchanged < 2:
+        fail(t(lg, "--unchanged-evaluations: {n} is too few; give 2 or more", n=unchanged))
     paths = plan_paths(paths)
     fmt = format or default_format()
     only = changed_files(changed_since, paths) if changed_since is not None else None
     with progress(lg, N_("checking plan folders"), total=len(discover(paths)), quiet=quiet) as step:
-        result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs, on_plan=step)
+        result = lint_paths(paths, strict=strict, only_files=only, base=base, jobs=jobs, on_plan=step, today=today, unchanged=unchanged)
     out = render_problems(fmt, result, lg)
     if out:
         echo(out)

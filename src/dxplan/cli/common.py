@@ -140,7 +140,21 @@ def _library_help_worded(params: list[Any]) -> list[Any]:
     for param in params:
         if param.name in ("help", "install_completion", "show_completion") and param.help:
             param.help = help_text(param.help)
+        if param.name == "install_completion":
+            param.callback = _install_completion
     return params
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """``--install-completion [SHELL]``: typer's installer, its report worded from the catalogue (exit 0)."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer.completion import install  # typer writes the script and the shell's start-up line
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    echo(t(command_lang(HELP_LANG), "{shell} completion installed in {path}; it takes effect in a new terminal.",
+           shell=shell, path=str(path)))
+    raise SystemExit(0)
 
 
 def _write_usage(cmd: Any, ctx: Any, formatter: Any) -> None:

@@ -29,7 +29,7 @@ def publish(
 ) -> None:
     """Publish plans as open data: a Frictionless Data Package of long-format tables.
 
-    Writes datapackage.json (a Table Schema per resource: titles and descriptions in Japanese and English, types, units, keys) and data/<resource>.csv and data/<resource>.parquet for plans, categories, departments, actions, tasks, indicators, indicator_values, grades, effects and status_history. A plan with lint errors is not published (exit 1, the problems listed as lint lists them); nothing is left in DIR on failure. --schema prints the descriptor without data. docs/opendata.md describes every field.
+    Writes datapackage.json (a Table Schema per resource: titles and descriptions in Japanese and English, types, units, keys) and data/<resource>.csv and data/<resource>.parquet for plans, categories, departments, actions, tasks, indicators, indicator_values, grades, effects, status_history, serves (the national 重点取組事項 each action serves) and national_items. A plan with lint errors is not published (exit 1, the problems listed as lint lists them); nothing is left in DIR on failure. --schema prints the descriptor without data. docs/opendata.md describes every field.
     """
     lg = resolve_lang(lang)
     if schema:
@@ -48,10 +48,8 @@ def publish(
         fail(t(lg, "publish writes Parquet with pyarrow, which is not installed: install dxplan as dxplan[opendata] (pip install '{requirement}')",
                requirement=PYARROW_REQUIREMENT), EXIT_PROBLEMS)
     from dxplan.files.layout import discover
-    from dxplan.files.load import load_plan
     from dxplan.lint.engine import lint_paths
     from dxplan.lint.formatters import render as render_problems
-    from dxplan.opendata.tables import empty_tables, integrity, merge, plan_tables
     from dxplan.opendata.write import publish_to
 
     paths = plan_paths(paths)
@@ -62,21 +60,7 @@ def publish(
         typer.echo(render_problems("text", result, lg), err=True)
         say(t(lg, "nothing was published: {n} error(s) in the plans; fix them (dxplan lint) and publish again", n=result.errors))
         raise typer.Exit(EXIT_PROBLEMS)
-    tables = empty_tables()
-    for root in roots:
-        loaded = load_plan(root, positions=False)
-        if loaded.plan is None:  # lint reported it; a plan that does not load never gets here
-            raise typer.Exit(EXIT_PROBLEMS)
-        merge(tables, plan_tables(loaded))
-        if loaded.plan.municipality_code is None:
-            say(t(lg, "{plan}: plan.yaml declares no municipality_code; the 全国地方公共団体コード column is left empty", plan=loaded.plan.id))
-        if history:
-            tables["status_history"] += _history_rows(root, loaded.plan.id, lg)
-    broken = integrity(tables)
-    if broken:  # a key lint does not check: nothing is written rather than an invalid package
-        for resource, kind, values in broken[:20]:
-            say(t(lg, "{resource}: {kind} ({values}) does not hold", resource=resource, kind=kind, values=values))
-        fail(t(lg, "nothing was published: {n} key(s) of the package do not hold", n=len(broken)), EXIT_PROBLEMS)
+    tables = package_tables(roots, lg, history)
     try:
         written = publish_to(output, tables, bom=bom)
     except OSError as exc:
@@ -84,6 +68,32 @@ def publish(
     for rel, size in written:
         typer.echo(f"{output / rel}\t{size}")
     raise typer.Exit(EXIT_OK)
+
+
+def package_tables(roots: list[Path], lang: str, history: bool) -> dict:
+    """The open-data tables of the plan folders ``roots`` (which lint found without errors), with their status
+    history from git when ``history``; notes on stderr (no municipality code, not in git). Exits 1 (nothing
+    written) when a plan does not load or a key of the package does not hold. ``dxplan site`` writes the same."""
+    from dxplan.files.load import load_plan
+    from dxplan.opendata.tables import empty_tables, integrity, merge, national_item_rows, plan_tables
+
+    tables = empty_tables()
+    for root in roots:
+        loaded = load_plan(root, positions=False)
+        if loaded.plan is None:  # lint reported it; a plan that does not load never gets here
+            raise typer.Exit(EXIT_PROBLEMS)
+        merge(tables, plan_tables(loaded))
+        if loaded.plan.municipality_code is None:
+            say(t(lang, "{plan}: plan.yaml declares no municipality_code; the 全国地方公共団体コード column is left empty", plan=loaded.plan.id))
+        if history:
+            tables["status_history"] += _history_rows(root, loaded.plan.id, lang)
+    tables["national_items"] = national_item_rows()
+    broken = integrity(tables)
+    if broken:  # a key lint does not check: nothing is written rather than an invalid package
+        for resource, kind, values in broken[:20]:
+            say(t(lang, "{resource}: {kind} ({values}) does not hold", resource=resource, kind=kind, values=values))
+        fail(t(lang, "nothing was published: {n} key(s) of the package do not hold", n=len(broken)), EXIT_PROBLEMS)
+    return tables
 
 
 def _history_rows(root: Path, plan_id: str, lang: str) -> list:

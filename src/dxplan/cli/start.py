@@ -37,6 +37,7 @@ def init(
     ask_: Annotated[Optional[bool], typer.Option("--ask/--no-ask", help=help_text("ask for missing values (default: when stdin is a terminal)"))] = None,
     force: Annotated[bool, typer.Option("--force", help=help_text("overwrite existing files"))] = False,
     git: Annotated[bool, typer.Option("--git/--no-git", help=help_text("make the folder a git repository (branch main) unless it is inside one (default)"))] = True,
+    pages: Annotated[bool, typer.Option("--pages", help=help_text("also write .github/workflows/pages.yml: the public site and the open data on GitHub Pages, from the default branch"))] = False,
     lang: LangOpt = None,
 ) -> None:
     """Start a plans repository: plan.yaml, actions/, schemas, CI, README, .gitignore, and a git repository (branch main).
@@ -62,7 +63,7 @@ def init(
             given = {name for name, value in options.items() if value}
             spec = scaffold.ask(spec, lambda q, d: typer.prompt(q, default=d, show_default=bool(d)), lg, given,
                                 lambda message: echo(f"dxplan: {message}", err=True))
-        result = scaffold.init_files(folder, spec, scaffold.installed_pin(dxplan_repo, dxplan_rev))
+        result = scaffold.init_files(folder, spec, scaffold.installed_pin(dxplan_repo, dxplan_rev), pages=pages)
         written, made_git = write_files(folder, result.files, force=force, git=git)
     except OSError as exc:
         fail(t(lg, "{path}: cannot write ({error})", path=str(exc.filename or folder), error=exc.strerror or str(exc)))

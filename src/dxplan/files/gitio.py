@@ -10,6 +10,10 @@ NUL-separated (``-z``), and blobs are read by object id (``git cat-file
 request). A revision from the user is checked (it may not start with ``-``) and
 passed after ``--end-of-options``, so it is never taken for an option.
 
+For a reader of many revisions (a history): :class:`BlobReader` serves any number of blobs from one
+long-lived ``git cat-file --batch``, and :func:`tree_listings` lists a folder at many trees with one
+``git diff-tree --stdin`` — one git process each, not one per file or per commit.
+
 Every failure raises :class:`GitError`, whose message (Japanese and English)
 says what went wrong and, when a revision is missing from a shallow clone, what
 to fetch. The CLI turns it into exit code 2 without a traceback.
@@ -17,11 +21,14 @@ to fetch. The CLI turns it into exit code 2 without a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import layout as planfiles
 from dxplan.i18n import N_, Text, UserError
@@ -260,6 +267,174 @@ def blob_sizes(ids: list[str], repo: Path) -> dict[str, int]:
     return sizes
 
 
+_BATCH_REQUESTS = 256
+"""Object ids a :class:`BlobReader` sends at once (about 10 KB, well under a pipe's buffer)."""
+
+
+class BlobReader:
+    """Blobs by object id from one long-lived ``git cat-file --batch`` process, one request at a time.
+
+    For readers that want many blobs but not all at once (a history reads each new file of each
+    commit): the process is started on the first :meth:`read` and serves every later one, so a
+    thousand blobs cost one git process, and only the blob being read is held in memory. Requests
+    are full object ids only, as in :func:`read_blobs`. Use it as a context manager, or call
+    :meth:`close`; a reader is not shared between processes (a forked worker opens its own).
+    Raises :class:`GitError` when git cannot be started or stops answering.
+    """
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._err: Any = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        import tempfile
+
+        # git's complaints, read only when it fails (a pipe could fill up); closed by close()
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            return subprocess.Popen(["git", "cat-file", "--batch"], cwd=str(self.repo), stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=self._err, env=_env())
+        except FileNotFoundError as exc:
+            if not Path(self.repo).exists():
+                raise GitError(N_("no such folder: {cwd}"), {"cwd": self.repo}) from None
+            raise GitError(N_("the git command was not found; install git.")) from exc
+        except OSError as exc:
+            raise GitError(N_("cannot run git: {exc}"), {"exc": exc}) from None
+
+    def _failed(self) -> GitError:
+        err = ""
+        if self._err is not None:
+            self._err.seek(0)
+            err = self._err.read().decode("utf-8", "replace").strip()
+        self.close()
+        shown = "git cat-file --batch"
+        return GitError(N_("git command failed ({shown}): {err}"), {"shown": shown, "err": err or "no answer"})
+
+    def read(self, oid: str, max_bytes: int | None = None) -> bytes | int | None:
+        """The bytes of blob ``oid`` (a full object id); its size in bytes (an ``int``, nothing kept) when
+        it is larger than ``max_bytes``; None when git has no such object or it is not a blob."""
+        return self.read_many([oid], max_bytes)[oid]
+
+    def read_many(self, oids: list[str], max_bytes: int | None = None) -> dict[str, bytes | int | None]:
+        """:meth:`read` of each of ``oids``, by id: the requests go to git together (a few hundred at a time, so
+        neither pipe fills while the other waits), and the answers are read in order."""
+        wanted = _object_ids(oids)
+        out: dict[str, bytes | int | None] = {}
+        for i in range(0, len(wanted), _BATCH_REQUESTS):
+            chunk = wanted[i : i + _BATCH_REQUESTS]
+            self._request(chunk)
+            for oid in chunk:
+                out[oid] = self._answer(max_bytes)
+        return out
+
+    def _request(self, oids: list[str]) -> None:
+        if self._proc is None:
+            self._proc = self._start()
+        assert self._proc.stdin is not None, "started with pipes"
+        try:
+            self._proc.stdin.write("".join(f"{oid}\n" for oid in oids).encode("ascii"))
+            self._proc.stdin.flush()
+        except OSError:
+            raise self._failed() from None
+
+    def _answer(self, max_bytes: int | None) -> bytes | int | None:
+        assert self._proc is not None and self._proc.stdout is not None, "asked first"
+        stdout = self._proc.stdout
+        try:
+            header = stdout.readline()
+        except OSError:
+            raise self._failed() from None
+        parts = header.split()
+        if len(parts) != 3 or not parts[2].isdigit():
+            if len(parts) == 2 and parts[1] == b"missing":
+                return None
+            raise self._failed()
+        size = int(parts[2])
+        if parts[1] != b"blob" or (max_bytes is not None and size > max_bytes):
+            left = size + 1  # the content and the newline after it, skipped a chunk at a time
+            while left:
+                chunk = stdout.read(min(left, 1 << 20))
+                if not chunk:
+                    raise self._failed()
+                left -= len(chunk)
+            return size if parts[1] == b"blob" else None
+        data = stdout.read(size + 1)
+        if len(data) != size + 1:
+            raise self._failed()
+        return data[:size]
+
+    def close(self) -> None:
+        """Stop the git process (if started); a later :meth:`read` starts a new one."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            with contextlib.suppress(OSError):
+                assert proc.stdin is not None
+                proc.stdin.close()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        if self._err is not None:
+            self._err.close()
+            self._err = None
+
+
+def tree_listings(trees: list[str], rel: str, repo: Path) -> Iterator[dict[str, str]]:
+    """For each tree id of ``trees`` (root trees, e.g. ``git log --format=%T``), in order, the files under
+    ``rel`` (repository-relative, ``""`` for all): name → blob id, as :func:`ls_tree` lists them at that tree.
+
+    One ``git diff-tree --stdin`` process compares each tree with the one before it (the first with the
+    empty tree), so the work and the output are those of the changes, not of every file at every tree;
+    a listing is built from the one before it. Submodules are left out. Raises :class:`GitError` if git fails.
+    """
+    if not trees:
+        return
+    _object_ids(trees)
+    # the empty tree's id (SHA-1 or SHA-256 repository), hashed from no input (never the terminal's)
+    empty = run_git(["hash-object", "-t", "tree", "--stdin"], repo, input=b"").stdout.decode("ascii").strip()
+    pairs = list(zip([empty, *trees[:-1]], trees, strict=True))
+    args = ["--literal-pathspecs", "diff-tree", "--stdin", "-r", "-z", "--no-renames"] + (["--", rel] if rel else [])
+    out = run_git(args, repo, input="".join(f"{a} {b}\n" for a, b in pairs).encode("ascii")).stdout
+    changes: list[list[tuple[str, str | None]]] = [[] for _ in pairs]
+    at, pos = -1, 0
+    while pos < len(out):
+        if out[pos] == ord(":"):  # ":oldmode newmode oldid newid status" NUL name NUL
+            meta_end = out.index(b"\0", pos)
+            name_end = out.index(b"\0", meta_end + 1)
+            meta = out[pos + 1 : meta_end].decode("ascii").split()
+            name = out[meta_end + 1 : name_end].decode("utf-8", "surrogateescape")
+            pos = name_end + 1
+            blob = meta[1] not in ("000000", "160000")  # deleted, or a submodule (not a file)
+            changes[at].append((name, meta[3] if blob else None))
+        else:  # a pair's header line, "old new": the changes that follow belong to it
+            nl = out.index(b"\n", pos)
+            header = out[pos:nl].decode("ascii")
+            pos = nl + 1
+            at += 1
+            while at < len(pairs) and header != f"{pairs[at][0]} {pairs[at][1]}":
+                at += 1  # a pair without changes may have no header
+            if at == len(pairs):
+                raise GitError(N_("git command failed ({shown}): {err}"), {"shown": "git diff-tree --stdin", "err": header})
+    listing: dict[str, str] = {}
+    for changed in changes:
+        for name, oid in changed:
+            if oid is None:
+                listing.pop(name, None)
+            else:
+                listing[name] = oid
+        yield dict(listing)
+
+
 def changed_paths(commit: str, repo: Path, rels: list[str] | None = None) -> list[str]:
     """Repository-relative paths that differ between ``commit`` and the working tree, plus untracked files.
 
@@ -348,3 +523,39 @@ def default_base_side(repo: Path) -> Side:
     """The default base as a side: the merge-base of the default branch and HEAD (see :func:`default_base`)."""
     label, commit = default_base(repo)
     return Side(label, commit, short(commit, repo))
+
+
+# --------------------------------------------------------------------------- a folder's history in one call
+
+
+def in_work_tree(path: Path | str) -> bool:
+    """Whether ``path`` (a folder) or a folder above it holds a ``.git`` entry (a repository's folder, or the file of
+    a linked worktree or submodule): the cheap test, without running git, that lets a caller skip git altogether for
+    folders outside any repository. True does not promise that git can read it (:func:`repo_root` says so)."""
+    p = Path(path).resolve()
+    return any((d / ".git").exists() for d in (p, *p.parents))
+
+
+def folder_history(folder: Path) -> list[tuple[str, dict[str, str | None]]]:
+    """Every commit on the first-parent line of ``HEAD`` that changed something under ``folder``, oldest first, each with
+    the files it changed there: name relative to ``folder`` (posix) → the new blob id, None where the commit deleted it.
+
+    One ``git log --first-parent --raw -z`` call (a merge is compared with its first parent), run in ``folder``,
+    so the commits form one line and a file's content at a commit is its blob in the last change at or before it.
+    Empty when ``folder`` has no commit yet. Raises :class:`GitError` when git fails (not a repository, no ``HEAD``).
+    """
+    args = ["log", "-z", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--raw", "--no-abbrev", "--relative",
+            "--format=%x1e%H", "--", "."]
+    out = run_git(args, folder).stdout.decode("utf-8", "surrogateescape")
+    history: list[tuple[str, dict[str, str | None]]] = []
+    for record in out.split("\x1e")[1:]:
+        head, _, rest = record.partition("\0")
+        fields = rest.lstrip("\n").split("\0")
+        changed: dict[str, str | None] = {}
+        for meta, name in zip(fields[::2], fields[1::2], strict=False):
+            parts = meta.lstrip(":").split()
+            if len(parts) == 5 and parts[0][:2] != "16" and parts[1][:2] != "16":  # 160000: a gitlink, not a file
+                changed[name] = None if parts[4] == "D" else parts[3]
+        history.append((head.strip(), changed))
+    history.reverse()
+    return history

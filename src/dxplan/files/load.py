@@ -37,13 +37,13 @@ from . import gitio, layout as planfiles, result_cache
 from dxplan.i18n import N_, Text
 from dxplan.model.loaded import Document, LoadedAction, LoadedPlan, clamp
 from dxplan.yamlread import Limits, YamlFault, check_lines, parse
-from .transaction import recover
+from .transaction import JOURNAL, recover, unfinished_commit
 from dxplan.model.schema import Action, Plan
 from .layout import PLAN_FILE
 from dxplan.problems import Problem
 from dxplan.rules import load_rules
 
-__all__ = ["FileTooLarge", "read_bytes", "read_roundtrip", "Limits", "Document", "LoadedAction", "LoadedPlan", "DiskSource", "GitSource", "FileSource", "load_plan", "load_plans_at", "read_document", "validate", "decode"]
+__all__ = ["FileTooLarge", "read_bytes", "read_roundtrip", "Limits", "Document", "LoadedAction", "LoadedPlan", "DiskSource", "GitSource", "FileSource", "load_plan", "load_file", "FileMemo", "load_plans_at", "read_document", "validate", "decode"]
 
 
 class FileTooLarge(Exception):
@@ -406,6 +406,9 @@ class DiskSource:
     root: Path
     limits: Limits = field(default_factory=Limits.from_env)
     listing_error: OSError | None = None
+    #: ``{realpath of a file: the file to read instead}``: the staged files of an import whose
+    #: renames could not be finished here (:func:`dxplan.files.transaction.unfinished_commit`).
+    overlay: dict[str, Path] = field(default_factory=dict)
 
     def action_paths(self) -> list[Path]:
         """See :func:`dxplan.files.layout.action_files`; an unreadable ``actions/`` folder is kept in ``listing_error``."""
@@ -417,6 +420,8 @@ class DiskSource:
 
     def read(self, paths: list[Path]) -> dict[Path, bytes | OSError | FileTooLarge]:
         """Each file's bytes, or why it was not read (see :func:`read_bytes`)."""
+        if self.overlay:
+            return {p: read_bytes(self.overlay.get(os.path.realpath(p), p), self.limits) for p in paths}
         return {p: read_bytes(p, self.limits) for p in paths}
 
 
@@ -426,7 +431,8 @@ class GitSource:
 
     ``tree``: the ``git ls-tree`` listing (name → blob id, see
     :func:`dxplan.files.gitio.ls_tree`) covering at least that folder; listed when
-    omitted. Files are read by blob id in one ``git cat-file`` call. Paths are
+    omitted. Files are read by blob id in one ``git cat-file`` call, or through ``reader`` (a long-lived
+    :class:`dxplan.files.gitio.BlobReader` of ``repo``) when given. Paths are
     ``repo/<name>``, the working-tree path of each file. Raises
     :class:`dxplan.files.gitio.GitError` only when git itself fails.
     """
@@ -435,6 +441,7 @@ class GitSource:
     commit: str
     rel: str
     tree: dict[str, str] | None = None
+    reader: gitio.BlobReader | None = None
 
     def __post_init__(self) -> None:
         self.rel = self.rel.strip("/")
@@ -455,6 +462,9 @@ class GitSource:
         tree = self.tree or {}
         limit = Limits.from_env().file_bytes
         names = {p: p.relative_to(self.repo).as_posix() for p in paths}
+        if self.reader is not None:
+            found = self.reader.read_many([tree[n] for n in names.values() if n in tree], limit)
+            return {p: self._read_one(found.get(tree[n]) if n in tree else None) for p, n in names.items()}
         ids = [tree[n] for n in names.values() if n in tree]
         sizes = gitio.blob_sizes(ids, self.repo)
         blobs = gitio.read_blobs([i for i in ids if sizes.get(i, 0) <= limit], self.repo)
@@ -468,11 +478,34 @@ class GitSource:
             out[p] = data if data is not None else FileNotFoundError(f"not in {self.commit[:12]}")
         return out
 
+    def _read_one(self, data: bytes | int | None) -> bytes | OSError | FileTooLarge:
+        if isinstance(data, int):
+            return FileTooLarge(data)
+        return data if data is not None else FileNotFoundError(f"not in {self.commit[:12]}")
+
+    def content_ids(self, paths: list[Path]) -> dict[Path, str]:
+        """The blob id of each path that is in ``tree`` (what :func:`load_plan`'s ``memo`` keys files by)."""
+        tree = self.tree or {}
+        names = {p: p.relative_to(self.repo).as_posix() for p in paths}
+        return {p: tree[n] for p, n in names.items() if n in tree}
+
 
 # --------------------------------------------------------------------------- the loader
 
 
-def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positions: bool = True) -> LoadedPlan:
+def load_file(source: FileSource, path: Path, model: type[Plan] | type[Action]) -> tuple[Document | None, Any, list[Problem]]:
+    """One file of ``source`` read, parsed (without positions) and validated as :func:`load_plan` does:
+    (document or None, the model or None, the file's problems). Never raises for bad input."""
+    limits = Limits.from_env()
+    return _load_file(path, model, True, source.read([path])[path], limits)
+
+
+FileMemo = dict[tuple[Path, str], tuple[Document | None, Any, list[Problem]]]
+"""What :func:`load_plan` read from each file, by (path, content id): the document, the validated model
+(None when it did not validate) and the file's problems. Owned by the caller, who decides what to keep."""
+
+
+def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positions: bool = True, memo: FileMemo | None = None) -> LoadedPlan:
     """Load a plan folder: ``root`` is a folder on disk or a :class:`FileSource` (e.g. :class:`GitSource`).
 
     ``only``: action files (resolved paths) to report problems for; all are
@@ -480,12 +513,17 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
     line/column information (several times faster, and served from the parse
     cache); files with problems are still reported with positions. Lint needs
     positions for every finding, so it loads with ``positions=True``.
+    ``memo``: for a source that names its files' contents (``content_ids``, as :class:`GitSource`
+    does with blob ids), a file whose (path, content id) is in ``memo`` is neither read nor parsed
+    nor validated again, and every file read is added to it; the models in it are shared by the
+    plans loaded with it, so they must not be changed.
     Never raises for bad input (see the module docstring).
     """
     limits = Limits.from_env()
-    if isinstance(root, (str, Path)):
-        recover(Path(root))  # an import killed while writing: finish or undo it before reading
-    source = DiskSource(Path(root), limits) if isinstance(root, (str, Path)) else root
+    overlay: dict[str, Path] = {}
+    if isinstance(root, (str, Path)) and recover(Path(root)) == "unfinished":  # an import killed while writing
+        overlay = unfinished_commit(Path(root))  # cannot be finished here: read its staged files instead
+    source = DiskSource(Path(root), limits, overlay=overlay) if isinstance(root, (str, Path)) else root
     fast = not positions
     plan_path = source.root / PLAN_FILE
     action_paths = source.action_paths()
@@ -493,15 +531,31 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
     if len(action_paths) > limits.actions:
         over = [limit_problem(action_paths[limits.actions], 1, 1, "actions", limits.actions)]
         action_paths = action_paths[: limits.actions]
-    data = source.read([plan_path, *action_paths])
-    doc, plan, problems = _load_file(plan_path, Plan, fast, data[plan_path], limits)
+    paths = [plan_path, *action_paths]
+    content_ids = getattr(source, "content_ids", None)
+    ids: dict[Path, str] = content_ids(paths) if memo is not None and content_ids is not None else {}
+    data = source.read([p for p in paths if p not in ids or (p, ids[p]) not in (memo or {})])
+
+    def load_file(path: Path, model: type[Plan] | type[Action]) -> tuple[Document | None, Any, list[Problem]]:
+        key = (path, ids[path]) if path in ids else None
+        if memo is not None and key is not None and key in memo:
+            return memo[key]
+        result = _load_file(path, model, fast, data[path], limits)
+        if memo is not None and key is not None:
+            memo[key] = result
+        return result
+
+    doc, plan, problems = load_file(plan_path, Plan)
+    problems = list(problems)
     listing_error = getattr(source, "listing_error", None)
     if listing_error is not None:
         reason = f"{planfiles.ACTIONS_DIR}/: {listing_error.strerror or listing_error}"
         problems.append(load_rules()["io-error"].problem(plan_path, 1, 1, reason=reason))
+    if overlay:
+        problems.append(load_rules()["unfinished-import"].problem(source.root / JOURNAL, 1, 1, count=len(overlay)))
     loaded = LoadedPlan(root=source.root, plan=plan, plan_doc=doc if plan else None, problems=problems + over)
     for path in action_paths:
-        adoc, action, aproblems = _load_file(path, Action, fast, data[path], limits)
+        adoc, action, aproblems = load_file(path, Action)
         if action is not None:
             assert adoc is not None, "a validated action was read from a document"
             loaded.actions.append(LoadedAction(action, adoc))

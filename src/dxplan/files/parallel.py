@@ -3,7 +3,9 @@
 Used by :func:`dxplan.lint.engine.lint_paths` (one plan folder per item). Results come back in
 the order of the items whatever worker computed them, so the output of N workers is the
 output of one. Workers are forked where the platform allows it (they start with dxplan
-already imported), else spawned. The parent's results-cache connection is closed before
+already imported), else spawned. A process that has loaded a library running native threads
+that do not survive a fork (pyarrow and DuckDB: their allocators' threads are not copied into
+the child, which then crashes when it frees memory) starts its workers from a fork server instead. The parent's results-cache connection is closed before
 the workers start; each worker opens its own (:mod:`dxplan.files.result_cache`).
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from itertools import islice
 from typing import TypeVar
@@ -33,9 +36,15 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+#: Modules whose native threads make a forked child unsafe (see the module docstring).
+FORK_UNSAFE = ("pyarrow", "duckdb")
+
+
 def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    if "fork" in methods and not any(name in sys.modules for name in FORK_UNSAFE):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
 
 
 def imap_ordered(fn: Callable[[T], R], items: Iterable[T], jobs: int | None = None, window: int | None = None) -> Iterator[R]:

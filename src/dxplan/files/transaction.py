@@ -23,6 +23,11 @@ before the commit point); then the journal and any temporary file the journal wr
 (:func:`dxplan.files.atomic.remove_stale`) go. A journal whose writer still runs is left alone.
 Before step 1 nothing is on disk; after step 5 nothing is left.
 
+A committed journal that cannot be rolled forward now (the folder is read-only to this user,
+or on a read-only mount) is left for the next run that may write; :func:`unfinished_commit`
+then names the staged files that stand for their targets, so that a load reads the plan as
+the import left it (every file new) rather than half renamed.
+
 Every rename is within one folder (atomic on POSIX); a symlinked target is written through
 (its final target is replaced, :func:`dxplan.files.atomic.resolve_target`).
 """
@@ -40,7 +45,7 @@ from dxplan.i18n import N_, UserError
 from dxplan.problems import EXIT_PROBLEMS
 from .atomic import _fsync_dir, alive, create_exclusive, remove_stale, resolve_target, write_atomic
 
-__all__ = ["JOURNAL", "TransactionBusy", "commit_files", "recover"]
+__all__ = ["JOURNAL", "TransactionBusy", "commit_files", "recover", "unfinished_commit"]
 
 #: The journal's name in the folder it covers.
 JOURNAL = ".dxplan-import.journal"
@@ -129,7 +134,9 @@ def _roll_forward(journal: Path, pairs: list[tuple[Path, Path]]) -> None:
 
 def recover(root: Path) -> str | None:
     """Finish an interrupted :func:`commit_files` in ``root``: ``"rolled back"``, ``"rolled forward"``,
-    ``"busy"`` (its writer still runs) or None (nothing to do, or the folder cannot be changed now).
+    ``"busy"`` (its writer still runs), ``"unfinished"`` (a committed journal that this process cannot
+    roll forward, e.g. a read-only folder: see :func:`unfinished_commit`) or None (nothing to do, or
+    a journal in state ``staging`` that cannot be removed now: its targets are all old).
 
     Never raises for a folder that cannot be read or written: the journal stays for the next run.
     A journal that is not one this module writes is left alone (None).
@@ -166,6 +173,25 @@ def recover(root: Path) -> str | None:
                 _roll_back(journal, pairs)
                 outcome = "rolled back"
         except OSError:
-            return None
+            return "unfinished" if state == "commit" else None
     remove_stale(root)
     return outcome
+
+
+def unfinished_commit(root: Path) -> dict[str, Path]:
+    """The staged files of a committed journal in ``root`` that are not yet renamed over their targets.
+
+    Returns ``{realpath of target: staged file}`` (empty when there is no readable journal in state
+    ``commit``, or every rename is done). A loader reads each staged file in place of its target:
+    the staged texts were complete and on disk before the commit point, so that is the plan as the
+    interrupted import wrote it. Never raises.
+    """
+    root = Path(root)
+    try:
+        data = json.loads((root / JOURNAL).read_text(encoding="utf-8"))
+        if data["state"] != "commit":
+            return {}
+        pairs = [(root / f["target"], root / f["staged"]) for f in data["files"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {os.path.realpath(t): s for t, s in pairs if os.path.lexists(s)}

@@ -6,6 +6,10 @@ become errors) here and only here. With ``base=REV`` it also runs the goalpost
 guard (:func:`dxplan.rules.goalpost_change.check_change`) against each plan as
 it is at REV in its git repository.
 
+Findings that depend on git history or on today's date (``status-unchanged``, ``evaluation-overdue``) are never
+cached: the cached result carries the few values of plan.yaml they need, and :mod:`dxplan.lint.staleness` works
+them out on every run, in this process.
+
 How it stays fast: each plan folder is linted on its own
 (:func:`lint_folder`), by a pool of worker processes (:mod:`dxplan.files.parallel`; the
 result is the same for any number of workers), one plan at a time so memory does
@@ -47,6 +51,7 @@ from dxplan.files.layout import PLAN_FILE, discover, plan_file_name
 from dxplan.files.plan_key import plan_files
 from dxplan.problems import Problem
 from dxplan.rules import goalpost_change, load_rules, run_checks
+from . import staleness
 
 
 @dataclass
@@ -100,9 +105,10 @@ Row = tuple[str, int, int, str, str, str, str]
 """A problem as the cache and the workers pass it: (path relative to the plan folder, line, column, severity, rule, ja, en)."""
 
 
-def lint_folder(root: Path) -> tuple[list[Row], int]:
-    """Every problem of plan folder ``root`` (all its files) as rows, and how many of its files were checked
-    (``plan.yaml`` and the action files read, those that did not load included).
+def lint_folder(root: Path) -> tuple[list[Row], int, staleness.Facts | None]:
+    """Every problem of plan folder ``root`` (all its files) as rows, how many of its files were checked
+    (``plan.yaml`` and the action files read, those that did not load included), and the values of plan.yaml
+    the findings that depend on git and the date need (:func:`dxplan.lint.staleness.facts`).
 
     Answered from the results cache when the folder's files' stat data, else their names
     and bytes, are unchanged (see the module docstring); else loaded, checked and stored.
@@ -128,7 +134,7 @@ def lint_folder(root: Path) -> tuple[list[Row], int]:
     result_cache.prefetch_data([result_cache.bytes_key(b, limits.key) for b in data.values() if isinstance(b, bytes)])
     loaded = load_plan(preread, positions=False)
     rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
-    result = (rows, len(files))  # every file checked, also those that did not load
+    result = (rows, len(files), staleness.facts(loaded))  # every file checked, also those that did not load
     if key is not None:
         result_cache.put_plan(root, key, result, keep_stat)
     result_cache.flush()
@@ -177,7 +183,7 @@ def goalpost_problems(base_rev: str, plans: Iterable[LoadedPlan | Path]) -> list
 
 def lint_paths(
     paths: list[Path], *, strict: bool = False, only_files: set[Path] | None = None, base: str | None = None, jobs: int | None = None,
-    on_plan: Callable[[], None] | None = None,
+    on_plan: Callable[[], None] | None = None, today: str | None = None, unchanged: int | None = None,
 ) -> LintResult:
     """Lint plan folders, folders of plans, or files inside plans.
 
@@ -185,10 +191,13 @@ def lint_paths(
     see every file). ``base``: also report goalpost changes since that git
     revision (see :func:`goalpost_problems`). ``jobs``: worker processes (None: one
     per CPU, see :func:`dxplan.files.parallel.default_jobs`); the result does not depend on it. ``on_plan``:
-    called after each plan folder is checked (a progress display). Raises
-    :class:`dxplan.files.layout.PlanNotFound` for a bad path and
-    :class:`dxplan.files.gitio.GitError` when ``base`` cannot be read.
+    called after each plan folder is checked (a progress display). ``today`` (``YYYY-MM-DD``, else
+    ``DXPLAN_TODAY``, else the machine's date) and ``unchanged`` (N evaluation dates, else each plan's own) are for the
+    findings from the date and git history, worked out on every run, never cached (:mod:`dxplan.lint.staleness`). Raises
+    :class:`dxplan.files.layout.PlanNotFound` for a bad path, :class:`dxplan.files.gitio.GitError` when ``base``
+    cannot be read and :class:`dxplan.i18n.UserError` for a ``today`` that is not a date.
     """
+    on = staleness.today(today)
     folders: list[tuple[Path, set[Path] | None]] = []
     for root, only in discover(paths):
         if only_files is not None:
@@ -199,16 +208,14 @@ def lint_paths(
     problems: list[Problem] = []
     files = 0
     results = imap_ordered(lint_folder, [root for root, _ in folders], jobs)
-    for (root, only), (rows, nfiles) in zip(folders, results, strict=True):
+    for (root, only), (rows, nfiles, facts) in zip(folders, results, strict=True):
         files += nfiles
+        plan_path = root / PLAN_FILE
+        found = [Problem(root / rel, line, col, severity, rule, ja, en) for rel, line, col, severity, rule, ja, en in rows]
+        found += staleness.problems(root, facts, on=on, unchanged=unchanged)
         if on_plan is not None:
             on_plan()
-        plan_path = root / PLAN_FILE
-        for rel, line, col, severity, rule, ja, en in rows:
-            path = root / rel
-            if only is not None and path != plan_path and path.resolve() not in only:
-                continue
-            problems.append(Problem(path, line, col, severity, rule, ja, en))
+        problems += [p for p in found if only is None or p.path == plan_path or p.path.resolve() in only]
     if base is not None:
         problems += goalpost_problems(base, [root for root, _ in folders])
     if strict:

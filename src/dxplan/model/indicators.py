@@ -21,6 +21,7 @@ indicator target by :func:`legacy_indicators` (the bundled plans were moved to `
 
 from __future__ import annotations
 
+from collections.abc import Collection
 import datetime as dt
 import re
 from typing import Any, Literal
@@ -277,11 +278,12 @@ class ScoringConfig(Strict):
 _ERA_IN_METRIC = re.compile(r"(令和|R)\s*\d{1,2}\s*年度")
 
 
-def legacy_indicators(yearly: list[Any]) -> list[Indicator]:
+def legacy_indicators(yearly: list[Any], taken: Collection[str] = ()) -> list[Indicator]:
     """Old-shape yearly targets (``dxplan.model.schema.YearlyTarget``) with a numeric ``spec`` read as indicators (grouped by metric).
 
     Each distinct ``spec.metric`` (a fiscal year written inside it, 令和5年度…, ignored) becomes one
-    indicator ``Y1``, ``Y2`` … whose per-year targets carry the yearly target's text verbatim;
+    indicator ``Y1``, ``Y2`` … (skipping the ids in ``taken``: the action's own indicators, so every
+    indicator of an action keeps its own id) whose per-year targets carry the yearly target's text verbatim;
     ``per_year`` specs become ``accumulation: per_year``, ``lower_is_better`` ``direction: lower``.
     Yearly targets without a spec stay text and are not returned.
     """
@@ -294,8 +296,11 @@ def legacy_indicators(yearly: list[Any]) -> list[Indicator]:
         ind = groups.get(key)
         if ind is None:
             kind = spec.kind.value
+            number = len(groups) + 1
+            while f"Y{number}" in taken or any(i.id == f"Y{number}" for i in groups.values()):
+                number += 1
             ind = Indicator(
-                id=f"Y{len(groups) + 1}",
+                id=f"Y{number}",
                 name=spec.metric or yt.text,
                 unit=spec.unit,
                 measure="count" if kind in ("count", "per_year") else "level" if kind == "lower_is_better" else kind,

@@ -185,11 +185,13 @@ class LintConfig(Strict):
     """Per-plan lint switches.
 
     ``require`` lists action fields this plan wants in every action (e.g. ``target``,
-    ``owners``, ``tasks``, ``target.spec``); ``disable`` lists rule ids to skip.
+    ``owners``, ``tasks``, ``target.spec``); ``disable`` lists rule ids to skip; ``unchanged_evaluations``:
+    after how many evaluation dates with the same status a task row is reported (rule ``status-unchanged``).
     """
 
     require: list[Text] = empty_list()
     disable: list[Text] = empty_list()
+    unchanged_evaluations: int = Field(default=3, ge=2, le=100, description="status-unchanged: a row's status the same at this many evaluation dates in a row")
 
 
 class PlanLabels(Strict):
@@ -238,6 +240,7 @@ class Plan(Strict):
     by month gives ``period`` (start and end months) instead, and the fiscal years are those holding
     them. ``evaluation_date`` is the date the current results describe (Kama: 令和7年2月10日, written
     as a date or in era form); the task rate uses the fiscal years up to the one containing it.
+    ``reporting_cycle_months``: how often the plan is evaluated, in months (lint: ``evaluation-overdue``).
 
     ``notes``: the source's plan-level 備考, verbatim (shown in reports);
     ``discrepancies``/``transcription_notes``: annotations (not shown).
@@ -261,6 +264,8 @@ class Plan(Strict):
     period: PlanPeriod | None = Field(default=None, description="the period by month (2023-01 … 2025-03); gives period_start/period_end when they are left out")
     fiscal_year_style: Literal["reiwa", "r", "western"] = "reiwa"
     evaluation_date: EraDate | None = None
+    reporting_cycle_months: int | None = Field(default=None, ge=1, le=120, json_schema_extra={"x-provenance": "computed"},
+                                               description="months between the plan's evaluations; lint warns when evaluation_date is older (evaluation-overdue)")
     published: str | None = None
     sources: list[SourceDocument]
     labels: PlanLabels = Field(default=PlanLabels(), json_schema_extra={"x-provenance": "label"})
@@ -546,7 +551,7 @@ class Action(Strict):
     @property
     def all_indicators(self) -> list[Indicator]:
         """``indicators`` plus old-shape numeric ``yearly_targets`` read as indicators (:func:`legacy_indicators`)."""
-        return [*self.indicators, *legacy_indicators(self.yearly_targets)]
+        return [*self.indicators, *legacy_indicators(self.yearly_targets, {i.id for i in self.indicators})]
 
     def grade_for(self, fiscal_year: int) -> GradeEntry | None:
         """The action-level grade entered for ``fiscal_year`` (the last one listed), else None."""

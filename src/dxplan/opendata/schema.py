@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 """The version of the package's schema (``datapackage.json`` ``version`` and ``x-schema-version``)."""
 
-PROFILE = "https://dxplan.invalid/opendata/1.0.0"
+PROFILE = "https://dxplan.invalid/opendata/1.1.0"
 
 Kind = Literal["source", "computed", "annotation", "label"]
 
@@ -148,6 +148,9 @@ RESOURCES: tuple[Resource, ...] = (
             _c("evaluation_date", "date", "source", "評価基準日", "evaluation date", "進捗が示す日付（例：令和7年2月10日現在）", "the date the results describe", "2025-02-10"),
             _c("published", "string", "source", "発行", "published", "発行日・発行者（原文どおり）", "date and issuer as written", "令和7年2月27日 嘉麻市DX推進本部"),
             _named(NOTES),
+            _c("national_frame", "string", "computed", "国の計画の版", "national plan version",
+               "計画が対応する総務省「自治体DX推進計画」の版（national_items の version、未宣言なら空）",
+               "the version of 総務省's 自治体DX推進計画 the plan answers to (national_items.version); empty when not declared", "2.3"),
         ),
         ("ID",),
     ),
@@ -199,6 +202,16 @@ RESOURCES: tuple[Resource, ...] = (
             _c("target_text", "string", "source", "目標", "target", "目標（原文どおり）", "the target as written", "本庁と支所等をつなぐシステムの検討"),
             _c("budget", "string", "source", "予算", "budget", "予算、補助金等情報（原文どおり）", "budget, as written", ""),
             _named(NOTES),
+            _c("score_state", "string", "computed", "評価の状態", "evaluation state",
+               "dxplan score の評価：evaluated（評価あり）/ insufficient_data（データ不足）/ not_evaluated（未評価）",
+               "dxplan score's outcome: evaluated, insufficient_data or not_evaluated", "evaluated", required=True),
+            _c("score_label", "string", "computed", "評価ラベル", "evaluation label",
+               "evaluated のとき計画の評価尺度のラベル（達成など、計画の語）。計画に率の尺度がなければ空",
+               "for evaluated actions the label of the plan's scale (the plan's word, e.g. 達成); empty when the plan declares no percent scale",
+               "達成"),
+            _c("score_rate", "number", "computed", "達成率", "achievement rate",
+               "評価を決めた達成率（丸める前）。決める率がなければ空", "the deciding achievement rate, unrounded; empty when no rate decides",
+               "100", unit="%"),
         ),
         ("plan_id", "ID"),
         (PLAN_FK, (("category_key",), "categories", ("key",))),
@@ -226,8 +239,9 @@ RESOURCES: tuple[Resource, ...] = (
         (PLAN_FK, ACTION_FK, (("department_key",), "departments", ("key",))),
     ),
     Resource(
-        "indicators", "成果指標", "indicators", "成果指標・活動指標（KPI）ごとに1行（複数系列は系列ごとにも1行）",
-        "one row per indicator (KPI), and one per series of an indicator with several",
+        "indicators", "成果指標", "indicators",
+        "成果指標・活動指標（KPI）ごとに1行（複数系列は系列ごとにも1行、数値の年度目標 yearly_targets は指標 Y1, Y2… として）",
+        "one row per indicator (KPI), one per series of an indicator with several, and numeric yearly_targets as indicators Y1, Y2…",
         (
             PLAN_ID,
             _c("ID", "string", "computed", "指標キー", "indicator key", "計画内で一意な指標のキー（アクションID:指標ID、計画全体の指標は :指標ID）",
@@ -249,6 +263,10 @@ RESOURCES: tuple[Resource, ...] = (
             _c("target_value", "number", "source", "最終目標値", "final target value", "最終目標の数値（単位は unit）", "the final target's number, in unit", "100"),
             _c("deadline", "integer", "source", "目標年度", "deadline", "最終目標の年度", "the fiscal year the final target is due", "2026", unit="年度"),
             _c("note", "string", "source", "注記", "note", "指標への原文の注記", "the source's note on the indicator", ""),
+            _c("rate", "number", "computed", "達成率", "achievement rate",
+               "dxplan score が計算する指標全体の達成率（丸める前、中間年度はその年度の目標に対して）。計算できなければ空",
+               "the indicator's overall achievement rate as dxplan score computes it (unrounded; in an interim year against "
+               "that year's target); empty when no rate can be computed", "92.9", unit="%"),
         ),
         ("plan_id", "ID"),
         (PLAN_FK, (("action_key",), "actions", ("key",)), (("series_of",), "", ("key",))),
@@ -319,6 +337,32 @@ RESOURCES: tuple[Resource, ...] = (
         ),
         ("plan_id", "date", "state"),
         (PLAN_FK,),
+    ),
+    Resource(
+        "serves", "国の重点取組事項への対応", "national items served",
+        "アクションが対応する国の重点取組事項（serves）ごとに1行。serves のないアクションは行なし（未分類）",
+        "one row per national item an action serves (its serves); an action serving none has no row (unclassified)",
+        (
+            PLAN_ID, ACTION_ID,
+            _c("item", "string", "computed", "重点取組事項ID", "national item id", "重点取組事項の ID（national_items の ID、計画の書いたとおり）",
+               "the national item's id (national_items.ID), as the plan gives it", "online-procedures", required=True),
+        ),
+        ("plan_id", "action_id", "item"),
+        (PLAN_FK, ACTION_FK),
+    ),
+    Resource(
+        "national_items", "国の重点取組事項", "national items",
+        "dxplan が持つ総務省「自治体DX推進計画」の版ごとの重点取組事項（frames/national.yaml）：版 × 事項ごとに1行",
+        "the national 重点取組事項 of each version of 総務省's 自治体DX推進計画 dxplan ships (frames/national.yaml): one row per version × item",
+        (
+            _c("version", "string", "computed", "版", "version", "版のキー（plans.national_frame が指す）", "the version's key (what plans.national_frame names)", "1.0", required=True),
+            _c("ID", "string", "computed", "重点取組事項ID", "item id", "事項の ID（版をまたいで同じ事項は同じ ID）", "the item's id, the same across versions for the same item",
+               "online-procedures", required=True),
+            _c("number", "integer", "computed", "番号", "number", "その版の一覧での順番（1から）", "its position in the version's list (from 1)", "3"),
+            _c("名称", "string", "computed", "名称", "name", "その版での事項名（国の計画の語）", "the item's name in that version (the national plan's words)", "自治体の行政手続のオンライン化"),
+            _c("position", "integer", "computed", "並び順", "order", "全版を通じた事項の並び（初出順、1から）", "the item's order over all versions (first appearance, from 1)", "3"),
+        ),
+        ("version", "ID"),
     ),
 )
 

@@ -17,8 +17,12 @@ from typing import Any
 
 from dxplan.fiscal import format_fiscal_year
 from dxplan.files.load import LoadedPlan
+from dxplan.model.frame import national_frame
 from dxplan.model.schema import STATE_ORDER, Action, Category, Indicator, Plan
 from dxplan.model.index import PlanIndex
+from dxplan.score.actions import score_action
+from dxplan.score.indicators import score_indicator
+from dxplan.score.rates import NO_SCALE_LABEL, OK, ScoreState
 from dxplan.status.history import History
 from dxplan.report.history_figures import evaluation_columns
 
@@ -48,7 +52,8 @@ def _fy(year: int) -> tuple[int, str]:
 
 
 def plan_tables(loaded: LoadedPlan) -> Tables:
-    """Every resource's rows for one loaded plan (``status_history`` left empty: :func:`history_rows`).
+    """Every resource's rows for one loaded plan (``status_history`` left empty: :func:`history_rows`;
+    ``national_items`` too, being the same for every plan: :func:`national_item_rows`).
 
     Raises ValueError when the plan did not load (``loaded.plan`` is None).
     """
@@ -61,6 +66,7 @@ def plan_tables(loaded: LoadedPlan) -> Tables:
         "全国地方公共団体コード": plan.municipality_code, "都道府県名": plan.prefecture, "地方公共団体名": plan.municipality, "ID": plan.id,
         "名称": plan.title, "stage": plan.stage, "period_start": plan.period_start, "period_end": plan.period_end,
         "evaluation_date": plan.evaluation_date, "published": plan.published, "備考": _lines(plan.notes),
+        "national_frame": plan.national_frame,
     })
     levels = plan.labels.category_levels
 
@@ -88,13 +94,19 @@ def plan_tables(loaded: LoadedPlan) -> Tables:
 
 def _action(out: Tables, plan: Plan, index: PlanIndex, action: Action) -> None:
     ref = index.category(action.category)
+    score = score_action(action, plan, index)
+    evaluated = score.state is ScoreState.evaluated
     out["actions"].append({
         "全国地方公共団体コード": plan.municipality_code, "plan_id": plan.id, "ID": action.id, "number": action.number, "名称": action.title,
         "key": _k(plan, action.id), "category_id": ref.node.id if ref is not None else None,
         "category_key": _k(plan, ref.node.id if ref is not None else None), "division": action.division, "owners": _lines(action.owners),
         "aim": action.aim, "approach": action.approach, "target_text": action.target.text if action.target else None,
         "budget": action.budget, "備考": _lines(action.notes),
+        "score_state": score.state.value, "score_label": score.label if evaluated and score.label != NO_SCALE_LABEL else None,
+        "score_rate": score.rate.value if score.rate is not None else None,
     })
+    for item in dict.fromkeys(action.serves):
+        out["serves"].append({"plan_id": plan.id, "action_id": action.id, "item": item})
     for task in action.tasks:
         sw = index.status(task.status) if task.status else None
         deps = index.departments(task.department) if task.department else None
@@ -106,7 +118,7 @@ def _action(out: Tables, plan: Plan, index: PlanIndex, action: Action) -> None:
             "item": task.item, "plan": task.plan, "result": task.result, "result_kind": task.result_kind, "status": task.status,
             "state": sw.state.value if sw is not None else None, "progress": task.progress, "timing": task.timing, "備考": task.note,
         })
-    for ind in action.indicators:
+    for ind in action.all_indicators:  # as score reads them: numeric yearly_targets too
         _indicator(out, plan, action.id, ind)
     for g in action.grades:
         _grade(out, plan, action.id, None, g)
@@ -121,12 +133,14 @@ def _action(out: Tables, plan: Plan, index: PlanIndex, action: Action) -> None:
 def _indicator(out: Tables, plan: Plan, action_id: str | None, ind: Indicator, series_of: str | None = None) -> None:
     key = f"{action_id or ''}:{ind.id}"
     base = ind.baseline
+    overall = score_indicator(ind, plan).overall
     out["indicators"].append({
         "plan_id": plan.id, "ID": key, "key": _k(plan, key), "indicator_id": ind.id, "action_id": action_id,
         "action_key": _k(plan, action_id), "series_of": _k(plan, series_of), "名称": ind.name,
         "kind": ind.kind, "unit": ind.unit, "measure": ind.measure, "accumulation": ind.accumulation, "direction": ind.direction,
         "baseline_value": base.value if base else None, "baseline_fiscal_year": base.fiscal_year if base else None,
         "target_text": ind.target_text, "target_value": ind.target_value, "deadline": ind.deadline, "note": ind.note,
+        "rate": overall.value if overall.status is OK else None,
     })
     for t in ind.targets:
         year, label = _fy(t.fiscal_year)
@@ -171,6 +185,17 @@ def history_rows(plan_id: str, history: History) -> list[Row]:
             rows.append({"plan_id": plan_id, "date": p.date, "commit": p.commit,
                          "fiscal_year": year, "fiscal_year_label": label, "state": state, "rows": n})
     return rows
+
+
+def national_item_rows() -> list[Row]:
+    """``national_items`` rows: every item of every version of the national frame dxplan ships
+    (:func:`dxplan.model.frame.national_frame`), versions oldest first, items in each version's order;
+    ``position`` is the item's place in :attr:`~dxplan.model.frame.NationalFrame.item_ids` (from 1).
+    Raises :class:`dxplan.model.frame.FrameError` when the shipped frame cannot be read."""
+    frame = national_frame()
+    position = {item: n for n, item in enumerate(frame.item_ids, 1)}
+    return [{"version": v.version, "ID": i.id, "number": i.number, "名称": i.name, "position": position[i.id]}
+            for v in frame.versions for i in v.items]
 
 
 def merge(into: Tables, more: Tables) -> None:

@@ -1,9 +1,10 @@
 """Writing the open-data package: ``datapackage.json``, ``data/<resource>.csv`` and ``data/<resource>.parquet``.
 
 :func:`publish_to` writes every file into a staging folder beside the output folder
-(``.<name>.dxplan-<pid>-<random>.tmp``, each file through :func:`dxplan.files.atomic.create_exclusive`),
-reads the files back to check their row counts, and only then moves the folder into place with one
-``rename``: an interrupted or failed run leaves no output folder, or the previous package untouched.
+(:func:`dxplan.files.staged.replace_folder`: ``.<name>.dxplan-<pid>-<random>.tmp``, every file synced to
+disk), reads the files back to check their row counts
+(:func:`check_package`), and only then moves the folder into place with one ``rename``: an interrupted or
+failed run leaves no output folder, or the previous package untouched.
 
 - the output folder does not exist, or is empty: the staging folder is renamed to it;
 - it holds a previous package (a ``datapackage.json`` at its top): the old folder is renamed aside, the new
@@ -11,7 +12,7 @@ reads the files back to check their row counts, and only then moves the folder i
 - it holds anything else: :class:`dxplan.i18n.UserError` (exit 2), nothing written.
 
 A staging folder a killed run left beside the output (its process no longer runs) is removed by the next run
-(:func:`remove_stale_stages`).
+(:func:`dxplan.files.staged.remove_stale_stages`).
 
 CSV: UTF-8 (``bom``: with a byte-order mark, for Excel), RFC 4180 quoting, CRLF line ends, a header row;
 an empty cell is a missing value. Parquet: pyarrow, one typed column per field (string, int64, float64,
@@ -20,19 +21,13 @@ bool, date32), imported here only.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import glob
 import io
 import json
-import os
-import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from dxplan.files.atomic import alive, create_exclusive
+from dxplan.files.staged import replace_folder
 from dxplan.i18n import N_, UserError
 
 from .schema import RESOURCES, Resource, descriptor
@@ -78,100 +73,45 @@ def _arrow_value(type_: str, value: Any) -> Any:
     return value
 
 
-def package_files(tables: Tables, *, bom: bool = False) -> dict[str, bytes]:
-    """Every file of the package (relative path → bytes): ``datapackage.json`` and each resource as CSV and Parquet."""
-    desc = descriptor(FORMATS)
+def package_files(tables: Tables, *, bom: bool = False, formats: tuple[str, ...] = FORMATS) -> dict[str, bytes]:
+    """Every file of the package (relative path → bytes): ``datapackage.json`` and each resource in ``formats``
+    (CSV, and Parquet unless left out: ``dxplan site`` without pyarrow writes CSV alone)."""
+    desc = descriptor(formats)
     if bom:
         for entry in desc["resources"]:
             entry["encoding"] = "utf-8-sig"
     files = {"datapackage.json": (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
     for r in RESOURCES:
         files[f"data/{r.name}.csv"] = csv_bytes(r, tables[r.name], bom=bom)
-        files[f"data/{r.name}.parquet"] = parquet_bytes(r, tables[r.name])
+        if "parquet" in formats:
+            files[f"data/{r.name}.parquet"] = parquet_bytes(r, tables[r.name])
     return files
 
 
-def _check(stage: Path, tables: Tables, bom: bool) -> None:
-    """Read the staged files back: each CSV and Parquet file holds its resource's rows. Raises OSError otherwise."""
-    import pyarrow.parquet as pq
-
+def check_package(stage: Path, tables: Tables, bom: bool = False, formats: tuple[str, ...] = FORMATS) -> None:
+    """Read the package written in ``stage`` back: each CSV (and Parquet, when in ``formats``) file holds its
+    resource's rows. Raises OSError otherwise."""
     for r in RESOURCES:
         want = len(tables[r.name])
         with open(stage / "data" / f"{r.name}.csv", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             got = sum(1 for _ in csv.reader(fh)) - 1
-        rows = pq.ParquetFile(stage / "data" / f"{r.name}.parquet").metadata.num_rows
+        rows = want
+        if "parquet" in formats:
+            import pyarrow.parquet as pq
+
+            rows = pq.ParquetFile(stage / "data" / f"{r.name}.parquet").metadata.num_rows
         if got != want or rows != want:
             raise OSError(f"{r.name}: {want} rows written, {got} (csv) and {rows} (parquet) read back")
 
 
-_STAGE = re.compile(r"^\..+\.dxplan-(\d+)-[A-Za-z0-9_]+\.tmp$")
-
-
-def remove_stale_stages(parent: Path, name: str) -> list[Path]:
-    """Remove the staging folders of output ``name`` in ``parent`` (``.<name>.dxplan-<pid>-<random>.tmp``) whose
-    process no longer runs; return them. Nothing else is touched; errors are ignored."""
-    removed = []
-    for entry in parent.glob(f".{glob.escape(name)}.dxplan-*.tmp"):
-        m = _STAGE.match(entry.name)
-        if m and entry.is_dir() and not entry.is_symlink() and not alive(int(m.group(1))):
-            shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
-    return removed
-
-
-
-
 def publish_to(folder: Path, tables: Tables, *, bom: bool = False) -> list[tuple[str, int]]:
-    """Write the package of ``tables`` to ``folder``, all or nothing (module docstring); return each file's
-    relative path and size in bytes, in the order written.
+    """Write the package of ``tables`` to ``folder``, all or nothing (module docstring,
+    :func:`dxplan.files.staged.replace_folder`); return each file's relative path and size in bytes, in the order written.
 
     Raises :class:`dxplan.i18n.UserError` when ``folder`` holds other files or is not a folder, OSError when
     it cannot be written, ImportError without pyarrow.
     """
     folder = Path(folder)
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise UserError(N_("{folder} is not a folder; nothing was written"), {"folder": str(folder)})
-    previous = folder.is_dir() and any(folder.iterdir())
-    if previous and not (folder / "datapackage.json").is_file():
-        raise UserError(N_("{folder} already holds files that are not a data package; nothing was written (name an empty or new folder)"), {"folder": str(folder)})
-    files = package_files(tables, bom=bom)
-    parent = folder.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_stages(parent, folder.name)
-    stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.dxplan-{os.getpid()}-", suffix=".tmp", dir=parent))
-    old: Path | None = None
-    try:
-        (stage / "data").mkdir()
-        for rel, data in files.items():
-            create_exclusive(stage / rel, data, mode=0o644)
-        _check(stage, tables, bom)
-        os.chmod(stage, 0o777 & ~_umask())
-        if previous:
-            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.dxplan-{os.getpid()}-", suffix=".tmp", dir=parent))
-            os.rename(folder, old / "old")
-        os.rename(stage, folder)
-    except BaseException:
-        if old is not None and (old / "old").exists() and not folder.exists():
-            os.rename(old / "old", folder)
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    _fsync_dir(parent)
-    return [(rel, len(data)) for rel, data in files.items()]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    foreign = UserError(N_("{folder} already holds files that are not a data package; nothing was written (name an empty or new folder)"), {"folder": str(folder)})
+    return replace_folder(folder, package_files(tables, bom=bom), previous=lambda f: (f / "datapackage.json").is_file(), foreign=foreign,
+                          check=lambda stage: check_package(stage, tables, bom))

@@ -9,6 +9,8 @@ nothing and never over an existing file unless asked (``force``). The files of a
     DIR/.pre-commit-config.yaml         dxplan-lint and dxplan-fmt, pinned to a dxplan revision
     DIR/.github/workflows/dxplan.yml    CI: lint with annotations, goalpost guard, fmt --check,
                                         SARIF, and the plan diff as a pull-request comment
+    DIR/.github/workflows/pages.yml     with ``--pages`` only: lint, publish and site on the default
+                                        branch, the site deployed to GitHub Pages
     DIR/README.md                       how the office works with it
     DIR/.gitignore                      reports and exported sheets stay out of the repository
 
@@ -410,8 +412,9 @@ class InitResult:
     plan: dict[str, Any]
 
 
-def init_files(folder: Path, spec: PlanSpec, pin: DxplanPin, today: dt.date | None = None) -> InitResult:
-    """Every file of a new plans repository in ``folder`` (nothing is written).
+def init_files(folder: Path, spec: PlanSpec, pin: DxplanPin, today: dt.date | None = None, *, pages: bool = False) -> InitResult:
+    """Every file of a new plans repository in ``folder`` (nothing is written); ``pages`` adds
+    ``.github/workflows/pages.yml`` (the public site and the open data on GitHub Pages) and says so in the README.
 
     Raises :class:`ScaffoldError` when ``spec`` does not make a valid plan.
     """
@@ -431,6 +434,7 @@ def init_files(folder: Path, spec: PlanSpec, pin: DxplanPin, today: dt.date | No
         "rev_placeholder": REV_PLACEHOLDER,
         "repo_placeholder": REPO_PLACEHOLDER,
         "example_category": shlex.quote(_first_leaf(data["categories"])),
+        "pages": pages,
     }
     env = _starter()
     files = {
@@ -440,10 +444,13 @@ def init_files(folder: Path, spec: PlanSpec, pin: DxplanPin, today: dt.date | No
         ".pre-commit-config.yaml": env.get_template("pre-commit-config.yaml.j2").render(values),
         ".github/workflows/dxplan.yml": env.get_template("workflow.yml.j2").render(values),
         "README.md": env.get_template("README.md.j2").render(values),
-        ".gitignore": gitignore(data["id"]),
+        ".gitignore": gitignore(data["id"], pages),
     }
+    if pages:
+        files[".github/workflows/pages.yml"] = env.get_template("pages.yml.j2").render(values)
     if not pin.known:
-        to_edit.append("DXPLAN_REPO / DXPLAN_REV (.github/workflows/dxplan.yml), repo / rev (.pre-commit-config.yaml)")
+        to_edit.append("DXPLAN_REPO / DXPLAN_REV (.github/workflows/dxplan.yml" + (", .github/workflows/pages.yml" if pages else "")
+                       + "), repo / rev (.pre-commit-config.yaml)")
     return InitResult(files, to_edit, pin, data)
 
 
@@ -455,18 +462,19 @@ def _first_leaf(categories: list[dict[str, Any]]) -> str:
     return str(node["id"])
 
 
-def gitignore(plan_id: str) -> str:
+def gitignore(plan_id: str, pages: bool = False) -> str:
     """The ``.gitignore`` of a new plans repository: what dxplan writes that is not the plan.
 
     Reports (``report`` without ``-o``: ``<plan>-report.<fmt>``, ``<plan>-action-<id>.<fmt>``), exported
-    sheets (``export``: ``<plan>.xlsx``, ``<plan>-<課>.xlsx``) and temporary files of a killed writer.
+    sheets (``export``: ``<plan>.xlsx``, ``<plan>-<課>.xlsx``) and temporary files of a killed writer; with
+    ``pages``, the folders the Pages workflow writes (``_site/``, ``opendata/``), when made by hand.
     """
     stem = glob_escape(plan_id)
     return (
         "# dxplan の出力（報告書・書き出した表）と書き込み途中の一時ファイル: コミットしない\n"
         f"/{stem}-report.*\n/{stem}-action-*.*\n/{stem}.xlsx\n/{stem}-*.xlsx\n/{stem}.csv\n/{stem}-*.csv\n"
         "*-report.html\n*-report.pdf\n.*.dxplan-*.tmp\n"
-    )
+    ) + ("# dxplan site / dxplan publish の出力（.github/workflows/pages.yml が GitHub 上で作成）\n/_site/\n/opendata/\n" if pages else "")
 
 
 def glob_escape(text: str) -> str:

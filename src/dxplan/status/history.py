@@ -19,28 +19,20 @@ Every git call goes through :mod:`dxplan.files.gitio`; failures raise :class:`dx
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dxplan.files import gitio
-from .counts import Counts, action_state, current_year, status_table
+from .counts import Counts
+from .states import NOT_EVALUATED, ActionAt, PlanStates, StateKey, StateStats, actions_at, count_grades, count_states
 from dxplan.i18n import N_, Text
 from dxplan.files.load import LoadedPlan
-from dxplan.model.schema import STATE_ORDER, Plan, State, StatusSnapshot
-from dxplan.score.rates import ScoreState
-from dxplan.score.actions import score_plan
+from dxplan.model.schema import STATE_ORDER, Plan, StatusSnapshot
 
-NOT_EVALUATED = "未評価"
-
-
-@dataclass(frozen=True)
-class ActionAt:
-    """One action at one column: its task rows' status words of the column's fiscal year, as written (None for a row
-    without one), and its one state for that year (:func:`dxplan.status.counts.action_state`; None: no row with a status)."""
-
-    state: State | None
-    words: tuple[str | None, ...]
+__all__ = [
+    "NOT_EVALUATED", "ActionAt", "HistoryPoint", "History", "load_at", "count_states", "count_grades", "actions_at",
+    "plan_commits", "plan_log", "commit_on_or_before", "parse_day", "build_history", "plans_as_of",
+]
 
 
 @dataclass
@@ -85,13 +77,16 @@ class HistoryPoint:
 
 @dataclass
 class History:
-    """The columns of one plan over time, oldest first, and what limits them (shallow clone)."""
+    """The columns of one plan over time, oldest first, and what limits them (shallow clone).
+
+    ``stats``: how the plan states behind the columns were answered (:class:`dxplan.status.states.StateStats`)."""
 
     root: str
     plan: Plan | None
     points: list[HistoryPoint] = field(default_factory=list)
     shallow: bool = False
     notes: list[Text] = field(default_factory=list)
+    stats: StateStats = field(default_factory=StateStats)
 
 
 def load_at(repo: Path, commit: str, rel: str) -> LoadedPlan:
@@ -99,27 +94,6 @@ def load_at(repo: Path, commit: str, rel: str) -> LoadedPlan:
     from dxplan.files.load import GitSource, load_plan
 
     return load_plan(GitSource(repo, commit, rel))
-
-
-def count_states(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> Counts:
-    """Task rows of ``fiscal_year`` per canonical state: the one place history counts."""
-    return status_table(plan, [la.action for la in loaded.actions], fiscal_year).total
-
-
-def count_grades(plan: Plan, loaded: LoadedPlan) -> dict[str, int]:
-    """Actions per label of the plan's rating scale (scale order, then 未評価 for actions without a rate)."""
-    labels = Counter(s.label if s.state is ScoreState.evaluated else NOT_EVALUATED for s in score_plan(plan, [la.action for la in loaded.actions], loaded.index))
-    order = [b.label for b in plan.rating_scale] + [NOT_EVALUATED]
-    return {k: labels.get(k, 0) for k in order + sorted(set(labels) - set(order))}
-
-
-def actions_at(plan: Plan, loaded: LoadedPlan, fiscal_year: int) -> dict[str, ActionAt]:
-    """Every loaded action's status words and state in ``fiscal_year`` (see :class:`ActionAt`), by action id."""
-    out = {}
-    for la in loaded.actions:
-        a = la.action
-        out[a.id] = ActionAt(action_state(plan, a, fiscal_year, loaded.index), tuple(t.status for t in a.tasks if t.fiscal_year == fiscal_year))
-    return out
 
 
 def plan_commits(repo: Path, rel: str, rev: str = "HEAD") -> list[tuple[str, dt.datetime, str]]:
@@ -147,26 +121,40 @@ def parse_day(text: str) -> dt.date | None:
         return None
 
 
-def _point(repo: Path, commit: str, rel: str, when: dt.datetime, subject: str, previous_eval: dt.date | None,
-           year: int | None, asked: dt.date | None) -> tuple[HistoryPoint | None, dt.date | None]:
-    loaded = load_at(repo, commit, rel)
-    plan = loaded.plan
-    if plan is None:
+def _point(states: PlanStates, commit: str, listing: dict[str, str], when: dt.datetime, subject: str,
+           previous_eval: dt.date | None, asked: dt.date | None, key: StateKey | None = None) -> tuple[HistoryPoint | None, dt.date | None]:
+    """The column of ``commit`` (its plan folder's files ``listing``, state ``key`` when known) and the evaluation
+    date the next column compares with."""
+    fig = states.figures(listing, commit, key)
+    if fig is None:
         return None, previous_eval
     if asked is not None:
         date, source = asked, "asked"
-    elif plan.evaluation_date is not None and plan.evaluation_date != previous_eval:
-        date, source = plan.evaluation_date, "evaluation_date"
+    elif fig.evaluation_date is not None and fig.evaluation_date != previous_eval:
+        date, source = fig.evaluation_date, "evaluation_date"
     else:
         date, source = when.date(), "commit"
-    fy = year if year is not None else current_year(plan)
-    snaps = [s for s in plan.status_snapshots if s.date == date and s.fiscal_year == fy]
-    point = HistoryPoint(
-        commit, commit[:7], date, source, subject, fy, count_states(plan, loaded, fy), count_grades(plan, loaded),
-        snaps[0] if snaps else None, sum(1 for p in loaded.problems if p.severity == "error"), actions_at(plan, loaded, fy),
-        plan.evaluation_date,
-    )
-    return point, plan.evaluation_date
+    fy = fig.fiscal_year
+    snapshot = None
+    if (date, fy) in fig.snapshots:  # the plan's own column of that date and year: read from plan.yaml
+        plan = states.plan(listing, commit)
+        assert plan is not None, "the figures come from this plan.yaml"
+        snapshot = plan.status_snapshots[fig.snapshots.index((date, fy))]
+    point = HistoryPoint(commit, commit[:7], date, source, subject, fy, fig.counts, fig.grades, snapshot, fig.problems,
+                         fig.actions, fig.evaluation_date)
+    return point, fig.evaluation_date
+
+
+def plan_log(repo: Path, rel: str, rev: str = "HEAD") -> list[tuple[str, str, dt.datetime, str]]:
+    """``(commit, root tree, committer date, subject)`` of every commit reachable from ``rev`` that changed ``rel``,
+    oldest first (the commits of :func:`plan_commits`, with the tree each one has)."""
+    out = gitio.run_git(["log", "-z", "--format=%H%x1f%T%x1f%cI%x1f%s", "--end-of-options", rev, "--", rel or "."], repo).stdout
+    result = []
+    for record in out.decode("utf-8", "replace").split("\0"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) == 4:
+            result.append((parts[0], parts[1], dt.datetime.fromisoformat(parts[2]), parts[3]))
+    return list(reversed(result))
 
 
 def build_history(
@@ -180,37 +168,48 @@ def build_history(
     to count (default: each column's current year). ``rev``: the revision whose history is read (default
     ``HEAD``; a report ``--as-of`` a revision reads the history up to it). Raises :class:`dxplan.files.gitio.GitError` for an
     unknown revision (naming what to fetch) or when git fails.
+
+    Each commit's figures are those of its plan state (:mod:`dxplan.status.states`): computed once per
+    distinct set of files, and kept in the results cache by their blob ids (``History.stats`` says how
+    many were computed).
     """
     history = History(rel, None, shallow=gitio.is_shallow(repo))
-    if at:
-        for item in at:
-            day = parse_day(item)
-            if day is not None:
-                commit = commit_on_or_before(repo, day)
-                if commit is None:
-                    history.notes.append(Text("no commit on or before {date}: left out", date=item))
-                    continue
-            else:
-                commit = gitio.resolve(item, repo)
-            info = gitio.run_git(["log", "-1", "--format=%cI%x1f%s", commit], repo).stdout.decode().strip().split("\x1f")
-            parents = plan_commits(repo, rel, f"{commit}^") if _has_parent(repo, commit) else []
-            prev_plan = load_at(repo, parents[-1][0], rel).plan if parents else None
-            prev_eval = prev_plan.evaluation_date if prev_plan else None
-            point, _ = _point(repo, commit, rel, dt.datetime.fromisoformat(info[0]), info[1], prev_eval, year, day)
-            if point is not None:
-                history.points.append(point)
-    else:
-        previous = None
-        for commit, when, subject in plan_commits(repo, rel, rev):
-            point, previous = _point(repo, commit, rel, when, subject, previous, year, None)
-            if point is not None:
-                history.points.append(point)
-        if not history.points:
-            history.notes.append(Text("no commit in this repository changed {root}", root=rel or "."))
-    history.points = [p for p in history.points if (since is None or p.date >= since) and (until is None or p.date <= until)]
-    if history.points:
-        last = load_at(repo, history.points[-1].commit, rel)  # the newest commit (or the last --at): the plan as it stands
-        history.plan = last.plan
+    listings: dict[str, dict[str, str]] = {}
+    with PlanStates(repo, rel, year) as states:
+        history.stats = states.stats
+        if at:
+            for item in at:
+                day = parse_day(item)
+                if day is not None:
+                    commit = commit_on_or_before(repo, day)
+                    if commit is None:
+                        history.notes.append(Text("no commit on or before {date}: left out", date=item))
+                        continue
+                else:
+                    commit = gitio.resolve(item, repo)
+                info = gitio.run_git(["log", "-1", "--format=%cI%x1f%s", commit], repo).stdout.decode().strip().split("\x1f")
+                parent = _last_plan_commit(repo, rel, f"{commit}^") if _has_parent(repo, commit) else None
+                prev = states.figures(gitio.ls_tree(parent, rel, repo), parent) if parent else None
+                listings[commit] = gitio.ls_tree(commit, rel, repo)
+                point, _ = _point(states, commit, listings[commit], dt.datetime.fromisoformat(info[0]), info[1],
+                                  prev.evaluation_date if prev else None, day)
+                if point is not None:
+                    history.points.append(point)
+        else:
+            log = plan_log(repo, rel, rev)
+            found = list(gitio.tree_listings([tree for _, tree, _, _ in log], rel, repo))
+            keys = states.prepare(found)
+            previous = None
+            for (commit, _, when, subject), listing, key in zip(log, found, keys, strict=True):
+                listings[commit] = listing
+                point, previous = _point(states, commit, listing, when, subject, previous, None, key)
+                if point is not None:
+                    history.points.append(point)
+            if not history.points:
+                history.notes.append(Text("no commit in this repository changed {root}", root=rel or "."))
+        history.points = [p for p in history.points if (since is None or p.date >= since) and (until is None or p.date <= until)]
+        if history.points:  # the newest commit (or the last --at): the plan as it stands
+            history.plan = states.plan(listings[history.points[-1].commit], history.points[-1].commit)
     history.points.sort(key=lambda p: p.date)  # columns in date order; commits of one day in commit order
     if history.shallow:
         history.notes.append(Text(
@@ -221,6 +220,12 @@ def build_history(
 
 def _has_parent(repo: Path, commit: str) -> bool:
     return gitio.run_git(["rev-parse", "--verify", "--quiet", f"{commit}^"], repo, check=False).returncode == 0
+
+
+def _last_plan_commit(repo: Path, rel: str, rev: str) -> str | None:
+    """The newest commit reachable from ``rev`` that changed ``rel`` (the last of :func:`plan_commits`), or None."""
+    out = gitio.run_git(["log", "-1", "--format=%H", "--end-of-options", rev, "--", rel or "."], repo).stdout.decode().strip()
+    return out or None
 
 
 def plans_as_of(paths: list[Path], when: str) -> list[LoadedPlan]:
