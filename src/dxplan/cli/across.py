@@ -82,7 +82,7 @@ def _figures(paths: "list[Path]", lang: str, as_of: Optional[str], jobs: Optiona
     out = []
     stream = PlanStream(paths, lang, as_of)
     with progress(lang, N_("comparing plans"), total=len(stream), quiet=quiet) as step:
-        for outcome in stream.map(_figures_of, jobs=jobs):
+        for outcome in stream.map(_figures_of, jobs=jobs, cached=True):  # an unchanged plan's figures from the results cache
             step()
             code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)
             if outcome.value is not None:

@@ -446,13 +446,16 @@ class PlanStream:
             self._report([p for p in loaded.problems if p.severity == "error"], root)
             yield loaded
 
-    def map(self, fn: Callable[..., Any], *args: Any, jobs: int | None = None) -> Iterator[PlanOutcome]:
+    def map(self, fn: Callable[..., Any], *args: Any, jobs: int | None = None, cached: bool = False) -> Iterator[PlanOutcome]:
         """``fn(loaded_plan, *args)`` for every plan, in order, as :class:`dxplan.files.pool.PlanOutcome`; load errors reported as by iterating.
 
         Plan folders on disk are loaded and handled by worker processes
         (:func:`dxplan.files.pool.map_plans`; ``jobs`` None: ``DXPLAN_JOBS`` or one per CPU), so
         ``fn`` must be a module-level function returning picklable data; plans read from git
         (``--as-of``) are handled here. The output does not depend on the number of workers.
+        ``cached``: each plan folder's outcome is kept in the results cache under the name of ``fn`` and
+        taken from there while its files and ``args`` (their ``repr``: plain values only) are unchanged;
+        ``fn`` must then depend on nothing but the plan and ``args``.
         """
         from dxplan.files.pool import map_plans, outcome_of
 
@@ -460,7 +463,8 @@ class PlanStream:
             for lp in self._loaded:
                 yield outcome_of(fn, lp, args)
             return
-        for outcome in map_plans(fn, self._roots, args, jobs):
+        view = f"{fn.__module__}.{fn.__qualname__}" if cached else None
+        for outcome in map_plans(fn, self._roots, args, jobs, view):
             self._report(outcome.errors, outcome.root)
             yield outcome
 

@@ -1,8 +1,10 @@
 """``dxplan status`` and ``dxplan score``: counts per state and achievement rates, in the terminal, JSON or Markdown."""
 
 
+import itertools
+from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -12,15 +14,17 @@ from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from dxplan.report.formats import STATUS, STATUS_BY_INDICATOR
 from .progress import QuietOpt, progress, shown
 from .common import (
-    help_text, command, AsOfOpt, JobsOpt, LangOpt, PathsArg, PlanStream, console_when_asked, echo_output, exit_for, fail,
-    format_option, load_all, outside_period, parse_year, plan_paths, parse_years, resolve_lang, run_writer, check_jobs,
+    help_text, command, AsOfOpt, JobsOpt, LangOpt, PathsArg, PlanStream, console_when_asked, echo_output, exit_for,
+    fail, format_option, load_all, outside_period, parse_year, plan_paths, parse_years, resolve_lang, run_writer, check_jobs,
 )
+from .rendered import console_settings, print_captured, render_captured
 
 if TYPE_CHECKING:  # imported where used: the models are not needed for --help
     from collections.abc import Callable, Iterable, Iterator
 
-    from dxplan.status.counts import PlanIndicators, PlanScores, StatusResult
+    from dxplan.status.counts import PlanIndicators, PlanOverview, PlanScores, StatusResult
     from dxplan.files.load import LoadedPlan
+    from .rendered import ConsoleSettings
 
 
 class By(str, Enum):
@@ -56,12 +60,53 @@ def status(
         echo_output(run_writer(STATUS_BY_INDICATOR, format, _indicators_of(plans, year, lg), lg, console_when_asked()))
         raise typer.Exit(exit_for(every))  # 1 also when a plan.yaml did not load
     code = EXIT_OK
-    results = []
     fy = parse_year(year)
-    # plans loaded and counted by worker processes, one at a time each: only their (small) results come back
+    # plans loaded and counted by worker processes, one at a time each: only their (small) results come back,
+    # and an unchanged plan's from the results cache without loading it
     stream = PlanStream(paths, lg, as_of)
+    args = (year, fy, by.value if by else None)
+    if format == "table":  # each plan rendered by a worker (and kept rendered in the cache), printed here
+        console = console_when_asked()
+        settings = console_settings(console())
+        hold = shown(quiet) or fy is not None  # progress on the terminal, or a later plan may end the command with exit 2
+        texts: list[str] = []
+        overviews: list[PlanOverview] = []
+        with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
+            for outcome in stream.map(_status_table_of, *args, lg, settings, jobs=jobs, cached=True):
+                step()
+                code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
+                if isinstance(outcome.value, UserError):  # the year is outside this plan's period
+                    raise outcome.value
+                if outcome.value is not None:
+                    overviews.append(outcome.value.overview)
+                    if hold:
+                        texts.append(outcome.value.text)
+                    else:
+                        print_captured(console(), outcome.value.text)
+        for text in texts:
+            print_captured(console(), text)
+        if len(overviews) > 1:
+            from dxplan.output.terminal import print_overview
+
+            print_overview(console(), overviews, lg)
+        raise typer.Exit(code)
+    if format == "json":  # each plan's JSON text made by a worker (and kept in the cache), joined here
+        from dxplan.output.jsonout import status_document
+
+        entries = []
+        with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
+            for outcome in stream.map(_status_json_of, *args, lg, jobs=jobs, cached=True):
+                step()
+                code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
+                if isinstance(outcome.value, UserError):  # the year is outside this plan's period
+                    raise outcome.value
+                if outcome.value is not None:
+                    entries.append(outcome.value)
+        echo_output(status_document(entries))
+        raise typer.Exit(code)
+    results = []
     with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
-        for outcome in stream.map(_status_of, year, fy, by.value if by else None, jobs=jobs):
+        for outcome in stream.map(_status_of, *args, jobs=jobs, cached=True):
             step()
             code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
             if isinstance(outcome.value, UserError):  # the year is outside this plan's period
@@ -70,6 +115,42 @@ def status(
                 results.append(outcome.value)
     echo_output(run_writer(STATUS, format, results, lg, console_when_asked()))
     raise typer.Exit(code)
+
+
+@dataclass
+class RenderedPlan:
+    """One plan as a worker rendered it for the terminal writers: ``text`` as the console prints it; for
+    ``status`` the plan's line in the combined view (``overview``), for ``score`` its id and whether
+    ``--action`` names none of its actions (``missing``: nothing rendered)."""
+
+    text: str
+    overview: "PlanOverview | None" = None
+    plan_id: str = ""
+    missing: bool = False
+
+
+def _status_table_of(
+    lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str], lang: str, settings: "ConsoleSettings",
+) -> "RenderedPlan | UserError":
+    """``status --format table`` of one loaded plan (run in a worker): its tables rendered as a console with
+    ``settings`` prints them (:func:`dxplan.cli.rendered.render_captured`) and its line in the combined view;
+    or the usage error of :func:`_status_of`."""
+    from dxplan.output.terminal import write_status
+
+    result = _status_of(lp, year, fy, by)
+    if isinstance(result, UserError):
+        return result
+    text = render_captured(settings, lambda console: write_status([result], lang, lambda: console))
+    return RenderedPlan(text, result.overview)
+
+
+def _status_json_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str], lang: str) -> "tuple[str, dict] | UserError":
+    """``status --format json`` of one loaded plan (run in a worker): its :func:`dxplan.output.jsonout.status_entry`,
+    or the usage error of :func:`_status_of`."""
+    from dxplan.output.jsonout import status_entry
+
+    result = _status_of(lp, year, fy, by)
+    return result if isinstance(result, UserError) else status_entry(result, lang)
 
 
 def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Optional[str]) -> "StatusResult | UserError":
@@ -122,30 +203,66 @@ def score(
     loaded = 0  # plans whose plan.yaml loaded
     missing: str | None = None  # the plan lacking --action, left out of the output
     stream = PlanStream(paths, lg, as_of)
+    text = format == "text"
+    console = console_when_asked()
+    # each plan rendered (text) or written as JSON by a worker (and kept so in the results cache), printed here
+    fn, args = (_score_text_of, (action, explain, lg, console_settings(console()))) if text else (_score_json_of, (action, lg))
 
-    def plans(step: "Callable[[], None]" = lambda: None) -> "Iterator[PlanScores]":
-        """Each plan's scores, loaded and scored by worker processes, as the writer takes them (in the plans' order); ``step()`` after each plan."""
+    def plans(step: "Callable[[], None]" = lambda: None) -> "Iterator[Any]":
+        """Each plan's scores (rendered, for text), loaded and scored by worker processes or taken from the results
+        cache, as the writer takes them (in the plans' order); ``step()`` after each plan."""
         nonlocal code, loaded, missing
-        for outcome in stream.map(_scores_of, action, jobs=jobs):
+        for outcome in stream.map(fn, *args, jobs=jobs, cached=True):
             step()
             code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
             if outcome.value is None:
                 continue
             loaded += 1
             if outcome.value.missing:
-                missing = outcome.value.plan.id
+                missing = outcome.value.plan_id
                 continue
             yield outcome.value
 
-    scored: Iterable[PlanScores] = plans()
+    scored: Iterable[Any] = plans()
     if shown(quiet):  # scored first, with progress on the terminal, then printed: the two do not mix
         with progress(lg, N_("scoring plans"), total=len(stream)) as step:
             scored = list(plans(step))
-    out = run_writer(SCORE, format, scored, lg, console_when_asked(), explain=explain)
+    if text:
+        for rendered in scored:
+            print_captured(console(), rendered.text)
+        pieces: Iterator[str] = iter(())
+    else:  # the JSON of SCORE's writer, from each plan's text: printed as the plans come, none held
+        from dxplan.output.jsonout import score_document
+
+        pieces = score_document(rendered.text for rendered in scored)
+        first = next(pieces)  # two plans seen, or all: a usage error below prints nothing
+        pieces = itertools.chain([first], pieces)
     if loaded == 1 and missing is not None:  # nothing was written for the only plan: a usage error
         fail(t(lg, "{plan}: no action {id}", plan=missing, id=action))
-    echo_output(out)
+    for piece in pieces:
+        echo_output(piece)
     raise typer.Exit(code)
+
+
+def _score_json_of(lp: "LoadedPlan", action: Optional[str], lang: str) -> RenderedPlan:
+    """``score --format json`` of one loaded plan (run in a worker): :func:`_scores_of` as its JSON text
+    (:func:`dxplan.output.jsonout.score_entry`)."""
+    from dxplan.output.jsonout import score_entry
+
+    scores = _scores_of(lp, action)
+    return RenderedPlan("" if scores.missing else score_entry(scores, lang), plan_id=scores.plan.id, missing=scores.missing)
+
+
+def _score_text_of(lp: "LoadedPlan", action: Optional[str], explain: bool, lang: str, settings: "ConsoleSettings") -> RenderedPlan:
+    """``score --format text`` of one loaded plan (run in a worker): :func:`_scores_of` rendered as a console with
+    ``settings`` prints it (:func:`dxplan.cli.rendered.render_captured`)."""
+    from dxplan.output.terminal import write_scores
+
+    scores = _scores_of(lp, action)
+    if scores.missing:
+        return RenderedPlan("", plan_id=scores.plan.id, missing=True)
+    text = render_captured(settings, lambda console: write_scores([scores], lang, lambda: console, explain=explain))
+    return RenderedPlan(text, plan_id=scores.plan.id)
 
 
 def _scores_of(lp: "LoadedPlan", action: Optional[str]) -> "PlanScores":

@@ -2,7 +2,8 @@
 
 Owns: ``layout`` (which files make a plan), ``load`` (files → models with positions, from disk or a
 git revision), ``gitio`` (every git call), ``result_cache`` (what a file and a plan gave last time), ``state_cache``
-(figures kept by git content: a plan state's blob ids),
+(figures kept by git content: a plan state's blob ids), ``plan_key`` (a plan folder's stat signature and content key),
+``plain`` (typed results as plain data and back),
 ``atomic`` (the one way a file is written), ``fmt`` (canonical YAML layout that keeps comments),
 ``parallel`` and ``pool`` (plans handled in worker processes, results in order).
 

@@ -7,10 +7,19 @@ the command's function to it and returns only the function's (small, picklable) 
 plan's load errors. Results come back in the order of the folders (:func:`dxplan.files.parallel.imap_ordered`),
 so the output does not depend on the number of workers; one plan folder, or one worker, runs in
 this process with no pool at all.
+
+Given a *view* (a name for the function and its arguments), an unchanged plan folder is answered
+from the results cache without loading it, as ``dxplan lint`` answers one
+(:mod:`dxplan.files.plan_key`): first by its files' stat signature (no file read), else by the hash
+of their names and bytes (nothing parsed or validated); otherwise it is loaded, the function
+applied, and the whole outcome (load errors and result) stored under both keys as plain data
+(:mod:`dxplan.files.plain`). An outcome that is not plain data (a usage error to raise) is not
+stored; a stored entry that cannot be read back is computed again.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -54,19 +63,93 @@ def outcome_of(fn: Callable[..., R], loaded: LoadedPlan, args: tuple[Any, ...] =
     return PlanOutcome(loaded.root, errors, loaded.plan is not None, fn(loaded, *args) if loaded.plan is not None else None)
 
 
-def _apply(item: tuple[Callable[..., Any], Path, tuple[Any, ...]]) -> PlanOutcome:
+def _apply(item: tuple[Callable[..., Any], Path, tuple[Any, ...], str | None]) -> PlanOutcome:
     from .load import load_plan
 
-    fn, root, args = item
+    fn, root, args, view = item
+    if view is not None:
+        return cached_outcome(fn, root, args, view)
     return outcome_of(fn, load_plan(root, positions=False), args)
 
 
-def map_plans(fn: Callable[..., R], roots: list[Path], args: tuple[Any, ...] = (), jobs: int | None = None) -> Iterator[PlanOutcome[R]]:
+def _stored(root: Path, view: str, entry: Any) -> PlanOutcome | None:
+    """The outcome a view entry holds, or None (with the cache's warning, the entry dropped) when it is not one."""
+    from . import result_cache
+    from .plain import from_plain
+
+    try:
+        outcome = from_plain(entry)
+    except (ValueError, RecursionError):
+        outcome = None
+    if isinstance(outcome, PlanOutcome):
+        return outcome
+    result_cache.drop_view(root, view)
+    return None
+
+
+def _with_args(key: bytes, args: tuple[Any, ...]) -> bytes:
+    """``key`` (a folder's stat or content key) combined with the ``repr`` of a view's arguments (plain values)."""
+    import hashlib
+
+    return hashlib.blake2b(key + b"\0" + repr(args).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+
+
+def cached_outcome(fn: Callable[..., R], root: Path, args: tuple[Any, ...], view: str) -> PlanOutcome[R]:
+    """:func:`outcome_of` ``fn`` for plan folder ``root``, answered from the results cache's view ``view`` when its files are unchanged.
+
+    ``view`` names ``fn`` (one entry per plan folder and view); ``args`` (plain values: their ``repr`` is
+    part of the keys) and the files must be all the outcome depends on besides dxplan's code, which the
+    cache's fingerprint covers. See the module docstring.
+    """
+    from . import result_cache
+    from .load import load_plan
+    from .plain import to_plain
+    from .plan_key import plan_files
+    from .transaction import recover
+
+    # an import killed while writing is finished or undone first, as the loader does; one whose writer still
+    # runs, or that cannot be finished here, leaves files the loader does not read as they are: no cache then
+    if recover(Path(root)) in ("busy", "unfinished"):
+        return outcome_of(fn, load_plan(root, positions=False), args)
+    pf = plan_files(root)
+    stat, racy = pf.stat_key()
+    # one entry per plan and view, whatever the arguments: they are part of both keys, so a run with
+    # other arguments (another width, language, year) replaces the entry instead of adding one
+    stat = None if stat is None else _with_args(stat, args)
+    if stat is not None and not racy:
+        entry = result_cache.get_view_by_stat(pf.root, view, stat)
+        if entry is not None and (hit := _stored(pf.root, view, entry)) is not None:
+            return hit
+    keep_stat = None if racy else stat
+    preread, key = pf.read()
+    key = None if key is None else _with_args(key, args)
+    if key is not None:
+        entry = result_cache.get_view(pf.root, view, key)
+        if entry is not None and (hit := _stored(pf.root, view, entry)) is not None:
+            if keep_stat is not None:  # touched, not changed: the next run is answered by stat
+                result_cache.put_view(pf.root, view, key, entry, keep_stat)
+                result_cache.flush()
+            return hit
+    limits = pf.limits.key
+    result_cache.prefetch_data([result_cache.bytes_key(b, limits) for b in preread.data.values() if isinstance(b, bytes)])
+    outcome = outcome_of(fn, load_plan(preread, positions=False), args)
+    if key is not None:
+        with contextlib.suppress(TypeError):  # not plain data (a usage error to raise): computed again next time
+            result_cache.put_view(pf.root, view, key, to_plain(outcome), keep_stat)
+    result_cache.flush()
+    return outcome
+
+
+def map_plans(
+    fn: Callable[..., R], roots: list[Path], args: tuple[Any, ...] = (), jobs: int | None = None, view: str | None = None,
+) -> Iterator[PlanOutcome[R]]:
     """``fn(loaded_plan, *args)`` for the plan folder at each of ``roots``, as :class:`PlanOutcome`, in the order of ``roots``.
 
     ``fn`` must be a module-level function (workers find it by name) returning picklable data;
     it is called only for a plan whose ``plan.yaml`` loaded. ``jobs``: worker processes (None:
-    :func:`dxplan.files.parallel.default_jobs`); at most :data:`WINDOW` results wait for the caller. Never raises for bad input (load problems are in
-    the outcome); an exception raised by ``fn`` is raised here.
+    :func:`dxplan.files.parallel.default_jobs`); at most :data:`WINDOW` results wait for the caller. ``view``: a
+    name for ``fn`` under which each outcome is kept in the results cache and answered from it while the
+    plan's files and ``args`` are unchanged (:func:`cached_outcome`; None: always computed). Never raises for bad
+    input (load problems are in the outcome); an exception raised by ``fn`` is raised here.
     """
-    return imap_ordered(_apply, [(fn, Path(root), args) for root in roots], jobs, window=WINDOW)
+    return imap_ordered(_apply, [(fn, Path(root), args, view) for root in roots], jobs, window=WINDOW)

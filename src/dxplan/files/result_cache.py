@@ -1,6 +1,6 @@
 """The results cache: what a plan file and a whole plan gave last time, keyed by their content (a plan's also by its files' stat data).
 
-Two kinds of entry, in one SQLite database:
+Three kinds of entry, in one SQLite database:
 
 - **file data** — the plain data a YAML text parses to (what the one safe reader,
   :func:`dxplan.yamlread.parse`, returned for it: only texts it accepted are stored), keyed by
@@ -26,6 +26,17 @@ Two kinds of entry, in one SQLite database:
   signature taken then could describe other bytes than those hashed; the status-change time,
   which no program can set back, makes a rewrite after the signature visible even when the
   modification time is restored (``touch -d``, ``cp -p``, ``rsync -t``).
+- **plan views** — what a data command computed for a plan folder with its options (``status``'s
+  results or its rendered tables, ``score``'s, ``compare``'s figures; each a *view*, named by the
+  command's worker function; its arguments are part of the keys, so other arguments replace the
+  entry rather than add one), together with the folder's load errors, stored as
+  plain data (:mod:`dxplan.files.plain`: typed results written as tagged tuples and built back
+  equal) under the folder's absolute path and the view's name, keyed like plan results by the
+  content hash and the stat signature (:mod:`dxplan.files.plan_key`). ``status``, ``score`` and
+  ``compare`` answer an unchanged plan from here without reading (stat) or parsing (content) any
+  file (:func:`dxplan.files.pool.cached_outcome`); one changed file changes its plan's keys, so only
+  that plan is computed again. An entry that is not what its view expects is dropped with the
+  corrupt-entry warning and computed again.
 
 The database file's name carries a hash of the database's layout (:data:`FORMAT`), dxplan's
 version, the packaged JSON Schemas and the size and modification time of every module and
@@ -62,12 +73,14 @@ from typing import Any
 from dxplan.i18n import N_
 import contextlib
 
-__all__ = ["text_key", "bytes_key", "prefetch_data", "get_data", "put_data", "get_plan", "get_plan_by_stat", "put_plan", "flush", "database_path", "reset"]
+__all__ = ["text_key", "bytes_key", "prefetch_data", "get_data", "put_data", "get_plan", "get_plan_by_stat", "put_plan",
+           "get_view", "get_view_by_stat", "put_view", "drop_view", "flush", "database_path", "reset"]
 
-FORMAT = "3"
+FORMAT = "4"
 """The layout of the database and its values; part of the database's name (through :func:`fingerprint`).
 
-3: plan results carry a stat signature (column ``stat``); file data in a rowid table with 8 KB pages."""
+3: plan results carry a stat signature (column ``stat``); file data in a rowid table with 8 KB pages.
+4: plan views (table ``views``: what ``status``, ``score`` and ``compare`` computed for a plan)."""
 
 _DIGEST = 16
 _BATCH = 2000
@@ -141,10 +154,10 @@ def cache_dir() -> Path | None:
 
 
 def fingerprint() -> str:
-    """A hash of what decides results: dxplan's version, its JSON Schemas and its code and catalogues.
+    """A hash of what decides results: dxplan's version, its JSON Schemas, the national frame and its code and catalogues.
 
     The code is taken by name, size and modification time (``*.py`` and ``*.mo`` under the
-    package), the schemas by content. 16 hex digits.
+    package), the schemas and the national frame (``frames/*.yaml``) by content. 16 hex digits.
     """
     from dxplan import __version__, shipped
 
@@ -157,6 +170,12 @@ def fingerprint() -> str:
             h.update(name.encode() + b"\0" + (schemas / name).read_bytes() + b"\0")
         except OSError:
             h.update(name.encode() + b"\0missing\0")
+    frames = shipped("frames")
+    try:
+        for frame in sorted(frames.glob("*.yaml")):
+            h.update(frame.name.encode() + b"\0" + frame.read_bytes() + b"\0")
+    except OSError:
+        h.update(b"frames\0missing\0")
     for folder, _, files in sorted(os.walk(package)):
         for name in sorted(files):
             if name.endswith((".py", ".mo")):
@@ -217,6 +236,7 @@ class _State:
         self.warned: set[str] = set()
         self.pending_data: dict[bytes, bytes] = {}
         self.pending_plans: dict[str, tuple[bytes, bytes | None, bytes]] = {}
+        self.pending_views: dict[tuple[str, str], tuple[bytes, bytes | None, bytes]] = {}
         self.prefetched: dict[bytes, bytes | None] = {}
 
 
@@ -265,6 +285,8 @@ def _connect() -> sqlite3.Connection | None:
                 # under 1 KB of a row there and spills the rest to overflow pages: twice the writes)
                 conn.execute("CREATE TABLE IF NOT EXISTS data (key BLOB PRIMARY KEY, value BLOB NOT NULL)")
                 conn.execute("CREATE TABLE IF NOT EXISTS plans (root TEXT PRIMARY KEY, key BLOB NOT NULL, value BLOB NOT NULL, stat BLOB)")
+                conn.execute("CREATE TABLE IF NOT EXISTS views (root TEXT NOT NULL, view TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, "
+                             "stat BLOB, PRIMARY KEY (root, view))")
                 _state.conn = conn
                 _prune(_state.path)
                 break
@@ -292,12 +314,15 @@ def _read(sql: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
         return None
 
 
-def _drop(table: str, column: str, key: Any) -> None:
+def _drop(table: str, column: str, key: Any, view: str | None = None) -> None:
     _warn(_CORRUPT)
     conn = _connect()
     if conn is not None:
         with contextlib.suppress(sqlite3.Error):
-            conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+            if view is None:
+                conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (key,))
+            else:
+                conn.execute(f"DELETE FROM {table} WHERE {column} = ? AND view = ?", (key, view))
 
 
 # --------------------------------------------------------------------------- file data
@@ -419,15 +444,78 @@ def put_plan(root: Path, key: bytes, value: Any, stat: bytes | None = None) -> N
         return
 
 
+# --------------------------------------------------------------------------- plan views
+
+
+def _view_row(name: str, view: str) -> tuple[bytes, bytes | None, bytes] | None:
+    """(content key, stat signature or None, packed value) of view ``view`` of plan folder ``name`` (pending ones first), or None."""
+    pending = _state.pending_views.get((name, view)) if _state.pid == os.getpid() else None
+    if pending is not None:
+        return pending
+    row = _read("SELECT key, stat, value FROM views WHERE root = ? AND view = ?", (name, view))
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def _view_value(name: str, view: str, blob: bytes) -> Any | None:
+    try:
+        return _unpack(blob)
+    except _Corrupt:
+        _drop("views", "root", name, view)
+        return None
+
+
+def get_view(root: Path, view: str, key: bytes) -> Any | None:
+    """What view ``view`` of plan folder ``root`` stored under content key ``key``, else None.
+
+    A *view* is one command's result for one plan with its options (``status`` of a fiscal year,
+    ``score --explain``, ``compare``'s figures), named by the caller
+    (:func:`dxplan.files.pool.map_plans`); each view of a folder is kept apart, beside lint's plan
+    results. ``key``: the hash of the folder's file names and bytes and the reader's limits, as for
+    :func:`get_plan`. A corrupt stored value is ignored (None) with a warning and deleted.
+    """
+    name = str(Path(root).absolute())
+    row = _view_row(name, view)
+    if row is None or row[0] != key:
+        return None
+    return _view_value(name, view, row[2])
+
+
+def get_view_by_stat(root: Path, view: str, stat: bytes) -> Any | None:
+    """What view ``view`` of plan folder ``root`` stored with stat signature ``stat`` (see :func:`get_plan_by_stat`), else None."""
+    name = str(Path(root).absolute())
+    row = _view_row(name, view)
+    if row is None or row[1] is None or row[1] != stat:
+        return None
+    return _view_value(name, view, row[2])
+
+
+def drop_view(root: Path, view: str) -> None:
+    """Delete view ``view`` of plan folder ``root`` (an entry whose plain data is not of the shape its reader expects), with the cache's warning."""
+    name = str(Path(root).absolute())
+    _state.pending_views.pop((name, view), None)
+    _drop("views", "root", name, view)
+
+
+def put_view(root: Path, view: str, key: bytes, value: Any, stat: bytes | None = None) -> None:
+    """Store ``value`` (plain data) as view ``view`` of plan folder ``root`` under content key ``key`` and stat signature
+    ``stat`` (None: none; the files were racy); written by :func:`flush`."""
+    if _connect() is None:
+        return
+    try:
+        _state.pending_views[(str(Path(root).absolute()), view)] = (key, stat, _pack(value))
+    except (pickle.PicklingError, TypeError, ValueError, RecursionError):
+        return
+
+
 def flush() -> None:
     """Write the pending entries in one transaction (SQLite waits for another writer's lock, up to 60 s)."""
-    if _state.pid != os.getpid() or not (_state.pending_data or _state.pending_plans):
+    if _state.pid != os.getpid() or not (_state.pending_data or _state.pending_plans or _state.pending_views):
         if _state.pid == os.getpid():
             _state.prefetched = {}
         return
     conn = _connect()
-    data, plans = _state.pending_data, _state.pending_plans
-    _state.pending_data, _state.pending_plans, _state.prefetched = {}, {}, {}
+    data, plans, views = _state.pending_data, _state.pending_plans, _state.pending_views
+    _state.pending_data, _state.pending_plans, _state.pending_views, _state.prefetched = {}, {}, {}, {}
     if conn is None:
         return
     try:
@@ -435,6 +523,8 @@ def flush() -> None:
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany("INSERT OR REPLACE INTO data (key, value) VALUES (?, ?)", data.items())
             conn.executemany("INSERT OR REPLACE INTO plans (root, key, value, stat) VALUES (?, ?, ?, ?)", ((r, k, v, s) for r, (k, s, v) in plans.items()))
+            conn.executemany("INSERT OR REPLACE INTO views (root, view, key, value, stat) VALUES (?, ?, ?, ?, ?)",
+                             ((r, w, k, v, s) for (r, w), (k, s, v) in views.items()))
     except sqlite3.Error as exc:
         _disable(exc)
 

@@ -40,19 +40,15 @@ other limits decides afresh.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import stat
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from collections.abc import Callable, Iterable
 
 from dxplan.files import gitio, result_cache
-from dxplan.files.load import DiskSource, GitSource, Limits, LoadedPlan, load_plan
+from dxplan.files.load import GitSource, LoadedPlan, load_plan
 from dxplan.files.parallel import imap_ordered
-from dxplan.files.layout import ACTIONS_DIR, PLAN_FILE, discover, plan_file_name
+from dxplan.files.layout import PLAN_FILE, discover, plan_file_name
+from dxplan.files.plan_key import plan_files
 from dxplan.problems import Problem
 from dxplan.rules import goalpost_change, load_rules, run_checks
 from . import staleness
@@ -97,70 +93,12 @@ def lint_plan(loaded: LoadedPlan, only: set[Path] | None = None) -> list[Problem
     return loaded.problems + found
 
 
-@dataclass
-class _Preread:
-    """A plan folder on disk whose files were already read (a :class:`dxplan.files.load.FileSource`)."""
-
-    root: Path
-    actions: list[Path]
-    data: dict[Path, Any] = field(repr=False)
-    listing_error: OSError | None = None
-
-    def action_paths(self) -> list[Path]:
-        return self.actions
-
-    def read(self, paths: list[Path]) -> dict[Path, Any]:
-        return {p: self.data[p] for p in paths}
-
-
-def _limits_key(limits: Limits) -> str:
-    """All five limits (the plan's result also depends on the number of actions allowed)."""
-    return f"{limits.key}/{limits.actions}"
-
-
 RACY_SECONDS = 2.0
 """A file modified or status-changed less than this many seconds before its ``os.stat`` is racy: no stat signature is stored for its plan.
 
 2 s covers the coarsest common filesystem clock (FAT's 2 s modification times) and some
-clock skew between a network filesystem and this machine. Tests set it lower.
+clock skew between a network filesystem and this machine (:mod:`dxplan.files.plan_key`). Tests set it lower.
 """
-
-
-def _stat_key(files: list[tuple[str, Path]], limits: Limits) -> tuple[bytes | None, bool]:
-    """(stat signature of ``files``, whether one is racy) from ``os.stat``, no file read; (None, True) when a file would not be read as bytes.
-
-    ``files``: (name relative to the plan folder, path) of each file, in reading order. The
-    signature: BLAKE2b of the limits and, per file, its name, size, modification and
-    status-change times (ns), inode and device (symlinks followed, as the reader follows
-    them). A file that cannot be stat-ed, is not a regular file or is over
-    ``limits.file_bytes`` gives None: its plan is read the ordinary way. Racy: see
-    :data:`RACY_SECONDS`; the moment is taken before the first stat.
-    """
-    cutoff = time.time_ns() - int(RACY_SECONDS * 1e9)
-    parts = [_limits_key(limits)]
-    racy = False
-    for name, path in files:
-        try:
-            st = os.stat(path)
-        except (OSError, ValueError):
-            return None, True
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.file_bytes:
-            return None, True
-        racy = racy or st.st_mtime_ns >= cutoff or st.st_ctime_ns >= cutoff
-        parts.append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_dev}")
-    return hashlib.blake2b(os.fsencode("\0".join(parts)), digest_size=16).digest(), racy
-
-
-def _folder_key(root: Path, data: dict[Path, Any], limits: Limits) -> bytes | None:
-    """The hash of the limits and a plan folder's file names and bytes; None when a file was not read (an error, too large)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(_limits_key(limits).encode() + b"\0")
-    for path, content in data.items():
-        if not isinstance(content, bytes):
-            return None
-        h.update(os.fsencode(path.relative_to(root)) + f"\0{len(content)}\0".encode())  # fsencode: any name, even one not UTF-8
-        h.update(content)
-    return h.digest()
 
 
 Row = tuple[str, int, int, str, str, str, str]
@@ -176,22 +114,16 @@ def lint_folder(root: Path) -> tuple[list[Row], int, staleness.Facts | None]:
     and bytes, are unchanged (see the module docstring); else loaded, checked and stored.
     Runs in a worker process; never raises for bad input.
     """
-    root = Path(root)
-    limits = Limits.from_env()
-    source = DiskSource(root, limits)
-    actions = source.action_paths()
-    # the files load_plan reads: past the actions limit it reads none (and reports the limit)
-    files = [root / PLAN_FILE, *actions[: limits.actions]]
-    whole = source.listing_error is None and len(actions) <= limits.actions
-    named = [(PLAN_FILE, files[0]), *((f"{ACTIONS_DIR}/{p.name}", p) for p in files[1:])]  # DiskSource lists root/actions/NAME
-    stat_key, racy = _stat_key(named, limits) if whole else (None, True)
+    pf = plan_files(root)
+    root, limits, files = pf.root, pf.limits, pf.files
+    stat_key, racy = pf.stat_key(RACY_SECONDS)
     if stat_key is not None and not racy:
         hit = result_cache.get_plan_by_stat(root, stat_key)
         if hit is not None:
             return hit
     keep_stat = None if racy else stat_key
-    data = source.read(files)
-    key = _folder_key(root, data, limits) if whole else None
+    preread, key = pf.read()
+    data = preread.data
     if key is not None:
         hit = result_cache.get_plan(root, key)
         if hit is not None:
@@ -200,7 +132,7 @@ def lint_folder(root: Path) -> tuple[list[Row], int, staleness.Facts | None]:
                 result_cache.flush()
             return hit
     result_cache.prefetch_data([result_cache.bytes_key(b, limits.key) for b in data.values() if isinstance(b, bytes)])
-    loaded = load_plan(_Preread(root, actions, data, source.listing_error), positions=False)
+    loaded = load_plan(preread, positions=False)
     rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
     result = (rows, len(files), staleness.facts(loaded))  # every file checked, also those that did not load
     if key is not None:

@@ -17,7 +17,7 @@ half-up (``shown``); a rate outside 0–100 % carries why as ``range`` (a key of
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, overload
 
 from dxplan.status.counts import (
@@ -298,6 +298,24 @@ def indicator_rows_dict(plan: Plan, fiscal_year: int, rows: list[IndicatorRow], 
     }
 
 
+def status_entry(result: StatusResult, lang: str = "ja") -> tuple[str, dict]:
+    """One plan's part of :func:`write_status`'s document, made where the plan is counted (a worker): its
+    :func:`status_dict` as JSON text (:func:`dumps`) and its :func:`overview_dict`; joined by :func:`status_document`."""
+    return dumps(status_dict(result, lang)), overview_dict(result.overview, lang)
+
+
+def status_document(entries: list[tuple[str, dict]]) -> str:
+    """What :func:`write_status` writes for the plans whose :func:`status_entry` are ``entries`` (in order), the same
+    text, from each plan's JSON text: nested JSON is the same text indented two spaces per level."""
+    if len(entries) == 1:
+        return entries[0][0] + "\n"
+    if not entries:
+        return dumps_line({})
+    plans = ",\n".join("    " + text.replace("\n", "\n    ") for text, _ in entries)
+    combined = ",\n".join("    " + dumps(o).replace("\n", "\n    ") for _, o in entries)
+    return f'{{\n  "plans": [\n{plans}\n  ],\n  "combined": [\n{combined}\n  ]\n}}\n'
+
+
 def write_status(results: list[StatusResult], lang: str, console: Callable | None = None) -> str:
     """``dxplan status --format json``: one plan's status, or with several ``{"plans": [...], "combined": [...]}``."""
     data = [status_dict(r, lang) for r in results]
@@ -317,10 +335,32 @@ def write_scores(plans: Iterable[PlanScores], lang: str, console: Callable | Non
 
     ``explain`` changes nothing: every entry carries its inputs and formula.
     """
-    out = []
-    for p in plans:
-        entry: dict[str, Any] = {"plan": p.plan.id, "municipality": p.plan.municipality, "actions": [score_dict(s, lang) for s in p.scores]}
-        if p.plan.grade_scale is not None:  # the grade split per year, as `status` gives it
-            entry["grades"] = [grade_table_dict(g, p.plan, lang) for g in p.grades]
-        out.append(entry)
-    return dumps_line(out[0] if len(out) == 1 else out)
+    return "".join(score_document(score_entry(p, lang) for p in plans))
+
+
+def score_entry(p: PlanScores, lang: str = "ja") -> str:
+    """One plan's part of :func:`write_scores`'s output as JSON text (:func:`dumps`), made where the plan is scored (a worker)."""
+    entry: dict[str, Any] = {"plan": p.plan.id, "municipality": p.plan.municipality, "actions": [score_dict(s, lang) for s in p.scores]}
+    if p.plan.grade_scale is not None:  # the grade split per year, as `status` gives it
+        entry["grades"] = [grade_table_dict(g, p.plan, lang) for g in p.grades]
+    return dumps(entry)
+
+
+def score_document(entries: Iterable[str]) -> Iterator[str]:
+    """:func:`write_scores`'s text from each plan's :func:`score_entry`, in pieces as the plans come: one plan's
+    entry alone, else a list of them (nested JSON is the same text indented two spaces per level). The first
+    piece comes once two plans are seen or all are; so a caller may still decide, then, to print nothing."""
+    it = iter(entries)
+    first = next(it, None)
+    if first is None:
+        yield dumps_line([])
+        return
+    second = next(it, None)
+    if second is None:
+        yield first + "\n"
+        return
+    yield "[\n  " + first.replace("\n", "\n  ")
+    yield ",\n  " + second.replace("\n", "\n  ")
+    for text in it:
+        yield ",\n  " + text.replace("\n", "\n  ")
+    yield "\n]\n"

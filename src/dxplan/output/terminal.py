@@ -32,6 +32,7 @@ from dxplan.score.actions import ActionScore, tally_labels
 from dxplan.score.methods import Method
 from dxplan.score.indicators import IndicatorRow, IndicatorScore
 from . import wording as w
+from .plain_table import plain_table
 
 MEANING_WORDS = {
     "saving": N_("saving"),
@@ -389,7 +390,11 @@ def print_overview(console: Console, overviews: list[PlanOverview], lang: str = 
         for kind, c in ((t(lang, "actions"), o.actions), (t(lang, "task rows"), o.rows)):
             tb.add_row(o.plan.municipality, fy, kind, *[str(c.states[s]) for s in STATE_ORDER], str(c.without), str(c.rows))
         tb.add_section()
-    console.print(tb)
+    plain = plain_table(tb, console)  # two rows per plan: laid out by arithmetic where rich would print it plainly
+    if plain is None:
+        console.print(tb)
+    else:
+        console.out(plain, end="", highlight=False)
     for o in overviews:
         fy = format_fiscal_year(o.fiscal_year, o.plan.fiscal_year_style)
         if (line := w.focus_line(FocusYear(o.fiscal_year, o.focus), fy, lang)) is not None:

@@ -263,13 +263,28 @@ FOCUS_ASKED = "asked"
 
 
 @dataclass
+class PlanName:
+    """What the combined view names a plan by: its ``id``, ``municipality`` and ``fiscal_year_style``
+    (as :class:`dxplan.model.schema.Plan` holds them), so that a plan's line needs no plan model."""
+
+    id: str
+    municipality: str
+    fiscal_year_style: str
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanName:
+        """The name of ``plan``."""
+        return cls(plan.id, plan.municipality, plan.fiscal_year_style)
+
+
+@dataclass
 class PlanOverview:
     """One plan's line in the combined view: actions and task rows per state for its current year.
 
     In ``actions``, ``no_status`` counts the actions not evaluated in that year.
     """
 
-    plan: Plan
+    plan: PlanName
     fiscal_year: int
     actions: Counts
     rows: Counts
@@ -330,7 +345,7 @@ def overview(plan: Plan, actions: list[Action], fiscal_year: int | None = None, 
     acts = Counts()
     for a in actions:
         acts.add(action_state(plan, a, fy, index))
-    return PlanOverview(plan, fy, acts, status_table(plan, actions, fy, index=index).total, focus.reason)
+    return PlanOverview(PlanName.of(plan), fy, acts, status_table(plan, actions, fy, index=index).total, focus.reason)
 
 
 @dataclass
