@@ -265,6 +265,10 @@ def test_a_committed_journal_in_a_folder_that_cannot_be_written_is_read_as_the_i
     [warning] = [p for p in loaded.problems if p.rule == "unfinished-import"]
     assert (warning.path.name, warning.line, warning.severity) == (JOURNAL, 1, "warning")
     assert "2 file(s)" in warning.message("en")  # two staged files still stand for their targets
+    from dxplan.lint.engine import lint_paths
+
+    linted = lint_paths([plan], jobs=1)  # lint, whose results are cached, reads it the same way
+    assert [(p.path.name, p.rule) for p in linted.problems if p.rule == "unfinished-import"] == [(JOURNAL, "unfinished-import")]
     assert set_hash(plan) == before and (plan / JOURNAL).exists()  # nothing on disk changed
 
     monkeypatch.setattr(os, "replace", real_replace)  # write permission back: the next load finishes it

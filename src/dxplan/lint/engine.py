@@ -49,6 +49,7 @@ from dxplan.files.load import GitSource, LoadedPlan, load_plan
 from dxplan.files.parallel import imap_ordered
 from dxplan.files.layout import PLAN_FILE, discover, plan_file_name
 from dxplan.files.plan_key import plan_files
+from dxplan.files.transaction import recover
 from dxplan.problems import Problem
 from dxplan.rules import goalpost_change, load_rules, run_checks
 from . import staleness
@@ -114,6 +115,10 @@ def lint_folder(root: Path) -> tuple[list[Row], int, staleness.Facts | None]:
     and bytes, are unchanged (see the module docstring); else loaded, checked and stored.
     Runs in a worker process; never raises for bad input.
     """
+    if recover(Path(root)) in ("busy", "unfinished"):  # an import mid-write: checked as the loader reads it, not cached
+        loaded = load_plan(Path(root), positions=False)
+        rows = [(_rel(p.path, Path(root)), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
+        return rows, len(plan_files(root).files), staleness.facts(loaded)
     pf = plan_files(root)
     root, limits, files = pf.root, pf.limits, pf.files
     stat_key, racy = pf.stat_key(RACY_SECONDS)
