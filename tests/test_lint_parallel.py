@@ -158,10 +158,10 @@ def test_score_action_missing_from_every_plan_with_any_workers(tmp_path):
     assert runs[0] == runs[1] and runs[0][0] == 2 and "nope" in runs[0][2]
 
 
-def test_workers_start_from_a_fork_server_once_pyarrow_is_loaded(tmp_path):
+def test_workers_are_spawned_once_pyarrow_is_loaded(tmp_path):
     """pyarrow's allocator threads do not survive fork(): a forked worker of a process that has
-    imported it can crash when it frees memory. Such a process starts its workers from a fork
-    server, and the figures are those of one process."""
+    imported it can crash when it frees memory. Such a process spawns its workers (fresh
+    interpreters), and the figures are those of one process."""
     code = (
         "import json, sys\n"
         "from dxplan.files import parallel\n"
@@ -177,7 +177,7 @@ def test_workers_start_from_a_fork_server_once_pyarrow_is_loaded(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "DXPLAN_CACHE_DIR": str(tmp_path / "cache")}
     out = subprocess.run([sys.executable, "-c", code, str(PLANS)], capture_output=True, text=True, env=env, check=True)
     before, after, code_, stdout = json.loads(out.stdout)
-    assert (before, after, code_) == ("fork", "forkserver", 0)
+    assert (before, after, code_) == ("fork", "spawn", 0)
     alone = subprocess.run([sys.executable, "-m", "dxplan", "status", str(PLANS), "-j", "1", "--format", "json"],
                            capture_output=True, text=True, env=env, check=True)
     assert json.loads(stdout) == json.loads(alone.stdout)

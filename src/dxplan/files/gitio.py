@@ -39,10 +39,22 @@ class GitError(UserError):
     (see :class:`dxplan.i18n.UserError`) often says what to fetch."""
 
 
+#: Configuration given to every git process, over the repository's own: a plans repository
+#: cloned from elsewhere may name programs in its config (``core.fsmonitor``, a pager, an external
+#: diff) that a command reading the index or printing a diff would run.
+SAFE_CONFIG = {"core.fsmonitor": "false", "core.pager": "cat", "diff.external": "", "core.untrackedCache": "false"}
+
+
 def _env() -> dict[str, str]:
+    """The environment of every git process: C messages, no prompt, :data:`SAFE_CONFIG` (``GIT_CONFIG_*``)."""
     env = dict(os.environ)
     env.setdefault("LC_ALL", "C")  # stable, parseable git messages
     env["GIT_TERMINAL_PROMPT"] = "0"  # never wait for credentials
+    count = int(env["GIT_CONFIG_COUNT"]) if env.get("GIT_CONFIG_COUNT", "").isdigit() else 0  # the user's own come first
+    for i, (key, value) in enumerate(SAFE_CONFIG.items(), start=count):
+        env[f"GIT_CONFIG_KEY_{i}"] = key
+        env[f"GIT_CONFIG_VALUE_{i}"] = value
+    env["GIT_CONFIG_COUNT"] = str(count + len(SAFE_CONFIG))
     return env
 
 

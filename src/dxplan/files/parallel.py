@@ -5,7 +5,8 @@ the order of the items whatever worker computed them, so the output of N workers
 output of one. Workers are forked where the platform allows it (they start with dxplan
 already imported), else spawned. A process that has loaded a library running native threads
 that do not survive a fork (pyarrow and DuckDB: their allocators' threads are not copied into
-the child, which then crashes when it frees memory) starts its workers from a fork server instead. The parent's results-cache connection is closed before
+the child, which then crashes when it frees memory) spawns its workers instead (fresh interpreters
+that import dxplan and see this process's environment as it is when the pool starts). The parent's results-cache connection is closed before
 the workers start; each worker opens its own (:mod:`dxplan.files.result_cache`).
 """
 
@@ -44,7 +45,7 @@ def _context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and not any(name in sys.modules for name in FORK_UNSAFE):
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+    return multiprocessing.get_context("spawn")
 
 
 def imap_ordered(fn: Callable[[T], R], items: Iterable[T], jobs: int | None = None, window: int | None = None) -> Iterator[R]:
