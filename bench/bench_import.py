@@ -16,6 +16,9 @@ each a fresh process with an empty results cache:
   process, not timed); then ``dxplan import edited.xlsx PLAN``. The files the import rewrote are
   counted by content.
 
+``--steps`` picks the measurements; ``--sheet FILE`` imports an export of the same plan made
+elsewhere when this run did not export one (or its export was stopped).
+
 Figures: wall seconds, CPU seconds (user + system), peak RSS in MiB (:mod:`measure`); a run over
 ``--limit`` seconds is stopped and reported so. dxplan runs as ``sys.executable -m dxplan`` with
 this process's environment (``PYTHONPATH=/path/to/src`` picks the code measured). Not a timed test.
@@ -107,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--limit", type=float, default=600.0)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--steps", default="export,unchanged,changed", help="which of export,unchanged,changed to time")
+    ap.add_argument("--sheet", type=Path, default=None, help="an export of the same plan to import when this run's export is not there")
     ap.add_argument("--grow", nargs=2, metavar=("OUT", "ROWS"), help=argparse.SUPPRESS)
     ap.add_argument("--edit", nargs=4, metavar=("SRC", "DST", "N", "SEED"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -131,14 +136,24 @@ def main(argv: list[str] | None = None) -> int:
     def run(name: str, *cmd: str) -> Run:
         return timed([*dx, *cmd], env=env, cwd=work, stdout=work / f"{name}.out", stderr=work / f"{name}.err", limit_s=args.limit)
 
-    runs: dict[str, Run] = {"export": run("export", "export", str(plan), "-o", str(work / "sheet.xlsx"))}
-    runs["import unchanged"] = run("import-unchanged", "import", str(work / "sheet.xlsx"), str(plan))
-    changed = int(subprocess.run([*me, "--edit", str(work / "sheet.xlsx"), str(work / "edited.xlsx"), str(args.changed), str(args.seed)],
-                                 check=True, capture_output=True, text=True).stdout)
-    before = digests(plan)
-    runs[f"import {changed} changed"] = run("import-changed", "import", str(work / "edited.xlsx"), str(plan))
-    after = digests(plan)
-    rewritten = sum(before.get(k) != v for k, v in after.items())
+    steps = set(args.steps.split(","))
+    runs: dict[str, Run] = {}
+    sheet = work / "sheet.xlsx"
+    if "export" in steps:
+        runs["export"] = run("export", "export", str(plan), "-o", str(sheet))
+    if args.sheet is not None and not sheet.is_file():
+        shutil.copyfile(args.sheet, sheet)  # an export of the same plan made elsewhere (this one was not asked for or did not finish)
+    changed = rewritten = 0
+    if sheet.is_file():
+        if "unchanged" in steps:
+            runs["import unchanged"] = run("import-unchanged", "import", str(sheet), str(plan))
+        if "changed" in steps:
+            changed = int(subprocess.run([*me, "--edit", str(sheet), str(work / "edited.xlsx"), str(args.changed), str(args.seed)],
+                                         check=True, capture_output=True, text=True).stdout)
+            before = digests(plan)
+            runs[f"import {changed} changed"] = run("import-changed", "import", str(work / "edited.xlsx"), str(plan))
+            after = digests(plan)
+            rewritten = sum(before.get(k) != v for k, v in after.items())
     print(f"plan: {rows:,} task rows in {len(list((plan / 'actions').glob('*.yaml')))} action files ({size / 1e6:.1f} MB); "
           f"{changed} rows changed in the sheet; the import rewrote {rewritten} file(s); load average {os.getloadavg()[0]:.2f}; work folder {work}")
     print()

@@ -127,3 +127,22 @@ def test_a_value_with_a_comment_after_it_keeps_the_comment(tmp_path, recorded):
     # the round trip keeps the comment, at its column
     assert lines[at] == "    status: 進捗中  # 課長確認済み"
     assert a40.read_text(encoding="utf-8").split("\n")[at] == "    status: 完了   # 課長確認済み"
+
+
+def test_the_sheet_of_exported_values_may_hold_more_rows_than_a_task_sheet(tmp_path, monkeypatch):
+    """Three base rows per task row: a plan whose task sheets are within the row bound exports a
+    dxplan_base sheet three times as long, and the import reads it back (a 50,000-row plan's base
+    sheet holds 150,000 rows); a task sheet past the bound is still refused."""
+    import dxplan.sheets.read as read
+
+    plan = kama_repo(tmp_path / "bound")
+    sheet = tmp_path / "bound.xlsx"
+    sheet_with(plan, sheet, [SPLICED[0]])
+    monkeypatch.setattr(read, "MAX_ROWS", 400)  # 令和6年度 holds 153 rows, dxplan_base 1,312
+    assert read.row_bound("dxplan_base") == 1600 and read.row_bound("令和6年度") == 400
+    code, out = run("import", sheet, plan)
+    assert code == 0, out
+    assert git(plan.parent, "diff", "--numstat").split() == ["1", "1", "kama/actions/13.yaml"]
+    monkeypatch.setattr(read, "MAX_ROWS", 150)
+    code, out = run("import", sheet, plan)
+    assert code == 1 and "シート 令和6年度 が 150 行を超えています" in out

@@ -13,7 +13,7 @@ most :data:`MAX_FILE_BYTES`; an xlsx file must be a zip archive whose entries de
 :data:`MAX_UNPACKED_BYTES` together, none compressed more than :data:`MAX_RATIO` times (entries
 over 1 MiB), and at most :data:`MAX_SHARED_STRINGS` shared strings — all checked with
 :mod:`zipfile` before openpyxl opens the file (zipfile never inflates an entry past its declared
-size); a workbook holds at most :data:`MAX_SHEETS` worksheets, a sheet at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns (read row by
+size); a workbook holds at most :data:`MAX_SHEETS` worksheets, a sheet at most :data:`MAX_ROWS` rows (the sheet of exported values :data:`BASE_CELLS_PER_ROW` times that) and :data:`MAX_COLUMNS` columns (read row by
 row in openpyxl's read-only mode, so a lone cell at XFD1048576 allocates no grid); a cell holds
 at most :data:`MAX_CELL_CHARS` characters (csv's own field limit). An exceeded bound raises
 :class:`SheetTooLarge`, a file that is not what its name says :class:`SheetDamaged` (both exit 1).
@@ -57,6 +57,11 @@ MAX_SHEETS = 200
 #: Most rows (header included) and columns a sheet may hold.
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+#: The very hidden sheet of exported values an xlsx export carries (:mod:`dxplan.sheets.base`): one row per editable
+#: cell, so up to :data:`BASE_CELLS_PER_ROW` rows per row of the visible sheets.
+BASE_SHEET = "dxplan_base"
+#: The most editable cells of one exported row (an indicator row: actual, kind, source, grade).
+BASE_CELLS_PER_ROW = 4
 #: Longest cell, in characters: the csv module's default field limit (Excel's own limit,
 #: 32,767, is checked against the plan by :mod:`dxplan.sheets.check`).
 MAX_CELL_CHARS = 131_072
@@ -186,12 +191,13 @@ class _Scan:
 def _scan(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) -> _Scan:
     """One pass over the worksheet part ``part`` (before openpyxl reads its cells): merged ranges and formulas (:class:`_Scan`).
 
-    Raises :class:`SheetTooLarge` for a cell holding a value past row :data:`MAX_ROWS` or column
+    Raises :class:`SheetTooLarge` for a cell holding a value past row :func:`row_bound` or column
     :data:`MAX_COLUMNS`, so the cells read afterwards never reach past them; :class:`SheetDamaged` for malformed XML.
     """
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     found = _Scan()
+    limit = row_bound(sheet)
     cell, formula, merge, row = (f"{_MAIN_NS}{tag}" for tag in ("c", "f", "mergeCell", "row"))
     try:
         with archive.open(part.lstrip("/")) as stream:
@@ -199,9 +205,9 @@ def _scan(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) -> _Scan:
                 tag = elem.tag
                 if tag == cell and len(elem) and elem.get("r"):
                     letters, number = coordinate_from_string(elem.get("r") or "")
-                    if number > MAX_ROWS:  # as the values pass would say on reaching that row
+                    if number > limit:  # as the values pass would say on reaching that row
                         raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
-                                            {"file": str(path), "sheet": sheet, "limit": MAX_ROWS})
+                                            {"file": str(path), "sheet": sheet, "limit": limit})
                     if column_index_from_string(letters) > MAX_COLUMNS:
                         raise SheetTooLarge(N_("{file}: {sheet}!{cell}: a value past column {limit}; dxplan reads at most {limit} columns"),
                                             {"file": str(path), "sheet": sheet, "cell": elem.get("r"), "limit": MAX_COLUMNS})
@@ -216,31 +222,40 @@ def _scan(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) -> _Scan:
     return found
 
 
+def row_bound(title: str) -> int:
+    """The most rows (header included) dxplan reads of the worksheet ``title``: :data:`MAX_ROWS`, and for the
+    sheet of exported values (:data:`BASE_SHEET`) :data:`BASE_CELLS_PER_ROW` times that, so that every sheet
+    an export of :data:`MAX_ROWS` rows writes can be read back."""
+    return MAX_ROWS * BASE_CELLS_PER_ROW if title == BASE_SHEET else MAX_ROWS
+
+
 def _cells(ws: Any) -> Iterator[tuple[Any, ...]]:
-    """The rows of the read-only worksheet ``ws`` from row 1, at most :data:`MAX_ROWS` + 1 of them, each as
+    """The rows of the read-only worksheet ``ws`` from row 1, at most :func:`row_bound` + 1 of them, each as
     far as its last cell and at most :data:`MAX_COLUMNS` cells (:func:`_scan` has refused a sheet with a
     value past that column). Gaps between rows are empty tuples. The declared dimension is ignored (a
     tampered one would hide rows), and no row is padded to a width: a row of three cells is three cells.
     """
     ws.reset_dimensions()
+    limit = row_bound(ws.title)
     for n, row in enumerate(ws.iter_rows(min_row=1), start=1):
         yield tuple(row[:MAX_COLUMNS])
-        if n > MAX_ROWS:
+        if n > limit:
             return
 
 
 def _rows(path: Path, ws: Any) -> Iterator[list[Any]]:
-    """The rows of the read-only worksheet ``ws`` from row 1 as lists of values (:func:`_cells`), at most :data:`MAX_ROWS` of them;
+    """The rows of the read-only worksheet ``ws`` from row 1 as lists of values (:func:`_cells`), at most :func:`row_bound` of them;
     a number in a percent-formatted cell as the percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80).
 
     Raises :class:`SheetTooLarge` at the first row past the bound.
     """
     from openpyxl.cell.read_only import EMPTY_CELL
 
+    limit = row_bound(ws.title)
     for n, row in enumerate(_cells(ws), start=1):
-        if n > MAX_ROWS:
+        if n > limit:
             raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
-                                {"file": str(path), "sheet": ws.title, "limit": MAX_ROWS})
+                                {"file": str(path), "sheet": ws.title, "limit": limit})
         values = [None if c is EMPTY_CELL else typed_value(c.value, c.number_format) for c in row]
         for c, v in enumerate(values):
             if isinstance(v, str) and len(v) > MAX_CELL_CHARS:

@@ -35,7 +35,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import t
 from dxplan.model.schema import Plan
-from .base import BASE_HEADER, BASE_SHEET, base_rows
+from .base import BASE_HEADER, base_rows
+from .read import BASE_SHEET
 from .cells import excel_text, excel_value
 from .grades import GradeRow, action_grade_words, grade_columns, grades_title
 from .indicators import KIND_WORDS, IndicatorRow, grade_words, indicator_columns, indicators_title
