@@ -196,6 +196,7 @@ class _Checker:
         self.seen: dict[str, tuple[str, int]] = {}
         self.expected: dict[str, SheetRow | IndicatorRow | GradeRow] = {}
         self.in_scope: set[str] | None = None
+        self.scope_keys: dict[tuple[Any, ...], set[str]] = {}
         self.scope_department: str | None = None
         self.kinds: set[str] = set()
         self.prefer = prefer
@@ -264,14 +265,18 @@ class _Checker:
             except UnknownDepartment:
                 self.problem(table, 1, 0, None, Text("the sheet's department '{name}' is not in the plan", name=scope.department))
                 return None
-        rows: list[SheetRow | IndicatorRow | GradeRow] = list(build_rows(self.loaded, dept, scope.years))
-        if scope.version >= 2:
-            rows += build_indicator_rows(self.loaded, dept, scope.years)
-        if scope.version >= 3:
-            rows += build_grade_rows(self.loaded, dept, scope.years)
-        for r in rows:
-            self.expected.setdefault(r.key, r)
-        return {r.key for r in rows}
+        # every sheet of one export carries the same scope: its rows are built once
+        memo = (dept.key if dept else None, tuple(scope.years), scope.version)
+        if memo not in self.scope_keys:
+            rows: list[SheetRow | IndicatorRow | GradeRow] = list(build_rows(self.loaded, dept, scope.years))
+            if scope.version >= 2:
+                rows += build_indicator_rows(self.loaded, dept, scope.years)
+            if scope.version >= 3:
+                rows += build_grade_rows(self.loaded, dept, scope.years)
+            for r in rows:
+                self.expected.setdefault(r.key, r)
+            self.scope_keys[memo] = {r.key for r in rows}
+        return self.scope_keys[memo]
 
     def row(self, table: Table, number: int, cells: list[Any], key_col: int, mapping: dict[int, Column]) -> None:
         self.result.rows_read += 1
