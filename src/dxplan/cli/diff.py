@@ -69,7 +69,7 @@ def diff(
         result = diff_sides(repo, base, head, scope)
     except ValueError:  # the path is outside the repository
         fail(t(lg, "{path}: outside the git repository", path=str(target)))
-    if not any(result.plans):
+    if not result.roots:
         fail(t(lg, "{path}: no plan folder here at either revision", path=str(target)))
     echo_output(run_writer(FORMATS, format, result, lg, templates))
     raise typer.Exit(EXIT_PROBLEMS if result.load_errors else EXIT_OK)

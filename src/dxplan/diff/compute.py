@@ -1,8 +1,9 @@
 """The diff: what changed between two states of the plans, as typed results. No wording here.
 
 Two *sides* are compared, each a revision or the working tree
-(:class:`dxplan.files.gitio.Side`); both are loaded by the one loader
-(:func:`dxplan.files.load.load_plans_at`). Everything else is pure functions over the
+(:class:`dxplan.files.gitio.Side`). Only the plan folders whose files git reports changed
+are loaded, each at both sides by the one loader (:func:`dxplan.files.load.load_plan`, through
+:mod:`dxplan.diff.sides`), one plan at a time. Everything else is pure functions over the
 loaded models:
 
 - :func:`diff_plan` — per plan and per action: actions added/removed/changed;
@@ -14,7 +15,8 @@ loaded models:
   targets, effects, indicators, the rating scale); deciding rate and label
   changes (both sides are scored with :func:`dxplan.score.actions.score_plan`); text
   edits summarised as field plus a short excerpt around the edit.
-- :func:`diff_sides` — load both sides of a scope and diff every plan folder.
+- :func:`diff_sides` — the plan folders of a scope whose files differ (:mod:`dxplan.diff.sides`),
+  loaded one plan at a time at both sides and diffed.
 - :func:`plan_changes`, :func:`action_changes`, :func:`new_reasons`,
   :func:`plan_reasons` — the field comparison the goalpost rule
   (:mod:`dxplan.rules.goalpost_change`) shares with the diff.
@@ -37,7 +39,10 @@ from typing import Any
 
 from dxplan.status.counts import status_table
 from dxplan.files.gitio import Side
-from dxplan.files.load import LoadedAction, LoadedPlan, load_plans_at
+from dxplan.files.load import LoadedAction, LoadedPlan
+from dxplan.files.parallel import imap_ordered
+from dxplan.files.pool import WINDOW
+from .sides import PlanPair, Sides, close_readers, load_pair
 from dxplan.model.schema import STATE_ORDER, Action, Plan, State
 from dxplan.files.layout import PLAN_FILE, is_yaml
 from dxplan.problems import Problem
@@ -185,11 +190,14 @@ class PlanDiff:
 
 @dataclass
 class DiffResult:
-    """The whole comparison: the two sides and one :class:`PlanDiff` per plan folder."""
+    """The whole comparison: the two sides and one :class:`PlanDiff` per plan folder whose files differ
+    (its ``change`` is ``unchanged`` when only comments or layout changed); ``roots``: the plan folders
+    found at either side, changed or not."""
 
     base: Side
     head: Side
     plans: list[PlanDiff]
+    roots: int = 0
 
     @property
     def load_errors(self) -> list[Problem]:
@@ -308,6 +316,10 @@ def _by_id(actions: list[LoadedAction]) -> dict[str, LoadedAction]:
 
 def _rel(path: Path, repo: Path | None) -> str:
     if repo is not None:
+        try:  # the loader's paths are under the repository as given: no file-system look-up needed
+            return Path(path).relative_to(repo).as_posix()
+        except ValueError:
+            pass
         try:
             return Path(path).resolve().relative_to(repo.resolve()).as_posix()
         except ValueError:
@@ -394,19 +406,32 @@ def _load_change(pd: PlanDiff) -> bool:
 
 
 def diff_sides(repo: Path, base: Side, head: Side, scope: str = "") -> DiffResult:
-    """Load both sides of ``scope`` (repository-relative) and compare every plan folder found on either.
+    """Compare the plan folders of ``scope`` (repository-relative) whose files differ between the two sides.
 
-    Raises :class:`dxplan.files.gitio.GitError` when git fails.
+    One ``git diff`` names the changed files (:class:`dxplan.diff.sides.Sides`); only the plan
+    folders holding one are loaded, one plan at a time at both sides, diffed and let go (in worker
+    processes, :func:`dxplan.files.parallel.imap_ordered`, results in the folders' order), so the
+    work and the memory follow the change, not the number of plans. ``DiffResult.roots`` counts
+    every plan folder found at either side. Raises :class:`dxplan.files.gitio.GitError` when git fails.
     """
-    before = load_plans_at(repo, base.commit, scope)
-    after = load_plans_at(repo, head.commit, scope)
-    plans = []
-    for root in sorted(set(before) | set(after)):
-        pd = diff_plan(before.get(root), after.get(root), repo)
-        if scope and scope != root and is_yaml(scope):
-            _narrow(pd, scope)
-        plans.append(pd)
-    return DiffResult(base, head, plans)
+    assert base.commit is not None, "the base side is a revision"
+    sides = Sides(repo, base.commit, head.commit, scope)
+    items = [(pair, scope) for pair in sides.pairs()]
+    try:
+        plans = list(imap_ordered(_diff_pair, items, window=WINDOW))
+    finally:
+        close_readers()
+    return DiffResult(base, head, plans, len(sides.roots))
+
+
+def _diff_pair(item: tuple[PlanPair, str]) -> PlanDiff:
+    """One plan folder loaded at both sides and diffed (in a worker process, or in this one); narrowed to a file scope."""
+    pair, scope = item
+    before, after = load_pair(pair)
+    pd = diff_plan(before, after, pair.repo)
+    if scope and scope != pair.root and is_yaml(scope):
+        _narrow(pd, scope)
+    return pd
 
 
 def _narrow(pd: PlanDiff, file: str) -> None:

@@ -509,7 +509,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def to_json(result: DiffResult) -> dict[str, Any]:
-    """The JSON form: sides, and per plan its summary, plan.yaml changes, status counts and action changes."""
+    """The JSON form: sides, and per plan whose files differ its summary, plan.yaml changes, status counts and
+    action changes (``change`` is ``unchanged`` for a plan whose edit left its data as it was: comments, layout)."""
     plans = []
     for pd in result.plans:
         d = {

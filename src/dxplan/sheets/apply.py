@@ -22,12 +22,13 @@ folder, :mod:`dxplan.files.transaction`); a file whose text does not change is n
 
 from __future__ import annotations
 
-import copy
 import io
 import os
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -42,6 +43,7 @@ from dxplan.problems import EXIT_PROBLEMS
 from .grades import GradeEdit
 from .check import FieldEdit
 from .indicators import EntryEdit, IndicatorEdit
+from .splice import splice_task_edits
 
 _TASK_FIELDS = list(Task.model_fields)
 _ENTRY_FIELDS = {"actuals": list(IndicatorActual.model_fields), "grades": list(GradeEntry.model_fields)}
@@ -190,32 +192,62 @@ def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | 
     changes = []
     for path, file_edits in by_file.items():
         old = path.read_text(encoding="utf-8")
-        tree = _yaml().load(old)
-        expected = to_plain(copy.deepcopy(tree))
-        _edit_tree(tree, file_edits, path)
-        for e in file_edits:  # the intended result, on plain data
-            t = expected["tasks"][e.row.task_index]
-            if e.after is None:
-                t.pop(e.field, None)
-            else:
-                t[e.field] = e.after
-        if path in ind_by_file:
-            _edit_indicators(tree, ind_by_file[path], path, rt=True)
-            _edit_indicators(expected, ind_by_file[path], path, rt=False)
-        if path in grade_by_file:
-            _edit_action_grades(tree, grade_by_file[path], path, rt=True)
-            _edit_action_grades(expected, grade_by_file[path], path, rt=False)
-        out = io.StringIO()
-        _yaml().dump(tree, out)
-        new = out.getvalue()
-        _verify(path, new, expected)
+        inds, grades = ind_by_file.get(path, []), grade_by_file.get(path, [])
+        expected = _expected(path, old, file_edits, inds, grades)
+        new = None
+        if not inds and not grades and (spliced := splice_task_edits(path, old, file_edits)) is not None:
+            try:
+                _verify(path, spliced, expected)
+                new = spliced
+            except ApplyError:
+                new = None  # the round trip below decides
+        if new is None:
+            new = _round_trip(path, old, file_edits, inds, grades)
+            _verify(path, new, expected)
         if new != old:
             changes.append(FileChange(path, old, new))
     return changes
 
 
+def _expected(path: Path, old: str, edits: list[FieldEdit], inds: list[IndicatorEdit], grades: list[GradeEdit]) -> Any:
+    """The plain data ``old`` holds with the edits applied: what the new text must read back as (see :func:`_verify`)."""
+    doc, problems = read_document(path, text=old, fast=True)
+    if doc is None or problems:
+        # the plan was loaded before the check: a file that no longer reads changed since
+        raise ApplyError(N_("{file} changed while importing; nothing was written, run the import again"), {"file": str(path)})
+    expected = pickle.loads(pickle.dumps(to_plain(doc.tree)))  # a copy of plain data: the reader's tree may be shared
+    for e in edits:
+        tasks = expected.get("tasks") if isinstance(expected, dict) else None
+        i = e.row.task_index
+        if not isinstance(tasks, list) or i >= len(tasks) or not isinstance(tasks[i], dict):
+            raise ApplyError(N_("{file}: task row {n} is not there any more; export the sheet again"), {"file": str(path), "n": i + 1})
+        if e.after is None:
+            tasks[i].pop(e.field, None)
+        else:
+            tasks[i][e.field] = e.after
+    if inds:
+        _edit_indicators(expected, inds, path, rt=False)
+    if grades:
+        _edit_action_grades(expected, grades, path, rt=False)
+    return expected
+
+
+def _round_trip(path: Path, old: str, edits: list[FieldEdit], inds: list[IndicatorEdit], grades: list[GradeEdit]) -> str:
+    """``old`` loaded with ruamel.yaml's round-trip loader, edited and dumped in dxplan's layout."""
+    tree = _yaml().load(old)
+    _edit_tree(tree, edits, path)
+    if inds:
+        _edit_indicators(tree, inds, path, rt=True)
+    if grades:
+        _edit_action_grades(tree, grades, path, rt=True)
+    out = io.StringIO()
+    _yaml().dump(tree, out)
+    return out.getvalue()
+
+
 def _verify(path: Path, new: str, expected: object) -> None:
-    doc, problems = read_document(path, text=new)
+    """Raise :class:`ApplyError` unless ``new`` reads as YAML, validates as an action and holds exactly ``expected``."""
+    doc, problems = read_document(path, text=new, fast=True)
     if doc is None or problems:
         raise ApplyError(N_("{file}: the edited text does not read back as YAML; nothing was written"), {"file": str(path)})
     _, problems = validate(doc, Action)

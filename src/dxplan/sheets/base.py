@@ -44,9 +44,8 @@ from .indicators import IndicatorRow
 from .read import Table
 from .rows import EDITABLE, SheetRow, cell_text
 
-#: The name of the very hidden xlsx worksheet holding the base, and the header that marks it (its A1)
-#: and the CSV's base column.
-BASE_SHEET = "dxplan_base"
+#: The header that marks the very hidden xlsx worksheet holding the base (its A1; the sheet's name,
+#: :data:`dxplan.sheets.read.BASE_SHEET`, is declared with the reader's bounds) and the CSV's base column.
 BASE_HEADER = "dxplan:base"
 
 #: Which side wins a conflict: ``theirs`` the sheet's value, ``ours`` the plan's; None reports it.

@@ -196,6 +196,7 @@ class _Checker:
         self.seen: dict[str, tuple[str, int]] = {}
         self.expected: dict[str, SheetRow | IndicatorRow | GradeRow] = {}
         self.in_scope: set[str] | None = None
+        self.scope_keys: dict[tuple[Any, ...], set[str]] = {}
         self.scope_department: str | None = None
         self.kinds: set[str] = set()
         self.prefer = prefer
@@ -264,14 +265,18 @@ class _Checker:
             except UnknownDepartment:
                 self.problem(table, 1, 0, None, Text("the sheet's department '{name}' is not in the plan", name=scope.department))
                 return None
-        rows: list[SheetRow | IndicatorRow | GradeRow] = list(build_rows(self.loaded, dept, scope.years))
-        if scope.version >= 2:
-            rows += build_indicator_rows(self.loaded, dept, scope.years)
-        if scope.version >= 3:
-            rows += build_grade_rows(self.loaded, dept, scope.years)
-        for r in rows:
-            self.expected.setdefault(r.key, r)
-        return {r.key for r in rows}
+        # every sheet of one export carries the same scope: its rows are built once
+        memo = (dept.key if dept else None, tuple(scope.years), scope.version)
+        if memo not in self.scope_keys:
+            rows: list[SheetRow | IndicatorRow | GradeRow] = list(build_rows(self.loaded, dept, scope.years))
+            if scope.version >= 2:
+                rows += build_indicator_rows(self.loaded, dept, scope.years)
+            if scope.version >= 3:
+                rows += build_grade_rows(self.loaded, dept, scope.years)
+            for r in rows:
+                self.expected.setdefault(r.key, r)
+            self.scope_keys[memo] = {r.key for r in rows}
+        return self.scope_keys[memo]
 
     def row(self, table: Table, number: int, cells: list[Any], key_col: int, mapping: dict[int, Column]) -> None:
         self.result.rows_read += 1
@@ -303,6 +308,7 @@ class _Checker:
         own_fields = self.task_fields if is_task else self.grade_fields if is_grade else self.indicator_fields
         own_cells: dict[str, Any] = {}
         where: dict[str, tuple[int, Column]] = {}
+        first_edit = len(self.result.edits)  # this row's edits are the ones appended from here
         for i, col in mapping.items():
             value = cells[i] if i < len(cells) else None
             shown = row.values.get(col.field)
@@ -336,7 +342,7 @@ class _Checker:
                          expected=cell_text(row.values.get(col.field)) or "", found=cell_text(value) or ""),
                 )
         if isinstance(row, SheetRow):
-            self.status_progress(table, number, row, mapping)
+            self.status_progress(table, number, row, mapping, first_edit)
         if isinstance(row, GradeRow):
             if "grade" in where:
                 i, col = where["grade"]
@@ -352,11 +358,12 @@ class _Checker:
                 self.problem(table, number, i, col.header, message)
             self.result.indicator_edits += edits
 
-    def status_progress(self, table: Table, number: int, row: SheetRow, mapping: dict[int, Column]) -> None:
+    def status_progress(self, table: Table, number: int, row: SheetRow, mapping: dict[int, Column], first_edit: int) -> None:
         """A warning at the progress cell when the row's status and progress, as the import leaves them,
         contradict each other the way lint's rules ``done-below-100`` and ``not-started-with-progress`` say
-        (checked only where the sheet changes one of them)."""
-        edits = {e.field: e.after for e in self.result.edits if e.row is row}
+        (checked only where the sheet changes one of them). ``first_edit``: where the row's edits start in the
+        result's edits (a row is read once, and its edits are appended together)."""
+        edits = {e.field: e.after for e in self.result.edits[first_edit:] if e.row is row}
         if not {"status", "progress"} & edits.keys():
             return
         status = edits["status"] if "status" in edits else row.values.get("status")

@@ -13,7 +13,7 @@ most :data:`MAX_FILE_BYTES`; an xlsx file must be a zip archive whose entries de
 :data:`MAX_UNPACKED_BYTES` together, none compressed more than :data:`MAX_RATIO` times (entries
 over 1 MiB), and at most :data:`MAX_SHARED_STRINGS` shared strings — all checked with
 :mod:`zipfile` before openpyxl opens the file (zipfile never inflates an entry past its declared
-size); a workbook holds at most :data:`MAX_SHEETS` worksheets, a sheet at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns (read row by
+size); a workbook holds at most :data:`MAX_SHEETS` worksheets, a sheet at most :data:`MAX_ROWS` rows (the sheet of exported values :data:`BASE_CELLS_PER_ROW` times that) and :data:`MAX_COLUMNS` columns (read row by
 row in openpyxl's read-only mode, so a lone cell at XFD1048576 allocates no grid); a cell holds
 at most :data:`MAX_CELL_CHARS` characters (csv's own field limit). An exceeded bound raises
 :class:`SheetTooLarge`, a file that is not what its name says :class:`SheetDamaged` (both exit 1).
@@ -32,7 +32,8 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from functools import partial
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,11 @@ MAX_SHEETS = 200
 #: Most rows (header included) and columns a sheet may hold.
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
+#: The very hidden sheet of exported values an xlsx export carries (:mod:`dxplan.sheets.base`): one row per editable
+#: cell, so up to :data:`BASE_CELLS_PER_ROW` rows per row of the visible sheets.
+BASE_SHEET = "dxplan_base"
+#: The most editable cells of one exported row (an indicator row: actual, kind, source, grade).
+BASE_CELLS_PER_ROW = 4
 #: Longest cell, in characters: the csv module's default field limit (Excel's own limit,
 #: 32,767, is checked against the plan by :mod:`dxplan.sheets.check`).
 MAX_CELL_CHARS = 131_072
@@ -173,50 +179,84 @@ def check_archive(path: Path) -> None:
         raise _damaged(path, exc) from None
 
 
-def _merged_ranges(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) -> Iterator[str]:
-    """The ``ref`` of every ``mergeCell`` of the worksheet part ``part`` (openpyxl's read-only mode does not read them).
+@dataclass
+class _Scan:
+    """What one pass over a worksheet's XML finds that openpyxl's read-only mode does not tell:
+    its merged ranges (``ref`` of every ``mergeCell``) and whether any cell holds a formula."""
 
-    Raises :class:`SheetTooLarge` for a cell holding a value past :data:`MAX_COLUMNS` (openpyxl's
-    bounded rows leave it out), :class:`SheetDamaged` for malformed XML.
+    merged: list[str] = field(default_factory=list)
+    formulas: bool = False
+
+
+def _scan(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) -> _Scan:
+    """One pass over the worksheet part ``part`` (before openpyxl reads its cells): merged ranges and formulas (:class:`_Scan`).
+
+    Raises :class:`SheetTooLarge` for a cell holding a value past row :func:`row_bound` or column
+    :data:`MAX_COLUMNS`, so the cells read afterwards never reach past them; :class:`SheetDamaged` for malformed XML.
     """
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+    found = _Scan()
+    limit = row_bound(sheet)
+    cell, formula, merge, row = (f"{_MAIN_NS}{tag}" for tag in ("c", "f", "mergeCell", "row"))
     try:
         with archive.open(part.lstrip("/")) as stream:
             for _, elem in ElementTree.iterparse(stream, events=("end",)):
-                if elem.tag == f"{_MAIN_NS}c" and len(elem) and elem.get("r"):
-                    letters, _ = coordinate_from_string(elem.get("r") or "")
+                tag = elem.tag
+                if tag == cell and len(elem) and elem.get("r"):
+                    letters, number = coordinate_from_string(elem.get("r") or "")
+                    if number > limit:  # as the values pass would say on reaching that row
+                        raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
+                                            {"file": str(path), "sheet": sheet, "limit": limit})
                     if column_index_from_string(letters) > MAX_COLUMNS:
                         raise SheetTooLarge(N_("{file}: {sheet}!{cell}: a value past column {limit}; dxplan reads at most {limit} columns"),
                                             {"file": str(path), "sheet": sheet, "cell": elem.get("r"), "limit": MAX_COLUMNS})
-                elif elem.tag == f"{_MAIN_NS}mergeCell":
-                    yield elem.get("ref") or ""
-                elif elem.tag == f"{_MAIN_NS}row":
+                elif tag == formula:
+                    found.formulas = True
+                elif tag == merge:
+                    found.merged.append(elem.get("ref") or "")
+                elif tag == row:
                     elem.clear()
     except (ElementTree.ParseError, KeyError, *_ZIP_FAULTS) as exc:
         raise _damaged(path, exc) from None
+    return found
+
+
+def row_bound(title: str) -> int:
+    """The most rows (header included) dxplan reads of the worksheet ``title``: :data:`MAX_ROWS`, and for the
+    sheet of exported values (:data:`BASE_SHEET`) :data:`BASE_CELLS_PER_ROW` times that, so that every sheet
+    an export of :data:`MAX_ROWS` rows writes can be read back."""
+    return MAX_ROWS * BASE_CELLS_PER_ROW if title == BASE_SHEET else MAX_ROWS
+
+
+def _cells(ws: Any) -> Iterator[tuple[Any, ...]]:
+    """The rows of the read-only worksheet ``ws`` from row 1, at most :func:`row_bound` + 1 of them, each as
+    far as its last cell and at most :data:`MAX_COLUMNS` cells (:func:`_scan` has refused a sheet with a
+    value past that column). Gaps between rows are empty tuples. The declared dimension is ignored (a
+    tampered one would hide rows), and no row is padded to a width: a row of three cells is three cells.
+    """
+    ws.reset_dimensions()
+    limit = row_bound(ws.title)
+    for n, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        yield tuple(row[:MAX_COLUMNS])
+        if n > limit:
+            return
 
 
 def _rows(path: Path, ws: Any) -> Iterator[list[Any]]:
-    """The rows of the read-only worksheet ``ws`` from row 1 as lists of :data:`MAX_COLUMNS` values, at most :data:`MAX_ROWS` of them;
+    """The rows of the read-only worksheet ``ws`` from row 1 as lists of values (:func:`_cells`), at most :func:`row_bound` of them;
     a number in a percent-formatted cell as the percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80).
 
-    The worksheet's declared dimension is ignored (a tampered one would hide rows); raises
-    :class:`SheetTooLarge` at the first row past the bound.
+    Raises :class:`SheetTooLarge` at the first row past the bound.
     """
     from openpyxl.cell.read_only import EMPTY_CELL
 
-    ws.reset_dimensions()
-    filler: tuple[Any, ...] | None = None
-    for n, row in enumerate(ws.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1):
-        if n > MAX_ROWS:
+    limit = row_bound(ws.title)
+    for n, row in enumerate(_cells(ws), start=1):
+        if n > limit:
             raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
-                                {"file": str(path), "sheet": ws.title, "limit": MAX_ROWS})
-        if row is filler or (row and all(c is EMPTY_CELL for c in row)):  # identity: cells compare by value
-            filler = row  # openpyxl fills each gap between rows with this same tuple
-            yield [None] * MAX_COLUMNS
-            continue
-        values = [typed_value(c.value, c.number_format) for c in row]  # a value past the bound is found by _merged_ranges
+                                {"file": str(path), "sheet": ws.title, "limit": limit})
+        values = [None if c is EMPTY_CELL else typed_value(c.value, c.number_format) for c in row]
         for c, v in enumerate(values):
             if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
                 raise SheetTooLarge(N_("{file}: {sheet}!{cell}: {n} characters; dxplan reads cells of at most {limit}"),
@@ -226,24 +266,17 @@ def _rows(path: Path, ws: Any) -> Iterator[list[Any]]:
 
 def _formulas(ws: Any) -> Iterator[list[bool]]:
     """Per row of the read-only worksheet ``ws`` (opened without ``data_only``), which cells hold a formula."""
-    from openpyxl.cell.read_only import EMPTY_CELL
-
-    ws.reset_dimensions()
-    filler: tuple[Any, ...] | None = None
-    for row in ws.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=MAX_COLUMNS):
-        if row is filler:
-            yield []
-            continue
-        if row and all(c is EMPTY_CELL for c in row):  # identity: cells compare by value
-            filler = row  # openpyxl fills each gap between rows with this same tuple
-            yield []
-            continue
+    for row in _cells(ws):
         yield [getattr(c, "data_type", None) == "f" for c in row]
 
 
-def _sheet(path: Path, archive: zipfile.ZipFile, ws: Any, formulas: Any) -> Table | None:
+def _sheet(path: Path, archive: zipfile.ZipFile, ws: Any, formulas: Callable[[], Any]) -> Table | None:
+    """The table of worksheet ``ws`` (None when it is empty); ``formulas()`` gives the same worksheet opened without
+    ``data_only``, asked for only when the sheet holds a formula."""
     table: Table | None = None
-    found = _formulas(formulas)
+    part = getattr(ws, "_worksheet_path", None)
+    scan = _scan(path, archive, part, ws.title) if part is not None else _Scan()
+    found = _formulas(formulas()) if scan.formulas or part is None else iter(())
     for number, values in enumerate(_rows(path, ws), start=1):
         is_formula = next(found, [])
         problems = [(number, c, Text("a formula saved without its value (the file was not saved by Excel after calculating); type the value instead"))
@@ -254,11 +287,10 @@ def _sheet(path: Path, archive: zipfile.ZipFile, ws: Any, formulas: Any) -> Tabl
             table.rows.append((number, values))
         if table is not None:
             table.problems += problems
-    part = getattr(ws, "_worksheet_path", None)
-    if part is not None:
+    if scan.merged:
         from openpyxl.utils.cell import range_boundaries
 
-        for ref in _merged_ranges(path, archive, part, ws.title):
+        for ref in scan.merged:
             try:
                 col, row, _, _ = range_boundaries(ref)
             except (ValueError, TypeError):
@@ -273,6 +305,8 @@ def read_xlsx(path: Path) -> list[Table]:
     """Every non-empty worksheet of an xlsx file, cell values as stored (formulas as their cached values), a number
     in a percent-formatted cell as the percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80).
 
+    Each worksheet's XML is first scanned once (:func:`_scan`: the column bound, merged cells, formulas);
+    openpyxl then reads its values, and reads it again for its formulas only when it holds one.
     Raises :class:`SheetDamaged` or :class:`SheetTooLarge` (see the module docstring).
     """
     from openpyxl import load_workbook
@@ -286,10 +320,19 @@ def read_xlsx(path: Path) -> list[Table]:
             if len(wb.worksheets) > MAX_SHEETS:
                 raise SheetTooLarge(N_("{file}: {n} worksheets; dxplan reads workbooks of at most {limit}"),
                                     {"file": str(path), "n": len(wb.worksheets), "limit": MAX_SHEETS})
-            wf = load_workbook(path, read_only=True, data_only=False)
-            stack.callback(wf.close)
+            opened: list[Any] = []
+
+            def with_formulas(i: int) -> Any:
+                if not opened:
+                    wf = load_workbook(path, read_only=True, data_only=False)
+                    stack.callback(wf.close)
+                    if len(wf.worksheets) != len(wb.worksheets):
+                        raise SheetDamaged(N_("{file}: not an Excel workbook dxplan can read ({reason})"), {"file": str(path), "reason": "worksheets"})
+                    opened.append(wf)
+                return opened[0].worksheets[i]
+
             archive = stack.enter_context(zipfile.ZipFile(path))
-            return [t for ws, f in zip(wb.worksheets, wf.worksheets, strict=True) if (t := _sheet(path, archive, ws, f)) is not None]
+            return [t for i, ws in enumerate(wb.worksheets) if (t := _sheet(path, archive, ws, partial(with_formulas, i))) is not None]
     except (SheetTooLarge, SheetDamaged):
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl on a hostile file raises whatever its parsers meet (KeyError, TypeError, ParseError …)

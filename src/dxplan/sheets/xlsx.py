@@ -27,6 +27,7 @@ from typing import Any
 from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,7 +35,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import t
 from dxplan.model.schema import Plan
-from .base import BASE_HEADER, BASE_SHEET, base_rows
+from .base import BASE_HEADER, base_rows
+from .read import BASE_SHEET
 from .cells import excel_text, excel_value
 from .grades import GradeRow, action_grade_words, grade_columns, grades_title
 from .indicators import KIND_WORDS, IndicatorRow, grade_words, indicator_columns, indicators_title
@@ -43,6 +45,9 @@ from .rows import Between, Choice, Column, Scope, SheetRow, columns
 READ_ONLY_FILL = PatternFill("solid", fgColor="E7E6E6")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_BOLD = Font(bold=True)
+_LOCKED = Protection(locked=True)
+_UNLOCKED = Protection(locked=False)
 
 
 def display_width(text: str) -> int:
@@ -68,23 +73,10 @@ def sheet_title(plan: Plan, fy: int) -> str:
 
 
 def _write_sheet(ws: Any, cols: list[Column], rows: list[Any], scope: Scope) -> int:
-    """Header, rows, widths, locks and freeze of one worksheet; returns the last row the validations cover."""
+    """Widths, locks, freeze, then the header and rows of one write-only worksheet (each row written once, no
+    grid of cells held); returns the last row the validations cover."""
     for c, col in enumerate(cols, start=1):
-        cell = ws.cell(row=1, column=c)
-        _set(cell, scope.header() if col.field == "key" else col.header)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = _WRAP
-        cell.protection = Protection(locked=True)
         ws.column_dimensions[get_column_letter(c)].width = _width(col, rows)
-    for r, row in enumerate(rows, start=2):
-        for c, col in enumerate(cols, start=1):
-            cell = ws.cell(row=r, column=c)
-            _set(cell, row.key if col.field == "key" else row.values.get(col.field))
-            cell.alignment = _WRAP
-            cell.protection = Protection(locked=not col.editable)
-            if not col.editable:
-                cell.fill = READ_ONLY_FILL
     ws.column_dimensions["A"].hidden = True
     ws.freeze_panes = "B2"
     last = max(len(rows) + 1, 2)
@@ -93,6 +85,29 @@ def _write_sheet(ws: Any, cols: list[Column], rows: list[Any], scope: Scope) -> 
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{last}"
+    header = []
+    for col in cols:
+        cell = WriteOnlyCell(ws)
+        _set(cell, scope.header() if col.field == "key" else col.header)
+        cell.font = _BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = _WRAP
+        cell.protection = _LOCKED
+        header.append(cell)
+    ws.append(header)
+    for row in rows:
+        cells = []
+        for col in cols:
+            cell = WriteOnlyCell(ws)
+            _set(cell, row.key if col.field == "key" else row.values.get(col.field))
+            cell.alignment = _WRAP
+            if col.editable:
+                cell.protection = _UNLOCKED
+            else:
+                cell.protection = _LOCKED
+                cell.fill = READ_ONLY_FILL
+            cells.append(cell)
+        ws.append(cells)
     return last
 
 
@@ -110,7 +125,7 @@ def _validate(ws: Any, rule: Choice | Between, column: str, last: int) -> None:
     dv.error, dv.errorTitle = excel_text(rule.error), excel_text(rule.title)
     dv.showErrorMessage = True
     dv.add(f"{column}2:{column}{last}")
-    ws.add_data_validation(dv)
+    ws.data_validations.append(dv)
 
 
 def _year_sheets(wb: Any, cols: list[Column], rows: Sequence[SheetRow | IndicatorRow | GradeRow], title: Callable[[int], str], scope: Scope,
@@ -128,13 +143,16 @@ def _year_sheets(wb: Any, cols: list[Column], rows: Sequence[SheetRow | Indicato
 def _base_sheet(wb: Any, rows: list[Any]) -> None:
     """The very hidden, protected sheet of exported values (:mod:`dxplan.sheets.base`)."""
     ws = wb.create_sheet(BASE_SHEET)
-    ws.append([BASE_HEADER, "field", "value"])
-    for key, name, value in base_rows(rows):
-        r = ws.max_row + 1
-        for c, v in enumerate((key, name, value), start=1):
-            _set(ws.cell(row=r, column=c), v)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
+    ws.append([BASE_HEADER, "field", "value"])
+    for key, name, value in base_rows(rows):
+        cells = []
+        for v in (key, name, value):
+            cell = WriteOnlyCell(ws)
+            _set(cell, v)
+            cells.append(cell)
+        ws.append(cells)
 
 
 def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
@@ -146,10 +164,7 @@ def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: l
     Task sheets are left out when the export has indicator or grade rows but no task row at all.
     The drop-downs' error messages are worded in ``lang``; headers stay the plan's own (Japanese).
     """
-    wb = Workbook()
-    first = wb.active
-    assert first is not None, "a new workbook holds one empty sheet"
-    wb.remove(first)
+    wb = Workbook(write_only=True)  # rows streamed to the file: no grid of cells in memory
     if rows or not (indicator_rows or grade_rows):
         cols = columns(plan)
         rules = [(c.field, c.cell.rule(plan, lang)) for c in cols if c.cell is not None]
