@@ -112,15 +112,16 @@ def test_changed_names_come_from_one_git_diff_with_untracked_files(tmp_path):
     assert sides.touched_roots(names | {"plans/kurate/README.md"}, ["plans/kama", "plans/kashima", "plans/kurate"]) == ["plans/kama", "plans/kashima"]
 
 
-def test_blob_reader_reads_by_id_and_refuses_what_is_over_the_limit(tmp_path):
+def test_the_shared_blob_reader_reads_by_id_and_refuses_what_is_over_the_limit(tmp_path):
+    from dxplan.files import gitio
+
     root = three_plans(tmp_path)
     oid = git(root, "rev-parse", "HEAD:plans/kama/actions/13.yaml").strip()
     text = (root / "plans/kama/actions/13.yaml").read_bytes()
     missing = "0" * 40
-    with sides.BlobReader(root) as reader:
-        assert reader.read([oid], 10_000_000) == {oid: text}
-        too_large = reader.read([oid], 100)[oid]
-        assert type(too_large).__name__ == "FileTooLarge" and too_large.size == len(text)
-        assert reader.read([missing, oid], len(text)) == {oid: text}  # the pipe is still in step after a refused and a missing blob
+    with gitio.BlobReader(root) as reader:
+        assert reader.read_many([oid], 10_000_000) == {oid: text}
+        assert reader.read_many([oid], 100) == {oid: len(text)}  # over the limit: its size, the bytes dropped
+        assert reader.read_many([missing, oid], len(text)) == {missing: None, oid: text}  # still in step after both
         many = [oid] * 1200  # more requests than one batch
-        assert reader.read(many, len(text)) == {oid: text}
+        assert reader.read_many(many, len(text)) == {oid: text}

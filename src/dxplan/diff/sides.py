@@ -9,8 +9,9 @@ with the corpus. Against the working tree the same question is ``git diff --raw 
 untracked files (``git ls-files --others --exclude-standard``), and the new side is read from disk.
 
 Files at a revision are read by blob id through one long-lived ``git cat-file --batch`` process
-(:class:`BlobReader`), shared by every plan of the diff, instead of two git processes per plan and
-side. Requests are object ids only, one a line, so no file name is ever part of a request.
+(:class:`dxplan.files.gitio.BlobReader`, given to each :class:`dxplan.files.load.GitSource`), shared
+by every plan of the diff, instead of two git processes per plan and side. Requests are object ids
+only, one a line, so no file name is ever part of a request.
 
 Every git failure raises :class:`dxplan.files.gitio.GitError` (a usage error, exit 2).
 """
@@ -18,134 +19,14 @@ Every git failure raises :class:`dxplan.files.gitio.GitError` (a usage error, ex
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO
 
 from dxplan.files import gitio
 from dxplan.files import layout as planfiles
-from dxplan.files.load import FileTooLarge, GitSource, LoadedPlan, load_plan
-from dxplan.i18n import N_
-from dxplan.yamlread import Limits
+from dxplan.files.load import GitSource, LoadedPlan, load_plan
 
-__all__ = ["BlobReader", "PlanPair", "ReaderSource", "SideListing", "Sides", "changed_names", "close_readers", "listing", "load_pair", "touched_roots"]
-
-_CHUNK = 1 << 16
-_BATCH = 500
-"""Requests written before their answers are read: 500 ids of 41 bytes stay well inside a 64 KiB pipe."""
-
-
-class BlobReader:
-    """One ``git cat-file --batch`` process for a repository, answering blob ids one at a time.
-
-    Use as a context manager (the process ends on exit). :meth:`read` gives a blob's bytes, or
-    :class:`dxplan.files.load.FileTooLarge` for a blob over ``limit`` bytes (its content is read
-    off the pipe in chunks and dropped, never held), or None for an id git lacks. Raises
-    :class:`dxplan.files.gitio.GitError` when git cannot start or stops answering.
-    """
-
-    def __init__(self, repo: Path) -> None:
-        self.repo = repo
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> BlobReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """End the git process (idempotent)."""
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        assert proc.stdin is not None and proc.stdout is not None, "started with pipes"
-        proc.stdin.close()
-        proc.stdout.close()
-        proc.wait()
-
-    def _start(self) -> subprocess.Popen[bytes]:
-        if self._proc is None:
-            try:
-                self._proc = subprocess.Popen(
-                    ["git", "cat-file", "--batch"], cwd=str(self.repo), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=gitio._env()
-                )
-            except OSError as exc:
-                raise gitio.GitError(N_("cannot run git: {exc}"), {"exc": exc}) from None
-        return self._proc
-
-    def read(self, oids: list[str], limit: int) -> dict[str, bytes | FileTooLarge]:
-        """The bytes of each blob of ``oids`` (full object ids), :class:`FileTooLarge` for one over ``limit`` bytes;
-        an id git has no blob for is left out. Requests go out :data:`_BATCH` at a time before their answers are read
-        (they fit in the pipe, so git never waits on us while we wait on it)."""
-        for oid in oids:
-            if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", oid):
-                raise gitio.GitError(N_("not an object id: {oid!r}"), {"oid": oid})
-        proc = self._start()
-        assert proc.stdin is not None and proc.stdout is not None, "started with pipes"
-        out: dict[str, bytes | FileTooLarge] = {}
-        for start in range(0, len(oids), _BATCH):
-            batch = oids[start : start + _BATCH]
-            try:
-                proc.stdin.write("".join(f"{oid}\n" for oid in batch).encode("ascii"))
-                proc.stdin.flush()
-            except OSError as exc:
-                raise gitio.GitError(N_("cannot run git: {exc}"), {"exc": exc}) from None
-            for oid in batch:
-                data = self._answer(proc.stdout, limit)
-                if data is not None:
-                    out[oid] = data
-        return out
-
-    @staticmethod
-    def _answer(stdout: IO[bytes], limit: int) -> bytes | FileTooLarge | None:
-        """One answer of ``git cat-file --batch``: the blob's bytes, :class:`FileTooLarge`, or None (missing, not a blob)."""
-        header = stdout.readline()
-        if not header:
-            raise gitio.GitError(N_("git command failed ({shown}): {err}"), {"shown": "git cat-file --batch", "err": "no answer"})
-        parts = header.decode("ascii", "replace").split()
-        if len(parts) != 3 or not parts[2].isdigit():  # "<oid> missing"
-            return None
-        size = int(parts[2])
-        if parts[1] != "blob" or size > limit:
-            _skip(stdout, size + 1)
-            return FileTooLarge(size) if parts[1] == "blob" else None
-        data = stdout.read(size + 1)  # the content, then a newline
-        return data[:size]
-
-
-def _skip(stream: IO[bytes], n: int) -> None:
-    """Read ``n`` bytes off ``stream`` and drop them, a chunk at a time."""
-    while n > 0:
-        got = stream.read(min(n, _CHUNK))
-        if not got:
-            return
-        n -= len(got)
-
-
-@dataclass
-class ReaderSource(GitSource):
-    """:class:`dxplan.files.load.GitSource` whose files are read through a shared :class:`BlobReader`
-    (one git process for the whole diff, not two per plan)."""
-
-    reader: BlobReader | None = None
-
-    def read(self, paths: list[Path]) -> dict[Path, bytes | OSError | FileTooLarge]:
-        """Each file's bytes at ``commit``; ``FileNotFoundError`` for a path not in the tree,
-        :class:`FileTooLarge` for a blob over the size limit (never held in memory)."""
-        if self.reader is None:
-            return super().read(paths)
-        tree = self.tree or {}
-        names = {p: p.relative_to(self.repo).as_posix() for p in paths}
-        blobs = self.reader.read(list(dict.fromkeys(tree[n] for n in names.values() if n in tree)), Limits.from_env().file_bytes)
-        out: dict[Path, bytes | OSError | FileTooLarge] = {}
-        for p, name in names.items():
-            data = blobs.get(tree[name]) if name in tree else None
-            out[p] = data if data is not None else FileNotFoundError(f"not in {self.commit[:12]}")
-        return out
-
+__all__ = ["PlanPair", "SideListing", "Sides", "changed_names", "close_readers", "listing", "load_pair", "touched_roots"]
 
 # --------------------------------------------------------------------------- what changed
 
@@ -239,13 +120,13 @@ class PlanPair:
 
 
 #: One reader per process and repository: a worker process opens its own.
-_READERS: dict[tuple[int, Path], BlobReader] = {}
+_READERS: dict[tuple[int, Path], gitio.BlobReader] = {}
 
 
-def _reader(repo: Path) -> BlobReader:
+def _reader(repo: Path) -> gitio.BlobReader:
     key = (os.getpid(), repo)
     if key not in _READERS:
-        _READERS[key] = BlobReader(repo)
+        _READERS[key] = gitio.BlobReader(repo)
     return _READERS[key]
 
 
@@ -260,12 +141,12 @@ def _load_side(repo: Path, root: str, commit: str | None, files: dict[str, str] 
         return None
     if commit is None:
         return load_plan(repo / root if root else repo, positions=False)
-    return load_plan(ReaderSource(repo, commit, root, files, _reader(repo)), positions=False)
+    return load_plan(GitSource(repo, commit, root, files, reader=_reader(repo)), positions=False)
 
 
 def load_pair(pair: PlanPair) -> tuple[LoadedPlan | None, LoadedPlan | None]:
     """The plan folder of ``pair`` loaded at both sides (a side is None where the folder is not a plan);
-    files at a revision are read through this process's :class:`BlobReader`."""
+    files at a revision are read through this process's :class:`dxplan.files.gitio.BlobReader`."""
     return (_load_side(pair.repo, pair.root, pair.before_commit, pair.before_files),
             _load_side(pair.repo, pair.root, pair.after_commit, pair.after_files))
 
