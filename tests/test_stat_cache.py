@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,10 @@ from dxplan.files import load as load_module, layout as planfiles, result_cache
 from dxplan.lint.engine import lint_paths
 
 from conftest import PLANS
+
 from test_result_cache import _db, _rows, _uncached
+
+RACY_REAL = lint_module.RACY_SECONDS  # the window a spawned worker uses (it does not see a monkeypatch)
 
 OLD, NEW = "status: 完了".encode(), "status: 終了".encode()  # the same number of bytes; 終了 is not one of kama's status words
 assert len(OLD) == len(NEW)
@@ -174,6 +178,9 @@ def test_an_action_file_added_or_removed_changes_the_result(cache, kama, old_fil
 def test_results_equal_with_and_without_the_cache(cache, tmp_path, old_files, monkeypatch, jobs):
     plans = tmp_path / "plans"
     shutil.copytree(PLANS, plans)
+    # workers see ``old_files``'s setting only when forked; a process that has loaded pyarrow (another
+    # test in this worker) spawns them, with the real racy window: let the copies age past it
+    time.sleep(RACY_REAL + 0.1 if jobs > 1 else 0)
     plain = _uncached([plans], monkeypatch)
     cold = lint_paths([plans], jobs=jobs)
     stats = _stats(cache)
