@@ -86,3 +86,11 @@ def test_colour_a_narrow_console_or_control_characters_leave_the_table_to_rich()
     assert plain_table(tb, Console(width=120, color_system="truecolor", force_terminal=True)) is None
     assert plain_table(tb, _console(10)) is None  # would fold: rich's job
     assert plain_table(_table([["a\x1b]0;x\x07", "R6", "1"]], ["計画", "年度", "数"], [False], "t"), _console(120)) is None
+
+
+def test_a_table_that_fits_with_its_frame_keeps_it():
+    # 17 cells wide with the frame, on a 20-cell console: rich passes the width left after the frame
+    # (16) to the column widths, which must not count the frame a second time and fold or unframe it
+    table = _table([["", "", "00"]], ["⺀", "0⺀", ""], [False], None)
+    assert _rich(table, 20) == "┏━━━━┳━━━━━┳━━━━┓\n┃ ⺀ ┃ 0⺀ ┃    ┃\n┡━━━━╇━━━━━╇━━━━┩\n│    │     │ 00 │\n└────┴─────┴────┘\n"
+    assert plain_table(_table([["", "", "00"]], ["⺀", "0⺀", ""], [False], None), _console(20)) == _rich(table, 20)

@@ -69,13 +69,15 @@ class ReadableTable(Table):
         super().add_column(header, *args, justify=justify, **kwargs)
 
     def _calculate_column_widths(self, console: Console, options: Any) -> list[int]:
-        natural = sum(self._measure_column(console, options, c).maximum for c in self.columns) + self._extra_width
+        # rich hands this method the width left once the frame is taken off (options.max_width), so the
+        # frame's own width (self._extra_width) is not counted again here
+        natural = sum(self._measure_column(console, options, c).maximum for c in self.columns)
         if natural <= options.max_width:  # every cell on one line: nothing to fold
             return super()._calculate_column_widths(console, options)
         numbers = [c for c in self.columns if c.justify == "right" and c.width is None]
         words = [max((_longest_word(cell) for cell in c.cells), default=1) for c in numbers]
         headings = [_longest_word(c.header) for c in numbers]
-        overhead = self._extra_width + sum(self._get_padding_width(c._index) for c in self.columns)
+        overhead = sum(self._get_padding_width(c._index) for c in self.columns)
         texts = len(self.columns) - len(numbers)
         fits = sum(map(max, words, headings)) + overhead + texts * self.TEXT_MIN <= options.max_width
         if not fits:  # a narrow terminal: columns apart by one space, no frame, headings folded
