@@ -159,7 +159,8 @@ def test_shell_completion_script_for_each_shell(shell):
 @pytest.mark.parametrize(("lang", "said"), [("ja", "bash の補完を {path} に組み込みました。新しい端末から有効になります。"),
                                            ("en", "bash completion installed in {path}; it takes effect in a new terminal.")])
 def test_install_completion_writes_the_script_and_says_so_in_the_chosen_language(tmp_path, lang, said):
-    env = _subprocess_env(HOME=str(tmp_path), SHELL="/bin/bash")
+    # typer's switch for naming the shell (``--install-completion bash``) instead of detecting the one running the test
+    env = _subprocess_env(HOME=str(tmp_path), SHELL="/bin/bash", _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
     r = subprocess.run([sys.executable, "-m", "dxplan", "--lang", lang, "--install-completion", "bash"],
                        capture_output=True, text=True, env=env, cwd=ROOT)
     assert r.returncode == 0, r.stderr
