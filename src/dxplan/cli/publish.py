@@ -47,19 +47,9 @@ def publish(
     except ImportError:
         fail(t(lg, "publish writes Parquet with pyarrow, which is not installed: install dxplan as dxplan[opendata] (pip install '{requirement}')",
                requirement=PYARROW_REQUIREMENT), EXIT_PROBLEMS)
-    from dxplan.files.layout import discover
-    from dxplan.lint.engine import lint_paths
-    from dxplan.lint.formatters import render as render_problems
     from dxplan.opendata.write import publish_to
 
-    paths = plan_paths(paths)
-    roots = [root for root, _ in discover(paths)]
-    with progress(lg, N_("checking plan folders"), total=len(roots), quiet=quiet) as step:
-        result = lint_paths(paths, on_plan=step)
-    if result.errors:
-        typer.echo(render_problems("text", result, lg), err=True)
-        say(t(lg, "nothing was published: {n} error(s) in the plans; fix them (dxplan lint) and publish again", n=result.errors))
-        raise typer.Exit(EXIT_PROBLEMS)
+    roots = linted_roots(paths, lg, quiet, N_("nothing was published: {n} error(s) in the plans; fix them (dxplan lint) and publish again"))
     tables = package_tables(roots, lg, history)
     try:
         written = publish_to(output, tables, bom=bom)
@@ -68,6 +58,26 @@ def publish(
     for rel, size in written:
         typer.echo(f"{output / rel}\t{size}")
     raise typer.Exit(EXIT_OK)
+
+
+def linted_roots(paths: list[Path] | None, lang: str, quiet: bool, refused: str) -> list[Path]:
+    """The plan folders of ``paths`` (the missing-PATH rule of :func:`plan_paths`), once lint finds no error in them.
+
+    With errors: the problems on stderr as lint prints them, then ``refused`` (a msgid taking ``{n}``, the
+    number of errors), and exit 1 before anything is written. ``publish`` and ``site`` publish only plans that lint."""
+    from dxplan.files.layout import discover
+    from dxplan.lint.engine import lint_paths
+    from dxplan.lint.formatters import render as render_problems
+
+    paths = plan_paths(paths)
+    roots = [root for root, _ in discover(paths)]
+    with progress(lang, N_("checking plan folders"), total=len(roots), quiet=quiet) as step:
+        result = lint_paths(paths, on_plan=step)
+    if result.errors:
+        typer.echo(render_problems("text", result, lang), err=True)
+        say(t(lang, refused, n=result.errors))
+        raise typer.Exit(EXIT_PROBLEMS)
+    return roots
 
 
 def package_tables(roots: list[Path], lang: str, history: bool) -> dict:

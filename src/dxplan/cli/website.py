@@ -14,7 +14,7 @@ import typer
 from dxplan.i18n import N_, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from .progress import QuietOpt, progress
-from .common import help_text, command, LangOpt, PathsArg, fail, plan_paths, resolve_lang, say
+from .common import help_text, command, LangOpt, PathsArg, fail, resolve_lang, say
 
 
 @command()
@@ -36,23 +36,15 @@ def site(
         fail(t(lg, "site: name the output folder with -o DIR"))
     if templates is not None and not templates.is_dir():
         fail(t(lg, "{templates}: no such template folder", templates=templates))
-    from dxplan.files.layout import discover
     from dxplan.files.load import load_plan
-    from dxplan.lint.engine import lint_paths
-    from dxplan.lint.formatters import render as render_problems
     from dxplan.report.figures import report_figures
     from dxplan.report.history_figures import report_history
     from dxplan.score.actions import score_plan
     from dxplan.site.write import SitePlan, site_files, write_site
 
-    paths = plan_paths(paths)
-    roots = [root for root, _ in discover(paths)]
-    with progress(lg, N_("checking plan folders"), total=len(roots), quiet=quiet) as step:
-        result = lint_paths(paths, on_plan=step)
-    if result.errors:
-        typer.echo(render_problems("text", result, lg), err=True)
-        say(t(lg, "no site was written: {n} error(s) in the plans; fix them (dxplan lint) and run dxplan site again", n=result.errors))
-        raise typer.Exit(EXIT_PROBLEMS)
+    from .publish import linted_roots
+
+    roots = linted_roots(paths, lg, quiet, N_("no site was written: {n} error(s) in the plans; fix them (dxplan lint) and run dxplan site again"))
     today = dt.date.today()
     plans = []
     for root in roots:

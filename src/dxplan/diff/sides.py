@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from dxplan.files import gitio
 from dxplan.files import layout as planfiles
-from dxplan.files.load import GitSource, LoadedPlan, load_plan
+from dxplan.files.load import GitSource, LoadedPlan, load_plan, plan_roots_at
 
 __all__ = ["PlanPair", "SideListing", "Sides", "changed_names", "close_readers", "listing", "load_pair", "touched_roots"]
 
@@ -90,13 +90,7 @@ def listing(repo: Path, commit: str | None, scope: str) -> SideListing:
     :func:`dxplan.files.load.load_plans_at` finds them, without reading any file."""
     if commit is None:
         return SideListing(None, planfiles.worktree_plan_roots(repo, scope))
-    tree = gitio.ls_tree(commit, scope, repo)
-    roots = planfiles.plan_roots_in(list(tree), scope)
-    if scope and not roots:
-        # the scope may be a file in a plan folder (plan.yaml or actions/x.yaml): look two levels up
-        up = Path(scope).parent.parent.as_posix()
-        tree = gitio.ls_tree(commit, "" if up == "." else up, repo)
-        roots = planfiles.plan_roots_in(list(tree), scope)
+    tree, roots = plan_roots_at(repo, commit, scope)
     known = set(roots)
     files: dict[str, dict[str, str]] = {r: {} for r in roots}
     for name, oid in tree.items():

@@ -576,6 +576,14 @@ def load_plans_at(repo: Path, commit: str | None, scope: str = "") -> dict[str, 
     """
     if commit is None:
         return {root: load_plan(repo / root if root else repo, positions=False) for root in planfiles.worktree_plan_roots(repo, scope)}
+    tree, roots = plan_roots_at(repo, commit, scope)
+    return {root: load_plan(GitSource(repo, commit, root, tree), positions=False) for root in roots}
+
+
+def plan_roots_at(repo: Path, commit: str, scope: str = "") -> tuple[dict[str, str], list[str]]:
+    """The ``git ls-tree`` listing (name → blob id) under ``scope`` at ``commit`` and the plan folders it holds
+    (repository-relative; ``scope`` as in :func:`load_plans_at`, a file in a plan included). Reads no file.
+    Raises :class:`dxplan.files.gitio.GitError` when git fails."""
     tree = gitio.ls_tree(commit, scope, repo)
     roots = planfiles.plan_roots_in(list(tree), scope)
     if scope and not roots:
@@ -583,4 +591,4 @@ def load_plans_at(repo: Path, commit: str | None, scope: str = "") -> dict[str, 
         up = Path(scope).parent.parent.as_posix()
         tree = gitio.ls_tree(commit, "" if up == "." else up, repo)
         roots = planfiles.plan_roots_in(list(tree), scope)
-    return {root: load_plan(GitSource(repo, commit, root, tree), positions=False) for root in roots}
+    return tree, roots
