@@ -16,7 +16,6 @@ A staging folder a killed run left beside the output (its process no longer runs
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import os
 import re
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from dxplan.i18n import N_, UserError
 
-from .atomic import alive
+from .atomic import _fsync_dir, alive
 
 _STAGE = re.compile(r"^\..+\.dxplan-(\d+)-[A-Za-z0-9_]+\.tmp$")
 
@@ -135,10 +134,3 @@ def _umask() -> int:
     return mask
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

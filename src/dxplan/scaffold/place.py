@@ -26,7 +26,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from dxplan.files.atomic import alive, create_exclusive, remove_stale, write_atomic
+from dxplan.files.atomic import _fsync_dir, alive, create_exclusive, remove_stale, write_atomic
 from dxplan.files.gitio import GitError, run_git
 from dxplan.i18n import N_
 
@@ -46,17 +46,6 @@ def _default_mode(kind: int) -> int:
     mask = os.umask(0)
     os.umask(mask)
     return kind & ~mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 
 
 def _stage(parent: Path, name: str, files: dict[str, str]) -> Path:
