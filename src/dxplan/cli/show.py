@@ -59,7 +59,7 @@ def status(
             fail(t(lg, "--by indicator: use --format table or json"))
         echo_output(run_writer(STATUS_BY_INDICATOR, format, _indicators_of(plans, year, lg), lg, console_when_asked()))
         raise typer.Exit(exit_for(every))  # 1 also when a plan.yaml did not load
-    code = EXIT_OK
+    failed: list[bool] = []  # one entry per plan whose plan.yaml did not load: exit 1
     fy = parse_year(year)
     # plans loaded and counted by worker processes, one at a time each: only their (small) results come back,
     # and an unchanged plan's from the results cache without loading it
@@ -71,50 +71,28 @@ def status(
         hold = shown(quiet) or fy is not None  # progress on the terminal, or a later plan may end the command with exit 2
         texts: list[str] = []
         overviews: list[PlanOverview] = []
-        with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
-            for outcome in stream.map(_status_table_of, *args, lg, settings, jobs=jobs, cached=True):
-                step()
-                code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
-                if isinstance(outcome.value, UserError):  # the year is outside this plan's period
-                    raise outcome.value
-                if outcome.value is not None:
-                    overviews.append(outcome.value.overview)
-                    if hold:
-                        texts.append(outcome.value.text)
-                    else:
-                        print_captured(console(), outcome.value.text)
+        for shown_plan in _each_plan(stream, failed, lg, quiet, jobs, _status_table_of, *args, lg, settings):
+            overviews.append(shown_plan.overview)
+            if hold:
+                texts.append(shown_plan.text)
+            else:
+                print_captured(console(), shown_plan.text)
         for text in texts:
             print_captured(console(), text)
         if len(overviews) > 1:
             from dxplan.output.terminal import print_overview
 
             print_overview(console(), overviews, lg)
-        raise typer.Exit(code)
+        raise typer.Exit(EXIT_PROBLEMS if failed else EXIT_OK)
     if format == "json":  # each plan's JSON text made by a worker (and kept in the cache), joined here
         from dxplan.output.jsonout import status_document
 
-        entries = []
-        with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
-            for outcome in stream.map(_status_json_of, *args, lg, jobs=jobs, cached=True):
-                step()
-                code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
-                if isinstance(outcome.value, UserError):  # the year is outside this plan's period
-                    raise outcome.value
-                if outcome.value is not None:
-                    entries.append(outcome.value)
+        entries = list(_each_plan(stream, failed, lg, quiet, jobs, _status_json_of, *args, lg))
         echo_output(status_document(entries))
-        raise typer.Exit(code)
-    results = []
-    with progress(lg, N_("counting plans"), total=len(stream), quiet=quiet) as step:
-        for outcome in stream.map(_status_of, *args, jobs=jobs, cached=True):
-            step()
-            code = max(code, EXIT_PROBLEMS if outcome.failed else EXIT_OK)  # 1 also when a plan.yaml did not load
-            if isinstance(outcome.value, UserError):  # the year is outside this plan's period
-                raise outcome.value
-            if outcome.value is not None:
-                results.append(outcome.value)
+        raise typer.Exit(EXIT_PROBLEMS if failed else EXIT_OK)
+    results = list(_each_plan(stream, failed, lg, quiet, jobs, _status_of, *args))
     echo_output(run_writer(STATUS, format, results, lg, console_when_asked()))
-    raise typer.Exit(code)
+    raise typer.Exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 
 @dataclass
@@ -164,6 +142,22 @@ def _status_of(lp: "LoadedPlan", year: Optional[str], fy: Optional[int], by: Opt
     if outside is not None:
         return outside
     return status_result(lp.plan, [la.action for la in lp.actions], [fy] if fy is not None else None, by, lp.index)
+
+
+def _each_plan(stream: PlanStream, failed: list[bool], lang: str, quiet: bool, jobs: Optional[int],
+               fn: "Callable[..., Any]", *args: Any) -> "Iterator[Any]":
+    """What ``fn`` gives for each plan of ``stream`` (computed by workers, or from the results cache), in order,
+    with progress on stderr. A plan whose plan.yaml did not load gives nothing and is added to ``failed``; a
+    fiscal year outside a plan's period (the :class:`UserError` a worker returns) ends the command (exit 2)."""
+    with progress(lang, N_("counting plans"), total=len(stream), quiet=quiet) as step:
+        for outcome in stream.map(fn, *args, jobs=jobs, cached=True):
+            step()
+            if outcome.failed:
+                failed.append(True)
+            if isinstance(outcome.value, UserError):
+                raise outcome.value
+            if outcome.value is not None:
+                yield outcome.value
 
 
 def _indicators_of(plans: "list[LoadedPlan]", year: Optional[str], lang: str) -> "Iterator[PlanIndicators]":
