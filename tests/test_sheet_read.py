@@ -111,3 +111,35 @@ def test_a_bound_past_the_rows_a_caller_read_still_refuses_the_sheet(tmp_path, m
     with pytest.raises(read.SheetTooLarge) as caught:
         next(stream)
     assert caught.value.message("en") == f"{sheet}: sheet Sheet holds more than 3 rows; dxplan reads at most 3"
+
+
+def test_base_pieces_carry_any_text_through_an_xlsx_file_exactly(tmp_path, monkeypatch):
+    from openpyxl.cell import WriteOnlyCell
+
+    from dxplan.sheets import base
+    from dxplan.sheets.rows import SheetRow
+
+    monkeypatch.setattr(base, "PIECE_CHARS", 50)
+    texts = ["計画どおり実施", "=1+1 で始まる", "DEL\x7f C1\x85 非文字\ufffe\uffff 孤立\ud800 ESC\x1b", "長" * 130, " 前後の空白 ", "改行\r\nあり"]
+    rows = [SheetRow(f"p/{n}#1|2024|課", str(n), tmp_path / f"{n}.yaml", 0, 2024, False,
+                     {"result": text, "status": "完了" if n % 2 else None, "progress": [50, 12.5, None][n % 3]})
+            for n, text in enumerate(texts)]
+    pieces = list(base.base_pieces(rows))
+    assert len(pieces) > 10 and all(len(p) <= 50 for p in pieces[:-1])
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("dxplan_base")
+    ws.append(["dxplan:base", "json"])
+    for n, piece in enumerate(pieces, start=1):
+        cell = WriteOnlyCell(ws, piece)
+        cell.data_type = "s"  # as xlsx.py writes a piece that starts with "="
+        ws.append([n, cell])
+    sheet = tmp_path / "base.xlsx"
+    wb.save(sheet)
+    (table,) = read.read_xlsx(sheet)
+    found = base.Base({})
+    base.read_base_table(table, found)
+    assert found.bad == 0
+    assert found.of("p/2#1|2024|課") == {"result": "DEL\x7f C1\x85 非文字\ufffe\uffff 孤立\ud800 ESC␛", "status": None, "progress": None}
+    assert [found.of(r.key)["result"] for r in rows] == [*texts[:2], texts[2].replace("\x1b", "␛"), *texts[3:]]
+    assert [found.of(r.key)["progress"] for r in rows] == [50, 12.5, None, 50, 12.5, None]
+    assert list(base.base_pieces([])) == ["{}"]

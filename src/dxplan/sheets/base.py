@@ -9,8 +9,8 @@ written:
   (``sheet_state="veryHidden"``: Excel's 再表示 does not list it) and protected. Row 1 holds
   ``dxplan:base``, ``json``; then the bases of all rows as one JSON object
   (``{"<row key>": {"result": "…", "status": "進捗中", "progress": 50}, …}``, each value as the
-  visible cell was written, :func:`dxplan.sheets.cells.excel_value`), written in ASCII (``\\u`` escapes,
-  so every character survives any cell) and cut into pieces of at most :data:`PIECE_CHARS`
+  visible cell was written, :func:`dxplan.sheets.cells.excel_value`; characters a cell may not carry as
+  ``\\u`` escapes) and cut into pieces of at most :data:`PIECE_CHARS`
   characters, one piece per row: its number (1, 2, …) and the piece (:func:`base_pieces`). A few
   hundred cells carry a 50,000-row sheet's base, where one row per editable cell took 150,000 rows
   that cost the import more than the visible sheets. Sheets exported before (row 1 ``dxplan:base``,
@@ -42,6 +42,8 @@ conflicts.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -55,8 +57,8 @@ from .rows import EDITABLE, SheetRow, cell_text
 # worksheet holding the base (its A1) and the CSV's base column.
 #: The xlsx base sheet's B1 when it carries the bases as JSON pieces (sheets exported before say ``field``).
 BASE_FORMAT = "json"
-#: The longest piece of the base's JSON text in one cell, in characters: ASCII, so well within the
-#: 32,767 characters an Excel cell holds.
+#: The longest piece of the base's JSON text in one cell, in characters: at most twice as many UTF-16 units,
+#: within the 32,767 an Excel cell holds.
 PIECE_CHARS = 16_000
 
 #: Which side wins a conflict: ``theirs`` the sheet's value, ``ours`` the plan's; None reports it.
@@ -79,13 +81,35 @@ def base_of(row: SheetRow | IndicatorRow | GradeRow) -> dict[str, Any]:
     return {f: row.values.get(f) for f in editable_fields(row)}
 
 
-def base_pieces(rows: list[Any]) -> list[str]:
+def base_pieces(rows: Iterable[Any]) -> Iterator[str]:
     """The pieces of the xlsx base sheet's JSON text, in order (see the module docstring): the bases of ``rows``
     by row key, each value through :func:`~dxplan.sheets.cells.excel_value` (as its visible cell was written),
-    in ASCII, cut every :data:`PIECE_CHARS` characters. An empty list of rows gives one piece, ``{}``."""
-    bases = {r.key: {f: excel_value(v) for f, v in base_of(r).items()} for r in rows}
-    text = json.dumps(bases, ensure_ascii=True, separators=(",", ":"))
-    return [text[i : i + PIECE_CHARS] for i in range(0, len(text), PIECE_CHARS)]
+    cut every :data:`PIECE_CHARS` characters; made as they are asked for (the whole text is never held). An empty
+    list of rows gives one piece, ``{}``."""
+    pending = ""
+    for part in _base_parts(rows):
+        pending += part
+        while len(pending) >= PIECE_CHARS:
+            yield pending[:PIECE_CHARS]
+            pending = pending[PIECE_CHARS:]
+    if pending:
+        yield pending
+
+
+#: Characters a JSON string may hold that an xlsx cell may not carry (surrogates, U+FFFE, U+FFFF: not XML characters)
+#: or that a program saving the sheet might not keep (DEL and the C1 controls); written as ``\u`` escapes. JSON
+#: itself escapes the C0 controls.
+_ESCAPED = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _base_parts(rows: Iterable[Any]) -> Iterator[str]:
+    """The base sheet's JSON text in parts: ``{``, then ``"key":{…}`` per row (comma-separated), then ``}``."""
+    yield "{"
+    for n, row in enumerate(rows):
+        entry = json.dumps(row.key, ensure_ascii=False) + ":" + json.dumps(
+            {f: excel_value(v) for f, v in base_of(row).items()}, ensure_ascii=False, separators=(",", ":"))
+        yield ("," if n else "") + _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", entry)
+    yield "}"
 
 
 def base_json(row: SheetRow | IndicatorRow | GradeRow) -> str:

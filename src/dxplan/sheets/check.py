@@ -170,6 +170,17 @@ def _same(a: Any, b: Any) -> bool:
     return (cell_text(a) or "").strip() == (cell_text(b) or "").strip() or same_cell(a, b)
 
 
+def _shows_the_plan(cells: list[Any], mapping: dict[int, Column], values: dict[str, Any]) -> bool:
+    """Whether every mapped cell of a row holds exactly (same type, equal) the value the plan's row shows in that column
+    (``values``), an empty cell where the row has none."""
+    for i, col in mapping.items():
+        value = cells[i] if i < len(cells) else None
+        shown = values.get(col.field)
+        if value is not shown and (type(value) is not type(shown) or value != shown):
+            return False
+    return True
+
+
 def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
     for i, h in enumerate(header):
         scope = Scope.parse(h)
@@ -330,6 +341,14 @@ class _Checker:
         own_cells: dict[str, Any] = {}
         where: dict[str, tuple[int, Column]] = {}
         first_edit = len(self.result.edits)  # this row's edits are the ones appended from here
+        if isinstance(row, SheetRow) and table.encoding != "cp932" and _shows_the_plan(cells, mapping, row.values):
+            # every cell as the plan has it now: no read-only cell edited, no cut text, no conflict (the sheet's value
+            # is the plan's), whatever the base says; only the editable cells' types have a say, as below
+            for i, col in mapping.items():
+                if col.editable and col.field in own_fields:
+                    self.editable(table, number, i, col, row, cells[i] if i < len(cells) else None)
+            self.status_progress(table, number, row, mapping, first_edit)
+            return
         for i, col in mapping.items():
             value = cells[i] if i < len(cells) else None
             shown = row.values.get(col.field)
