@@ -143,9 +143,75 @@ def test_the_base_sheet_is_very_hidden_and_protected(kama, tmp_path):
     ws = wb["dxplan_base"]
     assert wb.sheetnames[-1] == "dxplan_base" and ws.sheet_state == "veryHidden" and ws.protection.sheet
     rows = [r for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == ("dxplan:base", "field", "value")
-    assert (KEY, "status", "完了") in rows and (KEY, "progress", None) in rows
-    assert len(rows) == 1 + 21 * 3  # three editable cells per task row
+    assert rows[0] == ("dxplan:base", "json")
+    assert [r[0] for r in rows[1:]] == list(range(1, len(rows)))  # the pieces, numbered in order
+    assert all(len(r[1]) <= 16_000 for r in rows[1:])
+    bases = json.loads("".join(r[1] for r in rows[1:]))
+    assert len(bases) == 21  # one base per task row
+    assert bases[KEY]["status"] == "完了" and bases[KEY]["progress"] is None and set(bases[KEY]) == {"result", "status", "progress"}
+
+
+def old_base_sheet(sheet: Path) -> int:
+    """Rewrite ``sheet``'s base in the layout exports had before the JSON pieces: ``dxplan:base``, ``field``, ``value``,
+    then one row per editable cell (key, field, exported value); returns the rows written."""
+    wb = load_workbook(sheet)
+    ws = wb["dxplan_base"]
+    bases = json.loads("".join(r[1] for r in ws.iter_rows(min_row=2, values_only=True)))
+    ws.delete_rows(1, ws.max_row)
+    ws.append(["dxplan:base", "field", "value"])
+    for key, fields in bases.items():
+        for name, value in fields.items():
+            ws.append([key, name, value])
+    wb.save(sheet)
+    return len(list(load_workbook(sheet)["dxplan_base"].iter_rows())) - 1
+
+
+def test_a_sheet_with_the_earlier_base_layout_still_merges_three_ways(kama, tmp_path):
+    a = export(kama, "デジタル戦略課", tmp_path / "a.xlsx")
+    b = export(kama, "産業振興課", tmp_path / "b.xlsx")
+    assert old_base_sheet(b) == 21 * 3
+    set_cell(a, KEY, "進捗状況", "進捗中")
+    assert run("import", a, kama)[0] == 0
+    before = digests(kama)
+    code, _, err = run("import", b, kama)  # untouched in b, changed in the plan since: the plan's value stands
+    assert code == 0, err
+    assert digests(kama) == before and "warning" not in err and "警告" not in err
+    where = set_cell(b, KEY, "進捗状況", "検討中")
+    code, _, err = run("import", b, kama, "--lang", "en")
+    assert code == 1
+    assert f"{where} (進捗状況): changed both in the sheet and in the plan since the export: the sheet has '検討中', the plan now has '進捗中' (exported: '完了')" in err
+    assert digests(kama) == before
+
+
+def test_a_base_cut_into_many_pieces_reads_back_whole(kama, tmp_path, monkeypatch):
+    from dxplan.sheets import base
+
+    monkeypatch.setattr(base, "PIECE_CHARS", 7)
+    a = export(kama, "デジタル戦略課", tmp_path / "a.xlsx")
+    b = export(kama, "産業振興課", tmp_path / "b.xlsx")
+    pieces = [r for r in load_workbook(b)["dxplan_base"].iter_rows(min_row=2, values_only=True)]
+    assert len(pieces) > 100 and all(len(p) <= 7 for _, p in pieces)
+    set_cell(a, KEY, "進捗状況", "進捗中")
+    assert run("import", a, kama)[0] == 0
+    where = set_cell(b, KEY, "進捗状況", "検討中")
+    before = digests(kama)
+    code, _, err = run("import", b, kama, "--lang", "en")
+    assert code == 1 and f"{where} (進捗状況): changed both in the sheet and in the plan since the export" in err and "(exported: '完了')" in err
+    assert digests(kama) == before
+
+
+def test_a_base_with_a_piece_missing_imports_every_row_with_a_warning(kama, tmp_path):
+    b = export(kama, "産業振興課", tmp_path / "b.xlsx")
+    wb = load_workbook(b)
+    ws = wb["dxplan_base"]
+    assert ws.max_row >= 2
+    ws.append([ws.max_row + 1, "}"])  # a piece after the last: the text no longer reads as JSON
+    wb.save(b)
+    set_cell(b, KEY, "進捗状況", "検討中")
+    code, out, err = run("import", b, kama, "--lang", "en")
+    assert code == 0, err
+    assert "21 row(s) carry no readable exported values: they are imported without a check for conflicts" in err
+    assert status_of_17_1(kama) == "検討中"
 
 
 def test_a_sheet_without_base_imports_with_a_warning(kama, tmp_path):

@@ -113,14 +113,13 @@ def import_cmd(
     """
     from dxplan.sheets.apply import describe, plan_changes, write_changes
     from dxplan.sheets.check import check_sheet
-    from dxplan.sheets.read import read_tables
+    from dxplan.sheets.read import each_table
 
     lg = resolve_lang(lang)
     if theirs and ours:
         fail(t(lg, "--theirs and --ours exclude each other; give one"))
     loaded = _one_plan(plan_paths([path] if path else None)[0], lg)
-    tables = read_tables(file)
-    check = check_sheet(loaded, tables, "theirs" if theirs else "ours" if ours else None)
+    check = check_sheet(loaded, each_table(file), "theirs" if theirs else "ours" if ours else None)
     for w in check.warnings:
         echo(t(lg, "{file}: warning: {message}", file=str(file), message=w.text(lg)), err=True)
     if not check.ok:

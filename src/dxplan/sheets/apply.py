@@ -35,9 +35,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from dxplan.files.transaction import commit_files
-from dxplan.files.fmt import to_plain
 from dxplan.i18n import N_, UserError
 from dxplan.files.load import LoadedAction, LoadedPlan, read_document, validate
+from dxplan.model.loaded import Document
 from dxplan.model.schema import Action, GradeEntry, Indicator, IndicatorActual, IndicatorSeries, Task
 from dxplan.problems import EXIT_PROBLEMS
 from .grades import GradeEdit
@@ -60,11 +60,14 @@ class ApplyError(UserError):
 
 @dataclass
 class FileChange:
-    """One action file: its path, its text now and the text the edits give."""
+    """One action file: its path, its text now and the text the edits give; ``doc`` and ``action``: the new text
+    as read back and validated by :func:`plan_changes` (None when the change was made otherwise)."""
 
     path: Path
     old: str
     new: str
+    doc: Document | None = None
+    action: Action | None = None
 
 
 def _yaml() -> YAML:
@@ -193,29 +196,30 @@ def plan_changes(edits: list[FieldEdit], indicator_edits: list[IndicatorEdit] | 
     for path, file_edits in by_file.items():
         old = path.read_text(encoding="utf-8")
         inds, grades = ind_by_file.get(path, []), grade_by_file.get(path, [])
-        expected = _expected(path, old, file_edits, inds, grades)
-        new = None
-        if not inds and not grades and (spliced := splice_task_edits(path, old, file_edits)) is not None:
+        splice = not inds and not grades
+        # read once: the data the new text must hold, and (for a splice) where each edited value is
+        doc, problems = read_document(path, text=old, fast=not splice)
+        if doc is None or problems:
+            # the plan was loaded before the check: a file that no longer reads changed since
+            raise ApplyError(N_("{file} changed while importing; nothing was written, run the import again"), {"file": str(path)})
+        expected = _expected(path, doc, file_edits, inds, grades)
+        change = None
+        if splice and (spliced := splice_task_edits(path, old, file_edits, doc)) is not None:
             try:
-                _verify(path, spliced, expected)
-                new = spliced
+                change = FileChange(path, old, spliced, *_verify(path, spliced, expected))
             except ApplyError:
-                new = None  # the round trip below decides
-        if new is None:
+                change = None  # the round trip below decides
+        if change is None:
             new = _round_trip(path, old, file_edits, inds, grades)
-            _verify(path, new, expected)
-        if new != old:
-            changes.append(FileChange(path, old, new))
+            change = FileChange(path, old, new, *_verify(path, new, expected))
+        if change.new != old:
+            changes.append(change)
     return changes
 
 
-def _expected(path: Path, old: str, edits: list[FieldEdit], inds: list[IndicatorEdit], grades: list[GradeEdit]) -> Any:
-    """The plain data ``old`` holds with the edits applied: what the new text must read back as (see :func:`_verify`)."""
-    doc, problems = read_document(path, text=old, fast=True)
-    if doc is None or problems:
-        # the plan was loaded before the check: a file that no longer reads changed since
-        raise ApplyError(N_("{file} changed while importing; nothing was written, run the import again"), {"file": str(path)})
-    expected = pickle.loads(pickle.dumps(to_plain(doc.tree)))  # a copy of plain data: the reader's tree may be shared
+def _expected(path: Path, doc: Document, edits: list[FieldEdit], inds: list[IndicatorEdit], grades: list[GradeEdit]) -> Any:
+    """The plain data the file ``doc`` holds with the edits applied: what the new text must read back as (see :func:`_verify`)."""
+    expected = pickle.loads(pickle.dumps(doc.tree))  # a copy: the reader's tree (the results cache may share it) stays as it is
     for e in edits:
         tasks = expected.get("tasks") if isinstance(expected, dict) else None
         i = e.row.task_index
@@ -245,16 +249,18 @@ def _round_trip(path: Path, old: str, edits: list[FieldEdit], inds: list[Indicat
     return out.getvalue()
 
 
-def _verify(path: Path, new: str, expected: object) -> None:
-    """Raise :class:`ApplyError` unless ``new`` reads as YAML, validates as an action and holds exactly ``expected``."""
+def _verify(path: Path, new: str, expected: object) -> tuple[Document, Action]:
+    """``new`` read back and validated as an action; raises :class:`ApplyError` unless it reads as YAML, validates and holds exactly ``expected``."""
     doc, problems = read_document(path, text=new, fast=True)
     if doc is None or problems:
         raise ApplyError(N_("{file}: the edited text does not read back as YAML; nothing was written"), {"file": str(path)})
-    _, problems = validate(doc, Action)
-    if problems:
-        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": problems[0].message})
-    if to_plain(doc.tree) != expected:
+    action, problems = validate(doc, Action)
+    if problems or action is None:
+        reason = problems[0].message if problems else ""
+        raise ApplyError(N_("{file}: the edited file would not validate ({reason}); nothing was written"), {"file": str(path), "reason": reason})
+    if doc.tree != expected:  # the reader's plain data on both sides (a written float equals its value)
         raise ApplyError(N_("{file}: the edited file would change more than the sheet's fields; nothing was written"), {"file": str(path)})
+    return doc, action
 
 
 def write_changes(changes: list[FileChange], root: Path | None = None) -> None:
@@ -286,16 +292,18 @@ def describe(loaded: LoadedPlan, changes: list[FileChange], lang: str) -> list[s
     from dxplan.diff.view import to_text
     from dxplan.files.gitio import Side
 
-    new_text = {c.path: c.new for c in changes}
+    by_path = {c.path: c for c in changes}
     after = LoadedPlan(root=loaded.root, plan=loaded.plan, plan_doc=loaded.plan_doc, problems=list(loaded.problems))
     for la in loaded.actions:
-        text = new_text.get(la.doc.path)
-        if text is None:
+        change = by_path.get(la.doc.path)
+        if change is None:
             after.actions.append(la)
             continue
-        doc, _ = read_document(la.doc.path, text=text, fast=True)
-        assert doc is not None, "plan_changes made sure every new text reads back"
-        action, _ = validate(doc, Action)
+        doc, action = change.doc, change.action
+        if doc is None or action is None:  # a change not made by plan_changes: read and validated here
+            doc, _ = read_document(la.doc.path, text=change.new, fast=True)
+            assert doc is not None, "plan_changes made sure every new text reads back"
+            action, _ = validate(doc, Action)
         after.actions.append(LoadedAction(action, doc))
     result = DiffResult(Side("HEAD"), Side("sheet"), [diff_plan(loaded, after)])
     return to_text(result, lang).splitlines()[1:]

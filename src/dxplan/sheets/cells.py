@@ -106,6 +106,8 @@ def same_cell(a: Any, b: Any) -> bool:
     """Whether cell values ``a`` and ``b`` say the same: both empty, equal as numbers (text read as a
     number the way an import reads it), or equal as text once stripped and with control characters
     as their pictures."""
+    if type(a) is type(b) and a == b:
+        return True
     ta, tb = _text(a), _text(b)
     if ta == tb:
         return True

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from openpyxl.utils import get_column_letter
 
@@ -134,6 +134,8 @@ def _as_exported(value: Any, shown: Any, cp932: bool) -> Any:
     Excel on Japanese Windows writes characters outside cp932 (实, –, ␛) as ``?`` in a Shift_JIS CSV
     (``cp932``). An unchanged cell must not read as an edit, and an editable text must not lose the character.
     """
+    if value is None or shown is None or (type(value) is type(shown) and value == shown):
+        return value  # most cells: the text of one of them is None, or both texts are the same
     text, expected = cell_text(value), cell_text(shown)
     if text is None or expected is None or text == expected:
         return value
@@ -151,6 +153,8 @@ EXCEL_CELL_CHARS = 32_767
 
 def _cut_by_excel(value: Any, shown: Any) -> Text | None:
     """A problem when ``value`` is as long as an Excel cell holds and the plan's ``shown`` text is longer: Excel cut it."""
+    if value is None or (type(value) is str and len(value) < EXCEL_CELL_CHARS):
+        return None  # its text is no longer than the value
     text, expected = cell_text(value), cell_text(shown)
     if text is None or expected is None or len(text) < EXCEL_CELL_CHARS or len(expected) <= len(text):
         return None
@@ -161,7 +165,20 @@ def _cut_by_excel(value: Any, shown: Any) -> Text | None:
 def _same(a: Any, b: Any) -> bool:
     """Whether a read-only cell still shows the plan's value (a control character the export wrote as
     its picture counts as unchanged, :func:`dxplan.sheets.cells.same_cell`)."""
+    if type(a) is type(b) and a == b:
+        return True
     return (cell_text(a) or "").strip() == (cell_text(b) or "").strip() or same_cell(a, b)
+
+
+def _shows_the_plan(cells: list[Any], mapping: dict[int, Column], values: dict[str, Any]) -> bool:
+    """Whether every mapped cell of a row holds exactly (same type, equal) the value the plan's row shows in that column
+    (``values``), an empty cell where the row has none."""
+    for i, col in mapping.items():
+        value = cells[i] if i < len(cells) else None
+        shown = values.get(col.field)
+        if value is not shown and (type(value) is not type(shown) or value != shown):
+            return False
+    return True
 
 
 def _key_column(header: list[Any]) -> tuple[int | None, Scope | None]:
@@ -188,7 +205,8 @@ class _Checker:
         self.task_fields = {c.field for c in task_cols}
         self.indicator_fields = {c.field for c in ind_cols}
         self.grade_fields = {c.field for c in grade_cols}
-        self.all_rows = {r.key: r for r in build_rows(loaded)}
+        self.task_rows = build_rows(loaded)
+        self.all_rows = {r.key: r for r in self.task_rows}
         self.ind_rows = {r.key: r for r in build_indicator_rows(loaded, None, self.plan.fiscal_years)}
         self.grade_rows = {r.key: r for r in build_grade_rows(loaded, None, self.plan.fiscal_years)}
         self.by_task = {(r.action_id, r.task_index): r for r in self.all_rows.values()}
@@ -208,10 +226,17 @@ class _Checker:
         self.result.problems.append(ImportProblem(table.name, row, letter, header, message))
 
     def table(self, table: Table) -> None:
+        """Check every row of ``table`` (its rows gone through once: they may be read as they come), then report what
+        the reader found untrustworthy in its cells (:attr:`Table.problems`, complete once its rows are read)."""
+        self._rows_of(table)
+        for _ in table.rows:  # rows not checked (a sheet without key column): read all the same, for their problems
+            pass
         for number, col_index, message in table.problems:
             raw = table.header[col_index] if col_index < len(table.header) and number > 1 else None
             header = "行キー" if Scope.parse(raw) is not None else cell_text(raw)
             self.problem(table, number, col_index, header, message)
+
+    def _rows_of(self, table: Table) -> None:
         key_col, scope = _key_column(table.header)
         if key_col is None:
             self.problem(table, 1, None, None, Text("no row-key column: only sheets written by `dxplan export` can be imported"))
@@ -233,13 +258,15 @@ class _Checker:
                 mapping[i] = col
         self.kinds = set()
         base_col = base_column(table.header)
+        rows = table.rows
         if base_col is not None:
+            rows = list(rows)  # gone through twice: the bases first
             self.base = self.base or Base({})
-            for _, cells in table.rows:
+            for _, cells in rows:
                 key = cell_text(cells[key_col] if key_col < len(cells) else None)
                 if key is not None:
                     read_base_cell(key.strip(), cells[base_col] if base_col < len(cells) else None, self.base)
-        for number, cells in table.rows:
+        for number, cells in rows:
             self.row(table, number, cells, key_col, mapping)
         self._required(table, set(first))
 
@@ -268,7 +295,12 @@ class _Checker:
         # every sheet of one export carries the same scope: its rows are built once
         memo = (dept.key if dept else None, tuple(scope.years), scope.version)
         if memo not in self.scope_keys:
-            rows: list[SheetRow | IndicatorRow | GradeRow] = list(build_rows(self.loaded, dept, scope.years))
+            rows: list[SheetRow | IndicatorRow | GradeRow]
+            if dept is None:  # every department's rows: those built already, of the scope's years
+                years = set(scope.years)
+                rows = [r for r in self.task_rows if r.fiscal_year in years]
+            else:
+                rows = list(build_rows(self.loaded, dept, scope.years))
             if scope.version >= 2:
                 rows += build_indicator_rows(self.loaded, dept, scope.years)
             if scope.version >= 3:
@@ -309,6 +341,14 @@ class _Checker:
         own_cells: dict[str, Any] = {}
         where: dict[str, tuple[int, Column]] = {}
         first_edit = len(self.result.edits)  # this row's edits are the ones appended from here
+        if isinstance(row, SheetRow) and table.encoding != "cp932" and _shows_the_plan(cells, mapping, row.values):
+            # every cell as the plan has it now: no read-only cell edited, no cut text, no conflict (the sheet's value
+            # is the plan's), whatever the base says; only the editable cells' types have a say, as below
+            for i, col in mapping.items():
+                if col.editable and col.field in own_fields:
+                    self.editable(table, number, i, col, row, cells[i] if i < len(cells) else None)
+            self.status_progress(table, number, row, mapping, first_edit)
+            return
         for i, col in mapping.items():
             value = cells[i] if i < len(cells) else None
             shown = row.values.get(col.field)
@@ -442,33 +482,39 @@ class _Checker:
                 ))
 
 
-def check_sheet(loaded: LoadedPlan, tables: list[Table], prefer: Prefer = None) -> ImportCheck:
+def check_sheet(loaded: LoadedPlan, tables: Iterable[Table], prefer: Prefer = None) -> ImportCheck:
     """Match every data row of ``tables`` to the plan's task, indicator and grade rows and collect edits and problems.
 
-    Raises ValueError when the plan did not load. The edits are in sheet order; task edits'
+    ``tables``: a list (in any order), or tables that come as they are read, each gone through before the next
+    (:func:`dxplan.sheets.read.stream_tables`), the sheets of exported values (:func:`~dxplan.sheets.base.is_base_table`)
+    before the others. Raises ValueError when the plan did not load. The edits are in sheet order; task edits'
     fields are among :data:`dxplan.sheets.rows.EDITABLE`, indicator edits are in ``indicator_edits``,
     action grade edits in ``grade_edits``.
     """
     checker = _Checker(loaded, prefer)
-    for table in [t for t in tables if is_base_table(t)]:
-        checker.base = checker.base or Base({})
-        read_base_table(table, checker.base)
-    tables = [t for t in tables if not is_base_table(t)]
+    if isinstance(tables, list):
+        tables = sorted(tables, key=lambda t: not is_base_table(t))  # the bases first, as a stream gives them
+    names: list[str] = []
     for table in tables:
-        checker.table(table)
+        if is_base_table(table):
+            checker.base = checker.base or Base({})
+            read_base_table(table, checker.base)
+        else:
+            names.append(table.name)
+            checker.table(table)
     warn = checker.result.warnings
-    if tables and checker.base is None:
-        warn.append(ImportProblem(tables[0].name, None, None, None, Text(
+    if names and checker.base is None:
+        warn.append(ImportProblem(names[0], None, None, None, Text(
             "the sheet carries no exported values (written by an older dxplan): every cell that differs from the plan is imported, "
             "and changes made to the plan since the export cannot be checked for conflicts")))
     elif checker.without_base:
-        warn.append(ImportProblem(tables[0].name, None, None, None, Text(
+        warn.append(ImportProblem(names[0], None, None, None, Text(
             "{n} row(s) carry no readable exported values: they are imported without a check for conflicts",
             n=checker.without_base)))
-    if not tables:
+    if not names:
         checker.result.problems.append(ImportProblem("", None, None, None, Text("the file holds no sheet")))
-    names = {t.name for t in tables}
-    fallback = tables[0].name if tables else ""
+    fallback = names[0] if names else ""
+
     def title_of(fy: int, kind: str) -> str:
         title = {"task": sheet_title, "indicator": indicators_title, "grade": grades_title}[kind](checker.plan, fy)
         return title if title in names else fallback

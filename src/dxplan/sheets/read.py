@@ -13,15 +13,17 @@ most :data:`MAX_FILE_BYTES`; an xlsx file must be a zip archive whose entries de
 :data:`MAX_UNPACKED_BYTES` together, none compressed more than :data:`MAX_RATIO` times (entries
 over 1 MiB), and at most :data:`MAX_SHARED_STRINGS` shared strings — all checked with
 :mod:`zipfile` before openpyxl opens the file (zipfile never inflates an entry past its declared
-size); a workbook holds at most :data:`MAX_SHEETS` worksheets, a sheet at most :data:`MAX_ROWS` rows (the sheet of exported values :data:`BASE_CELLS_PER_ROW` times that) and :data:`MAX_COLUMNS` columns (read row by
-row in openpyxl's read-only mode, so a lone cell at XFD1048576 allocates no grid); a cell holds
-at most :data:`MAX_CELL_CHARS` characters (csv's own field limit). An exceeded bound raises
-:class:`SheetTooLarge`, a file that is not what its name says :class:`SheetDamaged` (both exit 1).
+size); a workbook holds at most :data:`MAX_SHEETS` worksheets, a sheet at most :data:`MAX_ROWS` rows
+(the sheet of exported values :data:`BASE_CELLS_PER_ROW` times that) and :data:`MAX_COLUMNS` columns
+(read row by row by openpyxl's worksheet parser, each row as far as its last cell, so a lone cell at
+XFD1048576 allocates no grid); a cell holds at most :data:`MAX_CELL_CHARS` characters (csv's own
+field limit). An exceeded bound raises :class:`SheetTooLarge`, a file that is not what its name
+says :class:`SheetDamaged` (both exit 1).
 
 Cells that would change the plan silently are not errors of reading but are kept on the table
 (:attr:`Table.problems`, each by row and column) for :mod:`dxplan.sheets.check` to report: a formula
-saved without its computed value (openpyxl's ``data_only`` reads it as empty; the formula is read
-too, from the same file without ``data_only``) and a merged cell range.
+saved without its computed value (openpyxl's ``data_only`` reads it as empty; the same pass notes
+the formula) and a merged cell range.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import struct
 import zipfile
 import zlib
-from functools import partial
-from collections.abc import Callable, Iterator
+from collections.abc import Generator, Iterator
+from functools import cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,9 +60,11 @@ MAX_SHEETS = 200
 #: Most rows (header included) and columns a sheet may hold.
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
-#: The very hidden sheet of exported values an xlsx export carries (:mod:`dxplan.sheets.base`): one row per editable
-#: cell, so up to :data:`BASE_CELLS_PER_ROW` rows per row of the visible sheets.
+#: The very hidden sheet of exported values an xlsx export carries (:mod:`dxplan.sheets.base`), and its A1. Exports
+#: before the JSON base wrote one row per editable cell there, so up to :data:`BASE_CELLS_PER_ROW` rows per row of the
+#: visible sheets.
 BASE_SHEET = "dxplan_base"
+BASE_HEADER = "dxplan:base"
 #: The most editable cells of one exported row (an indicator row: actual, kind, source, grade).
 BASE_CELLS_PER_ROW = 4
 #: Longest cell, in characters: the csv module's default field limit (Excel's own limit,
@@ -103,11 +108,13 @@ class Table:
     ``encoding``: ``cp932`` for a CSV file saved as Shift_JIS (characters outside cp932 then read
     as ``?``, as Excel writes them), ``utf-16`` for Excel's 「Unicode テキスト」, else ``utf-8``.
     ``problems``: cells whose value cannot be trusted, as ``(row, 0-based column, message)``.
+    ``rows`` is a list, except in a table of :func:`stream_tables`: an iterator over the sheet as it is
+    read, to be gone through once; its ``problems`` are all there once it has been.
     """
 
     name: str
     header: list[Any]
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    rows: list[tuple[int, list[Any]]] | Iterator[tuple[int, list[Any]]] = field(default_factory=list)
     encoding: str = "utf-8"
     problems: list[tuple[int, int, Text]] = field(default_factory=list)
 
@@ -179,164 +186,215 @@ def check_archive(path: Path) -> None:
         raise _damaged(path, exc) from None
 
 
-@dataclass
-class _Scan:
-    """What one pass over a worksheet's XML finds that openpyxl's read-only mode does not tell:
-    its merged ranges (``ref`` of every ``mergeCell``) and whether any cell holds a formula."""
-
-    merged: list[str] = field(default_factory=list)
-    formulas: bool = False
-
-
-def _scan(path: Path, archive: zipfile.ZipFile, part: str, sheet: str) -> _Scan:
-    """One pass over the worksheet part ``part`` (before openpyxl reads its cells): merged ranges and formulas (:class:`_Scan`).
-
-    Raises :class:`SheetTooLarge` for a cell holding a value past row :func:`row_bound` or column
-    :data:`MAX_COLUMNS`, so the cells read afterwards never reach past them; :class:`SheetDamaged` for malformed XML.
-    """
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    found = _Scan()
-    limit = row_bound(sheet)
-    cell, formula, merge, row = (f"{_MAIN_NS}{tag}" for tag in ("c", "f", "mergeCell", "row"))
-    try:
-        with archive.open(part.lstrip("/")) as stream:
-            for _, elem in ElementTree.iterparse(stream, events=("end",)):
-                tag = elem.tag
-                if tag == cell and len(elem) and elem.get("r"):
-                    letters, number = coordinate_from_string(elem.get("r") or "")
-                    if number > limit:  # as the values pass would say on reaching that row
-                        raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
-                                            {"file": str(path), "sheet": sheet, "limit": limit})
-                    if column_index_from_string(letters) > MAX_COLUMNS:
-                        raise SheetTooLarge(N_("{file}: {sheet}!{cell}: a value past column {limit}; dxplan reads at most {limit} columns"),
-                                            {"file": str(path), "sheet": sheet, "cell": elem.get("r"), "limit": MAX_COLUMNS})
-                elif tag == formula:
-                    found.formulas = True
-                elif tag == merge:
-                    found.merged.append(elem.get("ref") or "")
-                elif tag == row:
-                    elem.clear()
-    except (ElementTree.ParseError, KeyError, *_ZIP_FAULTS) as exc:
-        raise _damaged(path, exc) from None
-    return found
-
-
 def row_bound(title: str) -> int:
     """The most rows (header included) dxplan reads of the worksheet ``title``: :data:`MAX_ROWS`, and for the
-    sheet of exported values (:data:`BASE_SHEET`) :data:`BASE_CELLS_PER_ROW` times that, so that every sheet
-    an export of :data:`MAX_ROWS` rows writes can be read back."""
+    sheet of exported values (:data:`BASE_SHEET`) :data:`BASE_CELLS_PER_ROW` times that, so that a base sheet
+    of one row per editable cell (as exports before the JSON base wrote them) of :data:`MAX_ROWS` rows can be read back."""
     return MAX_ROWS * BASE_CELLS_PER_ROW if title == BASE_SHEET else MAX_ROWS
 
 
-def _cells(ws: Any) -> Iterator[tuple[Any, ...]]:
-    """The rows of the read-only worksheet ``ws`` from row 1, at most :func:`row_bound` + 1 of them, each as
-    far as its last cell and at most :data:`MAX_COLUMNS` cells (:func:`_scan` has refused a sheet with a
-    value past that column). Gaps between rows are empty tuples. The declared dimension is ignored (a
-    tampered one would hide rows), and no row is padded to a width: a row of three cells is three cells.
+@cache
+def _parser_class() -> type:
+    """openpyxl's worksheet parser (the one its read-only worksheets stream rows with), with two additions:
+
+    - each cell dict says whether the cell holds a formula without a saved value (``"formula": True``):
+      openpyxl's ``data_only`` mode reads such a cell as empty and says nothing else about it;
+    - an inline string of one plain, non-empty text run (``<c t="inlineStr"><is><t>text</t></is></c>``: every
+      text cell openpyxl writes, so every text cell of an export) is handed to openpyxl's parser as the string
+      value it is (``<c t="str"><v>text</v></c>``), which it reads as the same text (its generic reading of
+      ``<is>``, for rich text and phonetic runs, costs more than the rest of the cell). Any other inline string
+      (runs, phonetic guides, an empty text) is read by openpyxl's own way.
     """
-    ws.reset_dimensions()
-    limit = row_bound(ws.title)
-    for n, row in enumerate(ws.iter_rows(min_row=1), start=1):
-        yield tuple(row[:MAX_COLUMNS])
-        if n > limit:
-            return
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    text_tag = f"{{{SHEET_MAIN_NS}}}t"
+
+    class _Parser(WorkSheetParser):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            if element.get("t") == "inlineStr" and len(element) == 1:
+                inline = element[0]
+                if inline.tag == INLINE_STRING and len(inline) == 1 and inline[0].tag == text_tag and inline[0].text:
+                    element.set("t", "str")
+                    inline.tag, inline.text = VALUE_TAG, inline[0].text
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["formula"] = True
+            return cell
+
+    return _Parser
 
 
-def _rows(path: Path, ws: Any) -> Iterator[list[Any]]:
-    """The rows of the read-only worksheet ``ws`` from row 1 as lists of values (:func:`_cells`), at most :func:`row_bound` of them;
-    a number in a percent-formatted cell as the percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80).
+def _rows(path: Path, ws: Any, merged: list[str]) -> Generator[tuple[int, list[Any], list[int]], None, None]:
+    """The rows of the read-only worksheet ``ws`` as ``(row number, values, columns of formulas without a value)``,
+    in one pass of openpyxl's parser over the worksheet's XML (no grid: a row of three cells is three values;
+    the declared dimension is ignored, so a tampered one hides no row). Values as stored (formulas as their
+    saved values); a number in a percent-formatted cell as the percent it shows
+    (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80); 0-based formula columns. Once every row is read, the
+    sheet's merged ranges (``K2:K3``) are added to ``merged``.
 
-    Raises :class:`SheetTooLarge` at the first row past the bound.
+    Raises :class:`SheetTooLarge` at the first row past :func:`row_bound`, a value past column
+    :data:`MAX_COLUMNS` or a cell over :data:`MAX_CELL_CHARS` characters, before anything of that row is kept;
+    :class:`SheetDamaged` for whatever openpyxl's parser meets in a damaged or hostile file.
     """
-    from openpyxl.cell.read_only import EMPTY_CELL
+    try:
+        yield from _parsed_rows(path, ws, merged)
+    except (SheetTooLarge, SheetDamaged):
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl on a hostile file raises whatever its parsers meet (KeyError, TypeError, ParseError …)
+        raise _damaged(path, exc) from None
+
+
+def _parsed_rows(path: Path, ws: Any, merged: list[str]) -> Iterator[tuple[int, list[Any], list[int]]]:
+    from openpyxl.cell.read_only import ReadOnlyCell
 
     limit = row_bound(ws.title)
-    for n, row in enumerate(_cells(ws), start=1):
-        if n > limit:
-            raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
-                                {"file": str(path), "sheet": ws.title, "limit": limit})
-        values = [None if c is EMPTY_CELL else typed_value(c.value, c.number_format) for c in row]
-        for c, v in enumerate(values):
-            if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
-                raise SheetTooLarge(N_("{file}: {sheet}!{cell}: {n} characters; dxplan reads cells of at most {limit}"),
-                                    {"file": str(path), "sheet": ws.title, "cell": _cell_name(n, c), "n": len(v), "limit": MAX_CELL_CHARS})
-        yield values
+    wb = ws.parent
+    formats: dict[Any, str | None] = {}
+    with ws._get_source() as source:
+        parser = _parser_class()(source, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for number, cells in parser.parse():
+            if number > limit:
+                raise SheetTooLarge(N_("{file}: sheet {sheet} holds more than {limit} rows; dxplan reads at most {limit}"),
+                                    {"file": str(path), "sheet": ws.title, "limit": limit})
+            width = 0
+            for c in cells:
+                if c["column"] > MAX_COLUMNS:
+                    if c["value"] is not None or "formula" in c:
+                        raise SheetTooLarge(N_("{file}: {sheet}!{cell}: a value past column {limit}; dxplan reads at most {limit} columns"),
+                                            {"file": str(path), "sheet": ws.title, "cell": _cell_name(number, c["column"] - 1), "limit": MAX_COLUMNS})
+                elif c["column"] > width:
+                    width = c["column"]
+            values: list[Any] = [None] * width
+            formulas = []
+            for c in cells:
+                col, value = c["column"] - 1, c["value"]
+                if col >= width:
+                    continue
+                if isinstance(value, str):
+                    if len(value) > MAX_CELL_CHARS:
+                        raise SheetTooLarge(N_("{file}: {sheet}!{cell}: {n} characters; dxplan reads cells of at most {limit}"),
+                                            {"file": str(path), "sheet": ws.title, "cell": _cell_name(number, col), "n": len(value), "limit": MAX_CELL_CHARS})
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    style = c["style_id"]
+                    if style not in formats:  # openpyxl's own reading of a style's number format, once per style
+                        formats[style] = ReadOnlyCell(ws, number, c["column"], None, "n", style).number_format
+                    value = typed_value(value, formats[style])
+                elif "formula" in c:
+                    formulas.append(col)
+                values[col] = value
+            yield number, values, formulas
+    if parser.merged_cells is not None:
+        merged += [m.coord for m in parser.merged_cells.mergeCell]
 
 
-def _formulas(ws: Any) -> Iterator[list[bool]]:
-    """Per row of the read-only worksheet ``ws`` (opened without ``data_only``), which cells hold a formula."""
-    for row in _cells(ws):
-        yield [getattr(c, "data_type", None) == "f" for c in row]
+_FORMULA_WITHOUT_VALUE = N_("a formula saved without its value (the file was not saved by Excel after calculating); type the value instead")
 
 
-def _sheet(path: Path, archive: zipfile.ZipFile, ws: Any, formulas: Callable[[], Any]) -> Table | None:
-    """The table of worksheet ``ws`` (None when it is empty); ``formulas()`` gives the same worksheet opened without
-    ``data_only``, asked for only when the sheet holds a formula."""
-    table: Table | None = None
-    part = getattr(ws, "_worksheet_path", None)
-    scan = _scan(path, archive, part, ws.title) if part is not None else _Scan()
-    found = _formulas(formulas()) if scan.formulas or part is None else iter(())
-    for number, values in enumerate(_rows(path, ws), start=1):
-        is_formula = next(found, [])
-        problems = [(number, c, Text("a formula saved without its value (the file was not saved by Excel after calculating); type the value instead"))
-                    for c, f in enumerate(is_formula) if f and c < len(values) and values[c] is None]
-        if table is None:
-            table = Table(ws.title, values)
-        elif not _blank(values):
-            table.rows.append((number, values))
-        if table is not None:
-            table.problems += problems
-    if scan.merged:
+def _table(path: Path, ws: Any) -> Table | None:
+    """The table of the read-only worksheet ``ws`` (None when it holds no row and no merged range), its ``rows`` an
+    iterator over the sheet (:func:`_rows`) as it is read: row 1 is the header (empty when the sheet has no row 1),
+    every later row that is not blank a data row. What :func:`_rows` finds untrustworthy (a formula without its
+    value) goes to :attr:`Table.problems` as its row is read, the merged ranges once every row has been."""
+    merged: list[str] = []
+    rows = _rows(path, ws, merged)
+    first = next(rows, None)
+    if first is None and not merged:
+        return None
+    table = Table(ws.title, first[1] if first is not None and first[0] == 1 else [])
+    table.rows = _data_rows(table, first, rows, merged)
+    return table
+
+
+def _data_rows(table: Table, first: tuple[int, list[Any], list[int]] | None, rows: Iterator[tuple[int, list[Any], list[int]]],
+               merged: list[str]) -> Iterator[tuple[int, list[Any]]]:
+    """The data rows of ``table`` from its sheet's ``rows`` (``first`` already read), its problems added as they are met."""
+    for number, values, formulas in itertools.chain([first] if first is not None else [], rows):
+        table.problems += [(number, c, Text(_FORMULA_WITHOUT_VALUE)) for c in formulas]
+        if number > 1 and not _blank(values):
+            yield number, values
+    if merged:
         from openpyxl.utils.cell import range_boundaries
 
-        for ref in scan.merged:
+        for ref in merged:
             try:
                 col, row, _, _ = range_boundaries(ref)
             except (ValueError, TypeError):
                 col, row = 1, 1
-            if table is None:
-                table = Table(ws.title, [])
             table.problems.append((row or 1, (col or 1) - 1, Text("merged cells ({range}): unmerge them; every cell of the sheet holds its own value", range=ref)))
-    return table
 
 
-def read_xlsx(path: Path) -> list[Table]:
-    """Every non-empty worksheet of an xlsx file, cell values as stored (formulas as their cached values), a number
-    in a percent-formatted cell as the percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80).
+@contextlib.contextmanager
+def _workbook(path: Path) -> Iterator[Any]:
+    """The xlsx file ``path`` opened by openpyxl in read-only mode, after :func:`check_archive`, closed on leaving.
 
-    Each worksheet's XML is first scanned once (:func:`_scan`: the column bound, merged cells, formulas);
-    openpyxl then reads its values, and reads it again for its formulas only when it holds one.
-    Raises :class:`SheetDamaged` or :class:`SheetTooLarge` (see the module docstring).
+    Raises :class:`SheetDamaged` or :class:`SheetTooLarge` (see the module docstring); a fault of openpyxl's
+    while the workbook is open becomes :class:`SheetDamaged` too.
     """
     from openpyxl import load_workbook
 
     _file_size(path)
     check_archive(path)
     try:
-        with contextlib.ExitStack() as stack:
-            wb = load_workbook(path, read_only=True, data_only=True)
-            stack.callback(wb.close)
-            if len(wb.worksheets) > MAX_SHEETS:
-                raise SheetTooLarge(N_("{file}: {n} worksheets; dxplan reads workbooks of at most {limit}"),
-                                    {"file": str(path), "n": len(wb.worksheets), "limit": MAX_SHEETS})
-            opened: list[Any] = []
-
-            def with_formulas(i: int) -> Any:
-                if not opened:
-                    wf = load_workbook(path, read_only=True, data_only=False)
-                    stack.callback(wf.close)
-                    if len(wf.worksheets) != len(wb.worksheets):
-                        raise SheetDamaged(N_("{file}: not an Excel workbook dxplan can read ({reason})"), {"file": str(path), "reason": "worksheets"})
-                    opened.append(wf)
-                return opened[0].worksheets[i]
-
-            archive = stack.enter_context(zipfile.ZipFile(path))
-            return [t for i, ws in enumerate(wb.worksheets) if (t := _sheet(path, archive, ws, partial(with_formulas, i))) is not None]
-    except (SheetTooLarge, SheetDamaged):
-        raise
-    except Exception as exc:  # noqa: BLE001 - openpyxl on a hostile file raises whatever its parsers meet (KeyError, TypeError, ParseError …)
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl on a hostile file raises whatever its parsers meet
         raise _damaged(path, exc) from None
+    try:
+        if len(wb.worksheets) > MAX_SHEETS:
+            raise SheetTooLarge(N_("{file}: {n} worksheets; dxplan reads workbooks of at most {limit}"),
+                                {"file": str(path), "n": len(wb.worksheets), "limit": MAX_SHEETS})
+        yield wb
+    finally:
+        wb.close()
+
+
+def read_xlsx(path: Path) -> list[Table]:
+    """Every non-empty worksheet of an xlsx file in workbook order, every row read (see :func:`stream_tables`).
+
+    Raises :class:`SheetDamaged` or :class:`SheetTooLarge` (see the module docstring).
+    """
+    tables = []
+    with _workbook(path) as wb:
+        for ws in wb.worksheets:
+            table = _table(path, ws)
+            if table is not None:
+                table.rows = list(table.rows)
+                tables.append(table)
+    return tables
+
+
+def _is_base(path: Path, ws: Any) -> bool:
+    """Whether the worksheet ``ws``'s A1 is :data:`BASE_HEADER` (its first row read, the rest left)."""
+    rows = _rows(path, ws, [])
+    try:
+        first = next(rows, None)
+    finally:
+        rows.close()
+    return first is not None and first[0] == 1 and bool(first[1]) and first[1][0] == BASE_HEADER
+
+
+def stream_tables(path: Path) -> Iterator[Table]:
+    """The non-empty worksheets of an xlsx file as tables whose rows are read as the caller goes through them,
+    so a sheet of 50,000 rows is never held whole: first the sheets of exported values (A1 :data:`BASE_HEADER`,
+    :mod:`dxplan.sheets.base`), then the others in workbook order. A table's rows left unread when the caller asks
+    for the next table are read then (every bound is checked, every sheet read to its end).
+
+    Cell values as stored (formulas as their cached values), a number in a percent-formatted cell as the
+    percent it shows (:func:`dxplan.sheets.cells.typed_value`: 0.8 → 80): openpyxl's parser, in read-only
+    mode, reads each worksheet once (:func:`_rows`; the first row of each twice, to find the base sheets).
+    Raises :class:`SheetDamaged` or :class:`SheetTooLarge` (see the module docstring), also while the rows are read.
+    """
+    with _workbook(path) as wb:
+        base = [_is_base(path, ws) for ws in wb.worksheets]
+        order = [ws for ws, b in zip(wb.worksheets, base, strict=True) if b] + [ws for ws, b in zip(wb.worksheets, base, strict=True) if not b]
+        for ws in order:
+            table = _table(path, ws)
+            if table is None:
+                continue
+            yield table
+            for _ in table.rows:  # what the caller left: still read, for its bounds
+                pass
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -415,3 +473,16 @@ def read_tables(path: Path) -> list[Table]:
     if suffix in (".csv", ".txt", ".tsv"):
         return read_csv(path)
     raise SheetReadError(N_("{file}: give an .xlsx or .csv file exported by dxplan export"), {"file": str(path)})
+
+
+def each_table(path: Path) -> Iterator[Table]:
+    """The tables of ``path`` as :func:`read_tables` gives them, but an xlsx file's as :func:`stream_tables` reads them
+    (the sheets of exported values first, each sheet's rows read as the caller goes through them): for
+    :func:`dxplan.sheets.check.check_sheet`, so that a large sheet is never held whole. Raises as :func:`read_tables`
+    does, when the caller gets to the table or row concerned.
+    """
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        yield from stream_tables(path)
+    else:
+        yield from read_tables(path)

@@ -19,13 +19,15 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dxplan.files.load import read_document
 
 if TYPE_CHECKING:
+    from dxplan.model.loaded import Document
+
     from .check import FieldEdit
 
 #: Line breaks other than ``\n`` that a YAML reader or an editor may count as one: no splice in such a text.
@@ -45,6 +47,14 @@ def _dumper() -> Any:
 
 def scalar_text(name: str, value: Any) -> str | None:
     """``value`` as ruamel.yaml writes it after ``name:`` on one line (``完了``, ``'評価: 済'``, ``100.0``), or None when it takes more than one line."""
+    try:
+        return _scalar_text(name, type(value).__name__, value)  # the type too: True, 1 and 1.0 are equal keys, written differently
+    except TypeError:  # a value that is not hashable: not kept
+        return _scalar_text.__wrapped__(name, type(value).__name__, value)
+
+
+@lru_cache(maxsize=4096)
+def _scalar_text(name: str, kind: str, value: Any) -> str | None:
     out = io.StringIO()
     _dumper().dump({name: value}, out)
     text = out.getvalue()
@@ -54,13 +64,17 @@ def scalar_text(name: str, value: Any) -> str | None:
     return text[len(head) : -1]
 
 
-def splice_task_edits(path: Path, old: str, edits: Sequence[FieldEdit]) -> str | None:
+def splice_task_edits(path: Path, old: str, edits: Sequence[FieldEdit], doc: Document | None = None) -> str | None:
     """``old`` with every task field edit of ``edits`` written over the value on its line, or None when an edit is not a plain
-    replacement of a one-line value in block style (see the module docstring). The caller verifies the result."""
+    replacement of a one-line value in block style (see the module docstring). ``doc``: ``old`` as the caller read it
+    (:func:`dxplan.files.load.read_document`, best with positions), else it is read here. The caller verifies the result."""
     if not edits or _OTHER_BREAKS.search(old):
         return None
-    doc, problems = read_document(path, text=old, fast=True)
-    if doc is None or problems or not isinstance(doc.tree, dict) or not isinstance(doc.tree.get("tasks"), list):
+    if doc is None or doc.text != old:
+        doc, problems = read_document(path, text=old, fast=True)
+        if problems:
+            return None
+    if doc is None or not isinstance(doc.tree, dict) or not isinstance(doc.tree.get("tasks"), list):
         return None
     tasks = doc.tree["tasks"]
     lines = old.split("\n")

@@ -12,8 +12,8 @@ Indicator rows (:mod:`dxplan.sheets.indicators`) go on their own sheets, one per
 kind of actual restricted to 実績/見込 and the grade to the plan's ``grade_scale`` by drop-downs.
 Action grade rows (:mod:`dxplan.sheets.grades`, where the plan grades actions) follow on sheets
 ``評価 令和6年度``: the action's columns read-only and shaded, the grade restricted to the plan's grades.
-Last comes the very hidden sheet ``dxplan_base`` with every editable cell's exported value
-(:mod:`dxplan.sheets.base`, for the three-way import).
+Last comes the very hidden sheet ``dxplan_base`` with every editable cell's exported value, as
+JSON pieces (:mod:`dxplan.sheets.base`, for the three-way import).
 
 Every value passes :func:`dxplan.sheets.cells.excel_value`: control characters Excel cannot hold
 are written as their visible pictures (ESC → ␛), a number too large for Excel as its text.
@@ -35,7 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dxplan.fiscal import format_fiscal_year
 from dxplan.i18n import t
 from dxplan.model.schema import Plan
-from .base import BASE_HEADER, base_rows
+from .base import BASE_FORMAT, BASE_HEADER, base_pieces
 from .read import BASE_SHEET
 from .cells import excel_text, excel_value
 from .grades import GradeRow, action_grade_words, grade_columns, grades_title
@@ -145,14 +145,11 @@ def _base_sheet(wb: Any, rows: list[Any]) -> None:
     ws = wb.create_sheet(BASE_SHEET)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
-    ws.append([BASE_HEADER, "field", "value"])
-    for key, name, value in base_rows(rows):
-        cells = []
-        for v in (key, name, value):
-            cell = WriteOnlyCell(ws)
-            _set(cell, v)
-            cells.append(cell)
-        ws.append(cells)
+    ws.append([BASE_HEADER, BASE_FORMAT])
+    for n, piece in enumerate(base_pieces(rows), start=1):
+        cell = WriteOnlyCell(ws)
+        _set(cell, piece)  # a piece may start with "=": text all the same
+        ws.append([n, cell])
 
 
 def write_xlsx(plan: Plan, rows: list[SheetRow], scope: Scope, indicator_rows: list[IndicatorRow] | tuple = (),
