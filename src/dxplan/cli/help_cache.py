@@ -12,9 +12,9 @@ Only root help pages are kept: every argument one of ``--help``, ``-h``, ``--lan
 typer ended with exit 0, wrote nothing on stderr and every write reached standard output (a reader
 that stopped early, ``--help | head -1``, leaves a page unkept), and standard output encodes UTF-8.
 Pages live in the user's cache folder (:func:`dxplan.files.cache_place.cache_dir`, none with
-``DXPLAN_NO_CACHE``), one file per language, written atomically: ``help-<lang>.txt``, the key's hex
-digits on the first line, the page after it. Another key (a wider terminal, a new version, colour)
-replaces the file. A file that cannot be read or written leaves the help to typer.
+``DXPLAN_NO_CACHE``), one file per command line and ``DXPLAN_LANG``, written atomically:
+``help-<8 hex digits>.txt``, the key's hex digits on the first line, the page after it. Another key
+(a wider terminal, a new version, colour) replaces the file. A file that cannot be read or written leaves the help to typer.
 """
 
 from __future__ import annotations
@@ -85,12 +85,12 @@ def page_key(argv: list[str]) -> str:
 
 
 def _page_file(argv: list[str]) -> Path | None:
-    """The file of the kept page in the language ``argv`` asks for; None when the cache is off or
-    standard output does not encode UTF-8 (click would then write through its own wrapper)."""
+    """The file of the kept page of command line ``argv`` (named by it and ``DXPLAN_LANG``, so each language
+    keeps its own page); None when the cache is off or standard output does not encode UTF-8 (click would
+    then write through its own wrapper)."""
     import codecs
 
     from dxplan.files.cache_place import cache_dir
-    from dxplan.i18n import requested_lang
 
     folder = cache_dir()
     encoding = getattr(sys.stdout, "encoding", None)
@@ -100,7 +100,8 @@ def _page_file(argv: list[str]) -> Path | None:
         utf8 = False
     if folder is None or not utf8:
         return None
-    return folder / f"help-{requested_lang(argv)}.txt"
+    line = "\0".join([*argv, os.environ.get("DXPLAN_LANG", "")])
+    return folder / f"help-{hashlib.blake2b(line.encode('utf-8', 'backslashreplace'), digest_size=4).hexdigest()}.txt"
 
 
 def replay(argv: list[str]) -> int | None:
