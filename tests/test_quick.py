@@ -155,9 +155,9 @@ def test_the_view_and_classes_named_are_those_status_stores():
     from dxplan.cli.show import RenderedPlan, _status_table_of
     from dxplan.files.pool import PlanOutcome
 
-    assert STATUS_TABLE_VIEW == f"{_status_table_of.__module__}.{_status_table_of.__qualname__}"
-    assert OUTCOME_CLASS == f"{PlanOutcome.__module__}:{PlanOutcome.__qualname__}"
-    assert RENDERED_CLASS == f"{RenderedPlan.__module__}:{RenderedPlan.__qualname__}"
+    assert f"{_status_table_of.__module__}.{_status_table_of.__qualname__}" == STATUS_TABLE_VIEW
+    assert f"{PlanOutcome.__module__}:{PlanOutcome.__qualname__}" == OUTCOME_CLASS
+    assert f"{RenderedPlan.__module__}:{RenderedPlan.__qualname__}" == RENDERED_CLASS
     assert status_table_args("en", (80, None, False, False)) == (None, None, None, "en", (80, None, False, False))
 
 
