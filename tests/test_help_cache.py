@@ -9,6 +9,7 @@ never answered by a page kept for the old one; a reader that stops early still e
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -87,17 +88,21 @@ def test_other_settings_are_not_answered_by_the_kept_page(tmp_path):
 
 
 def test_the_kept_page_is_what_is_printed_until_dxplan_changes(tmp_path):
-    """A page is written from its file (a page changed in the file is printed as it is there) while its key holds,
-    and typer's page again once dxplan's version (its code) changes."""
+    """A page is written from its file (a page changed in the file, with its digest, is printed as it is there)
+    while its key holds, and typer's page again once dxplan's version (its code) changes."""
     src = tmp_path / "src"
     shutil.copytree(ROOT / "src" / "dxplan", src / "dxplan", ignore=shutil.ignore_patterns("__pycache__"))
     cache = tmp_path / "cache"
     real = _kept_and_replayed(["--help"], cache, src=src)
     (kept,) = cache.glob("help-*.txt")
-    key, _, page = kept.read_bytes().partition(b"\n")
-    assert page == real and re.fullmatch(rb"[0-9a-f]{32}", key)
-    kept.write_bytes(key + b"\nTHE KEPT PAGE\n")
-    assert _run(MAIN, ["--help"], _env(cache, src=src))[0] == (0, b"THE KEPT PAGE\n", b"")
+    head, _, page = kept.read_bytes().partition(b"\n")
+    assert page == real and re.fullmatch(rb"[0-9a-f]{32} [0-9a-f]{32}", head)
+    key = head.split()[0]
+    kept.write_bytes(head + b"\nTHE KEPT PAGE\n")  # a page that does not match its digest: not printed
+    assert _run(MAIN, ["--help"], _env(cache, src=src)) == ((0, real, b""), True)
+    other = b"THE KEPT PAGE\n"
+    kept.write_bytes(key + b" " + hashlib.blake2b(other, digest_size=16).hexdigest().encode() + b"\n" + other)
+    assert _run(MAIN, ["--help"], _env(cache, src=src)) == ((0, other, b""), False)
     init = src / "dxplan" / "__init__.py"
     init.write_text(init.read_text(encoding="utf-8").replace('__version__ = "', '__version__ = "9.', 1), encoding="utf-8")
     again, typer = _run(MAIN, ["--help"], _env(cache, src=src))

@@ -209,3 +209,15 @@ def test_the_lookup_by_stat_misses_after_a_same_size_edit(tmp_path, cache, monke
     missed = find_view(plan, STATUS_TABLE_VIEW, args, _rendered)
     assert isinstance(missed, Missed) and missed.key is not None
     assert len(reads) == 51  # read and hashed: the content differs, nothing stored for it
+
+
+def test_a_reader_that_stopped_early_gets_exit_0(tmp_path):
+    cache = tmp_path / "cache"
+    _both_ways(["status", KAMA], cache)
+    read, write = os.pipe()
+    os.close(read)  # `| head -1` gone before the tables are written
+    try:
+        proc = subprocess.run([sys.executable, "-m", "dxplan", "status", KAMA], stdout=write, stderr=subprocess.PIPE, env=_env(cache), cwd=ROOT)
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (0, b"")

@@ -13,7 +13,8 @@ typer ended with exit 0, wrote nothing on stderr and every write reached standar
 that stopped early, ``--help | head -1``, leaves a page unkept), and standard output encodes UTF-8.
 Pages live in the user's cache folder (:func:`dxplan.files.cache_place.cache_dir`, none with
 ``DXPLAN_NO_CACHE``), one file per command line and ``DXPLAN_LANG``, written atomically:
-``help-<8 hex digits>.txt``, the key's hex digits on the first line, the page after it. Another key
+``help-<8 hex digits>.txt``: on the first line the key's hex digits and the BLAKE2b digest of the page
+(a page that is not the one written, a damaged file, is not printed), the page after it. Another key
 (a wider terminal, a new version, colour) replaces the file. A file that cannot be read or written leaves the help to typer.
 """
 
@@ -117,7 +118,7 @@ def replay(argv: list[str]) -> int | None:
         text = page.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    if head.decode("ascii", "replace") != page_key(argv):
+    if head != _head(page_key(argv), page):
         return None
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -206,4 +207,10 @@ def _keep(path: Path, key: str, page: str) -> None:
         if path.is_symlink() or (path.exists() and not path.is_file()):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, f"{key}\n{page}".encode())
+        data = page.encode()
+        write_atomic(path, _head(key, data) + b"\n" + data)
+
+
+def _head(key: str, page: bytes) -> bytes:
+    """The first line of a page file: the page's key and the digest of its bytes."""
+    return f"{key} {hashlib.blake2b(page, digest_size=16).hexdigest()}".encode()
