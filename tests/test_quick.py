@@ -221,3 +221,48 @@ def test_a_reader_that_stopped_early_gets_exit_0(tmp_path):
     finally:
         os.close(write)
     assert (proc.returncode, proc.stderr) == (0, b"")
+
+
+def _stdout_on_a_terminal(cmd: list[str], args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    """Run with stdout on a pseudo-terminal (stderr a file, read by :func:`_typer_in`): exit code and what the terminal received."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    with open(env["DXPLAN_CACHE_DIR"] + ".stderr", "wb") as err:
+        proc = subprocess.Popen([*cmd, *args], stdout=follower, stderr=err, env=env, cwd=ROOT)
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        elif proc.poll() is not None:
+            break
+    code = proc.wait()
+    os.close(leader)
+    return code, seen
+
+
+def test_on_a_terminal_the_quick_answer_is_typers(tmp_path):
+    cache = tmp_path / "cache"
+    env = _env(cache, TERM="xterm-256color", COLUMNS="90")
+    computed = _stdout_on_a_terminal(TYPER, ["status", KAMA], {**env, "DXPLAN_NO_CACHE": "1"})
+    cold = _stdout_on_a_terminal(MAIN, ["status", KAMA], env)
+    assert _typer_in(cache)
+    warm = _stdout_on_a_terminal(MAIN, ["status", KAMA], env)
+    assert not _typer_in(cache)  # answered before typer
+    assert computed[0] == 0 and b"\x1b[" in computed[1]  # coloured: a terminal
+    assert cold == computed and warm == computed
+
+
+def _typer_in(cache: Path) -> bool:
+    """Whether the last :func:`_stdout_on_a_terminal` run with ``cache`` imported typer (its ``-X importtime`` lines)."""
+    lines = Path(f"{cache}.stderr").read_text(encoding="utf-8").splitlines()
+    return any(line.rsplit("|", 1)[1].strip().split(".")[0] == "typer" for line in lines if line.startswith("import time:") and "|" in line)
