@@ -10,7 +10,8 @@ again (:func:`replay`): the same bytes, exit 0.
 Only root help pages are kept: every argument one of ``--help``, ``-h``, ``--lang ja|en``,
 ``--lang=ja|en``, with ``--help`` or ``-h`` among them (:func:`is_root_help`). A page is kept only when
 typer ended with exit 0, wrote nothing on stderr and every write reached standard output (a reader
-that stopped early, ``--help | head -1``, leaves a page unkept), and standard output encodes UTF-8.
+that stopped early, ``--help | head -1``, leaves a page unkept), and standard output encodes UTF-8;
+never on Windows, where rich asks the console itself what it can show.
 Pages live in the user's cache folder (:func:`dxplan.files.cache_place.cache_dir`, none with
 ``DXPLAN_NO_CACHE``), one file per command line and ``DXPLAN_LANG``, written atomically:
 ``help-<8 hex digits>.txt``: on the first line the key's hex digits and the BLAKE2b digest of the page
@@ -87,12 +88,14 @@ def page_key(argv: list[str]) -> str:
 
 def _page_file(argv: list[str]) -> Path | None:
     """The file of the kept page of command line ``argv`` (named by it and ``DXPLAN_LANG``, so each language
-    keeps its own page); None when the cache is off or standard output does not encode UTF-8 (click would
-    then write through its own wrapper)."""
+    keeps its own page); None when the cache is off, standard output does not encode UTF-8 (click would
+    then write through its own wrapper) or on Windows."""
     import codecs
 
     from dxplan.files.cache_place import cache_dir
 
+    if sys.platform == "win32":  # rich asks the Windows console itself what it can show: nothing in the key names that
+        return None
     folder = cache_dir()
     encoding = getattr(sys.stdout, "encoding", None)
     try:
