@@ -7,7 +7,10 @@ Targets (on a 2-core machine, in a user's install, minimum of 10 runs): ``dxplan
 Prints the minimum, median and maximum wall time of N runs, the minimum and median CPU time and the
 load average; the machine is shared, so the minimum is the figure least disturbed by the other processes.
 
-Usage: .venv/bin/python bench/bench_status.py [N] [--install]
+Usage: .venv/bin/python bench/bench_status.py [N] [--install] [--instructions]
+
+``--instructions``: also count the instructions each command executes once (valgrind's callgrind,
+when installed): a figure the other processes on a shared machine do not change.
 
 ``--install``: first install this checkout as a user does — a wheel (``pip install .``, not editable)
 into a fresh virtual environment under the temporary folder, runtime dependencies only — and time that
@@ -49,17 +52,31 @@ def user_install(folder: Path) -> Path:
     return folder / "bin" / "dxplan"
 
 
-def main(n: int = 10, install: bool = False) -> None:
+def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
+    """Instructions ``cmd`` executes (valgrind's callgrind, its children not followed); None without valgrind."""
+    import re
+    import shutil
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    proc = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    return int(found.group(1)) if found else None
+
+
+def main(n: int = 10, install: bool = False, count: bool = False) -> None:
     if install:
         with tempfile.TemporaryDirectory() as venv:
             dxplan = user_install(Path(venv) / "venv")
             print(f"user's install: {dxplan}")
-            _run_all(n, dxplan)
+            _run_all(n, dxplan, count)
         return
-    _run_all(n, DXPLAN)
+    _run_all(n, DXPLAN, count)
 
 
-def _run_all(n: int, dxplan: Path) -> None:
+def _run_all(n: int, dxplan: Path, count: bool = False) -> None:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     kama = str(ROOT / "plans" / "kama")
     with tempfile.TemporaryDirectory() as cache:
@@ -75,12 +92,14 @@ def _run_all(n: int, dxplan: Path) -> None:
         print(f"{n} runs each; load {load}")
         for name, cmd, env, target in runs:
             walls, cpus = _time(cmd, n, env)
+            counted = instructions(cmd, env) if count else None
             print(f"{name:34} min {min(walls)*1000:4.0f} ms  median {statistics.median(walls)*1000:4.0f} ms  "
                   f"max {max(walls)*1000:4.0f} ms  CPU min {min(cpus)*1000:4.0f} / median {statistics.median(cpus)*1000:4.0f} ms"
+                  + (f"  {counted / 1e6:,.0f} M instructions" if counted else "")
                   + (f"  (target {target})" if target else ""))
     print(f"load after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
     numbers = [a for a in sys.argv[1:] if a.isdigit()]
-    main(int(numbers[0]) if numbers else 10, "--install" in sys.argv[1:])
+    main(int(numbers[0]) if numbers else 10, "--install" in sys.argv[1:], "--instructions" in sys.argv[1:])

@@ -36,7 +36,7 @@ USED_ELSEWHERE = {
     # click calls them to write a usage line
     ("cli/common.py", "format_usage"),
     # rich calls it when the reader closes the pipe
-    ("cli/common.py", "on_broken_pipe"),
+    ("cli/console.py", "on_broken_pipe"),
     # pybabel: the messages marked for extraction, and the extractor babel.cfg names
     ("cli/library_messages.py", "MESSAGES"),
     ("rules/__init__.py", "extract_messages"),

@@ -245,9 +245,12 @@ INTERNAL = {
     ("yamlread", "YamlFault"),
     # a file over the size limit, returned (not raised) by the loader's readers and turned into a
     # limit-exceeded problem
-    ("files.load", "FileTooLarge"),
+    ("files.disk", "FileTooLarge"),
     # a results-cache entry that cannot be read: the entry is dropped and the plan loaded again
     ("files.result_cache", "_Corrupt"),
+    # trouble with the results cache met while an answer is only tried (dxplan.cli.quick): it gives up
+    # and the command's ordinary run meets the trouble and reports it
+    ("files.result_cache", "Trouble"),
 }
 
 _BUILTIN_EXCEPTIONS = {name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)}

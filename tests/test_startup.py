@@ -3,8 +3,9 @@
 A behavioural check, not a timing one (speed is measured in ``bench/bench_status.py``):
 ``python -X importtime`` lists every module a real ``dxplan`` process imports, and the
 test names the heavy ones a command must not reach — ``--help`` loads no models, no
-YAML reader and no templates; a ``status`` answered from the results cache parses no
-YAML (no ruamel.yaml); only a help page or a usage error imports typer's help renderer.
+YAML reader and no templates (and a kept help page not even typer or rich); a ``status``
+answered from the results cache imports neither typer nor pydantic, the models nor a YAML
+reader; only a help page or a usage error imports typer's help renderer.
 """
 
 from __future__ import annotations
@@ -80,15 +81,26 @@ def test_lint_does_not_import_rich(env: dict[str, str]) -> None:
     assert _reached(modules, ("rich", "markdown_it", *NEVER)) == []
 
 
-def test_status_from_the_cache_parses_no_yaml(env: dict[str, str]) -> None:
+def test_status_from_the_cache_imports_no_typer_no_pydantic_no_models(env: dict[str, str]) -> None:
     first = subprocess.run([sys.executable, "-m", "dxplan", "status", str(KAMA)], capture_output=True, text=True, env=env, cwd=ROOT)
     assert first.returncode == 0
     modules, proc = _imported(["status", str(KAMA)], env)
     assert proc.returncode == 0
     assert proc.stdout == first.stdout  # the same table, answered from the cache
-    assert "dxplan.files.result_cache" in modules and "dxplan.model.schema" in modules
-    assert _reached(modules, ("ruamel", "_ruamel_yaml", "markdown_it", *NEVER)) == []
-    assert not {"typer.rich_utils", "rich.markdown", "rich.traceback"} & modules
+    assert "dxplan.files.result_cache" in modules and "rich.console" in modules  # the cached tables, on rich's console
+    # answered before typer (dxplan.cli.quick): no option parsing, no model classes, no loader, no YAML
+    assert _reached(modules, ("typer", "click", "pydantic", "pydantic_core", "ruamel", "_ruamel_yaml", "markdown_it", *NEVER)) == []
+    assert not {"dxplan.model", "dxplan.model.schema", "dxplan.files.load", "dxplan.status.counts", "dxplan.cli.common", "rich.table"} & modules
+
+
+def test_a_kept_help_page_imports_no_typer_no_rich(env: dict[str, str]) -> None:
+    first = subprocess.run([sys.executable, "-m", "dxplan", "--help"], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert first.returncode == 0 and " status " in first.stdout
+    modules, proc = _imported(["--help"], env)
+    assert proc.returncode == 0
+    assert proc.stdout == first.stdout  # the page typer printed, kept (dxplan.cli.help_cache)
+    assert _reached(modules, ("typer", "click", "rich", "pydantic", "ruamel", *NEVER)) == []
+    assert not {"dxplan.files.result_cache", "sqlite3", "dxplan.cli.common"} & modules
 
 
 def test_status_without_the_cache_reads_yaml_and_still_no_templates(env: dict[str, str]) -> None:

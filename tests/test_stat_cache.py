@@ -2,8 +2,8 @@
 
 Files written by a test are seconds old at most, so the racy margin decides what is stored:
 ``lint.RACY_SECONDS`` is set to 0 (every file written before the run counts as old) or to an
-hour (every file counts as just written). Reads are recorded at ``dxplan.files.load.read_bytes``,
-through which the loader reads every file; parses at ``dxplan.files.load.parse``.
+hour (every file counts as just written). Reads are recorded at ``dxplan.files.disk.read_bytes``,
+through which the loader reads every file (``dxplan.files.load`` imports it); parses at ``dxplan.files.load.parse``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from dxplan.lint import engine as lint_module
-from dxplan.files import load as load_module, layout as planfiles, result_cache
+from dxplan.files import disk as disk_module, load as load_module, layout as planfiles, result_cache
 from dxplan.lint.engine import lint_paths
 
 from conftest import PLANS
@@ -46,10 +46,16 @@ def new_files(monkeypatch):
 
 @pytest.fixture
 def reads(monkeypatch) -> list[Path]:
-    """The paths the loader reads (``dxplan.files.load.read_bytes``) in this process, in order."""
+    """The paths the loader reads (``dxplan.files.disk.read_bytes``, also as ``dxplan.files.load`` names it) in this process, in order."""
     seen: list[Path] = []
-    real = load_module.read_bytes
-    monkeypatch.setattr(load_module, "read_bytes", lambda path, *a, **kw: seen.append(Path(path)) or real(path, *a, **kw))
+    real = disk_module.read_bytes
+
+    def recorded(path, *a, **kw):  # type: ignore[no-untyped-def]
+        seen.append(Path(path))
+        return real(path, *a, **kw)
+
+    monkeypatch.setattr(disk_module, "read_bytes", recorded)
+    monkeypatch.setattr(load_module, "read_bytes", recorded)
     return seen
 
 
@@ -249,8 +255,10 @@ def test_a_file_name_that_is_not_utf8_is_linted_and_then_answered_by_stat(cache,
 
 def test_the_layout_is_part_of_the_database_name(cache, monkeypatch):
     """A database of the layout before the stat column (FORMAT 2) is another file: never opened with the new layout."""
+    from dxplan.files import cache_place
+
     current = result_cache.database_path()
-    monkeypatch.setattr(result_cache, "FORMAT", "2")
+    monkeypatch.setattr(cache_place, "FORMAT", "2")
     older = result_cache.database_path()
     assert older.parent == current.parent and older.name != current.name
 

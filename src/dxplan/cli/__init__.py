@@ -14,7 +14,9 @@ any other run imports typer and :mod:`.common`, and a command's module only when
 from their signatures). The command modules do not use ``from __future__ import annotations``
 (typer would then ``eval`` each annotation string four times), and they import the core, models and
 writers inside each command, so ``dxplan --help`` imports none of them (``tests/test_startup.py``
-checks which modules a start-up imports). :data:`app` (``from dxplan.cli import app``, for tests
+checks which modules a start-up imports). Two answers come before typer too: ``dxplan status PATH…``
+for plans the results cache holds (:mod:`.quick`) and the root help page as typer printed it last
+time (:mod:`.help_cache`); each falls back to typer for anything it cannot answer. :data:`app` (``from dxplan.cli import app``, for tests
 and programs) is the same app with every command module imported.
 """
 
@@ -41,8 +43,9 @@ def main() -> None:
     """Console-script entry point (``dxplan``).
 
     ``dxplan --version`` alone prints the version without importing typer (the same line the
-    root option prints). A reader that stops early (``dxplan status … | head``) ends the command
-    quietly with exit 0.
+    root option prints); :func:`.quick.answer` answers a cached ``status`` and the kept root help
+    page; anything else typer runs (and :func:`.help_cache.kept` keeps a root help page it prints).
+    A reader that stops early (``dxplan status … | head``) ends the command quietly with exit 0.
     """
     try:
         if sys.argv[1:] == ["--version"]:
@@ -51,9 +54,17 @@ def main() -> None:
             sys.stdout.write(f"dxplan {__version__}\n")
             sys.stdout.flush()
             sys.exit(0)
-        from .common import app  # typer's own messages set to the command line's language first
+        from .quick import answer
 
-        app()
+        answered = answer(sys.argv[1:])
+        if answered is not None:
+            sys.exit(answered)
+        from .help_cache import kept
+
+        with kept(sys.argv[1:]):  # the root help page, kept for the next `dxplan --help`
+            from .common import app  # typer's own messages set to the command line's language first
+
+            app()
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
     except BrokenPipeError:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
-import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -28,6 +26,7 @@ from dxplan.problems import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_lang
 
 from .library_messages import install as _install_library_messages
 from .help_page import install as _install_help_fixes
+from .console import _console_class, make_console
 
 _install_library_messages(requested_lang(sys.argv[1:]))  # before typer is imported: it words its headings at import
 
@@ -260,48 +259,6 @@ def resolve_lang(lang: Lang | None) -> str:
     chosen = lang.value if lang else _ROOT_LANG[0] if _ROOT_LANG else default_lang()
     set_command_lang(chosen)
     return chosen
-
-
-def make_console() -> Console:
-    """The rich console for terminal tables: exactly as wide as the terminal (or ``COLUMNS``), so
-    tables wrap their cells instead of running past the edge; 120 when there is no terminal (a pipe
-    or a file). Colour follows rich's rules: none when ``NO_COLOR`` is set or the output is not a
-    terminal. A reader who stops early (``| head``) ends the command with exit 0.
-
-    Plan text is printed as it is, never interpreted: rich markup is off (a ``[bold]`` in a title is
-    text), and every segment is made visible (:func:`dxplan.output.visible.visible_segments`: an escape
-    sequence in a title shows as ``␛]0;…``, it does not retitle the terminal).
-
-    rich is imported here, by the commands that print tables, not when the CLI starts
-    (``lint`` and ``--version`` print without it).
-    """
-    width = shutil.get_terminal_size((120, 24)).columns
-    return _console_class()(highlight=False, width=width, markup=False)
-
-
-@functools.cache
-def _console_class() -> type[Console]:
-    """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0."""
-    from rich.console import Console
-
-    from dxplan.output.visible import visible_segments
-
-    class _Console(Console):
-        """rich's Console, except that a reader who stops early (``| head``) ends the command with exit 0,
-        and control characters in the text it prints are shown, not sent to the terminal."""
-
-        def _render_buffer(self, buffer: Iterable[Any]) -> str:
-            """rich's last step before writing (segments → text with the console's own styles): each text segment made visible first."""
-            return super()._render_buffer(visible_segments(buffer))
-
-        def on_broken_pipe(self) -> None:
-            """rich's hook for a closed pipe (its default exits 1): stop writing and exit 0."""
-            self.quiet = True
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise SystemExit(0)
-
-    return _Console
 
 
 _install_help_fixes(_console_class)
@@ -557,20 +514,10 @@ def default_plan_paths() -> list[Path]:
 
 def plan_paths(paths: list[Path] | None) -> list[Path]:
     """The paths a command works on: those given, else the current folder when it is a plan
-    (``plan.yaml`` here) or a plans repository (plan folders just below it, or under ``plans/``).
-
-    The one rule for a missing PATH, for every command that takes plan paths. Raises
-    :class:`dxplan.i18n.UserError` (usage error, exit 2) when no path is given and the current
-    folder is neither.
+    or a plans repository (:func:`dxplan.files.layout.paths_or_here`, the one rule for a missing
+    PATH, for every command that takes plan paths). Raises :class:`dxplan.i18n.UserError` (usage
+    error, exit 2) when no path is given and the current folder is neither.
     """
-    from dxplan.files.layout import PLAN_FILE
+    from dxplan.files.layout import paths_or_here
 
-    if paths:
-        return list(paths)
-    here = Path(".")
-    if (here / PLAN_FILE).is_file() or any(here.glob(f"*/{PLAN_FILE}")):
-        return [here]
-    if any(Path("plans").glob(f"*/{PLAN_FILE}")):
-        return [Path("plans")]
-    raise UserError(N_("no PATH given, and the current folder is not a plan or a plans repository (no {plan_file} here, in a sub-folder or in plans/); give a plan folder"),
-                    {"plan_file": PLAN_FILE})
+    return paths_or_here(paths)

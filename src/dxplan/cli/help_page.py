@@ -26,7 +26,7 @@ def install(console_class: Callable[[], type]) -> None:
     modules, ~70 ms) only when it formats a help page; the second fix is therefore applied by
     :func:`_fold_help_texts` just before a help page is formatted, so a command that shows no
     help does not import the renderer (a faster start-up). ``console_class``: the rich Console class
-    the renderer is to print with (:func:`dxplan.cli.common._console_class`), asked for then.
+    the renderer is to print with (:func:`dxplan.cli.console._console_class`), asked for then.
     """
     _CONSOLE[:] = [console_class]
     from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption

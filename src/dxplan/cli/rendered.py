@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
-from .common import _console_class
+from .console import _console_class
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePath, PurePosixPath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dxplan.i18n import N_, UserError
-from dxplan.model.schema import Action, Plan
+
+if TYPE_CHECKING:  # imported by model_for: listing and discovering plan folders needs no model (a cached `status`)
+    from dxplan.model.schema import Action, Plan
 
 PLAN_FILE = "plan.yaml"
 """The plan file's name, at the top of a plan folder."""
@@ -66,6 +68,8 @@ def kind_of(path: PurePath | str) -> Kind | None:
 
 def model_for(path: PurePath | str) -> type[Plan] | type[Action] | None:
     """The model a plan file is validated against (see :func:`kind_of`): ``Plan``, ``Action`` or None."""
+    from dxplan.model.schema import Action, Plan
+
     return {"plan": Plan, "action": Action, None: None}[kind_of(path)]
 
 
@@ -150,6 +154,25 @@ def discover(paths: list[Path]) -> list[tuple[Path, set[Path] | None]]:
             continue
         files.add(path.resolve())
     return list(result.items())
+
+
+def paths_or_here(paths: list[Path] | None) -> list[Path]:
+    """The paths a command works on: those given, else the current folder when it is a plan
+    (``plan.yaml`` here) or a plans repository (plan folders just below it, or under ``plans/``).
+
+    The one rule for a missing PATH, for every command that takes plan paths
+    (:func:`dxplan.cli.common.plan_paths`). Raises :class:`dxplan.i18n.UserError` (usage error,
+    exit 2) when no path is given and the current folder is neither.
+    """
+    if paths:
+        return list(paths)
+    here = Path(".")
+    if (here / PLAN_FILE).is_file() or any(here.glob(f"*/{PLAN_FILE}")):
+        return [here]
+    if any(Path("plans").glob(f"*/{PLAN_FILE}")):
+        return [Path("plans")]
+    raise UserError(N_("no PATH given, and the current folder is not a plan or a plans repository (no {plan_file} here, in a sub-folder or in plans/); give a plan folder"),
+                    {"plan_file": PLAN_FILE})
 
 
 def worktree_plan_roots(repo: Path, scope: str) -> list[str]:

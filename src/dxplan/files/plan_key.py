@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from .layout import ACTIONS_DIR, PLAN_FILE
-from .load import DiskSource, Limits
+from .disk import DiskSource
+from dxplan.yamlread import Limits
 
 __all__ = ["RACY_SECONDS", "PlanFiles", "Preread", "limits_key", "stat_key", "folder_key", "plan_files"]
 

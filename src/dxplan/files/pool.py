@@ -87,55 +87,29 @@ def _stored(root: Path, view: str, entry: Any) -> PlanOutcome | None:
     return None
 
 
-def _with_args(key: bytes, args: tuple[Any, ...]) -> bytes:
-    """``key`` (a folder's stat or content key) combined with the ``repr`` of a view's arguments (plain values)."""
-    import hashlib
-
-    return hashlib.blake2b(key + b"\0" + repr(args).encode("utf-8", "backslashreplace"), digest_size=16).digest()
-
-
 def cached_outcome(fn: Callable[..., R], root: Path, args: tuple[Any, ...], view: str) -> PlanOutcome[R]:
     """:func:`outcome_of` ``fn`` for plan folder ``root``, answered from the results cache's view ``view`` when its files are unchanged.
 
     ``view`` names ``fn`` (one entry per plan folder and view); ``args`` (plain values: their ``repr`` is
     part of the keys) and the files must be all the outcome depends on besides dxplan's code, which the
-    cache's fingerprint covers. See the module docstring.
+    cache's fingerprint covers. The entry is found by :func:`dxplan.files.views.find_view`. See the module docstring.
     """
     from . import result_cache
     from .load import load_plan
     from .plain import to_plain
-    from .plan_key import plan_files
-    from .transaction import recover
+    from .views import Found, find_view
 
-    # an import killed while writing is finished or undone first, as the loader does; one whose writer still
-    # runs, or that cannot be finished here, leaves files the loader does not read as they are: no cache then
-    if recover(Path(root)) in ("busy", "unfinished"):
+    found = find_view(root, view, args, lambda entry: _stored(Path(root), view, entry))
+    if isinstance(found, Found):
+        return found.value
+    if found.files is None or found.preread is None:
         return outcome_of(fn, load_plan(root, positions=False), args)
-    pf = plan_files(root)
-    stat, racy = pf.stat_key()
-    # one entry per plan and view, whatever the arguments: they are part of both keys, so a run with
-    # other arguments (another width, language, year) replaces the entry instead of adding one
-    stat = None if stat is None else _with_args(stat, args)
-    if stat is not None and not racy:
-        entry = result_cache.get_view_by_stat(pf.root, view, stat)
-        if entry is not None and (hit := _stored(pf.root, view, entry)) is not None:
-            return hit
-    keep_stat = None if racy else stat
-    preread, key = pf.read()
-    key = None if key is None else _with_args(key, args)
-    if key is not None:
-        entry = result_cache.get_view(pf.root, view, key)
-        if entry is not None and (hit := _stored(pf.root, view, entry)) is not None:
-            if keep_stat is not None:  # touched, not changed: the next run is answered by stat
-                result_cache.put_view(pf.root, view, key, entry, keep_stat)
-                result_cache.flush()
-            return hit
-    limits = pf.limits.key
-    result_cache.prefetch_data([result_cache.bytes_key(b, limits) for b in preread.data.values() if isinstance(b, bytes)])
-    outcome = outcome_of(fn, load_plan(preread, positions=False), args)
-    if key is not None:
+    limits = found.files.limits.key
+    result_cache.prefetch_data([result_cache.bytes_key(b, limits) for b in found.preread.data.values() if isinstance(b, bytes)])
+    outcome = outcome_of(fn, load_plan(found.preread, positions=False), args)
+    if found.key is not None:
         with contextlib.suppress(TypeError):  # not plain data (a usage error to raise): computed again next time
-            result_cache.put_view(pf.root, view, key, to_plain(outcome), keep_stat)
+            result_cache.put_view(found.files.root, view, found.key, to_plain(outcome), found.stat)
     result_cache.flush()
     return outcome
 

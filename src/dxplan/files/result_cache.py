@@ -38,7 +38,7 @@ Three kinds of entry, in one SQLite database:
   that plan is computed again. An entry that is not what its view expects is dropped with the
   corrupt-entry warning and computed again.
 
-The database file's name carries a hash of the database's layout (:data:`FORMAT`), dxplan's
+The database file's name carries a hash of the database's layout (:data:`dxplan.files.cache_place.FORMAT`), dxplan's
 version, the packaged JSON Schemas and the size and modification time of every module and
 message catalogue of the package, so a new layout, a new version, a changed schema or an
 edited rule starts from an empty cache (an older database is left as it is, unused).
@@ -67,20 +67,17 @@ import pickle
 import sqlite3
 import time
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from dxplan.i18n import N_
 import contextlib
 
+from .cache_place import cache_dir, fingerprint
+
 __all__ = ["text_key", "bytes_key", "prefetch_data", "get_data", "put_data", "get_plan", "get_plan_by_stat", "put_plan",
-           "get_view", "get_view_by_stat", "put_view", "drop_view", "flush", "database_path", "reset"]
-
-FORMAT = "4"
-"""The layout of the database and its values; part of the database's name (through :func:`fingerprint`).
-
-3: plan results carry a stat signature (column ``stat``); file data in a rowid table with 8 KB pages.
-4: plan views (table ``views``: what ``status``, ``score`` and ``compare`` computed for a plan)."""
+           "get_view", "get_view_by_stat", "put_view", "drop_view", "flush", "database_path", "reset", "probing", "Trouble", "cache_dir", "fingerprint"]
 
 _DIGEST = 16
 _BATCH = 2000
@@ -142,48 +139,6 @@ def bytes_key(raw: bytes, limits: str = "") -> bytes:
 # --------------------------------------------------------------------------- where, and which database
 
 
-def cache_dir() -> Path | None:
-    """The cache folder, or None when ``DXPLAN_NO_CACHE`` is set."""
-    if os.environ.get("DXPLAN_NO_CACHE"):
-        return None
-    base = os.environ.get("DXPLAN_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return Path(xdg) / "dxplan" if xdg else Path.home() / ".cache" / "dxplan"
-
-
-def fingerprint() -> str:
-    """A hash of what decides results: dxplan's version, its JSON Schemas, the national frame and its code and catalogues.
-
-    The code is taken by name, size and modification time (``*.py`` and ``*.mo`` under the
-    package), the schemas and the national frame (``frames/*.yaml``) by content. 16 hex digits.
-    """
-    from dxplan import __version__, shipped
-
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.blake2b(digest_size=8)
-    h.update(f"{FORMAT}\0{__version__}\0".encode())
-    schemas = shipped("schemas")
-    for name in ("plan.schema.json", "action.schema.json"):
-        try:
-            h.update(name.encode() + b"\0" + (schemas / name).read_bytes() + b"\0")
-        except OSError:
-            h.update(name.encode() + b"\0missing\0")
-    frames = shipped("frames")
-    try:
-        for frame in sorted(frames.glob("*.yaml")):
-            h.update(frame.name.encode() + b"\0" + frame.read_bytes() + b"\0")
-    except OSError:
-        h.update(b"frames\0missing\0")
-    for folder, _, files in sorted(os.walk(package)):
-        for name in sorted(files):
-            if name.endswith((".py", ".mo")):
-                st = os.stat(os.path.join(folder, name))
-                h.update(f"{os.path.relpath(os.path.join(folder, name), package)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-    return h.hexdigest()
-
-
 def database_path() -> Path | None:
     """The database file of this dxplan (see :func:`fingerprint`), or None when the cache is off."""
     folder = cache_dir()
@@ -243,7 +198,32 @@ class _State:
 _state = _State()
 
 
+class Trouble(Exception):
+    """Raised, while :func:`probing`, where the cache would otherwise warn (a corrupt entry, an unreadable database)."""
+
+
+#: True while :func:`probing` (kept apart from :class:`_State`, which a new connection clears).
+_probing: list[bool] = []
+
+
+@contextlib.contextmanager
+def probing() -> Iterator[None]:
+    """Within the block the cache changes nothing and says nothing about trouble: a corrupt entry or a
+    database SQLite cannot read raises :class:`Trouble` before anything is warned, dropped or disabled.
+
+    For an answer that is only tried (``dxplan status`` before typer, :mod:`dxplan.cli.quick`): on
+    trouble it gives up, and the command's ordinary run meets the same trouble and reports it as always.
+    """
+    _probing.append(True)
+    try:
+        yield
+    finally:
+        _probing.pop()
+
+
 def _warn(message: str) -> None:
+    if _probing:
+        raise Trouble(message)
     from dxplan.i18n import command_lang, t
     from dxplan.problems import default_lang
 
@@ -254,8 +234,8 @@ def _warn(message: str) -> None:
 
 def _disable(exc: BaseException) -> None:
     """Stop using a database SQLite cannot read (warn, remove it); results come without the cache."""
-    _state.broken = True
     _warn(_UNREADABLE)
+    _state.broken = True
     conn, _state.conn = _state.conn, None
     if conn is not None:
         with contextlib.suppress(sqlite3.Error):
