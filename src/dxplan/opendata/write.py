@@ -48,10 +48,14 @@ FORMATS = ("csv", "parquet")
 PYARROW_REQUIREMENT = "pyarrow>=15,<27"
 """What writing Parquet needs (the ``opendata`` extra declares the same); a missing pyarrow is reported with it."""
 
-GROUP_BYTES = 4 * 2**20
-"""The Arrow bytes a Parquet row group gathers (whole plans) before it is written: about 25,000 task rows, so the
-national corpus's 545,000 make some twenty row groups; what the writer holds stays a few MiB per resource
-(measured: 8 MiB groups raised the writing process's peak by a further 25 MiB, bench/NOTES.md)."""
+GROUP_BYTES = 2 * 2**20
+"""The Arrow bytes a Parquet row group gathers (whole plans) before it is written: about 12,000 task rows, so the
+national corpus's 545,000 make some fifty row groups; what the writer holds stays a few MiB per resource
+(measured: 4 MiB groups raised the writing process's peak by some 25 MiB, bench/NOTES.md)."""
+
+COMPACT = 8
+"""Plans' record batches that wait as they came before they are copied into one: many small Arrow buffers kept for a
+while fragment the allocator (measured: the writing process grew past 200 MiB nationally without it)."""
 
 _ARROW_TYPES = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool_", "date": "date32"}
 
@@ -95,6 +99,7 @@ class PackageWriter:
         self._csv: dict[str, Any] = {}
         self._pending: dict[str, list[Any]] = {r.name: [] for r in RESOURCES}
         self._pending_bytes = dict.fromkeys(self.rows, 0)
+        self._fresh = dict.fromkeys(self.rows, 0)
         self._parquet: dict[str, Any] = {}
         self._schemas: dict[str, Any] = {}
         for r in RESOURCES:
@@ -114,10 +119,16 @@ class PackageWriter:
             self.rows[r.name] += len(got)
             if self.parquet:
                 batch = self._batch(r, got)
-                self._pending[r.name].append(batch)
+                pending = self._pending[r.name]
+                pending.append(batch)
                 self._pending_bytes[r.name] += batch.nbytes
                 if self._pending_bytes[r.name] >= self.group_bytes:
                     self._flush(r)
+                else:
+                    self._fresh[r.name] += 1
+                    if self._fresh[r.name] == COMPACT:  # the plans' batches since the last join become one
+                        pending[-COMPACT:] = self._joined(r, pending[-COMPACT:]).to_batches()
+                        self._fresh[r.name] = 0
 
     def _schema(self, r: Resource) -> Any:
         if r.name not in self._schemas:
@@ -135,10 +146,15 @@ class PackageWriter:
             arrays.append(pa.array(floats, type=field.type))
         return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
+    def _joined(self, r: Resource, batches: list[Any]) -> Any:
+        """``batches`` as one table of contiguous columns (their buffers copied into one each)."""
+        import pyarrow as pa
+
+        return pa.Table.from_batches(batches, schema=self._schema(r)).combine_chunks()
+
     def _flush(self, r: Resource) -> None:
         """Write the waiting rows of ``r`` as one row group (a file with no rows at all gets one empty row group, as
         :func:`pyarrow.parquet.write_table` writes an empty table)."""
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         writer = self._parquet.get(r.name)
@@ -148,9 +164,10 @@ class PackageWriter:
             self._files[f"{r.name}.parquet"] = fh
             writer = self._parquet[r.name] = pq.ParquetWriter(fh, self._schema(r))
         # one contiguous table: a row group's bytes then do not depend on how its plans were batched
-        writer.write_table(pa.Table.from_batches(self._pending[r.name], schema=self._schema(r)).combine_chunks())
+        writer.write_table(self._joined(r, self._pending[r.name]))
         self._pending[r.name] = []
         self._pending_bytes[r.name] = 0
+        self._fresh[r.name] = 0
 
     def close(self) -> None:
         """Write the waiting Parquet rows and close every file (not yet synced to disk: :func:`sync_files`)."""
