@@ -49,9 +49,9 @@ PYARROW_REQUIREMENT = "pyarrow>=15,<27"
 """What writing Parquet needs (the ``opendata`` extra declares the same); a missing pyarrow is reported with it."""
 
 GROUP_BYTES = 2 * 2**20
-"""The Arrow bytes a Parquet row group gathers (whole plans) before it is written: about 12,000 task rows, so the
+"""The Arrow bytes a Parquet row group gathers (whole plans) before it is written: about 10,000 task rows, so the
 national corpus's 545,000 make some fifty row groups; what the writer holds stays a few MiB per resource
-(measured: 4 MiB groups raised the writing process's peak by some 25 MiB, bench/NOTES.md)."""
+(measured: 4 MiB groups raised the writing process's peak by some 15 MiB, 8 MiB by 40, bench/NOTES.md)."""
 
 COMPACT = 8
 """Plans' record batches that wait as they came before they are copied into one: many small Arrow buffers kept for a
