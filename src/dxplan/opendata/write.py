@@ -212,9 +212,14 @@ def write_package(folder: Path, parts: Iterable[Rows], *, bom: bool = False, for
     desc = folder / "datapackage.json"
     with open(desc, "xb") as fh:
         fh.write(descriptor_bytes(bom=bom, formats=formats))
-    with PackageWriter(folder, bom=bom, formats=formats, group_bytes=group_bytes) as writer:
-        for rows in parts:
-            writer.add(rows)
+    try:
+        with PackageWriter(folder, bom=bom, formats=formats, group_bytes=group_bytes) as writer:
+            for rows in parts:
+                writer.add(rows)
+    finally:  # a generator left half-read (a write failed) stops now: its worker processes end with it
+        close = getattr(parts, "close", None)
+        if close is not None:
+            close()
     names = ["datapackage.json", *(f"data/{r.name}.{f}" for r in RESOURCES for f in formats)]
     return [(rel, os.stat(folder / rel).st_size) for rel in names], writer.rows
 
