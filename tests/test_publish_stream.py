@@ -1,10 +1,11 @@
 """``dxplan publish`` writes as it reads: one Parquet row group per batch of whole plans, the same rows as all at once.
 
 The package of five plans (the four bundled ones and tests/fixtures/published) is written three ways — every
-plan its own row group (``group_bytes=1``), a few plans per row group, and all in one — and read back from the
-files by pyarrow, csv and Frictionless: the CSV files are the same bytes, the Parquet files the same rows (those
-``plan_tables`` gives, plan after plan) and only their row groups differ, each ending at a plan's last row. A key
-found broken after earlier plans were written leaves no output and the previous package as it was.
+plan its own row group (``group_bytes=1``), a few plans per row group, and all in one — and its files read back:
+the CSV files are the same bytes each way, the Parquet files (read by pyarrow) the same rows — those
+``plan_tables`` gives, plan after plan — and only their row groups differ, each ending at a plan's last row;
+Frictionless validates the package of a row group per plan. A key found broken after earlier plans were
+written leaves no output and the previous package as it was.
 """
 
 from __future__ import annotations
