@@ -20,6 +20,7 @@ scale    bench_scale.py               lint (cold, warm, one file changed), statu
 history  bench_history.py             ``history`` over 200 and 2,000 evaluation commits, cold, warm
 diff     bench_diff.py                ``diff REV1 REV2`` of two national revisions (1,741 plans)
 import   bench_import.py              export and import of a 50,000-row plan (545 rows changed)
+publish  bench_publish.py             ``publish`` of 400 plans: CPU, wall, peak memory of the process and its workers
 ======== ============================ ===========================================================
 
 ``--quick``: smaller sizes where a script allows it (scale to 10 and 100 plans, history 200 commits),
@@ -50,6 +51,7 @@ SCRIPTS: dict[str, tuple[str, list[str], list[str]]] = {
     "history": ("bench_history.py", ["--commits", "200,2000"], ["--commits", "200", "--runs", "1"]),
     "diff": ("bench_diff.py", [], []),
     "import": ("bench_import.py", [], []),
+    "publish": ("bench_publish.py", ["--plans", "400"], ["--plans", "100"]),
 }
 
 

@@ -6,8 +6,9 @@ Exit codes: 0 published (or ``--schema`` printed); 1 a plan has lint errors or d
 
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -15,6 +16,9 @@ from dxplan.i18n import N_, t
 from dxplan.problems import EXIT_OK, EXIT_PROBLEMS
 from .progress import QuietOpt, progress
 from .common import help_text, command, LangOpt, PathsArg, fail, plan_paths, resolve_lang, say
+
+if TYPE_CHECKING:
+    from dxplan.opendata.tables import Rows
 
 
 @command()
@@ -42,17 +46,18 @@ def publish(
         fail(t(lg, "publish: name the output folder with -o DIR"))
     from dxplan.opendata.write import PYARROW_REQUIREMENT
 
-    try:
-        import pyarrow  # noqa: F401  (checked before anything is read or written)
-    except ImportError:
-        fail(t(lg, "publish writes Parquet with pyarrow, which is not installed: install dxplan as dxplan[opendata] (pip install '{requirement}')",
-               requirement=PYARROW_REQUIREMENT), EXIT_PROBLEMS)
+    no_pyarrow = N_("publish writes Parquet with pyarrow, which is not installed: install dxplan as dxplan[opendata] (pip install '{requirement}')")
+    # found, not imported, before anything is read or written: the worker processes fork from a process without
+    # pyarrow's threads (dxplan.files.parallel), and this one imports it at the first Parquet rows
+    if not has_pyarrow():
+        fail(t(lg, no_pyarrow, requirement=PYARROW_REQUIREMENT), EXIT_PROBLEMS)
     from dxplan.opendata.write import publish_to
 
     roots = linted_roots(paths, lg, quiet, N_("nothing was published: {n} error(s) in the plans; fix them (dxplan lint) and publish again"))
-    tables = package_tables(roots, lg, history)
     try:
-        written = publish_to(output, tables, bom=bom)
+        written = publish_to(output, package_parts(roots, lg, history), bom=bom)
+    except ImportError:
+        fail(t(lg, no_pyarrow, requirement=PYARROW_REQUIREMENT), EXIT_PROBLEMS)
     except OSError as exc:
         fail(t(lg, "{target}: cannot write ({error})", target=output, error=exc.strerror or exc), EXIT_PROBLEMS)
     for rel, size in written:
@@ -80,43 +85,49 @@ def linted_roots(paths: list[Path] | None, lang: str, quiet: bool, refused: str)
     return roots
 
 
-def package_tables(roots: list[Path], lang: str, history: bool) -> dict:
-    """The open-data tables of the plan folders ``roots`` (which lint found without errors), with their status
-    history from git when ``history``; notes on stderr (no municipality code, not in git). Exits 1 (nothing
-    written) when a plan does not load or a key of the package does not hold. ``dxplan site`` writes the same."""
-    from dxplan.files.load import load_plan
-    from dxplan.opendata.tables import empty_tables, integrity, merge, national_item_rows, plan_tables
+def has_pyarrow() -> bool:
+    """Whether pyarrow can be imported, found without importing it (its threads make a process that has imported it
+    unfit to fork worker processes from: :mod:`dxplan.files.parallel`)."""
+    from importlib.util import find_spec
 
-    tables = empty_tables()
-    for root in roots:
-        loaded = load_plan(root, positions=False)
-        if loaded.plan is None:  # lint reported it; a plan that does not load never gets here
+    try:
+        return find_spec("pyarrow") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def package_parts(roots: list[Path], lang: str, history: bool) -> "Iterator[Rows]":
+    """The open-data rows of the plan folders ``roots`` (which lint found without errors), one plan at a time in the
+    order of ``roots``, then the ``national_items`` rows; each plan loaded and turned into rows by a worker process
+    (:func:`dxplan.opendata.parts.plan_part`), with its status history from git when ``history``. Notes on stderr
+    (no municipality code, not in git).
+
+    Exits 1 when a plan does not load, and — after the last plan, so that every broken key is listed — when a key of
+    the package does not hold (each plan's keys, and the plan IDs across plans): the caller writes as it reads, into
+    a staging folder, so nothing is published then. ``dxplan site`` writes the same package."""
+    from dxplan.files.pool import map_plans
+    from dxplan.opendata.parts import plan_part
+    from dxplan.opendata.tables import as_tuples, integrity, national_item_rows
+
+    broken: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for outcome in map_plans(plan_part, roots, (history,)):
+        part = outcome.value
+        if part is None:  # lint reported it; a plan that does not load never gets here
             raise typer.Exit(EXIT_PROBLEMS)
-        merge(tables, plan_tables(loaded))
-        if loaded.plan.municipality_code is None:
-            say(t(lang, "{plan}: plan.yaml declares no municipality_code; the 全国地方公共団体コード column is left empty", plan=loaded.plan.id))
-        if history:
-            tables["status_history"] += _history_rows(root, loaded.plan.id, lang)
-    tables["national_items"] = national_item_rows()
-    broken = integrity(tables)
+        if not part.has_code:
+            say(t(lang, "{plan}: plan.yaml declares no municipality_code; the 全国地方公共団体コード column is left empty", plan=part.plan_id))
+        if part.in_git is False:
+            say(t(lang, "{plan}: not in a git repository; status_history has no rows for it", plan=part.plan_id))
+        if part.plan_id in seen:
+            broken.append(("plans", "primary-key", part.plan_id))
+        seen.add(part.plan_id)
+        broken += part.broken
+        yield part.rows
+    national = {"national_items": national_item_rows()}
+    broken += integrity(national)
+    yield as_tuples(national)
     if broken:  # a key lint does not check: nothing is written rather than an invalid package
         for resource, kind, values in broken[:20]:
             say(t(lang, "{resource}: {kind} ({values}) does not hold", resource=resource, kind=kind, values=values))
         fail(t(lang, "nothing was published: {n} key(s) of the package do not hold", n=len(broken)), EXIT_PROBLEMS)
-    return tables
-
-
-def _history_rows(root: Path, plan_id: str, lang: str) -> list:
-    """``status_history`` rows of the plan folder ``root`` from its git history; none (with a note) outside git."""
-    from dxplan.files import gitio
-    from dxplan.opendata.tables import history_rows
-    from dxplan.status.history import build_history
-
-    try:
-        repo = gitio.repo_root(root)
-        rel = root.resolve().relative_to(repo).as_posix()
-        found = build_history(repo, "" if rel == "." else rel)
-    except gitio.GitError:
-        say(t(lang, "{plan}: not in a git repository; status_history has no rows for it", plan=plan_id))
-        return []
-    return history_rows(plan_id, found)

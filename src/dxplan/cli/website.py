@@ -69,13 +69,13 @@ def site(
 def _data(roots: list[Path], lang: str, history: bool) -> dict[str, bytes]:
     """The open-data package's files (``dxplan publish``'s): CSV and Parquet, or CSV alone (with a note) without pyarrow."""
     from dxplan.opendata.write import FORMATS, PYARROW_REQUIREMENT, package_files
-    from .publish import package_tables
+    from .publish import has_pyarrow, package_parts
 
-    formats: tuple[str, ...] = FORMATS
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        formats = ("csv",)
-        say(t(lang, "pyarrow is not installed: the site's open data is CSV only (install dxplan as dxplan[opendata], pip install '{requirement}', for Parquet too)",
-              requirement=PYARROW_REQUIREMENT))
-    return package_files(package_tables(roots, lang, history), formats=formats)
+    if has_pyarrow():  # found, not imported: see dxplan publish
+        try:
+            return package_files(package_parts(roots, lang, history), formats=FORMATS)
+        except ImportError:
+            pass
+    say(t(lang, "pyarrow is not installed: the site's open data is CSV only (install dxplan as dxplan[opendata], pip install '{requirement}', for Parquet too)",
+          requirement=PYARROW_REQUIREMENT))
+    return package_files(package_parts(roots, lang, history), formats=("csv",))

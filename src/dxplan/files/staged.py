@@ -60,6 +60,30 @@ def replace_folder(
     raises OSError when they are not what was meant; nothing is moved into place then. Raises
     :class:`dxplan.i18n.UserError` (``folder`` is not a folder, or ``foreign``), OSError when it cannot be written.
     """
+
+    def write(stage: Path) -> list[tuple[str, int]]:
+        _write_all(stage, files)
+        return [(rel, len(data)) for rel, data in files.items()]
+
+    return replace_folder_by(folder, write, previous=previous, foreign=foreign, check=check)
+
+
+def replace_folder_by(
+    folder: Path,
+    write: Callable[[Path], list[tuple[str, int]]],
+    *,
+    previous: Callable[[Path], bool],
+    foreign: UserError,
+    check: Callable[[Path], None] | None = None,
+) -> list[tuple[str, int]]:
+    """:func:`replace_folder` for output written as it is made: ``write(stage)`` writes the files into the new,
+    empty staging folder ``stage`` (new names only; each file made durable, e.g. by :func:`sync_files`) and
+    returns each file's relative path and size in bytes; that list is returned once the folder is in place.
+
+    Whatever ``write`` raises (an OSError, a usage error, an interrupt) leaves no output folder, or the previous
+    one untouched, and no staging folder. ``previous``, ``foreign``, ``check`` and the errors raised: as
+    :func:`replace_folder`, checked before ``write`` is called.
+    """
     folder = Path(folder)
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise UserError(N_("{folder} is not a folder; nothing was written"), {"folder": str(folder)})
@@ -72,7 +96,7 @@ def replace_folder(
     stage = Path(tempfile.mkdtemp(prefix=f".{folder.name}.dxplan-{os.getpid()}-", suffix=".tmp", dir=parent))
     old: Path | None = None
     try:
-        _write_all(stage, files)
+        written = write(stage)
         if check is not None:
             check(stage)
         os.chmod(stage, 0o777 & ~_umask())
@@ -89,7 +113,7 @@ def replace_folder(
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     _fsync_dir(parent)
-    return [(rel, len(data)) for rel, data in files.items()]
+    return written
 
 
 def _write_all(stage: Path, files: dict[str, bytes]) -> None:
@@ -98,14 +122,12 @@ def _write_all(stage: Path, files: dict[str, bytes]) -> None:
     where the file system commits them together (one at a time, a site of 300 pages took seconds), then each
     folder is synced. Raises OSError for a name outside ``stage`` or a failed write."""
     root = stage.resolve()
-    folders = {root}
     paths = []
     for rel, data in files.items():
         target = stage / rel
         if not target.resolve().is_relative_to(root):
             raise OSError(f"{rel}: outside the output folder")
         target.parent.mkdir(parents=True, exist_ok=True)
-        folders.add(target.parent.resolve())
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             view = memoryview(data)
@@ -114,6 +136,15 @@ def _write_all(stage: Path, files: dict[str, bytes]) -> None:
         finally:
             os.close(fd)
         paths.append(target)
+
+    sync_files(stage, paths)
+
+
+def sync_files(stage: Path, paths: list[Path]) -> None:
+    """Make the files ``paths`` written in the folder ``stage`` durable, and the folders that hold them, ``stage``
+    included: the files' ``fsync`` calls run in a pool of threads, where the file system commits them together
+    (one at a time, a site of 300 pages took seconds), then each folder is synced, deepest first. Raises OSError
+    when a file cannot be synced."""
 
     def sync(path: Path) -> None:
         fd = os.open(path, os.O_RDONLY)
@@ -124,6 +155,10 @@ def _write_all(stage: Path, files: dict[str, bytes]) -> None:
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(sync, paths))
+    root = stage.resolve()
+    folders = {root}
+    for path in paths:
+        folders.update(f for f in Path(path).resolve().parents if f.is_relative_to(root))
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
         _fsync_dir(folder)
 

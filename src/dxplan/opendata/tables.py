@@ -13,6 +13,7 @@ within the plan, so the same plan gives the same rows.
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 from typing import Any
 
 from dxplan.fiscal import format_fiscal_year
@@ -30,6 +31,9 @@ from .schema import RESOURCES
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
+Rows = dict[str, list[tuple[Any, ...]]]
+"""Rows as the package writer takes them: resource name → rows, each a tuple of values in the resource's column
+order (:attr:`dxplan.opendata.schema.Resource.names`); a resource left out has no rows."""
 
 
 def empty_tables() -> Tables:
@@ -198,14 +202,25 @@ def national_item_rows() -> list[Row]:
             for v in frame.versions for i in v.items]
 
 
-def merge(into: Tables, more: Tables) -> None:
-    """Append ``more``'s rows to ``into``, resource by resource."""
-    for name, rows in more.items():
-        into[name].extend(rows)
+def as_tuples(tables: Tables) -> Rows:
+    """``tables`` as :data:`Rows`: each row a tuple in its resource's column order (a column a row lacks is None);
+    resources without rows left out."""
+    out: Rows = {}
+    for r in RESOURCES:
+        rows = tables.get(r.name)
+        if rows:
+            names = r.names  # three or more: itemgetter gives tuples
+            try:
+                out[r.name] = list(map(itemgetter(*names), rows))
+            except KeyError:  # a row without some column
+                out[r.name] = [tuple(row.get(n) for n in names) for row in rows]
+    return out
 
 
 def as_of(value: Any) -> str:
     """A cell as the CSV writes it: '' for None, ISO dates, ``true``/``false``, integers without a decimal point."""
+    if value.__class__ is str:  # most cells
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -217,24 +232,38 @@ def as_of(value: Any) -> str:
     return str(value)
 
 
+def _values(rows: list[Row], names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Each row's values of the columns ``names``, as tuples (a column a row lacks is None)."""
+    try:
+        if len(names) == 1:
+            return [(row[names[0]],) for row in rows]
+        return list(map(itemgetter(*names), rows))
+    except KeyError:
+        return [tuple(row.get(k) for k in names) for row in rows]
+
+
 def integrity(tables: Tables) -> list[tuple[str, str, str]]:
     """What would make the package invalid, as ``(resource, kind, values)``: a primary key given twice
     (``primary-key``) or a foreign key that finds no row (``foreign-key``; a reference with every part empty is
-    no reference). Empty for a package whose keys hold; ``dxplan publish`` writes nothing otherwise."""
+    no reference). Empty for a package whose keys hold; ``dxplan publish`` writes nothing otherwise. A resource
+    missing from ``tables`` has no rows.
+
+    Every key of the package but ``plans.ID`` lies within one plan: each key and reference holds its plan's ID
+    (``plan_id``, or ``<plan ID>/`` at the start of a ``key``, a plan ID holding no ``/``: lint's ``unsafe-id``). So
+    ``dxplan publish`` checks the tables of one plan at a time, and the plan IDs across plans."""
     out: list[tuple[str, str, str]] = []
     by_name = {r.name: r for r in RESOURCES}
     for r in RESOURCES:
+        rows = tables.get(r.name, [])
         seen: set[tuple[Any, ...]] = set()
-        for row in tables[r.name]:
-            key = tuple(row.get(k) for k in r.primary_key)
+        for key in _values(rows, r.primary_key):
             if key in seen:
                 out.append((r.name, "primary-key", ", ".join(map(as_of, key))))
             seen.add(key)
         for own, other, theirs in r.foreign_keys:
-            target = by_name[other or r.name]
-            known = {tuple(row.get(k) for k in theirs) for row in tables[target.name]}
-            for row in tables[r.name]:
-                values = tuple(row.get(k) for k in own)
-                if any(v is not None for v in values) and values not in known:
+            known = set(_values(tables.get(by_name[other or r.name].name, []), theirs))
+            empty = (None,) * len(own)
+            for values in _values(rows, own):
+                if values != empty and values not in known:
                     out.append((r.name, "foreign-key", ", ".join(map(as_of, values))))
     return out
