@@ -79,6 +79,18 @@ VARIANTS: dict[str, tuple[str, dict[str, object]]] = {
     "no background colours": ("* { background: none !important; }", {"pdf_variant": "pdf/ua-1"}),
     "uncompressed streams": ("", {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": True}),
     "whole fonts embedded": ("", {"pdf_variant": "pdf/ua-1", "full_fonts": True}),
+    "labels inline-block, legends flex (as before)": (
+        ".label { display: inline-block; padding: 0 .45rem; } .legend { display: flex; } .legend li { display: list-item; margin-right: 0; }",
+        {"pdf_variant": "pdf/ua-1"}),
+    "separate borders, same lines": (
+        "table { border-collapse: separate; border-spacing: 0; } th, td { border-width: 0 1px 1px 0; }"
+        " th:first-child, td:first-child { border-left-width: 1px; }"
+        " thead > tr:first-child > *, table > tbody:first-child > tr:first-child > *, caption + tbody > tr:first-child > * { border-top-width: 1px; }"
+        " tr.total th, tr.total td { border-top: 1px solid #4d4d4d; }",
+        {"pdf_variant": "pdf/ua-1"}),
+    "department and action tables fixed": ("table.dept-table, table.action-table { table-layout: fixed; }", {"pdf_variant": "pdf/ua-1"}),
+    "contents without page numbers": (".toc a::after { content: none; }", {"pdf_variant": "pdf/ua-1"}),
+    "no charts (cost of the inline SVG)": ("figure.chart svg { display: none; }", {"pdf_variant": "pdf/ua-1"}),
 }
 
 #: One variant printed in a fresh process: argv = HTML file, CSS, options (JSON), output file; prints
