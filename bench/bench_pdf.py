@@ -1,6 +1,6 @@
 """Benchmark: ``dxplan report plans/kama --format pdf`` end to end, and where WeasyPrint spends the time.
 
-Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--profile] [--top N] [--variants [NAME,…]]
+Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--profile] [--top N] [--variants [NAME,…] [--calls]]
 
 - timing: the command run ``--runs`` times (default 3) as a fresh process, as a user runs it
   (``python -m dxplan report PLAN --format pdf -o FILE``), and the HTML report the same way; prints each
@@ -10,7 +10,9 @@ Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--pro
 - ``--variants``: the report's print HTML rendered once, then printed by WeasyPrint in a fresh process
   per variant (:data:`VARIANTS`: the stylesheet or WeasyPrint's options changed one way each), ``--runs``
   rounds with the variants interleaved; a table of CPU seconds (import + print), wall seconds and peak
-  RSS per variant, and the pages and bytes of its PDF, to see what each costs;
+  RSS per variant, and the pages and bytes of its PDF, to see what each costs; ``--calls`` adds one
+  run of each under cProfile and its count of Python function calls, which does not move with the
+  machine's load as the CPU seconds do;
 - ``--profile``: the same PDF once in this process under cProfile, the time split by phase (render the
   HTML, parse and cascade the CSS, lay out, draw and write the PDF including font subsetting) and the
   ``--top`` functions by cumulative time.
@@ -79,12 +81,25 @@ VARIANTS: dict[str, tuple[str, dict[str, object]]] = {
     "no background colours": ("* { background: none !important; }", {"pdf_variant": "pdf/ua-1"}),
     "uncompressed streams": ("", {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": True}),
     "whole fonts embedded": ("", {"pdf_variant": "pdf/ua-1", "full_fonts": True}),
+    "labels inline-block and legends flex (as before)": (
+        ".label { display: inline-block; padding: 0 .45rem; } .legend { display: flex; } .legend li { display: list-item; margin-right: 0; }",
+        {"pdf_variant": "pdf/ua-1"}),
+    "separate borders with the 1px grid kept": (
+        "table { border-collapse: separate; border-spacing: 0; } th, td { border-width: 0 1px 1px 0; }"
+        " th:first-child, td:first-child { border-left-width: 1px; }"
+        " thead > tr:first-child > *, table > tbody:first-child > tr:first-child > *, caption + tbody > tr:first-child > * { border-top-width: 1px; }"
+        " tr.total th, tr.total td { border-top: 1px solid #4d4d4d; }",
+        {"pdf_variant": "pdf/ua-1"}),
+    "department and action tables fixed": ("table.dept-table, table.action-table { table-layout: fixed; }", {"pdf_variant": "pdf/ua-1"}),
+    "contents without page numbers": (".toc a::after { content: none; }", {"pdf_variant": "pdf/ua-1"}),
+    "no charts (cost of the inline SVG)": ("figure.chart svg { display: none; }", {"pdf_variant": "pdf/ua-1"}),
 }
 
-#: One variant printed in a fresh process: argv = HTML file, CSS, options (JSON), output file; prints
-#: "pages bytes". The collector is paused as dxplan pauses it (report.pdf._no_cyclic_gc).
+#: One variant printed in a fresh process: argv = HTML file, CSS, options (JSON), output file, "1" to
+#: count the Python function calls (cProfile: slower, but the count does not depend on the machine's
+#: load); prints "pages bytes calls". The collector is paused as dxplan pauses it (report.pdf._no_cyclic_gc).
 _PRINT_ONE = """
-import gc, json, sys
+import cProfile, gc, json, pstats, sys
 from weasyprint import HTML
 html = open(sys.argv[1], encoding="utf-8").read()
 if sys.argv[2]:
@@ -92,15 +107,20 @@ if sys.argv[2]:
 def refuse(url, *args, **kwargs):
     raise ValueError(url)
 gc.disable()
+prof = cProfile.Profile()
+if sys.argv[5] == "1":
+    prof.enable()
 doc = HTML(string=html, url_fetcher=refuse, base_url=".").render()
 pdf = doc.write_pdf(**json.loads(sys.argv[3]))
+prof.disable()
 open(sys.argv[4], "wb").write(pdf)
-print(len(doc.pages), len(pdf))
+print(len(doc.pages), len(pdf), pstats.Stats(prof).total_calls if sys.argv[5] == "1" else 0)
 """
 
 
-def variants(plan: Path, runs: int, names: list[str] | None) -> None:
-    """Print the ``--variants`` table (see the module docstring)."""
+def variants(plan: Path, runs: int, names: list[str] | None, calls: bool = False) -> None:
+    """Print the ``--variants`` table (see the module docstring); with ``calls``, one more run of each
+    variant under cProfile gives the Python function calls of the print (millions)."""
     import json
 
     from dxplan.files.load import load_plan
@@ -120,14 +140,17 @@ def variants(plan: Path, runs: int, names: list[str] | None) -> None:
         for _ in range(runs):
             for name, (css, options) in chosen.items():
                 out = str(Path(tmp) / "out.pdf")
-                results[name].append(run_measured([sys.executable, "-c", _PRINT_ONE, str(source), css, json.dumps(options), out]))
+                results[name].append(run_measured([sys.executable, "-c", _PRINT_ONE, str(source), css, json.dumps(options), out, "0"]))
+        counted = {name: run_measured([sys.executable, "-c", _PRINT_ONE, str(source), css, json.dumps(options), str(Path(tmp) / "out.pdf"), "1"])[3].split()[2]
+                   for name, (css, options) in chosen.items()} if calls else {}
     print(f"WeasyPrint alone on the print HTML ({len(html) / 1024:.0f} KiB), fresh process per run (import + print), "
           f"min of {runs}; load average now {os.getloadavg()[0]:.2f}")
-    print("| variant | CPU s | wall s | peak RSS MiB | pages | PDF KiB |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| variant | CPU s | wall s | peak RSS MiB | pages | PDF KiB | Python calls (M) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, rows in results.items():
-        pages, size = rows[0][3].split()
-        print(f"| {name} | {min(r[1] for r in rows):.2f} | {min(r[0] for r in rows):.2f} | {max(r[2] for r in rows):.0f} | {pages} | {int(size) / 1024:.0f} |")
+        pages, size, _ = rows[0][3].split()
+        count = f"{int(counted[name]) / 1e6:.2f}" if name in counted else "—"
+        print(f"| {name} | {min(r[1] for r in rows):.2f} | {min(r[0] for r in rows):.2f} | {max(r[2] for r in rows):.0f} | {pages} | {int(size) / 1024:.0f} | {count} |")
 
 
 #: Where WeasyPrint's time goes, each area by the one function that does it (file under weasyprint/, name).
@@ -197,12 +220,13 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--variants", nargs="?", const="", default=None, metavar="NAME,…")
+    ap.add_argument("--calls", action="store_true", help="with --variants: also count each variant's Python calls (load-independent)")
     args = ap.parse_args()
     if args.profile:
         profile(args.plan, args.top)
         return
     if args.variants is not None:
-        variants(args.plan, args.runs, [n for n in args.variants.split(",") if n] or None)
+        variants(args.plan, args.runs, [n for n in args.variants.split(",") if n] or None, args.calls)
         return
     load_before = os.getloadavg()
     timed = {fmt: time_command(args.plan, args.runs, fmt) for fmt in ("html", "pdf")}
