@@ -130,8 +130,7 @@ def cached_outcome(fn: Callable[..., R], root: Path, args: tuple[Any, ...], view
                 result_cache.put_view(pf.root, view, key, entry, keep_stat)
                 result_cache.flush()
             return hit
-    limits = pf.limits.key
-    result_cache.prefetch_data([result_cache.bytes_key(b, limits) for b in preread.data.values() if isinstance(b, bytes)])
+    preread.prefetch(pf.limits)
     outcome = outcome_of(fn, load_plan(preread, positions=False), args)
     if key is not None:
         with contextlib.suppress(TypeError):  # not plain data (a usage error to raise): computed again next time

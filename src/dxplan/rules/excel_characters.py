@@ -64,11 +64,11 @@ def _walk(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], r
 def may_hold(text: str) -> bool:
     """False when no value parsed from YAML ``text`` can hold an :data:`ILLEGAL` character, so its tree need not be walked.
 
-    A YAML stream cannot carry these characters as they are (the reader refuses them); a value gets one only
-    through an escape of a double-quoted scalar (``"\\a"``), so a text without a backslash has none. The text
-    itself is searched too, should a reader ever let one through.
+    A YAML stream cannot carry these characters as they are (the reader refuses them: they are not printable,
+    YAML 1.2 §5.1); a value gets one only through an escape of a double-quoted scalar (``"\\a"``), so a text
+    without a backslash has none.
     """
-    return "\\" in text or ILLEGAL.search(text) is not None
+    return "\\" in text
 
 
 def _findings(doc) -> Iterator[Finding]:
