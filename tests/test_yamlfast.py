@@ -228,7 +228,7 @@ def test_findings_of_escapes_and_placeholders_equal(tmp_path, monkeypatch):
         (4, 8, "excel-characters"), (4, 8, "placeholder")]
 
 
-@settings(max_examples=40, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
+@settings(max_examples=100, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
           suppress_health_check=list(HealthCheck), print_blob=False)
 @given(case=cases(keep=st.just(3)))
 def test_mutated_plan_findings_equal(case, tmp_path_factory):
