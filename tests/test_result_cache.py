@@ -270,3 +270,13 @@ def test_an_unreadable_cache_is_reported_in_the_commands_language(cache, kama, l
         db.write_bytes(b"not a database, " * 64)
         done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         assert expected.format(db=db) in done.stderr.splitlines(), done.stderr
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\xef\xbb\xbf"], ids=["plain", "bom"])
+def test_a_files_key_from_its_bytes_is_the_key_of_its_text(prefix):
+    """The loader takes a file's cache key from its bytes when the caller computed it (lint, the data
+    commands) and from its text otherwise (git revisions): both must find the same entry."""
+    raw = prefix + (PLANS / "kama" / "actions" / "01.yaml").read_bytes()
+    text = raw.decode("utf-8-sig")
+    assert result_cache.bytes_key(raw, "1/2/3/4") == result_cache.text_key(text, "1/2/3/4")
+    assert result_cache.bytes_key(raw, "1/2/3/4") != result_cache.text_key(text, "1/2/3/5")

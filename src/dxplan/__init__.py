@@ -3,7 +3,7 @@
 The package is layered; each layer imports only the ones before it (``tests/test_layers.py`` keeps
 this, from :data:`LAYERS`):
 
-ground modules (``i18n``, ``problems``, ``fiscal``, ``numbers``, ``yamlread``) → ``model`` → ``rules`` → ``files``
+ground modules (``i18n``, ``problems``, ``fiscal``, ``numbers``, ``yamlread``, ``yamlfast``) → ``model`` → ``rules`` → ``files``
 → ``score`` → ``status`` → ``output`` → ``compare`` → ``lint`` → ``diff`` → ``report`` → ``opendata`` → ``site`` → ``sheets`` → ``scaffold``
 → ``cli``.
 """
@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 #: after it. Each name is a top-level module or package of ``dxplan``; ``dxplan`` itself (this file)
 #: belongs to the ground floor.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("i18n", "problems", "fiscal", "numbers", "yamlread"),
+    ("i18n", "problems", "fiscal", "numbers", "yamlread", "yamlfast"),
     ("model",),
     ("rules",),
     ("files",),

@@ -38,10 +38,8 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dxplan.numbers import WrittenFloat, represent_written_floats, written_decimals
 
@@ -338,11 +336,9 @@ def check_lines(text: str, limits: Limits) -> None:
     n = limits.line_chars
     if len(text) <= n:
         return
-    start = 0
     for number, line in enumerate(text.split("\n"), 1):
         if len(line) > n:
             raise YamlFault("limit", number, n + 1, what="line", limit=n)
-        start += len(line) + 1
 
 
 @cache
@@ -419,7 +415,8 @@ def _at(mark: Any) -> tuple[int, int]:
 def parse(text: str, limits: Limits | None = None, *, positions: bool = False) -> Parsed:
     """Parse one YAML document into plain data, within ``limits`` (default :meth:`Limits.from_env`).
 
-    ``positions``: also record where every container, key and item is (:class:`Marks`).
+    ``positions``: also record where every container, key and item is (:class:`Marks`); without,
+    the fast path (:func:`dxplan.yamlfast.build`) reads the common texts, giving the same data.
     Returns a :class:`Parsed` (``data`` None for an empty document). Raises
     :class:`YamlFault` for anything refused (see the module docstring); never any
     other exception for bad input.
@@ -430,6 +427,11 @@ def parse(text: str, limits: Limits | None = None, *, positions: bool = False) -
     limits = limits or Limits.from_env()
     check_lines(text, limits)
     try:
+        if not positions:
+            from dxplan.yamlfast import FALLBACK, build
+
+            if (data := build(_parser(text).get_event, limits.depth, _plain, _PLAIN_MEMO)) is not FALLBACK:
+                return Parsed(data, None)
         return _build(text, limits, positions)
     except YamlFault:
         raise

@@ -80,7 +80,9 @@ def fault_problem(path: Path, fault: YamlFault, text: str) -> Problem:
     return with_hint(problem, hint) if hint else problem
 
 
-def read_document(path: Path, text: str | None = None, *, fast: bool = False, limits: Limits | None = None) -> tuple[Document | None, list[Problem]]:
+def read_document(
+    path: Path, text: str | None = None, *, fast: bool = False, limits: Limits | None = None, key: bytes | None = None,
+) -> tuple[Document | None, list[Problem]]:
     """Read and parse one YAML file through the one safe reader (:func:`dxplan.yamlread.parse`). Returns (document or None, problems).
 
     ``text`` may be given to parse content that is not on disk (e.g. a file at a
@@ -88,8 +90,9 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False, li
     positions (they are computed when first asked for) and serves the data from
     the results cache (keyed by the text and the limits, holding only data this reader
     accepted); the accept/refuse decision is the same either way. ``limits``:
-    default :meth:`~dxplan.yamlread.Limits.from_env`. The document's ``tree`` is
-    plain data (dicts, lists, scalars). Never raises for bad input.
+    default :meth:`~dxplan.yamlread.Limits.from_env`. ``key``: the text's cache key when the caller has it
+    (:func:`dxplan.files.result_cache.bytes_key` of the file's bytes), else computed from the text. The
+    document's ``tree`` is plain data (dicts, lists, scalars). Never raises for bad input.
     """
     limits = limits or Limits.from_env()
     if text is None:
@@ -105,7 +108,7 @@ def read_document(path: Path, text: str | None = None, *, fast: bool = False, li
     try:
         if fast:
             check_lines(text, limits)
-            key = result_cache.text_key(text, limits.key)
+            key = key if key is not None else result_cache.text_key(text, limits.key)
             tree = result_cache.get_data(key)
             if not isinstance(tree, dict):  # only data the safe reader accepted under these limits is ever stored
                 parsed = parse(text, limits)
@@ -329,22 +332,24 @@ def syntax_hint(text: str, line: int, detail: str) -> Text | None:
 
 
 def _read_valid(
-    path: Path, model: type[Plan] | type[Action], fast: bool, text: str, limits: Limits
+    path: Path, model: type[Plan] | type[Action], fast: bool, text: str, limits: Limits, key: bytes | None = None,
 ) -> tuple[Document | None, Any, list[Problem]]:
-    doc, problems = read_document(path, text, fast=fast, limits=limits)
+    doc, problems = read_document(path, text, fast=fast, limits=limits, key=key)
     if doc is None:  # not YAML: read_document already positioned the problem
         return None, None, problems
     obj, more = validate(doc, model)
     return doc, obj, problems + more
 
 
-def _load_file(path: Path, model: type[Plan] | type[Action], fast: bool, data: bytes | OSError | FileTooLarge, limits: Limits) -> tuple[Document | None, Any, list[Problem]]:
+def _load_file(
+    path: Path, model: type[Plan] | type[Action], fast: bool, data: bytes | OSError | FileTooLarge, limits: Limits, key: bytes | None = None,
+) -> tuple[Document | None, Any, list[Problem]]:
     if not isinstance(data, bytes):
         return None, None, [_unread_problem(path, data, limits)]
     text, problems = decode(path, data)
     if text is None:
         return None, None, problems
-    return _read_valid(path, model, fast, text, limits)
+    return _read_valid(path, model, fast, text, limits, key)
 
 
 # --------------------------------------------------------------------------- file sources
@@ -475,12 +480,13 @@ def load_plan(root: Path | FileSource, only: set[Path] | None = None, *, positio
     content_ids = getattr(source, "content_ids", None)
     ids: dict[Path, str] = content_ids(paths) if memo is not None and content_ids is not None else {}
     data = source.read([p for p in paths if p not in ids or (p, ids[p]) not in (memo or {})])
+    keys: dict[Path, bytes] = getattr(source, "keys", {})  # the files' cache keys, when the source computed them
 
     def load_file(path: Path, model: type[Plan] | type[Action]) -> tuple[Document | None, Any, list[Problem]]:
         key = (path, ids[path]) if path in ids else None
         if memo is not None and key is not None and key in memo:
             return memo[key]
-        result = _load_file(path, model, fast, data[path], limits)
+        result = _load_file(path, model, fast, data[path], limits, keys.get(path))
         if memo is not None and key is not None:
             memo[key] = result
         return result

@@ -40,12 +40,24 @@ clock skew between a network filesystem and this machine. ``dxplan lint`` passes
 
 @dataclass
 class Preread:
-    """A plan folder on disk whose files were already read (a :class:`dxplan.files.load.FileSource`)."""
+    """A plan folder on disk whose files were already read (a :class:`dxplan.files.load.FileSource`).
+
+    ``keys``: each read file's results-cache key (:meth:`prefetch`), which the loader then need not compute.
+    """
 
     root: Path
     actions: list[Path]
     data: dict[Path, Any] = field(repr=False)
     listing_error: OSError | None = None
+    keys: dict[Path, bytes] = field(default_factory=dict, repr=False)
+
+    def prefetch(self, limits: Limits) -> None:
+        """Compute :attr:`keys` and read the results cache's data entries of these files in one query
+        (:func:`dxplan.files.result_cache.prefetch_data`)."""
+        from . import result_cache
+
+        self.keys = {p: result_cache.bytes_key(b, limits.key) for p, b in self.data.items() if isinstance(b, bytes)}
+        result_cache.prefetch_data(list(self.keys.values()))
 
     def action_paths(self) -> list[Path]:
         return self.actions

@@ -104,8 +104,7 @@ def cached_outcome(fn: Callable[..., R], root: Path, args: tuple[Any, ...], view
         return found.value
     if found.files is None or found.preread is None:
         return outcome_of(fn, load_plan(root, positions=False), args)
-    limits = found.files.limits.key
-    result_cache.prefetch_data([result_cache.bytes_key(b, limits) for b in found.preread.data.values() if isinstance(b, bytes)])
+    found.preread.prefetch(found.files.limits)
     outcome = outcome_of(fn, load_plan(found.preread, positions=False), args)
     if found.key is not None:
         with contextlib.suppress(TypeError):  # not plain data (a usage error to raise): computed again next time

@@ -128,7 +128,6 @@ def lint_folder(root: Path) -> tuple[list[Row], int, staleness.Facts | None]:
             return hit
     keep_stat = None if racy else stat_key
     preread, key = pf.read()
-    data = preread.data
     if key is not None:
         hit = result_cache.get_plan(root, key)
         if hit is not None:
@@ -136,7 +135,7 @@ def lint_folder(root: Path) -> tuple[list[Row], int, staleness.Facts | None]:
                 result_cache.put_plan(root, key, hit, keep_stat)
                 result_cache.flush()
             return hit
-    result_cache.prefetch_data([result_cache.bytes_key(b, limits.key) for b in data.values() if isinstance(b, bytes)])
+    preread.prefetch(limits)
     loaded = load_plan(preread, positions=False)
     rows = [(_rel(p.path, root), p.line, p.column, p.severity, p.rule, p.message_ja, p.message_en) for p in lint_plan(loaded)]
     result = (rows, len(files), staleness.facts(loaded))  # every file checked, also those that did not load

@@ -61,7 +61,19 @@ def _walk(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], r
             yield loc, m
 
 
+def may_hold(text: str) -> bool:
+    """False when no value parsed from YAML ``text`` can hold an :data:`ILLEGAL` character, so its tree need not be walked.
+
+    A YAML stream cannot carry these characters as they are (the reader refuses them: they are not printable,
+    YAML 1.2 §5.1); a value gets one only through an escape of a double-quoted scalar (``"\\a"``), so a text
+    without a backslash has none.
+    """
+    return "\\" in text
+
+
 def _findings(doc) -> Iterator[Finding]:
+    if not may_hold(doc.text):
+        return
     for loc, m in _walk(doc.tree, ()):
         code = ord(m.group())
         name = _NAMES.get(code) or unicodedata.name(chr(0x2400 + code), "").removeprefix("SYMBOL FOR ")

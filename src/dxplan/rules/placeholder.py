@@ -52,7 +52,19 @@ def _walk(value: Any, loc: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
         yield loc
 
 
+def may_hold(text: str) -> bool:
+    """False when no value parsed from YAML ``text`` can hold :data:`PLACEHOLDER`, so its tree need not be walked.
+
+    A value holds the placeholder's characters as the text writes them, or through escapes of a double-quoted
+    scalar (``"\\uFF08要記入）"``, a backslash in the text); folding joins lines with a space or a line break,
+    never inside a word, so a placeholder is never made of two lines.
+    """
+    return PLACEHOLDER in text or "\\" in text
+
+
 def _findings(doc) -> Iterator[Finding]:
+    if not may_hold(doc.text):
+        return
     for loc in _walk(doc.tree, ()):
         yield Finding(doc, loc, {"field": ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")})
 
