@@ -94,3 +94,12 @@ def test_a_table_that_fits_with_its_frame_keeps_it():
     table = _table([["", "", "00"]], ["⺀", "0⺀", ""], [False], None)
     assert _rich(table, 20) == "┏━━━━┳━━━━━┳━━━━┓\n┃ ⺀ ┃ 0⺀ ┃    ┃\n┡━━━━╇━━━━━╇━━━━┩\n│    │     │ 00 │\n└────┴─────┴────┘\n"
     assert plain_table(_table([["", "", "00"]], ["⺀", "0⺀", ""], [False], None), _console(20)) == _rich(table, 20)
+
+
+def test_a_right_justified_cell_loses_its_trailing_whitespace_as_in_rich():
+    # rich strips a right-justified line's trailing whitespace before padding it on the left; the column keeps
+    # the width measured with the whitespace
+    table = _table([["a", "b", "12  "]], ["x", "y", "0 "], [False], None)
+    expected = "┏━━━┳━━━┳━━━━━━┓\n┃ x ┃ y ┃    0 ┃\n┡━━━╇━━━╇━━━━━━┩\n│ a │ b │   12 │\n└───┴───┴──────┘\n"
+    assert _rich(table, 40) == expected
+    assert plain_table(_table([["a", "b", "12  "]], ["x", "y", "0 "], [False], None), _console(40)) == expected

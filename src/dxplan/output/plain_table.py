@@ -63,11 +63,11 @@ def plain_table(table: Table, console: Console) -> str | None:
     def line(values: list[str], left: str, middle: str, right: str) -> str:
         parts = []
         for value, width, column in zip(values, widths, columns, strict=True):
-            pad = width - 2 - cell_len(value)
-            if column.justify == "right":
-                parts.append(" " + " " * pad + value + " ")
+            if column.justify == "right":  # rich strips a right-justified line's trailing whitespace before padding it
+                value = value.rstrip()
+                parts.append(" " + " " * (width - 2 - cell_len(value)) + value + " ")
             else:
-                parts.append(" " + value + " " * pad + " ")
+                parts.append(" " + value + " " * (width - 2 - cell_len(value)) + " ")
         return left + middle.join(parts) + right
 
     out.append(box.get_top(widths))
