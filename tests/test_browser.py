@@ -208,8 +208,8 @@ def test_axe_core_finds_no_violations_with_history(lang, kama_history_repo, axe_
     assert axe_violations(out, axe_js, tmp_path) == []
 
 
-@pytest.mark.parametrize("name", sorted(p.parent.name for p in PLANS.glob("*/plan.yaml")))
-@pytest.mark.parametrize("lang", ["ja", "en"])
+# every plan in Japanese; English, whose pages have the same structure with other words, on 嘉麻市
+@pytest.mark.parametrize(("lang", "name"), [*(("ja", p.parent.name) for p in sorted(PLANS.glob("*/plan.yaml"))), ("en", "kama")])
 def test_axe_core_finds_no_violations(name, lang, axe_js, tmp_path):
     out = tmp_path / f"{name}.html"
     r = CliRunner().invoke(app, ["report", str(PLANS / name), "--format", "html", "--lang", lang, "-o", str(out)], env={"DXPLAN_LANG": lang})

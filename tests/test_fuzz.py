@@ -4,7 +4,7 @@ The promise: bad input gets a positioned message and a documented exit code, nev
 crash or a hang, and what lint calls clean the other commands can use. This test draws a fixed set
 of cases (hypothesis, derandomized) from :mod:`fuzz.mutate`, runs each through :mod:`fuzz.oracle`
 and fails with one line per broken promise. It is marked ``fuzz`` (deselect with
-``-m 'not fuzz'``); ``FUZZ_BOUNDED_EXAMPLES`` changes the count (default 24), ``make fuzz`` runs
+``-m 'not fuzz'``); ``FUZZ_BOUNDED_EXAMPLES`` changes the count (default 16), ``make fuzz`` runs
 thousands. Failures found are kept as regression cases in tests/fixtures/fuzz/
 (tests/test_fuzz_regressions.py).
 """
@@ -25,7 +25,7 @@ from fuzz.campaign import run_case
 from fuzz.mutate import OPERATORS, PARAMS, PLANS, Case, cases, copy_plan, mutate_bytes, plan_files
 from fuzz.oracle import check_folder, make_runner, traceback_signature
 
-EXAMPLES = int(os.environ.get("FUZZ_BOUNDED_EXAMPLES", "24"))
+EXAMPLES = int(os.environ.get("FUZZ_BOUNDED_EXAMPLES", "16"))
 #: Operators left out of the bounded slice while their failures wait for fixes under way (the
 #: reproducers are in tests/fuzz/findings; the campaign always draws every operator).
 PENDING: frozenset[str] = frozenset()
