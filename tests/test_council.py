@@ -291,11 +291,17 @@ def test_pdf_first_page_renders(kama_pdf, tmp_path):
 
 @needs_poppler
 @pytest.mark.parametrize("name", [n for n in BUNDLED if n != "kama"])
-def test_pdf_of_every_plan_has_no_internal_matter_and_audit_brings_it_back(name, tmp_path):
+def test_print_of_every_plan_has_no_internal_matter_and_audit_brings_it_back(name, tmp_path):
+    # 嘉麻市's PDF is checked above and 桂川町's is printed here; of the two larger plans the print HTML,
+    # which is what WeasyPrint prints (its PDF adds only page numbers and running titles), is read
     loaded = load_plan(PLANS / name)
-    pdf = tmp_path / f"{name}.pdf"
-    write_pdf(render(loaded, "pdf"), pdf)
-    text = pdftotext(pdf)
+    printed = render(loaded, "pdf")
+    if name == "kurate":
+        pdf = tmp_path / f"{name}.pdf"
+        write_pdf(printed, pdf)
+        text = pdftotext(pdf)
+    else:
+        text = body_text(printed)
     assert not SEED.search(text) and "未記入" not in text
     assert not [r for r in rule_ids() if re.search(rf"\b{re.escape(r)}\b", text)]
     audit = tmp_path / f"{name}-audit.pdf"
