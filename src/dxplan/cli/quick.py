@@ -54,7 +54,7 @@ def answer(argv: list[str]) -> int | None:
     """The exit code after printing what ``dxplan`` with arguments ``argv`` prints, when it is one of the
     forms of the module docstring answered wholly from the results cache; None when nothing was printed
     (the command is to run through typer)."""
-    if "_DXPLAN_COMPLETE" in os.environ:
+    if "_DXPLAN_COMPLETE" in os.environ or os.environ.get("DXPLAN_NO_CACHE"):  # completion; no cache to answer from
         return None
     from .help_cache import replay
 
