@@ -33,9 +33,12 @@ def __getattr__(name: str) -> Any:
     if name != "app":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from .common import app
-    from .registry import import_all
+    from .registry import COMMANDS, import_all
 
     import_all()
+    # a module imported earlier on its own registered its commands first: the registry's order, whatever came first
+    order = list(COMMANDS)
+    app.registered_commands.sort(key=lambda info: order.index(info.name) if info.name in order else len(order))
     return app
 
 

@@ -44,10 +44,5 @@ def import_all() -> None:
     (for :data:`dxplan.cli.app`: a program or test that builds the whole command tree at once)."""
     from importlib import import_module
 
-    from .common import app
-
     for module in dict.fromkeys(COMMANDS.values()):
         import_module(module)
-    # a module imported earlier on its own registered its commands first: the registry's order, whatever came first
-    order = list(COMMANDS)
-    app.registered_commands.sort(key=lambda info: order.index(info.name) if info.name in order else len(order))
