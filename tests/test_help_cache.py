@@ -139,26 +139,13 @@ def test_a_help_line_that_fails_is_not_kept(tmp_path):
 def _on_a_terminal(cmd: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     """Run with stdout and stderr on one pseudo-terminal: exit code and what the terminal received."""
     import pty
-    import select
+
+    from pty_read import read_terminal
 
     leader, follower = pty.openpty()
     proc = subprocess.Popen([*cmd, "--help"], stdout=follower, stderr=follower, env=env, cwd=ROOT)
     os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elif proc.poll() is not None:
-            break
-    code = proc.wait()
-    os.close(leader)
+    code, seen = read_terminal(proc, leader)
     return code, seen
 
 

@@ -226,27 +226,14 @@ def test_a_reader_that_stopped_early_gets_exit_0(tmp_path):
 def _stdout_on_a_terminal(cmd: list[str], args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     """Run with stdout on a pseudo-terminal (stderr a file, read by :func:`_typer_in`): exit code and what the terminal received."""
     import pty
-    import select
+
+    from pty_read import read_terminal
 
     leader, follower = pty.openpty()
     with open(env["DXPLAN_CACHE_DIR"] + ".stderr", "wb") as err:
         proc = subprocess.Popen([*cmd, *args], stdout=follower, stderr=err, env=env, cwd=ROOT)
     os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elif proc.poll() is not None:
-            break
-    code = proc.wait()
-    os.close(leader)
+    code, seen = read_terminal(proc, leader)
     return code, seen
 
 

@@ -276,30 +276,16 @@ def test_terminal_heading_dates_as_the_reports_write_them():
 def _stderr_on_a_terminal(args: list[str], **env: str) -> tuple[int, str, bytes]:
     """Run dxplan with stderr on a pseudo-terminal (stdout a file): exit code, stdout, what the terminal received."""
     import pty
-    import select
-
     import tempfile
+
+    from pty_read import read_terminal
 
     leader, follower = pty.openpty()
     stdout = tempfile.TemporaryFile()  # noqa: SIM115  (closed below) a file, not a pipe: a long output must not block the command while the test reads the terminal
     proc = subprocess.Popen([sys.executable, "-m", "dxplan", *args], stdout=stdout, stderr=follower,
                             env=_subprocess_env(TERM="xterm", COLUMNS="100", **env), cwd=ROOT)
     os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elif proc.poll() is not None:
-            break
-    code = proc.wait()
-    os.close(leader)
+    code, seen = read_terminal(proc, leader)
     stdout.seek(0)
     out = stdout.read().decode()
     stdout.close()
