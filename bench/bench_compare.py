@@ -66,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.corpus
         if folder is None:
             folder = scratch / "corpus"
-            subprocess.run([sys.executable, str(Path(corpus.__file__)), str(folder), "--plans", str(args.plans), "--seed", "0"],
-                           check=True, capture_output=True)
+            corpus.write_in_child(folder, args.plans)
         plans = sum(1 for p in folder.iterdir() if (p / "plan.yaml").is_file())
         package = scratch / "package"
         env = runner.env(runner.fresh_cache())

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -98,8 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.corpus
         if folder is None:
             folder = scratch / "corpus"
-            subprocess.run([sys.executable, str(Path(corpus.__file__)), str(folder), "--plans", str(args.plans), "--seed", "0"],
-                           check=True, capture_output=True)
+            corpus.write_in_child(folder, args.plans)
         plans = sum(1 for p in folder.iterdir() if (p / "plan.yaml").is_file())
         builds = {"after": SRC} | ({"before": args.before.resolve()} if args.before else {})
         runs: dict[str, Run] = {}

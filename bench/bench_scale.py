@@ -220,7 +220,7 @@ def bench_size(n: int, runner: Runner, scratch: Path, only: set[str] | None = No
     start = time.perf_counter()
     # in a child process: a process spawned by this one starts with this one's peak RSS as its
     # own (Linux keeps the peak across exec), so this process must stay small at every N
-    subprocess.run([sys.executable, str(Path(corpus.__file__)), str(folder), "--plans", str(n), "--seed", "0"], check=True, capture_output=True)
+    corpus.write_in_child(folder, n)
     written = time.time()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     gen_s = time.perf_counter() - start

@@ -212,6 +212,15 @@ def generate(out: Path, plans: int, seed: int, error_rate: float = 0.0) -> dict:
     return manifest
 
 
+def write_in_child(out: Path, plans: int, seed: int = 0) -> None:
+    """:func:`generate` run as a child process (this module as a script), so that a benchmark's own process does
+    not hold the corpus's templates and text while it measures. Raises CalledProcessError when it fails."""
+    import subprocess
+
+    subprocess.run([sys.executable, str(Path(__file__)), str(out), "--plans", str(plans), "--seed", str(seed)],
+                   check=True, capture_output=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: parse options, generate, print a one-line summary; return the exit code."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
