@@ -31,7 +31,7 @@ import contextlib
 
 from dxplan.i18n import N_, UserError
 
-__all__ = ["write_atomic", "write_output", "create_exclusive", "remove_stale", "resolve_target"]
+__all__ = ["write_atomic", "write_output", "create_exclusive", "remove_stale", "resolve_target", "fsync_dir", "write_all"]
 
 _TMP = re.compile(r"^\..+\.dxplan-(\d+)-[A-Za-z0-9_]+\.tmp$")
 
@@ -60,7 +60,8 @@ def _tmp_file(target: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{target.name}.dxplan-{os.getpid()}-", suffix=".tmp", dir=target.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make the names in ``folder`` durable (``fsync`` of the folder itself); nothing when it cannot be opened or synced."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -108,11 +109,16 @@ def _write_into(path: Path, data: bytes) -> None:
     """Write ``data`` into the FIFO or character device ``path`` (opened for writing, never created)."""
     fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)
     finally:
         os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to the open file descriptor ``fd`` (``os.write`` may write less than asked). Raises OSError."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> Path:
@@ -144,7 +150,7 @@ def write_atomic(path: Path, data: str | bytes, *, mode: int | None = None) -> P
     except BaseException:
         _unlink(tmp)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return target
 
 
@@ -183,7 +189,7 @@ def create_exclusive(path: Path, data: str | bytes, *, mode: int | None = None) 
                 os.fsync(fh.fileno())
     finally:
         _unlink(tmp)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return path
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dxplan.i18n import N_, UserError
 
-from .atomic import _fsync_dir, alive
+from .atomic import alive, fsync_dir, write_all
 
 _STAGE = re.compile(r"^\..+\.dxplan-(\d+)-[A-Za-z0-9_]+\.tmp$")
 
@@ -112,7 +112,7 @@ def replace_folder_by(
     finally:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    _fsync_dir(parent)
+    fsync_dir(parent)
     return written
 
 
@@ -130,9 +130,7 @@ def _write_all(stage: Path, files: dict[str, bytes]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, data)
         finally:
             os.close(fd)
         paths.append(target)
@@ -160,7 +158,7 @@ def sync_files(stage: Path, paths: list[Path]) -> None:
     for path in paths:
         folders.update(f for f in Path(path).resolve().parents if f.is_relative_to(root))
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def _umask() -> int:

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from dxplan.i18n import N_, UserError
 from dxplan.problems import EXIT_PROBLEMS
-from .atomic import _fsync_dir, alive, create_exclusive, remove_stale, resolve_target, write_atomic
+from .atomic import fsync_dir, alive, create_exclusive, remove_stale, resolve_target, write_atomic
 
 __all__ = ["JOURNAL", "TransactionBusy", "commit_files", "recover", "unfinished_commit"]
 
@@ -102,7 +102,7 @@ def commit_files(root: Path, files: list[tuple[Path, str | bytes]]) -> None:
         for (target, staged), (_, data) in zip(pairs, files, strict=True):
             _stage(target, data.encode("utf-8") if isinstance(data, str) else data, staged)
         for folder in {s.parent for _, s in pairs}:
-            _fsync_dir(folder)
+            fsync_dir(folder)
         write_atomic(journal, _journal_text("commit", pairs, root))
     except BaseException:
         _roll_back(journal, pairs)
@@ -115,10 +115,10 @@ def _roll_back(journal: Path, pairs: list[tuple[Path, Path]]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(staged)
     for folder in {s.parent for _, s in pairs}:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(journal)
-    _fsync_dir(journal.parent)
+    fsync_dir(journal.parent)
 
 
 def _roll_forward(journal: Path, pairs: list[tuple[Path, Path]]) -> None:
@@ -126,10 +126,10 @@ def _roll_forward(journal: Path, pairs: list[tuple[Path, Path]]) -> None:
         with contextlib.suppress(FileNotFoundError):  # renamed before the writer was stopped
             os.replace(staged, target)
     for folder in {t.parent for t, _ in pairs}:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(journal)
-    _fsync_dir(journal.parent)
+    fsync_dir(journal.parent)
 
 
 def recover(root: Path) -> str | None:

@@ -26,7 +26,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from dxplan.files.atomic import _fsync_dir, alive, create_exclusive, remove_stale, write_atomic
+from dxplan.files.atomic import fsync_dir, alive, create_exclusive, remove_stale, write_atomic
 from dxplan.files.gitio import GitError, run_git
 from dxplan.i18n import N_
 
@@ -121,7 +121,7 @@ def _place(stage: Path, folder: Path, rels: list[str]) -> None:
             os.link(stage / rel, target)
         touched.add(target.parent)
     for path in touched:
-        _fsync_dir(path)
+        fsync_dir(path)
 
 
 def _is_empty_folder(folder: Path) -> bool:
@@ -160,7 +160,7 @@ def write_files(folder: Path, files: dict[str, str], *, force: bool = False, git
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
-        _fsync_dir(folder.parent)
+        fsync_dir(folder.parent)
         return written, made
     stage = _stage(folder, "init", files)
     try:
