@@ -1,6 +1,6 @@
 """``make bench``: every speed target of dxplan measured in one run, its tables in one Markdown file.
 
-Usage: .venv/bin/python bench/run_all.py [--out artifacts/bench.md] [--only NAME,NAME] [--quick]
+Usage: .venv/bin/python bench/run_all.py [--out artifacts/bench.md] [--only NAME,NAME] [--quick] [--limit S]
 
 Runs each benchmark script below as its own process, one after another (so they do not share the
 machine with each other), prints what it prints and keeps it, under a heading, in ``--out``.
@@ -24,7 +24,9 @@ publish  bench_publish.py             ``publish`` of 400 plans: CPU, wall, peak 
 ======== ============================ ===========================================================
 
 ``--quick``: smaller sizes where a script allows it (scale to 10 and 100 plans, history 200 commits),
-for a first look. The national corpus of lint, status, score and compare is ``make bench-national``
+for a first look. ``--limit S``: the scripts that time one long command (diff, import) stop it after S
+seconds and report it as stopped (their default: 600 s), so that an older build that takes minutes
+can be measured in bounded time. The national corpus of lint, status, score and compare is ``make bench-national``
 and ``make bench-compare`` (an hour and more). A script missing from this checkout is reported and
 skipped; a script that fails stops the run with its exit code.
 """
@@ -55,6 +57,10 @@ SCRIPTS: dict[str, tuple[str, list[str], list[str]]] = {
 }
 
 
+#: the scripts that take ``--limit SECONDS``
+LIMITED = ("diff", "import")
+
+
 def _commit() -> str:
     try:
         return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
@@ -68,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "artifacts" / "bench.md", help="the Markdown file written (default artifacts/bench.md)")
     ap.add_argument("--only", help=f"comma-separated names to run (of: {', '.join(SCRIPTS)})")
     ap.add_argument("--quick", action="store_true", help="smaller sizes, one run each")
+    ap.add_argument("--limit", type=float, help=f"stop a timed command of {', '.join(LIMITED)} after this many seconds")
     args = ap.parse_args(argv)
     names = list(SCRIPTS) if not args.only else [n.strip() for n in args.only.split(",")]
     unknown = [n for n in names if n not in SCRIPTS]
@@ -76,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     head = (f"# dxplan benchmarks — {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, commit {_commit()}, "
-            f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+            f"Python {platform.python_version()}, {os.cpu_count()} CPUs{f', --limit {args.limit:g} s' if args.limit else ''}, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
     parts = [head]
     print(head, flush=True)
     for name in names:
@@ -88,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             parts.append(note)
             continue
         cmd = [sys.executable, str(path), *(quick if args.quick else full)]
+        if args.limit is not None and name in LIMITED:
+            cmd += ["--limit", f"{args.limit:g}"]
         print(f"## {name}: {' '.join(cmd[1:])}", flush=True)
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
