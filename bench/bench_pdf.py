@@ -1,9 +1,11 @@
 """Benchmark: ``dxplan report plans/kama --format pdf`` end to end, and where WeasyPrint spends the time.
 
-Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--profile] [--top N] [--variants [NAME,…] [--calls]]
+Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--profile] [--top N] [--variants [NAME,…] [--calls]] [--memory]
 
 - timing: the command run ``--runs`` times (default 3) as a fresh process, as a user runs it
-  (``python -m dxplan report PLAN --format pdf -o FILE``), and the HTML report the same way; prints each
+  (``python -m dxplan report PLAN --format pdf -o FILE``), printed by WeasyPrint each time (a results cache
+  without the kept print) and again with the print kept (the same report a second time), and the HTML
+  report the same way; prints each
   run's wall-clock and CPU seconds with their minimum and median, the peak RSS, the PDF's CPU time as a
   multiple of the HTML's, and the load average before and after (on a shared machine the wall time
   stretches with the load, the CPU time much less);
@@ -13,6 +15,10 @@ Usage: .venv/bin/python bench/bench_pdf.py [--runs N] [--plan plans/kama] [--pro
   RSS per variant, and the pages and bytes of its PDF, to see what each costs; ``--calls`` adds one
   run of each under cProfile and its count of Python function calls, which does not move with the
   machine's load as the CPU seconds do;
+- ``--memory``: the report's print HTML printed once by WeasyPrint in a fresh process, the cyclic
+  collector paused as dxplan pauses it; the resident memory (RSS, MiB) after each step (import, HTML
+  parsed, laid out, written) and the peak, with the bytes of the font files WeasyPrint copies whole
+  into Python to embed them (one copy per face used, before subsetting), to see what holds the peak;
 - ``--profile``: the same PDF once in this process under cProfile, the time split by phase (render the
   HTML, parse and cascade the CSS, lay out, draw and write the PDF including font subsetting) and the
   ``--top`` functions by cumulative time.
@@ -28,6 +34,7 @@ import datetime as dt
 import io
 import os
 import pstats
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,16 +61,32 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[flo
         return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read()
 
 
-def time_command(plan: Path, runs: int, fmt: str = "pdf") -> tuple[list[float], list[float], list[float]]:
+def time_command(plan: Path, runs: int, fmt: str = "pdf", kept: bool = False) -> tuple[list[float], list[float], list[float]]:
     """Wall-clock and CPU (user + system) seconds and peak RSS (MiB) of each of ``runs`` fresh
     ``dxplan report PLAN --format FMT`` processes. CPU time stretches far less than wall time when other
-    work shares the machine."""
+    work shares the machine.
+
+    Each run has the results cache as a user has it after one run of the HTML report (the plan's files
+    parsed before). A PDF run starts from a copy of that cache, so WeasyPrint prints every time; with
+    ``kept`` every run uses a cache in which one unmeasured PDF run kept its print (the same report
+    printed again: dxplan writes the kept bytes)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env.pop("DXPLAN_NO_CACHE", None)
     wall, cpu, rss = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"report.{fmt}"
-        for _ in range(runs):
-            w, c, r, _ = run_measured([sys.executable, "-m", "dxplan", "report", str(plan), "--format", fmt, "-o", str(out)], env)
+        warmed = Path(tmp) / "cache-warmed"
+        report = [sys.executable, "-m", "dxplan", "report", str(plan), "--format", fmt, "-o", str(out)]
+        run_measured([sys.executable, "-m", "dxplan", "report", str(plan), "--format", "html", "-o", str(Path(tmp) / "warm.html")],
+                     dict(env, DXPLAN_CACHE_DIR=str(warmed)))
+        if kept:
+            run_measured(report, dict(env, DXPLAN_CACHE_DIR=str(warmed)))
+        for i in range(runs):
+            folder = warmed
+            if fmt == "pdf" and not kept:
+                folder = Path(tmp) / f"cache-{i}"
+                shutil.copytree(warmed, folder)
+            w, c, r, _ = run_measured(report, dict(env, DXPLAN_CACHE_DIR=str(folder)))
             wall.append(w)
             cpu.append(c)
             rss.append(r)
@@ -213,6 +236,71 @@ def profile(plan: Path, top: int) -> None:
     print(buf.getvalue())
 
 
+def memory(plan: Path) -> None:
+    """Print the ``--memory`` table (see the module docstring): the print HTML written to a temporary
+    file and printed by a fresh process (:func:`memory_child`), so the figures hold WeasyPrint alone."""
+    from dxplan.files.load import load_plan
+    from dxplan.lint.engine import lint_plan
+    from dxplan.report.figures import report_figures
+    from dxplan.report.views import render_report
+    from dxplan.score.actions import score_plan
+
+    lp = load_plan(plan, positions=False)
+    scores = score_plan(lp.plan, [la.action for la in lp.actions], lp.index)
+    html = render_report(report_figures(lp, scores, lint_plan(lp), generated=dt.date.today()), "pdf", "ja")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "report.html"
+        source.write_text(html, encoding="utf-8")
+        out = subprocess.run([sys.executable, __file__, "--memory-of", str(source)], check=True, capture_output=True, text=True).stdout
+    print(out, end="")
+
+
+def memory_child(source: Path) -> None:
+    """In a fresh process: print ``source`` (print HTML) with WeasyPrint and the RSS after each step."""
+    import gc
+    import resource
+
+    def rss() -> float:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    steps: list[tuple[str, float]] = [("Python started", rss())]
+    from weasyprint import HTML
+    from weasyprint.pdf import fonts as pdf_fonts
+
+    from dxplan.report.pdf import PDF_VARIANT
+
+    copied: list[tuple[str, int, float]] = []  # (family, bytes, RSS after)
+    original_init = pdf_fonts.Font.__init__
+
+    def font_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        copied.append((str(self.family), len(self.file_content), rss()))
+
+    pdf_fonts.Font.__init__ = font_init
+    steps.append(("WeasyPrint imported", rss()))
+    gc.disable()  # as dxplan prints (dxplan.report.pdf)
+    html = HTML(string=source.read_text(encoding="utf-8"), base_url=".")
+    steps.append(("HTML parsed", rss()))
+    doc = html.render()
+    steps.append((f"laid out ({len(doc.pages)} pages: boxes and their text layouts, kept until written)", rss()))
+    pdf = doc.write_pdf(pdf_variant=PDF_VARIANT)
+    steps.append((f"written ({len(pdf) / 1024:.0f} KiB)", rss()))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("| step | RSS after, MiB |")
+    print("|---|---:|")
+    for name, mib in steps:
+        print(f"| {name} | {mib:.0f} |")
+    print(f"| **peak** | **{peak:.0f}** |")
+    print()
+    print(f"Font files copied whole into Python to be embedded (drawing, before subsetting): {len(copied)} faces, "
+          f"{sum(b for _, b, _ in copied) / 2**20:.1f} MiB in all"
+          + "".join(f"; {family} {size / 2**20:.1f} MiB (RSS {after:.0f} after)" for family, size, after in copied))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
@@ -221,7 +309,15 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--variants", nargs="?", const="", default=None, metavar="NAME,…")
     ap.add_argument("--calls", action="store_true", help="with --variants: also count each variant's Python calls (load-independent)")
+    ap.add_argument("--memory", action="store_true", help="resident memory after each step of one print, and the font files copied")
+    ap.add_argument("--memory-of", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.memory_of is not None:
+        memory_child(args.memory_of)
+        return
+    if args.memory:
+        memory(args.plan)
+        return
     if args.profile:
         profile(args.plan, args.top)
         return
@@ -229,13 +325,15 @@ def main() -> None:
         variants(args.plan, args.runs, [n for n in args.variants.split(",") if n] or None, args.calls)
         return
     load_before = os.getloadavg()
-    timed = {fmt: time_command(args.plan, args.runs, fmt) for fmt in ("html", "pdf")}
+    timed = {"html": time_command(args.plan, args.runs, "html"), "pdf": time_command(args.plan, args.runs, "pdf"),
+             "pdf kept": time_command(args.plan, args.runs, "pdf", kept=True)}
     load_after = os.getloadavg()
     for fmt, (wall, cpu, rss) in timed.items():
         for name, times in (("wall", wall), ("cpu", cpu)):
             print(f"{fmt} {name:4s} runs (s): {' '.join(f'{t:.2f}' for t in times)}; min {min(times):.2f} s, median {statistics.median(times):.2f} s")
         print(f"{fmt} peak RSS: {max(rss):.0f} MiB")
     print(f"pdf ÷ html (CPU, min): {min(timed['pdf'][1]) / min(timed['html'][1]):.1f}×")
+    print(f"pdf kept (the same report again) ÷ html (CPU, min): {min(timed['pdf kept'][1]) / min(timed['html'][1]):.1f}×")
     print(f"load average 1/5/15 min before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
           f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f}; {os.cpu_count()} CPUs")
 
