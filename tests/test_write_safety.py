@@ -86,10 +86,15 @@ def test_remove_stale_only_touches_temp_files_of_dead_writers(tmp_path):
 # --------------------------------------------------------------------------- fmt killed at random moments
 
 
+#: the plans the kill test formats: two of them (61 files, ~1.5 s of fmt), a run long enough to be killed midway
+KILL_PLANS = ("kashima", "kurate")
+
+
 def _unformatted_copy(dest: Path) -> dict[Path, bytes]:
-    """All bundled plans under ``dest`` (with schemas/, so fmt adds the modeline), each file without its
-    modeline, so that fmt rewrites every file. Returns the old bytes by path."""
-    shutil.copytree(PLANS, dest / "plans")
+    """The :data:`KILL_PLANS` under ``dest``/plans (with schemas/, so fmt adds the modeline), each file
+    without its modeline, so that fmt rewrites every file. Returns the old bytes by path."""
+    for name in KILL_PLANS:
+        shutil.copytree(PLANS / name, dest / "plans" / name)
     shutil.copytree(ROOT / "schemas", dest / "schemas")
     (dest / ".git").mkdir()  # the repository top for the schema look-up
     old = {}
@@ -111,12 +116,19 @@ def test_fmt_killed_at_random_moments_leaves_every_file_old_or_new(tmp_path):
     rng = random.Random(14)
     env = {**os.environ, "DXPLAN_NO_CACHE": "1"}
     kinds = {"old": 0, "new": 0}
-    for trial in range(4):  # four kills between 1.1 and 3.8 s into a run: files both old and new are seen
+    n = len(old)
+    for trial in range(3):  # killed once some random count of files (in the first, second, last third) is rewritten
         work = tmp_path / f"trial{trial}"
         _unformatted_copy(work)
+        inodes = {rel: os.stat(work / rel).st_ino for rel in old}  # fmt replaces a file by renaming a new one over it
+        target = rng.randint(trial * n // 3 + 1, (trial + 1) * n // 3 - 1)
         proc = subprocess.Popen([str(DXPLAN), "fmt", "plans"], cwd=work, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.8, 4.0))
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if sum(os.stat(work / rel).st_ino != ino for rel, ino in inodes.items()) >= target:
+                break
+            time.sleep(0.002)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         for rel in old:
