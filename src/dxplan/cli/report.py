@@ -53,10 +53,10 @@ def _outputs(plan_ids: list[str], out: Path | None, fmt: str, action: str | None
 
 
 def _parse_sections(value: str | None, lang: str) -> tuple[str, ...] | None:
-    from dxplan.report.views import SECTIONS
-
     if value is None:
         return None
+    from dxplan.report.views import SECTIONS
+
     chosen = tuple(s.strip() for s in value.split(",") if s.strip())
     unknown = [s for s in chosen if s not in SECTIONS]
     if unknown or not chosen:
@@ -84,11 +84,9 @@ def report(
 
     The council report: a cover, contents, a one-page summary (status per fiscal year, the label split, what needs attention and why), the status tables beside the source's own, the actions by category, one page per department and one compact sheet per action. Source fields only; ``--audit`` adds an appendix with transcription notes, source files and lint findings. Exit 0 ok, 1 template or PDF error or plan load errors, 2 usage error.
     """
-    from dxplan.report.figures import report_figures
-    from dxplan.report.history_figures import report_history
-    from dxplan.lint.engine import lint_plan
-    from dxplan.output.render import environment
-    from dxplan.score.actions import score_plan
+    from dxplan.files.layout import discover
+    from dxplan.files.views import Missed
+    from dxplan.report import kept as kept_reports
 
     lg = resolve_lang(lang)
     paths = plan_paths(paths)
@@ -103,6 +101,28 @@ def report(
     pdf_options = {"font": font} if fmt == "pdf" else {}
     if templates is not None and not templates.is_dir():
         fail(t(lg, "{templates}: no such template folder", templates=templates))
+    today = dt.date.today()
+    keeping = as_of is None and templates is None
+    missed: dict[Path, tuple[Missed, tuple]] = {}
+    if keeping:  # plans unchanged since their report was written with these options: written again as kept
+        options = (fmt, lg, year, action, chosen, audit, font)
+        found = []
+        for root, _ in discover(paths):
+            args = kept_reports.report_args(root, options, today, history)
+            hit = kept_reports.find(root, args)
+            if isinstance(hit, Missed):
+                missed[Path(root)] = (hit, args)
+            else:
+                found.append(hit.value)
+        if found and not missed:
+            _write_all([name for name, _ in found], [out for _, out in found], output, fmt, action, lg)
+            raise typer.Exit(0)
+    from dxplan.lint.engine import lint_plan
+    from dxplan.output.render import environment
+    from dxplan.report.figures import report_figures
+    from dxplan.report.history_figures import report_history
+    from dxplan.score.actions import score_plan
+
     every = load_all(paths, lg, as_of)
     plans = [lp for lp in every if lp.plan is not None]
     if not plans:
@@ -111,7 +131,6 @@ def report(
         fail(t(lg, "--action needs a single plan"))
     targets = _outputs([lp.name for lp in plans], output, fmt, action, lg)  # the plan ids
     env = environment(templates)
-    today = dt.date.today()
     for lp, target in zip(plans, targets, strict=True):
         plan = lp.plan
         assert plan is not None, "plans holds the plans that loaded"
@@ -125,9 +144,24 @@ def report(
             kept = {"keep_as": lp.root} if fmt == "pdf" else {}  # the print kept for this plan folder (report.pdf)
             out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past,
                              **pdf_options, **kept)
-        if target is None:
-            echo_output(out)
-            continue
-        if write_result(target, out, lg, default_name=target != output):  # a name dxplan chose: no symlink followed
-            echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
+        if Path(lp.root) in missed and not lp.problems and isinstance(out, (str, bytes)):
+            kept_reports.keep(*missed[Path(lp.root)], lp.name, out)
+        _write_one(out, target, output, lg)
     raise typer.Exit(exit_for(every))  # 1 also when a plan.yaml did not load
+
+
+def _write_one(out: str | bytes | None, target: Path | None, output: Path | None, lg: str) -> None:
+    """One plan's report to standard output (``target`` None) or to ``target``, saying so on stderr."""
+    if target is None or out is None:
+        echo_output(out)
+        return
+    if write_result(target, out, lg, default_name=target != output):  # a name dxplan chose: no symlink followed
+        echo(t(lg, "dxplan: wrote {target}", target=target), err=True)
+
+
+def _write_all(names: list[str], outs: list[str | bytes], output: Path | None, fmt: str, action: str | None, lg: str) -> None:
+    """The kept reports of plans ``names`` written where the report of each goes (:func:`_outputs`)."""
+    if action is not None and len(names) > 1:
+        fail(t(lg, "--action needs a single plan"))
+    for out, target in zip(outs, _outputs(names, output, fmt, action, lg), strict=True):
+        _write_one(out, target, output, lg)

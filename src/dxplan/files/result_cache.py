@@ -35,9 +35,9 @@ Three kinds of entry, in one SQLite database:
   content hash and the stat signature (:mod:`dxplan.files.plan_key`). ``status``, ``score`` and
   ``compare`` answer an unchanged plan from here without reading (stat) or parsing (content) any
   file (:func:`dxplan.files.pool.cached_outcome`); one changed file changes its plan's keys, so only
-  that plan is computed again. ``report --format pdf`` keeps a plan's printed PDF as its ``pdf`` view,
-  keyed instead by a hash of the print HTML and what WeasyPrint's output depends on
-  (:func:`dxplan.report.pdf.print_key`). An entry that is not what its view expects is dropped with the
+  that plan is computed again. ``report`` keeps what it wrote for a plan the same way
+  (:mod:`dxplan.report.kept`), and a plan's printed PDF as its ``pdf`` view, keyed instead by a hash
+  of the print HTML and what WeasyPrint's output depends on (:func:`dxplan.report.pdf.print_key`). An entry that is not what its view expects is dropped with the
   corrupt-entry warning and computed again.
 
 The database file's name carries a hash of the database's layout (:data:`dxplan.files.cache_place.FORMAT`), dxplan's
