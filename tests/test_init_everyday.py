@@ -52,7 +52,12 @@ def test_init_killed_at_random_moments_leaves_nothing_or_everything(tmp_path):
         work = tmp_path / f"t{trial}"
         work.mkdir()
         proc = dxplan("init", "plan", *INIT, "--no-git", cwd=work)
-        time.sleep(rng.uniform(0.0, took * 1.1))
+        if trial % 6 == 5:  # a kill just after the folder is put in place, however fast or slow the run is
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and not (work / "plan").exists() and time.monotonic() < deadline:
+                time.sleep(0.001)
+        else:
+            time.sleep(rng.uniform(0.0, took * 1.1))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         got = listing(work / "plan")
