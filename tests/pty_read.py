@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import pty
 import select
 import subprocess
+from pathlib import Path
+from typing import Any
+
+#: Where :func:`run_on_terminal` puts a stream: on the pseudo-terminal.
+TERMINAL = object()
 
 
 def read_terminal(proc: subprocess.Popen, leader: int) -> tuple[int, bytes]:
@@ -27,3 +33,14 @@ def read_terminal(proc: subprocess.Popen, leader: int) -> tuple[int, bytes]:
     code = proc.wait()
     os.close(leader)
     return code, seen
+
+
+def run_on_terminal(cmd: list[str], env: dict[str, str], cwd: Path, *, stdout: Any = TERMINAL, stderr: Any = TERMINAL) -> tuple[int, bytes]:
+    """Run ``cmd`` with its standard output and/or error on one new pseudo-terminal (:data:`TERMINAL`), the
+    other where given (a file, as :class:`subprocess.Popen` takes it). Returns (exit code, the bytes the
+    terminal received), read by :func:`read_terminal`."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=follower if stdout is TERMINAL else stdout, stderr=follower if stderr is TERMINAL else stderr,
+                            env=env, cwd=cwd)
+    os.close(follower)
+    return read_terminal(proc, leader)

@@ -138,15 +138,9 @@ def test_a_help_line_that_fails_is_not_kept(tmp_path):
 
 def _on_a_terminal(cmd: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     """Run with stdout and stderr on one pseudo-terminal: exit code and what the terminal received."""
-    import pty
+    from pty_read import run_on_terminal
 
-    from pty_read import read_terminal
-
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([*cmd, "--help"], stdout=follower, stderr=follower, env=env, cwd=ROOT)
-    os.close(follower)
-    code, seen = read_terminal(proc, leader)
-    return code, seen
+    return run_on_terminal([*cmd, "--help"], env, ROOT)
 
 
 def test_on_a_terminal_the_kept_page_is_typers(tmp_path):

@@ -225,16 +225,10 @@ def test_a_reader_that_stopped_early_gets_exit_0(tmp_path):
 
 def _stdout_on_a_terminal(cmd: list[str], args: list[str], env: dict[str, str]) -> tuple[int, bytes]:
     """Run with stdout on a pseudo-terminal (stderr a file, read by :func:`_typer_in`): exit code and what the terminal received."""
-    import pty
+    from pty_read import run_on_terminal
 
-    from pty_read import read_terminal
-
-    leader, follower = pty.openpty()
     with open(env["DXPLAN_CACHE_DIR"] + ".stderr", "wb") as err:
-        proc = subprocess.Popen([*cmd, *args], stdout=follower, stderr=err, env=env, cwd=ROOT)
-    os.close(follower)
-    code, seen = read_terminal(proc, leader)
-    return code, seen
+        return run_on_terminal([*cmd, *args], env, ROOT, stderr=err)
 
 
 def test_on_a_terminal_the_quick_answer_is_typers(tmp_path):

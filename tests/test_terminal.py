@@ -275,20 +275,15 @@ def test_terminal_heading_dates_as_the_reports_write_them():
 
 def _stderr_on_a_terminal(args: list[str], **env: str) -> tuple[int, str, bytes]:
     """Run dxplan with stderr on a pseudo-terminal (stdout a file): exit code, stdout, what the terminal received."""
-    import pty
     import tempfile
 
-    from pty_read import read_terminal
+    from pty_read import run_on_terminal
 
-    leader, follower = pty.openpty()
-    stdout = tempfile.TemporaryFile()  # noqa: SIM115  (closed below) a file, not a pipe: a long output must not block the command while the test reads the terminal
-    proc = subprocess.Popen([sys.executable, "-m", "dxplan", *args], stdout=stdout, stderr=follower,
-                            env=_subprocess_env(TERM="xterm", COLUMNS="100", **env), cwd=ROOT)
-    os.close(follower)
-    code, seen = read_terminal(proc, leader)
-    stdout.seek(0)
-    out = stdout.read().decode()
-    stdout.close()
+    with tempfile.TemporaryFile() as stdout:  # a file, not a pipe: a long output must not block the command while the test reads the terminal
+        code, seen = run_on_terminal([sys.executable, "-m", "dxplan", *args], _subprocess_env(TERM="xterm", COLUMNS="100", **env), ROOT,
+                                     stdout=stdout)
+        stdout.seek(0)
+        out = stdout.read().decode()
     return code, out, seen
 
 
