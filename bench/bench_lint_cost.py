@@ -71,18 +71,35 @@ class Timer:
         return timed
 
 
-def install(timer: Timer) -> None:
-    """Replace each step's function by its timed wrapper (in the module that calls it)."""
+def _place(module_name: str, name: str) -> tuple[Any, str]:
+    """(the object holding ``name``, its last part): ``"PlanFiles.read"`` of a module is (the class, ``"read"``)."""
     import importlib
 
+    owner: Any = importlib.import_module(module_name)
+    *path, attr = name.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    return owner, attr
+
+
+#: each replaced function as it was, by (module, name), for :func:`uninstall`
+_ORIGINALS: dict[tuple[str, str], Any] = {}
+
+
+def install(timer: Timer) -> None:
+    """Replace each step's function by its timed wrapper (in the module that calls it); :func:`uninstall` puts them back."""
     for label, module_name, names in STEPS:
-        module = importlib.import_module(module_name)
         for name in names.split(","):
-            owner: Any = module
-            parts = name.split(".")
-            for part in parts[:-1]:
-                owner = getattr(owner, part)
-            setattr(owner, parts[-1], timer.wrap(label, getattr(owner, parts[-1])))
+            owner, attr = _place(module_name, name)
+            original = _ORIGINALS.setdefault((module_name, name), getattr(owner, attr))
+            setattr(owner, attr, timer.wrap(label, original))
+
+
+def uninstall() -> None:
+    """Put back every function :func:`install` replaced."""
+    for (module_name, name), fn in _ORIGINALS.items():
+        owner, attr = _place(module_name, name)
+        setattr(owner, attr, fn)
 
 
 def steps_table(corpus: Path, runs: int) -> tuple[list[str], int]:
@@ -122,34 +139,6 @@ def steps_table(corpus: Path, runs: int) -> tuple[list[str], int]:
     rows.append(f"| the rest (listing, stat signature, problem rows, the loader's book-keeping) | {(best_total - named) / files * 1000:.3f} |")
     rows.append(f"| **`lint_folder` in all** | **{best_total / files * 1000:.3f}** |")
     return rows, files
-
-
-_ORIGINALS: dict[tuple[str, str], Any] = {}
-
-
-def uninstall() -> None:
-    """Put back every function :func:`install` replaced."""
-    import importlib
-
-    for (module_name, name), fn in _ORIGINALS.items():
-        owner: Any = importlib.import_module(module_name)
-        parts = name.split(".")
-        for part in parts[:-1]:
-            owner = getattr(owner, part)
-        setattr(owner, parts[-1], fn)
-
-
-def remember() -> None:
-    """Keep each step's original function, for :func:`uninstall`."""
-    import importlib
-
-    for _, module_name, names in STEPS + [("", "dxplan.lint.engine", "lint_folder")]:
-        for name in names.split(","):
-            owner: Any = importlib.import_module(module_name)
-            parts = name.split(".")
-            for part in parts[:-1]:
-                owner = getattr(owner, part)
-            _ORIGINALS.setdefault((module_name, name), getattr(owner, parts[-1]))
 
 
 def reader_table(corpus: Path, runs: int) -> list[str]:
@@ -209,7 +198,6 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dxplan-lint-cost-") as tmp:
         corpus = Path(tmp) / "corpus"
         corpus_mod.write_in_child(corpus, args.plans, args.seed)
-        remember()
         steps, files = steps_table(corpus, args.runs)
         reader = reader_table(corpus, args.runs)
     print(f"## Cold `lint`, per file ({args.src}): {args.plans} plans, {files:,} files, CPython {sys.version.split()[0]}, "
