@@ -141,9 +141,9 @@ def report(
             scores = score_plan(plan, [la.action for la in lp.actions], lp.index)
             figures = report_figures(lp, scores, lint_plan(lp), generated=today, year=years[0] if years else None, action_id=action)
             past = report_history(lp.root, as_of) if history and figures.full else None
-            kept = {"keep_as": lp.root} if fmt == "pdf" else {}  # the print kept for this plan folder (report.pdf)
+            keep_print = {"keep_as": lp.root} if fmt == "pdf" else {}  # the print kept for this plan folder (report.pdf)
             out = run_writer(REPORT, fmt, figures, lg, templates=templates, env=env, audit=audit, sections=chosen, history=past,
-                             **pdf_options, **kept)
+                             **pdf_options, **keep_print)
         if Path(lp.root) in missed and not lp.problems and isinstance(out, (str, bytes)):
             kept_reports.keep(*missed[Path(lp.root)], lp.name, out)
         _write_one(out, target, output, lg)
