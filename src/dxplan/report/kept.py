@@ -32,10 +32,13 @@ def repository_head(root: Path) -> str | None:
     """The commit id HEAD names in the git repository holding ``root``; None outside git or before the first commit."""
     from dxplan.files import gitio
 
-    try:
-        return gitio.resolve("HEAD", gitio.repo_root(root))
-    except gitio.GitError:
+    try:  # one git call, run in the plan folder (git finds its repository); no hint worked out for a HEAD that is missing
+        proc = gitio.run_git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], root, check=False)
+    except gitio.GitError:  # git not installed
         return None
+    if proc.returncode != 0:  # outside git, or no commit yet
+        return None
+    return proc.stdout.decode("ascii", "replace").strip() or None
 
 
 def templates_signature() -> str:
